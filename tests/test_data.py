@@ -1,0 +1,155 @@
+"""The shipped data checked against the stored article, independently of SHACL.
+
+These tests read the article file itself (not the copy inside the graph), so
+an anchor, checksum or sentence that drifted from the text fails here even if
+the graph were edited consistently with itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from pactgraph import resources
+
+PG = Namespace("https://w3id.org/pactgraph/ontology#")
+PGR = Namespace("https://w3id.org/pactgraph/id/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SDO = Namespace("https://schema.org/")
+WD = "http://www.wikidata.org/entity/"
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    g = Graph()
+    files = resources.graph_files()
+    assert files, "no shipped graph files found"
+    for path in files:
+        g.parse(path, format="turtle")
+    return g
+
+
+@pytest.fixture(scope="module")
+def source_texts(graph):
+    texts = {}
+    for node in graph.subjects(RDF.type, PG.SourceText):
+        stored_at = str(graph.value(node, PG.storedAt))
+        texts[node] = (resources.data_dir() / stored_at).read_text(encoding="utf-8")
+    assert texts, "the graph records no stored text"
+    return texts
+
+
+def selectors(graph, node):
+    quote = position = None
+    for sel in graph.objects(node, OA.hasSelector):
+        if (sel, RDF.type, OA.TextQuoteSelector) in graph:
+            quote = sel
+        if (sel, RDF.type, OA.TextPositionSelector) in graph:
+            position = sel
+    return quote, position
+
+
+def test_stored_article_is_the_seed_text_and_its_checksum_is_recorded(graph, source_texts):
+    for node, text in source_texts.items():
+        assert str(graph.value(node, RDF.value)) == text
+        assert str(graph.value(node, PG.sha256)) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    article = resources.data_dir() / "reports/reference-news-2026-01-12/article.txt"
+    assert hashlib.sha256(article.read_bytes()).hexdigest() == (
+        "6eff4d2f9a6d5df509ea7ded43d95539c18d7a36b98825956c202eaf8e1466be"
+    )
+
+
+def test_every_anchor_and_sentence_selects_exactly_its_quote(graph, source_texts):
+    nodes = set(graph.subjects(RDF.type, PG.TextAnchor)) | set(graph.subjects(RDF.type, PG.Sentence))
+    assert len(nodes) > 50
+    for node in nodes:
+        text = source_texts[graph.value(node, OA.hasSource)]
+        quote, position = selectors(graph, node)
+        assert quote is not None and position is not None, node
+        start, end = int(graph.value(position, OA.start)), int(graph.value(position, OA.end))
+        exact = str(graph.value(quote, OA.exact))
+        assert text[start:end] == exact, node
+        assert text[:start].endswith(str(graph.value(quote, OA.prefix))), node
+        assert text[end:].startswith(str(graph.value(quote, OA.suffix))), node
+
+
+def test_every_claim_has_anchor_claimant_report_and_grasp_values(graph):
+    claims = list(graph.subjects(RDF.type, PG.Claim))
+    assert len(claims) == 37
+    for claim in claims:
+        for prop in (PG.hasAnchor, PG.claimant, PG.statedIn, PG.proposition, PG.certainty, PG.polarity, PG.timeOrientation):
+            assert graph.value(claim, prop) is not None, (claim, prop)
+
+
+def test_every_sentence_of_the_article_is_modelled(graph, source_texts):
+    """Each sentence carries at least one claim, except the 'Original:' line, which is the report's URL."""
+    sentences = {s: int(graph.value(s, PG.sentenceNumber)) for s in graph.subjects(RDF.type, PG.Sentence)}
+    assert sorted(sentences.values()) == list(range(1, 22))
+    anchored = {graph.value(a, PG.inSentence) for a in graph.subjects(RDF.type, PG.TextAnchor)}
+    unanchored = sorted(n for s, n in sentences.items() if s not in anchored)
+    assert unanchored == [20]
+    report = PGR["report-reference-news-2026-01-12"]
+    text = next(iter(source_texts.values()))
+    url = re.search(r"Original: (\S+)", text).group(1)
+    assert str(graph.value(report, SDO.url)) == "https://" + url
+
+
+def test_sentences_tile_the_text_in_order(graph, source_texts):
+    text = next(iter(source_texts.values()))
+    spans = []
+    for s in graph.subjects(RDF.type, PG.Sentence):
+        _, position = selectors(graph, s)
+        spans.append((int(graph.value(s, PG.sentenceNumber)), int(graph.value(position, OA.start)), int(graph.value(position, OA.end))))
+    spans.sort()
+    covered = "".join(text[a:b] for _, a, b in spans)
+    assert re.sub(r"\s", "", covered) == re.sub(r"\s", "", text)
+
+
+def test_relay_chain(graph):
+    rn, ng, bb = (PGR["report-reference-news-2026-01-12"], PGR["report-nezavisimaya-gazeta-2026-01-12"],
+                  PGR["report-bloomberg-2026-01-09"])
+    assert graph.value(rn, PG.relays) == ng
+    assert graph.value(ng, PG.relays) == bb
+    assert graph.value(bb, PG.relays) is None
+    assert graph.value(bb, PG.citesAgent) == PGR["anonymous-officials"]
+    assert {str(graph.value(r, SDO.inLanguage)) for r in (rn, ng, bb)} == {"zh", "ru", "en"}
+
+
+def test_wikidata_links_are_exactly_those_confirmed(graph):
+    links = {(s, str(o)) for s, o in graph.subject_objects(SDO.sameAs)}
+    assert {(str(s).rsplit("/", 1)[1], o[len(WD):]) for s, o in links} == {
+        ("turkey", "Q43"), ("pakistan", "Q843"), ("saudi-arabia", "Q851"), ("nato", "Q7184"),
+        ("india", "Q668"), ("afghanistan", "Q889"), ("israel", "Q801"), ("united-states", "Q30"),
+        ("donald-trump", "Q22686"), ("ankara", "Q3640"),
+    }
+
+
+def test_background_facts_carry_their_sources(graph):
+    signing = PGR["smda-signing"]
+    assert str(graph.value(signing, URIRef("http://semanticweb.cs.vu.nl/2009/11/sem/hasTimeStamp"))) == "2025-09-17"
+    assert graph.value(signing, PG.attestedBy) == PGR["source-spa-smda-joint-statement"]
+    for cls in (PG.Event, PG.Agreement, PG.StateRelation, URIRef("http://www.w3.org/ns/org#Membership")):
+        for node in graph.subjects(RDF.type, cls):
+            assert graph.value(node, PG.attestedBy) is not None, node
+
+
+def test_differing_wording_is_kept_as_the_reports_and_marked(graph):
+    differences = {str(graph.value(d, PG.reportWording)): str(graph.value(d, PG.sourceWording))
+                   for d in graph.subjects(RDF.type, PG.WordingDifference)}
+    assert "former US President Trump" in differences
+    assert any("all members" in k and "both" in v for k, v in differences.items())
+    # No role of "former president" is derived: Trump has no job title or role in the graph.
+    trump = PGR["donald-trump"]
+    assert set(graph.predicates(trump, None)) <= {RDF.type, RDFS.label, SDO.sameAs}
+
+
+def test_native_language_labels(graph):
+    expected = {"turkey": "tr", "pakistan": "ur", "saudi-arabia": "ar", "reference-news": "zh",
+                "nezavisimaya-gazeta": "ru", "alexei-portanskiy": "ru", "nihat-ali-ozcan": "tr"}
+    for local, lang in expected.items():
+        langs = {l.language for l in graph.objects(PGR[local], RDFS.label) if isinstance(l, Literal)}
+        assert {"en", lang} <= langs, local
