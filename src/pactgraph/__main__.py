@@ -1,0 +1,6 @@
+"""Allow `python -m pactgraph`, equivalent to the `pactgraph` console script."""
+
+from pactgraph.cli import main
+
+if __name__ == "__main__":
+    main()

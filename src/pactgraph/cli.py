@@ -1,0 +1,517 @@
+"""The `pactgraph` command line: a thin typer layer over the library modules.
+
+Exit status: 0 success (conforms / ASK true), 1 results at or above --fail-on
+(or ASK false), 2 usage, parse, load or query errors. Errors are one line on
+stderr. Heavy libraries are imported inside the commands that use them, and
+`query` and `info` never import rdflib or pyshacl.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Annotated, NoReturn, Optional
+
+import typer
+import typer.main
+
+from pactgraph.errors import PactgraphError
+
+EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+HELP_OPTION_NAMES = ["-h", "--help"]
+
+app = typer.Typer(
+    name="pactgraph",
+    help=(
+        "News reporting on defence alliances as a validated, queryable RDF graph. "
+        "Without file arguments, commands work on the shipped graph "
+        "(the ontology and data that come with pactgraph)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": HELP_OPTION_NAMES},
+)
+
+
+class ValidateFormat(str, Enum):
+    text = "text"
+    table = "table"
+    json = "json"
+    turtle = "turtle"
+
+
+class FailOn(str, Enum):
+    violation = "violation"
+    warning = "warning"
+    info = "info"
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    xml = "xml"
+    turtle = "turtle"
+    ntriples = "ntriples"
+
+
+class ExportFormat(str, Enum):
+    turtle = "turtle"
+    ntriples = "ntriples"
+    jsonld = "jsonld"
+    trig = "trig"
+    xml = "xml"
+
+
+class InfoFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _error(message: str) -> NoReturn:
+    typer.echo(f"pactgraph: error: {message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn library errors into one stderr line and exit status 2."""
+    try:
+        yield
+    except PactgraphError as err:
+        _error(str(err))
+
+
+def _paths(values: Optional[list[str]]) -> Optional[list[str]]:
+    # typer gives [] for an unused repeatable option; None means "use the default".
+    return list(values) if values else None
+
+
+def _output(value: Optional[str]) -> Optional[str]:
+    if value is not None and value.strip() == "":
+        from pactgraph.errors import InputError
+
+        raise InputError("empty path given for --output")
+    return value
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from pactgraph import __version__
+
+        typer.echo(f"pactgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_version_callback,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """News reporting on defence alliances as a validated, queryable RDF graph."""
+
+
+OutputOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (atomically: nothing is written on failure).",
+        show_default="stdout",
+    ),
+]
+
+
+# ---------------------------------------------------------------- validate
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="PATH", help="Data files or directories to validate.", show_default="the shipped graph"
+        ),
+    ] = None,
+    shapes: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--shapes",
+            "-s",
+            metavar="PATH",
+            help="SHACL shapes file or directory; repeatable.",
+            show_default="the shipped shapes",
+        ),
+    ] = None,
+    ontology: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--ontology",
+            metavar="PATH",
+            help="Ontology file or directory mixed into the data graph; repeatable.",
+            show_default="the shipped ontology",
+        ),
+    ] = None,
+    fmt: Annotated[
+        ValidateFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ValidateFormat.text,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option("--fail-on", help="Exit 1 when a result has this severity or a higher one."),
+    ] = FailOn.violation,
+    focus: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--focus",
+            metavar="NODE",
+            help="Only results for this focus node (prefixed name or IRI); repeatable.",
+            show_default="all",
+        ),
+    ] = None,
+    shape: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--shape",
+            metavar="SHAPE",
+            help=(
+                "Only results from this shape (with its property shapes) or this SPARQL "
+                "constraint (prefixed name or IRI); repeatable."
+            ),
+            show_default="all",
+        ),
+    ] = None,
+    output: OutputOption = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print no report; the exit status tells the outcome.")
+    ] = False,
+) -> None:
+    """Validate data against SHACL shapes (pySHACL, SHACL-AF on, no inference).
+
+    Exit 0 when no result is at or above --fail-on, 1 otherwise, 2 on bad input.
+    """
+    with _user_errors():
+        from pactgraph import validation
+        from pactgraph.output import emit
+
+        output = _output(output)
+        report = validation.validate(
+            _paths(paths),
+            _paths(shapes),
+            ontology=_paths(ontology),
+            focus=focus or None,
+            shape=shape or None,
+            fail_on=fail_on.value,
+        )
+        text = validation.FORMATTERS[fmt.value](report)
+        if output is not None:
+            emit(text.encode("utf-8"), output)
+        elif not quiet:
+            emit(text.encode("utf-8"))
+    raise typer.Exit(EXIT_OK if report.conforms else EXIT_FAIL)
+
+
+# ---------------------------------------------------------------- query
+
+
+def _query_text(query: Optional[str], file: Optional[str], queries_dir: Optional[str]) -> tuple[str, str]:
+    """(SPARQL text, name used in messages) from the argument, --file or stdin."""
+    from pactgraph import named_queries
+    from pactgraph.errors import InputError
+
+    if file is not None and query is not None:
+        raise InputError("give either a QUERY argument or --file, not both")
+    if file is not None:
+        if file.strip() == "":
+            raise InputError("empty path given for --file")
+        try:
+            return Path(file).read_text(encoding="utf-8"), file
+        except FileNotFoundError:
+            raise InputError(f"{file}: no such file") from None
+        except (OSError, UnicodeDecodeError) as err:
+            raise InputError(f"{file}: cannot read: {err}") from None
+    if query is None:
+        names = [q.label for q in named_queries.list_queries(queries_dir)]
+        available = f" Named queries: {', '.join(names)}." if names else ""
+        raise InputError(
+            "no query given: pass a query name or number, '-' for stdin, SPARQL text, or --file." + available
+        )
+    if query == "-":
+        return sys.stdin.read(), "<stdin>"
+    candidate = Path(query)
+    if candidate.suffix.lower() in (".rq", ".sparql") and candidate.is_file():
+        return _query_text(None, query, queries_dir)
+    if named_queries.looks_like_name(query):
+        named = named_queries.find_query(query, queries_dir)
+        return named.text, str(named.path)
+    return query, "<query>"
+
+
+@app.command()
+def query(
+    query: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="QUERY",
+            help=(
+                "A named query (name or number, see `pactgraph queries`), "
+                "'-' to read SPARQL from stdin, or SPARQL text."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    file: Annotated[
+        Optional[str],
+        typer.Option("--file", metavar="FILE", help="Read the SPARQL query from FILE.", show_default="none"),
+    ] = None,
+    data: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--data",
+            "-d",
+            metavar="PATH",
+            help="Data file or directory to query; repeatable.",
+            show_default="the shipped graph",
+        ),
+    ] = None,
+    fmt: Annotated[
+        Optional[QueryFormat],
+        typer.Option(
+            "--format",
+            "-f",
+            help=(
+                "Result format. SELECT/ASK: table, csv, tsv, json, xml (W3C SPARQL results). "
+                "CONSTRUCT/DESCRIBE: turtle, ntriples, table, json (JSON-LD), xml (RDF/XML)."
+            ),
+            show_default="table for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE",
+        ),
+    ] = None,
+    output: OutputOption = None,
+    param: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--param",
+            "-p",
+            metavar="NAME=VALUE",
+            help=(
+                'Bind a variable: NAME=VALUE, VALUE a Turtle term (pgr:turkey, <IRI>, "text"@en, 42) '
+                "or else a plain string; repeatable. Overrides a default the query declares in a "
+                "'# param: NAME = VALUE' header line. A SELECT query must project the variable."
+            ),
+            show_default="none",
+        ),
+    ] = None,
+    queries_dir: Annotated[
+        Optional[str],
+        typer.Option(
+            "--queries-dir",
+            metavar="DIR",
+            help="Directory of named NN-name.rq queries.",
+            show_default="the shipped queries",
+        ),
+    ] = None,
+) -> None:
+    """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) with Oxigraph.
+
+    The project prefixes (pg:, pgr:, schema:, ...) are predeclared. ASK prints
+    true/false and exits 0/1. SPARQL UPDATE is refused (exit 2). With the table
+    format the row count goes to stderr.
+    """
+    with _user_errors():
+        from pactgraph import querying
+        from pactgraph.loading import load_store
+        from pactgraph.output import emit
+
+        output = _output(output)
+        text, source = _query_text(query, file, queries_dir)
+        params = querying.parse_params(param or [])
+        store = load_store(_paths(data))
+        result = querying.run_query(store, text, params, source=source)
+        chosen = fmt.value if fmt is not None else querying.default_format(result)
+        emit(querying.format_result(result, chosen), output)
+        if chosen == "table" and result.kind != querying.ASK:
+            typer.echo(querying.count_line(result), err=True)
+    if result.kind == querying.ASK and not result.boolean:
+        raise typer.Exit(EXIT_FAIL)
+
+
+@app.command("queries")
+def list_queries(
+    queries_dir: Annotated[
+        Optional[str],
+        typer.Option(
+            "--queries-dir",
+            metavar="DIR",
+            help="Directory of named NN-name.rq queries.",
+            show_default="the shipped queries",
+        ),
+    ] = None,
+) -> None:
+    """List the named queries: number, name, title and the question each answers."""
+    with _user_errors():
+        from pactgraph import named_queries
+        from pactgraph.output import emit
+        from pactgraph.querying import render_table
+
+        found = named_queries.list_queries(queries_dir)
+        if not found:
+            where = queries_dir if queries_dir is not None else "the shipped queries/ directory"
+            typer.echo(f"pactgraph: no named queries (NN-name.rq) in {where}", err=True)
+            return
+        rows = [[f"{q.number:02d}", q.name, q.title, q.question] for q in found]
+        emit(render_table(["no", "name", "title", "question"], rows).encode("utf-8"))
+
+
+# ---------------------------------------------------------------- export
+
+
+@app.command()
+def export(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="PATH", help="RDF files or directories to export.", show_default="the shipped graph"
+        ),
+    ] = None,
+    fmt: Annotated[
+        Optional[ExportFormat],
+        typer.Option(
+            "--format", "-f", help="Output format.", show_default="from the -o extension, else turtle"
+        ),
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """Write the graph in a deterministic serialisation: the same bytes on every run.
+
+    Blank nodes get canonical labels and statements are sorted; turtle is rdflib's
+    longturtle, jsonld uses the project prefixes as its @context.
+    """
+    with _user_errors():
+        from pactgraph import exporting
+        from pactgraph.output import emit
+
+        output = _output(output)
+        if fmt is not None:
+            chosen = fmt.value
+        elif output is not None and str(output) != "-":
+            chosen = exporting.format_for_path(output)
+        else:
+            chosen = "turtle"
+        emit(exporting.export(_paths(paths), chosen), output)
+
+
+# ---------------------------------------------------------------- info
+
+
+@app.command()
+def info(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="PATH", help="RDF files or directories to describe.", show_default="the shipped graph"
+        ),
+    ] = None,
+    fmt: Annotated[InfoFormat, typer.Option("--format", "-f", help="Output format.")] = InfoFormat.text,
+    output: OutputOption = None,
+) -> None:
+    """Summarise the graph: triples, instances per class, reports and sources, ontology version."""
+    with _user_errors():
+        from pactgraph.info import format_info, graph_info
+        from pactgraph.loading import load_store
+        from pactgraph.output import emit
+
+        output = _output(output)
+        summary = graph_info(load_store(_paths(paths)))
+        text = summary.to_json() if fmt is InfoFormat.json else format_info(summary)
+        emit(text.encode("utf-8"), output)
+
+
+class _PlainCoercion:
+    """Value coercion for the only parameter types pactgraph uses: str, list[str], str Enum, bool.
+
+    typer (0.2x) builds a pydantic TypeAdapter for each parameter it processes,
+    which costs about 0.2 s of imports on every start, more than the whole
+    `pactgraph query` run. main() gives pactgraph's parameters this equivalent
+    instead; any other parameter keeps typer's own coercion.
+    """
+
+    def __init__(self, annotation: object):
+        self.flag = annotation is bool
+        self.enum = annotation if isinstance(annotation, type) and issubclass(annotation, Enum) else None
+
+    @staticmethod
+    def supports(annotation: object) -> bool:
+        if annotation in (str, bool) or annotation == list[str]:
+            return True
+        return isinstance(annotation, type) and issubclass(annotation, Enum) and issubclass(annotation, str)
+
+    def _one(self, value: object, param: object, ctx: object) -> object:
+        if self.flag and isinstance(value, str):
+            return value.strip().lower() in ("1", "true", "yes", "on", "y", "t")
+        if self.enum is None or isinstance(value, self.enum):
+            return value
+        try:
+            return self.enum(value)
+        except ValueError:
+            choices = ", ".join(repr(m.value) for m in self.enum)
+            raise typer.BadParameter(f"{value!r} is not one of {choices}.", ctx=ctx, param=param) from None
+
+    def coerce(self, value: object, param: object, ctx: object) -> object:
+        many = getattr(param, "multiple", False) or getattr(param, "nargs", 1) == -1
+        if value is None:
+            return () if many else None
+        if many:
+            return [self._one(v, param, ctx) for v in value]  # type: ignore[union-attr]
+        return self._one(value, param, ctx)
+
+
+def _install_plain_coercion(command: object) -> None:
+    """Give the parameters of `command` and its subcommands _PlainCoercion, help options included.
+
+    Anything unexpected leaves typer's own coercion in place: slower, same result.
+    """
+    for sub in getattr(command, "commands", {}).values():
+        _install_plain_coercion(sub)
+    params = list(getattr(command, "params", []))
+    try:  # typer creates each command's help option lazily; create it now to reach it
+        context = SimpleNamespace(help_option_names=HELP_OPTION_NAMES)
+        help_option = command.get_help_option(context)  # type: ignore[attr-defined]
+    except Exception:
+        help_option = None
+    if help_option is not None:
+        params.append(help_option)
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or getattr(param, "_runtime_param", "absent") is not None:
+            continue
+        if _PlainCoercion.supports(descriptor.annotation):
+            param._runtime_param = _PlainCoercion(descriptor.annotation)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    command = typer.main.get_command(app)
+    _install_plain_coercion(command)
+    try:
+        command.main(prog_name="pactgraph")
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); leave quietly, as cat does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_FAIL)

@@ -1,0 +1,116 @@
+"""Shared helpers for the command-line tests: a CliRunner, a subprocess runner, small RDF files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from pactgraph.cli import app
+
+PREFIXES = """\
+@prefix pg: <https://w3id.org/pactgraph/ontology#> .
+@prefix pgr: <https://w3id.org/pactgraph/id/> .
+@prefix pgsh: <https://w3id.org/pactgraph/shapes#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix schema: <https://schema.org/> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+"""
+
+#: Three states, one alliance, a report with publisher; labels in two languages.
+GRAPH = PREFIXES + """
+pgr:turkey a pg:SovereignState ; rdfs:label "Turkey"@en, "Türkiye"@tr ;
+    schema:memberOf pgr:nato .
+pgr:pakistan a pg:SovereignState ; rdfs:label "Pakistan"@en ;
+    schema:memberOf pgr:smda .
+pgr:saudi-arabia a pg:SovereignState ; rdfs:label "Saudi Arabia"@en ;
+    schema:memberOf pgr:smda .
+pgr:smda a pg:Alliance ; rdfs:label "Strategic Mutual Defense Agreement"@en .
+pgr:nato a pg:Alliance ; rdfs:label "NATO"@en .
+pgr:report-1 a pg:Report ; schema:name "A report on the alliance"@en ;
+    schema:datePublished "2026-01-12"^^xsd:date ;
+    schema:publisher pgr:outlet-1 ;
+    pg:note [ rdfs:label "a blank-node note" ; pg:detail [ rdfs:label "nested" ] ] .
+pgr:outlet-1 a pg:NewsOutlet ; schema:name "Reference News"@en .
+"""
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def write() -> Callable[[Path, str], Path]:
+    """write(path, text): write dedented text (creating folders) and return the path."""
+    return _write
+
+
+@pytest.fixture
+def graph_text() -> str:
+    """The Turtle text of the small test graph, prefixes included."""
+    return GRAPH
+
+
+@pytest.fixture
+def prefixes() -> str:
+    """Turtle @prefix lines for pg:, pgr:, pgsh:, rdf:, rdfs:, owl:, xsd:, schema:, sh:."""
+    return PREFIXES
+
+
+@pytest.fixture
+def graph_file(tmp_path: Path) -> Path:
+    """A small Turtle data file (see GRAPH)."""
+    return _write(tmp_path / "graph.ttl", GRAPH)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def cli(runner: CliRunner) -> Callable[..., Result]:
+    """Invoke the typer app in-process: cli("query", "ASK {}", input=None)."""
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(app, list(args), input=input)
+
+    return invoke
+
+
+def _run_pactgraph(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "pactgraph", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        input=input,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def pactgraph() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """pactgraph(*args, env=None, cwd=None, input=None): run `python -m pactgraph` in a new process.
+
+    That goes through the console-script entry point (main), unlike the in-process `cli` fixture.
+    """
+    return _run_pactgraph

@@ -1,0 +1,194 @@
+"""The sixteen competency questions, answered on the shipped graph.
+
+Each test runs the named query exactly as `pactgraph query NAME` does and
+checks the answer against the article and the sources the data cites.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pactgraph.loading import load_store
+from pactgraph.named_queries import find_query, list_queries
+from pactgraph.querying import run_query
+
+
+@pytest.fixture(scope="module")
+def store():
+    return load_store()
+
+
+def answer(store, name, **params):
+    result = run_query(store, find_query(name).text, params or None, source=name)
+    return [{k: (v.value if hasattr(v, "value") else v) for k, v in row.items()} for row in result.bindings()]
+
+
+def column(rows, name):
+    return [row.get(name) for row in rows]
+
+
+def test_there_are_sixteen_named_queries_each_with_a_question():
+    queries = list_queries()
+    assert [q.number for q in queries] == list(range(1, 17))
+    assert all(q.question.endswith("?") or q.question.endswith(".") for q in queries)
+
+
+def test_q01_parties_and_date(store):
+    rows = answer(store, "parties-and-date")
+    assert column(rows, "party") == ["Pakistan", "Saudi Arabia"]
+    assert set(column(rows, "signed")) == {"2025-09-17"}
+    assert set(column(rows, "asReported")) == {"last September"}
+    assert set(column(rows, "place")) == {"Riyadh"}
+    assert all("Joint statement" in s for s in column(rows, "source"))
+
+
+def test_q02_prospective_member(store):
+    rows = answer(store, "prospective-member")
+    assert set(column(rows, "state")) == {"Turkey"}
+    assert set(column(rows, "alliance")) == {"Saudi–Pakistan defence alliance"}
+    assert set(column(rows, "status")) == {"prospective member"}
+
+
+def test_q03_likelihood_and_chain(store):
+    rows = answer(store, "likelihood-and-chain")
+    assert set(column(rows, "claimant")) == {"officials who did not want to reveal their names"}
+    assert set(column(rows, "quote")) == {"the likelihood of reaching an agreement is high"}
+    chain = [(int(r["step"]), r["outlet"], r["published"]) for r in rows]
+    assert chain == [
+        (1, "Reference News", "2026-01-12"),
+        (2, "Nezavisimaya Gazeta", "2026-01-12"),
+        (3, "Bloomberg", "2026-01-09"),
+    ]
+    assert rows[-1]["citesAgent"] == "officials who did not want to reveal their names"
+
+
+def test_q04_conflicting_assessments_of_joining(store):
+    rows = answer(store, "assessments-of-joining")
+    assert sorted((r["claimant"], r["certainty"]) for r in rows) == [
+        ("Alexei Portanskiy", "underspecified"),
+        ("officials who did not want to reveal their names", "probable"),
+    ]
+
+
+def test_q05_initiator(store):
+    rows = answer(store, "initiator")
+    assert [(r["initiator"], r["accordingTo"]) for r in rows] == [("Pakistan", "Bloomberg")]
+    assert rows[0]["firstReportedIn"].startswith("Bloomberg report of 9 January 2026")
+    assert rows[0]["quote"] == "the initiative to expand the alliance comes from Pakistan"
+
+
+def test_q06_contributions(store):
+    rows = answer(store, "contributions")
+    assert [(r["state"], r["capability"]) for r in rows] == [
+        ("Pakistan", "ballistic missiles"),
+        ("Pakistan", "manpower"),
+        ("Pakistan", "nuclear weapons capability"),
+        ("Saudi Arabia", "financial resources"),
+        ("Turkey", "combat-experienced armed forces"),
+        ("Turkey", "defence industry"),
+    ]
+    assert set(column(rows, "accordingTo")) == {"Nihat Ali Özcan"}
+
+
+def test_q07_article_5_comparison(store):
+    rows = answer(store, "article-5-comparison")
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["clause"] == "collective-defence clause of the Strategic Mutual Defense Agreement"
+    assert row["comparedWith"] == "Article 5 of the North Atlantic Treaty"
+    assert row["by"] == "Reference News"
+    assert "all members" in row["reportWording"] and "both" in row["sourceWording"]
+
+
+def test_q08_turkey_memberships(store):
+    rows = answer(store, "turkey-memberships")
+    assert sorted((r["organisation"], r["status"]) for r in rows) == [
+        ("NATO", "member"),
+        ("Saudi–Pakistan defence alliance", "prospective member"),
+    ]
+
+
+def test_q09_why_joining_serves_turkey(store):
+    rows = answer(store, "why-joining-serves-turkey")
+    reasons = {(r["conclusion"], r["reason"], r["accordingTo"]) for r in rows}
+    assert reasons == {
+        ("The new agreement serves Turkey's interests",
+         "Turkey broadly agrees with Saudi Arabia and Pakistan in foreign policy", "Reference News"),
+        ("The new agreement serves Turkey's interests",
+         "Donald Trump's statements have raised doubts among US allies about the United States fulfilling its NATO obligations",
+         "Reference News"),
+        ("Joining the Saudi–Pakistan alliance makes sense for Turkey",
+         "Turkey's interests align with those of Pakistan and Saudi Arabia in South Asia, the Middle East and Africa",
+         "Bloomberg"),
+    }
+
+
+def test_q10_ozcan(store):
+    rows = answer(store, "ozcan")
+    assert len(rows) == 9
+    assert set(column(rows, "expertise")) == {"strategic issues"}
+    assert rows[0]["quote"].startswith("the participating parties of the agreement will contribute")
+    assert rows[-1]["quote"].endswith("to distinguish friends from enemies")
+
+
+def test_q11_portanskiy(store):
+    rows = answer(store, "portanskiy")
+    assert {r["quote"] for r in rows} == {
+        "discussions about the tripartite agreement are still in the consultation stage",
+        "it is too early to say whether Turkey will finally decide to join",
+    }
+    assert {(r["affiliation"], r["role"]) for r in rows} == {("HSE University", "professor"), ("IMEMO RAS", "researcher")}
+
+
+def test_q12_events_in_ankara(store):
+    rows = answer(store, "events-in-ankara")
+    assert [(r["event"], r["earliest"], r["latest"], r["asReported"]) for r in rows] == [
+        ("first meeting of Turkish and Saudi naval officers", "2026-01-05", "2026-01-11", "last week")
+    ]
+    assert "exact" not in rows[0]  # the day is not confirmed, so none is stated
+
+
+def test_q13_unnamed_sources(store):
+    rows = answer(store, "unnamed-sources")
+    assert {r["quote"] for r in rows} == {
+        "negotiations among the three countries have made progress",
+        "the likelihood of reaching an agreement is high",
+    }
+    assert set(column(rows, "source")) == {"officials who did not want to reveal their names"}
+
+
+def test_q14_background_events(store):
+    rows = answer(store, "background-events")
+    assert column(rows, "event") == [
+        "India–Pakistan ceasefire of May 2025",
+        "India–Pakistan conflict of 2025",
+        "signing of the Strategic Mutual Defense Agreement",
+        "first meeting of Turkish and Saudi naval officers",
+    ]
+    dates = {r["event"]: r.get("date") for r in rows}
+    assert dates["India–Pakistan ceasefire of May 2025"] == "2025-05-10T17:00:00+05:30"
+    assert dates["signing of the Strategic Mutual Defense Agreement"] == "2025-09-17"
+
+
+def test_q15_future_claims(store):
+    rows = answer(store, "future-claims")
+    quotes = column(rows, "quote")
+    assert "the likelihood of reaching an agreement is high" in quotes
+    assert "it is too early to say whether Turkey will finally decide to join" in quotes
+    assert "it could change the balance of power in the Middle East and beyond" in quotes
+    assert "negotiations among the three countries have made progress" not in quotes
+    assert len(rows) == 11
+
+
+def test_q16_entity_statements_default_turkey(store):
+    rows = answer(store, "entity-statements")
+    assert len(rows) == 18
+    first = rows[0]
+    assert first["quote"] == "Turkey hopes to join the defense alliance between Pakistan and Saudi Arabia"
+    assert first["sentence"].startswith("Reference News Network, January 12 report:")
+    assert all(r["quote"] in r["sentence"] for r in rows)
+
+
+def test_q16_entity_statements_for_another_entity(store):
+    rows = answer(store, "entity-statements", entity="pgr:afghanistan")
+    assert [r["quote"] for r in rows] == ["Tensions between Pakistan and its neighbor Afghanistan are also high."]
