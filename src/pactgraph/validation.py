@@ -460,7 +460,11 @@ def format_text(report: ValidationReport) -> str:
 
 
 def format_table(report: ValidationReport) -> str:
-    """Aligned columns (severity, focus node, path, value, message, shape), then the summary line."""
+    """Aligned columns (severity, focus node, path, value, message, shape), then the summary line.
+
+    The shape column names the SPARQL constraint where one fired, as it says more
+    than the node shape that holds it.
+    """
     from pactgraph.querying import render_table
 
     header = ["severity", "focus", "path", "value", "message", "shape"]
@@ -471,7 +475,7 @@ def format_table(report: ValidationReport) -> str:
             r.path,
             _clip(r.value, 40),
             _clip(r.message, 80),
-            r.source_shape,
+            r.source_constraint or r.source_shape,
         ]
         for r in report.results
     ]
