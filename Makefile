@@ -16,11 +16,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+DEMO_QUERIES := parties-and-date likelihood-and-chain contributions
+
 demo: $(STAMP)
-	$(BIN)/pactgraph validate
-	$(BIN)/pactgraph query parties-and-date
-	$(BIN)/pactgraph query likelihood-and-chain
-	$(BIN)/pactgraph query contributions
+	@echo "== pactgraph validate (the shipped graph against the shipped shapes)"
+	@$(BIN)/pactgraph validate
+	@for q in $(DEMO_QUERIES); do \
+		echo; \
+		sed -n 's/^# question: /== /p' queries/[0-9]*-$$q.rq; \
+		$(BIN)/pactgraph query $$q || exit $$?; \
+	done
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
