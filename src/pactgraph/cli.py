@@ -515,3 +515,9 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_FAIL)
+
+
+# Commands of larger features live in modules of their own; importing them
+# registers their commands on `app` (each keeps its heavy imports inside the
+# command functions).
+from pactgraph import cli_publish, cli_store  # noqa: E402,F401
