@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean install
+.PHONY: demo test bench clean install site chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,21 @@ demo: $(STAMP)
 		$(BIN)/pactgraph query $$q || exit $$?; \
 	done
 
-test: $(STAMP)
+SITE ?= site
+
+site: $(STAMP)
+	@$(BIN)/pactgraph publish $(SITE)
+	@echo "Published to $(SITE)/. Preview it with: $(BIN)/pactgraph serve $(SITE)  (then open http://127.0.0.1:8000/)"
+
+# The browser tests of the published site drive Debian's chromium.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; }
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/cold_start.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) build dist .pytest_cache $(SITE)

@@ -1,5 +1,139 @@
-"""Commands of the publish feature, registered on the pactgraph app."""
+"""Commands of the publish feature, registered on the pactgraph app.
+
+`publish` writes the static linked-data site, `serve` previews it with the same
+content negotiation as the generated .htaccess. The work is done in
+pactgraph.publishing, imported inside the commands.
+"""
 
 from __future__ import annotations
 
-from pactgraph.cli import app  # noqa: F401
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from pactgraph.cli import EXIT_FAIL, _paths, _user_errors, app
+
+DEFAULT_BASE = "https://w3id.org/pactgraph/"
+
+
+def _outdir(value: str) -> str:
+    if value.strip() == "":
+        from pactgraph.errors import InputError
+
+        raise InputError("empty path given for OUTDIR")
+    return value
+
+
+@app.command()
+def publish(
+    outdir: Annotated[
+        str, typer.Argument(metavar="OUTDIR", help="Folder to write the site to (replaced as a whole).")
+    ],
+    base_url: Annotated[
+        str,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            help="Where the site is published: the IRIs it declares and shows live under this URL.",
+        ),
+    ] = DEFAULT_BASE,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 when OUTDIR differs from what publish would write."
+        ),
+    ] = False,
+    data: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--data",
+            "-d",
+            metavar="PATH",
+            help="Data file or folder to publish; repeatable.",
+            show_default="the shipped data",
+        ),
+    ] = None,
+    ontology: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--ontology",
+            metavar="PATH",
+            help="Ontology file or folder; repeatable.",
+            show_default="the shipped ontology",
+        ),
+    ] = None,
+    shapes: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--shapes",
+            "-s",
+            metavar="PATH",
+            help="SHACL shapes file or folder; repeatable.",
+            show_default="the shipped shapes",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+) -> None:
+    """Publish the graph as a static linked-data site: dumps, a page per resource,
+    ontology and shapes documentation, VoID/DCAT, and content-negotiation rules.
+
+    The site is built beside OUTDIR and renamed into place, so a failed run leaves
+    the previous OUTDIR untouched; the same input always gives the same bytes.
+    Exit 0 on success, 1 when --check finds differences, 2 on bad input.
+    """
+    with _user_errors():
+        from pactgraph import publishing
+
+        outdir = _outdir(outdir)
+        if check:
+            difference = publishing.check(outdir, base_url, _paths(data), _paths(ontology), _paths(shapes))
+            if difference:
+                counts = (
+                    f"{len(difference.changed)} changed, {len(difference.added)} missing, "
+                    f"{len(difference.removed)} extra"
+                )
+                typer.echo(
+                    f"pactgraph: {outdir} is out of date ({counts}); run `pactgraph publish {outdir}`",
+                    err=True,
+                )
+                for line in difference.summary():
+                    typer.echo(f"  {line}", err=True)
+                raise typer.Exit(EXIT_FAIL)
+            if not quiet:
+                typer.echo(f"{outdir} is up to date.")
+            return
+        done = publishing.publish(outdir, base_url, _paths(data), _paths(ontology), _paths(shapes))
+    if not quiet:
+        size = done.bytes / (1024 * 1024)
+        typer.echo(
+            f"Published {done.resources} resources in {done.files} files ({size:.1f} MiB) to {outdir} "
+            f"in {done.seconds:.1f} s."
+        )
+        typer.echo(f"Preview it with: pactgraph serve {outdir}")
+
+
+@app.command()
+def serve(
+    outdir: Annotated[str, typer.Argument(metavar="OUTDIR", help="A folder written by `pactgraph publish`.")],
+    port: Annotated[
+        int, typer.Option("--port", "-p", metavar="N", help="Port to listen on (0: any free port).")
+    ] = 8000,
+    bind: Annotated[
+        str, typer.Option("--bind", metavar="ADDRESS", help="Address to listen on.")
+    ] = "127.0.0.1",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log requests.")] = False,
+) -> None:
+    """Preview a published site over HTTP, with the content negotiation of its .htaccess:
+    a resource IRI answers 303 See Other to its HTML, Turtle, JSON-LD, N-Triples or RDF/XML.
+
+    Stop with Ctrl-C.
+    """
+    with _user_errors():
+        from pactgraph.publishing.server import serve as run
+
+        def announce(url: str) -> None:
+            typer.echo(f"Serving {outdir} at {url} (Ctrl-C to stop)")
+            sys.stdout.flush()
+
+        run(_outdir(outdir), port=port, bind=bind, quiet=quiet, announce=announce)

@@ -1,0 +1,74 @@
+"""Publishing: the graph as a static linked-data site, browsable by people and machines.
+
+`publish()` builds every file in memory (site.build) and writes the tree
+atomically (tree.write_atomic); `check()` builds and compares instead. The
+modules, one job each:
+
+- layout: IRIs under the base URL <-> files in the site, relative links
+- inputs: the ontology, data and shapes files, one named graph each
+- serialize: canonical blank nodes and deterministic Turtle, N-Triples, RDF/XML, TriG, N-Quads
+- jsonld: compact JSON-LD against the bundled context.jsonld
+- model, views: an indexed graph and the plain data shown on pages
+- pages: a page per resource and the index; docs: ontology and shapes documentation
+- dataset: the VoID/DCAT description; conneg: the negotiation rules, .htaccess and nginx
+- server: the preview server (`pactgraph serve`); site: all of it together; tree: writing
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_BASE = "https://w3id.org/pactgraph/"
+
+PathLike = str | Path
+
+
+@dataclass
+class Published:
+    """What publish() wrote."""
+
+    outdir: Path
+    files: int
+    bytes: int
+    resources: int
+    seconds: float
+
+
+def publish(
+    outdir: PathLike,
+    base: str = DEFAULT_BASE,
+    data: Sequence[PathLike] | None = None,
+    ontology: Sequence[PathLike] | None = None,
+    shapes: Sequence[PathLike] | None = None,
+) -> Published:
+    """Build the site and put it at `outdir`, replacing a site published there before."""
+    from pactgraph.publishing import site, tree
+
+    started = time.perf_counter()
+    tree.check_target(Path(outdir).absolute())
+    built = site.build(base, data, ontology, shapes)
+    tree.write_atomic(built.files, Path(outdir))
+    return Published(
+        outdir=Path(outdir),
+        files=len(built.files),
+        bytes=sum(len(b) for b in built.files.values()),
+        resources=built.resources,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def check(
+    outdir: PathLike,
+    base: str = DEFAULT_BASE,
+    data: Sequence[PathLike] | None = None,
+    ontology: Sequence[PathLike] | None = None,
+    shapes: Sequence[PathLike] | None = None,
+):  # -> tree.Difference
+    """How `outdir` differs from what publish() would write now (nothing is written)."""
+    from pactgraph.publishing import site, tree
+
+    built = site.build(base, data, ontology, shapes)
+    return tree.compare(built.files, Path(outdir))

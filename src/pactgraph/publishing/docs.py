@@ -1,0 +1,472 @@
+"""Documentation pages: the ontology (classes, properties, concept schemes) and the
+SHACL shapes (targets, constraints, severities, messages, SPARQL rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import rdflib
+
+from pactgraph.namespaces import PREFIXES
+from pactgraph.publishing.model import OWL, RDF, RDFS, SH, SKOS, SiteGraph, language_rank, natural_key
+from pactgraph.publishing.pages import class_anchor
+from pactgraph.publishing.render import alternates, render
+from pactgraph.publishing.views import Linker, Row, Value
+
+DCTERMS = rdflib.Namespace(PREFIXES["dcterms"])
+VANN = rdflib.Namespace(PREFIXES["vann"])
+
+CLASS_TYPES = (OWL.Class, RDFS.Class)
+PROPERTY_KINDS = (
+    ("object", "Object properties", OWL.ObjectProperty),
+    ("datatype", "Datatype properties", OWL.DatatypeProperty),
+    ("annotation", "Annotation properties", OWL.AnnotationProperty),
+    ("other", "Other properties", RDF.Property),
+)
+HEADER_PROPERTIES = (
+    DCTERMS.title,
+    DCTERMS.description,
+    DCTERMS.creator,
+    DCTERMS.license,
+    DCTERMS.created,
+    DCTERMS.modified,
+    OWL.versionInfo,
+    OWL.versionIRI,
+    VANN.preferredNamespacePrefix,
+    VANN.preferredNamespaceUri,
+    RDFS.seeAlso,
+)
+
+#: Shape properties shown in their own places rather than in the constraint list.
+SHAPE_META = frozenset(
+    {
+        RDF.type,
+        RDFS.label,
+        RDFS.comment,
+        SH.name,
+        SH.description,
+        SH.message,
+        SH.severity,
+        SH.path,
+        SH.property,
+        SH.sparql,
+        SH.targetClass,
+        SH.targetNode,
+        SH.targetSubjectsOf,
+        SH.targetObjectsOf,
+        SH.select,
+        SH.prefixes,
+        SH.order,
+        SH.group,
+    }
+)
+TARGETS = (
+    ("target class", SH.targetClass),
+    ("target node", SH.targetNode),
+    ("target subjects of", SH.targetSubjectsOf),
+    ("target objects of", SH.targetObjectsOf),
+)
+
+
+@dataclass
+class TermDoc:
+    anchor: str
+    iri: str
+    label: str
+    kinds: list[Value]
+    definitions: list[Value]
+    rows: list[Row]
+
+
+@dataclass
+class Section:
+    anchor: str
+    title: str
+    terms: list[TermDoc]
+
+
+@dataclass
+class SchemeDoc:
+    anchor: str
+    scheme: Value
+    iri: str
+    definitions: list[Value]
+    concepts: list[tuple[Value, str, list[Value]]]
+
+
+@dataclass
+class OntologyDoc:
+    title: str
+    iri: str
+    header: list[Row]
+    descriptions: list[Value]
+    sections: list[Section]
+    schemes: list[SchemeDoc]
+    alignment: list[tuple[Value, list[Row]]]
+
+
+@dataclass
+class ConstraintDoc:
+    anchor: str
+    iri: str
+    title: str
+    path: list[Value]
+    severity: str
+    messages: list[Value]
+    descriptions: list[Value]
+    rows: list[Row]
+    select: str = ""
+
+
+@dataclass
+class NodeShapeDoc:
+    anchor: str
+    iri: str
+    title: str
+    targets: list[Row]
+    severity: str
+    messages: list[Value]
+    descriptions: list[Value]
+    rows: list[Row]
+    properties: list[ConstraintDoc] = field(default_factory=list)
+    sparql: list[ConstraintDoc] = field(default_factory=list)
+
+
+@dataclass
+class ShapesFileDoc:
+    anchor: str
+    title: str
+    iri: str
+    descriptions: list[Value]
+    shapes: list[NodeShapeDoc]
+    loose: list[ConstraintDoc]
+
+
+def _local(iri: str, namespace: str) -> str:
+    return iri[len(namespace) :] if iri.startswith(namespace) else ""
+
+
+def _sorted(graph: SiteGraph, nodes: list[Any]) -> list[Any]:
+    return sorted(set(nodes), key=lambda n: (natural_key(graph.label(n)), str(n)))
+
+
+def _links(linker: Linker, nodes: list[Any]) -> list[Value]:
+    return [linker.value(n) for n in _sorted(linker.graph, nodes)]
+
+
+def _literals(linker: Linker, values: list[Any]) -> list[Value]:
+    return [
+        linker.literal(v)
+        for v in sorted((v for v in values if isinstance(v, rdflib.Literal)), key=language_rank)
+    ]
+
+
+# ---------------------------------------------------------------- ontology
+
+
+def ontology_doc(
+    ontology: SiteGraph, data: SiteGraph, shapes: SiteGraph, page: str = "ontology.html"
+) -> OntologyDoc:
+    """The ontology page: `ontology` holds the ontology files, `data` the whole graph
+    (for counts), `shapes` the shapes (for the shapes that use each term)."""
+    layout = ontology.layout
+    linker = Linker(ontology, page)
+    shape_linker = Linker(shapes, page)
+    namespace = layout.ontology_ns
+
+    headers = [n for n in ontology.instances(OWL.Ontology)]
+    main = rdflib.URIRef(layout.ontology_iri)
+    if main not in headers and headers:
+        main = sorted(headers, key=str)[0]
+    header_rows = []
+    for prop in HEADER_PROPERTIES:
+        if prop == DCTERMS.description:
+            continue
+        values = ontology.objects(main, prop)
+        if values:
+            header_rows.append(Row(linker.link(prop), [linker.value(v) for v in sorted(values, key=str)]))
+
+    terms = sorted(
+        {s for s in ontology.out if isinstance(s, rdflib.URIRef) and str(s).startswith(namespace)}, key=str
+    )
+    counts: dict[Any, int] = {}
+    for _, p, _ in data.triples:
+        counts[p] = counts.get(p, 0) + 1
+
+    def term_doc(term: Any, kinds: list[Any]) -> TermDoc:
+        rows: list[Row] = []
+
+        def add(name: str, values: list[Value]) -> None:
+            if values:
+                rows.append(Row(Value("link", text=name), values))
+
+        is_class = any(ontology.has_type(term, c) for c in CLASS_TYPES)
+        add("subclass of", _links(linker, ontology.objects(term, RDFS.subClassOf)))
+        add("subclasses", _links(linker, ontology.subjects(RDFS.subClassOf, term)))
+        add("subproperty of", _links(linker, ontology.objects(term, RDFS.subPropertyOf)))
+        add("subproperties", _links(linker, ontology.subjects(RDFS.subPropertyOf, term)))
+        add("domain", _links(linker, ontology.objects(term, RDFS.domain)))
+        add("range", _links(linker, ontology.objects(term, RDFS.range)))
+        add(
+            "inverse of",
+            _links(linker, ontology.objects(term, OWL.inverseOf) + ontology.subjects(OWL.inverseOf, term)),
+        )
+        if is_class:
+            add("properties with this domain", _links(linker, ontology.subjects(RDFS.domain, term)))
+            add("properties with this range", _links(linker, ontology.subjects(RDFS.range, term)))
+            add("checked by shapes", _links(shape_linker, shapes.subjects(SH.targetClass, term)))
+            instances = data.instances(term)
+            if instances:
+                href = f"index.html#{class_anchor(data, term)}"
+                add("instances", [Value("link", text=f"{len(instances)} in the published graph", href=href)])
+            else:
+                add("instances", [Value("literal", text="none in the published graph")])
+        else:
+            used = counts.get(term, 0)
+            add(
+                "usage",
+                [
+                    Value(
+                        "literal",
+                        text=f"used in {used} statement{'s' if used != 1 else ''} of the published graph",
+                    )
+                ],
+            )
+            add("property shapes", _links(shape_linker, shapes.subjects(SH.path, term)))
+        add("see also", _links(linker, ontology.objects(term, RDFS.seeAlso)))
+        add("scope note", _literals(linker, ontology.objects(term, SKOS.scopeNote)))
+        add("example", _literals(linker, ontology.objects(term, SKOS.example)))
+        descriptions = _literals(
+            linker, ontology.objects(term, SKOS.definition) + ontology.objects(term, RDFS.comment)
+        )
+        return TermDoc(
+            anchor=_local(str(term), namespace),
+            iri=str(term),
+            label=ontology.label(term),
+            kinds=[linker.link(k) for k in sorted(kinds, key=str)],
+            definitions=descriptions,
+            rows=rows,
+        )
+
+    classes, by_kind, others = [], {key: [] for key, _, _ in PROPERTY_KINDS}, []
+    for term in terms:
+        types = ontology.types(term)
+        if any(t in CLASS_TYPES for t in types):
+            classes.append(term_doc(term, types))
+            continue
+        for key, _, cls in PROPERTY_KINDS:
+            if cls in types:
+                by_kind[key].append(term_doc(term, types))
+                break
+        else:
+            others.append(term_doc(term, types))
+
+    def by_label(docs: list[TermDoc]) -> list[TermDoc]:
+        return sorted(docs, key=lambda d: (natural_key(d.label), d.iri))
+
+    sections = [Section("sec-classes", "Classes", by_label(classes))]
+    for key, title, _ in PROPERTY_KINDS:
+        if by_kind[key]:
+            sections.append(Section(f"sec-{key}-properties", title, by_label(by_kind[key])))
+    if others:
+        sections.append(Section("sec-other-terms", "Other terms", by_label(others)))
+
+    schemes = []
+    for scheme in _sorted(ontology, ontology.instances(SKOS.ConceptScheme)):
+        members = set(ontology.subjects(SKOS.inScheme, scheme)) | set(
+            ontology.subjects(SKOS.topConceptOf, scheme)
+        )
+        members |= set(ontology.objects(scheme, SKOS.hasTopConcept))
+        concepts = []
+        for concept in sorted(
+            members,
+            key=lambda c: (
+                str(ontology.first(c, SKOS.notation) or ""),
+                natural_key(ontology.label(c)),
+                str(c),
+            ),
+        ):
+            notation = " ".join(str(n) for n in ontology.objects(concept, SKOS.notation))
+            concepts.append(
+                (
+                    linker.link(concept),
+                    notation,
+                    _literals(linker, ontology.objects(concept, SKOS.definition)),
+                )
+            )
+        stem = layout.resource_stem(str(scheme))
+        anchor = "scheme-" + (stem.split("/", 1)[1] if stem else str(len(schemes)))
+        schemes.append(
+            SchemeDoc(
+                anchor,
+                linker.link(scheme),
+                str(scheme),
+                _literals(linker, ontology.objects(scheme, SKOS.definition)),
+                concepts,
+            )
+        )
+
+    alignment = []
+    for subject in sorted(
+        (s for s in ontology.out if isinstance(s, rdflib.URIRef) and not str(s).startswith(layout.base)),
+        key=str,
+    ):
+        rows = linker.rows(subject, 0, frozenset({subject}))
+        if rows:
+            alignment.append((linker.link(subject), rows))
+
+    return OntologyDoc(
+        title=ontology.label(main) if headers else "Ontology",
+        iri=str(main),
+        header=header_rows,
+        descriptions=_literals(linker, ontology.objects(main, DCTERMS.description)),
+        sections=sections,
+        schemes=schemes,
+        alignment=alignment,
+    )
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def _severity(graph: SiteGraph, node: Any) -> str:
+    value = graph.first(node, SH.severity)
+    if value is None:
+        return "Violation"
+    text = str(value)
+    return text[len(str(SH)) :] if text.startswith(str(SH)) else graph.short(text)
+
+
+def _constraint_rows(linker: Linker, node: Any) -> list[Row]:
+    graph = linker.graph
+    rows = []
+    by_prop: dict[Any, list[Any]] = {}
+    for p, o in graph.out.get(node, ()):
+        if p not in SHAPE_META:
+            by_prop.setdefault(p, []).append(o)
+    for p in sorted(by_prop, key=str):
+        name = str(p)[len(str(SH)) :] if str(p).startswith(str(SH)) else graph.short(str(p))
+        values = [linker.value(v, 0, frozenset({node})) for v in sorted(by_prop[p], key=str)]
+        rows.append(
+            Row(Value("link", text=name, href=linker.layout.href(str(p), linker.page), iri=str(p)), values)
+        )
+    return rows
+
+
+def _anchor(graph: SiteGraph, node: Any, fallback: str) -> str:
+    if isinstance(node, rdflib.URIRef):
+        local = _local(str(node), graph.layout.shapes_ns)
+        if local:
+            return local
+    return fallback
+
+
+def _constraint_doc(linker: Linker, node: Any, fallback: str) -> ConstraintDoc:
+    graph = linker.graph
+    path = graph.first(node, SH.path)
+    select = graph.first(node, SH.select)
+    return ConstraintDoc(
+        anchor=_anchor(graph, node, fallback),
+        iri=str(node) if isinstance(node, rdflib.URIRef) else "",
+        title=graph.label(node) if isinstance(node, rdflib.URIRef) or graph.literal_labels(node) else "",
+        path=[linker.value(path)] if path is not None else [],
+        severity=_severity(graph, node),
+        messages=_literals(linker, graph.objects(node, SH.message)),
+        descriptions=_literals(
+            linker, graph.objects(node, SH.description) + graph.objects(node, RDFS.comment)
+        ),
+        rows=_constraint_rows(linker, node),
+        select=str(select).strip("\n") if select is not None else "",
+    )
+
+
+def shapes_doc(files: Mapping[str, SiteGraph], page: str = "shapes.html") -> list[ShapesFileDoc]:
+    """One section per shapes file (name -> graph of that file)."""
+    docs = []
+    counter = 0
+    for name in sorted(files):
+        graph = files[name]
+        linker = Linker(graph, page)
+        headers = sorted(graph.instances(OWL.Ontology), key=str)
+        header = headers[0] if headers else None
+        node_shapes = _sorted(graph, graph.instances(SH.NodeShape))
+        shapes = []
+        referenced: set[Any] = set()
+        for shape in node_shapes:
+            counter += 1
+            properties = []
+            for prop in sorted(
+                graph.objects(shape, SH.property), key=lambda n: (natural_key(graph.label(n)), str(n))
+            ):
+                counter += 1
+                referenced.add(prop)
+                properties.append(_constraint_doc(linker, prop, f"shape-{counter}"))
+            sparql = []
+            for constraint in sorted(
+                graph.objects(shape, SH.sparql), key=lambda n: (natural_key(graph.label(n)), str(n))
+            ):
+                counter += 1
+                referenced.add(constraint)
+                sparql.append(_constraint_doc(linker, constraint, f"shape-{counter}"))
+            shapes.append(
+                NodeShapeDoc(
+                    anchor=_anchor(graph, shape, f"shape-{counter}"),
+                    iri=str(shape) if isinstance(shape, rdflib.URIRef) else "",
+                    title=graph.label(shape),
+                    targets=[
+                        Row(Value("link", text=label), _links(linker, graph.objects(shape, prop)))
+                        for label, prop in TARGETS
+                        if graph.objects(shape, prop)
+                    ],
+                    severity=_severity(graph, shape),
+                    messages=_literals(linker, graph.objects(shape, SH.message)),
+                    descriptions=_literals(
+                        linker, graph.objects(shape, SH.description) + graph.objects(shape, RDFS.comment)
+                    ),
+                    rows=_constraint_rows(linker, shape),
+                    properties=properties,
+                    sparql=sparql,
+                )
+            )
+        loose = []
+        for prop in _sorted(graph, graph.instances(SH.PropertyShape) + graph.instances(SH.SPARQLConstraint)):
+            if prop not in referenced:
+                counter += 1
+                loose.append(_constraint_doc(linker, prop, f"shape-{counter}"))
+        docs.append(
+            ShapesFileDoc(
+                anchor="file-" + name.replace("/", "-"),
+                title=graph.label(header) if header is not None else name,
+                iri=str(header) if header is not None else "",
+                descriptions=_literals(linker, graph.objects(header, DCTERMS.description))
+                if header is not None
+                else [],
+                shapes=shapes,
+                loose=loose,
+            )
+        )
+    return docs
+
+
+def ontology_page(
+    ontology: SiteGraph, data: SiteGraph, shapes: SiteGraph, common: Mapping[str, Any]
+) -> bytes:
+    page = "ontology.html"
+    doc = ontology_doc(ontology, data, shapes, page)
+    return render(
+        "ontology.html", page, title=doc.title, doc=doc, alternates=alternates("ontology", page), **common
+    )
+
+
+def shapes_page(files: Mapping[str, SiteGraph], common: Mapping[str, Any]) -> bytes:
+    page = "shapes.html"
+    return render(
+        "shapes.html",
+        page,
+        title="Shapes",
+        files=shapes_doc(files, page),
+        alternates=alternates("shapes", page),
+        **common,
+    )

@@ -1,0 +1,127 @@
+"""A page per resource of the site's namespaces (HTML, Turtle, JSON-LD, N-Triples,
+RDF/XML), and the index page that lists them by class."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import rdflib
+
+from pactgraph.publishing import serialize
+from pactgraph.publishing.jsonld import Compactor
+from pactgraph.publishing.model import SiteGraph, natural_key
+from pactgraph.publishing.render import alternates, render
+from pactgraph.publishing.views import Linker, Terms, Value, resource_view
+
+
+def resource_triples(graph: SiteGraph, node: Any) -> list[tuple[Any, Any, Any]]:
+    """What a resource's own RDF documents hold: its statements with the statements of the
+    blank nodes they reach (its concise bounded description), and the statements of other
+    IRIs that point to it."""
+    found: set[tuple[Any, Any, Any]] = set()
+    stack, seen = [node], {node}
+    while stack:
+        subject = stack.pop()
+        for p, o in graph.out.get(subject, ()):
+            found.add((subject, p, o))
+            if isinstance(o, rdflib.BNode) and o not in seen:
+                seen.add(o)
+                stack.append(o)
+    for s, p in graph.inc.get(node, ()):
+        if isinstance(s, rdflib.URIRef):
+            found.add((s, p, node))
+    return sorted(found, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+
+
+def rdf_documents(
+    triples: list[Any], stem: str, compactor: Compactor, prefixes: Mapping[str, str], first: Any = None
+) -> dict[str, bytes]:
+    """`<stem>.ttl`, `.jsonld`, `.nt` and `.rdf` of sorted canonical triples."""
+    return {
+        f"{stem}.ttl": serialize.turtle(triples, prefixes),
+        f"{stem}.jsonld": compactor.document_bytes(triples, first=first),
+        f"{stem}.nt": serialize.ntriples(triples),
+        f"{stem}.rdf": serialize.rdfxml(triples, prefixes, what=stem),
+    }
+
+
+def resource_files(
+    graph: SiteGraph,
+    compactor: Compactor,
+    prefixes: Mapping[str, str],
+    texts: dict[Any, str],
+    common: Mapping[str, Any],
+) -> dict[str, bytes]:
+    """Every resource page and its RDF representations."""
+    terms = Terms(graph.layout)
+    files: dict[str, bytes] = {}
+    for node in graph.resources():
+        stem = graph.layout.resource_stem(str(node))
+        assert stem is not None
+        page = stem + ".html"
+        view = resource_view(graph, node, page, terms, texts)
+        files[page] = render(
+            "resource.html", page, title=view.title, view=view, alternates=alternates(stem, page), **common
+        )
+        files.update(rdf_documents(resource_triples(graph, node), stem, compactor, prefixes, first=node))
+    return files
+
+
+@dataclass
+class ClassGroup:
+    anchor: str
+    cls: Value
+    resources: list[Value]
+
+
+def class_anchor(graph: SiteGraph, cls: Any) -> str:
+    """The id of a class's section on the index page ('class-pg-Claim')."""
+    return "class-" + re.sub(r"[^A-Za-z0-9_-]+", "-", graph.short(str(cls))).strip("-")
+
+
+def class_groups(graph: SiteGraph, page: str) -> list[ClassGroup]:
+    """The site's resources grouped by class (a resource with several classes is in each)."""
+    linker = Linker(graph, page)
+    by_class: dict[Any, list[Any]] = {}
+    untyped = []
+    for node in graph.resources():
+        types = graph.types(node)
+        if not types:
+            untyped.append(node)
+        for cls in types:
+            by_class.setdefault(cls, []).append(node)
+    groups = []
+    for cls in sorted(by_class, key=lambda c: (natural_key(graph.label(c)), str(c))):
+        members = sorted(by_class[cls], key=lambda n: (natural_key(graph.label(n)), str(n)))
+        groups.append(
+            ClassGroup(class_anchor(graph, cls), linker.link(cls), [linker.link(n) for n in members])
+        )
+    if untyped:
+        members = sorted(untyped, key=lambda n: (natural_key(graph.label(n)), str(n)))
+        groups.append(
+            ClassGroup("class-none", Value("link", text="Without a class"), [linker.link(n) for n in members])
+        )
+    return groups
+
+
+def index_page(
+    graph: SiteGraph, stats: Mapping[str, Any], downloads: list[Mapping[str, Any]], common: Mapping[str, Any]
+) -> bytes:
+    page = "index.html"
+    linker = Linker(graph, page)
+    reports = sorted(
+        graph.instances(Terms(graph.layout).Report), key=lambda n: (natural_key(graph.label(n)), str(n))
+    )
+    return render(
+        "index.html",
+        page,
+        title="Index",
+        groups=class_groups(graph, page),
+        reports=[linker.link(r) for r in reports],
+        stats=stats,
+        downloads=downloads,
+        **common,
+    )

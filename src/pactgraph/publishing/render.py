@@ -1,0 +1,58 @@
+"""The Jinja2 environment (autoescaping everything) that renders the site's HTML pages."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+
+from pactgraph.publishing.layout import relative
+
+TEMPLATE_PACKAGE = "pactgraph.publishing"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader(TEMPLATE_PACKAGE, "templates"),
+        autoescape=True,  # every template, whatever its name
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def root_of(page: str) -> str:
+    """The relative path from site file `page` to the site folder ('' or '../')."""
+    depth = page.count("/")
+    return "../" * depth
+
+
+def render(template: str, page: str, **context: Any) -> bytes:
+    """Render `template` for site file `page` (links in it are relative to that file)."""
+    context.setdefault("alternates", [])
+    text = environment().get_template(template).render(page=page, root=root_of(page), **context)
+    return text.encode("utf-8")
+
+
+def static_bytes(name: str) -> bytes:
+    """A file shipped beside the templates (e.g. style.css)."""
+    from importlib import resources
+
+    return resources.files(TEMPLATE_PACKAGE).joinpath("templates", name).read_bytes()
+
+
+def alternates(stem: str, page: str) -> list[dict[str, str]]:
+    """Links to the RDF representations `<stem>.ttl` ... written beside a page."""
+    return [
+        {"name": name, "media_type": media_type, "href": relative(f"{stem}.{ext}", page)}
+        for ext, name, media_type in (
+            ("ttl", "Turtle", "text/turtle"),
+            ("jsonld", "JSON-LD", "application/ld+json"),
+            ("nt", "N-Triples", "application/n-triples"),
+            ("rdf", "RDF/XML", "application/rdf+xml"),
+        )
+    ]

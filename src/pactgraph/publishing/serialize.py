@@ -1,0 +1,130 @@
+"""Canonical blank-node labels and deterministic serialisations of triples and quads.
+
+Blank nodes get RDFC-1.0 canonical labels (pyoxigraph), and statements are
+sorted, so every writer here returns the same bytes for the same graph,
+whatever the input order, blank-node labels or PYTHONHASHSEED.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+
+from pactgraph.errors import InputError
+from pactgraph.loading import to_rdflib_term
+from pactgraph.namespaces import XSD
+
+Triple = tuple[Any, Any, Any]
+
+
+def _sort_key(triple: Triple) -> tuple[str, str, str]:
+    return (triple[0].n3(), triple[1].n3(), triple[2].n3())
+
+
+def canonical_triples(quads: Iterable[Any]) -> list[Triple]:
+    """The triples of pyoxigraph quads (graph names dropped), blank nodes labelled by
+    RDFC-1.0, as rdflib terms sorted by their N-Triples form."""
+    default = ox.DefaultGraph()
+    dataset = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    triples = {
+        (to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)) for q in dataset
+    }
+    return sorted(triples, key=_sort_key)
+
+
+def canonical_quads(quads: Iterable[Any]) -> list[Any]:
+    """pyoxigraph quads with RDFC-1.0 blank-node labels, sorted by graph, then N-Quads form."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def to_oxigraph(term: Any) -> Any:
+    """The pyoxigraph term equal to an rdflib term."""
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None and str(term.datatype) != XSD + "string":
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def used_prefixes(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes whose namespace some IRI (or datatype) of `triples` starts with."""
+    iris = set()
+    for triple in triples:
+        for term in triple:
+            if isinstance(term, rdflib.URIRef):
+                iris.add(str(term))
+            elif isinstance(term, rdflib.Literal) and term.datatype is not None:
+                iris.add(str(term.datatype))
+    namespaces = set(prefixes.values())
+    hits = {ns for ns in namespaces if any(iri.startswith(ns) for iri in iris)}
+    return {p: ns for p, ns in prefixes.items() if ns in hits}
+
+
+def used_prefixes_of_quads(quads: Iterable[Any], prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes whose namespace some IRI (or datatype) of pyoxigraph `quads` starts with."""
+    iris = set()
+    for quad in quads:
+        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    hits = {ns for ns in set(prefixes.values()) if any(iri.startswith(ns) for iri in iris)}
+    return {p: ns for p, ns in prefixes.items() if ns in hits}
+
+
+def turtle(triples: list[Triple], prefixes: Mapping[str, str]) -> bytes:
+    """rdflib longturtle of sorted triples with canonical blank-node labels."""
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in used_prefixes(triples, prefixes).items():
+        graph.bind(prefix, rdflib.URIRef(namespace), override=True, replace=True)
+    for triple in triples:
+        graph.add(triple)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return graph.serialize(format="longturtle", encoding="utf-8")
+
+
+def ntriples(triples: list[Triple]) -> bytes:
+    """Sorted N-Triples, one statement per line."""
+    data = ox.serialize(
+        [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples], format=ox.RdfFormat.N_TRIPLES
+    )
+    lines = sorted(line for line in data.decode("utf-8").splitlines() if line.strip())
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def rdfxml(triples: list[Triple], prefixes: Mapping[str, str], what: str = "graph") -> bytes:
+    """RDF/XML written by pyoxigraph from sorted triples, with the prefixes in use."""
+    ox_triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
+    try:
+        data = ox.serialize(
+            ox_triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(triples, prefixes)
+        )
+    except (ValueError, SyntaxError, OSError) as err:
+        raise InputError(f"cannot write {what} as RDF/XML: {err}") from None
+    return data if data.endswith(b"\n") else data + b"\n"
+
+
+def trig(quads: list[Any], prefixes: Mapping[str, str]) -> bytes:
+    """TriG of canonical, sorted quads (see canonical_quads)."""
+    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=used_prefixes_of_quads(quads, prefixes))
+    return data if data.endswith(b"\n") else data + b"\n"
+
+
+def nquads(quads: list[Any]) -> bytes:
+    """Sorted N-Quads of canonical quads."""
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    lines = sorted(line for line in data.decode("utf-8").splitlines() if line.strip())
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""

@@ -1,0 +1,203 @@
+"""Build the whole site in memory (site path -> bytes); every part is deterministic."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+import rdflib
+
+from pactgraph.namespaces import PREFIXES
+from pactgraph.publishing import conneg, dataset, docs, inputs, pages, serialize
+from pactgraph.publishing.dataset import Distribution, human_size
+from pactgraph.publishing.jsonld import Compactor, context_bytes, load_context
+from pactgraph.publishing.layout import DEFAULT_BASE, Layout, safe_site_path
+from pactgraph.publishing.model import SiteGraph
+from pactgraph.publishing.render import static_bytes
+from pactgraph.publishing.views import Terms
+
+PathLike = str | Path
+
+#: A file or folder name in a pg:storedAt path that may be copied into the site.
+_TEXT_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+#: The whole-graph dumps: file, title, writer.
+_DUMP_TITLES = {
+    "ttl": "The whole graph (ontology and data) in Turtle",
+    "nt": "The whole graph in N-Triples, one sorted statement per line",
+    "jsonld": "The whole graph in JSON-LD",
+    "rdf": "The whole graph in RDF/XML",
+    "trig": "The graph in TriG, one named graph per source file",
+    "nq": "The graph in N-Quads, one named graph per source file, sorted",
+}
+
+
+@dataclass
+class Site:
+    """The files of a site and a few figures about it."""
+
+    files: dict[str, bytes]
+    resources: int
+    triples: int
+
+
+def site_prefixes(layout: Layout) -> dict[str, str]:
+    """The project prefixes under the site's base, plus those of the dataset description."""
+    prefixes = {p: layout.rebase(ns) for p, ns in PREFIXES.items()}
+    prefixes.update(dataset.DESCRIPTION_PREFIXES)
+    return prefixes
+
+
+def stored_texts(graph: SiteGraph, text_roots: Sequence[Path]) -> tuple[dict[Any, str], dict[str, bytes]]:
+    """The stored report texts (pg:storedAt, relative to a data folder), copied into texts/.
+
+    A path is used only when every part of it is a plain name and the file lies
+    inside the data folder; anything else is left out.
+    """
+    stored_at = rdflib.Namespace(graph.layout.ontology_ns).storedAt
+    mapping: dict[Any, str] = {}
+    files: dict[str, bytes] = {}
+    for node in sorted({s for s, p, _ in graph.triples if p == stored_at}, key=str):
+        for stored in sorted(str(v) for v in graph.objects(node, stored_at)):
+            if node in mapping or not all(_TEXT_PART.fullmatch(part) for part in stored.split("/")):
+                continue
+            for root in text_roots:
+                candidate = (root / stored).resolve()
+                if root.resolve() in candidate.parents and candidate.is_file():
+                    mapping[node] = "texts/" + stored
+                    files[mapping[node]] = candidate.read_bytes()
+                    break
+    return mapping, files
+
+
+def _to_quads(triples: list[tuple[Any, Any, Any]]) -> list[Any]:
+    default = ox.DefaultGraph()
+    to = serialize.to_oxigraph
+    return [ox.Quad(to(s), to(p), to(o), default) for s, p, o in triples]
+
+
+def build(
+    base: str = DEFAULT_BASE,
+    data: Sequence[PathLike] | None = None,
+    ontology: Sequence[PathLike] | None = None,
+    shapes: Sequence[PathLike] | None = None,
+) -> Site:
+    """Every file of the site for these inputs (default: the shipped ones)."""
+    from pactgraph import __version__
+
+    layout = Layout(base)
+    sources, text_roots = inputs.gather(data, ontology, shapes)
+    read = inputs.read(sources, layout, text_roots)
+    prefixes = site_prefixes(layout)
+    context = load_context(layout.rebase)
+    compactor = Compactor(context)
+
+    def site_graph(quads: list[Any]) -> SiteGraph:
+        return SiteGraph(serialize.canonical_triples(quads), layout, prefixes)
+
+    graph = site_graph(read.role_quads("ontology", "data"))
+    ontology_graph = site_graph(read.role_quads("ontology"))
+    shapes_graph = site_graph(read.role_quads("shapes"))
+    shape_files = {
+        source.name: site_graph(
+            [q for q in read.role_quads("shapes") if q.graph_name.value == layout.iri("graph/" + source.name)]
+        )
+        for source in sources
+        if source.role == "shapes"
+    }
+    common = {"version": __version__, "base": layout.base}
+    files: dict[str, bytes] = {}
+    texts, text_files = stored_texts(graph, text_roots)
+    files.update(text_files)
+
+    # dumps of the whole graph, of its named graphs, of the ontology and of the shapes
+    distributions: list[Distribution] = []
+    whole = graph.triples
+    quads = serialize.canonical_quads(read.role_quads("ontology", "data"))
+    dumps = {
+        "ttl": serialize.turtle(whole, prefixes),
+        "nt": serialize.ntriples(whole),
+        "jsonld": compactor.document_bytes(whole),
+        "rdf": serialize.rdfxml(whole, prefixes, "the whole graph"),
+        "trig": serialize.trig(quads, prefixes),
+        "nq": serialize.nquads(quads),
+    }
+    for ext, data_bytes in dumps.items():
+        distributions.append(Distribution(f"dumps/pactgraph.{ext}", "dataset", _DUMP_TITLES[ext], data_bytes))
+    for stem, triples, label in (
+        ("ontology", ontology_graph.triples, "The ontology and concept schemes"),
+        ("shapes", shapes_graph.triples, "The SHACL shapes"),
+    ):
+        for path, data_bytes in pages.rdf_documents(triples, stem, compactor, prefixes).items():
+            name = dataset.FORMAT_INFO[path.rsplit(".", 1)[-1]][0]
+            distributions.append(Distribution(path, stem, f"{label} in {name}", data_bytes))
+    files.update({d.path: d.data for d in distributions})
+    files["context.jsonld"] = context_bytes(context)
+
+    # a page per resource, the ontology and the shapes
+    files.update(pages.resource_files(graph, compactor, prefixes, texts, common))
+    files["ontology.html"] = docs.ontology_page(ontology_graph, graph, shapes_graph, common)
+    files["shapes.html"] = docs.shapes_page(shape_files, common)
+
+    # the dataset description (VoID and DCAT), also at /.well-known/void
+    info = dataset.facts(graph, ontology_graph, len(shapes_graph.triples), __version__)
+    description = serialize.canonical_triples(
+        _to_quads(dataset.description_triples(layout, info, distributions))
+    )
+    files.update(pages.rdf_documents(description, "void", compactor, prefixes))
+    files[".well-known/void"] = files["void.ttl"]
+    others = [
+        ("context.jsonld", "JSON-LD", "The JSON-LD context of every JSON-LD file here"),
+        (".well-known/void", "Turtle", "This dataset description, at its well-known place"),
+    ] + [(path, "text", "Stored text of a report, verbatim") for path in sorted(text_files)]
+    extra = [
+        {
+            "path": path,
+            "href": path,
+            "format": kind,
+            "title": title,
+            "size": len(files[path]),
+            "size_text": human_size(len(files[path])),
+            "sha256": hashlib.sha256(files[path]).hexdigest(),
+        }
+        for path, kind, title in others
+    ]
+    files["void.html"] = dataset.dataset_page(graph, info, distributions, extra, common)
+
+    # the index
+    downloads = [
+        {
+            "path": d.path,
+            "href": d.path,
+            "title": d.title,
+            "format": d.format_name,
+            "size_text": human_size(d.size),
+        }
+        for d in distributions
+    ] + extra
+    terms = Terms(layout)
+    resources = graph.resources()
+    stats = {
+        "description": info.description,
+        "triples": info.triples,
+        "resources": len(resources),
+        "claims": len(graph.instances(terms.Claim)),
+        "reports": len(graph.instances(terms.Report)),
+    }
+    files["index.html"] = pages.index_page(graph, stats, downloads, common)
+
+    # content negotiation for servers, and the style sheet
+    files[".htaccess"] = conneg.htaccess().encode("utf-8")
+    files["server/htaccess.txt"] = files[".htaccess"]
+    files["server/nginx.conf"] = conneg.nginx(urlsplit(layout.base).path or "/").encode("utf-8")
+    files["style.css"] = static_bytes("style.css")
+
+    for path in files:
+        safe_site_path(path)
+    return Site(files=dict(sorted(files.items())), resources=len(resources), triples=len(graph.triples))

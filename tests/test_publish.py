@@ -1,0 +1,641 @@
+"""`pactgraph publish`: the files of the site, checked with independent tools.
+
+Every RDF file is parsed by pyoxigraph (strict) and compared, blank nodes
+canonicalised (RDFC-1.0), with the graph it claims to hold, computed here
+straight from the source files; JSON-LD is also expanded by pyld; the DCAT
+checksums are recomputed; publishing is repeated under other hash seeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from pactgraph import resources
+from pactgraph.publishing import conneg
+
+BASE = "https://w3id.org/pactgraph/"
+ROOT = resources.root()
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+}
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def run(*args: str, seed: str = "0", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONHASHSEED=seed)
+    return subprocess.run(
+        [sys.executable, "-m", "pactgraph", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def parse(data: bytes, fmt: ox.RdfFormat, base: str | None = None) -> list[ox.Quad]:
+    """Strict parse (no lenient mode), blank nodes kept apart per document."""
+    return list(ox.parse(data, format=fmt, base_iri=base, rename_blank_nodes=True))
+
+
+def parse_file(path: Path) -> list[ox.Quad]:
+    name = path.name
+    fmt = FORMATS.get(path.suffix, ox.RdfFormat.TURTLE if name == "void" else None)
+    assert fmt is not None, path
+    return parse(path.read_bytes(), fmt, base=path.resolve().as_uri())
+
+
+def canonical(quads, keep_graphs: bool = False) -> list[str]:
+    """Statements with RDFC-1.0 blank-node labels, as sorted strings (equal lists: isomorphic)."""
+    default = ox.DefaultGraph()
+    dataset = ox.Dataset(
+        q if keep_graphs else ox.Quad(q.subject, q.predicate, q.object, default) for q in quads
+    )
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(str(q) for q in dataset)
+
+
+def source_quads(*folders: str) -> list[ox.Quad]:
+    quads = []
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*.ttl")):
+            quads.extend(parse_file(path))
+    return quads
+
+
+def site_files(site: Path) -> dict[str, Path]:
+    return {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+class Links(HTMLParser):
+    """hrefs and srcs of a page, and its element ids."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append(value)
+            if name == "id" and value is not None:
+                self.ids.add(value)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def html(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+# ---------------------------------------------------------------- the published site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("publish") / "site"
+    done = run("publish", str(out), seed="0")
+    assert done.returncode == 0, done.stderr
+    assert "Published" in done.stdout and "pactgraph serve" in done.stdout
+    return out
+
+
+def test_publishing_twice_gives_byte_identical_trees_whatever_the_hash_seed(site, tmp_path):
+    again = tmp_path / "again"
+    done = run("publish", str(again), seed="4242")
+    assert done.returncode == 0, done.stderr
+    first = {p: f.read_bytes() for p, f in site_files(site).items()}
+    second = {p: f.read_bytes() for p, f in site_files(again).items()}
+    assert sorted(first) == sorted(second)
+    assert [p for p in first if first[p] != second[p]] == []
+    checked = run("publish", "--check", str(site), seed="777")
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_check_exits_1_when_the_output_would_change_and_writes_nothing(site, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy)
+    (copy / "id" / "turkey.html").write_text("edited", encoding="utf-8")
+    (copy / "dumps" / "pactgraph.nt").unlink()
+    (copy / "stray.txt").write_text("x", encoding="utf-8")
+    before = {p: f.read_bytes() for p, f in site_files(copy).items()}
+    done = run("publish", "--check", str(copy))
+    assert done.returncode == 1
+    assert "changed: id/turkey.html" in done.stderr
+    assert "missing: dumps/pactgraph.nt" in done.stderr
+    assert "extra: stray.txt" in done.stderr
+    assert {p: f.read_bytes() for p, f in site_files(copy).items()} == before
+    assert run("publish", "--check", str(tmp_path / "absent")).returncode == 1
+
+
+def test_the_site_has_its_parts(site):
+    files = site_files(site)
+    for path in (
+        "index.html",
+        "ontology.html",
+        "shapes.html",
+        "void.html",
+        "style.css",
+        "context.jsonld",
+        ".htaccess",
+        "server/nginx.conf",
+        "server/htaccess.txt",
+        ".well-known/void",
+        "dumps/pactgraph.ttl",
+        "dumps/pactgraph.nt",
+        "dumps/pactgraph.jsonld",
+        "dumps/pactgraph.rdf",
+        "dumps/pactgraph.trig",
+        "dumps/pactgraph.nq",
+        "texts/reports/reference-news-2026-01-12/article.txt",
+    ):
+        assert path in files, path
+    for stem in ("ontology", "shapes", "void", "id/turkey", "vocab/certainty-probable", "vocab/certainty"):
+        for ext in ("html", "ttl", "jsonld", "nt", "rdf"):
+            assert f"{stem}.{ext}" in files, f"{stem}.{ext}"
+    assert (site / ".well-known/void").read_bytes() == (site / "void.ttl").read_bytes()
+    assert (site / "server/htaccess.txt").read_bytes() == (site / ".htaccess").read_bytes()
+    article = (ROOT / "data/reports/reference-news-2026-01-12/article.txt").read_bytes()
+    assert (site / "texts/reports/reference-news-2026-01-12/article.txt").read_bytes() == article
+    mode = (site / "index.html").stat().st_mode
+    assert mode & 0o044 == 0o044 and (site.stat().st_mode & 0o055) == 0o055  # readable by a web server
+
+
+# ---------------------------------------------------------------- RDF: parse and compare
+
+
+def test_every_rdf_file_parses_strictly_and_is_one_the_tests_compare(site):
+    """Each RDF file is parsed here; the tests below compare every one of these kinds."""
+    checked = re.compile(
+        r"(dumps/pactgraph\.(ttl|nt|jsonld|rdf|trig|nq)|(ontology|shapes|void)\.(ttl|jsonld|nt|rdf)"
+        r"|\.well-known/void|context\.jsonld|(id|vocab)/[A-Za-z0-9_-]+\.(ttl|jsonld|nt|rdf))"
+    )
+    rdf = [
+        p for p in site_files(site) if p.rsplit(".", 1)[-1] in ("ttl", "nt", "jsonld", "rdf", "trig", "nq")
+    ]
+    rdf.append(".well-known/void")
+    assert len(rdf) > 1000
+    for path in rdf:
+        assert checked.fullmatch(path), path
+        assert parse_file(site / path), path
+
+
+def test_the_context_file_states_its_version_the_ontology_version(site):
+    quads = parse_file(site / "context.jsonld")
+    version = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+    (stated,) = [q.object.value for q in quads if q.predicate == version]
+    assert all(q.subject == ox.NamedNode(BASE + "context.jsonld") for q in quads)
+    ontology = parse_file(ROOT / "ontology/pactgraph.ttl")
+    (expected,) = [q.object.value for q in ontology if q.predicate == version]
+    assert stated == expected
+
+
+def test_whole_graph_dumps_hold_the_shipped_graph(site):
+    expected = canonical(source_quads("ontology", "data"))
+    for name in (
+        "pactgraph.ttl",
+        "pactgraph.nt",
+        "pactgraph.jsonld",
+        "pactgraph.rdf",
+        "pactgraph.trig",
+        "pactgraph.nq",
+    ):
+        assert canonical(parse_file(site / "dumps" / name)) == expected, name
+    nt = (site / "dumps/pactgraph.nt").read_text(encoding="utf-8").splitlines()
+    assert nt == sorted(nt)
+    assert (site / "dumps/pactgraph.ttl").read_text(encoding="utf-8").startswith("PREFIX ")  # longturtle
+
+
+def test_named_graphs_hold_one_source_file_each(site):
+    quads = parse_file(site / "dumps/pactgraph.nq")
+    assert canonical(quads, keep_graphs=True) == canonical(
+        parse_file(site / "dumps/pactgraph.trig"), keep_graphs=True
+    )
+    graphs: dict[str, list[ox.Quad]] = {}
+    for q in quads:
+        assert isinstance(q.graph_name, ox.NamedNode)
+        graphs.setdefault(q.graph_name.value, []).append(q)
+    expected = {}
+    for folder in ("ontology", "data"):
+        for path in sorted((ROOT / folder).rglob("*.ttl")):
+            name = BASE + "graph/" + path.relative_to(ROOT / folder).with_suffix("").as_posix()
+            expected[name] = canonical(parse_file(path))
+    assert sorted(graphs) == sorted(expected)
+    for name, graph in graphs.items():
+        assert canonical(graph) == expected[name], name
+
+
+def test_ontology_and_shapes_files_hold_the_ontology_and_the_shapes(site):
+    for stem, folder in (("ontology", "ontology"), ("shapes", "shapes")):
+        expected = canonical(source_quads(folder))
+        for ext in ("ttl", "jsonld", "rdf", "nt"):
+            assert canonical(parse_file(site / f"{stem}.{ext}")) == expected, f"{stem}.{ext}"
+
+
+def describe(dataset: ox.Dataset, node: ox.NamedNode) -> list[ox.Quad]:
+    """The statements a resource's documents should hold: its own, those of the blank nodes
+    they reach, and those of IRIs that point to it."""
+    found, stack, seen = [], [node], {node}
+    while stack:
+        subject = stack.pop()
+        for q in dataset.quads_for_subject(subject):
+            found.append(q)
+            if isinstance(q.object, ox.BlankNode) and q.object not in seen:
+                seen.add(q.object)
+                stack.append(q.object)
+    found += [
+        q for q in dataset.quads_for_object(node) if isinstance(q.subject, ox.NamedNode) and q.subject != node
+    ]
+    return found
+
+
+def test_every_resource_document_holds_the_description_of_its_resource(site):
+    # an ox.Dataset, not an ox.Store: the store reads xsd:nonNegativeInteger back as xsd:integer
+    dataset = ox.Dataset(
+        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in source_quads("ontology", "data")
+    )
+    resources_ = set()
+    for q in dataset:
+        for term in (q.subject, q.object):
+            if isinstance(term, ox.NamedNode) and re.match(
+                re.escape(BASE) + r"(id|vocab)/[A-Za-z0-9][A-Za-z0-9_-]*$", term.value
+            ):
+                resources_.add(term)
+    pages = {p for p in site_files(site) if re.match(r"(id|vocab)/[^/]+\.html$", p)}
+    assert pages == {t.value[len(BASE) :] + ".html" for t in resources_}
+    for node in sorted(resources_, key=lambda t: t.value):
+        expected = canonical(describe(dataset, node))
+        stem = site / node.value[len(BASE) :]
+        for ext in (".ttl", ".jsonld", ".nt", ".rdf"):
+            assert canonical(parse_file(stem.with_name(stem.name + ext))) == expected, f"{stem.name}{ext}"
+
+
+def test_dataset_description_is_the_same_in_every_format(site):
+    expected = canonical(parse_file(site / "void.ttl"))
+    for name in ("void.jsonld", "void.nt", "void.rdf", ".well-known/void"):
+        assert canonical(parse_file(site / name)) == expected, name
+
+
+# ---------------------------------------------------------------- JSON-LD
+
+
+def pyld_quads(path: Path) -> list[ox.Quad]:
+    from pyld import jsonld
+
+    def no_remote(url, options=None):  # every document embeds its context
+        raise AssertionError(f"JSON-LD processing tried to load {url}")
+
+    document = json.loads(path.read_text(encoding="utf-8"))
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": no_remote})
+    return parse(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
+
+
+def test_every_jsonld_file_expands_with_pyld_to_the_same_graph(site):
+    context = json.loads((site / "context.jsonld").read_text(encoding="utf-8"))
+    bundled = json.loads(
+        (Path(__file__).parents[1] / "src/pactgraph/publishing/context.jsonld").read_text(encoding="utf-8")
+    )
+    assert context == bundled
+    files = [p for p in site_files(site).values() if p.suffix == ".jsonld" and p.name != "context.jsonld"]
+    assert len(files) > 250
+    for path in files:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert document["@context"] == context["@context"], path  # compacted against the bundled context
+        turtle = path.with_suffix(".ttl")
+        assert canonical(pyld_quads(path)) == canonical(parse_file(turtle)), path.name
+
+
+def test_the_context_is_small_and_uses_terms(site):
+    context = json.loads((site / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert context["@version"] == 1.1
+    terms = {
+        k
+        for k, v in context.items()
+        if not k.startswith("@") and (isinstance(v, dict) or not v.endswith(("#", "/")))
+    }
+    assert {"label", "claimant", "certainty", "proposition", "statedIn", "exact", "Claim"} <= terms
+    assert len(context) < 150
+    turkey = json.loads((site / "id/turkey.jsonld").read_text(encoding="utf-8"))["@graph"][0]
+    assert turkey["@id"] == "pgr:turkey" and turkey["@type"] == "SovereignState"
+    assert turkey["label"] == {"en": "Turkey", "tr": "Türkiye"}
+    assert turkey["sameAs"] == "wd:Q43"
+
+
+# ---------------------------------------------------------------- VoID and DCAT
+
+DESCRIPTION = """
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX spdx: <http://spdx.org/rdf/terms#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?dist ?url ?media ?size ?sum WHERE {
+  ?dataset dcat:distribution ?dist .
+  ?dist a dcat:Distribution ; dcat:downloadURL ?url ; dcat:mediaType ?media ; dcat:byteSize ?size ;
+        spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue ?sum ] .
+}
+"""
+
+
+def test_dcat_distributions_match_the_files(site):
+    store = ox.Store()
+    store.extend(parse_file(site / "void.ttl"))
+    rows = list(store.query(DESCRIPTION))
+    listed = set()
+    for row in rows:
+        url = row["url"].value
+        assert url.startswith(BASE)
+        path = site / url[len(BASE) :]
+        data = path.read_bytes()
+        assert int(row["size"].value) == len(data), url
+        assert row["sum"].value == hashlib.sha256(data).hexdigest(), url
+        media = row["media"].value.rsplit("/", 2)
+        assert conneg.media_type(path.name).split(";")[0] == f"{media[-2]}/{media[-1]}", url
+        listed.add(path.relative_to(site).as_posix())
+    dumps = {p for p in site_files(site) if p.startswith("dumps/")}
+    documents = {f"{stem}.{ext}" for stem in ("ontology", "shapes") for ext in ("ttl", "jsonld", "rdf", "nt")}
+    assert listed == dumps | documents
+
+
+def test_void_counts_and_metadata(site):
+    store = ox.Store()
+    store.extend(parse_file(site / "void.ttl"))
+    triples = len(parse_file(site / "dumps/pactgraph.nt"))
+    query = """
+    PREFIX void: <http://rdfs.org/ns/void#> PREFIX dcterms: <http://purl.org/dc/terms/>
+    PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+    SELECT * WHERE {
+      ?d a void:Dataset ; void:triples ?triples ; void:entities ?entities ; dcterms:title ?title ;
+         dcterms:description ?description ; dcterms:license ?license ; dcterms:publisher/foaf:name ?publisher ;
+         dcterms:created ?created ; dcat:version ?version ; void:uriSpace ?space .
+      FILTER (STRENDS(STR(?d), "#dataset"))
+    }"""
+    (row,) = list(store.query(query))
+    assert int(row["triples"].value) == triples
+    assert int(row["entities"].value) > 200
+    assert row["license"].value == "https://creativecommons.org/licenses/by/4.0/"
+    assert row["created"].value == "2026-11-26"
+    assert row["space"].value == BASE
+    vocabularies = {
+        r["v"].value for r in store.query("SELECT ?v WHERE { ?d <http://rdfs.org/ns/void#vocabulary> ?v }")
+    }
+    assert {"http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#", BASE + "ontology#"} <= vocabularies
+    examples = {
+        r["e"].value
+        for r in store.query("SELECT ?e WHERE { ?d <http://rdfs.org/ns/void#exampleResource> ?e }")
+    }
+    assert BASE + "id/turkey" in examples
+    partition = "SELECT ?c ?n WHERE { ?d void:classPartition [ void:class ?c ; void:entities ?n ] }"
+    claims = next(
+        iter(
+            store.query(
+                partition,
+                prefixes={"void": "http://rdfs.org/ns/void#"},
+                substitutions={ox.Variable("c"): ox.NamedNode(BASE + "ontology#Claim")},
+            )
+        )
+    )
+    assert int(claims["n"].value) == 37
+
+
+# ---------------------------------------------------------------- pages
+
+
+def test_every_page_links_back_to_the_index_and_the_index_reaches_every_resource(site):
+    index = html(site / "index.html")
+    internal = [link for link in index.links if not link.startswith(("http:", "https:", "data:", "#"))]
+    reached = {os.path.normpath(link) for link in internal}
+    for path in site_files(site):
+        if path.endswith(".html"):
+            page = html(site / path)
+            back = os.path.relpath("index.html", os.path.dirname(path) or ".")
+            assert back in page.links, path
+            if re.match(r"(id|vocab)/", path):
+                assert path in reached, path
+    for link in internal:
+        assert (site / link.split("#")[0]).exists(), link
+    for dump in ("dumps/pactgraph.ttl", "dumps/pactgraph.jsonld", "dumps/pactgraph.nq"):
+        assert dump in index.links
+
+
+def test_the_turkey_page_shows_labels_types_links_claims_and_wikidata(site):
+    page = html(site / "id/turkey.html")
+    text = " ".join("".join(page.text).split())
+    assert "Turkey" in text and "Türkiye" in text
+    assert "../ontology.html#SovereignState" in page.links
+    assert "https://www.wikidata.org/wiki/Q43" in page.links
+    assert "ankara.html" in page.links  # outgoing: capital
+    assert "nihat-ali-ozcan.html" in page.links  # incoming: schema:nationality
+    assert "Claims about Turkey" in text
+    # a claim with its exact quote, claimant, certainty and relay chain
+    assert "the likelihood of reaching an agreement is high" in text
+    assert "../vocab/certainty-probable.html" in page.links
+    assert "anonymous-officials.html" in page.links
+    assert "report-bloomberg-2026-01-09.html" in page.links
+    assert "../texts/reports/reference-news-2026-01-12/article.txt" in page.links
+    for alt in ("turkey.ttl", "turkey.jsonld", "turkey.nt", "turkey.rdf"):
+        assert alt in page.links
+    assert "https://w3id.org/pactgraph/id/turkey" in text
+    assert not any(link.startswith(BASE) for link in page.links)  # links are relative
+
+
+def test_ontology_and_shapes_pages_document_every_term_and_shape(site):
+    ontology = html(site / "ontology.html")
+    store = ox.Store()
+    store.extend(
+        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in source_quads("ontology")
+    )
+    terms = {
+        r["t"].value
+        for r in store.query(
+            "SELECT ?t WHERE { VALUES ?k { owl:Class owl:ObjectProperty owl:DatatypeProperty } ?t a ?k }",
+            prefixes={"owl": "http://www.w3.org/2002/07/owl#"},
+        )
+    }
+    assert len(terms) > 50
+    for term in terms:
+        assert term.split("#", 1)[1] in ontology.ids, term
+    text = "".join(ontology.text)
+    assert "A news report published by an outlet on a given day" in text  # a definition
+    assert "../" not in "".join(ontology.links)
+    schemes = {
+        r["s"].value
+        for r in store.query("SELECT ?s WHERE { ?s a <http://www.w3.org/2004/02/skos/core#ConceptScheme> }")
+    }
+    assert all(f"vocab/{s.rsplit('/', 1)[1]}.html" in ontology.links for s in schemes)
+    shapes = html(site / "shapes.html")
+    shape_store = ox.Store()
+    shape_store.extend(
+        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in source_quads("shapes")
+    )
+    named = {
+        r["s"].value
+        for r in shape_store.query(
+            "SELECT ?s WHERE { { ?s a sh:NodeShape } UNION { ?s a sh:PropertyShape }"
+            " UNION { ?s a sh:SPARQLConstraint } FILTER isIRI(?s) }",
+            prefixes={"sh": "http://www.w3.org/ns/shacl#"},
+        )
+    }
+    for shape in named:
+        assert shape.split("#", 1)[1] in shapes.ids, shape
+    shapes_text = " ".join("".join(shapes.text).split())
+    assert "Every report needs exactly one English label" in shapes_text  # a message
+    assert "minCount" in shapes_text and "Violation" in shapes_text
+
+
+# ---------------------------------------------------------------- base URL
+
+
+def test_base_url_changes_the_declared_iris_not_the_links(tmp_path):
+    out = tmp_path / "kg"
+    done = run("publish", str(out), "--base-url", "http://example.org/kg")
+    assert done.returncode == 0, done.stderr
+    for path, file in site_files(out).items():
+        data = file.read_bytes()
+        assert b"w3id.org/pactgraph" not in data, path
+    void = canonical(parse_file(out / "void.ttl"))
+    assert any("<http://example.org/kg/id/turkey>" in q for q in void)
+    turkey = html(out / "id/turkey.html")
+    assert "http://example.org/kg/id/turkey" in "".join(turkey.text)
+    assert not any(link.startswith("http://example.org") for link in turkey.links)
+    assert 'location ~ "^/kg/(id|vocab)/' in (out / "server/nginx.conf").read_text(encoding="utf-8")
+    ontology = {str(q) for q in parse_file(out / "ontology.ttl")}
+    assert any("<http://example.org/kg/ontology#Claim>" in q for q in ontology)
+
+
+# ---------------------------------------------------------------- errors and atomic writing
+
+
+def test_bad_input_exits_2_and_leaves_the_previous_site(site, tmp_path, write, prefixes):
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy)
+    before = {p: f.read_bytes() for p, f in site_files(copy).items()}
+    broken = write(tmp_path / "broken.ttl", prefixes + "pgr:x rdfs:label 'unterminated .\n")
+    done = run("publish", str(copy), "--data", str(broken))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "broken.ttl:" in done.stderr and "Traceback" not in done.stderr
+    assert run("publish", str(copy), "--data", str(tmp_path / "missing.ttl")).returncode == 2
+    assert run("publish", str(copy), "--base-url", "not a url").returncode == 2
+    assert {p: f.read_bytes() for p, f in site_files(copy).items()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ttl", "copy"]
+
+
+def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+    done = run("publish", str(folder))
+    assert done.returncode == 2 and "not a pactgraph site" in done.stderr
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_failure_while_writing_leaves_the_previous_site_untouched(site, tmp_path, monkeypatch, cli):
+    from pactgraph.publishing import tree
+
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy)
+    before = {p: f.read_bytes() for p, f in site_files(copy).items()}
+    calls = {"n": 0}
+    real_open = open
+
+    def failing_open(file, mode="r", *args, **kwargs):
+        if "w" in mode:
+            calls["n"] += 1
+            if calls["n"] == 300:
+                raise OSError(28, "No space left on device")
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(tree, "open", failing_open, raising=False)
+    result = cli("publish", str(copy))
+    assert result.exit_code == 2
+    assert "No space left on device" in result.output
+    assert calls["n"] == 300
+    assert {p: f.read_bytes() for p, f in site_files(copy).items()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy"]  # no half-written folder left
+
+
+# ---------------------------------------------------------------- hostile data
+
+HOSTILE = """
+pgr:evil-state a pg:SovereignState ;
+    rdfs:label "<script>console.error('xss-script');window.pwned=1</script>"@en ,
+        "\\"><img src=x onerror=\\"console.error('xss-img');window.pwned=2\\">"@fr ;
+    schema:description "</pre></textarea><svg onload=console.error('xss-svg')>{{ 7*7 }}"@en ;
+    schema:url <javascript:console.error('xss-url')> ;
+    pg:capital <https://w3id.org/pactgraph/id/../../../escape-attempt> ;
+    pg:inRegion <https://w3id.org/pactgraph/vocab/%2e%2e%2fencoded> , <https://w3id.org/pactgraph/id/a/b/c> .
+<https://w3id.org/pactgraph/id/../../../escape-attempt> rdfs:label "escape attempt"@en .
+pgr:evil-text a pg:SourceText ; rdfs:label "stored elsewhere"@en ; pg:storedAt "../../../../../etc/passwd" .
+pgr:evil-claim a pg:Claim ; rdfs:label "<b>claim</b>"@en ;
+    pg:claimant pgr:evil-state ; pg:proposition pgr:evil-proposition ; pg:hasAnchor pgr:evil-anchor .
+pgr:evil-proposition a pg:Proposition ; rdfs:label "<i>proposition</i>"@en ; pg:about pgr:evil-state .
+pgr:evil-anchor a pg:TextAnchor ; oa:hasSource pgr:evil-text ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "<script>console.error('xss-quote')</script>" ] .
+"""
+
+
+def publish_hostile(root: Path, prefixes: str) -> Path:
+    """Publish the hostile data (with the shipped ontology and shapes) into root/site/out."""
+    data = root / "data"
+    data.mkdir(exist_ok=True)
+    (data / "hostile.ttl").write_text(
+        prefixes + "@prefix oa: <http://www.w3.org/ns/oa#> .\n" + HOSTILE, encoding="utf-8"
+    )
+    out = root / "site" / "out"
+    done = run("publish", str(out), "--data", str(data / "hostile.ttl"))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_hostile_text_is_escaped_and_hostile_iris_stay_inside_the_site(tmp_path, prefixes):
+    out = publish_hostile(tmp_path, prefixes)
+    # nothing outside OUTDIR: the folder holds only the input and the site
+    outside = sorted(
+        p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if out not in p.parents and p != out
+    )
+    assert outside == ["data", "data/hostile.ttl", "site"]
+    for path in site_files(out):
+        resolved = (out / path).resolve()
+        assert out.resolve() in resolved.parents, path
+        assert ".." not in path.split("/")
+    pages = [p for p in site_files(out) if p.endswith(".html")]
+    escape_pages = [p for p in pages if p.startswith("id/_")]
+    assert len(escape_pages) == 2  # ../../../escape-attempt and a/b/c get hashed names
+    assert "texts/" not in "".join(site_files(out))  # the stored text outside the data folder is not copied
+    for path in pages:
+        page = html(out / path)
+        assert "script" not in page.tags and "img" not in page.tags and "svg" not in page.tags, path
+        assert not any(link.lower().startswith("javascript:") for link in page.links), path
+    state = (out / "id/evil-state.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;console.error(&#39;xss-script&#39;)" in state
+    assert "{{ 7*7 }}" in state
+    assert "<i>proposition</i>" not in state and "&lt;i&gt;proposition&lt;/i&gt;" in state
+    # the hostile RDF still round-trips
+    for ext in (".ttl", ".nt", ".jsonld", ".rdf"):
+        assert canonical(parse_file(out / f"id/evil-state{ext}")) == canonical(
+            parse_file(out / "id/evil-state.ttl")
+        )

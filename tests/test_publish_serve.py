@@ -1,0 +1,385 @@
+"""`pactgraph serve`: content negotiation over real HTTP, a crawl of every internal link,
+requests that try to leave the site, and the .htaccess read back as rules.
+
+Every server is a subprocess bound to 127.0.0.1 on a free port (--port 0) and is
+always stopped.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import select
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pyoxigraph as ox
+import pytest
+
+from pactgraph.publishing import conneg
+
+BROWSER_ACCEPT = {
+    "chromium": (
+        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+        "application/signed-exchange;v=b3;q=0.7"
+    ),
+    "firefox": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+}
+RDF_TYPES = {
+    "text/turtle": ("ttl", ox.RdfFormat.TURTLE),
+    "application/ld+json": ("jsonld", ox.RdfFormat.JSON_LD),
+    "application/n-triples": ("nt", ox.RdfFormat.N_TRIPLES),
+    "application/rdf+xml": ("rdf", ox.RdfFormat.RDF_XML),
+}
+BASE = "https://w3id.org/pactgraph/"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pactgraph", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """Run `pactgraph serve folder --port 0` and yield its URL; always stop it."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pactgraph", "serve", str(folder), "--port", "0", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], 30)
+        line = proc.stdout.readline() if ready else ""
+        match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+        assert match, f"server did not start: {line!r} {proc.poll()}"
+        yield match.group(1)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def get(
+    url: str, accept: str | None = None, method: str = "GET", raw_path: str | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """One request, no redirects followed."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        headers = {"Accept": accept} if accept is not None else {}
+        connection.request(method, raw_path if raw_path is not None else (parts.path or "/"), headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("serve") / "site"
+    done = run("publish", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site) -> Iterator[str]:
+    with serving(site) as url:
+        yield url
+
+
+# ---------------------------------------------------------------- negotiation
+
+SAMPLE = [
+    "id/turkey",
+    "id/claim-reference-news-2026-01-12-08",
+    "id/report-bloomberg-2026-01-09",
+    "vocab/certainty-probable",
+    "vocab/certainty",
+    "ontology",
+    "ontology/0.1.0",
+    "shapes",
+    "void",
+]
+
+
+@pytest.mark.parametrize("iri_path", SAMPLE)
+def test_each_media_type_gets_a_303_to_a_file_that_parses(server, iri_path):
+    for media_type, (ext, fmt) in RDF_TYPES.items():
+        status, headers, _ = get(server + iri_path, accept=media_type)
+        assert status == 303, (iri_path, media_type)
+        assert "accept" in headers.get("vary", "").lower()
+        location = headers["location"]
+        stem = iri_path if not iri_path.startswith("ontology/") else "ontology"
+        assert location == f"/{stem}.{ext}"
+        status, headers, body = get(urljoin(server, location), accept=media_type)
+        assert status == 200
+        assert headers["content-type"].split(";")[0] == media_type
+        quads = list(ox.parse(body, format=fmt, base_iri=urljoin(server, location)))
+        assert quads, (iri_path, media_type)
+        if iri_path.startswith(("id/", "vocab/")):
+            assert any(q.subject == ox.NamedNode(BASE + iri_path) for q in quads)
+
+
+@pytest.mark.parametrize("browser", sorted(BROWSER_ACCEPT))
+def test_a_browser_gets_html(server, browser):
+    for iri_path in SAMPLE:
+        status, headers, _ = get(server + iri_path, accept=BROWSER_ACCEPT[browser])
+        assert status == 303
+        assert headers["location"].endswith(".html")
+        status, headers, body = get(urljoin(server, headers["location"]))
+        assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+        assert body.startswith(b"<!DOCTYPE html>")
+
+
+def test_other_accept_headers(server):
+    cases = {
+        None: "html",
+        "*/*": "html",
+        "text/turtle;q=0, application/ld+json": "jsonld",
+        "application/rdf+xml, text/html;q=0.5": "rdf",
+        "TEXT/TURTLE": "ttl",
+        'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"': "jsonld",
+    }
+    for accept, ext in cases.items():
+        status, headers, _ = get(server + "id/turkey", accept=accept)
+        assert (status, headers["location"]) == (303, f"/id/turkey.{ext}"), accept
+
+
+def test_files_are_served_with_their_media_types(server):
+    for path, media_type in {
+        "": "text/html; charset=utf-8",
+        "dumps/pactgraph.trig": "application/trig",
+        "dumps/pactgraph.nq": "application/n-quads",
+        ".well-known/void": "text/turtle; charset=utf-8",
+        "style.css": "text/css; charset=utf-8",
+        "texts/reports/reference-news-2026-01-12/article.txt": "text/plain; charset=utf-8",
+    }.items():
+        status, headers, body = get(server + path)
+        assert status == 200, path
+        assert headers["content-type"] == media_type, path
+        assert headers["x-content-type-options"] == "nosniff"
+    status, headers, body = get(server + ".well-known/void", method="HEAD")
+    assert status == 200 and body == b"" and int(headers["content-length"]) > 1000
+
+
+def test_unknown_and_escaping_requests_are_404(server, site, tmp_path):
+    for raw in (
+        "/id/nope",
+        "/nothing",
+        "/id/turkey/extra",
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/id/..%2f..%2f..%2fetc%2fpasswd",
+        "/id/%2e%2e/%2e%2e/index.html",
+        "/.htaccess",
+        "/server/../.htaccess",
+        "//etc/passwd",
+        "/%00",
+        "/%ff",
+    ):
+        status, _, body = get(server, raw_path=raw)
+        assert status == 404, raw
+        assert b"root:" not in body
+    # a symbolic link inside the site that points outside it is not followed
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret", encoding="utf-8")
+    os.symlink(secret, copy / "leak.txt")
+    os.symlink(tmp_path, copy / "id" / "outside")
+    with serving(copy) as url:
+        for raw in ("/leak.txt", "/id/outside/secret.txt"):
+            status, _, body = get(url, raw_path=raw)
+            assert status == 404 and b"secret" not in body, raw
+        assert get(url + "id/turkey.html")[0] == 200
+
+
+# ---------------------------------------------------------------- the crawl
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def test_every_internal_link_resolves_and_every_page_is_reachable_from_the_index(server, site):
+    pages: dict[str, _Page] = {}
+    statuses: dict[str, int] = {}
+    fragments: list[tuple[str, str, str]] = []
+    queue = [server]
+    while queue:
+        url = queue.pop()
+        if url in statuses:
+            continue
+        status, headers, body = get(url)
+        hops = 0
+        while status in (301, 303) and hops < 3:
+            status, headers, body = get(urljoin(url, headers["location"]))
+            hops += 1
+        statuses[url] = status
+        if status != 200 or not headers.get("content-type", "").startswith("text/html"):
+            continue
+        page = _Page()
+        page.feed(body.decode("utf-8"))
+        pages[url] = page
+        for link in page.links:
+            if link.startswith(("data:", "mailto:")):
+                continue
+            target = urljoin(url, link)
+            if not target.startswith(server):
+                assert urlsplit(target).scheme in ("http", "https"), (
+                    url,
+                    link,
+                )  # external links only to the web
+                continue
+            bare, fragment = urldefrag(target)
+            if fragment:
+                fragments.append((url, bare, fragment))
+            if bare not in statuses:
+                queue.append(bare)
+    broken = sorted(u for u, s in statuses.items() if s != 200)
+    assert broken == []
+    for source, target, fragment in fragments:
+        assert fragment in pages[target].ids, (source, target, fragment)
+    html_files = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    reached = {urlsplit(u).path.lstrip("/") or "index.html" for u in pages}
+    assert html_files <= reached
+    assert len(statuses) > 1000  # pages, RDF files, dumps, texts
+
+
+# ---------------------------------------------------------------- one rules table
+
+
+def apache_answer(htaccess: str, path: str, accept: str, is_file) -> tuple[int, str]:
+    """Read the generated .htaccess as mod_rewrite would for a site served at `/`: the
+    subset of RewriteCond/RewriteRule it uses, then static files."""
+    conditions: list[tuple[str, str, bool, bool]] = []
+    for line in htaccess.splitlines():
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        if words[0] == "RewriteCond":
+            test, pattern = words[1], words[2]
+            flags = words[3] if len(words) > 3 else ""
+            negate = pattern.startswith("!")
+            conditions.append((test, pattern.lstrip("!"), negate, "NC" in flags))
+            continue
+        if words[0] != "RewriteRule":
+            continue
+        pattern, target = words[1], words[2]
+        flags = words[3] if len(words) > 3 else ""
+        match = re.search(pattern, path)
+        conds, conditions = conditions, []
+        if match is None:
+            continue
+        ok = True
+        for test, cpattern, negate, nocase in conds:
+            if test.startswith("%{REQUEST_URI}"):
+                continue  # computes PG_BASE, "/" here
+            if test == "%{HTTP_ACCEPT}":
+                result = re.search(cpattern, accept, re.IGNORECASE if nocase else 0) is not None
+            elif test.startswith("%{REQUEST_FILENAME}") and cpattern == "-f":
+                result = is_file(path + test[len("%{REQUEST_FILENAME}") :])
+            else:
+                raise AssertionError(f"unexpected condition {test} {cpattern}")
+            if result == negate:
+                ok = False
+                break
+        if not ok:
+            continue
+        if target == "-":
+            if "L" in flags:
+                break
+            continue
+        location = target.replace("%{ENV:PG_BASE}", "/")
+        location = re.sub(r"\$(\d)", lambda m, found=match: found.group(int(m.group(1))), location)
+        assert "R=303" in flags
+        return 303, location
+    return (200, "/" + path) if path and is_file(path) else (404, "")
+
+
+def test_the_htaccess_and_the_server_answer_alike(server, site):
+    htaccess = (site / ".htaccess").read_text(encoding="utf-8")
+    assert htaccess.splitlines()[0] == conneg.HTACCESS_MARKER
+
+    def is_file(path: str) -> bool:
+        return (site / path).is_file()
+
+    paths = SAMPLE + [
+        "id/nope",
+        "vocab/nope",
+        "shapes/rules",
+        "id/turkey.ttl",
+        "dumps/pactgraph.nq",
+        "nothing",
+        "void.rdf",
+    ]
+    accepts = [
+        None,
+        "*/*",
+        BROWSER_ACCEPT["chromium"],
+        *RDF_TYPES,
+        "text/turtle;q=0, application/ld+json",
+        "application/rdf+xml, text/html;q=0.5",
+        "text/html;q=0.9, text/turtle",
+        "application/json",
+    ]
+    for path in paths:
+        for accept in accepts:
+            expected = apache_answer(htaccess, path, accept or "", is_file)
+            assert conneg.negotiate(path, accept or "", is_file).status == expected[0], (path, accept)
+            status, headers, _ = get(server + path, accept=accept)
+            answer = (status, headers.get("location", "/" + path if status == 200 else ""))
+            assert answer == expected, (path, accept)
+
+
+def test_nginx_snippet_uses_the_same_patterns(site):
+    text = (site / "server/nginx.conf").read_text(encoding="utf-8")
+    for rep in conneg.REPRESENTATIONS:
+        if rep.accept is not None:
+            assert f'"{rep.accept}"' in text
+    for route in conneg.ROUTES:
+        assert f'location ~ "^/pactgraph/{route.pattern}$"' in text
+
+
+# ---------------------------------------------------------------- errors
+
+
+def test_serve_reports_bad_folders_and_busy_ports_in_one_line(tmp_path, site):
+    done = run("serve", str(tmp_path / "absent"))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "no such folder" in done.stderr
+    done = run("serve", str(tmp_path))
+    assert done.returncode == 2 and "not a published site" in done.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        done = run("serve", str(site), "--port", str(port))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "cannot listen" in done.stderr
+    assert "Traceback" not in done.stderr
