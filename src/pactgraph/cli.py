@@ -139,6 +139,51 @@ OutputOption = Annotated[
 ]
 
 
+StoreOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--store",
+        metavar="DIR",
+        help="Use the persistent Oxigraph store in DIR (fill it with `pactgraph load --store DIR`).",
+        show_default="the store in pactgraph.toml, else the shipped graph in memory",
+    ),
+]
+EndpointOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--endpoint",
+        metavar="URL",
+        help=(
+            "Use the SPARQL 1.1 endpoint at URL. Credentials come from the environment: "
+            "PACTGRAPH_ENDPOINT_TOKEN, or PACTGRAPH_ENDPOINT_USER and PACTGRAPH_ENDPOINT_PASSWORD."
+        ),
+        show_default="none",
+    ),
+]
+ConfigOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Read store settings from FILE (TOML; keys in `pactgraph.stores.config`).",
+        show_default="pactgraph.toml in the working directory, if there is one",
+    ),
+]
+
+
+def _open_store(data: Optional[list[str]], store: Optional[str], endpoint: Optional[str], config: Optional[str]):
+    """The store chosen by --data / --store / --endpoint / --config; its warnings go to stderr."""
+    from pactgraph.stores.config import open_store, read_settings
+
+    settings = read_settings(config=config, store=store, endpoint=endpoint, data=_paths(data))
+    return open_store(settings)
+
+
+def _warnings(store: object) -> None:
+    for warning in getattr(store, "warnings", ()):
+        typer.echo(f"pactgraph: warning: {warning}", err=True)
+
+
 # ---------------------------------------------------------------- validate
 
 
@@ -201,24 +246,139 @@ def validate(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print no report; the exit status tells the outcome.")
     ] = False,
+    per_report: Annotated[
+        bool,
+        typer.Option(
+            "--per-report",
+            help=(
+                "Validate report by report (files in a reports/ folder), each with the reference "
+                "triples it needs, caching each report's results by content hash. Same report."
+            ),
+        ),
+    ] = False,
+    jobs: Annotated[
+        Optional[str],
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            help="Validate report by report in N processes (implies --per-report).",
+            show_default="validate.jobs in the config, else the number of cores",
+        ),
+    ] = None,
+    cache: Annotated[
+        Optional[str],
+        typer.Option(
+            "--cache",
+            metavar="DIR",
+            help="Cache folder for --per-report results.",
+            show_default="validate.cache in the config, else ~/.cache/pactgraph",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="With --per-report: neither read nor write cached results.")
+    ] = False,
+    engine: Annotated[
+        Optional[str],
+        typer.Option(
+            "--engine",
+            metavar="NAME",
+            help=(
+                "SHACL engine: pyshacl (the reference), pyshacl-turbo (same results on every "
+                "fixture, faster), or auto (pyshacl-turbo when installed)."
+            ),
+            show_default="validate.engine in the config, else auto",
+        ),
+    ] = None,
+    config: ConfigOption = None,
+    data_dir: Annotated[
+        Optional[str],
+        typer.Option(
+            "--data-dir",
+            metavar="DIR",
+            help="The data directory whose graph (with the ontology) is validated, or joined by PATH files.",
+            show_default="the shipped data",
+        ),
+    ] = None,
+    with_graph: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--with-graph/--standalone",
+            help=(
+                "Check PATH files together with the graph they join (the ontology and --data-dir, an older "
+                "version of the same report left out), reporting only their own problems with FILE:LINE and "
+                "what only the combination shows (conflicting types, references to nothing), or on their own."
+            ),
+            show_default="with the graph, unless --shapes, --ontology, --per-report or --jobs is given",
+        ),
+    ] = None,
 ) -> None:
     """Validate data against SHACL shapes (pySHACL, SHACL-AF on, no inference).
 
+    Without PATH: the shipped graph (or the graph of --data-dir). With PATH: new
+    files, checked together with the graph they join (see --with-graph).
     Exit 0 when no result is at or above --fail-on, 1 otherwise, 2 on bad input.
     """
     with _user_errors():
         from pactgraph import validation
         from pactgraph.output import emit
+        from pactgraph.stores.config import read_settings
 
         output = _output(output)
-        report = validation.validate(
-            _paths(paths),
-            _paths(shapes),
-            ontology=_paths(ontology),
-            focus=focus or None,
-            shape=shape or None,
-            fail_on=fail_on.value,
+        settings = read_settings(config=config)
+        chosen_engine = engine or settings.engine or "auto"
+        from pactgraph import contributing
+
+        joint = contributing.joint_mode(
+            paths, with_graph, data_dir, standalone_options=bool(shapes or ontology or per_report or jobs is not None)
         )
+        if data_dir is not None and not paths:
+            paths = contributing.data_dir_inputs(data_dir)
+        if joint:
+            from pactgraph.contributing.joint_validation import validate_with_graph
+
+            report = validate_with_graph(
+                paths,
+                data_dir,
+                shapes=_paths(shapes),
+                ontology=_paths(ontology),
+                focus=focus or None,
+                shape=shape or None,
+                fail_on=fail_on.value,
+                engine=chosen_engine,
+            )
+        elif per_report or jobs is not None:
+            from pactgraph.errors import InputError
+            from pactgraph.stores.validating import default_cache_dir, validate_corpus
+
+            if focus or shape:
+                raise InputError("--focus and --shape work on whole-graph validation: leave out --per-report and --jobs")
+            try:
+                processes = int(jobs) if jobs is not None else settings.jobs
+            except ValueError:
+                raise InputError(f"--jobs must be a whole number, not {jobs!r}") from None
+            if processes is not None and processes < 1:
+                raise InputError("--jobs must be at least 1")
+            cache_dir = None if no_cache else (cache or settings.cache or default_cache_dir())
+            report = validate_corpus(
+                _paths(paths),
+                _paths(shapes),
+                ontology=_paths(ontology),
+                fail_on=fail_on.value,
+                jobs=processes,
+                cache_dir=cache_dir,
+                engine=chosen_engine,
+            )
+        else:
+            report = validation.validate(
+                _paths(paths),
+                _paths(shapes),
+                ontology=_paths(ontology),
+                focus=focus or None,
+                shape=shape or None,
+                fail_on=fail_on.value,
+                engine=chosen_engine,
+            )
         text = validation.FORMATTERS[fmt.value](report)
         if output is not None:
             emit(text.encode("utf-8"), output)
@@ -326,6 +486,30 @@ def query(
             show_default="the shipped queries",
         ),
     ] = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    config: ConfigOption = None,
+    data_dir: Annotated[
+        Optional[str],
+        typer.Option(
+            "--data-dir",
+            metavar="DIR",
+            help="Query the graph of this data directory (with the ontology).",
+            show_default="the shipped data",
+        ),
+    ] = None,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help=(
+                "Query the graph as of a date: the default graph leaves out the graphs of reports "
+                "(reports/<slug>/) published after it; world facts stay."
+            ),
+            show_default="all graphs",
+        ),
+    ] = None,
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) with Oxigraph.
 
@@ -335,14 +519,31 @@ def query(
     """
     with _user_errors():
         from pactgraph import querying
-        from pactgraph.loading import load_store
         from pactgraph.output import emit
 
         output = _output(output)
         text, source = _query_text(query, file, queries_dir)
         params = querying.parse_params(param or [])
-        store = load_store(_paths(data))
-        result = querying.run_query(store, text, params, source=source)
+        if data_dir is not None:
+            from pactgraph.contributing import data_dir_inputs
+            from pactgraph.stores.base import StoreError
+
+            if data or store or endpoint:
+                raise StoreError("give only one of --data-dir, --data, --store, --endpoint")
+            data = data_dir_inputs(data_dir)
+        graphs = None
+        if as_of is not None:
+            from pactgraph.contributing import asof
+
+            asof.parse_as_of(as_of)
+        graph_store = _open_store(data, store, endpoint, config)
+        if as_of is not None:
+            selection = asof.select_graphs(graph_store, as_of)
+            graphs = selection.graphs
+            for warning in selection.warnings:
+                typer.echo(f"pactgraph: warning: {warning}", err=True)
+        result = graph_store.query(text, params, source=source, default_graph=graphs)
+        _warnings(graph_store)
         chosen = fmt.value if fmt is not None else querying.default_format(result)
         emit(querying.format_result(result, chosen), output)
         if chosen == "table" and result.kind != querying.ASK:
@@ -429,15 +630,19 @@ def info(
     ] = None,
     fmt: Annotated[InfoFormat, typer.Option("--format", "-f", help="Output format.")] = InfoFormat.text,
     output: OutputOption = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Summarise the graph: triples, instances per class, reports and sources, ontology version."""
     with _user_errors():
         from pactgraph.info import format_info, graph_info
-        from pactgraph.loading import load_store
         from pactgraph.output import emit
 
         output = _output(output)
-        summary = graph_info(load_store(_paths(paths)))
+        graph_store = _open_store(paths, store, endpoint, config)
+        summary = graph_info(graph_store)
+        _warnings(graph_store)
         text = summary.to_json() if fmt is InfoFormat.json else format_info(summary)
         emit(text.encode("utf-8"), output)
 
@@ -520,4 +725,4 @@ def main() -> None:
 # Commands of larger features live in modules of their own; importing them
 # registers their commands on `app` (each keeps its heavy imports inside the
 # command functions).
-from pactgraph import cli_publish, cli_store  # noqa: E402,F401
+from pactgraph import cli_contribute, cli_publish, cli_store  # noqa: E402,F401

@@ -1,5 +1,133 @@
-"""Commands of the store feature, registered on the pactgraph app."""
+"""Commands of the store feature, registered on the pactgraph app: `load` and `endpoint`."""
 
 from __future__ import annotations
 
-from pactgraph.cli import app  # noqa: F401
+from typing import Annotated, Optional
+
+import typer
+
+from pactgraph.cli import (
+    EXIT_ERROR,
+    ConfigOption,
+    EndpointOption,
+    StoreOption,
+    _paths,
+    _user_errors,
+    _warnings,
+    app,
+)
+
+
+@app.command()
+def load(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="PATH",
+            help="RDF files or directories; each file becomes one named graph.",
+            show_default="the paths of the last load into --store, else the shipped graph",
+        ),
+    ] = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    config: ConfigOption = None,
+    graph_store: Annotated[
+        Optional[str],
+        typer.Option(
+            "--graph-store",
+            metavar="URL",
+            help="With --endpoint: push each graph with a Graph Store Protocol PUT to URL.",
+            show_default="endpoint.graph_store_url, else SPARQL Update",
+        ),
+    ] = None,
+    update_endpoint: Annotated[
+        Optional[str],
+        typer.Option(
+            "--update-endpoint",
+            metavar="URL",
+            help="With --endpoint: send DROP GRAPH + INSERT DATA to this SPARQL Update URL.",
+            show_default="endpoint.update_url, else the endpoint URL with /query replaced by /update",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+) -> None:
+    """Load RDF files into a store, one named graph per file, each graph replaced whole.
+
+    With --store DIR: the first load fills the store with Oxigraph's bulk loader;
+    later loads read only files whose content changed, load new ones and drop
+    the graphs of files that are gone. With --endpoint URL: every file is sent
+    (Graph Store Protocol PUT or SPARQL Update). Without either: the files are
+    parsed into memory and counted, a check of their syntax.
+    """
+    with _user_errors():
+        from pactgraph.loading import default_graph_paths, resolve_inputs
+        from pactgraph.stores.base import StoreError
+        from pactgraph.stores.config import open_store, read_settings
+
+        settings = read_settings(config=config, store=store, endpoint=endpoint)
+        if (graph_store or update_endpoint) and settings.kind != "endpoint":
+            raise StoreError("--graph-store and --update-endpoint need --endpoint (or endpoint.url in the config)")
+        if graph_store:
+            settings.graph_store_url, settings.load_method = graph_store, "graph-store"
+        if update_endpoint:
+            settings.update_url = update_endpoint
+            if not graph_store:
+                settings.load_method = "update"
+        given = _paths(paths)
+        if settings.kind == "disk":
+            from pactgraph.stores.disk import DiskStore
+
+            target = DiskStore(settings.path, on_change="ignore")
+            summary = target.sync(given)
+        else:
+            if settings.kind == "memory":
+                from pactgraph.stores.memory import MemoryStore
+
+                target = MemoryStore()
+            else:
+                target = open_store(settings)
+            files = default_graph_paths() if given is None else resolve_inputs(given)
+            summary = target.load(files)
+        _warnings(target)
+        for warning in summary.warnings:
+            typer.echo(f"pactgraph: warning: {warning}", err=True)
+        if not quiet:
+            typer.echo(summary.line())
+
+
+@app.command("endpoint")
+def endpoint_command(
+    store: Annotated[
+        Optional[str],
+        typer.Option(
+            "--store",
+            metavar="DIR",
+            help="Serve the persistent store in DIR (see `pactgraph load --store`).",
+            show_default="a temporary store built from the shipped graph",
+        ),
+    ] = None,
+    bind: Annotated[
+        str, typer.Option("--bind", metavar="HOST", help="Address to listen on.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        str, typer.Option("--port", metavar="N", help="Port to listen on; 0 picks a free one.")
+    ] = "7878",
+    writable: Annotated[
+        bool,
+        typer.Option(
+            "--writable",
+            help="Accept SPARQL Update and Graph Store Protocol writes (default: read-only).",
+        ),
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Run the Oxigraph SPARQL server (from the `oxigraph` package) over a store and print its URL.
+
+    Queries see the union of all graphs as the default graph. Stops on Ctrl-C
+    or SIGTERM; a temporary store is removed then.
+    """
+    with _user_errors():
+        from pactgraph.stores.server import serve
+
+        code = serve(store=store, bind=bind, port=port, writable=writable, config=config)
+    raise typer.Exit(code if code in (0, 1) else EXIT_ERROR)

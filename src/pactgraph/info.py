@@ -9,7 +9,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pactgraph.namespaces import PG, PREFIXES, shorten
+from pactgraph.namespaces import PG, shorten
+from pactgraph.stores.base import select_rows
+
+_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 _CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class
@@ -85,16 +88,16 @@ def _sources(store: Any) -> dict[str, list[Source]]:
     import pyoxigraph as ox
 
     found: dict[tuple[str, str], dict[str, set[tuple[int, str]]]] = {}
-    for row in store.query(_SOURCES, prefixes=dict(PREFIXES)):
+    for row in select_rows(store, _SOURCES):
         doc = row["doc"]
         key = (row["type"].value, shorten(doc.value) if isinstance(doc, ox.NamedNode) else f"_:{doc.value}")
         entry = found.setdefault(key, {"label": set(), "date": set(), "publisher": set()})
         for var, slot in (("label", "label"), ("date", "date"), ("publisherName", "publisher")):
-            term = row[var]
+            term = row.get(var)
             if term is not None:
                 entry[slot].add(_ranked(term))
-        publisher = row["publisher"]
-        if row["publisherName"] is None and isinstance(publisher, ox.NamedNode):
+        publisher = row.get("publisher")
+        if row.get("publisherName") is None and isinstance(publisher, ox.NamedNode):
             entry["publisher"].add((2, shorten(publisher.value)))
     by_class: dict[str, list[Source]] = {}
     for (cls, iri), values in sorted(found.items()):
@@ -110,12 +113,16 @@ def _sources(store: Any) -> dict[str, list[Source]]:
 
 
 def graph_info(store: Any) -> GraphInfo:
-    """Summarise a pyoxigraph Store (see `pactgraph.loading.load_store`)."""
+    """Summarise a store (`pactgraph.stores`) or a pyoxigraph Store (see `pactgraph.loading.load_store`).
+
+    The counts are over the union of the store's graphs.
+    """
     import pyoxigraph as ox
 
-    info = GraphInfo(triples=len(store))
+    (count,) = select_rows(store, _TRIPLES)
+    info = GraphInfo(triples=int(count["n"].value))
     counts = {}
-    for row in store.query(_CLASS_COUNTS, prefixes=dict(PREFIXES)):
+    for row in select_rows(store, _CLASS_COUNTS):
         cls = row["class"]
         name = shorten(cls.value) if isinstance(cls, ox.NamedNode) else str(cls)
         counts[name] = int(row["n"].value)
@@ -124,12 +131,12 @@ def graph_info(store: Any) -> GraphInfo:
     info.reports = sources.get(PG + "Report", [])
     info.background_sources = sources.get(PG + "BackgroundSource", [])
     ontologies: dict[str, Ontology] = {}
-    for row in store.query(_ONTOLOGIES, prefixes=dict(PREFIXES)):
+    for row in select_rows(store, _ONTOLOGIES):
         iri = row["ontology"].value
         entry = ontologies.setdefault(iri, Ontology(iri=iri))
-        if row["versionInfo"] is not None:
+        if row.get("versionInfo") is not None:
             entry.version_info = entry.version_info or row["versionInfo"].value
-        if row["versionIRI"] is not None:
+        if row.get("versionIRI") is not None:
             entry.version_iri = entry.version_iri or row["versionIRI"].value
     info.ontologies = [ontologies[k] for k in sorted(ontologies)]
     return info

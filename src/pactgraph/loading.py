@@ -2,12 +2,13 @@
 
 pyoxigraph is the single parser, so every syntax error reads `FILE:LINE:COL: message`,
 and no remote document (e.g. a JSON-LD @context) is ever fetched. rdflib only
-receives already-parsed terms. Named graphs in TriG/N-Quads input are merged into
-one default graph: pactgraph works on one graph.
+receives already-parsed terms. Named graphs in TriG/N-Quads input are merged: an
+Oxigraph store keeps each file in one named graph, an rdflib graph holds one graph.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -172,25 +173,61 @@ def parse_files(paths: Sequence[PathLike] | None = None) -> list[pyoxigraph.Quad
 def load_store(paths: Sequence[PathLike] | None = None) -> pyoxigraph.Store:
     """An in-memory Oxigraph store holding all triples of `paths` (default: the shipped graph).
 
-    Everything lands in the default graph; blank nodes stay distinct per file.
+    Each file lands in a named graph of its own (`pactgraph.stores.graph_name`;
+    the graphs of a TriG/N-Quads file are merged into it); query with the union
+    of all graphs as the default graph (`querying.run_query` does). Blank nodes
+    stay distinct per file.
     """
     import pyoxigraph as ox
 
     store = ox.Store()
-    default = ox.DefaultGraph()
     for path in _files(paths):
-        name = rdf_format_name(path)
-        fmt = getattr(ox.RdfFormat, name)
-        data = _read(path)
-        base = path.resolve().as_uri()
-        with _syntax_errors(path):
-            if name in _TRIPLE_FORMATS:
-                # Store.load parses natively, renames blank nodes, and fills the default graph.
-                store.load(input=data, format=fmt, base_iri=base)
-            else:
-                quads = ox.parse(input=data, format=fmt, base_iri=base, rename_blank_nodes=True)
-                store.extend([ox.Quad(q.subject, q.predicate, q.object, default) for q in quads])
+        load_file_into(store, path)
     return store
+
+
+def load_file_into(store: Any, path: Path, graph: str | None = None, *, bulk: bool = False) -> None:
+    """Parse one file into `store`, in the named graph `graph` (default: the file's graph name).
+
+    The graph is not cleared first. `bulk` uses Oxigraph's bulk loader (on-disk stores).
+    InputError `FILE:LINE:COL: message` on a syntax error.
+    """
+    import pyoxigraph as ox
+
+    from pactgraph.stores.base import graph_name
+
+    target = ox.NamedNode(graph if graph is not None else graph_name(path))
+    name = rdf_format_name(path)
+    fmt = getattr(ox.RdfFormat, name)
+    base = path.resolve().as_uri()
+    if name in _TRIPLE_FORMATS:
+        # Store.load reads the file natively (faster than handing it bytes) and renames blank nodes.
+        if not path.is_file():
+            _read(path)  # the same messages as every other reader
+        try:
+            with _syntax_errors(path):
+                (store.bulk_load if bulk else store.load)(path=str(path), format=fmt, base_iri=base, to_graph=target)
+        except InputError:
+            if not os.access(path, os.R_OK):
+                _read(path)
+            raise
+        return
+    data = _read(path)
+    with _syntax_errors(path):
+        quads = ox.parse(input=data, format=fmt, base_iri=base, rename_blank_nodes=True)
+        store.extend([ox.Quad(q.subject, q.predicate, q.object, target) for q in quads])
+
+
+def iter_quads_into_graph(path: Path, graph: str) -> Iterator[Any]:
+    """The quads of one file, each put in the named graph `graph` (for bulk loading)."""
+    import pyoxigraph as ox
+
+    target = ox.NamedNode(graph)
+    fmt = getattr(ox.RdfFormat, rdf_format_name(path))
+    data = _read(path)
+    with _syntax_errors(path):
+        for q in ox.parse(input=data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True):
+            yield ox.Quad(q.subject, q.predicate, q.object, target)
 
 
 def new_graph(graph_class: type | None = None) -> rdflib.Graph:

@@ -203,39 +203,61 @@ def parse_params(pairs: Iterable[str]) -> dict[str, Any]:
 # ---------------------------------------------------------------- running
 
 
+def bind_params(text: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Variable name -> pyoxigraph term: the query's declared defaults overridden by `params`.
+
+    String values are parsed like `--param` values. QueryError for a name the query does not use.
+    """
+    bound = {}
+    for name, term in {**declared_params(text), **(params or {})}.items():
+        if isinstance(term, str):
+            term = parse_term(term)
+        if not re.search(rf"[?$]{re.escape(name)}(?![{_VAR_CHARS}])", text):
+            raise QueryError(f"parameter {name!r}: the query has no variable ?{name}")
+        bound[name] = term
+    return bound
+
+
+_UNION = {"use_default_graph_as_union": True}
+_QUERY_PREFIXES = dict(PREFIXES)
+
+
 def run_query(
     store: Any,
     text: str,
     params: Mapping[str, Any] | None = None,
     *,
     source: str = "<query>",
+    default_graph: Any = None,
 ) -> QueryResult:
     """Run a SELECT/ASK/CONSTRUCT/DESCRIBE query on a pyoxigraph Store.
 
     The project prefixes are predeclared. `params` maps variable names to
     pyoxigraph terms (or strings, parsed like `--param` values) and is applied
     with Oxigraph's substitutions, on top of the defaults the query declares in
-    `# param: NAME = VALUE` header lines. Raises UpdateRefusedError for SPARQL
-    UPDATE and QueryError for syntax and evaluation errors; `source` names the
-    query in messages.
+    `# param: NAME = VALUE` header lines. The query's default graph is the union
+    of all graphs of the store, or the graphs `default_graph` names (graph IRIs
+    or pyoxigraph graph names). Raises UpdateRefusedError for SPARQL UPDATE and
+    QueryError for syntax and evaluation errors; `source` names the query in messages.
     """
     import pyoxigraph as ox
 
-    substitutions = {}
-    for name, term in {**declared_params(text), **(params or {})}.items():
-        if isinstance(term, str):
-            term = parse_term(term)
-        if not re.search(rf"[?$]{re.escape(name)}(?![{_VAR_CHARS}])", text):
-            raise QueryError(f"parameter {name!r}: the query has no variable ?{name}")
-        substitutions[ox.Variable(name)] = term
+    substitutions = {ox.Variable(name): term for name, term in bind_params(text, params).items()}
+    if default_graph is None:
+        graphs: dict[str, Any] = _UNION
+    else:
+        graphs = {
+            "default_graph": [ox.NamedNode(g) if isinstance(g, str) else g for g in default_graph]
+        }
     try:
-        raw = store.query(text, prefixes=dict(PREFIXES), substitutions=substitutions or None)
+        raw = store.query(text, prefixes=_QUERY_PREFIXES, substitutions=substitutions or None, **graphs)
         if isinstance(raw, ox.QueryBoolean):
             return QueryResult(kind=ASK, boolean=bool(raw))
         if isinstance(raw, ox.QueryTriples):
             return QueryResult(kind=GRAPH, triples=list(raw))
         variables = [v.value for v in raw.variables]
-        encoded = raw.serialize(format=ox.QueryResultsFormat.JSON)
+        # Solutions are read as they come; the W3C JSON form is made only if a format needs it.
+        rows = [tuple(solution) for solution in raw]
     except SyntaxError as err:
         keyword = update_keyword(text)
         if keyword:
@@ -251,9 +273,47 @@ def run_query(
         raise QueryError(f"{source}: {message}") from None
     except (OSError, ValueError) as err:
         raise QueryError(f"{source}: query evaluation failed: {err}") from None
-    solutions = ox.parse_query_results(encoded, ox.QueryResultsFormat.JSON)
-    rows = [tuple(solution[v] for v in variables) for solution in solutions]
-    return QueryResult(kind=SELECT, variables=variables, rows=rows, _json=encoded)
+    return QueryResult(kind=SELECT, variables=variables, rows=rows)
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        found: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            found["xml:lang"] = term.language
+        elif term.datatype.value != PREFIXES["xsd"] + "string":
+            found["datatype"] = term.datatype.value
+        return found
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    raise QueryError(f"cannot write this term as a SPARQL result: {term!r}")
+
+
+def results_json(result: QueryResult) -> bytes:
+    """The W3C SPARQL 1.1 JSON results of a SELECT result (as the query engine would write them)."""
+    import json
+
+    if result._json:
+        return result._json
+    bindings = [
+        {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows
+    ]
+    document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    result._json = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return result._json
 
 
 # ---------------------------------------------------------------- rendering
@@ -346,7 +406,7 @@ def format_result(result: QueryResult, fmt: str | None = None) -> bytes:
         if fmt == "table":
             rows = ([display_term(t) for t in row] for row in result.rows)
             return render_table(result.variables, rows).encode("utf-8")
-        solutions = ox.parse_query_results(result._json, ox.QueryResultsFormat.JSON)
+        solutions = ox.parse_query_results(results_json(result), ox.QueryResultsFormat.JSON)
         data = solutions.serialize(format=results_formats[fmt])
         return data if data.endswith(b"\n") else data + b"\n"
     # CONSTRUCT / DESCRIBE: sorted for a stable output.

@@ -45,6 +45,8 @@ class ValidationResult:
     source_shape: str
     constraint: str
     source_constraint: str = ""
+    #: `FILE:LINE` of the focus node's first occurrence, when known (validation of new files with the graph).
+    location: str = ""
 
     def sort_key(self) -> tuple[Any, ...]:
         return (
@@ -69,6 +71,7 @@ class ValidationResult:
             "sourceShape": self.source_shape,
             "sourceConstraintComponent": self.constraint,
             "sourceConstraint": self.source_constraint,
+            "location": self.location,
         }
 
 
@@ -268,6 +271,7 @@ def validate_graphs(
     focus: Iterable[str] | None = None,
     shape: Iterable[str] | None = None,
     fail_on: str = "violation",
+    engine: str = "pyshacl",
 ) -> ValidationReport:
     """Validate rdflib graphs with pySHACL (SHACL-AF on, no inference) and build a ValidationReport.
 
@@ -277,7 +281,66 @@ def validate_graphs(
     IRIs) keep only results about those focus nodes or from those shapes (a node
     shape includes its property shapes). The input graphs are not modified.
     """
-    return _validate(validation_graph(data_graph, ont_graph), shapes_graph, focus, shape, fail_on)
+    return _validate(
+        validation_graph(data_graph, ont_graph), shapes_graph, focus, shape, fail_on, engine_runner(engine, shapes_graph)
+    )
+
+
+#: SHACL engines: pySHACL, the reference, and pyshacl-turbo, used only because it gives the
+#: same results as pySHACL on every fixture, the shipped graph and the synthetic corpus
+#: (tests/test_scale.py checks that). "auto" is pyshacl-turbo when it is installed.
+ENGINES = ("pyshacl", "pyshacl-turbo", "auto")
+
+
+def engine_runner(engine: str, shapes_graph: Any) -> Any:
+    """A callable `run(graph) -> (conforms, report_graph, text)` validating in place against `shapes_graph`.
+
+    For pyshacl-turbo the shapes are compiled once, so one runner serves many data graphs.
+    """
+    if engine not in ENGINES:
+        raise InputError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "auto":
+        import importlib.util
+
+        engine = "pyshacl-turbo" if importlib.util.find_spec("pyshacl_turbo") else "pyshacl"
+    if engine == "pyshacl-turbo":
+        try:
+            import pyshacl_turbo
+        except ImportError:
+            raise InputError("--engine pyshacl-turbo: the pyshacl-turbo package is not installed") from None
+        compiled = pyshacl_turbo.CompiledShapes(shapes_graph, advanced=True)
+
+        def run_turbo(graph: Any) -> Any:
+            try:
+                return compiled.validate(graph, inplace=True, inference="none", allow_warnings=True)
+            except (pyshacl_turbo.ReportableRuntimeError, RuntimeError) as err:
+                raise InputError(f"SHACL validation failed: {getattr(err, 'message', err)}") from None
+
+        run_turbo.engine = "pyshacl-turbo"  # type: ignore[attr-defined]
+        run_turbo.compiled = compiled  # type: ignore[attr-defined]
+        return run_turbo
+
+    def run_pyshacl(graph: Any) -> Any:
+        import pyshacl
+        from pyshacl.errors import ReportableRuntimeError
+
+        try:
+            return pyshacl.validate(
+                graph,
+                shacl_graph=shapes_graph,
+                advanced=True,
+                inference="none",
+                inplace=True,
+                allow_warnings=True,
+                abort_on_first=False,
+                meta_shacl=False,
+                debug=False,
+            )
+        except ReportableRuntimeError as err:
+            raise InputError(f"SHACL validation failed: {getattr(err, 'message', err)}") from None
+
+    run_pyshacl.engine = "pyshacl"  # type: ignore[attr-defined]
+    return run_pyshacl
 
 
 def _validate(
@@ -286,11 +349,10 @@ def _validate(
     focus: Iterable[str] | None,
     shape: Iterable[str] | None,
     fail_on: str,
+    runner: Any = None,
 ) -> ValidationReport:
-    """Run pySHACL in place on `graph`, a private graph from validation_graph()."""
-    import pyshacl
+    """Run pySHACL (or `runner`, see engine_runner) in place on `graph`, a private graph from validation_graph()."""
     import rdflib
-    from pyshacl.errors import ReportableRuntimeError
 
     if fail_on not in FAIL_ON:
         raise InputError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
@@ -305,20 +367,7 @@ def _validate(
         if (iri, None, None) not in graph and (None, None, iri) not in graph:
             raise InputError(f"--focus: {names.node(iri)} does not occur in the data graph")
     triples = len(graph)
-    try:
-        _, report_graph, _ = pyshacl.validate(
-            graph,
-            shacl_graph=shapes_graph,
-            advanced=True,
-            inference="none",
-            inplace=True,
-            allow_warnings=True,
-            abort_on_first=False,
-            meta_shacl=False,
-            debug=False,
-        )
-    except ReportableRuntimeError as err:
-        raise InputError(f"SHACL validation failed: {getattr(err, 'message', err)}") from None
+    _, report_graph, _ = (runner or engine_runner("pyshacl", shapes_graph))(graph)
 
     graphs = [graph]
     kept_nodes = []
@@ -359,6 +408,7 @@ def _validate(
             )
         )
         kept_nodes.append(node)
+    nodes = dict(zip(results, kept_nodes))
     results.sort(key=ValidationResult.sort_key)
 
     report = ValidationReport(
@@ -368,6 +418,7 @@ def _validate(
         fail_on=fail_on,
     )
     report.graph = _report_graph(report_graph, kept_nodes, report.conforms)
+    report.result_nodes = nodes  # type: ignore[attr-defined]  # result -> its node in report.graph
     return report
 
 
@@ -406,6 +457,7 @@ def validate(
     focus: Iterable[str] | None = None,
     shape: Iterable[str] | None = None,
     fail_on: str = "violation",
+    engine: str = "pyshacl",
 ) -> ValidationReport:
     """Validate files (default: the shipped graph) against shapes (default: the shipped shapes).
 
@@ -429,7 +481,7 @@ def validate(
         quads, prefixes = read_rdf(ontology)
         quads_to_graph(quads, graph, prefixes)
     shapes_graph = load_graph(shapes)
-    return _validate(graph, shapes_graph, focus, shape, fail_on)
+    return _validate(graph, shapes_graph, focus, shape, fail_on, engine_runner(engine, shapes_graph))
 
 
 # ---------------------------------------------------------------- formatting
@@ -451,6 +503,7 @@ def format_text(report: ValidationReport) -> str:
             ("message", r.message),
             ("shape", r.source_shape + (f" ({r.constraint})" if r.constraint else "")),
             ("constraint", r.source_constraint),
+            ("location", r.location),
         ]
         lines = [f"{r.severity}: {focus}"]
         lines.extend(f"  {name + ':':<12}{text}" for name, text in fields if text)
@@ -471,7 +524,7 @@ def format_table(report: ValidationReport) -> str:
     rows = [
         [
             r.severity,
-            r.focus_node + (f" [{r.focus_label}]" if r.focus_label else ""),
+            r.focus_node + (f" [{r.focus_label}]" if r.focus_label else "") + (f" ({r.location})" if r.location else ""),
             r.path,
             _clip(r.value, 40),
             _clip(r.message, 80),

@@ -1,0 +1,402 @@
+"""pactgraph at scale, side by side with pyoxigraph called directly and with plain rdflib.
+
+    python benchmarks/bench.py [--sizes 10k,100k,1M]      (make bench; BENCH_SIZES=10k,100k make bench)
+
+For each size a synthetic corpus (benchmarks/generate.py, seed 7) plus the
+shipped graph is measured, every figure in a process of its own:
+
+* load, triples/s: the default in-memory store, the on-disk store's bulk load,
+  pyoxigraph's in-memory store (default graph), rdflib's Graph.parse;
+* the sixteen competency queries and four shaped queries (point lookup,
+  three-hop join, GROUP BY aggregate, OPTIONAL + date-range FILTER), median ms
+  with all rows read: pactgraph in memory and on disk, pyoxigraph directly, rdflib;
+* validation of the synthetic corpus, seconds and peak RSS: pactgraph report by
+  report in two processes (uncached, then cached), pySHACL and pyshacl-turbo over
+  the whole graph in one process, pyrudof;
+* cold `pactgraph query NAME` wall time on the shipped graph and with --store.
+
+A measurement that runs past its cap is killed and shown as `>N s`; one whose
+projection from the previous size (linear in triples) passes the cap is not
+started and shown as `~N s?`. Caps: BENCH_CAP (600 s, for loads and
+validation), BENCH_QUERY_CAP (60 s per query). Corpora and stores are kept
+under .benchmarks/ and reused. Results also go to .benchmarks/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORK = ROOT / ".benchmarks"
+WORKER = HERE / "_worker.py"
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+CAP = float(os.environ.get("BENCH_CAP", "600"))
+QUERY_CAP = float(os.environ.get("BENCH_QUERY_CAP", "60"))
+SHAPED = {
+    "point lookup": "SELECT ?p ?o WHERE { pgr:report-synthetic-000003 ?p ?o }",
+    "three-hop join": (
+        "SELECT ?claim ?name WHERE { ?claim pg:statedIn ?report . ?report schema:publisher ?outlet . "
+        "?outlet schema:name ?name }"
+    ),
+    "GROUP BY aggregate": (
+        "SELECT ?certainty (COUNT(?claim) AS ?claims) WHERE { ?claim a pg:Claim ; pg:certainty ?certainty } "
+        "GROUP BY ?certainty ORDER BY ?certainty"
+    ),
+    "OPTIONAL + date FILTER": (
+        "SELECT ?report ?date ?text WHERE { ?report a pg:Report ; schema:datePublished ?date . "
+        "OPTIONAL { ?report pg:hasSourceText ?text } "
+        'FILTER (?date >= "2020-06-01"^^xsd:date && ?date < "2020-09-01"^^xsd:date) }'
+    ),
+}
+ENGINES = ("pactgraph", "pactgraph-store", "pyoxigraph", "rdflib")
+
+
+def python() -> str:
+    return sys.executable
+
+
+def pactgraph_command() -> list[str]:
+    script = Path(sys.executable).with_name("pactgraph")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "pactgraph"]
+
+
+# ---------------------------------------------------------------- processes with caps
+
+
+def run_lines(args: list[str], cap: float, on_line=None) -> tuple[list[dict], bool]:
+    """Run a worker; its JSON lines, and whether it was killed at the cap (per line when on_line says so)."""
+    process = subprocess.Popen(
+        [python(), str(WORKER), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    lines: list[dict] = []
+    import selectors
+
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + cap
+    timed_out = False
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            timed_out = True
+            break
+        if not selector.select(timeout=min(remaining, 1.0)):
+            if process.poll() is not None:
+                rest = process.stdout.read()
+                for line in rest.splitlines():
+                    if line.strip():
+                        lines.append(json.loads(line))
+                break
+            continue
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(json.loads(line))
+        if on_line is not None:
+            deadline = time.monotonic() + on_line(lines[-1])
+    if timed_out:
+        process.kill()
+    process.wait()
+    selector.close()
+    if process.returncode not in (0, -9) and not lines:
+        err = process.stderr.read().strip().splitlines()
+        lines.append({"error": err[-1] if err else f"exit {process.returncode}"})
+    return lines, timed_out
+
+
+# ---------------------------------------------------------------- preparing corpora
+
+
+def prepare(size: str) -> tuple[Path, Path, dict]:
+    triples = generate.parse_size(size)
+    corpus = WORK / f"corpus-{size}"
+    summary_file = corpus / "synthetic" / "corpus-summary.jsonl"
+    if not summary_file.is_file():
+        shutil.rmtree(corpus, ignore_errors=True)
+        generate.generate(corpus / "synthetic", triples, seed=7)
+        for folder in ("ontology", "data"):
+            shutil.copytree(ROOT / folder, corpus / "shipped" / folder)
+    summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    return corpus, corpus / "synthetic", summary
+
+
+def competency_queries() -> list[tuple[str, str]]:
+    from pactgraph.named_queries import list_queries
+
+    found = [(f"q{q.number:02d} {q.name}", q.text) for q in list_queries()]
+    return found + [(name, text) for name, text in SHAPED.items()]
+
+
+# ---------------------------------------------------------------- measurements
+
+
+class Bench:
+    def __init__(self, sizes: list[str]):
+        self.sizes = sizes
+        self.results: dict[str, dict[str, dict[str, object]]] = {}  # size -> measurement -> engine -> value
+        self.seconds: dict[tuple[str, str], float] = {}  # (measurement, engine) -> seconds at the last size
+        self.triples: dict[str, int] = {}
+        self.previous: str | None = None
+
+    def put(self, size: str, what: str, engine: str, value: object) -> None:
+        self.results.setdefault(size, {}).setdefault(what, {})[engine] = value
+
+    def projected(self, what: str, engine: str, size: str, cap: float) -> float | None:
+        """Seconds the last size's run projects for this size, when that passes the cap."""
+        if self.previous is None or (what, engine) not in self.seconds or size not in self.triples:
+            return None
+        guess = self.seconds[(what, engine)] * self.triples[size] / self.triples[self.previous]
+        return guess if guess > cap else None
+
+    def note(self, what: str, engine: str, seconds: float) -> None:
+        self.seconds[(what, engine)] = seconds
+
+    def log(self, text: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+    # -- load
+    def load(self, size: str, data: Path, store: Path) -> None:
+        for engine in ENGINES:
+            what = "load, triples/s"
+            guess = self.projected(what, engine, size, CAP)
+            if guess:
+                self.put(size, what, engine, f"~{guess:.0f} s?")
+                continue
+            if engine == "pactgraph-store":
+                shutil.rmtree(store, ignore_errors=True)
+            self.log(f"{size}: load {engine}")
+            lines, timed_out = run_lines(["load", engine, str(data), str(store)], CAP)
+            if timed_out:
+                self.put(size, what, engine, f">{CAP:.0f} s")
+                self.note(what, engine, CAP)
+                continue
+            row = lines[-1]
+            if "error" in row:
+                self.put(size, what, engine, "error")
+                continue
+            self.put(size, what, engine, f"{row['triples'] / row['seconds']:,.0f}")
+            self.put(size, "load, seconds (peak RSS MB)", engine, f"{row['seconds']:.2f} ({row['rss_mb']:.0f})")
+            self.note(what, engine, row["seconds"])
+
+    # -- queries
+    def queries(self, size: str, data: Path, store: Path) -> None:
+        spec = WORK / "queries.json"
+        every = competency_queries()
+        spec.write_text(json.dumps(every), encoding="utf-8")
+        for engine in ENGINES:
+            todo = [(n, t) for n, t in every if not self._skip_query(size, engine, n)]
+            while todo:
+                part = WORK / f"queries-{engine}.json"
+                part.write_text(json.dumps(todo), encoding="utf-8")
+                self.log(f"{size}: {len(todo)} queries on {engine}")
+                load_cap = CAP if engine == "rdflib" else 300
+                done: list[str] = []
+
+                def on_line(row: dict) -> float:
+                    if "query" in row:
+                        done.append(row["query"])
+                    return QUERY_CAP
+
+                lines, timed_out = run_lines(["queries", engine, str(data), str(store), str(part)], load_cap, on_line)
+                for row in lines:
+                    if "query" in row:
+                        self.put(size, row["query"], engine, row["ms"])
+                        self.note(row["query"], engine, row["ms"] / 1000)
+                        self.put(size, row["query"], "rows", row["rows"])
+                    elif "loaded" in row and engine == "rdflib":
+                        pass
+                loaded = any("loaded" in row for row in lines)
+                if timed_out and not loaded:
+                    for name, _ in todo:
+                        self.put(size, name, engine, f"load >{load_cap:.0f} s")
+                    break
+                finished = any("rss_mb" in row for row in lines)
+                if finished or len(done) >= len(todo):
+                    break
+                stuck = todo[len(done)][0]
+                if timed_out:
+                    self.put(size, stuck, engine, f">{QUERY_CAP:.0f} s")
+                    self.note(stuck, engine, QUERY_CAP)
+                else:  # the worker failed on this query
+                    self.put(size, stuck, engine, "error")
+                todo = todo[len(done) + 1 :]
+
+    def _skip_query(self, size: str, engine: str, name: str) -> bool:
+        guess = self.projected(name, engine, size, QUERY_CAP)
+        if guess:
+            self.put(size, name, engine, f"~{guess:.0f} s?")
+            return True
+        return False
+
+    # -- validation
+    def validate(self, size: str, synthetic: Path) -> None:
+        cache = WORK / f"cache-{size}"
+        shutil.rmtree(cache, ignore_errors=True)
+        modes = [
+            ("validate: pactgraph per report, 2 processes", "pactgraph", [str(cache)]),
+            ("validate: same, cached re-run", "pactgraph-cached", [str(cache)]),
+            ("validate: pactgraph per report, pySHACL engine, 2 processes", "pactgraph-pyshacl", []),
+            ("validate: pySHACL, whole graph, 1 process", "whole-pyshacl", []),
+            ("validate: pyshacl-turbo, whole graph, 1 process", "whole-turbo", []),
+            ("validate: pyrudof, whole graph, 1 process", "pyrudof", []),
+        ]
+        for label, mode, extra in modes:
+            guess = self.projected(label, mode, size, CAP)
+            if guess:
+                self.put(size, label, "value", f"~{guess:.0f} s? (projected)")
+                continue
+            self.log(f"{size}: {label}")
+            lines, timed_out = run_lines(["validate", mode, str(synthetic), *extra], CAP)
+            if timed_out:
+                self.put(size, label, "value", f">{CAP:.0f} s")
+                self.note(label, mode, CAP)
+                continue
+            row = lines[-1]
+            rss = max(row.get("rss_mb", 0), row.get("children_rss_mb", 0))
+            if "error" in row:
+                self.put(size, label, "value", f"error after {row['seconds']:.1f} s: {row['error'][:70]}")
+                continue
+            text = f"{row['seconds']:.1f} s, {rss:,.0f} MB, {row['results']} results"
+            if row.get("children_rss_mb"):
+                text += f" (parent {row['rss_mb']:,.0f} MB)"
+            self.put(size, label, "value", text)
+            self.note(label, mode, row["seconds"])
+
+    # -- cold start
+    def cold(self, size: str, store: Path, first: bool) -> None:
+        def median_wall(argv: list[str], runs: int) -> str:
+            timings, codes = [], set()
+            for _ in range(runs):
+                start = time.perf_counter()
+                done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+                timings.append(time.perf_counter() - start)
+                codes.add(done.returncode)
+            return f"{statistics.median(timings):.3f}" + ("" if codes == {0} else f" (exit {sorted(codes)})")
+
+        base = pactgraph_command()
+        if first:
+            self.log("cold start on the shipped graph")
+            what = "cold `pactgraph query parties-and-date`, s (shipped graph)"
+            self.put("shipped", what, "pactgraph", median_wall(base + ["query", "parties-and-date"], 7))
+            files = [str(p) for p in sorted((ROOT / "ontology").glob("*.ttl")) + sorted((ROOT / "data").rglob("*.ttl"))]
+            query = (ROOT / "queries" / "01-parties-and-date.rq").read_text(encoding="utf-8")
+            ox_code = (
+                "import sys, pyoxigraph as ox\ns = ox.Store()\n"
+                f"for f in {files!r}: s.load(path=f, format=ox.RdfFormat.TURTLE)\n"
+                f"print(list(s.query({query!r})))\n"
+            )
+            rdflib_code = (
+                "import rdflib\ng = rdflib.Graph()\n"
+                f"for f in {files!r}: g.parse(f, format='turtle')\n"
+                f"print(list(g.query({query!r})))\n"
+            )
+            self.put("shipped", what, "pyoxigraph", median_wall([python(), "-c", ox_code], 7))
+            self.put("shipped", what, "rdflib", median_wall([python(), "-c", rdflib_code], 3))
+        self.log(f"{size}: cold start with --store")
+        what = "cold `pactgraph query parties-and-date --store`, s"
+        self.put(size, what, "pactgraph-store", median_wall(base + ["query", "parties-and-date", "--store", str(store)], 5))
+
+    def run(self) -> None:
+        WORK.mkdir(exist_ok=True)
+        for index, size in enumerate(self.sizes):
+            self.log(f"{size}: preparing the corpus")
+            corpus, synthetic, summary = prepare(size)
+            store = WORK / f"store-{size}"
+            self.triples[size] = int(summary["triples"]) + 2584
+            self.put(size, "corpus: triples (synthetic + shipped), injected violations", "value",
+                     f"{summary['triples']} + 2584, {summary['violations']}")
+            for step in (
+                lambda: self.load(size, corpus, store),
+                lambda: self.queries(size, corpus, store),
+                lambda: self.cold(size, store, first=index == 0),
+                lambda: self.validate(size, synthetic),
+            ):
+                try:
+                    step()
+                except Exception as err:  # one failed measurement does not lose the others
+                    self.log(f"{size}: measurement failed: {type(err).__name__}: {err}")
+                    self.put(size, "failed measurement", "value", f"{type(err).__name__}: {err}"[:120])
+            self.previous = size
+
+
+# ---------------------------------------------------------------- the table
+
+
+def fmt(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+    return str(value)
+
+
+def table(bench: Bench) -> str:
+    header = ["measurement", "size", "pactgraph", "pactgraph --store", "pyoxigraph direct", "rdflib", "pg/ox", "rows"]
+    rows: list[list[str]] = []
+    order: list[str] = []
+    for size_results in bench.results.values():
+        for what in size_results:
+            if what not in order:
+                order.append(what)
+    for what in order:
+        for size in ["shipped", *bench.sizes]:
+            found = bench.results.get(size, {}).get(what)
+            if not found:
+                continue
+            if "value" in found:
+                rows.append([what, size, found["value"], "", "", "", "", ""])
+                continue
+            pg, ox = found.get("pactgraph"), found.get("pyoxigraph")
+            ratio = ""
+            if isinstance(pg, float) and isinstance(ox, float) and ox > 0:
+                ratio = f"{pg / ox:.2f}"
+            elif what == "load, triples/s" and isinstance(pg, str) and isinstance(ox, str):
+                try:
+                    ratio = f"{float(ox.replace(',', '')) / float(pg.replace(',', '')):.2f}"
+                except ValueError:
+                    ratio = ""
+            rows.append([
+                what, size, fmt(pg), fmt(found.get("pactgraph-store")), fmt(ox), fmt(found.get("rdflib")), ratio,
+                fmt(found.get("rows")) if "rows" in found else "",
+            ])
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+             for r in [header, ["-" * w for w in widths], *rows]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES") or "10k,100k,1M",
+                        help="corpus sizes (default: BENCH_SIZES, else 10k,100k,1M)")
+    args = parser.parse_args(argv)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    for size in sizes:
+        generate.parse_size(size)
+    start = time.perf_counter()
+    bench = Bench(sizes)
+    bench.run()
+    elapsed = time.perf_counter() - start
+    print(f"pactgraph benchmark, sizes {', '.join(sizes)}; {os.cpu_count()} cores; caps {CAP:.0f} s, "
+          f"queries {QUERY_CAP:.0f} s; ms unless stated; pg/ox = pactgraph / pyoxigraph direct "
+          f"(load: pyoxigraph rate / pactgraph rate)")
+    print(table(bench))
+    print(f"total {elapsed / 60:.1f} min")
+    (WORK / "results.json").write_text(json.dumps(bench.results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,304 @@
+"""Commands for contributors, registered on the pactgraph app: `new-report`, `anchor`, `add`, `timeline`.
+
+The work is done in `pactgraph.contributing`; these functions parse options,
+print and choose the exit status (0 ok, 1 a failed check, 2 bad input).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from pactgraph.cli import (
+    EXIT_FAIL,
+    ConfigOption,
+    EndpointOption,
+    OutputOption,
+    _output,
+    _user_errors,
+    app,
+)
+
+DataDirOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--data-dir",
+        metavar="DIR",
+        help="The data directory (entities.ttl, reports/<slug>/) to work on.",
+        show_default="the project's data/ folder",
+    ),
+]
+
+
+class TimelineFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    svg = "svg"
+    html = "html"
+
+
+def _fail(message: str, details: str = "") -> None:
+    typer.echo(f"pactgraph: {message}", err=True)
+    if details:
+        typer.echo(details, err=True)
+    raise typer.Exit(EXIT_FAIL)
+
+
+def _shown(path: object) -> str:
+    from pathlib import Path
+
+    try:
+        return str(Path(str(path)).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------- new-report
+
+
+@app.command("new-report")
+def new_report(
+    text_file: Annotated[str, typer.Argument(metavar="TEXT_FILE", help="The article's text (UTF-8), stored verbatim.")],
+    publisher: Annotated[
+        str,
+        typer.Option(
+            "--publisher",
+            metavar="OUTLET",
+            help="An existing outlet (pgr:reference-news) or, in words, a new outlet defined in the file.",
+        ),
+    ],
+    date: Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="The date the report was published.")],
+    language: Annotated[
+        str, typer.Option("--language", metavar="LANG", help="The language the report was published in (en, zh, ru).")
+    ],
+    url: Annotated[
+        Optional[str], typer.Option("--url", metavar="URL", help="Where the report was published.", show_default="none")
+    ] = None,
+    text_language: Annotated[
+        Optional[str],
+        typer.Option("--text-language", metavar="LANG", help="The language of the stored text (a translation's).", show_default="--language"),
+    ] = None,
+    label: Annotated[
+        Optional[str],
+        typer.Option("--label", metavar="TEXT", help="The report's English label.", show_default="'<outlet> report of <date>'"),
+    ] = None,
+    relays: Annotated[
+        Optional[str],
+        typer.Option("--relays", metavar="REPORT", help="The earlier report this one retells (pgr:report-...).", show_default="none"),
+    ] = None,
+    slug: Annotated[
+        Optional[str],
+        typer.Option("--slug", metavar="SLUG", help="The folder name reports/SLUG/.", show_default="<outlet>-<date>"),
+    ] = None,
+    draft_dir: Annotated[
+        Optional[str],
+        typer.Option(
+            "--draft-dir",
+            metavar="DIR",
+            help="Create DIR/<slug>/ (a draft to `pactgraph add` later) instead of a folder in the data directory.",
+            show_default="the data directory's reports/",
+        ),
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Create a report folder (article.txt, report.ttl) from an article's text.
+
+    report.ttl holds the report node, the stored text with its SHA-256, the
+    sentences with their selectors and a commented skeleton for the claims; it
+    conforms as written. An existing report is never overwritten (exit 1).
+    """
+    with _user_errors():
+        from pactgraph.contributing import data_dir_for_reading, data_dir_for_writing
+        from pactgraph.contributing.newreport import ReportExistsError, create
+
+        target = data_dir_for_writing(data_dir) if draft_dir is None else data_dir_for_reading(data_dir)
+        try:
+            made = create(
+                text_file,
+                data_dir=target,
+                publisher=publisher,
+                date=date,
+                language=language,
+                url=url,
+                text_language=text_language,
+                label=label,
+                relays=relays,
+                slug=slug,
+                draft_dir=draft_dir,
+            )
+        except ReportExistsError as err:
+            _fail(f"new-report: {err}")
+        from pactgraph.namespaces import shorten
+
+        folder = _shown(made.folder)
+        typer.echo(f"Created {folder}/")
+        typer.echo(f"  {made.text_file.name:<12} the stored text")
+        typer.echo(
+            f"  {made.report_file.name:<12} {shorten(made.report)}, its stored text, {made.sentences} sentences "
+            "and a commented claim skeleton"
+        )
+        for note in made.notes:
+            typer.echo(f"  {note}")
+        typer.echo("Next: write the claims at the end of report.ttl, anchoring each quote with")
+        typer.echo(f'  pactgraph anchor {folder}/{made.text_file.name} "the exact words"')
+        extra = f" --data-dir {data_dir}" if data_dir else ""
+        typer.echo(f"then: pactgraph validate {folder}/{made.report_file.name}{extra}")
+        typer.echo(f"and:  pactgraph add {folder}/{made.report_file.name}{extra}")
+
+
+# ---------------------------------------------------------------- anchor
+
+
+@app.command()
+def anchor(
+    text_file: Annotated[str, typer.Argument(metavar="TEXT_FILE", help="The stored text (e.g. reports/<slug>/article.txt).")],
+    quote: Annotated[str, typer.Argument(metavar="QUOTE", help="The exact words, as they stand in the text.")],
+    report: Annotated[
+        Optional[str],
+        typer.Option(
+            "--report",
+            metavar="FILE",
+            help="The report file naming the text's sentences.",
+            show_default="report.ttl beside TEXT_FILE, if there is one",
+        ),
+    ] = None,
+) -> None:
+    """Print the Web Annotation selectors of a quote, as Turtle ready to paste into a text anchor.
+
+    Offsets count Unicode code points; prefix and suffix are 32 characters. Exit 1
+    when the quote is absent (differences in whitespace, quote marks, dashes or
+    case are shown, not fixed) or occurs more than once (each place is shown).
+    """
+    with _user_errors():
+        from pactgraph.contributing.anchoring import anchor as find
+
+        outcome = find(text_file, quote, report)
+        for note in outcome.notes:
+            typer.echo(f"pactgraph: note: {note}", err=True)
+        if not outcome.ok:
+            first, _, rest = outcome.message.partition("\n")
+            _fail(f"anchor: {first}", rest)
+        typer.echo(outcome.turtle, nl=False)
+
+
+# ---------------------------------------------------------------- add
+
+
+@app.command()
+def add(
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="NEW_FILE", help="Report files (report.ttl, with their stored text beside them)."),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Validate and say what would change; change nothing.")
+    ] = False,
+    data_dir: DataDirOption = None,
+    store: Annotated[
+        Optional[str],
+        typer.Option(
+            "--store",
+            metavar="DIR",
+            help="Bring the persistent Oxigraph store in DIR up to date (created from the ontology and the data directory if new).",
+            show_default="the store in pactgraph.toml, if any",
+        ),
+    ] = None,
+    endpoint: EndpointOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Validate report files with the graph and, only if they conform, move them into the data directory.
+
+    Each report goes to reports/<slug>/ (from its pg:storedAt) whole and atomically;
+    the same report again is left unchanged, a changed one replaces the old one.
+    A store (--store, --endpoint or pactgraph.toml) is brought up to date. On any
+    violation or error nothing changes and the exit status is 1 (violations) or 2.
+    """
+    with _user_errors():
+        from pactgraph import validation
+        from pactgraph.contributing import data_dir_for_writing
+        from pactgraph.contributing.adding import ADDED, IN_PLACE, REPLACED, UNCHANGED, add as add_reports, refresh_store
+        from pactgraph.stores.config import read_settings
+
+        target = data_dir_for_writing(data_dir)
+        settings = read_settings(config=config, store=store, endpoint=endpoint)
+        outcome = add_reports(paths, target, dry_run=dry_run)
+        report = outcome.report
+        if not outcome.conforms:
+            typer.echo(validation.format_text(report), nl=False)
+            violations = report.count("Violation")
+            _fail(
+                f"add: refused: the new files do not conform with the graph "
+                f"({violations} violation{'' if violations == 1 else 's'}); nothing was changed"
+            )
+        warnings = report.count("Warning") + report.count("Info")
+        if warnings:
+            typer.echo(validation.format_text(report), nl=False)
+        verbs = {
+            ADDED: ("would add", "added"),
+            REPLACED: ("would replace", "replaced"),
+            UNCHANGED: ("unchanged", "unchanged"),
+            IN_PLACE: ("in place (validated)", "in place (validated)"),
+        }
+        for unit in outcome.units:
+            verb = verbs[unit.status][0 if dry_run else 1]
+            files = ", ".join(sorted(unit.files))
+            typer.echo(f"{verb}: {_shown(unit.target(target))}/ ({files})")
+        if dry_run:
+            typer.echo("Dry run: nothing was changed.")
+            return
+        explicit = bool(store or endpoint)
+        for line in refresh_store(settings, target, outcome.units, explicit=explicit):
+            typer.echo(line)
+
+
+# ---------------------------------------------------------------- timeline
+
+
+@app.command()
+def timeline(
+    fmt: Annotated[
+        TimelineFormat, typer.Option("--format", "-f", help="table or csv (text), svg or html (a figure).")
+    ] = TimelineFormat.table,
+    output: OutputOption = None,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help=(
+                "The timeline as of a date: the graphs of reports published later are left out "
+                "(see `pactgraph query --as-of`), and so is every item dated after it."
+            ),
+            show_default="all reports",
+        ),
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Events and publications in date order: vague dates are intervals (bars in the figure)."""
+    with _user_errors():
+        from pactgraph.contributing import data_dir_for_reading, graph_files
+        from pactgraph.contributing.timeline import items, render
+        from pactgraph.loading import load_store
+        from pactgraph.output import emit
+        from pactgraph.stores.memory import MemoryStore
+
+        output = _output(output)
+        graph_store = MemoryStore.wrap(load_store(graph_files(data_dir_for_reading(data_dir))))
+        default_graph = None
+        title = "pactgraph timeline"
+        if as_of is not None:
+            from pactgraph.contributing.asof import select_graphs
+
+            selection = select_graphs(graph_store, as_of)
+            for warning in selection.warnings:
+                typer.echo(f"pactgraph: warning: {warning}", err=True)
+            default_graph = selection.graphs
+            title += f" as of {as_of.strip()}"
+        rows = items(graph_store, default_graph)
+        if as_of is not None:
+            cut = as_of.strip()
+            rows = [r for r in rows if not r.dated or (r.start or r.end).isoformat() <= cut]  # type: ignore[union-attr]
+        emit(render(rows, fmt.value, title).encode("utf-8"), output)
+

@@ -1,0 +1,187 @@
+"""Contributing reports: create one from an article, anchor quotes, validate it with the graph, add it.
+
+A report lives in `<data dir>/reports/<slug>/` as `article.txt` (the stored text)
+and `report.ttl` (the report node, its source text, sentences and claims). The
+graph a command works on is the ontology plus every Turtle file under the data
+directory; commands that write take `--data-dir` and default to the project's
+own `data/` folder when it is a writable checkout.
+
+This module stays import-light (no RDF library): `query --as-of` uses it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from pactgraph.errors import InputError
+
+#: Prefix and suffix length of the quote selectors written by `new-report` and `anchor`.
+CONTEXT = 32
+
+REPORTS = "reports"
+TEXT_NAME = "article.txt"
+REPORT_NAME = "report.ttl"
+
+
+def _inside_installed_package(path: Path) -> bool:
+    return any(part in ("site-packages", "dist-packages") for part in path.resolve().parts)
+
+
+def data_dir_for_reading(option: str | Path | None) -> Path:
+    """The data directory a reading command works on: `option`, else the shipped data."""
+    from pactgraph import resources
+
+    if option is None:
+        return resources.data_dir()
+    path = Path(option)
+    if str(option).strip() == "":
+        raise InputError("empty path given for --data-dir")
+    if not path.is_dir():
+        raise InputError(f"{path}: --data-dir is not a directory")
+    return path
+
+
+def data_dir_for_writing(option: str | Path | None) -> Path:
+    """The data directory `new-report` and `add` write to.
+
+    `option` when given; else the project's `data/` folder if this is a writable
+    checkout (not an installed package), else InputError asking for --data-dir.
+    """
+    from pactgraph import resources
+
+    if option is not None:
+        path = data_dir_for_reading(option)
+        if not os.access(path, os.W_OK):
+            raise InputError(f"{path}: --data-dir is not writable")
+        return path
+    shipped = resources.data_dir()
+    if shipped.is_dir() and os.access(shipped, os.W_OK) and not _inside_installed_package(shipped):
+        return shipped
+    raise InputError(
+        "no writable data directory: pactgraph is installed as a package; "
+        "give --data-dir DIR (e.g. a checkout's data/ folder)"
+    )
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """The Turtle files under `data_dir`, recursively, sorted (hidden folders left out)."""
+    found = []
+    for path in data_dir.rglob("*.ttl"):
+        relative = path.relative_to(data_dir)
+        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+            found.append(path)
+    return sorted(found)
+
+
+def graph_files(data_dir: Path | None = None) -> list[Path]:
+    """The graph of a data directory: the shipped ontology files, then the data files."""
+    from pactgraph import resources
+
+    data_dir = resources.data_dir() if data_dir is None else data_dir
+    files = resources.ontology_files() + data_files(data_dir)
+    if not files:
+        raise InputError(f"no graph found: no *.ttl under {resources.ontology_dir()} or {data_dir}")
+    return files
+
+
+def slugify(text: str) -> str:
+    """`Nezavisimaya Gazeta` -> `nezavisimaya-gazeta` (ASCII letters, digits and hyphens)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug
+
+
+def turtle_string(value: str) -> str:
+    """A Turtle short string literal (double quotes), escaped."""
+    out = []
+    for ch in value:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def turtle_long_string(value: str) -> str:
+    """A Turtle long string literal (triple quotes) keeping line breaks readable, escaped."""
+    out = []
+    for ch in value:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch in "\n\t":
+            out.append(ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"""' + "".join(out) + '"""'
+
+
+def read_text_file(path: str | Path) -> str:
+    """A UTF-8 text file as a str (a leading byte-order mark dropped); InputError if unreadable."""
+    path = Path(path)
+    if str(path).strip() == "":
+        raise InputError("empty path given for the text file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a text file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text (byte {err.start}: {err.reason})") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        raise InputError(f"{path}: not a text file (it holds NUL bytes)")
+    return text
+
+
+def joint_mode(
+    paths: object,
+    with_graph: bool | None,
+    data_dir: object,
+    *,
+    standalone_options: bool,
+) -> bool:
+    """Whether `validate PATH...` checks the files with the graph they join (see `validate --help`).
+
+    Explicit --with-graph / --standalone decide; otherwise files are checked with the
+    graph unless options describe another set-up (--shapes, --ontology, --per-report,
+    --jobs) and no --data-dir is given.
+    """
+    if with_graph is not None:
+        if with_graph and not paths:
+            raise InputError("--with-graph needs the files to check (validate NEW_FILE... --with-graph)")
+        if not with_graph and data_dir is not None and paths:
+            raise InputError("--standalone checks the files on their own: leave out --data-dir")
+        return with_graph
+    return bool(paths) and (data_dir is not None or not standalone_options)
+
+
+def data_dir_inputs(data_dir: str | Path) -> list[str]:
+    """The inputs standing for the graph of a data directory: the ontology files and the directory."""
+    from pactgraph import resources
+
+    return [str(p) for p in resources.ontology_files()] + [str(data_dir_for_reading(data_dir))]

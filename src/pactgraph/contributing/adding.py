@@ -1,0 +1,343 @@
+"""`pactgraph add`: validate report files with the graph and move them into the data directory.
+
+Each new Turtle file names its report folder through the pg:storedAt of its
+pg:SourceText (`reports/<slug>/article.txt`); the folder's files are the Turtle
+files given for it and the stored text files found beside them. Nothing is
+written unless the new files conform together with the graph. Then each folder is
+staged in a temporary directory and renamed into `reports/<slug>/`: a new folder
+appears whole, a changed one is swapped whole (an atomic exchange on Linux, else
+two renames), an identical one is left alone. A lock file in the data directory
+(`.pactgraph-add.lock`, taken once the files conform and removed when released)
+serialises concurrent runs; if the data changed while the new files were
+validated, they are validated again under the lock. Any failure leaves the data
+directory as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pactgraph.contributing import REPORTS, data_files
+from pactgraph.errors import InputError
+
+LOCK_NAME = ".pactgraph-add.lock"
+
+ADDED, REPLACED, UNCHANGED, IN_PLACE = "added", "replaced", "unchanged", "in place"
+
+
+@dataclass
+class Unit:
+    """One report folder to put in place: target name -> source file."""
+
+    slug: str
+    files: dict[str, Path] = field(default_factory=dict)
+    status: str = ""
+
+    def target(self, data_dir: Path) -> Path:
+        return data_dir / REPORTS / self.slug
+
+
+@dataclass
+class AddOutcome:
+    """What `add` did (or, with dry_run, would do)."""
+
+    report: Any  # the ValidationReport
+    units: list[Unit]
+    dry_run: bool = False
+    store_lines: list[str] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return bool(self.report.conforms)
+
+
+def plan_units(parsed: Sequence[Any]) -> list[Unit]:
+    """Group the parsed new files into report folders; InputError when a file is not a report file."""
+    from pactgraph.contributing.joint_validation import _STORED_AT
+
+    units: dict[str, Unit] = {}
+    for item in parsed:
+        if item.path.suffix.lower() != ".ttl":
+            raise InputError(f"{item.path}: `add` takes Turtle report files (.ttl)")
+        stored = item.stored_texts()
+        if not stored:
+            raise InputError(
+                f"{item.path}: no pg:SourceText with pg:storedAt in it; `add` takes report files "
+                "(create one with `pactgraph new-report`)"
+            )
+        slugs = set()
+        texts = []
+        for _, at, _ in stored:
+            match = _STORED_AT.match(at)
+            if not match:
+                raise InputError(f"{item.path}: pg:storedAt {at!r} is not of the form reports/<slug>/<file>")
+            slugs.add(match.group(1))
+            texts.append(match.group(2))
+        if len(slugs) > 1:
+            raise InputError(f"{item.path}: stored texts in several report folders ({', '.join(sorted(slugs))})")
+        slug = slugs.pop()
+        unit = units.setdefault(slug, Unit(slug))
+        for name, source in [(item.path.name, item.path)] + [
+            (t, item.path.parent / PurePosixPath(t).name) for t in texts
+        ]:
+            if not source.is_file():
+                raise InputError(f"{item.path}: its stored text {source} is not there (it must lie beside the report file)")
+            known = unit.files.get(name)
+            if known is not None and known.resolve() != source.resolve():
+                raise InputError(f"two files for reports/{slug}/{name}: {known} and {source}")
+            unit.files[name] = source
+    return list(units.values())
+
+
+def _status(unit: Unit, data_dir: Path) -> str:
+    target = unit.target(data_dir)
+    if target.is_dir() and all(target.resolve() in source.resolve().parents for source in unit.files.values()):
+        return IN_PLACE  # the files are the report folder's own: nothing to copy
+    return UNCHANGED if _same_folder(unit, target) else REPLACED if target.exists() else ADDED
+
+
+def _same_folder(unit: Unit, target: Path) -> bool:
+    """Whether `target` holds exactly the unit's files with the same bytes."""
+    if not target.is_dir():
+        return False
+    present = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    if present != set(unit.files):
+        return False
+    return all((target / name).read_bytes() == source.read_bytes() for name, source in unit.files.items())
+
+
+def tree_fingerprint(directory: Path) -> str:
+    """SHA-256 over the relative paths and bytes of every file and folder under `directory`."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.rglob("*")):
+        relative = path.relative_to(directory).as_posix()
+        if path.is_dir():
+            digest.update(b"d " + relative.encode() + b"\0")
+        elif path.is_file():
+            digest.update(b"f " + relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _graph_fingerprint(data_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in data_files(data_dir):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@contextmanager
+def data_lock(data_dir: Path) -> Iterator[None]:
+    """An exclusive lock on the data directory, held for the block: flock on `LOCK_NAME` in it.
+
+    The lock file is removed when the lock is released (while still held), so the
+    data directory is left as it was; a waiter that wakes on a removed file takes
+    the lock again on the current one.
+    """
+    import fcntl
+
+    path = data_dir / LOCK_NAME
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as err:
+            raise InputError(f"{path}: cannot take the lock: {err.strerror or err}") from None
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            current = os.stat(path)
+        except FileNotFoundError:
+            os.close(fd)
+            continue
+        held = os.fstat(fd)
+        if (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False when not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(a))
+
+
+def _staging_root(reports: Path) -> Path:
+    """A temporary folder on the same file system as `reports`, outside the data directory if possible
+    (so nothing reading the data sees half-staged files)."""
+    data_dir = reports.parent
+    for parent in (data_dir.parent, reports):
+        try:
+            root = Path(tempfile.mkdtemp(dir=parent, prefix=".pactgraph-add-"))
+        except OSError:
+            continue
+        if os.stat(root).st_dev == os.stat(reports).st_dev:
+            return root
+        shutil.rmtree(root, ignore_errors=True)
+    raise InputError(f"{reports}: cannot create a temporary folder beside it")
+
+
+def _put_in_place(units: Sequence[Unit], data_dir: Path) -> None:
+    """Stage every changed unit, then rename each into place; undo what was done on failure."""
+    reports = data_dir / REPORTS
+    reports.mkdir(exist_ok=True)
+    root = _staging_root(reports)
+    done: list[tuple[Unit, Path | None]] = []  # unit, where its old folder went (None: it had none)
+    try:
+        staged = {}
+        umask = os.umask(0)
+        os.umask(umask)
+        for unit in units:
+            folder = root / unit.slug
+            folder.mkdir(mode=0o777 & ~umask)
+            for name, source in unit.files.items():
+                target = folder / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(source, "rb") as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+                    dst.flush()
+                    os.fsync(dst.fileno())
+                os.chmod(target, 0o666 & ~umask)
+            staged[unit.slug] = folder
+        for unit in units:
+            target = unit.target(data_dir)
+            folder = staged[unit.slug]
+            if not target.exists():
+                os.rename(folder, target)
+                done.append((unit, None))
+            elif _exchange(folder, target):
+                done.append((unit, folder))  # the old folder is now where the staged one was
+            else:
+                old = root / f"{unit.slug}.old"
+                os.rename(target, old)
+                try:
+                    os.rename(folder, target)
+                except OSError:
+                    os.rename(old, target)
+                    raise
+                done.append((unit, old))
+    except BaseException as err:
+        for unit, old in reversed(done):
+            target = unit.target(data_dir)
+            try:
+                if old is None:
+                    shutil.rmtree(target)
+                elif not _exchange(old, target):
+                    shutil.rmtree(target)
+                    os.rename(old, target)
+            except OSError:
+                pass
+        shutil.rmtree(root, ignore_errors=True)
+        if isinstance(err, OSError):
+            raise InputError(f"{reports}: cannot write: {err.strerror or err}; nothing was changed") from None
+        raise
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def add(
+    paths: Sequence[str | Path],
+    data_dir: Path,
+    *,
+    dry_run: bool = False,
+    engine: str = "auto",
+    fail_on: str = "violation",
+) -> AddOutcome:
+    """Validate `paths` with the graph of `data_dir` and, if they conform, put their report folders in place."""
+    from pactgraph.contributing.joint_validation import prepare, validate_with_graph
+
+    inputs = prepare(paths, data_dir)
+    units = plan_units(inputs.new)
+    before = _graph_fingerprint(data_dir)
+    report = validate_with_graph(paths, data_dir, inputs=inputs, engine=engine, fail_on=fail_on)
+    outcome = AddOutcome(report=report, units=units, dry_run=dry_run)
+    if not report.conforms:
+        return outcome
+    for unit in units:
+        unit.status = _status(unit, data_dir)
+    changed = [u for u in units if u.status not in (UNCHANGED, IN_PLACE)]
+    if dry_run or not changed:
+        return outcome
+    with data_lock(data_dir):
+        if _graph_fingerprint(data_dir) != before:
+            # Another run changed the data meanwhile: validate again against what is there now.
+            inputs = prepare(paths, data_dir)
+            report = validate_with_graph(paths, data_dir, inputs=inputs, engine=engine, fail_on=fail_on)
+            outcome.report = report
+            if not report.conforms:
+                for unit in units:
+                    unit.status = ""
+                return outcome
+            for unit in units:
+                unit.status = _status(unit, data_dir)
+            changed = [u for u in units if u.status not in (UNCHANGED, IN_PLACE)]
+        if changed:
+            _put_in_place(changed, data_dir)
+    return outcome
+
+
+def refresh_store(settings: Any, data_dir: Path, units: Sequence[Unit], *, explicit: bool) -> list[str]:
+    """Bring the store the settings name up to date with the data directory; lines to print.
+
+    An on-disk store is synchronised with its sources (and gets the added files if
+    they lie outside them); one that does not exist yet is created from the
+    ontology and the data directory when it was named on the command line. An
+    endpoint gets each added file as its graph. The in-memory default needs nothing.
+    """
+    from pactgraph import resources
+
+    files = [unit.target(data_dir) / name for unit in units for name in unit.files if name.endswith(".ttl")]
+    if settings.kind == "disk":
+        from pactgraph.stores.disk import DiskStore
+
+        store = DiskStore(settings.path, on_change="ignore")
+        if not store.exists():
+            if not explicit:
+                return [f"store {settings.path}: not created yet; left alone"]
+            summary = store.sync([str(resources.ontology_dir()), str(data_dir)])
+        else:
+            summary = store.sync(None)
+            recorded = set(store.manifest().get("files", {}))
+            missing = [f for f in files if str(f.resolve()) not in recorded]
+            if missing:
+                extra = store.load(missing)
+                summary.loaded.extend(extra.loaded)
+                summary.triples += extra.triples
+        store.close()
+        return [summary.line()]
+    if settings.kind == "endpoint":
+        from pactgraph.stores.config import open_store
+
+        store = open_store(settings)
+        summary = store.load(files)
+        return [summary.line()]
+    return []

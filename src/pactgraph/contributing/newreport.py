@@ -1,0 +1,564 @@
+"""`pactgraph new-report`: a report folder from an article's text, in the project's vocabulary.
+
+The folder `reports/<slug>/` gets the text verbatim as `article.txt` and a
+`report.ttl` that conforms as written: the report node (unless the graph already
+has it, e.g. a report so far known only as relayed), its publisher (an existing
+outlet, or a new one defined in the file), the stored text with its SHA-256, the
+sentences with their selectors, and a commented skeleton for the claims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pactgraph.contributing import (
+    CONTEXT,
+    REPORT_NAME,
+    REPORTS,
+    TEXT_NAME,
+    graph_files,
+    read_text_file,
+    slugify,
+    turtle_long_string,
+    turtle_string,
+)
+from pactgraph.contributing.anchoring import prefix_of, sentences, suffix_of
+from pactgraph.errors import InputError, PactgraphError
+from pactgraph.namespaces import PGR, expand, shorten
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^\s<>\"{}|\\^`]+$")
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+class ReportExistsError(PactgraphError):
+    """The report is already there: new-report does not overwrite (exit status 1)."""
+
+
+@dataclass
+class NewReport:
+    """What new-report created."""
+
+    folder: Path
+    slug: str
+    report: str
+    text: str
+    publisher: str
+    sentences: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def report_file(self) -> Path:
+        return self.folder / REPORT_NAME
+
+    @property
+    def text_file(self) -> Path:
+        return self.folder / TEXT_NAME
+
+
+def _rows(store: Any, query: str, **params: Any) -> list[dict[str, Any]]:
+    """SELECT rows as dicts; `params` are pyoxigraph terms bound with VALUES (internal lookups only)."""
+    from pactgraph.querying import run_query
+
+    if params:
+        values = "".join(f" VALUES ?{name} {{ {term} }}" for name, term in params.items())
+        head, sep, rest = query.partition("{")
+        query = head + sep + values + " " + rest
+    return run_query(store, query).bindings()
+
+
+def _value(row: dict[str, Any], name: str) -> str:
+    term = row.get(name)
+    return "" if term is None else term.value
+
+
+def human_date(date: dt.date) -> str:
+    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+def parse_date(value: str, option: str = "--date") -> dt.date:
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"{option} must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+def _nearest(wanted: str, candidates: list[str], n: int = 3) -> str:
+    close = difflib.get_close_matches(wanted, candidates, n=n, cutoff=0.5)
+    return f"; nearest: {', '.join(close)}" if close else ""
+
+
+def _resolve_publisher(store: Any, publisher: str) -> tuple[str, str, bool]:
+    """(outlet IRI, its English name, whether the file must define it) for --publisher."""
+    outlets = _rows(
+        store,
+        """SELECT ?outlet ?name WHERE {
+             ?outlet a pg:NewsOutlet .
+             OPTIONAL { ?outlet rdfs:label|schema:name|skos:altLabel ?name }
+           }""",
+    )
+    names: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for row in outlets:
+        iri = _value(row, "outlet")
+        names.setdefault(iri, "")
+        name = _value(row, "name")
+        if name:
+            labels.setdefault(name.casefold(), iri)
+    english = _rows(
+        store,
+        'SELECT ?outlet ?name WHERE { ?outlet a pg:NewsOutlet ; rdfs:label ?name FILTER (LANG(?name) = "en") }',
+    )
+    for row in english:
+        names[_value(row, "outlet")] = _value(row, "name")
+    text = publisher.strip()
+    if not text:
+        raise InputError("--publisher is empty: give an outlet (pgr:reference-news) or a new outlet's name")
+    looks_like_iri = text.startswith("<") or re.match(r"^[A-Za-z][\w.\-]*:\S", text) is not None
+    if looks_like_iri and " " not in text:
+        try:
+            iri = expand(text)
+        except ValueError as err:
+            raise InputError(f"--publisher: {err}") from None
+        if iri not in names:
+            shown = [shorten(i) for i in names]
+            raise InputError(
+                f"--publisher {text}: no news outlet with that IRI in the graph{_nearest(shorten(iri), shown)}; "
+                "give an existing outlet, or the name of a new outlet in words"
+            )
+        return iri, names[iri] or shorten(iri), False
+    if text.casefold() in labels:
+        iri = labels[text.casefold()]
+        return iri, names.get(iri) or text, False
+    slug = slugify(text)
+    if not slug:
+        raise InputError(f"--publisher {text!r}: cannot make an identifier from it; use letters or digits")
+    iri = PGR + slug
+    taken = _rows(store, "SELECT ?type WHERE { ?s ?p ?o OPTIONAL { ?s a ?type } }", s=_node(iri))
+    if taken:
+        types = sorted({shorten(_value(r, "type")) for r in taken if _value(r, "type")})
+        raise InputError(
+            f"--publisher {text!r}: {shorten(iri)} already names something that is not a news outlet "
+            f"({', '.join(types) or 'untyped'}); give the outlet as a prefixed name"
+        )
+    return iri, text, True
+
+
+def _node(iri: str) -> Any:
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
+
+
+def _taken_slugs(store: Any, data_dir: Path) -> set[str]:
+    taken = set()
+    folder = data_dir / REPORTS
+    if folder.is_dir():
+        taken.update(p.name for p in folder.iterdir())
+    for row in _rows(store, "SELECT ?report WHERE { ?report pg:hasSourceText ?text }"):
+        iri = _value(row, "report")
+        if iri.startswith(PGR + "report-"):
+            taken.add(iri[len(PGR + "report-") :])
+    return taken
+
+
+def _existing_report(store: Any, iri: str) -> dict[str, Any] | None:
+    rows = _rows(
+        store,
+        """SELECT ?type ?text ?url WHERE {
+             ?r ?p ?o .
+             OPTIONAL { ?r a ?type } OPTIONAL { ?r pg:hasSourceText ?text } OPTIONAL { ?r schema:url ?url }
+           }""",
+        r=_node(iri),
+    )
+    if not rows:
+        return None
+    return {
+        "types": {_value(r, "type") for r in rows if _value(r, "type")},
+        "text": any(_value(r, "text") for r in rows),
+        "url": any(_value(r, "url") for r in rows),
+    }
+
+
+def _concepts(store: Any, scheme: str) -> list[tuple[str, str, str]]:
+    rows = _rows(
+        store,
+        """SELECT ?c ?label ?definition WHERE {
+             ?c skos:inScheme ?scheme .
+             OPTIONAL { ?c skos:prefLabel ?label FILTER (LANG(?label) = "en") }
+             OPTIONAL { ?c skos:definition ?definition FILTER (LANG(?definition) = "en") }
+           } ORDER BY ?c""",
+        scheme=_node(expand(scheme)),
+    )
+    return [(shorten(_value(r, "c")), _value(r, "label"), _value(r, "definition")) for r in rows]
+
+
+def create(
+    text_file: str | Path,
+    *,
+    data_dir: Path,
+    publisher: str,
+    date: str,
+    language: str,
+    url: str | None = None,
+    text_language: str | None = None,
+    label: str | None = None,
+    relays: str | None = None,
+    slug: str | None = None,
+    draft_dir: str | Path | None = None,
+) -> NewReport:
+    """Create `reports/<slug>/` (under `data_dir`, or under `draft_dir` for a draft) from `text_file`.
+
+    InputError for bad arguments; ReportExistsError when the text or the folder is already there.
+    """
+    from pactgraph.loading import load_store
+
+    text = read_text_file(text_file)
+    if not text.strip():
+        raise InputError(f"{text_file}: the text is empty")
+    published = parse_date(date)
+    language = language.strip()
+    if not _LANGUAGE.match(language):
+        raise InputError(f"--language must be a language code such as en, zh or ru (BCP 47), not {language!r}")
+    text_language = (text_language or language).strip()
+    if not _LANGUAGE.match(text_language):
+        raise InputError(f"--text-language must be a language code such as en (BCP 47), not {text_language!r}")
+    if url is not None and not _URL.match(url.strip()):
+        raise InputError(f"--url must be an absolute address such as https://example.org/news/1, not {url!r}")
+
+    store = load_store(graph_files(data_dir))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    same = _rows(store, "SELECT ?t ?at WHERE { ?t pg:sha256 ?sum OPTIONAL { ?t pg:storedAt ?at } }", sum=_literal(digest))
+    if same:
+        where = _value(same[0], "at") or shorten(_value(same[0], "t"))
+        raise ReportExistsError(f"{text_file}: this text is already stored as {where}; new-report does not overwrite reports")
+
+    outlet, outlet_name, define_outlet = _resolve_publisher(store, publisher)
+    relayed = None
+    if relays is not None:
+        try:
+            relayed = expand(relays)
+        except ValueError as err:
+            raise InputError(f"--relays: {err}") from None
+        reports = [
+            shorten(_value(r, "r")) for r in _rows(store, "SELECT ?r WHERE { ?r a pg:Report }")
+        ]
+        if shorten(relayed) not in reports:
+            raise InputError(f"--relays {relays}: no pg:Report with that IRI in the graph{_nearest(shorten(relayed), reports)}")
+
+    taken = _taken_slugs(store, data_dir)
+    if slug is not None:
+        slug = slug.strip()
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+            raise InputError(f"--slug must be lower-case letters, digits and single hyphens, not {slug!r}")
+        if slug in taken:
+            raise ReportExistsError(f"report {slug} already exists in {data_dir / REPORTS}; new-report does not overwrite reports")
+    else:
+        outlet_slug = outlet[len(PGR) :] if outlet.startswith(PGR) else slugify(outlet_name)
+        base = f"{outlet_slug}-{published.isoformat()}"
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+    report = PGR + "report-" + slug
+    existing = _existing_report(store, report)
+    if existing is not None and expand("pg:Report") not in existing["types"]:
+        raise ReportExistsError(f"{shorten(report)} already names something that is not a report; choose --slug")
+
+    parent = Path(draft_dir) if draft_dir is not None else data_dir / REPORTS
+    if draft_dir is not None and str(draft_dir).strip() == "":
+        raise InputError("empty path given for --draft-dir")
+    folder = parent / slug
+    if folder.exists():
+        raise ReportExistsError(f"{folder} already exists; new-report does not overwrite reports")
+
+    notes = []
+    if define_outlet:
+        notes.append(f"new outlet {shorten(outlet)} ({outlet_name}) defined in {REPORT_NAME}")
+    else:
+        notes.append(f"publisher: {shorten(outlet)} ({outlet_name})")
+    if existing is not None:
+        notes.append(f"{shorten(report)} is already in the graph (without stored text); {REPORT_NAME} gives it its text")
+
+    spans = sentences(text)
+    turtle = _turtle(
+        store,
+        text=text,
+        digest=digest,
+        slug=slug,
+        report=report,
+        existing=existing,
+        outlet=outlet,
+        outlet_name=outlet_name,
+        define_outlet=define_outlet,
+        published=published,
+        language=language,
+        text_language=text_language,
+        url=url.strip() if url else None,
+        label=label,
+        relays=relayed,
+        spans=spans,
+    )
+    _write_folder(folder, {TEXT_NAME: text.encode("utf-8"), REPORT_NAME: turtle.encode("utf-8")})
+    return NewReport(
+        folder=folder,
+        slug=slug,
+        report=report,
+        text=PGR + "text-" + slug,
+        publisher=outlet,
+        sentences=len(spans),
+        notes=notes,
+    )
+
+
+def _literal(value: str) -> Any:
+    import pyoxigraph as ox
+
+    return ox.Literal(value)
+
+
+def _write_folder(folder: Path, files: dict[str, bytes]) -> None:
+    """Write the files into a temporary sibling folder, then rename it to `folder`."""
+    parent = folder.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{folder.name}.", suffix=".tmp"))
+    except OSError as err:
+        raise InputError(f"{parent}: cannot write: {err.strerror or err}") from None
+    try:
+        for name, data in files.items():
+            with open(staging / name, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.chmod(staging, 0o777 & ~_umask())
+        if folder.exists():
+            raise ReportExistsError(f"{folder} already exists; new-report does not overwrite reports")
+        os.rename(staging, folder)
+    except BaseException as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(err, OSError):
+            raise InputError(f"{folder}: cannot write: {err.strerror or err}") from None
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# ---------------------------------------------------------------- the Turtle
+
+
+_PREFIXES = """\
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX pg: <https://w3id.org/pactgraph/ontology#>
+PREFIX pgr: <https://w3id.org/pactgraph/id/>
+PREFIX pgv: <https://w3id.org/pactgraph/vocab/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+def _en(text: str) -> str:
+    return turtle_string(text) + "@en"
+
+
+def _turtle(
+    store: Any,
+    *,
+    text: str,
+    digest: str,
+    slug: str,
+    report: str,
+    existing: dict[str, Any] | None,
+    outlet: str,
+    outlet_name: str,
+    define_outlet: bool,
+    published: dt.date,
+    language: str,
+    text_language: str,
+    url: str | None,
+    label: str | None,
+    relays: str | None,
+    spans: list[tuple[int, int]],
+) -> str:
+    r = shorten(report)
+    t = shorten(PGR + "text-" + slug)
+    o = shorten(outlet)
+    report_label = label.strip() if label and label.strip() else f"{outlet_name} report of {human_date(published)}"
+    stored_at = f"{REPORTS}/{slug}/{TEXT_NAME}"
+    out = [_PREFIXES]
+    out.append(
+        f"# {report_label}.\n"
+        "# Created by `pactgraph new-report`. The stored text below is article.txt beside\n"
+        "# this file, verbatim (once added: data/" + stored_at + ").\n"
+        "# Edit neither: the checksum and every anchor depend on it. Write the claims at\n"
+        "# the end of this file, then `pactgraph validate` it and `pactgraph add` it.\n"
+    )
+    if define_outlet:
+        out.append(
+            f"{o}\n"
+            "    a pg:NewsOutlet ;\n"
+            f"    rdfs:label {_en(outlet_name)} ;\n"
+            f"    schema:name {_en(outlet_name)} ;\n"
+            ".\n"
+        )
+    if existing is None:
+        lines = [
+            f"{r}",
+            "    a pg:Report ;",
+            f"    rdfs:label {_en(report_label)} ;",
+            f'    schema:datePublished "{published.isoformat()}"^^xsd:date ;',
+            f"    schema:inLanguage {turtle_string(language)} ;",
+            f"    schema:publisher {o} ;",
+        ]
+        if url:
+            lines.append(f"    schema:url <{url}> ;")
+        if relays:
+            lines.append(f"    pg:relays {shorten(relays)} ;")
+        lines.append(f"    pg:hasSourceText {t} ;")
+    else:
+        lines = [f"# {r} is already in the graph; this file gives it its stored text.", f"{r}"]
+        if url and not existing["url"]:
+            lines.append(f"    schema:url <{url}> ;")
+        if relays:
+            lines.append(f"    pg:relays {shorten(relays)} ;")
+        lines.append(f"    pg:hasSourceText {t} ;")
+    out.append("\n".join(lines) + "\n.\n")
+    out.append(
+        f"{t}\n"
+        "    a pg:SourceText ;\n"
+        f"    rdfs:label {_en('stored text of the ' + report_label)} ;\n"
+        f"    rdf:value {turtle_long_string(text)} ;\n"
+        f'    schema:encodingFormat "text/plain; charset=utf-8" ;\n'
+        f"    schema:inLanguage {turtle_string(text_language)} ;\n"
+        f'    pg:sha256 "{digest}" ;\n'
+        f"    pg:storedAt {turtle_string(stored_at)} ;\n"
+        ".\n"
+    )
+    width = max(2, len(str(len(spans))))
+    out.append(
+        "# ---------------------------------------------------------------------------\n"
+        f"# Sentences, as `new-report` split the text ({len(spans)}). Fix a split by hand if it is\n"
+        "# wrong (e.g. after an abbreviation): `pactgraph anchor` prints the selectors.\n"
+        "# ---------------------------------------------------------------------------\n"
+    )
+    for number, (start, end) in enumerate(spans, 1):
+        out.append(
+            f"{t}-sentence-{number:0{width}d}\n"
+            "    a pg:Sentence ;\n"
+            f"    rdfs:label {_en(f'sentence {number} of the {report_label}')} ;\n"
+            "    oa:hasSelector\n"
+            "        [\n"
+            "            a oa:TextQuoteSelector ;\n"
+            f"            oa:exact {turtle_string(text[start:end])} ;\n"
+            f"            oa:prefix {turtle_string(prefix_of(text, start))} ;\n"
+            f"            oa:suffix {turtle_string(suffix_of(text, end))} ;\n"
+            "        ] ,\n"
+            "        [\n"
+            "            a oa:TextPositionSelector ;\n"
+            f'            oa:start "{start}"^^xsd:nonNegativeInteger ;\n'
+            f'            oa:end "{end}"^^xsd:nonNegativeInteger ;\n'
+            "        ] ;\n"
+            f"    oa:hasSource {t} ;\n"
+            f'    pg:sentenceNumber "{number}"^^xsd:positiveInteger ;\n'
+            ".\n"
+        )
+    out.append(_skeleton(store, slug=slug, report=r, outlet=o, report_label=report_label))
+    return "\n".join(out)
+
+
+def _concept_lines(store: Any, scheme: str) -> str:
+    lines = []
+    for name, label, definition in _concepts(store, scheme):
+        lines.append(f"#     {name:<38} {definition or label}")
+    return "\n".join(lines)
+
+
+def _skeleton(store: Any, *, slug: str, report: str, outlet: str, report_label: str) -> str:
+    claim = f"pgr:claim-{slug}-01"
+    return f"""\
+# ---------------------------------------------------------------------------
+# Claims. For each claim the report makes, copy the two blocks below, remove
+# the "# " in front of each line, number the claim (01, 02, ...) and replace
+# every <...>.
+#
+# The anchor: `pactgraph anchor <this folder>/article.txt "the exact words"`
+# prints oa:hasSource, pg:inSentence and oa:hasSelector, ready to paste. The
+# quote must be the text's own characters and occur once in it ({CONTEXT} characters
+# of prefix and suffix are recorded with it).
+#
+# The proposition: reuse an existing one when the claim is about the same thing
+# as a claim of another report (list them with `pactgraph query propositions`),
+# so that the questions across reports line up the two claims; otherwise define
+# a new pg:Proposition (template at the end).
+#
+# The claimant is whoever makes the claim: the publisher itself ({outlet}), an
+# outlet it relays, an expert (a schema:Person, prov:Person) or unnamed sources
+# (a pg:AnonymousSource). Name the same agent in prov:agent, with its role:
+{_concept_lines(store, "pgv:source-role")}
+# Certainty, how sure the claimant is:
+{_concept_lines(store, "pgv:certainty")}
+# Polarity:
+{_concept_lines(store, "pgv:polarity")}
+# Time orientation, seen from the report's date:
+{_concept_lines(store, "pgv:time-orientation")}
+# A claim a relayed report made first also gets pg:reportedFirstIn <that report>
+# (it must lie on this report's pg:relays chain).
+# ---------------------------------------------------------------------------
+
+# {claim}
+#     a pg:Claim ;
+#     rdfs:label "<claimant's name>: <what is claimed, in neutral words>"@en ;
+#     pg:claimant {outlet} ;
+#     prov:qualifiedAttribution
+#         [
+#             a prov:Attribution ;
+#             prov:agent {outlet} ;
+#             prov:hadRole pgv:source-role-reporting-outlet ;
+#         ] ;
+#     pg:proposition pgr:proposition-<name> ;
+#     pg:statedIn {report} ;
+#     pg:certainty pgv:certainty-<certain|probable|possible|underspecified> ;
+#     pg:polarity pgv:polarity-<positive|negative> ;
+#     pg:timeOrientation pgv:time-orientation-<future|non-future> ;
+#     pg:hasAnchor {claim}-anchor ;
+# .
+#
+# {claim}-anchor
+#     a pg:TextAnchor ;
+#     rdfs:label "anchor of claim 1 in the {report_label}"@en ;
+#     <paste the output of `pactgraph anchor` here>
+# .
+
+# A new proposition, only when no existing one fits:
+#
+# pgr:proposition-<name>
+#     a pg:Proposition ;
+#     rdfs:label "<the proposition, stated neutrally>"@en ;
+#     rdf:subject <entity, e.g. pgr:turkey> ;
+#     rdf:predicate <property, e.g. org:memberOf> ;
+#     rdf:object <entity, e.g. pgr:saudi-pakistan-alliance> ;
+#     pg:about <every entity, event or membership it is about> ;
+# .
+"""

@@ -1,0 +1,203 @@
+"""Choosing a store: command-line options first, then a `pactgraph.toml` file, then the in-memory default.
+
+The config file is `--config FILE`, else `pactgraph.toml` in the working
+directory when there is one. Relative paths in it are relative to the file.
+
+    [store]
+    kind = "disk"                  # memory | disk | endpoint (default: endpoint if
+                                   # [endpoint] url is set, disk if path is set, else memory)
+    path = "var/store"             # the on-disk Oxigraph store (like --store DIR)
+    on_change = "warn"             # when a source changed since `pactgraph load`:
+                                   # warn | reload | ignore
+
+    [endpoint]
+    url = "http://127.0.0.1:7878/query"     # SPARQL query endpoint (like --endpoint URL)
+    update_url = "http://127.0.0.1:7878/update"
+    graph_store_url = "http://127.0.0.1:7878/store"
+    load_method = "auto"           # auto | graph-store | update
+    timeout = 60                   # seconds per request
+    union_default_graph = true     # false: send the graphs as default-graph-uri
+
+    [validate]
+    cache = "~/.cache/pactgraph"   # validation results by content hash
+    jobs = 2                       # processes for validation report by report
+    engine = "auto"                # pyshacl | pyshacl-turbo | auto
+
+Credentials are never read from the file or the command line: see
+`pactgraph.stores.endpoint` for the environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pactgraph.stores.base import StoreError
+
+CONFIG_NAME = "pactgraph.toml"
+KINDS = ("memory", "disk", "endpoint")
+_KEYS = {
+    "store": {"kind", "path", "on_change"},
+    "endpoint": {"url", "update_url", "graph_store_url", "load_method", "timeout", "union_default_graph"},
+    "validate": {"cache", "jobs", "engine"},
+}
+
+
+@dataclass
+class StoreSettings:
+    """Everything needed to open a store (and the validation settings of the same file)."""
+
+    kind: str = "memory"
+    data: list[str] | None = None
+    path: str | None = None
+    on_change: str = "warn"
+    url: str | None = None
+    update_url: str | None = None
+    graph_store_url: str | None = None
+    load_method: str = "auto"
+    timeout: float = 60.0
+    union_default_graph: bool = True
+    cache: str | None = None
+    jobs: int | None = None
+    engine: str | None = None
+    config_file: str | None = None
+    explicit: set[str] = field(default_factory=set)
+
+    def describe(self) -> str:
+        if self.kind == "disk":
+            return str(self.path)
+        if self.kind == "endpoint":
+            return str(self.url)
+        return "memory"
+
+
+def _read_config(path: Path, required: bool) -> dict[str, Any]:
+    if not path.is_file():
+        if required:
+            raise StoreError(f"{path}: no such config file")
+        return {}
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise StoreError(f"{path}: cannot read: {err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise StoreError(f"{path}: not valid TOML: {err}") from None
+    for section, values in data.items():
+        if section not in _KEYS or not isinstance(values, dict):
+            raise StoreError(f"{path}: unknown section [{section}]; known: {', '.join(f'[{s}]' for s in _KEYS)}")
+        unknown = set(values) - _KEYS[section]
+        if unknown:
+            raise StoreError(
+                f"{path}: unknown key {section}.{sorted(unknown)[0]}; known: "
+                + ", ".join(f"{section}.{k}" for k in sorted(_KEYS[section]))
+            )
+    return data
+
+
+def read_settings(
+    *,
+    config: str | None = None,
+    store: str | None = None,
+    endpoint: str | None = None,
+    data: Sequence[str] | None = None,
+    cwd: str | Path | None = None,
+) -> StoreSettings:
+    """Settings from the options (`--data`, `--store`, `--endpoint`, `--config`) and the config file."""
+    chosen = [name for name, value in (("--data", data), ("--store", store), ("--endpoint", endpoint)) if value]
+    if len(chosen) > 1:
+        raise StoreError(f"give only one of {', '.join(chosen)}")
+    for name, value in (("--store", store), ("--endpoint", endpoint), ("--config", config)):
+        if value is not None and not str(value).strip():
+            raise StoreError(f"empty value given for {name}")
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    config_path = Path(config) if config else base / CONFIG_NAME
+    if not config_path.is_absolute():
+        config_path = base / config_path
+    raw = _read_config(config_path, required=bool(config))
+    settings = StoreSettings(config_file=str(config_path) if raw or config else None)
+    here = config_path.parent
+
+    def relative(value: Any) -> str:
+        text = os.path.expanduser(str(value))
+        return text if os.path.isabs(text) else str(here / text)
+
+    section = raw.get("store", {})
+    if "path" in section:
+        settings.path = relative(section["path"])
+    if "on_change" in section:
+        settings.on_change = str(section["on_change"])
+    endpoint_section = raw.get("endpoint", {})
+    for key in ("url", "update_url", "graph_store_url", "load_method"):
+        if key in endpoint_section:
+            setattr(settings, key, str(endpoint_section[key]))
+    if "timeout" in endpoint_section:
+        settings.timeout = endpoint_section["timeout"]
+    if "union_default_graph" in endpoint_section:
+        value = endpoint_section["union_default_graph"]
+        if not isinstance(value, bool):
+            raise StoreError(f"{config_path}: endpoint.union_default_graph must be true or false")
+        settings.union_default_graph = value
+    validate_section = raw.get("validate", {})
+    if "cache" in validate_section:
+        settings.cache = relative(validate_section["cache"])
+    if "engine" in validate_section:
+        settings.engine = str(validate_section["engine"])
+    if "jobs" in validate_section:
+        jobs = validate_section["jobs"]
+        if not isinstance(jobs, int) or jobs < 1:
+            raise StoreError(f"{config_path}: validate.jobs must be a whole number of at least 1")
+        settings.jobs = jobs
+
+    kind = section.get("kind")
+    if kind is not None and kind not in KINDS:
+        raise StoreError(f"{config_path}: store.kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if kind is None:
+        if settings.url and settings.path:
+            raise StoreError(f"{config_path}: both store.path and endpoint.url are set; choose with store.kind")
+        kind = "endpoint" if settings.url else "disk" if settings.path else "memory"
+    settings.kind = kind
+
+    # Command-line options win over the file.
+    if data:
+        settings.kind, settings.data = "memory", list(data)
+    elif store:
+        settings.kind, settings.path = "disk", store
+    elif endpoint:
+        settings.kind, settings.url = "endpoint", endpoint
+    if settings.kind == "disk" and not settings.path:
+        raise StoreError(f"{config_path}: store.kind is disk but store.path is not set")
+    if settings.kind == "endpoint" and not settings.url:
+        raise StoreError(f"{config_path}: store.kind is endpoint but endpoint.url is not set")
+    settings.explicit = {name for name, value in (("data", data), ("store", store), ("endpoint", endpoint)) if value}
+    return settings
+
+
+def open_store(settings: StoreSettings) -> Any:
+    """The store the settings describe (for the memory store: loaded from `data` or the shipped graph)."""
+    if settings.kind == "disk":
+        from pactgraph.stores.disk import DiskStore
+
+        return DiskStore(settings.path, on_change=settings.on_change)
+    if settings.kind == "endpoint":
+        from pactgraph.stores.endpoint import EndpointStore
+
+        return EndpointStore(
+            settings.url,
+            update_url=settings.update_url,
+            graph_store_url=settings.graph_store_url,
+            timeout=settings.timeout,
+            union_default_graph=settings.union_default_graph,
+            load_method=settings.load_method,
+        )
+    from pactgraph.loading import load_store
+    from pactgraph.stores.memory import MemoryStore
+
+    return MemoryStore.wrap(load_store(settings.data))
+
+
+__all__ = ["CONFIG_NAME", "StoreSettings", "open_store", "read_settings"]

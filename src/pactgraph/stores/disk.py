@@ -1,0 +1,381 @@
+"""A persistent on-disk Oxigraph store that remembers the files it was loaded from.
+
+Layout of a store directory DIR:
+
+    DIR/oxigraph/               the Oxigraph (RocksDB) database; `oxigraph serve --location` opens it
+    DIR/pactgraph-store.json    the manifest: the sources (the paths given to `pactgraph load`,
+                                or the shipped graph) and, per loaded file, its named graph,
+                                SHA-256, size, modification time and triple count
+
+`pactgraph load --store DIR` fills the store once (Oxigraph's bulk loader) and,
+run again, reloads only files whose content changed, adds new files found under
+the sources and drops the graphs of files that are gone, each graph replaced whole.
+Queries open the database read-only and compare the sources with the manifest
+first (size and modification time; the SHA-256 only when those differ), so a
+changed source is noticed without reading the data again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pactgraph.stores.base import LoadSummary, StoreError, fingerprint, graph_name, sha256_file
+
+MANIFEST = "pactgraph-store.json"
+DATABASE = "oxigraph"
+FORMAT = 1
+ON_CHANGE = ("warn", "reload", "ignore")
+
+
+@dataclass
+class Changes:
+    """How the sources differ from what the store holds (absolute file paths)."""
+
+    changed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    #: Files whose size or mtime moved but whose content is the same: new fingerprints.
+    touched: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.added or self.removed)
+
+    def describe(self) -> str:
+        parts = []
+        for label, items in (("changed", self.changed), ("new", self.added), ("gone", self.removed)):
+            if items:
+                shown = ", ".join(Path(i).name for i in items[:3]) + (", ..." if len(items) > 3 else "")
+                parts.append(f"{len(items)} {label} ({shown})")
+        return "; ".join(parts)
+
+
+class DiskStore:
+    """An Oxigraph store in a directory, with a manifest of its source files."""
+
+    def __init__(self, location: str | Path, *, on_change: str = "warn"):
+        if on_change not in ON_CHANGE:
+            raise StoreError(f"store on_change must be one of {', '.join(ON_CHANGE)}, not {on_change!r}")
+        self.location = Path(location)
+        self.description = str(self.location)
+        self.on_change = on_change
+        self.warnings: list[str] = []
+        self._store: Any = None
+        self._writable = False
+
+    # ------------------------------------------------------------ paths and manifest
+
+    @property
+    def database(self) -> Path:
+        return self.location / DATABASE
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.location / MANIFEST
+
+    def exists(self) -> bool:
+        return self.manifest_path.is_file() and self.database.is_dir()
+
+    def manifest(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise StoreError(
+                f"{self.location}: not a pactgraph store (no {MANIFEST}); "
+                f"create it with `pactgraph load --store {self.location}`"
+            ) from None
+        except (OSError, ValueError) as err:
+            raise StoreError(f"{self.manifest_path}: cannot read the store manifest: {err}") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise StoreError(f"{self.manifest_path}: unknown store manifest format")
+        return data
+
+    def _write_manifest(self, data: dict[str, Any]) -> None:
+        tmp = self.manifest_path.with_name(MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, self.manifest_path)
+
+    # ------------------------------------------------------------ sources
+
+    @staticmethod
+    def source_files(roots: Sequence[str] | None) -> list[Path]:
+        """The files the sources stand for now (None: the shipped graph), absolute."""
+        from pactgraph.loading import default_graph_paths, resolve_inputs
+
+        files = default_graph_paths() if roots is None else resolve_inputs(roots)
+        return [f.resolve() for f in files]
+
+    def changes(self, manifest: dict[str, Any] | None = None) -> Changes:
+        """Compare the sources with the manifest; hashes only files whose size or mtime moved."""
+        manifest = self.manifest() if manifest is None else manifest
+        recorded: dict[str, dict[str, Any]] = manifest.get("files", {})
+        found = Changes()
+        roots = manifest.get("roots")
+        if roots is None:
+            try:
+                current = {str(p) for p in self.source_files(None)}
+            except Exception:  # the shipped graph is gone: every file is checked on its own
+                current = set()
+        else:
+            current = _scan(roots)
+        for name, entry in recorded.items():
+            try:
+                stat = os.stat(name)
+            except OSError:
+                found.removed.append(name)
+                continue
+            now = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            if now["size"] == entry.get("size") and now["mtime_ns"] == entry.get("mtime_ns"):
+                continue
+            digest = sha256_file(Path(name))
+            if digest == entry.get("sha256"):
+                found.touched[name] = {**entry, **now}
+            else:
+                found.changed.append(name)
+        found.added = sorted(current - set(recorded))
+        return found
+
+    # ------------------------------------------------------------ opening
+
+    def _open(self, writable: bool) -> Any:
+        import pyoxigraph as ox
+
+        if self._store is not None and (self._writable or not writable):
+            return self._store
+        self._store = None
+        try:
+            if writable:
+                self.location.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.database))
+            else:
+                self._store = ox.Store.read_only(str(self.database))
+        except OSError as err:
+            raise StoreError(f"{self.location}: cannot open the store: {err}") from None
+        self._writable = writable
+        return self._store
+
+    def open_for_reading(self) -> Any:
+        """Open read-only after checking the sources: warn, reload or ignore a change (`on_change`)."""
+        if self._store is not None:
+            return self._store
+        manifest = self.manifest()
+        if not self.database.is_dir():
+            raise StoreError(f"{self.location}: the store has no database folder {DATABASE}/")
+        if self.on_change != "ignore":
+            changes = self.changes(manifest)
+            if changes and self.on_change == "reload":
+                self.sync(manifest.get("roots"), keep_roots=True)
+                self.close()
+            elif changes:
+                self.warnings.append(
+                    f"the store {self.location} is out of date: {changes.describe()}; answering from the "
+                    f"stored data (update it with `pactgraph load --store {self.location}`)"
+                )
+        return self._open(writable=False)
+
+    # ------------------------------------------------------------ the interface
+
+    def query(
+        self,
+        text: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        source: str = "<query>",
+        default_graph: Sequence[str] | None = None,
+    ) -> Any:
+        from pactgraph.querying import run_query
+
+        store = self.open_for_reading()
+        return run_query(store, text, params, source=source, default_graph=default_graph)
+
+    def graphs(self) -> list[str]:
+        store = self.open_for_reading()
+        return sorted(g.value for g in store.named_graphs() if hasattr(g, "value"))
+
+    def load(self, files: Sequence[Path]) -> LoadSummary:
+        """Load these files (each replacing its graph whole) and record them; other graphs stay."""
+        manifest = self._manifest_or_new(None)
+        recorded = manifest["files"]
+        targets = [Path(f).resolve() for f in files]
+        return self._apply(manifest, targets, [], {}, [str(t) for t in targets if str(t) in recorded])
+
+    def sync(self, roots: Sequence[str] | None = None, *, keep_roots: bool = False) -> LoadSummary:
+        """Make the store hold exactly the files of `roots` (None: the recorded sources, else the shipped graph).
+
+        Changed files are reloaded, new ones loaded, missing ones' graphs dropped;
+        unchanged files are not read again.
+        """
+        exists = self.exists()
+        manifest = self._manifest_or_new(None)
+        if roots is None and exists and not keep_roots:
+            roots = manifest.get("roots")
+        elif roots is not None:
+            roots = [str(Path(r).resolve()) for r in roots]
+        manifest["roots"] = roots
+        files = self.source_files(roots)
+        recorded = manifest["files"]
+        wanted = {str(f) for f in files}
+        changes = self.changes(manifest) if recorded else Changes()
+        changed = set(changes.changed)
+        to_load = [f for f in files if str(f) not in recorded or str(f) in changed]
+        removed = sorted(set(recorded) - wanted)
+        unchanged = [str(f) for f in files if str(f) in recorded and str(f) not in changed]
+        touched = {k: v for k, v in changes.touched.items() if k in wanted}
+        return self._apply(manifest, to_load, removed, touched, unchanged, replacing=sorted(changed & wanted))
+
+    def _manifest_or_new(self, roots: Sequence[str] | None) -> dict[str, Any]:
+        if self.exists():
+            return self.manifest()
+        if self.location.exists() and any(self.location.iterdir()) and not self.manifest_path.is_file():
+            raise StoreError(
+                f"{self.location}: exists and is not a pactgraph store; give an empty or new directory"
+            )
+        return {"format": FORMAT, "roots": roots, "files": {}}
+
+    def _apply(
+        self,
+        manifest: dict[str, Any],
+        to_load: Sequence[Path],
+        removed: Sequence[str],
+        touched: dict[str, dict[str, Any]],
+        unchanged: Sequence[str],
+        replacing: Sequence[str] = (),
+    ) -> LoadSummary:
+        import pyoxigraph as ox
+
+        from pactgraph import __version__
+        from pactgraph.errors import InputError
+        from pactgraph.loading import load_file_into, parse_file
+
+        summary = LoadSummary(target=str(self.location))
+        start = time.perf_counter()
+        store = self._open(writable=True)
+        recorded: dict[str, dict[str, Any]] = manifest["files"]
+        fresh = not recorded and len(store) == 0
+        replacing_set = set(replacing) | {str(Path(p).resolve()) for p in to_load if str(Path(p).resolve()) in recorded}
+        manifest["pactgraph"] = __version__
+        manifest["pyoxigraph"] = _pyoxigraph_version()
+        try:
+            for name in removed:
+                entry = recorded.pop(name)
+                store.remove_graph(ox.NamedNode(entry["graph"]))
+                summary.removed.append(name)
+            for name, entry in touched.items():
+                recorded[name] = entry
+            if fresh and to_load:
+                self._bulk_fill(store, [Path(p).resolve() for p in to_load], recorded, summary)
+                to_load = []
+            for path in to_load:
+                path = Path(path).resolve()
+                key = str(path)
+                graph = graph_name(path)
+                found = fingerprint(path)
+                if key in replacing_set:
+                    parse_file(path)  # a syntax error leaves the old graph in place
+                    store.remove_graph(ox.NamedNode(graph))
+                recorded.pop(key, None)
+                load_file_into(store, path, graph)
+                count = _graph_size(store, graph)
+                recorded[key] = {**found, "graph": graph, "triples": count}
+                summary.loaded.append(key)
+                summary.triples += count
+        except InputError:
+            self._finish(manifest)
+            raise
+        except OSError as err:
+            self._finish(manifest)
+            raise StoreError(f"{self.location}: cannot write the store: {err}") from None
+        self._finish(manifest)
+        summary.unchanged = [u for u in unchanged if u not in summary.loaded]
+        summary.seconds = time.perf_counter() - start
+        return summary
+
+    def _bulk_fill(
+        self, store: Any, files: list[Path], recorded: dict[str, dict[str, Any]], summary: LoadSummary
+    ) -> None:
+        """Fill an empty store with one bulk load of all files; on failure leave it empty."""
+        from pactgraph.loading import iter_quads_into_graph
+
+        graphs = {str(path): graph_name(path) for path in files}
+        found = {str(path): fingerprint(path) for path in files}
+
+        def quads() -> Any:
+            for path in files:
+                yield from iter_quads_into_graph(path, graphs[str(path)])
+
+        try:
+            store.bulk_extend(quads())
+            store.flush()
+        except BaseException:
+            self.close()
+            store = None
+            import shutil
+
+            shutil.rmtree(self.database, ignore_errors=True)
+            raise
+        # Parsed quads can repeat a triple; count what the store holds.
+        sizes = {
+            row["g"].value: int(row["n"].value)
+            for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        }
+        for path in files:
+            key = str(path)
+            count = sizes.get(graphs[key], 0)
+            recorded[key] = {**found[key], "graph": graphs[key], "triples": count}
+            summary.loaded.append(key)
+            summary.triples += count
+
+    def _finish(self, manifest: dict[str, Any]) -> None:
+        store = self._store
+        if store is not None and self._writable:
+            try:
+                store.flush()
+            except OSError:
+                pass
+        self._write_manifest(manifest)
+
+    def total_triples(self) -> int:
+        return sum(int(e.get("triples", 0)) for e in self.manifest().get("files", {}).values())
+
+    def close(self) -> None:
+        self._store = None
+        self._writable = False
+
+
+def _scan(roots: Sequence[str]) -> set[str]:
+    """The RDF files under absolute `roots` (files or directories), quickly: no sorting, no resolving."""
+    from pactgraph.loading import EXTENSIONS
+
+    found: set[str] = set()
+    for root in roots:
+        if os.path.isfile(root):
+            found.add(root)
+            continue
+        for folder, _, names in os.walk(root):
+            for name in names:
+                if os.path.splitext(name)[1].lower() in EXTENSIONS:
+                    found.add(os.path.join(folder, name))
+    return found
+
+
+def _graph_size(store: Any, graph: str) -> int:
+    import pyoxigraph as ox
+
+    rows = store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=ox.NamedNode(graph)
+    )
+    return int(next(iter(rows))["n"].value)
+
+
+def _pyoxigraph_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pyoxigraph")
+    except PackageNotFoundError:  # pragma: no cover
+        return "unknown"

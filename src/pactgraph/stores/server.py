@@ -1,0 +1,257 @@
+"""Run the Oxigraph SPARQL server (the `oxigraph` package's command) over an on-disk store.
+
+`start_server` starts `oxigraph serve-read-only` (or `serve` when writable) with
+`--union-default-graph` on an address, waits until it accepts connections and
+returns a handle; `serve` is `pactgraph endpoint`: it prints the query URL and
+waits until it is stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from pactgraph.stores.base import StoreError
+
+START_TIMEOUT = 30.0
+
+
+def find_oxigraph() -> str:
+    """The `oxigraph` executable: beside this Python, else on PATH."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if found:
+        return found
+    raise StoreError("the Oxigraph server is not installed (pip install oxigraph): no `oxigraph` command found")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on `host` right now."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def _host_port(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: the server gets SIGTERM when the process that started it dies."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+@dataclass
+class Server:
+    """A running Oxigraph server."""
+
+    process: subprocess.Popen
+    host: str
+    port: int
+    writable: bool
+    log: IO[bytes]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{_host_port(self.host, self.port)}"
+
+    @property
+    def query_url(self) -> str:
+        return self.base_url + "/query"
+
+    @property
+    def update_url(self) -> str:
+        return self.base_url + "/update"
+
+    @property
+    def graph_store_url(self) -> str:
+        return self.base_url + "/store"
+
+    def stop(self, timeout: float = 10.0) -> int:
+        """Stop the server (SIGTERM, then SIGKILL after `timeout` s); its exit status."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout)
+        try:
+            self.log.close()
+        except OSError:
+            pass
+        return self.process.returncode
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def _log_line(log: IO[bytes]) -> str:
+    try:
+        log.flush()
+        log.seek(0)
+        lines = [line.strip() for line in log.read().decode("utf-8", "replace").splitlines() if line.strip()]
+    except OSError:
+        return ""
+    errors = [line for line in lines if line.lower().startswith("error")]
+    return (errors or lines or [""])[0]
+
+
+def start_server(
+    database: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    writable: bool = False,
+    timeout: float = START_TIMEOUT,
+) -> Server:
+    """Start the Oxigraph server on the Oxigraph database folder `database`; return once it accepts connections."""
+    executable = find_oxigraph()
+    host = host.strip("[]")
+    if port == 0:
+        port = free_port(host)
+    else:
+        try:
+            with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as sock:
+                sock.bind((host, port))
+        except OSError as err:
+            raise StoreError(f"cannot listen on {_host_port(host, port)}: {err.strerror or err}") from None
+    command = [
+        executable,
+        "serve" if writable else "serve-read-only",
+        "--location",
+        str(database),
+        "--bind",
+        _host_port(host, port),
+        "--union-default-graph",
+    ]
+    log = tempfile.TemporaryFile()
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+    except OSError as err:
+        log.close()
+        raise StoreError(f"cannot start {executable}: {err.strerror or err}") from None
+    server = Server(process=process, host=host, port=port, writable=writable, log=log)
+    deadline = time.monotonic() + timeout
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    while True:
+        if process.poll() is not None:
+            detail = _log_line(log)
+            server.stop()
+            raise StoreError(
+                f"the Oxigraph server stopped at once (exit {process.returncode})" + (f": {detail}" if detail else "")
+            )
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as sock:
+                sock.settimeout(0.5)
+                sock.connect((host, port))
+            return server
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            server.stop()
+            raise StoreError(f"the Oxigraph server did not accept connections on {_host_port(host, port)} within {timeout:g} s")
+        time.sleep(0.05)
+
+
+class _Stop(Exception):
+    pass
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    raise _Stop()
+
+
+def serve(
+    *,
+    store: str | None = None,
+    bind: str = "127.0.0.1",
+    port: str | int = 7878,
+    writable: bool = False,
+    config: str | None = None,
+    out: Any = None,
+    err: Any = None,
+) -> int:
+    """`pactgraph endpoint`: serve a store until stopped; the server's exit status (0 when stopped by a signal)."""
+    from pactgraph.stores.config import read_settings
+    from pactgraph.stores.disk import DiskStore
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        port_number = int(str(port))
+    except ValueError:
+        raise StoreError(f"--port must be a port number, not {port!r}") from None
+    if not 0 <= port_number <= 65535:
+        raise StoreError(f"--port must be between 0 and 65535, not {port_number}")
+    if not bind.strip():
+        raise StoreError("empty value given for --bind")
+    settings = read_settings(config=config, store=store)
+    temporary: str | None = None
+    if settings.kind == "disk":
+        disk = DiskStore(settings.path, on_change=settings.on_change)
+        disk.open_for_reading()
+        for warning in disk.warnings:
+            print(f"pactgraph: warning: {warning}", file=err, flush=True)
+        disk.close()
+        what = str(settings.path)
+    else:
+        temporary = tempfile.mkdtemp(prefix="pactgraph-endpoint-")
+        disk = DiskStore(temporary, on_change="ignore")
+        disk.sync(None)
+        disk.close()
+        what = "the shipped graph"
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    server = None
+    try:
+        server = start_server(disk.database, host=bind, port=port_number, writable=writable)
+        print(server.query_url, file=out, flush=True)
+        mode = "read-write" if writable else "read-only"
+        extra = f"; updates at {server.update_url}, graph store at {server.graph_store_url}" if writable else ""
+        print(
+            f"pactgraph: serving {what} ({mode}, default graph = union of all graphs) at "
+            f"{server.query_url}{extra}; Ctrl-C stops",
+            file=err,
+            flush=True,
+        )
+        code = server.process.wait()
+        detail = _log_line(server.log)
+        if code != 0:
+            raise StoreError(f"the Oxigraph server stopped (exit {code})" + (f": {detail}" if detail else ""))
+        return 0
+    except _Stop:
+        return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if server is not None:
+            server.stop()
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
