@@ -82,12 +82,31 @@ def _error(message: str) -> NoReturn:
 
 
 @contextmanager
-def _user_errors() -> Iterator[None]:
-    """Turn library errors into one stderr line and exit status 2."""
+def _user_errors(offline: bool = False) -> Iterator[None]:
+    """Turn library errors into one stderr line and exit status 2.
+
+    `offline`: no Python code may open a network connection in the block (pactgraph.limits.offline).
+    """
     try:
-        yield
+        if offline:
+            from pactgraph.limits import offline as no_network
+
+            with no_network():
+                yield
+        else:
+            yield
     except PactgraphError as err:
         _error(str(err))
+    except RecursionError:
+        _error("the input is nested too deeply for this command; refused (see PACTGRAPH_MAX_DEPTH)")
+    except MemoryError:
+        _error("out of memory: the input is too large for this command")
+    except OSError as err:
+        from pactgraph.limits import NetworkRefused
+
+        if not isinstance(err, NetworkRefused):
+            raise
+        _error("the input tried to make pactgraph open a network connection; refused (pactgraph reads only the files it is given)")
 
 
 def _paths(values: Optional[list[str]]) -> Optional[list[str]]:
@@ -319,12 +338,16 @@ def validate(
     files, checked together with the graph they join (see --with-graph).
     Exit 0 when no result is at or above --fail-on, 1 otherwise, 2 on bad input.
     """
-    with _user_errors():
+    with _user_errors(offline=True):
         from pactgraph import validation
         from pactgraph.output import emit
         from pactgraph.stores.config import read_settings
 
         output = _output(output)
+        if shapes:
+            from pactgraph.input_checks import check_shapes_queries
+
+            check_shapes_queries(shapes)
         settings = read_settings(config=config)
         chosen_engine = engine or settings.engine or "auto"
         from pactgraph import contributing
@@ -390,6 +413,16 @@ def validate(
 # ---------------------------------------------------------------- query
 
 
+def _decoded(raw: bytes, source: str) -> str:
+    """Query text from bytes; InputError naming the first byte that is not UTF-8."""
+    from pactgraph.errors import InputError
+
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{source}: not valid UTF-8 at byte {err.start}; expected a SPARQL query") from None
+
+
 def _query_text(query: Optional[str], file: Optional[str], queries_dir: Optional[str]) -> tuple[str, str]:
     """(SPARQL text, name used in messages) from the argument, --file or stdin."""
     from pactgraph import named_queries
@@ -400,12 +433,22 @@ def _query_text(query: Optional[str], file: Optional[str], queries_dir: Optional
     if file is not None:
         if file.strip() == "":
             raise InputError("empty path given for --file")
+        from pactgraph.limits import human_size, max_query
+
         try:
-            return Path(file).read_text(encoding="utf-8"), file
+            with open(file, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                raw = handle.read(max_query() + 1) if size <= max_query() else b""
         except FileNotFoundError:
             raise InputError(f"{file}: no such file") from None
-        except (OSError, UnicodeDecodeError) as err:
-            raise InputError(f"{file}: cannot read: {err}") from None
+        except OSError as err:
+            raise InputError(f"{file}: cannot read: {err.strerror or err}") from None
+        if size > max_query() or len(raw) > max_query():
+            raise InputError(
+                f"{file}: the query is {human_size(max(size, len(raw)))}, more than the limit of "
+                f"{human_size(max_query())} (PACTGRAPH_MAX_QUERY)"
+            )
+        return _decoded(raw, file), file
     if query is None:
         names = [q.label for q in named_queries.list_queries(queries_dir)]
         available = f" Named queries: {', '.join(names)}." if names else ""
@@ -413,7 +456,10 @@ def _query_text(query: Optional[str], file: Optional[str], queries_dir: Optional
             "no query given: pass a query name or number, '-' for stdin, SPARQL text, or --file." + available
         )
     if query == "-":
-        return sys.stdin.read(), "<stdin>"
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:
+            return sys.stdin.read(), "<stdin>"
+        return _decoded(buffer.read(), "<stdin>"), "<stdin>"
     candidate = Path(query)
     if candidate.suffix.lower() in (".rq", ".sparql") and candidate.is_file():
         return _query_text(None, query, queries_dir)
@@ -510,19 +556,55 @@ def query(
             show_default="all graphs",
         ),
     ] = None,
+    timeout: Annotated[
+        Optional[str],
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            help="Stop the query after SECONDS with an error (exit 2); 0: no limit.",
+            show_default="30",
+        ),
+    ] = None,
+    limit: Annotated[
+        Optional[str],
+        typer.Option(
+            "--limit",
+            metavar="N",
+            help="Refuse a result of more than N rows or triples (exit 2); 0: no limit.",
+            show_default="100000",
+        ),
+    ] = None,
+    allow_service: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--allow-service",
+            metavar="URL",
+            help=(
+                "Let SERVICE clauses query the SPARQL endpoint at URL (exactly this IRI); repeatable. "
+                "Any other SERVICE is refused."
+            ),
+            show_default="none",
+        ),
+    ] = None,
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) with Oxigraph.
 
     The project prefixes (pg:, pgr:, schema:, ...) are predeclared. ASK prints
     true/false and exits 0/1. SPARQL UPDATE is refused (exit 2). With the table
-    format the row count goes to stderr.
+    format the row count goes to stderr. A query that runs longer than --timeout,
+    gives more than --limit results or grows the process beyond
+    PACTGRAPH_MAX_MEMORY is stopped with an error (exit 2).
     """
     with _user_errors():
-        from pactgraph import querying
+        from pactgraph import limits, querying
         from pactgraph.output import emit
 
         output = _output(output)
+        seconds = limits.parse_seconds(timeout, "--timeout", limits.QUERY_TIMEOUT)
+        max_results = limits.parse_count(limit, "--limit", limits.QUERY_LIMIT)
+        services = _service_urls(allow_service)
         text, source = _query_text(query, file, queries_dir)
+        querying.check_query(text, source, services)
         params = querying.parse_params(param or [])
         if data_dir is not None:
             from pactgraph.contributing import data_dir_inputs
@@ -542,14 +624,33 @@ def query(
             graphs = selection.graphs
             for warning in selection.warnings:
                 typer.echo(f"pactgraph: warning: {warning}", err=True)
-        result = graph_store.query(text, params, source=source, default_graph=graphs)
+
+        def answer() -> tuple[querying.QueryResult, str, bytes]:
+            with limits.query_policy(services, max_results):
+                found = graph_store.query(text, params, source=source, default_graph=graphs)
+            kind = fmt.value if fmt is not None else querying.default_format(found)
+            return found, kind, querying.format_result(found, kind)
+
+        # The engine cannot be interrupted: past --timeout the process ends (see limits.run_bounded).
+        result, chosen, answer_bytes = limits.run_bounded(answer, timeout=seconds, what=f"{source}: the query")
         _warnings(graph_store)
-        chosen = fmt.value if fmt is not None else querying.default_format(result)
-        emit(querying.format_result(result, chosen), output)
+        emit(answer_bytes, output)
         if chosen == "table" and result.kind != querying.ASK:
             typer.echo(querying.count_line(result), err=True)
     if result.kind == querying.ASK and not result.boolean:
         raise typer.Exit(EXIT_FAIL)
+
+
+def _service_urls(values: Optional[list[str]]) -> tuple[str, ...]:
+    from urllib.parse import urlsplit
+
+    from pactgraph.errors import InputError
+
+    for value in values or ():
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InputError(f"--allow-service {value!r}: expected the endpoint's http(s) URL")
+    return tuple(values or ())
 
 
 @app.command("queries")
@@ -603,7 +704,7 @@ def export(
     Blank nodes get canonical labels and statements are sorted; turtle is rdflib's
     longturtle, jsonld uses the project prefixes as its @context.
     """
-    with _user_errors():
+    with _user_errors(offline=True):
         from pactgraph import exporting
         from pactgraph.output import emit
 
@@ -720,6 +821,15 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_FAIL)
+    except Exception as err:  # noqa: BLE001 - the last guard: one line, never a traceback
+        if os.environ.get("PACTGRAPH_TRACEBACK"):
+            raise
+        detail = " ".join(str(err).split())[:300]
+        sys.stderr.write(
+            f"pactgraph: error: unexpected failure ({type(err).__name__}: {detail}); "
+            "this is a bug: please report it with the input (PACTGRAPH_TRACEBACK=1 shows where)\n"
+        )
+        sys.exit(EXIT_ERROR)
 
 
 # Commands of larger features live in modules of their own; importing them

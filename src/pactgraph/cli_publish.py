@@ -82,7 +82,7 @@ def publish(
     the previous OUTDIR untouched; the same input always gives the same bytes.
     Exit 0 on success, 1 when --check finds differences, 2 on bad input.
     """
-    with _user_errors():
+    with _user_errors(offline=True):
         from pactgraph import publishing
 
         outdir = _outdir(outdir)

@@ -120,6 +120,18 @@ def endpoint_command(
         ),
     ] = False,
     config: ConfigOption = None,
+    timeout: Annotated[
+        Optional[str],
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            help=(
+                "Passed to the Oxigraph server as its request timeout (--timeout-s, whole seconds); "
+                "0: none. Oxigraph 0.5 does not stop a query it is already evaluating."
+            ),
+            show_default="30",
+        ),
+    ] = None,
 ) -> None:
     """Run the Oxigraph SPARQL server (from the `oxigraph` package) over a store and print its URL.
 
@@ -127,7 +139,9 @@ def endpoint_command(
     or SIGTERM; a temporary store is removed then.
     """
     with _user_errors():
+        from pactgraph.limits import QUERY_TIMEOUT, parse_seconds
         from pactgraph.stores.server import serve
 
-        code = serve(store=store, bind=bind, port=port, writable=writable, config=config)
+        seconds = parse_seconds(timeout, "--timeout", QUERY_TIMEOUT)
+        code = serve(store=store, bind=bind, port=port, writable=writable, config=config, query_timeout=seconds)
     raise typer.Exit(code if code in (0, 1) else EXIT_ERROR)

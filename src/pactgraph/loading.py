@@ -4,6 +4,11 @@ pyoxigraph is the single parser, so every syntax error reads `FILE:LINE:COL: mes
 and no remote document (e.g. a JSON-LD @context) is ever fetched. rdflib only
 receives already-parsed terms. Named graphs in TriG/N-Quads input are merged: an
 Oxigraph store keeps each file in one named graph, an rdflib graph holds one graph.
+
+Input is held to the limits of `pactgraph.limits` (size, literal length, nesting,
+XML entities; see `pactgraph.input_checks`), and a file that does not parse gets a
+message saying why where it can: not UTF-8, binary, another format than its
+extension says, empty, truncated.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pactgraph import resources
+from pactgraph import limits, resources
 from pactgraph.errors import InputError
 from pactgraph.namespaces import PREFIXES, with_extra
 
@@ -40,6 +45,18 @@ PathLike = str | Path
 
 #: Formats that can only hold triples, loaded straight into the store's default graph.
 _TRIPLE_FORMATS = frozenset({"TURTLE", "N_TRIPLES", "RDF_XML"})
+
+#: pyoxigraph format name -> the name people know.
+FORMAT_LABELS = {
+    "TURTLE": "Turtle",
+    "N_TRIPLES": "N-Triples",
+    "N_QUADS": "N-Quads",
+    "TRIG": "TriG",
+    "JSON_LD": "JSON-LD",
+    "RDF_XML": "RDF/XML",
+}
+_TURTLE_FAMILY = frozenset({"TURTLE", "N_TRIPLES", "N_QUADS", "TRIG"})
+_BOM = b"\xef\xbb\xbf"
 
 _OX_PREFIX = re.compile(
     r"^Parser error (?:at line \d+ between columns \d+ and \d+"
@@ -98,51 +115,132 @@ def default_graph_paths() -> list[Path]:
     return files
 
 
-def _syntax_message(path: Path, err: SyntaxError) -> str:
-    msg = _OX_PREFIX.sub("", str(err.msg if err.msg else err)).strip()
+def _syntax_message(path: Path, err: SyntaxError, name: str | None = None, data: bytes | None = None) -> str:
+    msg = " ".join(_OX_PREFIX.sub("", str(err.msg if err.msg else err)).split())
+    if len(msg) > 300:  # a message can quote a whole chunk of the input
+        msg = msg[:300].rstrip() + " ..."
+    if msg in ("Unexpected end", "Unexpected end of file") and name is not None:
+        msg = f"unexpected end of file (truncated, or a bracket or quote left open?); expected {_label(name)}"
     if err.lineno:
         column = err.offset or 1
-        return f"{path}:{err.lineno}:{column}: {msg}"
-    return f"{path}: {msg}"
+        found = f"{path}:{err.lineno}:{column}: {msg}"
+    else:
+        found = f"{path}: {msg}"
+    if name is None:
+        return found
+    if data is None:
+        try:
+            data = _read(path)
+        except InputError:
+            return found
+    from pactgraph.input_checks import diagnose
+
+    return diagnose(path, name, data, found)
+
+
+def _label(name: str) -> str:
+    return FORMAT_LABELS.get(name, name)
 
 
 def _read(path: Path) -> bytes:
+    """The bytes of an input file; InputError when it is missing, empty or larger than the input limit."""
+    import stat
+
+    limit = limits.max_input()
     try:
-        return path.read_bytes()
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise InputError(f"{path}: not a regular file (a device, pipe or socket)")
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:  # refused before reading a byte
+                limits.check_file_size(path, size, _label(EXTENSIONS.get(path.suffix.lower(), "RDF")))
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file or directory") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+    limits.check_file_size(path, len(data), _label(EXTENSIONS.get(path.suffix.lower(), "RDF")))
+    return data
+
+
+def _prepared(path: Path, name: str) -> bytes:
+    """The bytes to parse: read, a UTF-8 byte-order mark dropped where the parser would stumble
+    on it, checked against the limits, bundled JSON-LD contexts put in place."""
+    from pactgraph import input_checks
+
+    data = _read(path)
+    if name in _TURTLE_FAMILY and data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    elif name == "JSON_LD":
+        input_checks.check_json_depth(path, data)
+        data = input_checks.inline_json_contexts(path, data, path.resolve().as_uri())
+    elif name == "RDF_XML":
+        input_checks.check_xml(path, data)
+    return data
+
+
+def _literals_checked(path: Path, name: str, data: bytes, quads: Any) -> Any:
+    """`quads`, each literal checked against the literal limit when the file could hold a longer one."""
+    if len(data) <= limits.max_literal() and name != "RDF_XML":
+        return quads
+    limit = limits.max_literal()
+
+    def checked() -> Iterator[Any]:
+        import pyoxigraph as ox
+
+        from pactgraph import input_checks
+
+        for quad in quads:
+            if type(quad.object) is ox.Literal and len(quad.object.value) > limit:
+                input_checks.check_literals(path, [quad])
+            yield quad
+
+    return checked()
 
 
 @contextmanager
-def _syntax_errors(path: Path) -> Iterator[None]:
+def _syntax_errors(path: Path, name: str | None = None, data: bytes | None = None) -> Iterator[None]:
     """Report pyoxigraph parse failures as InputError `FILE:LINE:COL: message`."""
     try:
         yield
     except SyntaxError as err:
-        raise InputError(_syntax_message(path, err)) from None
+        raise InputError(_syntax_message(path, err, name, data)) from None
     except (ValueError, OSError) as err:
         raise InputError(f"{path}: {err}") from None
 
 
-def _parse(path: Path) -> tuple[list[Any], dict[str, str]]:
-    """Quads and declared prefixes of one file (blank nodes made unique to this file)."""
+def _parse(path: Path, *, nesting: bool = True) -> tuple[list[Any], dict[str, str]]:
+    """Quads and declared prefixes of one file (blank nodes made unique to this file).
+
+    `nesting`: refuse blank nodes nested deeper than the depth limit (rdflib's writers
+    recurse over them).
+    """
     import pyoxigraph as ox
 
-    fmt = getattr(ox.RdfFormat, rdf_format_name(path))
-    data = _read(path)
-    with _syntax_errors(path):
+    name = rdf_format_name(path)
+    fmt = getattr(ox.RdfFormat, name)
+    data = _prepared(path, name)
+    with _syntax_errors(path, name, data):
         parser = ox.parse(input=data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
-        quads = list(parser)
-        return quads, dict(parser.prefixes)
+        quads = list(_literals_checked(path, name, data, parser))
+        prefixes = dict(parser.prefixes)
+    if nesting:
+        from pactgraph import input_checks
+
+        input_checks.check_blank_node_depth(path, quads)
+    return quads, prefixes
 
 
-def parse_file(path: PathLike) -> list[pyoxigraph.Quad]:
-    """Parse one RDF file with pyoxigraph into quads (blank nodes made unique to this file)."""
-    return _parse(Path(path))[0]
+def parse_file(path: PathLike, *, nesting: bool = True) -> list[pyoxigraph.Quad]:
+    """Parse one RDF file with pyoxigraph into quads (blank nodes made unique to this file).
+
+    InputError for a syntax error or input beyond the limits (`pactgraph.limits`); `nesting`:
+    also for blank nodes nested deeper than the depth limit.
+    """
+    return _parse(Path(path), nesting=nesting)[0]
 
 
 def _files(paths: Sequence[PathLike] | None) -> list[Path]:
@@ -200,22 +298,60 @@ def load_file_into(store: Any, path: Path, graph: str | None = None, *, bulk: bo
     name = rdf_format_name(path)
     fmt = getattr(ox.RdfFormat, name)
     base = path.resolve().as_uri()
-    if name in _TRIPLE_FORMATS:
+    load = store.bulk_load if bulk else store.load
+    if name in _TRIPLE_FORMATS and name != "RDF_XML" and _native_ok(path, name):
         # Store.load reads the file natively (faster than handing it bytes) and renames blank nodes.
-        if not path.is_file():
-            _read(path)  # the same messages as every other reader
         try:
-            with _syntax_errors(path):
-                (store.bulk_load if bulk else store.load)(path=str(path), format=fmt, base_iri=base, to_graph=target)
+            with _syntax_errors(path, name):
+                load(path=str(path), format=fmt, base_iri=base, to_graph=target)
         except InputError:
             if not os.access(path, os.R_OK):
                 _read(path)
             raise
+        if path.stat().st_size > limits.max_literal():
+            _check_graph_literals(store, path, target)
         return
-    data = _read(path)
-    with _syntax_errors(path):
+    data = _prepared(path, name)
+    with _syntax_errors(path, name, data):
+        if name in _TRIPLE_FORMATS:
+            load(input=data, format=fmt, base_iri=base, to_graph=target)
+            if len(data) > limits.max_literal() or name == "RDF_XML":
+                _check_graph_literals(store, path, target)
+            return
         quads = ox.parse(input=data, format=fmt, base_iri=base, rename_blank_nodes=True)
-        store.extend([ox.Quad(q.subject, q.predicate, q.object, target) for q in quads])
+        store.extend(
+            [ox.Quad(q.subject, q.predicate, q.object, target) for q in _literals_checked(path, name, data, quads)]
+        )
+
+
+def _native_ok(path: Path, name: str) -> bool:
+    """Whether pyoxigraph may read the file itself: it is there, within the limits, without a byte-order mark."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        _read(path)  # the same messages as every other reader
+        raise
+    if not path.is_file():
+        _read(path)
+        return False
+    limits.check_file_size(path, size, _label(name))
+    with path.open("rb") as handle:
+        return handle.read(len(_BOM)) != _BOM
+
+
+def _check_graph_literals(store: Any, path: Path, graph: Any) -> None:
+    """InputError when the graph just loaded from `path` holds a literal longer than the literal limit."""
+    limit = limits.max_literal()
+    found = store.query(
+        f"SELECT (STRLEN(?o) AS ?n) WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && STRLEN(?o) > {limit}) }} LIMIT 1",
+        default_graph=graph,
+    )
+    for row in found:
+        store.remove_graph(graph)
+        raise InputError(
+            f"{path}: a literal of {int(row['n'].value):,} characters, more than the limit of "
+            f"{limits.human_size(limit)} (set {limits.ENV_MAX_LITERAL} to raise it)"
+        )
 
 
 def iter_quads_into_graph(path: Path, graph: str) -> Iterator[Any]:
@@ -223,10 +359,12 @@ def iter_quads_into_graph(path: Path, graph: str) -> Iterator[Any]:
     import pyoxigraph as ox
 
     target = ox.NamedNode(graph)
-    fmt = getattr(ox.RdfFormat, rdf_format_name(path))
-    data = _read(path)
-    with _syntax_errors(path):
-        for q in ox.parse(input=data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True):
+    name = rdf_format_name(path)
+    fmt = getattr(ox.RdfFormat, name)
+    data = _prepared(path, name)
+    with _syntax_errors(path, name, data):
+        quads = ox.parse(input=data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
+        for q in _literals_checked(path, name, data, quads):
             yield ox.Quad(q.subject, q.predicate, q.object, target)
 
 

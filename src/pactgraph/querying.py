@@ -27,6 +27,8 @@ UPDATE_KEYWORDS = frozenset(
 )
 _PROLOGUE_KEYWORDS = {"PREFIX": 2, "BASE": 1, "VERSION": 1}  # keyword -> tokens that follow
 _OX_QUERY_ERROR = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
+# IRIREF; a backslash is let in for the \\u escapes SPARQL decodes before parsing.
+_IRIREF = re.compile(r'<[^<>"{}|^`\x00-\x20]*>')
 # SPARQL variable-name characters (a practical subset of VARNAME); compiled on first use.
 _VAR_CHARS = r"A-Za-z0-9_\u00b7\u00c0-\ufffd"
 
@@ -78,9 +80,14 @@ def _tokens(text: str) -> Iterable[str]:
             end = text.find("\n", i)
             i = n if end < 0 else end + 1
         elif ch == "<":
-            end = text.find(">", i)
-            yield text[i : (n if end < 0 else end + 1)]
-            i = n if end < 0 else end + 1
+            # An IRI when an IRIREF starts here, else the less-than operator (`?a <?b`).
+            iri = _IRIREF.match(text, i)
+            if iri:
+                yield iri.group()
+                i = iri.end()
+            else:
+                yield "<"
+                i += 1
         elif ch in "\"'":
             quote = ch * 3 if text.startswith(ch * 3, i) else ch
             j = i + len(quote)
@@ -109,6 +116,94 @@ def update_keyword(text: str) -> str | None:
             continue
         return upper if upper in UPDATE_KEYWORDS else None
     return None
+
+
+_OPEN, _CLOSE = frozenset("{(["), frozenset("})]")
+_WORD_BREAK = re.compile(r"[^A-Za-z0-9_:?$\-\u00b7\u00c0-\ufffd]+")
+_IRI_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _iri_value(token: str, base: str | None) -> str:
+    """The IRI an IRIREF token stands for: escapes decoded, resolved against BASE."""
+    value = _IRI_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token[1:-1])
+    if base is not None:
+        from urllib.parse import urljoin
+
+        value = urljoin(base, value)
+    return value
+
+
+def check_query(
+    text: str, source: str = "<query>", allow_service: Iterable[str] = (), *, shacl: bool = False
+) -> None:
+    """QueryError for a query pactgraph will not run.
+
+    Refused: a text larger than PACTGRAPH_MAX_QUERY, brackets nested deeper than
+    PACTGRAPH_MAX_DEPTH (the engine recurses over the query, and a deep enough query
+    overflows its stack), and SERVICE, unless its endpoint is one of `allow_service`:
+    the engine would otherwise send requests to any address the query names.
+    `shacl`: the query comes from a shapes graph, where FROM is refused too (rdflib
+    would read the graphs it names; SHACL queries run on the data graph).
+    """
+    from pactgraph import limits
+
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limits.max_query():
+        raise QueryError(
+            f"{source}: the query is {limits.human_size(size)}, more than the limit of "
+            f"{limits.human_size(limits.max_query())} ({limits.ENV_MAX_QUERY})"
+        )
+    max_depth = limits.max_depth()
+    allowed = set(allow_service)
+    prefixes = dict(PREFIXES)
+    base: str | None = None
+    depth = 0
+    words: list[str] = []
+    for token in _tokens(text):
+        if token in _OPEN:
+            depth += 1
+            if depth > max_depth:
+                raise QueryError(
+                    f"{source}: brackets nested more than {max_depth} levels deep; refused ({limits.ENV_MAX_DEPTH})"
+                )
+        elif token in _CLOSE:
+            depth -= 1
+        if token[:1] in "<\"'" and len(token) > 1:
+            words.append(token)
+        else:
+            # "?o .SERVICE" is one token for _tokens: split at punctuation.
+            words.extend(w for w in _WORD_BREAK.split(token) if w)
+    for i, word in enumerate(words):
+        upper = word.upper()
+        if upper == "BASE" and i + 1 < len(words) and words[i + 1].startswith("<"):
+            base = _iri_value(words[i + 1], base)
+        elif upper == "PREFIX" and i + 2 < len(words) and words[i + 1].endswith(":"):
+            if words[i + 2].startswith("<"):
+                prefixes[words[i + 1][:-1]] = _iri_value(words[i + 2], base)
+        elif upper == "FROM" and shacl:
+            raise QueryError(f"{source}: FROM is refused in a SHACL-SPARQL query (it runs on the data graph)")
+        elif upper == "SERVICE":
+            following = words[i + 1 : i + 3]
+            if following and following[0].upper() == "SILENT":
+                following = following[1:]
+            target = following[0] if following else ""
+            iri = None
+            if target.startswith("<") and target.endswith(">"):
+                iri = _iri_value(target, base)
+            elif ":" in target and target[:1] not in "?$":
+                prefix, _, local = target.partition(":")
+                if prefix in prefixes:
+                    iri = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+            if iri is not None and iri in allowed:
+                continue
+            shown = f"<{iri}>" if iri is not None else (target or "(nothing)")
+            if shacl:
+                raise QueryError(f"{source}: SERVICE {shown} is refused: pactgraph sends no queries to other endpoints")
+            allow = f"--allow-service {iri}" if iri is not None else "--allow-service URL with the endpoint's IRI"
+            raise QueryError(
+                f"{source}: SERVICE {shown} is refused: pactgraph does not send queries to other "
+                f"endpoints unless --allow-service names them (e.g. {allow})"
+            )
 
 
 def _syntax_error(err: SyntaxError, source: str) -> QueryError:
@@ -242,6 +337,10 @@ def run_query(
     """
     import pyoxigraph as ox
 
+    from pactgraph.limits import current_query_policy
+
+    policy = current_query_policy()
+    check_query(text, source, policy.allow_service)
     substitutions = {ox.Variable(name): term for name, term in bind_params(text, params).items()}
     if default_graph is None:
         graphs: dict[str, Any] = _UNION
@@ -254,10 +353,10 @@ def run_query(
         if isinstance(raw, ox.QueryBoolean):
             return QueryResult(kind=ASK, boolean=bool(raw))
         if isinstance(raw, ox.QueryTriples):
-            return QueryResult(kind=GRAPH, triples=list(raw))
+            return QueryResult(kind=GRAPH, triples=bounded(raw, policy.max_results, source, "triples"))
         variables = [v.value for v in raw.variables]
         # Solutions are read as they come; the W3C JSON form is made only if a format needs it.
-        rows = [tuple(solution) for solution in raw]
+        rows = [tuple(solution) for solution in bounded(raw, policy.max_results, source, "rows")]
     except SyntaxError as err:
         keyword = update_keyword(text)
         if keyword:
@@ -274,6 +373,21 @@ def run_query(
     except (OSError, ValueError) as err:
         raise QueryError(f"{source}: query evaluation failed: {err}") from None
     return QueryResult(kind=SELECT, variables=variables, rows=rows)
+
+
+def bounded(items: Iterable[Any], limit: int | None, source: str, noun: str) -> list[Any]:
+    """The items as a list; QueryError when there are more than `limit` (None: no limit)."""
+    if limit is None:
+        return list(items)
+    from itertools import islice
+
+    found = list(islice(items, limit + 1))
+    if len(found) > limit:
+        raise QueryError(
+            f"{source}: more than {limit} result {noun} (--limit {limit}); "
+            "narrow the query (e.g. with LIMIT) or give a larger --limit (0: no limit)"
+        )
+    return found
 
 
 def _json_term(term: Any) -> dict[str, Any]:
@@ -330,11 +444,21 @@ def display_term(term: Any) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
-        return " ".join(term.value.split()) if "\n" in term.value or "\t" in term.value else term.value
+        text = " ".join(term.value.split()) if "\n" in term.value or "\t" in term.value else term.value
+        if _CONTROL.search(text):  # never send terminal control sequences from the data
+            text = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        return text
     if isinstance(term, ox.Triple):
         parts = (display_term(term.subject), display_term(term.predicate), display_term(term.object))
         return "<< " + " ".join(parts) + " >>"
     return str(term)
+
+
+#: Control characters shown escaped (\u001b) in tables.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Columns are padded to at most this width; a longer cell runs over, so one huge
+#: literal cannot pad every other row to its size.
+TABLE_MAX_WIDTH = 1000
 
 
 def render_table(header: list[str], rows: Iterable[Iterable[str]]) -> str:
@@ -343,7 +467,7 @@ def render_table(header: list[str], rows: Iterable[Iterable[str]]) -> str:
     widths = [len(h) for h in header]
     for row in rows:
         for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
+            widths[i] = max(widths[i], min(len(cell), TABLE_MAX_WIDTH))
 
     def line(cells: list[str]) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()

@@ -229,6 +229,9 @@ def _put_in_place(units: Sequence[Unit], data_dir: Path) -> None:
                     os.fsync(dst.fileno())
                 os.chmod(target, 0o666 & ~umask)
             staged[unit.slug] = folder
+        from pactgraph.limits import checkpoint
+
+        checkpoint("add-staged")
         for unit in units:
             target = unit.target(data_dir)
             folder = staged[unit.slug]

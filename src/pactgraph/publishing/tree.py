@@ -1,8 +1,11 @@
 """Write a site atomically, or compare it with what is on disk.
 
-The site is written to a temporary folder beside OUTDIR and renamed into place;
-the previous OUTDIR is moved aside first and removed only once the new one is
-in place, so a failure at any point leaves the previous OUTDIR as it was.
+The site is written to a temporary folder beside OUTDIR and swapped into place
+in one step (renameat2 RENAME_EXCHANGE on Linux; elsewhere the previous OUTDIR is
+moved aside first and removed only once the new one is in place), so a failure at
+any point, even the process being killed, leaves the previous OUTDIR as it was.
+Writers to the same OUTDIR take turns: each holds an exclusive lock on
+`.OUTDIR.lock` beside it while it writes, and clears what a killed writer left.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,7 +111,19 @@ def write_atomic(files: Mapping[str, bytes], outdir: Path) -> None:
     parent = outdir.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{outdir.name}.new-"))
+    except OSError as err:
+        raise InputError(f"{outdir}: cannot write: {err.strerror or err}") from None
+    with _writer_lock(outdir):
+        _clear_leftovers(outdir)
+        check_target(outdir)
+        _write_and_swap(files, outdir)
+
+
+def _write_and_swap(files: Mapping[str, bytes], outdir: Path) -> None:
+    from pactgraph.limits import checkpoint
+
+    try:
+        staging = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.new-"))
     except OSError as err:
         raise InputError(f"{outdir}: cannot write: {err.strerror or err}") from None
     folder_mode = 0o777 & ~_umask()
@@ -116,6 +132,12 @@ def write_atomic(files: Mapping[str, bytes], outdir: Path) -> None:
         root = staging.resolve()
         for rel in sorted(files):
             safe_site_path(rel)
+            longest = max(len(part.encode("utf-8")) for part in rel.split("/"))
+            if longest > 255:
+                raise InputError(
+                    f"refusing to write {rel[:60]}...: a file name of {longest} bytes, longer than file "
+                    "systems allow (from an IRI with a very long local name)"
+                )
             target = staging / rel
             if root not in target.resolve().parents:
                 raise InputError(f"refusing to write {rel!r}: outside the site")
@@ -127,6 +149,7 @@ def write_atomic(files: Mapping[str, bytes], outdir: Path) -> None:
             for name in dirnames:
                 os.chmod(Path(dirpath) / name, folder_mode)
         os.chmod(staging, folder_mode)
+        checkpoint("publish-staged")
         _swap(staging, outdir)
     except OSError as err:
         shutil.rmtree(staging, ignore_errors=True)
@@ -136,9 +159,68 @@ def write_atomic(files: Mapping[str, bytes], outdir: Path) -> None:
         raise
 
 
+@contextmanager
+def _writer_lock(outdir: Path) -> Iterator[None]:
+    """An exclusive flock on `.NAME.lock` beside `outdir` for the block; a second writer waits.
+
+    The lock file is removed on release (while still held); a waiter that wakes on a
+    removed file takes the lock again on the current one.
+    """
+    import fcntl
+
+    path = outdir.parent / f".{outdir.name}.lock"
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as err:
+            raise InputError(f"{path}: cannot take the lock: {err.strerror or err}") from None
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            current = os.stat(path)
+        except FileNotFoundError:
+            os.close(fd)
+            continue
+        held = os.fstat(fd)
+        if (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _clear_leftovers(outdir: Path) -> None:
+    """Remove the staging folders of writers that were killed (only called under the lock).
+
+    Where the non-atomic fallback of `_swap` was interrupted between its two renames,
+    OUTDIR is missing and the previous site is the `.old-` folder: it is put back first.
+    """
+    parent = outdir.parent
+    new = sorted(parent.glob(f".{outdir.name}.new-*"))
+    old = sorted(parent.glob(f".{outdir.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if not outdir.exists() and old and is_site(old[-1]):
+        os.rename(old.pop(), outdir)
+    for folder in new + old:
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _swap(staging: Path, outdir: Path) -> None:
+    from pactgraph.contributing.adding import _exchange
+    from pactgraph.limits import checkpoint
+
     if not outdir.exists():
         os.rename(staging, outdir)
+        return
+    if _exchange(staging, outdir):
+        checkpoint("publish-swapped")
+        shutil.rmtree(staging, ignore_errors=True)  # the previous site, now at the staging path
         return
     aside = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.old-"))
     os.rmdir(aside)

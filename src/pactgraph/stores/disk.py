@@ -276,7 +276,7 @@ class DiskStore:
                 graph = graph_name(path)
                 found = fingerprint(path)
                 if key in replacing_set:
-                    parse_file(path)  # a syntax error leaves the old graph in place
+                    parse_file(path, nesting=False)  # a syntax error leaves the old graph in place
                     store.remove_graph(ox.NamedNode(graph))
                 recorded.pop(key, None)
                 load_file_into(store, path, graph)

@@ -188,8 +188,9 @@ class EndpointStore:
         import pyoxigraph as ox
 
         from pactgraph.errors import UpdateRefusedError
+        from pactgraph.limits import current_query_policy
         from pactgraph.namespaces import PREFIXES
-        from pactgraph.querying import ASK, GRAPH, SELECT, QueryResult, bind_params, update_keyword
+        from pactgraph.querying import ASK, GRAPH, SELECT, QueryResult, bind_params, bounded, check_query, update_keyword
 
         keyword = update_keyword(text)
         if keyword:
@@ -197,6 +198,8 @@ class EndpointStore:
                 f"{source}: SPARQL UPDATE ({keyword}) is refused: "
                 "pactgraph query runs read-only SELECT, ASK, CONSTRUCT and DESCRIBE queries"
             )
+        policy = current_query_policy()
+        check_query(text, source, policy.allow_service)  # the server would follow a SERVICE too
         bound = bind_params(text, params)
         # The project prefixes on one line of their own, so server messages are off by one line only.
         prologue = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
@@ -226,12 +229,12 @@ class EndpointStore:
                 variables = [v.value for v in parsed.variables]
                 encoded = parsed.serialize(format=ox.QueryResultsFormat.JSON)
                 solutions = ox.parse_query_results(encoded, ox.QueryResultsFormat.JSON)
-                rows = [tuple(solution[v] for v in variables) for solution in solutions]
+                rows = [tuple(solution[v] for v in variables) for solution in bounded(solutions, policy.max_results, source, "rows")]
                 return QueryResult(kind=SELECT, variables=variables, rows=rows, _json=encoded)
             if content_type in _RDF_TYPES:
                 fmt = getattr(ox.RdfFormat, _RDF_TYPES[content_type])
                 triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(input=body, format=fmt)]
-                return QueryResult(kind=GRAPH, triples=triples)
+                return QueryResult(kind=GRAPH, triples=bounded(triples, policy.max_results, source, "triples"))
         except (SyntaxError, ValueError, OSError) as err:
             raise StoreError(f"{source}: the SPARQL endpoint {self.url} sent an unreadable answer: {err}") from None
         raise StoreError(
@@ -281,7 +284,7 @@ class EndpointStore:
         for path in files:
             path = Path(path)
             graph = graph_name(path)
-            quads = parse_file(path)
+            quads = parse_file(path, nesting=False)
             triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
             data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
             if method == "graph-store":

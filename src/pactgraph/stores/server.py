@@ -125,8 +125,12 @@ def start_server(
     port: int = 0,
     writable: bool = False,
     timeout: float = START_TIMEOUT,
+    query_timeout: float | None = None,
 ) -> Server:
-    """Start the Oxigraph server on the Oxigraph database folder `database`; return once it accepts connections."""
+    """Start the Oxigraph server on the Oxigraph database folder `database`; return once it accepts connections.
+
+    `query_timeout`: seconds after which the server abandons a query (its --timeout-s).
+    """
     executable = find_oxigraph()
     host = host.strip("[]")
     if port == 0:
@@ -146,6 +150,10 @@ def start_server(
         _host_port(host, port),
         "--union-default-graph",
     ]
+    if query_timeout is not None:
+        import math
+
+        command += ["--timeout-s", str(max(1, math.ceil(query_timeout)))]
     log = tempfile.TemporaryFile()
     try:
         process = subprocess.Popen(
@@ -198,6 +206,7 @@ def serve(
     config: str | None = None,
     out: Any = None,
     err: Any = None,
+    query_timeout: float | None = None,
 ) -> int:
     """`pactgraph endpoint`: serve a store until stopped; the server's exit status (0 when stopped by a signal)."""
     from pactgraph.stores.config import read_settings
@@ -231,7 +240,9 @@ def serve(
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     server = None
     try:
-        server = start_server(disk.database, host=bind, port=port_number, writable=writable)
+        server = start_server(
+            disk.database, host=bind, port=port_number, writable=writable, query_timeout=query_timeout
+        )
         print(server.query_url, file=out, flush=True)
         mode = "read-write" if writable else "read-only"
         extra = f"; updates at {server.update_url}, graph store at {server.graph_store_url}" if writable else ""
