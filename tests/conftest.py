@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -114,3 +119,82 @@ def pactgraph() -> Callable[..., subprocess.CompletedProcess[str]]:
     That goes through the console-script entry point (main), unlike the in-process `cli` fixture.
     """
     return _run_pactgraph
+
+
+# ---------------------------------------------------------------- the loopback listener
+
+
+@dataclass
+class Listener:
+    """A TCP listener on 127.0.0.1 that accepts and counts every connection."""
+
+    port: int = 0
+    accepted: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.accepted)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    """Stands in for every other address: a test asserts how many connections it received."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    found = Listener(port=server.getsockname()[1])
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn, address = server.accept()
+            except (TimeoutError, OSError):
+                continue
+            found.accepted.append(address)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield found
+    stop.set()
+    thread.join(2)
+    server.close()
+
+
+# ---------------------------------------------------------------- `pactgraph endpoint` as a process
+
+
+def start_endpoint_process(*args: str) -> tuple[subprocess.Popen, str]:
+    """`pactgraph endpoint --port 0 ARGS` and the query URL it prints ("" if it printed none)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pactgraph", "endpoint", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = ""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        line = process.stdout.readline().strip()
+        if line:
+            break
+    return process, line
+
+
+def stop_process(process: subprocess.Popen) -> int:
+    """SIGTERM, then SIGKILL after 20 s; the exit status."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            return process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+    return process.returncode

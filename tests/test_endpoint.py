@@ -1,4 +1,5 @@
-"""Against a real SPARQL server: the Oxigraph server from PyPI on a free loopback port.
+"""Against a real SPARQL server: the Oxigraph server from PyPI behind pactgraph's guard,
+as `pactgraph endpoint` runs it, on a free loopback port.
 
 Every server binds 127.0.0.1, has bounded time and is stopped by its fixture.
 """
@@ -8,8 +9,6 @@ from __future__ import annotations
 import base64
 import http.server
 import os
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import start_endpoint_process, stop_process
+
 from pactgraph import resources
 from pactgraph.named_queries import list_queries
 from pactgraph.querying import format_result
@@ -25,7 +26,7 @@ from pactgraph.stores.base import GRAPH_BASE, StoreError
 from pactgraph.stores.disk import DiskStore
 from pactgraph.stores.endpoint import EndpointStore
 from pactgraph.stores.memory import MemoryStore
-from pactgraph.stores.server import Server, find_oxigraph, start_server
+from pactgraph.stores.server import Endpoint, find_oxigraph, start_endpoint
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +36,12 @@ def oxigraph() -> str:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, oxigraph) -> Iterator[Server]:
-    """A read-only server over an on-disk store of the shipped graph."""
+def served(tmp_path_factory, oxigraph) -> Iterator[Endpoint]:
+    """A read-only endpoint over an on-disk store of the shipped graph."""
     store = DiskStore(tmp_path_factory.mktemp("served") / "db")
     store.sync(None)
     store.close()
-    server = start_server(store.database, host="127.0.0.1", port=0)
+    server = start_endpoint(store.database, host="127.0.0.1", port=0)
     try:
         yield server
     finally:
@@ -48,9 +49,9 @@ def served(tmp_path_factory, oxigraph) -> Iterator[Server]:
 
 
 @pytest.fixture
-def writable(tmp_path, oxigraph) -> Iterator[Server]:
-    """A read-write server over an empty store."""
-    server = start_server(tmp_path / "empty-db", host="127.0.0.1", port=0, writable=True)
+def writable(tmp_path, oxigraph) -> Iterator[Endpoint]:
+    """A read-write endpoint over an empty store."""
+    server = start_endpoint(tmp_path / "empty-db", host="127.0.0.1", port=0, writable=True)
     try:
         yield server
     finally:
@@ -273,35 +274,8 @@ def test_bad_endpoint_url(cli):
 # ---------------------------------------------------------------- pactgraph endpoint
 
 
-def _start_endpoint(*args: str) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pactgraph", "endpoint", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = ""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        line = process.stdout.readline().strip()
-        if line:
-            break
-    return process, line
-
-
-def _stop(process: subprocess.Popen) -> int:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            return process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-    return process.returncode
-
-
 def test_endpoint_command_serves_the_shipped_graph_read_only(cli, oxigraph):
-    process, url = _start_endpoint()
+    process, url = start_endpoint_process()
     try:
         assert url.startswith("http://127.0.0.1:") and url.endswith("/query"), process.stderr.read()
         rows = cli("query", "parties-and-date", "--endpoint", url, "-f", "csv")
@@ -309,7 +283,7 @@ def test_endpoint_command_serves_the_shipped_graph_read_only(cli, oxigraph):
         refused = cli("load", "--endpoint", url)
         assert refused.exit_code == 2 and "HTTP 403" in refused.output
     finally:
-        code = _stop(process)
+        code = stop_process(process)
     assert code == 0
     assert "read-only" in process.stderr.read()
 
@@ -317,14 +291,14 @@ def test_endpoint_command_serves_the_shipped_graph_read_only(cli, oxigraph):
 def test_endpoint_command_over_a_store_and_writable(tmp_path, cli, oxigraph):
     location = tmp_path / "db"
     assert cli("load", "--store", str(location)).exit_code == 0
-    process, url = _start_endpoint("--store", str(location), "--writable")
+    process, url = start_endpoint_process("--store", str(location), "--writable")
     try:
         assert url.endswith("/query"), process.stderr.read()
         assert cli("query", "ASK { pgr:turkey a pg:SovereignState }", "--endpoint", url).exit_code == 0
         loaded = cli("load", "--endpoint", url)
         assert loaded.exit_code == 0, loaded.output
     finally:
-        assert _stop(process) == 0
+        assert stop_process(process) == 0
 
 
 def test_endpoint_command_errors(tmp_path, cli, served):
@@ -344,6 +318,7 @@ def test_oxigraph_and_pyoxigraph_share_a_storage_format():
 
 
 def test_no_server_is_left_running(served):
-    assert served.process.poll() is None
-    assert os.path.exists(f"/proc/{served.process.pid}") or sys.platform != "linux"
+    process = served.upstream.current()[0].process
+    assert process.poll() is None
+    assert os.path.exists(f"/proc/{process.pid}") or sys.platform != "linux"
     assert Path(find_oxigraph()).name == "oxigraph"

@@ -20,13 +20,15 @@ import sys
 import threading
 import time
 import tomllib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+
+from conftest import Listener
 
 from pactgraph import resources
 from pactgraph.cli import app
@@ -42,48 +44,6 @@ SMALL_DATA = """\
 @prefix ex: <http://example.org/> .
 ex:a ex:b ex:c .
 """
-
-
-# ---------------------------------------------------------------- the loopback listener
-
-
-@dataclass
-class Listener:
-    """A TCP listener on 127.0.0.1 that accepts and counts every connection."""
-
-    port: int = 0
-    accepted: list[tuple[str, int]] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len(self.accepted)
-
-
-@pytest.fixture(scope="module")
-def listener() -> Iterator[Listener]:
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
-    found = Listener(port=server.getsockname()[1])
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn, address = server.accept()
-            except (TimeoutError, OSError):
-                continue
-            found.accepted.append(address)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield found
-    stop.set()
-    thread.join(2)
-    server.close()
 
 
 # ---------------------------------------------------------------- generated inputs

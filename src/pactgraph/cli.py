@@ -179,6 +179,18 @@ EndpointOption = Annotated[
         show_default="none",
     ),
 ]
+AllowServiceOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--allow-service",
+        metavar="URL",
+        help=(
+            "Let SERVICE clauses query the SPARQL endpoint at URL (exactly this IRI); repeatable. "
+            "Any other SERVICE is refused."
+        ),
+        show_default="none",
+    ),
+]
 ConfigOption = Annotated[
     Optional[str],
     typer.Option(
@@ -574,18 +586,7 @@ def query(
             show_default="100000",
         ),
     ] = None,
-    allow_service: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--allow-service",
-            metavar="URL",
-            help=(
-                "Let SERVICE clauses query the SPARQL endpoint at URL (exactly this IRI); repeatable. "
-                "Any other SERVICE is refused."
-            ),
-            show_default="none",
-        ),
-    ] = None,
+    allow_service: AllowServiceOption = None,
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) with Oxigraph.
 

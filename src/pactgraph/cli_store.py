@@ -8,6 +8,7 @@ import typer
 
 from pactgraph.cli import (
     EXIT_ERROR,
+    AllowServiceOption,
     ConfigOption,
     EndpointOption,
     StoreOption,
@@ -126,22 +127,47 @@ def endpoint_command(
             "--timeout",
             metavar="SECONDS",
             help=(
-                "Passed to the Oxigraph server as its request timeout (--timeout-s, whole seconds); "
-                "0: none. Oxigraph 0.5 does not stop a query it is already evaluating."
+                "Stop a query that has not answered in SECONDS: HTTP 503, and the Oxigraph server is "
+                "restarted to end its evaluation; 0: no limit."
             ),
             show_default="30",
         ),
     ] = None,
+    max_result_size: Annotated[
+        Optional[str],
+        typer.Option(
+            "--max-result-size",
+            metavar="SIZE",
+            help="Cut an answer larger than SIZE (bytes; K, M, G suffixes): HTTP 507, or a cut stream; 0: no limit.",
+            show_default="256M",
+        ),
+    ] = None,
+    allow_service: AllowServiceOption = None,
+    max_connections: Annotated[
+        int,
+        typer.Option("--max-connections", metavar="N", help="Connections served at once; more wait.", min=1),
+    ] = 64,
 ) -> None:
-    """Run the Oxigraph SPARQL server (from the `oxigraph` package) over a store and print its URL.
+    """Run a guarded SPARQL endpoint over a store (the Oxigraph server behind pactgraph's guard) and print its URL.
 
-    Queries see the union of all graphs as the default graph. Stops on Ctrl-C
-    or SIGTERM; a temporary store is removed then.
+    Queries see the union of all graphs as the default graph. The guard refuses
+    SERVICE (unless --allow-service), LOAD and oversized queries before they reach
+    the server, stops queries past --timeout and cuts answers past
+    --max-result-size. Stops on Ctrl-C or SIGTERM; a temporary store is removed then.
     """
     with _user_errors():
-        from pactgraph.limits import QUERY_TIMEOUT, parse_seconds
+        from pactgraph import limits
+        from pactgraph.cli import _service_urls
+        from pactgraph.stores.guard import MAX_RESULT_SIZE, GuardPolicy
         from pactgraph.stores.server import serve
 
-        seconds = parse_seconds(timeout, "--timeout", QUERY_TIMEOUT)
-        code = serve(store=store, bind=bind, port=port, writable=writable, config=config, query_timeout=seconds)
+        seconds = limits.parse_seconds(timeout, "--timeout", limits.QUERY_TIMEOUT)
+        size = MAX_RESULT_SIZE if max_result_size is None else limits.parse_size(max_result_size, "--max-result-size")
+        policy = GuardPolicy(
+            allow_service=_service_urls(allow_service),
+            timeout=seconds,
+            max_result_size=size or None,
+            max_connections=max_connections,
+        )
+        code = serve(store=store, bind=bind, port=port, writable=writable, config=config, policy=policy)
     raise typer.Exit(code if code in (0, 1) else EXIT_ERROR)

@@ -7,7 +7,7 @@ request can never reach a file outside the site folder: paths with `..`, `.`,
 empty or `.ht*` segments are refused, and every file is resolved (symlinks
 included) and checked to lie inside the folder before it is read. A connection
 that stays silent for SiteHandler.timeout seconds is closed; at most
-MAX_CONNECTIONS are served at once (more wait for the listening socket).
+pactgraph.http_server.MAX_CONNECTIONS are served at once (more wait for the listening socket).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pactgraph.errors import InputError
+from pactgraph.http_server import BoundedThreadingServer
 from pactgraph.publishing import conneg
 
 
@@ -152,34 +153,6 @@ class SiteHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-#: Connections served at once; further ones wait in the listen queue.
-MAX_CONNECTIONS = 64
-
-
-class _BoundedServer(ThreadingHTTPServer):
-    """A thread per connection, at most MAX_CONNECTIONS at a time."""
-
-    def __init__(self, *args, **kwargs):
-        import threading
-
-        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
-        super().__init__(*args, **kwargs)
-
-    def process_request(self, request, client_address) -> None:  # noqa: ANN001
-        self._slots.acquire()
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self._slots.release()
-            raise
-
-    def process_request_thread(self, request, client_address) -> None:  # noqa: ANN001
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._slots.release()
-
-
 def make_server(
     outdir: str | Path, port: int = 8000, bind: str = "127.0.0.1", quiet: bool = False
 ) -> ThreadingHTTPServer:
@@ -195,7 +168,7 @@ def make_server(
         raise InputError(f"--port {port}: must be between 0 and 65535")
     handler = partial(SiteHandler, root=root.resolve(), quiet=quiet)
     try:
-        server = _BoundedServer((bind, port), handler)
+        server = BoundedThreadingServer((bind, port), handler)
     except OSError as err:
         raise InputError(f"cannot listen on {bind}:{port}: {err.strerror or err}") from None
     server.daemon_threads = True

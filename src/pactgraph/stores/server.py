@@ -2,8 +2,10 @@
 
 `start_server` starts `oxigraph serve-read-only` (or `serve` when writable) with
 `--union-default-graph` on an address, waits until it accepts connections and
-returns a handle; `serve` is `pactgraph endpoint`: it prints the query URL and
-waits until it is stopped.
+returns a handle. `start_endpoint` puts that server on a private loopback port
+behind the guard of pactgraph.stores.guard, which listens on the public
+address; `serve` is `pactgraph endpoint`: it prints the query URL and waits
+until it is stopped.
 """
 
 from __future__ import annotations
@@ -48,6 +50,15 @@ def _host_port(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
 
 
+def _check_free(host: str, port: int) -> None:
+    """StoreError when nothing can listen on host:port (taken, or not an address of this machine)."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind((host, port))
+    except OSError as err:
+        raise StoreError(f"cannot listen on {_host_port(host, port)}: {err.strerror or err}") from None
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
     """Linux: the server gets SIGTERM when the process that started it dies."""
     try:
@@ -59,15 +70,11 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
         pass
 
 
-@dataclass
-class Server:
-    """A running Oxigraph server."""
+class _Urls:
+    """The SPARQL Protocol URLs of a server listening on host:port (Oxigraph's paths)."""
 
-    process: subprocess.Popen
     host: str
     port: int
-    writable: bool
-    log: IO[bytes]
 
     @property
     def base_url(self) -> str:
@@ -84,6 +91,17 @@ class Server:
     @property
     def graph_store_url(self) -> str:
         return self.base_url + "/store"
+
+
+@dataclass
+class Server(_Urls):
+    """A running Oxigraph server."""
+
+    process: subprocess.Popen
+    host: str
+    port: int
+    writable: bool
+    log: IO[bytes]
 
     def stop(self, timeout: float = 10.0) -> int:
         """Stop the server (SIGTERM, then SIGKILL after `timeout` s); its exit status."""
@@ -136,11 +154,7 @@ def start_server(
     if port == 0:
         port = free_port(host)
     else:
-        try:
-            with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as sock:
-                sock.bind((host, port))
-        except OSError as err:
-            raise StoreError(f"cannot listen on {_host_port(host, port)}: {err.strerror or err}") from None
+        _check_free(host, port)
     command = [
         executable,
         "serve" if writable else "serve-read-only",
@@ -189,6 +203,54 @@ def start_server(
         time.sleep(0.05)
 
 
+@dataclass
+class Endpoint(_Urls):
+    """A guarded SPARQL endpoint: the guard on the public address, Oxigraph behind it."""
+
+    guard: Any
+    thread: Any
+    upstream: Any
+    host: str
+    port: int
+    writable: bool
+
+    def stop(self) -> None:
+        self.guard.shutdown()
+        self.guard.server_close()
+        self.thread.join(10)
+        self.upstream.stop()
+
+    def __enter__(self) -> Endpoint:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def start_endpoint(
+    database: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    writable: bool = False,
+    policy: Any = None,
+    log: IO[str] | None = None,
+) -> Endpoint:
+    """Start Oxigraph on a free loopback port and the guard on host:port; return once both listen."""
+    from pactgraph.stores.guard import GuardPolicy, Upstream, start_guard
+
+    host = host.strip("[]")
+    policy = policy or GuardPolicy()
+    _check_free(host, port)  # a busy public address is reported before Oxigraph is started
+    upstream = Upstream(lambda: start_server(database, host="127.0.0.1", port=0, writable=writable))
+    try:
+        guard, thread = start_guard((host, port), upstream, policy, log)
+    except BaseException:
+        upstream.stop()
+        raise
+    return Endpoint(guard, thread, upstream, host, guard.server_address[1], writable)
+
+
 class _Stop(Exception):
     pass
 
@@ -206,9 +268,13 @@ def serve(
     config: str | None = None,
     out: Any = None,
     err: Any = None,
-    query_timeout: float | None = None,
+    policy: Any = None,
 ) -> int:
-    """`pactgraph endpoint`: serve a store until stopped; the server's exit status (0 when stopped by a signal)."""
+    """`pactgraph endpoint`: serve a store behind the guard until stopped; 0 when stopped by a signal.
+
+    `policy`: a pactgraph.stores.guard.GuardPolicy (the default allows no SERVICE,
+    30 s per query, 256 MiB per answer).
+    """
     from pactgraph.stores.config import read_settings
     from pactgraph.stores.disk import DiskStore
 
@@ -238,31 +304,34 @@ def serve(
         disk.close()
         what = "the shipped graph"
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    server = None
+    endpoint = None
     try:
-        server = start_server(
-            disk.database, host=bind, port=port_number, writable=writable, query_timeout=query_timeout
-        )
-        print(server.query_url, file=out, flush=True)
+        endpoint = start_endpoint(disk.database, host=bind, port=port_number, writable=writable, policy=policy, log=err)
+        print(endpoint.query_url, file=out, flush=True)
         mode = "read-write" if writable else "read-only"
-        extra = f"; updates at {server.update_url}, graph store at {server.graph_store_url}" if writable else ""
+        extra = f"; updates at {endpoint.update_url}, graph store at {endpoint.graph_store_url}" if writable else ""
         print(
             f"pactgraph: serving {what} ({mode}, default graph = union of all graphs) at "
-            f"{server.query_url}{extra}; Ctrl-C stops",
+            f"{endpoint.query_url}{extra}; Ctrl-C stops",
             file=err,
             flush=True,
         )
-        code = server.process.wait()
-        detail = _log_line(server.log)
-        if code != 0:
+        while True:
+            server, _ = endpoint.upstream.current()
+            try:
+                code = server.process.wait(0.5)
+            except subprocess.TimeoutExpired:
+                continue
+            if endpoint.upstream.current()[0] is not server:
+                continue  # replaced by the guard after a query ran out of time
+            detail = _log_line(server.log)
             raise StoreError(f"the Oxigraph server stopped (exit {code})" + (f": {detail}" if detail else ""))
-        return 0
     except _Stop:
         return 0
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if server is not None:
-            server.stop()
+        if endpoint is not None:
+            endpoint.stop()
         if temporary is not None:
             shutil.rmtree(temporary, ignore_errors=True)

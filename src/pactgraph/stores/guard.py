@@ -1,0 +1,436 @@
+"""The guard in front of the Oxigraph server: what `pactgraph endpoint` puts on the network.
+
+The Oxigraph server (0.5) evaluates whatever it is sent. SERVICE in a query and
+LOAD in an update make it connect to any address the request names, and its
+--timeout-s stops neither a query that sorts or groups before its first answer
+nor one that streams gigabytes. So the server listens on a private loopback
+port and the guard listens on the public address. For every request it:
+
+- refuses, before anything reaches the server, a query or update text larger
+  than PACTGRAPH_MAX_QUERY (413), one with SERVICE to an endpoint that
+  `allow_service` does not name, LOAD, or brackets nested deeper than
+  PACTGRAPH_MAX_DEPTH (403) — wherever the text travels: URL parameters, an
+  HTML form body or a SPARQL body, on any path;
+- gives a query `timeout` seconds: an answer that has not finished by then is
+  stopped (503 when nothing was sent yet, a cut connection otherwise) and the
+  server process is restarted, the only way to end an evaluation in Oxigraph 0.5;
+- cuts an answer larger than `max_result_size` bytes;
+- serves at most `max_connections` connections at once, closes a connection
+  that stays silent for GuardHandler.timeout seconds, and refuses a request
+  body over PACTGRAPH_MAX_INPUT.
+
+Answers up to BUFFER bytes are checked whole before they are sent, so a
+refusal, a timeout or a cut there is a clean HTTP error; larger answers are
+streamed with chunked encoding, and a cut leaves the chunked body unterminated,
+which every HTTP client reports as an incomplete answer rather than a short one.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler
+from typing import IO, Any
+from urllib.parse import parse_qs, urlsplit
+
+from pactgraph.http_server import MAX_CONNECTIONS, BoundedThreadingServer
+from pactgraph.stores.base import StoreError
+
+#: Answers up to this size are held back until they are complete.
+BUFFER = 1024 * 1024
+#: Default cap on the size of one answer (bytes).
+MAX_RESULT_SIZE = 256 * 1024 * 1024
+#: Headers that belong to one hop and are never passed on (RFC 9110, 7.6.1).
+_HOP_BY_HOP = frozenset(
+    {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+     "transfer-encoding", "upgrade", "proxy-connection", "host", "content-length", "expect"}
+)
+_FORM = "application/x-www-form-urlencoded"
+_SPARQL_BODIES = {"application/sparql-query": "query", "application/sparql-update": "update"}
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    """What the guard lets through. None: no limit."""
+
+    allow_service: tuple[str, ...] = ()
+    timeout: float | None = 30.0
+    max_result_size: int | None = MAX_RESULT_SIZE
+    max_connections: int = MAX_CONNECTIONS
+
+
+class Refused(Exception):
+    """A request the guard answers itself."""
+
+    def __init__(self, status: HTTPStatus, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# ---------------------------------------------------------------- what a request asks
+
+
+def sparql_texts(method: str, target: str, content_type: str, body: bytes) -> list[tuple[str, str]]:
+    """Every (operation, text) a request carries: `query` or `update`, from URL or body."""
+    found: list[tuple[str, str]] = []
+    for name, values in parse_qs(urlsplit(target).query, keep_blank_values=True).items():
+        if name in ("query", "update"):
+            found += [(name, value) for value in values]
+    media = content_type.split(";", 1)[0].strip().lower()
+    if not body:
+        return found
+    if media == _FORM:
+        try:
+            fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+        except UnicodeDecodeError:
+            raise Refused(HTTPStatus.BAD_REQUEST, "the form body is not UTF-8") from None
+        for name, values in fields.items():
+            if name in ("query", "update"):
+                found += [(name, value) for value in values]
+    elif media in _SPARQL_BODIES:
+        try:
+            found.append((_SPARQL_BODIES[media], body.decode("utf-8")))
+        except UnicodeDecodeError:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"the {media} body is not UTF-8") from None
+    return found
+
+
+def _load_word(text: str) -> bool:
+    """True when the update text uses the LOAD operation (outside strings, IRIs and comments)."""
+    from pactgraph.querying import _WORD_BREAK, _tokens
+
+    for token in _tokens(text):
+        if token[:1] in "<\"'" and len(token) > 1:
+            continue
+        if any(word.upper() == "LOAD" for word in _WORD_BREAK.split(token)):
+            return True
+    return False
+
+
+def check_request(texts: Iterable[tuple[str, str]], allow_service: Iterable[str]) -> bool:
+    """Refused for a text the guard will not pass on; True when one of them is a query."""
+    from pactgraph import limits
+    from pactgraph.querying import QueryError, check_query
+
+    allowed = tuple(allow_service)
+    is_query = False
+    for operation, text in texts:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > limits.max_query():
+            raise Refused(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"the {operation} is {limits.human_size(size)}, more than the limit of "
+                f"{limits.human_size(limits.max_query())} ({limits.ENV_MAX_QUERY})",
+            )
+        try:
+            check_query(text, operation, allowed)
+        except QueryError as err:
+            raise Refused(HTTPStatus.FORBIDDEN, str(err)) from None
+        if operation == "update" and _load_word(text):
+            raise Refused(
+                HTTPStatus.FORBIDDEN,
+                "update: LOAD is refused: the server does not fetch documents from other addresses; "
+                "send the data with the Graph Store Protocol or INSERT DATA (pactgraph load --endpoint)",
+            )
+        is_query = is_query or operation == "query"
+    return is_query
+
+
+# ---------------------------------------------------------------- the server behind the guard
+
+
+class Upstream:
+    """The Oxigraph server behind the guard; restartable, one generation at a time.
+
+    Servers are started from one long-lived thread: on Linux the server is told to
+    stop when the thread that started it ends (PR_SET_PDEATHSIG is per thread), so a
+    server started from a request's thread would stop with that request.
+    """
+
+    def __init__(self, start: Callable[[], Any]):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._start = start
+        self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pactgraph-endpoint-keeper")
+        self._lock = threading.Lock()
+        self.generation = 0
+        self.restarts = 0
+        try:
+            self.server = self._keeper.submit(start).result()
+        except BaseException:
+            self._keeper.shutdown(wait=False)
+            raise
+
+    def current(self) -> tuple[Any, int]:
+        with self._lock:
+            return self.server, self.generation
+
+    def restart(self, generation: int) -> None:
+        """Replace the server unless another request already replaced generation `generation`."""
+        with self._lock:
+            if generation != self.generation:
+                return
+            self.server.stop(timeout=2)
+            self.server = self._keeper.submit(self._start).result()
+            self.generation += 1
+            self.restarts += 1
+
+    def stop(self) -> None:
+        with self._lock:
+            self.server.stop()
+        self._keeper.shutdown(wait=False)
+
+
+# ---------------------------------------------------------------- the guard
+
+
+class GuardServer(BoundedThreadingServer):
+    """Listens on the public address and hands each request to GuardHandler."""
+
+    def __init__(self, address: tuple[str, int], upstream: Upstream, policy: GuardPolicy, log: IO[str] | None):
+        self.upstream = upstream
+        self.policy = policy
+        self.log = log
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        super().__init__(address, GuardHandler, max_connections=policy.max_connections)
+
+    def note(self, line: str) -> None:
+        if self.log is not None:
+            try:
+                print(f"pactgraph: {line}", file=self.log, flush=True)
+            except (OSError, ValueError):
+                pass
+
+
+class _Cut(Exception):
+    """The answer was stopped after its first bytes were sent."""
+
+
+class GuardHandler(BaseHTTPRequestHandler):
+    """Checks one request, passes it on, and bounds the answer."""
+
+    server: GuardServer
+    server_version = "pactgraph-endpoint"
+    protocol_version = "HTTP/1.1"
+    #: Seconds a connection may stay silent while sending its request or reading the answer.
+    timeout = 30
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        """Requests that pass are not logged; refusals, timeouts and cuts are (GuardServer.note)."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self._handle()
+
+    do_POST = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = do_PATCH = do_GET  # noqa: N815
+
+    # -------------------------------------------------------- request
+
+    def _body(self) -> bytes:
+        from pactgraph import limits
+
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._chunked_body(limits.max_input())
+        length_header = self.headers.get("Content-Length")
+        if length_header is None:
+            return b""
+        try:
+            length = int(length_header)
+        except ValueError:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length {length_header!r} is not a number") from None
+        if length < 0:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length {length} is negative")
+        if length > limits.max_input():
+            raise Refused(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"the request body is {limits.human_size(length)}, more than the limit of "
+                f"{limits.human_size(limits.max_input())} ({limits.ENV_MAX_INPUT})",
+            )
+        body = self.rfile.read(length)
+        if len(body) != length:
+            raise Refused(HTTPStatus.BAD_REQUEST, "the request body ended early")
+        return body
+
+    def _chunked_body(self, limit: int) -> bytes:
+        parts: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise Refused(HTTPStatus.BAD_REQUEST, "malformed chunked request body") from None
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(parts)
+            total += size
+            if total > limit:
+                raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the request body is larger than the input limit")
+            chunk = self.rfile.read(size)
+            if len(chunk) != size:
+                raise Refused(HTTPStatus.BAD_REQUEST, "the request body ended early")
+            parts.append(chunk)
+            self.rfile.readline(1024)
+
+    # -------------------------------------------------------- answer
+
+    def _refuse(self, status: HTTPStatus, message: str) -> None:
+        self.server.note(f"{self.client_address[0]} {self.command} {self.path[:80]}: {int(status)} {message}")
+        body = (message + "\n").encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        if status >= 500 or status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _handle(self) -> None:
+        try:
+            body = self._body()
+            texts = sparql_texts(self.command, self.path, self.headers.get("Content-Type", ""), body)
+            is_query = check_request(texts, self.server.policy.allow_service)
+            self._forward(body, is_query)
+        except Refused as refusal:
+            self._refuse(refusal.status, refusal.message)
+        except _Cut as cut:
+            self.server.note(f"{self.client_address[0]} {self.command} {self.path[:80]}: answer cut: {cut}")
+            self.close_connection = True
+        except (ConnectionError, TimeoutError, OSError) as err:
+            # The client went away or stalled: nothing more can be said to it.
+            self.server.note(f"{self.client_address[0]} {self.command}: connection closed ({err})")
+            self.close_connection = True
+
+    def _forward(self, body: bytes, is_query: bool) -> None:
+        policy = self.server.policy
+        timeout = policy.timeout if is_query else None
+        deadline = None if timeout is None else time.monotonic() + timeout
+        server, generation = self.server.upstream.current()
+        connection = http.client.HTTPConnection(server.host, server.port, timeout=timeout or 3600)
+        try:
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+            headers["Host"] = f"{server.host}:{server.port}"
+            headers["Content-Length"] = str(len(body))
+            try:
+                connection.request(self.command, self.path, body=body if body or self.command in ("POST", "PUT") else None, headers=headers)
+                answer = connection.getresponse()
+            except (TimeoutError, socket.timeout):
+                self._stopped(generation, timeout)
+                return
+            except (ConnectionError, http.client.HTTPException, OSError) as err:
+                raise Refused(
+                    HTTPStatus.BAD_GATEWAY, f"the SPARQL server did not answer ({err}); try again"
+                ) from None
+            self._relay(answer, connection, deadline, generation, timeout)
+        finally:
+            connection.close()
+
+    def _stopped(self, generation: int, timeout: float | None, sent: bool = False) -> None:
+        """The query ran past its timeout: end its evaluation and tell the client."""
+        self.server.upstream.restart(generation)
+        message = f"the query ran for more than {timeout:g} s and was stopped (--timeout {timeout:g})"
+        if sent:
+            raise _Cut(message)
+        raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, message)
+
+    def _relay(
+        self,
+        answer: http.client.HTTPResponse,
+        connection: http.client.HTTPConnection,
+        deadline: float | None,
+        generation: int,
+        timeout: float | None,
+    ) -> None:
+        limit = self.server.policy.max_result_size
+        held: list[bytes] = []
+        held_size = 0
+        streaming = False
+
+        def read() -> bytes:
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError
+                if connection.sock is not None:
+                    connection.sock.settimeout(remaining)
+            return answer.read1(65536)
+
+        while True:
+            try:
+                chunk = read()
+            except (TimeoutError, socket.timeout):
+                self._stopped(generation, timeout, sent=streaming)
+                return
+            except (ConnectionError, http.client.HTTPException, OSError) as err:
+                if streaming:
+                    raise _Cut(f"the SPARQL server stopped answering ({err})") from None
+                raise Refused(HTTPStatus.BAD_GATEWAY, f"the SPARQL server stopped answering ({err}); try again") from None
+            if not chunk:
+                break
+            held_size += len(chunk)
+            if limit is not None and held_size > limit:
+                from pactgraph.limits import human_size
+
+                message = (
+                    f"the answer is larger than {human_size(limit)} and was cut (--max-result-size); "
+                    "ask for fewer results (LIMIT) or raise the limit"
+                )
+                if streaming:
+                    raise _Cut(message)
+                raise Refused(HTTPStatus.INSUFFICIENT_STORAGE, message)
+            if streaming:
+                self._send_chunk(chunk)
+            else:
+                held.append(chunk)
+                if held_size > BUFFER:
+                    self._start_answer(answer, None)
+                    streaming = True
+                    for part in held:
+                        self._send_chunk(part)
+                    held = []
+        if streaming:
+            self.wfile.write(b"0\r\n\r\n")
+        else:
+            whole = b"".join(held)
+            self._start_answer(answer, len(whole))
+            if self.command != "HEAD":
+                self.wfile.write(whole)
+
+    def _start_answer(self, answer: http.client.HTTPResponse, length: int | None) -> None:
+        self.send_response(answer.status, answer.reason)
+        for key, value in answer.getheaders():
+            if key.lower() not in _HOP_BY_HOP:
+                self.send_header(key, value)
+        if length is None:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(length))
+        self.end_headers()
+
+    def _send_chunk(self, data: bytes) -> None:
+        if data:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+
+def start_guard(
+    address: tuple[str, int], upstream: Upstream, policy: GuardPolicy, log: IO[str] | None = sys.stderr
+) -> tuple[GuardServer, threading.Thread]:
+    """Listen on `address` and serve in a background thread; StoreError when the address is taken."""
+    try:
+        guard = GuardServer(address, upstream, policy, log)
+    except OSError as err:
+        host, port = address
+        shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        raise StoreError(f"cannot listen on {shown}: {err.strerror or err}") from None
+    thread = threading.Thread(target=guard.serve_forever, name="pactgraph-endpoint-guard", daemon=True)
+    thread.start()
+    return guard, thread
