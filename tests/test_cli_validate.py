@@ -207,6 +207,60 @@ def test_malformed_shapes_file_is_exit_two(cli, files, tmp_path, write):
     assert f"{bad}:4:" in result.stderr
 
 
+_UNUSABLE_SHAPES = {
+    "sparql-syntax": (
+        'ex:S a sh:NodeShape ; sh:targetNode ex:a ;\n  sh:sparql [ sh:message "m" ; sh:select "SELECT $this WHERE { $this ?p }" ] .',
+        {"pyshacl-turbo": "SHACL validation failed: SPARQL parse error: error at", "pyshacl": "SHACL validation failed: Expected SelectQuery"},
+    ),
+    "min-count-not-a-number": (
+        'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount "x" ] .',
+        {
+            "pyshacl-turbo": 'SHACL validation failed: Invalid integer parameter sh:minCount: "x"',
+            "pyshacl": "SHACL validation failed: MinCountConstraintComponent sh:minCount must be a literal with datatype xsd:integer.",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("engine", ["pyshacl-turbo", "pyshacl"])
+@pytest.mark.parametrize("case", sorted(_UNUSABLE_SHAPES))
+def test_shapes_the_engine_cannot_use_give_one_line_and_exit_two(cli, files, tmp_path, write, engine, case):
+    body, messages = _UNUSABLE_SHAPES[case]
+    shapes = write(
+        tmp_path / "shapes.ttl",
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n" + body + "\n",
+    )
+    result = cli("validate", str(files["data"]), "--shapes", str(shapes), "--engine", engine)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("pactgraph: error: " + messages[engine]), result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_pyshacl_log_lines_do_not_reach_the_terminal(pactgraph, files, tmp_path, write):
+    body, messages = _UNUSABLE_SHAPES["min-count-not-a-number"]
+    shapes = write(
+        tmp_path / "shapes.ttl",
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n" + body + "\n",
+    )
+    result = pactgraph("validate", str(files["data"]), "--shapes", str(shapes), "--engine", "pyshacl")
+    assert result.returncode == 2
+    assert result.stderr == "pactgraph: error: " + messages["pyshacl"] + "\n"
+
+
+def test_pyshacl_failures_it_returns_instead_of_raising_are_input_errors(monkeypatch):
+    import pyshacl
+    import rdflib
+    from pyshacl.errors import ValidationFailure
+
+    from pactgraph.errors import InputError
+    from pactgraph.validation import engine_runner
+
+    failure = ValidationFailure("SPARQL constraints cannot use MINUS")
+    monkeypatch.setattr(pyshacl, "validate", lambda *a, **k: (False, failure, str(failure)))
+    with pytest.raises(InputError, match="^SHACL validation failed: SPARQL constraints cannot use MINUS$"):
+        engine_runner("pyshacl", rdflib.Graph())(rdflib.Graph())
+
+
 def test_missing_shapes_file_is_exit_two(cli, files, tmp_path):
     result = cli("validate", str(files["data"]), "--shapes", str(tmp_path / "absent.ttl"))
     assert result.exit_code == 2

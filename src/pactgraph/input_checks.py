@@ -332,8 +332,12 @@ _SHACL_QUERIES = frozenset(_SHACL + name for name in ("select", "ask", "construc
 
 
 def check_shapes_queries(paths: Sequence[str | Path]) -> None:
-    """QueryError when a SHACL-SPARQL query in the shapes files uses SERVICE or FROM (or is too
-    large or deep): the SHACL engines would send it to the endpoint, or read the graph, it names."""
+    """QueryError when a SHACL-SPARQL query in the shapes files cannot be run as it stands.
+
+    SERVICE or FROM: the SHACL engines would send it to the endpoint, or read the graph,
+    it names. MINUS or VALUES: SHACL 1.0 (5.3.1) forbids them where $this is pre-bound,
+    and the engines stop the whole validation on them. Also too large or deep queries.
+    """
     import pyoxigraph as ox
 
     from pactgraph.loading import parse_file, resolve_inputs
@@ -341,11 +345,16 @@ def check_shapes_queries(paths: Sequence[str | Path]) -> None:
     from pactgraph.querying import check_query
 
     for path in resolve_inputs(paths):
-        for quad in parse_file(path):
+        quads = list(parse_file(path))
+        holders = {q.object: q.subject for q in quads if isinstance(q.object, ox.BlankNode)}
+        for quad in quads:
             if quad.predicate.value in _SHACL_QUERIES and isinstance(quad.object, ox.Literal):
-                node = quad.subject
+                node, hops = quad.subject, 0
+                while isinstance(node, ox.BlankNode) and node in holders and hops < 8:
+                    node, hops = holders[node], hops + 1
                 owner = shorten(node.value) if isinstance(node, ox.NamedNode) else "a blank node"
-                source = f"{path}: the {shorten(quad.predicate.value)} query of {owner}"
+                what = "a" if node != quad.subject else "the"
+                source = f"{path}: {what} {shorten(quad.predicate.value)} query of {owner}"
                 check_query(quad.object.value, source, shacl=True)
 
 

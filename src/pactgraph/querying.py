@@ -143,7 +143,8 @@ def check_query(
     overflows its stack), and SERVICE, unless its endpoint is one of `allow_service`:
     the engine would otherwise send requests to any address the query names.
     `shacl`: the query comes from a shapes graph, where FROM is refused too (rdflib
-    would read the graphs it names; SHACL queries run on the data graph).
+    would read the graphs it names; SHACL queries run on the data graph), and so are
+    MINUS and VALUES, which SHACL forbids beside the pre-bound $this.
     """
     from pactgraph import limits
 
@@ -182,6 +183,12 @@ def check_query(
                 prefixes[words[i + 1][:-1]] = _iri_value(words[i + 2], base)
         elif upper == "FROM" and shacl:
             raise QueryError(f"{source}: FROM is refused in a SHACL-SPARQL query (it runs on the data graph)")
+        elif upper in ("MINUS", "VALUES") and shacl:
+            raise QueryError(
+                f"{source}: {upper} is not allowed in a SHACL-SPARQL query (SHACL 1.0, 5.3.1: "
+                "queries with the pre-bound $this may not use MINUS or VALUES); use FILTER NOT EXISTS "
+                "or FILTER (?x IN (...)) instead"
+            )
         elif upper == "SERVICE":
             following = words[i + 1 : i + 3]
             if following and following[0].upper() == "SILENT":
@@ -206,6 +213,17 @@ def check_query(
             )
 
 
+def readable_expected(message: str) -> str:
+    """Oxigraph's "expected one of ..." lists every acceptable token, character ranges
+    included; keep the readable ones."""
+    expected = re.search(r"expected one of (.*)$", message)
+    if not expected:
+        return message
+    items = [i.strip() for i in re.split(r",\s*(?![^\[]*\])", expected.group(1))]
+    readable = [i for i in items if i and not i.startswith("[") and "..=" not in i]
+    return message[: expected.start()] + "expected one of " + ", ".join(readable) if readable else message
+
+
 def _syntax_error(err: SyntaxError, source: str) -> QueryError:
     raw = str(err.msg if getattr(err, "msg", None) else err)
     match = _OX_QUERY_ERROR.match(raw)
@@ -216,13 +234,7 @@ def _syntax_error(err: SyntaxError, source: str) -> QueryError:
     else:
         line = col = None
         message = raw
-    message = " ".join(message.split())
-    expected = re.match(r"expected one of (.*)$", message)
-    if expected:
-        # Oxigraph lists every acceptable token, character ranges included; keep the readable ones.
-        items = [i.strip() for i in re.split(r",\s*(?![^\[]*\])", expected.group(1))]
-        readable = [i for i in items if i and not i.startswith("[") and "..=" not in i]
-        message = "expected one of " + ", ".join(readable) if readable else message
+    message = readable_expected(" ".join(message.split()))
     if len(message) > 240:
         message = message[:240].rstrip() + " ..."
     where = f"{source}:{line}:{col}" if line else source

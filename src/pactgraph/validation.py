@@ -292,6 +292,40 @@ def validate_graphs(
 ENGINES = ("pyshacl", "pyshacl-turbo", "auto")
 
 
+#: What the SHACL engines raise for shapes they cannot use: pySHACL's ReportableRuntimeError
+#: (a RuntimeError), pyshacl-turbo's native errors (ValueError), and rdflib's SPARQL parse
+#: errors (pyparsing's ParseBaseException, named by _is_parse_error).
+_ENGINE_ERRORS = (RuntimeError, ValueError)
+
+
+def _is_parse_error(err: BaseException) -> bool:
+    return any(cls.__name__ == "ParseBaseException" for cls in type(err).__mro__)
+
+
+def _engine_error(err: BaseException) -> str:
+    """One line (at most 300 characters) for a shapes graph the SHACL engine cannot use."""
+    from pactgraph.querying import readable_expected
+
+    message = readable_expected(" ".join(str(getattr(err, "message", None) or err).split()))
+    if len(message) > 300:
+        message = message[:297] + "..."
+    return f"SHACL validation failed: {message}"
+
+
+class _OneLineEngineLog:
+    """A filter on pySHACL's logger: errors are dropped (the exception that follows says the
+    same), warnings are kept on one line with the pactgraph prefix."""
+
+    def filter(self, record: Any) -> bool:
+        import logging
+
+        if record.levelno >= logging.ERROR:
+            return False
+        message = " ".join(record.getMessage().split())
+        record.msg, record.args = f"pactgraph: warning: pySHACL: {message}", None
+        return True
+
+
 def engine_runner(engine: str, shapes_graph: Any) -> Any:
     """A callable `run(graph) -> (conforms, report_graph, text)` validating in place against `shapes_graph`.
 
@@ -308,24 +342,31 @@ def engine_runner(engine: str, shapes_graph: Any) -> Any:
             import pyshacl_turbo
         except ImportError:
             raise InputError("--engine pyshacl-turbo: the pyshacl-turbo package is not installed") from None
-        compiled = pyshacl_turbo.CompiledShapes(shapes_graph, advanced=True)
+        try:
+            compiled = pyshacl_turbo.CompiledShapes(shapes_graph, advanced=True)
+        except _ENGINE_ERRORS as err:
+            raise InputError(_engine_error(err)) from None
 
         def run_turbo(graph: Any) -> Any:
             try:
                 return compiled.validate(graph, inplace=True, inference="none", allow_warnings=True)
-            except (pyshacl_turbo.ReportableRuntimeError, RuntimeError) as err:
-                raise InputError(f"SHACL validation failed: {getattr(err, 'message', err)}") from None
+            except _ENGINE_ERRORS as err:
+                raise InputError(_engine_error(err)) from None
 
         run_turbo.engine = "pyshacl-turbo"  # type: ignore[attr-defined]
         run_turbo.compiled = compiled  # type: ignore[attr-defined]
         return run_turbo
 
     def run_pyshacl(graph: Any) -> Any:
-        import pyshacl
-        from pyshacl.errors import ReportableRuntimeError
+        import logging
 
+        import pyshacl
+
+        engine_log = logging.getLogger("pyshacl-validate")  # the logger pyshacl.validate writes to
+        one_line = _OneLineEngineLog()
+        engine_log.addFilter(one_line)
         try:
-            return pyshacl.validate(
+            result = pyshacl.validate(
                 graph,
                 shacl_graph=shapes_graph,
                 advanced=True,
@@ -336,8 +377,17 @@ def engine_runner(engine: str, shapes_graph: Any) -> Any:
                 meta_shacl=False,
                 debug=False,
             )
-        except ReportableRuntimeError as err:
-            raise InputError(f"SHACL validation failed: {getattr(err, 'message', err)}") from None
+        except _ENGINE_ERRORS as err:
+            raise InputError(_engine_error(err)) from None
+        except Exception as err:
+            if _is_parse_error(err):
+                raise InputError(_engine_error(err)) from None
+            raise
+        finally:
+            engine_log.removeFilter(one_line)
+        if isinstance(result[1], BaseException):  # pySHACL returns some failures instead of raising them
+            raise InputError(_engine_error(result[1]))
+        return result
 
     run_pyshacl.engine = "pyshacl"  # type: ignore[attr-defined]
     return run_pyshacl
