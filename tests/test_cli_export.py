@@ -67,6 +67,16 @@ def test_export_does_not_depend_on_statement_order_or_blank_node_labels(cli, tmp
     assert first.stdout_bytes == second.stdout_bytes
 
 
+def test_ntriples_export_is_the_rdfc_canonical_form(cli, rich_graph):
+    """Blank-node labels are RDFC-1.0's (W3C Dataset Canonicalization), so any RDFC-1.0
+    implementation reproduces the exported N-Triples from the same graph."""
+    result = cli("export", "-f", "ntriples", str(rich_graph))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert any("_:c14n" in line for line in lines)
+    assert sorted(line.rstrip(" .") for line in lines) == canonical(rich_graph.read_bytes(), "TURTLE")
+
+
 def test_turtle_uses_project_prefixes(cli, graph_file):
     result = cli("export", str(graph_file))  # stdout without --format: turtle
     assert result.exit_code == 0

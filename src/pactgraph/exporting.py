@@ -1,6 +1,6 @@
 """Serialise a graph so that the same input always gives the same bytes.
 
-Blank nodes get canonical labels (rdflib.compare.to_canonical_graph) and every
+Blank nodes get canonical labels (RDFC-1.0, pactgraph.canonical) and every
 writer is fed or emits triples in sorted order, so the output depends neither
 on input order nor on PYTHONHASHSEED.
 """
@@ -44,15 +44,11 @@ def format_for_path(path: str | Path) -> str:
         ) from None
 
 
-def _sort_key(triple: tuple[Any, Any, Any]) -> tuple[str, str, str]:
-    return (triple[0].n3(), triple[1].n3(), triple[2].n3())
-
-
 def canonical_triples(graph: Any) -> list[tuple[Any, Any, Any]]:
-    """The graph's triples with canonical blank-node labels, sorted by their N-Triples form."""
-    from rdflib.compare import to_canonical_graph
+    """The graph's triples with canonical (RDFC-1.0) blank-node labels, sorted by their N-Triples form."""
+    from pactgraph.canonical import canonical_graph_triples
 
-    return sorted(to_canonical_graph(graph), key=_sort_key)
+    return canonical_graph_triples(graph)
 
 
 def _turtle(triples: list[Any]) -> bytes:
@@ -148,21 +144,6 @@ def _jsonld(triples: list[Any]) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _to_oxigraph(term: Any) -> Any:
-    import pyoxigraph as ox
-    import rdflib
-
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
 def _xml(triples: list[Any]) -> bytes:
     """RDF/XML with typed node elements, one per subject, written by pyoxigraph from sorted triples.
 
@@ -170,7 +151,9 @@ def _xml(triples: list[Any]) -> bytes:
     """
     import pyoxigraph as ox
 
-    ox_triples = [ox.Triple(*(_to_oxigraph(t) for t in triple)) for triple in triples]
+    from pactgraph.loading import to_oxigraph
+
+    ox_triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
     data = ox.serialize(ox_triples, format=ox.RdfFormat.RDF_XML, prefixes=_used_prefixes(triples))
     return data if data.endswith(b"\n") else data + b"\n"
 

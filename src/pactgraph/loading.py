@@ -397,6 +397,24 @@ def to_rdflib_term(term: Any) -> rdflib.term.Node:
     raise InputError(f"unsupported RDF term for this command (RDF 1.2 triple term?): {term}")
 
 
+def to_oxigraph(term: Any) -> Any:
+    """Convert an rdflib term into the equal pyoxigraph term."""
+    import pyoxigraph as ox
+    import rdflib
+
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and str(term.datatype) != PREFIXES["xsd"] + "string":
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise InputError(f"unsupported RDF term for this command: {term!r}")
+
+
 def bind_prefixes(graph: rdflib.Graph, prefixes: dict[str, str]) -> None:
     """Bind prefixes declared in input files, unless they clash with the project's (which win)."""
     import rdflib

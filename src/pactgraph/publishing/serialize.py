@@ -1,8 +1,8 @@
-"""Canonical blank-node labels and deterministic serialisations of triples and quads.
+"""Deterministic serialisations of triples and quads for the published site.
 
-Blank nodes get RDFC-1.0 canonical labels (pyoxigraph), and statements are
-sorted, so every writer here returns the same bytes for the same graph,
-whatever the input order, blank-node labels or PYTHONHASHSEED.
+Statements arrive with canonical blank-node labels and in sorted order
+(pactgraph.canonical), so every writer here returns the same bytes for the same
+graph, whatever the input order, blank-node labels or PYTHONHASHSEED.
 """
 
 from __future__ import annotations
@@ -15,46 +15,9 @@ import pyoxigraph as ox
 import rdflib
 
 from pactgraph.errors import InputError
-from pactgraph.loading import to_rdflib_term
-from pactgraph.namespaces import XSD
+from pactgraph.loading import to_oxigraph
 
 Triple = tuple[Any, Any, Any]
-
-
-def _sort_key(triple: Triple) -> tuple[str, str, str]:
-    return (triple[0].n3(), triple[1].n3(), triple[2].n3())
-
-
-def canonical_triples(quads: Iterable[Any]) -> list[Triple]:
-    """The triples of pyoxigraph quads (graph names dropped), blank nodes labelled by
-    RDFC-1.0, as rdflib terms sorted by their N-Triples form."""
-    default = ox.DefaultGraph()
-    dataset = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    triples = {
-        (to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)) for q in dataset
-    }
-    return sorted(triples, key=_sort_key)
-
-
-def canonical_quads(quads: Iterable[Any]) -> list[Any]:
-    """pyoxigraph quads with RDFC-1.0 blank-node labels, sorted by graph, then N-Quads form."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-
-
-def to_oxigraph(term: Any) -> Any:
-    """The pyoxigraph term equal to an rdflib term."""
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None and str(term.datatype) != XSD + "string":
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
 
 
 def used_prefixes(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> dict[str, str]:

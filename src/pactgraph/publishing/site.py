@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 import rdflib
 
+from pactgraph.canonical import canonical_quads, canonical_triples
+from pactgraph.loading import to_oxigraph
 from pactgraph.namespaces import PREFIXES
 from pactgraph.publishing import conneg, dataset, docs, inputs, pages, serialize
 from pactgraph.publishing.dataset import Distribution, human_size
@@ -78,7 +80,7 @@ def stored_texts(graph: SiteGraph, text_roots: Sequence[Path]) -> tuple[dict[Any
 
 def _to_quads(triples: list[tuple[Any, Any, Any]]) -> list[Any]:
     default = ox.DefaultGraph()
-    to = serialize.to_oxigraph
+    to = to_oxigraph
     return [ox.Quad(to(s), to(p), to(o), default) for s, p, o in triples]
 
 
@@ -99,7 +101,7 @@ def build(
     compactor = Compactor(context)
 
     def site_graph(quads: list[Any]) -> SiteGraph:
-        return SiteGraph(serialize.canonical_triples(quads), layout, prefixes)
+        return SiteGraph(canonical_triples(quads), layout, prefixes)
 
     graph = site_graph(read.role_quads("ontology", "data"))
     ontology_graph = site_graph(read.role_quads("ontology"))
@@ -119,7 +121,7 @@ def build(
     # dumps of the whole graph, of its named graphs, of the ontology and of the shapes
     distributions: list[Distribution] = []
     whole = graph.triples
-    quads = serialize.canonical_quads(read.role_quads("ontology", "data"))
+    quads = canonical_quads(read.role_quads("ontology", "data"))
     dumps = {
         "ttl": serialize.turtle(whole, prefixes),
         "nt": serialize.ntriples(whole),
@@ -147,7 +149,7 @@ def build(
 
     # the dataset description (VoID and DCAT), also at /.well-known/void
     info = dataset.facts(graph, ontology_graph, len(shapes_graph.triples), __version__)
-    description = serialize.canonical_triples(
+    description = canonical_triples(
         _to_quads(dataset.description_triples(layout, info, distributions))
     )
     files.update(pages.rdf_documents(description, "void", compactor, prefixes))
