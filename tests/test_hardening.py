@@ -311,7 +311,55 @@ def test_service_is_refused_for_a_remote_endpoint_store_too(tmp_path, listener):
     assert listener.count == before
 
 
-# ---------------------------------------------------------------- 4. timeouts for `serve`
+# ---------------------------------------------------------------- 4. timeouts for `serve` and `validate`
+
+
+RUNAWAY_SHAPES = """\
+PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX pg: <https://w3id.org/pactgraph/ontology#>
+PREFIX ex: <https://example.org/s#>
+# Every sovereign state against three copies of the whole graph: it would run for hours.
+ex:S a sh:NodeShape ; sh:targetClass pg:SovereignState ;
+  sh:sparql [ sh:select "SELECT $this WHERE { $this ?p1 ?o1 . ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }" ] .
+"""
+
+
+def _processes_naming(text: str) -> list[int]:
+    """Live processes whose command line holds `text` (zombies have none)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.parametrize("mode", [[], ["--per-report", "--no-cache", "--jobs", "2"]], ids=["whole-graph", "per-report"])
+def test_validate_timeout_stops_a_runaway_constraint_and_its_workers(tmp_path, mode):
+    shapes = tmp_path / "runaway-shapes.ttl"
+    shapes.write_text(RUNAWAY_SHAPES, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pactgraph", "validate", *mode, "--shapes", str(shapes), "--timeout", "2"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "pactgraph: error: validation ran for more than 2 s and was stopped (--timeout 2); "
+        "narrow it, or give a larger --timeout (0: no limit)\n"
+    )
+    deadline = time.monotonic() + 10
+    while _processes_naming(str(shapes)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_naming(str(shapes)) == [], "no worker may outlive the stopped validation"
+
+
+def test_validate_has_no_timeout_unless_asked(cli):
+    assert cli("validate", "-q").exit_code == 0
+    bad = cli("validate", "-q", "--timeout", "soon")
+    assert bad.exit_code == 2 and "--timeout must be a number of seconds, not 'soon'" in bad.stderr
 
 
 def test_serve_closes_a_connection_that_stays_silent(tmp_path, monkeypatch):

@@ -343,6 +343,15 @@ def validate(
             show_default="with the graph, unless --shapes, --ontology, --per-report or --jobs is given",
         ),
     ] = None,
+    timeout: Annotated[
+        Optional[str],
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            help="Stop a validation that runs longer than SECONDS with an error (exit 2); 0: no limit.",
+            show_default="no limit",
+        ),
+    ] = None,
 ) -> None:
     """Validate data against SHACL shapes (pySHACL, SHACL-AF on, no inference).
 
@@ -369,51 +378,58 @@ def validate(
         )
         if data_dir is not None and not paths:
             paths = contributing.data_dir_inputs(data_dir)
-        if joint:
-            from pactgraph.contributing.joint_validation import validate_with_graph
+        def run() -> validation.ValidationReport:
+            if joint:
+                from pactgraph.contributing.joint_validation import validate_with_graph
 
-            report = validate_with_graph(
-                paths,
-                data_dir,
-                shapes=_paths(shapes),
-                ontology=_paths(ontology),
-                focus=focus or None,
-                shape=shape or None,
-                fail_on=fail_on.value,
-                engine=chosen_engine,
-            )
-        elif per_report or jobs is not None:
-            from pactgraph.errors import InputError
-            from pactgraph.stores.validating import default_cache_dir, validate_corpus
+                return validate_with_graph(
+                    paths,
+                    data_dir,
+                    shapes=_paths(shapes),
+                    ontology=_paths(ontology),
+                    focus=focus or None,
+                    shape=shape or None,
+                    fail_on=fail_on.value,
+                    engine=chosen_engine,
+                )
+            elif per_report or jobs is not None:
+                from pactgraph.errors import InputError
+                from pactgraph.stores.validating import default_cache_dir, validate_corpus
 
-            if focus or shape:
-                raise InputError("--focus and --shape work on whole-graph validation: leave out --per-report and --jobs")
-            try:
-                processes = int(jobs) if jobs is not None else settings.jobs
-            except ValueError:
-                raise InputError(f"--jobs must be a whole number, not {jobs!r}") from None
-            if processes is not None and processes < 1:
-                raise InputError("--jobs must be at least 1")
-            cache_dir = None if no_cache else (cache or settings.cache or default_cache_dir())
-            report = validate_corpus(
-                _paths(paths),
-                _paths(shapes),
-                ontology=_paths(ontology),
-                fail_on=fail_on.value,
-                jobs=processes,
-                cache_dir=cache_dir,
-                engine=chosen_engine,
-            )
-        else:
-            report = validation.validate(
-                _paths(paths),
-                _paths(shapes),
-                ontology=_paths(ontology),
-                focus=focus or None,
-                shape=shape or None,
-                fail_on=fail_on.value,
-                engine=chosen_engine,
-            )
+                if focus or shape:
+                    raise InputError("--focus and --shape work on whole-graph validation: leave out --per-report and --jobs")
+                try:
+                    processes = int(jobs) if jobs is not None else settings.jobs
+                except ValueError:
+                    raise InputError(f"--jobs must be a whole number, not {jobs!r}") from None
+                if processes is not None and processes < 1:
+                    raise InputError("--jobs must be at least 1")
+                cache_dir = None if no_cache else (cache or settings.cache or default_cache_dir())
+                return validate_corpus(
+                    _paths(paths),
+                    _paths(shapes),
+                    ontology=_paths(ontology),
+                    fail_on=fail_on.value,
+                    jobs=processes,
+                    cache_dir=cache_dir,
+                    engine=chosen_engine,
+                )
+            else:
+                return validation.validate(
+                    _paths(paths),
+                    _paths(shapes),
+                    ontology=_paths(ontology),
+                    focus=focus or None,
+                    shape=shape or None,
+                    fail_on=fail_on.value,
+                    engine=chosen_engine,
+                )
+
+        from pactgraph import limits
+
+        seconds = limits.parse_seconds(timeout, "--timeout", 0)
+        # The engines cannot be interrupted: past --timeout the process ends (see limits.run_bounded).
+        report = run() if seconds is None else limits.run_bounded(run, timeout=seconds, what="validation")
         text = validation.FORMATTERS[fmt.value](report)
         if output is not None:
             emit(text.encode("utf-8"), output)
@@ -811,8 +827,61 @@ def _install_plain_coercion(command: object) -> None:
             param._runtime_param = _PlainCoercion(descriptor.annotation)
 
 
+class _OneLineLog:
+    """A filter for the terminal's log handler: a library's warning becomes one line, its errors
+    are left out (the exception that follows is reported), and nothing brings a traceback."""
+
+    def filter(self, record: object) -> bool:
+        import logging
+
+        if record.levelno >= logging.ERROR or getattr(record, "pactgraph_shown", False):  # type: ignore[attr-defined]
+            return False
+        text = record.getMessage()  # type: ignore[attr-defined]
+        first = " ".join(text.splitlines()[0].split()) if text.strip() else ""
+        record.msg, record.args = f"{record.name}: {first[:300]}", None  # type: ignore[attr-defined]
+        record.exc_info = record.exc_text = record.stack_info = None  # type: ignore[attr-defined]
+        return True
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    text = str(message)
+    first = " ".join(text.splitlines()[0].split()) if text.strip() else ""
+    (file or sys.stderr).write(f"pactgraph: warning: {category.__name__}: {first[:300]}\n")
+
+
+def _one_line_diagnostics() -> None:
+    """Warnings and log records of the libraries reach the terminal as one
+    `pactgraph: warning:` line each, never with a traceback. rdflib's notes about
+    literals it cannot convert are left out: validation reports ill-typed values."""
+    import logging
+    import warnings
+
+    class StderrHandler(logging.StreamHandler):
+        """Writes to whatever sys.stderr is at the time (a test runner may swap it)."""
+
+        @property
+        def stream(self):  # noqa: ANN202
+            return sys.stderr
+
+        @stream.setter
+        def stream(self, value) -> None:  # noqa: ANN001
+            pass
+
+    warnings.showwarning = _show_warning
+    root = logging.getLogger()
+    if not any(getattr(h, "pactgraph_one_line", False) for h in root.handlers):
+        handler = StderrHandler()
+        handler.pactgraph_one_line = True  # type: ignore[attr-defined]
+        handler.setLevel(logging.WARNING)
+        handler.addFilter(_OneLineLog())
+        handler.setFormatter(logging.Formatter("pactgraph: warning: %(message)s"))
+        root.addHandler(handler)
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+
+
 def main() -> None:
     """Console-script entry point."""
+    _one_line_diagnostics()
     command = typer.main.get_command(app)
     _install_plain_coercion(command)
     try:

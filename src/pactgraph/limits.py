@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import signal
 import re
 import sys
 import threading
@@ -131,10 +132,10 @@ def max_memory() -> int | None:
     return total // 2 if total > 0 else None
 
 
-def parse_seconds(value: str | None, option: str, default: float) -> float | None:
-    """A --timeout value: seconds > 0, or 0 for none (None returned)."""
+def parse_seconds(value: str | None, option: str, default: float | None) -> float | None:
+    """A --timeout value: seconds > 0, or 0 for none (None returned); `default` when not given."""
     if value is None:
-        return default
+        return default or None
     try:
         seconds = float(str(value).strip())
     except ValueError:
@@ -274,6 +275,18 @@ def run_bounded(work: Callable[[], T], *, timeout: float | None, what: str, opti
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+def die_with_parent() -> None:  # pragma: no cover - runs in a child process
+    """Linux: this process gets SIGTERM when the thread that started it ends, so a server or
+    worker cannot outlive a pactgraph process that was stopped (run_bounded ends it at once)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
 
 
 def _start_thread(target: Callable[[], None]) -> threading.Thread:

@@ -292,21 +292,51 @@ def validate_graphs(
 ENGINES = ("pyshacl", "pyshacl-turbo", "auto")
 
 
-#: What the SHACL engines raise for shapes they cannot use: pySHACL's ReportableRuntimeError
-#: (a RuntimeError), pyshacl-turbo's native errors (ValueError), and rdflib's SPARQL parse
-#: errors (pyparsing's ParseBaseException, named by _is_parse_error).
-_ENGINE_ERRORS = (RuntimeError, ValueError)
+#: Errors that pass the engine boundary unchanged: pactgraph's own, a refused network
+#: connection (pactgraph.limits.offline) and running out of memory.
+_PASS_THROUGH = (InputError, OSError, MemoryError)
+#: Errors whose message says what is wrong with the shapes: pySHACL's ReportableRuntimeError
+#: (a RuntimeError), pyshacl-turbo's native errors (ValueError) and rdflib's SPARQL parse
+#: errors (pyparsing's ParseBaseException, see _is_parse_error).
+_TOLD_ERRORS = (RuntimeError, ValueError)
 
 
 def _is_parse_error(err: BaseException) -> bool:
     return any(cls.__name__ == "ParseBaseException" for cls in type(err).__mro__)
 
 
-def _engine_error(err: BaseException) -> str:
-    """One line (at most 300 characters) for a shapes graph the SHACL engine cannot use."""
+def _where(err: BaseException) -> str:
+    """The innermost frame of `err` as `package/module.py:LINE`, for reports of engine failures."""
+    import traceback
+
+    frames = traceback.extract_tb(err.__traceback__)
+    if not frames:
+        return ""
+    path = Path(frames[-1].filename)
+    parts = path.parts
+    tail = parts[parts.index("site-packages") + 1 :] if "site-packages" in parts else parts[-2:]
+    return f" at {'/'.join(tail)}:{frames[-1].lineno}"
+
+
+def _engine_error(err: BaseException, engine: str = "") -> str:
+    """One line (at most 300 characters) for shapes the SHACL engine could not use.
+
+    Any exception from inside the engine is one: with user-supplied shapes it is a
+    problem of the input (or of the engine), not of pactgraph, and it must not end
+    as a traceback.
+    """
     from pactgraph.querying import readable_expected
 
     message = readable_expected(" ".join(str(getattr(err, "message", None) or err).split()))
+    if isinstance(err, RecursionError):
+        message = "the shapes (or the data) nest too deeply for the engine (RecursionError)"
+    elif not (isinstance(err, _TOLD_ERRORS) or _is_parse_error(err)) or not message:
+        name = type(err).__name__
+        message = (
+            f"{engine or 'the engine'} could not use the shapes: {name}"
+            + (f": {message}" if message else "")
+            + _where(err)
+        )
     if len(message) > 300:
         message = message[:297] + "..."
     return f"SHACL validation failed: {message}"
@@ -321,8 +351,10 @@ class _OneLineEngineLog:
 
         if record.levelno >= logging.ERROR:
             return False
-        message = " ".join(record.getMessage().split())
-        record.msg, record.args = f"pactgraph: warning: pySHACL: {message}", None
+        message = " ".join(record.getMessage().splitlines()[0].split()) if record.getMessage() else ""
+        record.msg, record.args = f"pactgraph: warning: pySHACL: {message[:300]}", None
+        record.exc_info = record.exc_text = None
+        record.pactgraph_shown = True  # pySHACL's own handler prints it; others need not
         return True
 
 
@@ -344,20 +376,26 @@ def engine_runner(engine: str, shapes_graph: Any) -> Any:
             raise InputError("--engine pyshacl-turbo: the pyshacl-turbo package is not installed") from None
         try:
             compiled = pyshacl_turbo.CompiledShapes(shapes_graph, advanced=True)
-        except _ENGINE_ERRORS as err:
-            raise InputError(_engine_error(err)) from None
+        except _PASS_THROUGH:
+            raise
+        except Exception as err:  # noqa: BLE001 - the engine boundary, see _engine_error
+            raise InputError(_engine_error(err, "pyshacl-turbo")) from None
 
         def run_turbo(graph: Any) -> Any:
             try:
                 return compiled.validate(graph, inplace=True, inference="none", allow_warnings=True)
-            except _ENGINE_ERRORS as err:
-                raise InputError(_engine_error(err)) from None
+            except _PASS_THROUGH:
+                raise
+            except Exception as err:  # noqa: BLE001 - the engine boundary, see _engine_error
+                raise InputError(_engine_error(err, "pyshacl-turbo")) from None
 
         run_turbo.engine = "pyshacl-turbo"  # type: ignore[attr-defined]
         run_turbo.compiled = compiled  # type: ignore[attr-defined]
         return run_turbo
 
     def run_pyshacl(graph: Any) -> Any:
+        import contextlib
+        import io
         import logging
 
         import pyshacl
@@ -366,27 +404,28 @@ def engine_runner(engine: str, shapes_graph: Any) -> Any:
         one_line = _OneLineEngineLog()
         engine_log.addFilter(one_line)
         try:
-            result = pyshacl.validate(
-                graph,
-                shacl_graph=shapes_graph,
-                advanced=True,
-                inference="none",
-                inplace=True,
-                allow_warnings=True,
-                abort_on_first=False,
-                meta_shacl=False,
-                debug=False,
-            )
-        except _ENGINE_ERRORS as err:
-            raise InputError(_engine_error(err)) from None
-        except Exception as err:
-            if _is_parse_error(err):
-                raise InputError(_engine_error(err)) from None
+            # pySHACL print()s some exceptions before raising them; that must not reach stdout,
+            # where the report goes. The exception itself is reported (see _engine_error).
+            with contextlib.redirect_stdout(io.StringIO()):
+                result = pyshacl.validate(
+                    graph,
+                    shacl_graph=shapes_graph,
+                    advanced=True,
+                    inference="none",
+                    inplace=True,
+                    allow_warnings=True,
+                    abort_on_first=False,
+                    meta_shacl=False,
+                    debug=False,
+                )
+        except _PASS_THROUGH:
             raise
+        except Exception as err:  # noqa: BLE001 - the engine boundary, see _engine_error
+            raise InputError(_engine_error(err, "pySHACL")) from None
         finally:
             engine_log.removeFilter(one_line)
         if isinstance(result[1], BaseException):  # pySHACL returns some failures instead of raising them
-            raise InputError(_engine_error(result[1]))
+            raise InputError(_engine_error(result[1], "pySHACL"))
         return result
 
     run_pyshacl.engine = "pyshacl"  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from pactgraph.limits import die_with_parent
 from pactgraph.stores.base import StoreError
 
 START_TIMEOUT = 30.0
@@ -57,17 +58,6 @@ def _check_free(host: str, port: int) -> None:
             sock.bind((host, port))
     except OSError as err:
         raise StoreError(f"cannot listen on {_host_port(host, port)}: {err.strerror or err}") from None
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    """Linux: the server gets SIGTERM when the process that started it dies."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
 
 
 class _Urls:
@@ -175,7 +165,7 @@ def start_server(
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
         )
     except OSError as err:
         log.close()

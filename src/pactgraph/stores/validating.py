@@ -135,7 +135,13 @@ _STATE: dict[str, Any] = {}
 
 
 def _init_worker(shapes: list[str], ontology: list[str], reference: list[str], engine: str) -> None:
+    import sys
+
+    from pactgraph.limits import die_with_parent
     from pactgraph.loading import load_graph, read_rdf
+
+    if sys.platform.startswith("linux"):
+        die_with_parent()
     from pactgraph.validation import engine_runner
 
     shapes_graph = load_graph(shapes)
