@@ -331,6 +331,10 @@ _SHACL = "http://www.w3.org/ns/shacl#"
 _SHACL_QUERIES = frozenset(_SHACL + name for name in ("select", "ask", "construct", "update"))
 
 
+#: Characters that cannot occur in an IRI (RFC 3987), so cannot occur in a namespace.
+_NOT_IN_IRI = _Lazy(r'[\x00-\x20<>"{}|^`\\]')
+
+
 def check_shapes_queries(paths: Sequence[str | Path]) -> None:
     """QueryError when a SHACL-SPARQL query in the shapes files cannot be run as it stands.
 
@@ -342,12 +346,19 @@ def check_shapes_queries(paths: Sequence[str | Path]) -> None:
 
     from pactgraph.loading import parse_file, resolve_inputs
     from pactgraph.namespaces import shorten
-    from pactgraph.querying import check_query
+    from pactgraph.querying import QueryError, check_query
 
     for path in resolve_inputs(paths):
         quads = list(parse_file(path))
         holders = {q.object: q.subject for q in quads if isinstance(q.object, ox.BlankNode)}
         for quad in quads:
+            if quad.predicate.value == _SHACL + "namespace" and isinstance(quad.object, ox.Literal):
+                # The engines paste it into the PREFIX lines of every query that uses it.
+                if _NOT_IN_IRI.search(quad.object.value):
+                    raise QueryError(
+                        f"{path}: sh:namespace {quad.object.value[:80]!r} is not an IRI (it would be pasted "
+                        "into the SPARQL queries that declare it); refused"
+                    )
             if quad.predicate.value in _SHACL_QUERIES and isinstance(quad.object, ox.Literal):
                 node, hops = quad.subject, 0
                 while isinstance(node, ox.BlankNode) and node in holders and hops < 8:
