@@ -227,6 +227,14 @@ def test_a_streamed_answer_over_the_size_limit_is_cut(guarded, policy):
     still_answers(guarded)
 
 
+def test_query_reports_a_cut_answer_on_one_line(guarded, policy, cli):
+    policy(max_result_size=2 * BUFFER, timeout=None)
+    result = cli("query", STREAMED_CROSS_PRODUCT, "--endpoint", guarded.query_url, "--timeout", "0", "--limit", "0")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"pactgraph: error: <query>: the SPARQL endpoint {guarded.query_url}: the answer ended early, after ")
+    assert "--max-result-size" in result.stderr and result.stderr.count("\n") == 1
+
+
 def test_an_answer_within_the_limits_is_passed_on_whole(guarded):
     status, body = request(guarded.query_url, query="SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } LIMIT 20000")
     assert status == 200 and len(body) > BUFFER  # streamed, and complete

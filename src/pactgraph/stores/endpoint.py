@@ -133,6 +133,7 @@ class EndpointStore:
     def _request(
         self, method: str, url: str, body: bytes | None, headers: dict[str, str], *, purpose: str
     ) -> tuple[str, bytes]:
+        import http.client
         import socket
         import urllib.error
         import urllib.request
@@ -172,6 +173,13 @@ class EndpointStore:
             raise StoreError(f"{purpose} {url}: no answer within {self.timeout:g} s") from None
         except (ConnectionError, OSError) as err:
             raise StoreError(f"{purpose} {url}: {getattr(err, 'strerror', None) or err}") from None
+        except http.client.IncompleteRead as err:
+            raise StoreError(
+                f"{purpose} {url}: the answer ended early, after {len(err.partial)} bytes (the server cut it: "
+                "a time or size limit, e.g. pactgraph endpoint's --timeout or --max-result-size?)"
+            ) from None
+        except http.client.HTTPException as err:
+            raise StoreError(f"{purpose} {url}: not a valid HTTP answer ({type(err).__name__}: {err})") from None
         except ValueError as err:  # e.g. http.client.InvalidURL
             raise StoreError(f"{purpose} {url}: {err}") from None
 
