@@ -26,21 +26,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PREFIXES = """\
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX pg: <https://w3id.org/pactgraph/ontology#>
-PREFIX pgr: <https://w3id.org/pactgraph/id/>
-PREFIX pgv: <https://w3id.org/pactgraph/vocab/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <https://schema.org/>
-PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
-PREFIX time: <http://www.w3.org/2006/time#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+from pactgraph.namespaces import PREFIXES as PROJECT_PREFIXES
 
-"""
+PREFIXES = "".join(
+    f"PREFIX {p}: <{PROJECT_PREFIXES[p]}>\n"
+    for p in ("oa", "org", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "sem", "time", "xsd")
+) + "\n"
 
 #: Injected defects: each raises exactly one SHACL result (constraint, focus node kind).
 VIOLATION_KINDS = (

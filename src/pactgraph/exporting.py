@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pactgraph.errors import InputError
-from pactgraph.namespaces import PREFIXES, RDF, XSD, shorten
+from pactgraph.namespaces import PREFIXES, RDF, XSD, shorten, used_prefixes
 
 FORMATS = ("turtle", "ntriples", "jsonld", "trig", "xml")
 
@@ -83,23 +83,6 @@ def _trig(triples: list[Any]) -> bytes:
     return dataset.serialize(format="trig", encoding="utf-8")
 
 
-def _used_prefixes(triples: Iterable[Any]) -> dict[str, str]:
-    import rdflib
-
-    iris = set()
-    for triple in triples:
-        for term in triple:
-            if isinstance(term, rdflib.URIRef):
-                iris.add(str(term))
-            elif isinstance(term, rdflib.Literal) and term.datatype is not None:
-                iris.add(str(term.datatype))
-    return {
-        prefix: namespace
-        for prefix, namespace in PREFIXES.items()
-        if any(iri.startswith(namespace) for iri in iris)
-    }
-
-
 def _compact(iri: str) -> str:
     short = shorten(iri)
     return iri if short.startswith("<") else short
@@ -140,7 +123,7 @@ def _jsonld(triples: list[Any]) -> bytes:
             values = sorted(nodes[ident][key], key=lambda v: json.dumps(v, sort_keys=True))
             obj[key] = values[0] if len(values) == 1 else values
         graph.append(obj)
-    document = {"@context": _used_prefixes(triples), "@graph": graph}
+    document = {"@context": used_prefixes(triples), "@graph": graph}
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -154,7 +137,7 @@ def _xml(triples: list[Any]) -> bytes:
     from pactgraph.loading import to_oxigraph
 
     ox_triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
-    data = ox.serialize(ox_triples, format=ox.RdfFormat.RDF_XML, prefixes=_used_prefixes(triples))
+    data = ox.serialize(ox_triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(triples))
     return data if data.endswith(b"\n") else data + b"\n"
 
 

@@ -6,7 +6,8 @@ Kept free of RDF library imports so the fast query path can use it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 PG = "https://w3id.org/pactgraph/ontology#"
 PGV = "https://w3id.org/pactgraph/vocab/"
@@ -123,3 +124,19 @@ def sparql_prefix_block() -> str:
 def turtle_prefix_block() -> str:
     """@prefix declarations for all project prefixes."""
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+
+
+def used_prefixes(triples: Iterable[Any], prefixes: Mapping[str, str] = PREFIXES) -> dict[str, str]:
+    """The prefixes whose namespace some IRI (or literal datatype) of rdflib `triples` starts
+    with, in the order of `prefixes`: what a writer declares, and no more."""
+    import rdflib
+
+    iris = set()
+    for triple in triples:
+        for term in triple:
+            if isinstance(term, rdflib.URIRef):
+                iris.add(str(term))
+            elif isinstance(term, rdflib.Literal) and term.datatype is not None:
+                iris.add(str(term.datatype))
+    hits = {ns for ns in set(prefixes.values()) if any(iri.startswith(ns) for iri in iris)}
+    return {p: ns for p, ns in prefixes.items() if ns in hits}

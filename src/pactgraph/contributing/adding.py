@@ -15,12 +15,9 @@ directory as it was.
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import hashlib
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -30,6 +27,7 @@ from typing import Any
 
 from pactgraph.contributing import REPORTS, data_files
 from pactgraph.errors import InputError
+from pactgraph.folder_writes import exchange, exclusive_lock
 
 LOCK_NAME = ".pactgraph-add.lock"
 
@@ -138,58 +136,10 @@ def _graph_fingerprint(data_dir: Path) -> str:
 
 @contextmanager
 def data_lock(data_dir: Path) -> Iterator[None]:
-    """An exclusive lock on the data directory, held for the block: flock on `LOCK_NAME` in it.
-
-    The lock file is removed when the lock is released (while still held), so the
-    data directory is left as it was; a waiter that wakes on a removed file takes
-    the lock again on the current one.
-    """
-    import fcntl
-
-    path = data_dir / LOCK_NAME
-    while True:
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-        except OSError as err:
-            raise InputError(f"{path}: cannot take the lock: {err.strerror or err}") from None
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            current = os.stat(path)
-        except FileNotFoundError:
-            os.close(fd)
-            continue
-        held = os.fstat(fd)
-        if (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
-            break
-        os.close(fd)
-    try:
+    """An exclusive lock on the data directory, held for the block: `LOCK_NAME` in it,
+    removed on release so the data directory is left as it was."""
+    with exclusive_lock(data_dir / LOCK_NAME):
         yield
-    finally:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False when not available."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), str(a))
 
 
 def _staging_root(reports: Path) -> Path:
@@ -238,7 +188,7 @@ def _put_in_place(units: Sequence[Unit], data_dir: Path) -> None:
             if not target.exists():
                 os.rename(folder, target)
                 done.append((unit, None))
-            elif _exchange(folder, target):
+            elif exchange(folder, target):
                 done.append((unit, folder))  # the old folder is now where the staged one was
             else:
                 old = root / f"{unit.slug}.old"
@@ -255,7 +205,7 @@ def _put_in_place(units: Sequence[Unit], data_dir: Path) -> None:
             try:
                 if old is None:
                     shutil.rmtree(target)
-                elif not _exchange(old, target):
+                elif not exchange(old, target):
                     shutil.rmtree(target)
                     os.rename(old, target)
             except OSError:

@@ -34,6 +34,7 @@ from pactgraph.contributing import (
 from pactgraph.contributing.anchoring import prefix_of, sentences, suffix_of
 from pactgraph.errors import InputError, PactgraphError
 from pactgraph.namespaces import PGR, expand, shorten
+from pactgraph.namespaces import PREFIXES as PROJECT_PREFIXES
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^\s<>\"{}|\\^`]+$")
@@ -364,19 +365,10 @@ def _umask() -> int:
 # ---------------------------------------------------------------- the Turtle
 
 
-_PREFIXES = """\
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX pg: <https://w3id.org/pactgraph/ontology#>
-PREFIX pgr: <https://w3id.org/pactgraph/id/>
-PREFIX pgv: <https://w3id.org/pactgraph/vocab/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <https://schema.org/>
-PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+_PREFIXES = "".join(
+    f"PREFIX {p}: <{PROJECT_PREFIXES[p]}>\n"
+    for p in ("oa", "org", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "sem", "xsd")
+)
 
 
 def _en(text: str) -> str:

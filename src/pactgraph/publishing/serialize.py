@@ -16,22 +16,9 @@ import rdflib
 
 from pactgraph.errors import InputError
 from pactgraph.loading import to_oxigraph
+from pactgraph.namespaces import used_prefixes
 
 Triple = tuple[Any, Any, Any]
-
-
-def used_prefixes(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
-    """The prefixes whose namespace some IRI (or datatype) of `triples` starts with."""
-    iris = set()
-    for triple in triples:
-        for term in triple:
-            if isinstance(term, rdflib.URIRef):
-                iris.add(str(term))
-            elif isinstance(term, rdflib.Literal) and term.datatype is not None:
-                iris.add(str(term.datatype))
-    namespaces = set(prefixes.values())
-    hits = {ns for ns in namespaces if any(iri.startswith(ns) for iri in iris)}
-    return {p: ns for p, ns in prefixes.items() if ns in hits}
 
 
 def used_prefixes_of_quads(quads: Iterable[Any], prefixes: Mapping[str, str]) -> dict[str, str]:

@@ -161,38 +161,11 @@ def _write_and_swap(files: Mapping[str, bytes], outdir: Path) -> None:
 
 @contextmanager
 def _writer_lock(outdir: Path) -> Iterator[None]:
-    """An exclusive flock on `.NAME.lock` beside `outdir` for the block; a second writer waits.
+    """An exclusive lock on `.NAME.lock` beside `outdir`; a second writer waits."""
+    from pactgraph.folder_writes import exclusive_lock
 
-    The lock file is removed on release (while still held); a waiter that wakes on a
-    removed file takes the lock again on the current one.
-    """
-    import fcntl
-
-    path = outdir.parent / f".{outdir.name}.lock"
-    while True:
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-        except OSError as err:
-            raise InputError(f"{path}: cannot take the lock: {err.strerror or err}") from None
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            current = os.stat(path)
-        except FileNotFoundError:
-            os.close(fd)
-            continue
-        held = os.fstat(fd)
-        if (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
-            break
-        os.close(fd)
-    try:
+    with exclusive_lock(outdir.parent / f".{outdir.name}.lock"):
         yield
-    finally:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 def _clear_leftovers(outdir: Path) -> None:
@@ -212,13 +185,13 @@ def _clear_leftovers(outdir: Path) -> None:
 
 
 def _swap(staging: Path, outdir: Path) -> None:
-    from pactgraph.contributing.adding import _exchange
+    from pactgraph.folder_writes import exchange
     from pactgraph.limits import checkpoint
 
     if not outdir.exists():
         os.rename(staging, outdir)
         return
-    if _exchange(staging, outdir):
+    if exchange(staging, outdir):
         checkpoint("publish-swapped")
         shutil.rmtree(staging, ignore_errors=True)  # the previous site, now at the staging path
         return
