@@ -179,6 +179,34 @@ EndpointOption = Annotated[
         show_default="none",
     ),
 ]
+ShapesOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--shapes",
+        "-s",
+        metavar="PATH",
+        help="SHACL shapes file or directory; repeatable.",
+        show_default="the shipped shapes",
+    ),
+]
+OntologyOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--ontology",
+        metavar="PATH",
+        help="Ontology file or directory, mixed into the data graph; repeatable.",
+        show_default="the shipped ontology",
+    ),
+]
+QueriesDirOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--queries-dir",
+        metavar="DIR",
+        help="Directory of named NN-name.rq queries.",
+        show_default="the shipped queries",
+    ),
+]
 AllowServiceOption = Annotated[
     Optional[list[str]],
     typer.Option(
@@ -226,25 +254,8 @@ def validate(
             metavar="PATH", help="Data files or directories to validate.", show_default="the shipped graph"
         ),
     ] = None,
-    shapes: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--shapes",
-            "-s",
-            metavar="PATH",
-            help="SHACL shapes file or directory; repeatable.",
-            show_default="the shipped shapes",
-        ),
-    ] = None,
-    ontology: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--ontology",
-            metavar="PATH",
-            help="Ontology file or directory mixed into the data graph; repeatable.",
-            show_default="the shipped ontology",
-        ),
-    ] = None,
+    shapes: ShapesOption = None,
+    ontology: OntologyOption = None,
     fmt: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="Report format.")
     ] = ValidateFormat.text,
@@ -551,15 +562,7 @@ def query(
             show_default="none",
         ),
     ] = None,
-    queries_dir: Annotated[
-        Optional[str],
-        typer.Option(
-            "--queries-dir",
-            metavar="DIR",
-            help="Directory of named NN-name.rq queries.",
-            show_default="the shipped queries",
-        ),
-    ] = None,
+    queries_dir: QueriesDirOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     config: ConfigOption = None,
@@ -672,15 +675,7 @@ def _service_urls(values: Optional[list[str]]) -> tuple[str, ...]:
 
 @app.command("queries")
 def list_queries(
-    queries_dir: Annotated[
-        Optional[str],
-        typer.Option(
-            "--queries-dir",
-            metavar="DIR",
-            help="Directory of named NN-name.rq queries.",
-            show_default="the shipped queries",
-        ),
-    ] = None,
+    queries_dir: QueriesDirOption = None,
 ) -> None:
     """List the named queries: number, name, title and the question each answers."""
     with _user_errors():

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pactgraph.cli import EXIT_FAIL, _paths, _user_errors, app
+from pactgraph.cli import EXIT_FAIL, OntologyOption, ShapesOption, _paths, _user_errors, app
 
 DEFAULT_BASE = "https://w3id.org/pactgraph/"
 
@@ -54,25 +54,8 @@ def publish(
             show_default="the shipped data",
         ),
     ] = None,
-    ontology: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--ontology",
-            metavar="PATH",
-            help="Ontology file or folder; repeatable.",
-            show_default="the shipped ontology",
-        ),
-    ] = None,
-    shapes: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--shapes",
-            "-s",
-            metavar="PATH",
-            help="SHACL shapes file or folder; repeatable.",
-            show_default="the shipped shapes",
-        ),
-    ] = None,
+    ontology: OntologyOption = None,
+    shapes: ShapesOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
 ) -> None:
     """Publish the graph as a static linked-data site: dumps, a page per resource,
