@@ -15,7 +15,7 @@ import pytest
 from pactgraph import resources
 from pactgraph.contributing import anchoring, data_dir_for_writing
 from pactgraph.contributing.adding import tree_fingerprint
-from pactgraph.contributing.joint_validation import validate_with_graph
+from pactgraph.validation import validate_with_graph
 from pactgraph.errors import InputError
 from pactgraph.namespaces import turtle_prefix_block
 

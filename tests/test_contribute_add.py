@@ -21,7 +21,7 @@ import pytest
 from pactgraph import resources
 from pactgraph.contributing import adding
 from pactgraph.contributing.adding import tree_fingerprint
-from pactgraph.contributing.joint_validation import turtle_terms
+from pactgraph.validation.inputs import turtle_terms
 from pactgraph.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"

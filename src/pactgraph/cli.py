@@ -373,68 +373,17 @@ def validate(
     with _user_errors(offline=True):
         from pactgraph import validation
         from pactgraph.output import emit
-        from pactgraph.stores.config import read_settings
+        from pactgraph.validation.command import ValidateRequest, run_request
 
         output = _output(output)
-        if shapes:
-            from pactgraph.input_checks import check_shapes_queries
-
-            check_shapes_queries(shapes)
-        settings = read_settings(config=config)
-        chosen_engine = engine or settings.engine or "auto"
-        from pactgraph import contributing
-
-        joint = contributing.joint_mode(
-            paths, with_graph, data_dir, standalone_options=bool(shapes or ontology or per_report or jobs is not None)
+        request = ValidateRequest(
+            paths=list(paths or []), shapes=_paths(shapes), ontology=_paths(ontology), focus=list(focus or []),
+            shape=list(shape or []), fail_on=fail_on.value, per_report=per_report, jobs=jobs, cache=cache,
+            no_cache=no_cache, engine=engine, config=config, data_dir=data_dir, with_graph=with_graph,
         )
-        if data_dir is not None and not paths:
-            paths = contributing.data_dir_inputs(data_dir)
+
         def run() -> validation.ValidationReport:
-            if joint:
-                from pactgraph.contributing.joint_validation import validate_with_graph
-
-                return validate_with_graph(
-                    paths,
-                    data_dir,
-                    shapes=_paths(shapes),
-                    ontology=_paths(ontology),
-                    focus=focus or None,
-                    shape=shape or None,
-                    fail_on=fail_on.value,
-                    engine=chosen_engine,
-                )
-            elif per_report or jobs is not None:
-                from pactgraph.errors import InputError
-                from pactgraph.stores.validating import default_cache_dir, validate_corpus
-
-                if focus or shape:
-                    raise InputError("--focus and --shape work on whole-graph validation: leave out --per-report and --jobs")
-                try:
-                    processes = int(jobs) if jobs is not None else settings.jobs
-                except ValueError:
-                    raise InputError(f"--jobs must be a whole number, not {jobs!r}") from None
-                if processes is not None and processes < 1:
-                    raise InputError("--jobs must be at least 1")
-                cache_dir = None if no_cache else (cache or settings.cache or default_cache_dir())
-                return validate_corpus(
-                    _paths(paths),
-                    _paths(shapes),
-                    ontology=_paths(ontology),
-                    fail_on=fail_on.value,
-                    jobs=processes,
-                    cache_dir=cache_dir,
-                    engine=chosen_engine,
-                )
-            else:
-                return validation.validate(
-                    _paths(paths),
-                    _paths(shapes),
-                    ontology=_paths(ontology),
-                    focus=focus or None,
-                    shape=shape or None,
-                    fail_on=fail_on.value,
-                    engine=chosen_engine,
-                )
+            return run_request(request)
 
         from pactgraph import limits
 

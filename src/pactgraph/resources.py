@@ -23,6 +23,16 @@ def _ttl_under(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*.ttl") if p.is_file())
 
 
+def data_files_under(data_dir: Path) -> list[Path]:
+    """The Turtle files under a data directory, recursively, sorted (hidden folders left out)."""
+    found = []
+    for path in data_dir.rglob("*.ttl"):
+        relative = path.relative_to(data_dir)
+        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+            found.append(path)
+    return sorted(found)
+
+
 def ontology_dir() -> Path:
     return root() / "ontology"
 

@@ -68,12 +68,9 @@ def data_dir_for_writing(option: str | Path | None) -> Path:
 
 def data_files(data_dir: Path) -> list[Path]:
     """The Turtle files under `data_dir`, recursively, sorted (hidden folders left out)."""
-    found = []
-    for path in data_dir.rglob("*.ttl"):
-        relative = path.relative_to(data_dir)
-        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
-            found.append(path)
-    return sorted(found)
+    from pactgraph import resources
+
+    return resources.data_files_under(data_dir)
 
 
 def graph_files(data_dir: Path | None = None) -> list[Path]:

@@ -62,7 +62,7 @@ class AddOutcome:
 
 def plan_units(parsed: Sequence[Any]) -> list[Unit]:
     """Group the parsed new files into report folders; InputError when a file is not a report file."""
-    from pactgraph.contributing.joint_validation import _STORED_AT
+    from pactgraph.validation.storedtext import _STORED_AT
 
     units: dict[str, Unit] = {}
     for item in parsed:
@@ -226,12 +226,12 @@ def add(
     fail_on: str = "violation",
 ) -> AddOutcome:
     """Validate `paths` with the graph of `data_dir` and, if they conform, put their report folders in place."""
-    from pactgraph.contributing.joint_validation import prepare, validate_with_graph
+    from pactgraph.validation import validate_with_graph
+    from pactgraph.validation.inputs import parse_inputs
 
-    inputs = prepare(paths, data_dir)
-    units = plan_units(inputs.new)
+    units = plan_units(parse_inputs(paths))
     before = _graph_fingerprint(data_dir)
-    report = validate_with_graph(paths, data_dir, inputs=inputs, engine=engine, fail_on=fail_on)
+    report = validate_with_graph(paths, data_dir, engine=engine, fail_on=fail_on)
     outcome = AddOutcome(report=report, units=units, dry_run=dry_run)
     if not report.conforms:
         return outcome
@@ -243,8 +243,7 @@ def add(
     with data_lock(data_dir):
         if _graph_fingerprint(data_dir) != before:
             # Another run changed the data meanwhile: validate again against what is there now.
-            inputs = prepare(paths, data_dir)
-            report = validate_with_graph(paths, data_dir, inputs=inputs, engine=engine, fail_on=fail_on)
+            report = validate_with_graph(paths, data_dir, engine=engine, fail_on=fail_on)
             outcome.report = report
             if not report.conforms:
                 for unit in units:

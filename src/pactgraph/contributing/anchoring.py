@@ -243,7 +243,7 @@ def _report_sentences(report_path: Any, text_path: Any) -> _ReportSentences | No
     """The stored text IRI and sentences a report file gives for `text_path` (matched by file name)."""
     from pathlib import Path, PurePosixPath
 
-    from pactgraph.contributing.joint_validation import parse_inputs
+    from pactgraph.validation.inputs import parse_inputs
     from pactgraph.namespaces import PREFIXES
 
     parsed = parse_inputs([report_path])[0]

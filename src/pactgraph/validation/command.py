@@ -1,0 +1,90 @@
+"""What `pactgraph validate` asks for, turned into a scope and an executor (the policy, not the CLI's)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pactgraph.errors import InputError
+from pactgraph.validation.pipeline import Executor, Scope, joined, validate, whole_graph
+from pactgraph.validation.report import ValidationReport
+
+
+@dataclass
+class ValidateRequest:
+    """The options of `pactgraph validate`, as given (None: not given)."""
+
+    paths: list[str] = field(default_factory=list)
+    shapes: list[str] | None = None
+    ontology: list[str] | None = None
+    focus: list[str] = field(default_factory=list)
+    shape: list[str] = field(default_factory=list)
+    fail_on: str = "violation"
+    per_report: bool = False
+    jobs: str | None = None
+    cache: str | None = None
+    no_cache: bool = False
+    engine: str | None = None
+    config: str | None = None
+    data_dir: str | None = None
+    with_graph: bool | None = None
+
+
+def is_joined(request: ValidateRequest) -> bool:
+    """Files are checked with the graph they join unless told otherwise (see `validate --help`)."""
+    if request.with_graph is not None:
+        if request.with_graph and not request.paths:
+            raise InputError("--with-graph needs the files to check (validate NEW_FILE... --with-graph)")
+        if not request.with_graph and request.data_dir is not None and request.paths:
+            raise InputError("--standalone checks the files on their own: leave out --data-dir")
+        return request.with_graph
+    standalone = bool(request.shapes or request.ontology)
+    return bool(request.paths) and (request.data_dir is not None or not standalone)
+
+
+def scope_of(request: ValidateRequest) -> Scope:
+    if is_joined(request):
+        return joined(request.paths, data_dir=request.data_dir, ontology=request.ontology)
+    if request.data_dir is not None and str(request.data_dir).strip() == "":
+        raise InputError("empty path given for --data-dir")
+    return whole_graph(request.paths or None, data_dir=request.data_dir, ontology=request.ontology)
+
+
+def executor_of(request: ValidateRequest, settings: object) -> Executor:
+    """--per-report / --jobs ask for units; otherwise `auto` picks (see pipeline.choose_executor)."""
+    from pactgraph.validation.units import default_cache_dir
+
+    try:
+        jobs = int(request.jobs) if request.jobs is not None else getattr(settings, "jobs", None)
+    except ValueError:
+        raise InputError(f"--jobs must be a whole number, not {request.jobs!r}") from None
+    kind = "units" if (request.per_report or request.jobs is not None) else "auto"
+    configured = request.cache or getattr(settings, "cache", None)
+    cache = None if request.no_cache else Path(configured) if configured else default_cache_dir()
+    return Executor(kind, jobs, cache)
+
+
+def run_request(request: ValidateRequest) -> ValidationReport:
+    """Validate as `pactgraph validate` does: the scope and executor the options ask for."""
+    from pactgraph.stores.config import read_settings
+
+    if request.shapes:
+        from pactgraph.input_checks import check_shapes_queries
+
+        check_shapes_queries(request.shapes)
+    settings = read_settings(config=request.config)
+    engine = request.engine or getattr(settings, "engine", None) or "auto"
+    return validate(
+        scope_of(request),
+        executor_of(request, settings),
+        shapes=request.shapes,
+        focus=request.focus,
+        shape=request.shape,
+        fail_on=request.fail_on,
+        engine=engine,
+    )
+
+
+def paths_or_none(values: Sequence[str] | None) -> list[str] | None:
+    return list(values) if values else None

@@ -1,0 +1,163 @@
+"""The units executor: a scope cut into units (validation.units), validated, merged into one report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pactgraph.validation.report import ValidationReport, ValidationResult
+from pactgraph.validation.units import GraphSource, Unit, digest, ntriples, run_units
+
+_FIELDS = (
+    "severity",
+    "focus_node",
+    "focus_label",
+    "path",
+    "value",
+    "message",
+    "source_shape",
+    "constraint",
+    "source_constraint",
+    "location",
+)
+
+
+def _engine_key(engine: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pactgraph.validation.engine import resolve_engine
+
+    name = resolve_engine(engine)
+    try:
+        return f"{name} {version(name)}"
+    except PackageNotFoundError:
+        return f"{name} unknown"
+
+
+def _hashes(files: Sequence[Path]) -> list[str]:
+    from pactgraph.stores.base import sha256_file
+
+    return [f"{p.name}:{sha256_file(p)}" for p in files]
+
+
+def _terms_n3(quads: Sequence[Any]) -> tuple[list[str], dict[str, str]]:
+    """N-Triples forms of the unit's own nodes (subjects, blank objects); blank node -> holding subject."""
+    import pyoxigraph as ox
+
+    own: set[str] = set()
+    parents: dict[str, str] = {}
+    for q in quads:
+        own.add(str(q.subject))
+        if isinstance(q.object, ox.BlankNode):
+            own.add(str(q.object))
+            parents.setdefault(str(q.object), str(q.subject))
+    return sorted(own), parents
+
+
+def build_units(scope: Any, source: GraphSource, base: str) -> list[Unit]:
+    """Units of the scope: the new files together (joined), else each report file and the other files."""
+    from pactgraph.validation import storedtext
+    from pactgraph.validation.pipeline import is_report_file
+    from pactgraph.validation.single import read_files
+
+    ontology_graphs = {name for name, path in source.graphs.items() if path in set(scope.ontology)}
+    if scope.joined:
+        quads, prefixes = read_files(scope.new)
+        own = [q.triple for q in quads]
+        closure, touched = source.closure(own, ontology_graphs)
+        key = digest(base, "joined", *_hashes(scope.new), *sorted(source.hashes[g] for g in touched))
+        owned, parents = _terms_n3(quads)
+        unit = Unit(
+            "joined",
+            ntriples(own + closure),
+            key,
+            baseline=ntriples(closure),
+            owned=owned,
+            parents=parents,
+            prefixes={**prefixes, **source.prefixes},
+        )
+        unit.triples = sum(1 for t in set(own) if not source.holds(t))
+        return [unit]
+    reports = [p for p in scope.data if is_report_file(p)]
+    groups = [[p] for p in reports]
+    others = [p for p in scope.data if not is_report_file(p)]
+    if others:
+        groups.append(others)
+    units = []
+    for files in groups:
+        own = []
+        for path in files:
+            found = source.own(path)
+            own.extend(found)
+            own.extend(t.triple for t in storedtext.facts(path, found))
+        skip = ontology_graphs | {source.name_of(p) for p in files}
+        closure, touched = source.closure(own, skip)
+        key = digest(base, "unit", *_hashes(files), *sorted(source.hashes[g] for g in touched))
+        units.append(Unit(str(files[0]), ntriples(own + closure), key, prefixes=source.prefixes))
+    return units
+
+
+def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine: str, executor: Any) -> ValidationReport:
+    """Validate the scope in units and merge the results: each distinct result once, sorted as always."""
+    from pactgraph import __version__
+    from pactgraph.loading import load_graph
+    from pactgraph.validation.names import count_shapes
+
+    source = GraphSource.from_files(list(scope.ontology) + list(scope.data))
+    base = digest(f"pactgraph {__version__}", _engine_key(engine), *_hashes(shape_files), "ontology",
+                  *_hashes(scope.ontology))
+    units = build_units(scope, source, base)
+    init_args = ([str(p) for p in shape_files], [str(p) for p in scope.ontology], engine)
+    found = run_units(units, init_args, executor.jobs or 1, executor.cache_dir)
+
+    merged: dict[tuple[str, ...], tuple[str, str, str]] = {}
+    for unit in units:
+        entry = found[unit.key]
+        before = {tuple(fields[:9]) for fields in entry.get("baseline", [])}
+        for fields, text, node, own, hint in entry["results"]:
+            if scope.joined and not own and tuple(fields[:9]) in before:
+                continue
+            merged.setdefault(tuple(fields), (text, node, hint))
+    results = []
+    for fields, (_, _, hint) in merged.items():
+        values = dict(zip(_FIELDS, fields, strict=True))
+        results.append(ValidationResult(**values, location_hint=hint))
+    results.sort(key=ValidationResult.sort_key)
+    shapes_graph = load_graph(shape_files)
+    report = ValidationReport(
+        results=results,
+        shapes=count_shapes(shapes_graph),
+        triples=source.count_triples(units[0].triples if scope.joined else _facts(units)),
+        fail_on=fail_on,
+    )
+    report.graph = _report_graph(shapes_graph, [(t, n) for t, n, _ in merged.values()], report.conforms)
+    return report
+
+
+def _facts(units: list[Unit]) -> int:
+    from pactgraph.validation.storedtext import FILE_PROBLEM, FILE_SHA256
+
+    return sum(unit.ntriples.count(f"<{FILE_SHA256}>") + unit.ntriples.count(f"<{FILE_PROBLEM}>") for unit in units)
+
+
+def _report_graph(shapes_graph: Any, results: list[tuple[str, str]], conforms: bool) -> Any:
+    """The merged sh:ValidationReport graph, from each result's N-Triples."""
+    import rdflib
+
+    from pactgraph.loading import new_graph
+    from pactgraph.namespaces import SH
+
+    graph = new_graph()
+    for prefix, namespace in shapes_graph.namespaces():
+        graph.bind(str(prefix), namespace, override=False)
+    lines = [
+        f"_:report <{rdflib.RDF.type}> <{SH}ValidationReport> .",
+        f"_:report <{SH}conforms> {rdflib.Literal(conforms).n3()} .",
+    ]
+    for text, node in results:
+        lines.append(f"_:report <{SH}result> {node} .")
+        if text:
+            lines.append(text)
+    graph.parse(data="\n".join(lines) + "\n", format="nt")
+    return graph

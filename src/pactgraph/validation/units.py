@@ -1,0 +1,338 @@
+"""Validation in units: a file (or a few) with the triples it reaches, in one or more processes, cached.
+
+A unit is a set of files of the graph (its *own* triples) plus every triple of
+the rest of the graph that its subjects and objects reach by following
+triples forward (its *closure*), plus the whole ontology. The shapes check a
+node through the node's own statements and the nodes they lead to, so a unit
+gives the results the whole graph gives on those nodes; the results of all
+units, each distinct result once, are the whole graph's. `tests/test_validation_paths.py`
+proves it on the shipped graph, every fixture and a synthetic corpus.
+
+The rest of the graph is read from a pyoxigraph store: an in-memory one filled
+from the files, or the on-disk store of `pactgraph load` when it holds exactly
+these files. Units go to worker processes as N-Triples text; a unit's result is
+cached by the SHA-256 of what decides it: its files, the files its closure
+touched, the ontology and shapes files, the engine and the pactgraph version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CACHE_FORMAT = 2
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pactgraph"
+
+
+def digest(*parts: str) -> str:
+    """SHA-256 over `parts`, each ended by a NUL so that no two lists share a digest."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class Unit:
+    """One validation run: its data as N-Triples, the nodes whose results it reports, its cache key."""
+
+    name: str
+    ntriples: str
+    key: str
+    #: N-Triples of the unit's data without its own files' triples (joined validation's baseline).
+    baseline: str | None = None
+    #: Joined validation: the new files' nodes (N-Triples form), blank node -> the subject holding it.
+    owned: list[str] = field(default_factory=list)
+    parents: dict[str, str] = field(default_factory=dict)
+    #: Prefixes the unit's files declare, for display names.
+    prefixes: dict[str, str] = field(default_factory=dict)
+    #: Triples of the unit's own files that the graph does not hold (joined validation).
+    triples: int = 0
+
+
+# ---------------------------------------------------------------- building units
+
+
+class GraphSource:
+    """The graph's files parsed once, indexed by subject (and by file), for units and their closures.
+
+    (A pyoxigraph Store would be leaner, but it returns some typed literals under another
+    datatype, xsd:nonNegativeInteger as xsd:integer, which changes what the shapes see.)
+    """
+
+    def __init__(self) -> None:
+        self.by_subject: dict[Any, list[tuple[Any, str]]] = {}
+        self.by_graph: dict[str, list[Any]] = {}
+        self.graphs: dict[str, Path] = {}  # graph name -> file
+        self.hashes: dict[str, str] = {}  # graph name -> file SHA-256
+        self.prefixes: dict[str, str] = {}  # the prefixes the files declare, first declaration first
+
+    @classmethod
+    def from_files(cls, files: Sequence[Path]) -> GraphSource:
+        """Parse `files` (checked as every pactgraph input)."""
+        from pactgraph.loading import _parse
+        from pactgraph.stores.base import sha256_file
+
+        source = cls()
+        for path in files:
+            name = cls.name_of(path)
+            if name in source.graphs:
+                continue
+            source.graphs[name] = path
+            source.hashes[name] = sha256_file(path)
+            quads, declared = _parse(path)
+            triples = [q.triple for q in quads]
+            source.by_graph[name] = triples
+            for triple in triples:
+                source.by_subject.setdefault(triple.subject, []).append((triple, name))
+            for prefix, namespace in declared.items():
+                source.prefixes.setdefault(prefix, namespace)
+        return source
+
+    @staticmethod
+    def name_of(path: Path) -> str:
+        from pactgraph.stores.base import graph_name
+
+        return graph_name(path)
+
+    def count_triples(self, extra: int = 0) -> int:
+        """Distinct triples of all files (as one graph would hold them), plus `extra`."""
+        return len({t for triples in self.by_graph.values() for t in triples}) + extra
+
+    def holds(self, triple: Any) -> bool:
+        return any(t == triple for t, _ in self.by_subject.get(triple.subject, ()))
+
+    def own(self, path: Path) -> list[Any]:
+        return list(self.by_graph.get(self.name_of(path), ()))
+
+    def closure(self, triples: Iterable[Any], skip: set[str]) -> tuple[list[Any], set[str]]:
+        """Triples of graphs not in `skip` reachable forward from the terms of `triples`; and their graphs."""
+        import pyoxigraph as ox
+
+        seen: set[Any] = set()
+        frontier = []
+        for t in triples:
+            for term in (t.subject, t.object):
+                if not isinstance(term, ox.Literal) and term not in seen:
+                    seen.add(term)
+                    frontier.append(term)
+        found: set[Any] = set()
+        touched: set[str] = set()
+        while frontier:
+            node = frontier.pop()
+            for triple, graph in self.by_subject.get(node, ()):
+                if graph in skip:
+                    continue
+                touched.add(graph)
+                found.add(triple)
+                term = triple.object
+                if not isinstance(term, ox.Literal) and term not in seen:
+                    seen.add(term)
+                    frontier.append(term)
+        return list(found), touched
+
+
+def ntriples(triples: Iterable[Any]) -> str:
+    import pyoxigraph as ox
+
+    return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+# ---------------------------------------------------------------- the worker side
+
+_STATE: dict[str, Any] = {}
+
+
+def init_worker(shape_files: list[str], ontology_files: list[str], engine: str, in_child: bool = True) -> None:
+    """Load the shapes (compiled once) and the ontology's triples in this process."""
+    from pactgraph.loading import load_graph, read_rdf, to_rdflib_term
+    from pactgraph.validation.engine import engine_runner
+
+    if in_child and sys.platform.startswith("linux"):
+        from pactgraph.limits import die_with_parent
+
+        die_with_parent()
+    shapes_graph = load_graph(shape_files)
+    quads, prefixes = read_rdf(ontology_files) if ontology_files else ([], {})
+    _STATE.clear()
+    _STATE.update(
+        shapes=shapes_graph,
+        runner=engine_runner(engine, shapes_graph),
+        ontology=[(to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)) for q in quads],
+        ontology_nt=ntriples(_triples(quads)),
+        prefixes=prefixes,
+    )
+
+
+def _triples(quads: Iterable[Any]) -> list[Any]:
+    import pyoxigraph as ox
+
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+
+
+def _graph(text: str, prefixes: dict[str, str]) -> Any:
+    import pyoxigraph as ox
+
+    from pactgraph.loading import bind_prefixes, quads_to_graph
+    from pactgraph.validation.engine import validation_graph
+
+    graph = validation_graph()
+    quads_to_graph(list(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)), graph, prefixes)
+    graph.addN((s, p, o, graph) for s, p, o in _STATE["ontology"])
+    bind_prefixes(graph, _STATE["prefixes"])
+    return graph
+
+
+def _finds_nothing(text: str) -> bool:
+    """pyshacl-turbo only: True when the unit (with the ontology) raises no result at all.
+
+    The data goes to the engine as N-Triples text, without an rdflib graph; any
+    result (or another engine) means False and the unit takes the full path.
+    """
+    compiled = getattr(_STATE["runner"], "compiled", None)
+    if compiled is None:
+        return False
+    import pyshacl_turbo
+    import rdflib
+
+    from pactgraph.namespaces import SH
+
+    source = pyshacl_turbo.Input(text + "\n" + _STATE["ontology_nt"], "nt", None, {}, {})
+    try:
+        _, report_graph, _ = compiled.validate(source, inference="none", allow_warnings=True)
+    except Exception:  # noqa: BLE001 - the full path reports the error properly
+        return False
+    return (None, rdflib.URIRef(SH + "result"), None) not in report_graph
+
+
+def _result_texts(report: Any, unit: Unit, names: Any) -> list[tuple[list[str], str, str, bool, str]]:
+    """Per result: its fields, the N-Triples of its report node and details, that node, whether the
+    focus node is the unit's own (joined validation), and the name of the subject holding a blank focus."""
+    import rdflib
+
+    from pactgraph.namespaces import SH
+
+    token = unit.key[:12] + "x"
+
+    def nt(term: Any) -> str:
+        return f"_:{token}{term}" if isinstance(term, rdflib.BNode) else term.n3()
+
+    owned = set(unit.owned)
+    out = []
+    for result in report.results:
+        node = report.result_nodes[result]
+        focus = report.graph.value(node, rdflib.URIRef(SH + "focusNode"))
+        focus_nt = focus.n3() if focus is not None else ""
+        holder, seen = focus_nt, set()
+        while holder.startswith("_:") and holder in unit.parents and holder not in seen:
+            seen.add(holder)
+            holder = unit.parents[holder]
+        hint = names.node(rdflib.URIRef(holder[1:-1])) if holder.startswith("<") and holder != focus_nt else ""
+        lines = []
+        stack, seen = [node], set()
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for p, o in report.graph.predicate_objects(current):
+                lines.append(f"{nt(current)} {nt(p)} {nt(o)} .")
+                if isinstance(o, rdflib.BNode):
+                    stack.append(o)
+        fields = list(result.to_dict().values())
+        out.append((fields, "\n".join(sorted(lines)), nt(node), focus_nt in owned, hint))
+    return out
+
+
+def run_unit(unit: Unit) -> dict[str, Any]:
+    """Validate one unit in this process (after init_worker); plain data for the cache."""
+    from pactgraph.validation.engine import run_engine
+
+    from pactgraph.validation.names import Names
+
+    if _finds_nothing(unit.ntriples):
+        return {"format": CACHE_FORMAT, "results": []}
+    graph = _graph(unit.ntriples, unit.prefixes)
+    report = run_engine(graph, _STATE["shapes"], None, None, "info", _STATE["runner"])
+    found = _result_texts(report, unit, Names(graph, _STATE["shapes"]))
+    if unit.baseline is not None and any(not own for *_, own, _ in found):
+        # Results on nodes of the graph the unit joins that the graph has without the unit's files too.
+        base = run_engine(_graph(unit.baseline, unit.prefixes), _STATE["shapes"], None, None, "info", _STATE["runner"])
+        return {"format": CACHE_FORMAT, "results": found, "baseline": [list(r.to_dict().values()) for r in base.results]}
+    return {"format": CACHE_FORMAT, "results": found}
+
+
+def _run_chunk(units: list[Unit]) -> list[dict[str, Any]]:
+    return [run_unit(u) for u in units]
+
+
+# ---------------------------------------------------------------- cache and dispatch
+
+
+def _cache_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "validation" / key[:2] / f"{key}.json"
+
+
+def cache_read(cache_dir: Path | None, key: str) -> dict[str, Any] | None:
+    if cache_dir is None:
+        return None
+    try:
+        data = json.loads(_cache_path(cache_dir, key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == CACHE_FORMAT else None
+
+
+def cache_write(cache_dir: Path | None, key: str, data: dict[str, Any]) -> None:
+    if cache_dir is None:
+        return
+    path = _cache_path(cache_dir, key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def run_units(
+    units: list[Unit], init_args: tuple[list[str], list[str], str], jobs: int, cache_dir: Path | None
+) -> dict[str, dict[str, Any]]:
+    """Each unit's plain result by key: from the cache, else validated here or in `jobs` processes."""
+    found: dict[str, dict[str, Any]] = {}
+    for unit in units:
+        hit = cache_read(cache_dir, unit.key)
+        if hit is not None:
+            found[unit.key] = hit
+    missing = [u for u in units if u.key not in found]
+    if missing and (jobs == 1 or len(missing) == 1):
+        init_worker(*init_args, in_child=False)
+        for unit in missing:
+            found[unit.key] = run_unit(unit)
+            cache_write(cache_dir, unit.key, found[unit.key])
+    elif missing:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(1, min(8, len(missing) // (jobs * 4)))
+        chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+        # fork on Linux: the workers start at once, without importing the caller's main module again.
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker, initargs=init_args) as pool:
+            for chunk, results in zip(chunks, pool.map(_run_chunk, chunks), strict=True):
+                for unit, result in zip(chunk, results, strict=True):
+                    found[unit.key] = result
+                    cache_write(cache_dir, unit.key, result)
+    return found
