@@ -145,12 +145,12 @@ def validate(mode: str, data: str, cache: str | None) -> None:
     start = time.perf_counter()
     try:
         if mode in ("pactgraph", "pactgraph-pyshacl", "pactgraph-cached"):
-            from pactgraph.stores.validating import CorpusStats, validate_corpus
+            from pactgraph.validation import Executor, run, whole_graph
 
-            stats = CorpusStats()
             engine = "pyshacl" if mode == "pactgraph-pyshacl" else "auto"
-            report = validate_corpus([data], engine=engine, jobs=2, cache_dir=cache, stats=stats)
-            extra = {"units": stats.units, "cached": stats.cached, "engine": stats.engine, "jobs": stats.jobs}
+            cache_dir = Path(cache) if cache else None
+            report = run(whole_graph([data]), Executor("units", 2, cache_dir), engine=engine)
+            extra = {k: report.run_info[k] for k in ("units", "cached", "engine", "jobs")}
         elif mode in ("whole-pyshacl", "whole-turbo"):
             from pactgraph.validation import validate as run
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from pactgraph import validation
-from pactgraph.stores.validating import CorpusStats, split_inputs, validate_corpus
+from pactgraph.validation import Executor, run, whole_graph
+from pactgraph.validation.pipeline import is_report_file
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted((ROOT / "tests" / "fixtures").rglob("*.ttl"))
@@ -58,8 +59,9 @@ def test_corpus_passes_the_shapes_except_the_injected_violations(corpus, whole):
     assert fired == sorted(c for c, _ in summary["expected"])
     assert all(r.severity == "Violation" for r in whole.results)
     assert whole.triples > 5_000
-    reference, reports = split_inputs([out])
-    assert [p.name for p in reference] == ["entities.ttl"] and len(reports) == summary["reports"]
+    files = whole_graph([out]).data
+    reports = [p for p in files if is_report_file(p)]
+    assert [p.name for p in files if p not in reports] == ["entities.ttl"] and len(reports) == summary["reports"]
 
 
 def test_corpus_text_matches_its_checksums(corpus):
@@ -77,12 +79,16 @@ def test_corpus_text_matches_its_checksums(corpus):
 # ---------------------------------------------------------------- report by report == whole graph
 
 
+def validate_corpus(data, *, engine, jobs, cache_dir=None):
+    return run(whole_graph(data), Executor("units", jobs, cache_dir), engine=engine)
+
+
 def test_report_by_report_gives_the_whole_graph_report(corpus, whole, tmp_path):
     """Split, in two processes, with pyshacl-turbo: the whole-graph pySHACL report, byte for byte."""
     engine = "pyshacl-turbo"
-    stats = CorpusStats()
-    report = validate_corpus([corpus[0]], engine=engine, jobs=2, cache_dir=None, stats=stats)
-    assert stats.units == corpus[1]["reports"] + 1 and stats.cached == 0 and stats.engine == engine
+    report = validate_corpus([corpus[0]], engine=engine, jobs=2, cache_dir=None)
+    stats = report.run_info
+    assert stats["units"] == corpus[1]["reports"] + 1 and stats["cached"] == 0 and stats["engine"] == engine
     for fmt in ("text", "table", "json"):
         assert validation.FORMATTERS[fmt](report) == validation.FORMATTERS[fmt](whole), fmt
     assert len(report.graph) == len(whole.graph)
@@ -90,9 +96,8 @@ def test_report_by_report_gives_the_whole_graph_report(corpus, whole, tmp_path):
 
 def test_parallel_run_gives_the_single_process_output(corpus, tmp_path):
     one = validate_corpus([corpus[0]], engine="auto", jobs=1)
-    stats = CorpusStats()
-    two = validate_corpus([corpus[0]], engine="auto", jobs=2, stats=stats)
-    assert stats.jobs == 2
+    two = validate_corpus([corpus[0]], engine="auto", jobs=2)
+    assert two.run_info["jobs"] == 2
     for fmt in ("text", "json", "table"):
         assert validation.FORMATTERS[fmt](two) == validation.FORMATTERS[fmt](one)
     import rdflib.compare
@@ -104,25 +109,25 @@ def test_unchanged_reports_are_not_validated_again(corpus, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(corpus[0], data)
     cache = tmp_path / "cache"
-    first_stats, second_stats, third_stats = CorpusStats(), CorpusStats(), CorpusStats()
-    first = validate_corpus([data], engine="auto", jobs=1, cache_dir=cache, stats=first_stats)
-    second = validate_corpus([data], engine="auto", jobs=1, cache_dir=cache, stats=second_stats)
-    assert first_stats.cached == 0 and second_stats.cached == second_stats.units
+    first = validate_corpus([data], engine="auto", jobs=1, cache_dir=cache)
+    second = validate_corpus([data], engine="auto", jobs=1, cache_dir=cache)
+    first_stats, second_stats = first.run_info, second.run_info
+    assert first_stats["cached"] == 0 and second_stats["cached"] == second_stats["units"]
     assert validation.format_json(second) == validation.format_json(first)
     # One report changes: only its unit runs again, and its new violation shows.
     report = sorted((data / "reports").glob("*/report.ttl"))[0]
     text = report.read_text(encoding="utf-8")
     report.write_text(text.replace('schema:inLanguage "en"', 'schema:inLanguage "EN"', 1), encoding="utf-8")
-    third = validate_corpus([data], engine="auto", jobs=1, cache_dir=cache, stats=third_stats)
-    assert third_stats.cached == third_stats.units - 1
+    third = validate_corpus([data], engine="auto", jobs=1, cache_dir=cache)
+    third_stats = third.run_info
+    assert third_stats["cached"] == third_stats["units"] - 1
     assert len(third.results) == len(first.results) + 1
     assert any(r.source_shape == "pgsh:Report-inLanguage" for r in third.results)
-    # A reference file changes: every unit runs again.
+    # A reference file changes: every unit whose closure reaches it runs again.
     entities = data / "entities.ttl"
     entities.write_text(entities.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    fourth_stats = CorpusStats()
-    validate_corpus([data], engine="auto", jobs=1, cache_dir=cache, stats=fourth_stats)
-    assert fourth_stats.cached == 0
+    fourth = validate_corpus([data], engine="auto", jobs=1, cache_dir=cache)
+    assert fourth.run_info["cached"] == 0
 
 
 # ---------------------------------------------------------------- the engines agree
@@ -177,7 +182,7 @@ def test_cli_per_report_exit_code_and_output_on_violations(cli, corpus, whole, t
     [
         (["--jobs", "two"], "--jobs must be a whole number"),
         (["--jobs", "0"], "--jobs must be at least 1"),
-        (["--jobs", "2", "--focus", "pgr:turkey"], "--focus and --shape work on whole-graph validation"),
+        (["--jobs", "2", "--focus", "pgr:turkey"], "--focus and --shape work on one-graph validation"),
         (["--engine", "fast"], "--engine must be one of"),
     ],
 )
@@ -192,11 +197,15 @@ def test_fast_clean_check_agrees_with_the_core_on_every_fixture():
     """Report units the fast check calls clean skip the core's path: it must see every fixture's results."""
     from pactgraph import resources
     from pactgraph.loading import read_rdf
-    from pactgraph.stores import validating
+    from pactgraph.validation import units
 
-    validating._init_worker(
-        [str(p) for p in resources.shape_files()], [str(p) for p in resources.ontology_files()], [], "pyshacl-turbo"
+    units.init_worker(
+        [str(p) for p in resources.shape_files()], [str(p) for p in resources.ontology_files()], "pyshacl-turbo",
+        in_child=False,
     )
-    verdicts = {path.parent.name + "/" + path.stem: validating._finds_nothing(read_rdf([path])[0]) for path in FIXTURES}
+    verdicts = {
+        path.parent.name + "/" + path.stem: units._finds_nothing(units.ntriples(q.triple for q in read_rdf([path])[0]))
+        for path in FIXTURES
+    }
     assert verdicts["valid/fictional-report"] is True
     assert [name for name, clean in verdicts.items() if name.startswith("invalid/") and clean] == []

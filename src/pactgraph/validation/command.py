@@ -39,7 +39,7 @@ def is_joined(request: ValidateRequest) -> bool:
         if not request.with_graph and request.data_dir is not None and request.paths:
             raise InputError("--standalone checks the files on their own: leave out --data-dir")
         return request.with_graph
-    standalone = bool(request.shapes or request.ontology)
+    standalone = bool(request.shapes or request.ontology or request.per_report or request.jobs is not None)
     return bool(request.paths) and (request.data_dir is not None or not standalone)
 
 

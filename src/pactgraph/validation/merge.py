@@ -132,6 +132,7 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
         fail_on=fail_on,
     )
     report.graph = _report_graph(shapes_graph, [(t, n) for t, n, _ in merged.values()], report.conforms)
+    report.run_info = {"executor": "units", "engine": _engine_key(engine).split()[0], **found["__info__"]}
     return report
 
 

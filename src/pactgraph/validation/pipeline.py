@@ -174,12 +174,15 @@ def validate(
         from pactgraph.validation.single import validate_single
 
         report = validate_single(scope, shape_files, focus, shape, fail_on, engine)
+        report.run_info = {"executor": "single", "units": 1, "cached": 0, "jobs": 1}
     else:
         from pactgraph.validation.merge import validate_units
 
         report = validate_units(scope, shape_files, fail_on, engine, chosen)
     if scope.joined:
+        info = report.run_info
         report = _located(report, scope)
+        report.run_info = info
     return report
 
 

@@ -80,6 +80,8 @@ class ValidationReport:
     graph: Any = field(default=None, repr=False, compare=False)
     #: Each result's node in `graph` (set by the engine run; empty for merged reports).
     result_nodes: dict[ValidationResult, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: How the run went: executor, engine, units, cached units, processes (for people and benchmarks).
+    run_info: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)

@@ -317,6 +317,7 @@ def run_units(
         if hit is not None:
             found[unit.key] = hit
     missing = [u for u in units if u.key not in found]
+    found_info = {"units": len(units), "cached": len(units) - len(missing), "jobs": jobs}
     if missing and (jobs == 1 or len(missing) == 1):
         init_worker(*init_args, in_child=False)
         for unit in missing:
@@ -335,4 +336,5 @@ def run_units(
                 for unit, result in zip(chunk, results, strict=True):
                     found[unit.key] = result
                     cache_write(cache_dir, unit.key, result)
+    found["__info__"] = found_info
     return found
