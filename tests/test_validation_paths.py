@@ -137,3 +137,23 @@ def test_validate_command_fails_on_an_edited_shipped_text(tmp_path):
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "pgsh:SourceText-storedFileMatches" in done.stdout
+
+
+def test_publish_refuses_a_graph_that_does_not_conform(tmp_path):
+    """`publish` validates first: an edited stored text is not put online (exit 1, nothing written)."""
+    data, folder = _report_folder(tmp_path)
+    (folder / "article.txt").write_text("Fictional test report: something else entirely.", encoding="utf-8")
+    site = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "pactgraph", "publish", str(site), "--data", str(data)], capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stderr
+    assert "does not conform" in done.stderr and "nothing was published" in done.stderr
+    assert not site.exists()
+    forced = subprocess.run(
+        [sys.executable, "-m", "pactgraph", "publish", str(site), "--data", str(data), "--no-validate", "-q"],
+        capture_output=True,
+        text=True,
+    )
+    assert forced.returncode == 0, forced.stderr
+    assert (site / "index.html").is_file()

@@ -82,10 +82,11 @@ def _error(message: str) -> NoReturn:
 
 
 @contextmanager
-def _user_errors(offline: bool = False) -> Iterator[None]:
+def _user_errors(offline: bool = False, passing: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
     """Turn library errors into one stderr line and exit status 2.
 
     `offline`: no Python code may open a network connection in the block (pactgraph.limits.offline).
+    `passing`: errors the command maps to another outcome itself.
     """
     try:
         if offline:
@@ -95,6 +96,8 @@ def _user_errors(offline: bool = False) -> Iterator[None]:
                 yield
         else:
             yield
+    except passing:
+        raise
     except PactgraphError as err:
         _error(str(err))
     except RecursionError:

@@ -8,7 +8,7 @@ pactgraph.publishing, imported inside the commands.
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Any, Annotated, Optional
 
 import typer
 
@@ -57,43 +57,73 @@ def publish(
     ontology: OntologyOption = None,
     shapes: ShapesOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    no_validate: Annotated[
+        bool,
+        typer.Option(
+            "--no-validate",
+            help="Publish even when the graph does not conform to the shapes (by default it is refused, exit 1).",
+        ),
+    ] = False,
 ) -> None:
     """Publish the graph as a static linked-data site: dumps, a page per resource,
     ontology and shapes documentation, VoID/DCAT, and content-negotiation rules.
 
     The site is built beside OUTDIR and renamed into place, so a failed run leaves
     the previous OUTDIR untouched; the same input always gives the same bytes.
-    Exit 0 on success, 1 when --check finds differences, 2 on bad input.
+    The graph is validated first: one that does not conform is not published.
+    Exit 0 on success, 1 when the graph does not conform or --check finds differences, 2 on bad input.
     """
-    with _user_errors(offline=True):
-        from pactgraph import publishing
+    from pactgraph.errors import NotConformingError
 
-        outdir = _outdir(outdir)
-        if check:
-            difference = publishing.check(outdir, base_url, _paths(data), _paths(ontology), _paths(shapes))
-            if difference:
-                counts = (
-                    f"{len(difference.changed)} changed, {len(difference.added)} missing, "
-                    f"{len(difference.removed)} extra"
-                )
-                typer.echo(
-                    f"pactgraph: {outdir} is out of date ({counts}); run `pactgraph publish {outdir}`",
-                    err=True,
-                )
-                for line in difference.summary():
-                    typer.echo(f"  {line}", err=True)
-                raise typer.Exit(EXIT_FAIL)
-            if not quiet:
-                typer.echo(f"{outdir} is up to date.")
-            return
-        done = publishing.publish(outdir, base_url, _paths(data), _paths(ontology), _paths(shapes))
-    if not quiet:
+    try:
+        with _user_errors(offline=True, passing=(NotConformingError,)):
+            done = _publish(outdir, base_url, check, data, ontology, shapes, quiet, no_validate)
+    except NotConformingError as err:
+        typer.echo(f"pactgraph: {err}", err=True)
+        raise typer.Exit(EXIT_FAIL) from None
+    if done is not None and not quiet:
         size = done.bytes / (1024 * 1024)
         typer.echo(
             f"Published {done.resources} resources in {done.files} files ({size:.1f} MiB) to {outdir} "
             f"in {done.seconds:.1f} s."
         )
         typer.echo(f"Preview it with: pactgraph serve {outdir}")
+
+
+def _publish(
+    outdir: str,
+    base_url: str,
+    check: bool,
+    data: Optional[list[str]],
+    ontology: Optional[list[str]],
+    shapes: Optional[list[str]],
+    quiet: bool,
+    no_validate: bool,
+) -> Any:
+    """`publish` after its options: exit 1 when --check finds differences; else the site written (None after a check)."""
+    from pactgraph import publishing
+
+    outdir = _outdir(outdir)
+    if check:
+        difference = publishing.check(outdir, base_url, _paths(data), _paths(ontology), _paths(shapes))
+        if difference:
+            counts = (
+                f"{len(difference.changed)} changed, {len(difference.added)} missing, "
+                f"{len(difference.removed)} extra"
+            )
+            typer.echo(
+                f"pactgraph: {outdir} is out of date ({counts}); run `pactgraph publish {outdir}`",
+                err=True,
+            )
+            for line in difference.summary():
+                typer.echo(f"  {line}", err=True)
+            raise typer.Exit(EXIT_FAIL)
+        if not quiet:
+            typer.echo(f"{outdir} is up to date.")
+        return None
+    return publishing.publish(
+        outdir, base_url, _paths(data), _paths(ontology), _paths(shapes), validate=not no_validate
+    )
 
 
 @app.command()

@@ -27,3 +27,11 @@ class UnknownQueryError(QueryError):
         self.available = available
         names = ", ".join(available) if available else "(none)"
         super().__init__(f"unknown query {key!r}; available queries: {names}")
+
+
+class NotConformingError(PactgraphError):
+    """A command that only works on a conforming graph (publish) was given one that does not conform."""
+
+    def __init__(self, message: str, report: object):
+        super().__init__(message)
+        self.report = report

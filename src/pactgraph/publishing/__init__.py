@@ -43,12 +43,21 @@ def publish(
     data: Sequence[PathLike] | None = None,
     ontology: Sequence[PathLike] | None = None,
     shapes: Sequence[PathLike] | None = None,
+    *,
+    validate: bool = True,
 ) -> Published:
-    """Build the site and put it at `outdir`, replacing a site published there before."""
+    """Build the site and put it at `outdir`, replacing a site published there before.
+
+    The graph is validated first (`validate=False` skips it): a graph that does not
+    conform is not published (NotConformingError), so a site never presents data the
+    shapes refuse, such as a report whose stored text was edited.
+    """
     from pactgraph.publishing import site, tree
 
     started = time.perf_counter()
     tree.check_target(Path(outdir).absolute())
+    if validate:
+        conforming(data, ontology, shapes)
     built = site.build(base, data, ontology, shapes)
     tree.write_atomic(built.files, Path(outdir))
     return Published(
@@ -58,6 +67,23 @@ def publish(
         resources=built.resources,
         seconds=time.perf_counter() - started,
     )
+
+
+def conforming(
+    data: Sequence[PathLike] | None, ontology: Sequence[PathLike] | None, shapes: Sequence[PathLike] | None
+) -> None:
+    """NotConformingError unless the graph to publish conforms to the shapes."""
+    from pactgraph.errors import NotConformingError
+    from pactgraph.validation import Executor, run, whole_graph
+
+    report = run(whole_graph(data, ontology=ontology), Executor(), shapes=shapes, engine="auto")
+    if not report.conforms:
+        raise NotConformingError(
+            f"the graph does not conform to the shapes ({report.summary()}); nothing was published. "
+            "See the results with `pactgraph validate` (same --data/--ontology/--shapes), fix them, publish again "
+            "(or --no-validate to publish anyway)",
+            report,
+        )
 
 
 def check(
