@@ -419,7 +419,7 @@ def test_void_counts_and_metadata(site):
             )
         )
     )
-    assert int(claims["n"].value) == 37
+    assert int(claims["n"].value) == 38
 
 
 # ---------------------------------------------------------------- pages
