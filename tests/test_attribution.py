@@ -57,8 +57,8 @@ TABLE = {
     13: ("This replicates Article 5 of the North Atlantic Treaty.", "nezavisimaya-gazeta", NG),
     14: ("The new agreement serves Turkey's interests", "nezavisimaya-gazeta", NG),
     15: ("the broad consensus in foreign policy with Saudi Arabia and Pakistan", "nezavisimaya-gazeta", NG),
-    16: ("statements by former US President Trump have raised doubts among allies about the reliability of the US "
-         "fulfilling its NATO obligations", "nezavisimaya-gazeta", NG),
+    16: (("statements by former US President Trump have raised doubts among allies about the reliability of the US "
+         "fulfilling its NATO obligations"), "nezavisimaya-gazeta", NG),
     17: ("Turkey has been forced to seek other ways to strengthen its own security", "nezavisimaya-gazeta", NG),
     18: ("the participating parties of the agreement will contribute their respective strengths to a common cause",
          "nihat-ali-ozcan", NG),
@@ -69,8 +69,8 @@ TABLE = {
     23: ("Turkey has armed forces with combat experience", "nihat-ali-ozcan", NG),
     24: ("a developed military industry", "nihat-ali-ozcan", NG),
     25: ("The United States prioritizes protecting its own and Israel's interests", "nihat-ali-ozcan", NG),
-    26: ("the consequences of several regional conflicts are prompting countries to establish new mechanisms to "
-         "distinguish friends from enemies", "nihat-ali-ozcan", NG),
+    26: (("the consequences of several regional conflicts are prompting countries to establish new mechanisms to "
+         "distinguish friends from enemies"), "nihat-ali-ozcan", NG),
     27: ("If Turkey signs the agreement to join the alliance, it will open a new phase in its relations with Saudi Arabia",
          "nezavisimaya-gazeta", NG),
     28: ("the two countries were once rivals in the struggle for influence over global Sunni Muslims",
@@ -78,8 +78,8 @@ TABLE = {
     29: ("both sides hope to end the disputes and build cooperation", "nezavisimaya-gazeta", NG),
     30: ("Last week, naval officers from the two countries held their first meeting in Ankara in history.",
          "nezavisimaya-gazeta", NG),
-    31: ("The three-nation alliance negotiations took place against the backdrop of the ceasefire agreement between "
-         "Pakistan and India.", "nezavisimaya-gazeta", NG),
+    31: (("The three-nation alliance negotiations took place against the backdrop of the ceasefire agreement between "
+         "Pakistan and India."), "nezavisimaya-gazeta", NG),
     32: ("The ceasefire ended the conflict between these two nuclear-armed neighbors in May 2025.",
          "nezavisimaya-gazeta", NG),
     33: ("these two nuclear-armed neighbors", "nezavisimaya-gazeta", NG),
