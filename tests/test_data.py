@@ -197,7 +197,7 @@ LABELS = {
     "riyadh": {"en": "Riyadh", "zh": "利雅得", "ru": "Эр-Рияд", "ar": "الرياض"},
     "nato": {"en": "NATO", "zh": "北约", "ru": "НАТО"},
     "saudi-pakistan-alliance": {"en": "Saudi–Pakistan defence alliance", "zh": "巴沙防务联盟",
-                                "ru": "оборонный союз Саудовской Аравии и Пакистана"},
+                                "ru": "военный союз между Саудовской Аравией и Пакистаном"},
     "strategic-mutual-defense-agreement": {"en": "Strategic Mutual Defense Agreement", "zh": "共同战略防御协议",
                                            "ru": "Соглашение о стратегической взаимной обороне"},
     "north-atlantic-treaty": {"en": "North Atlantic Treaty", "zh": "北大西洋公约", "ru": "Североатлантический договор"},
