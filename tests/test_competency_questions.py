@@ -98,8 +98,10 @@ def test_q07_article_5_comparison(store):
     row = rows[0]
     assert row["clause"] == "collective-defence clause of the Strategic Mutual Defense Agreement"
     assert row["comparedWith"] == "Article 5 of the North Atlantic Treaty"
-    assert row["by"] == "Reference News"
-    assert "all members" in row["reportWording"] and "both" in row["sourceWording"]
+    assert row["by"] == "Nezavisimaya Gazeta"
+    assert "all members" in row["reportWording"]
+    # The statement's own words, verbatim, from the clause the wording difference points to.
+    assert row["sourceWording"] == "any aggression against either country shall be considered an aggression against both"
 
 
 def test_q08_turkey_memberships(store):
@@ -115,10 +117,10 @@ def test_q09_why_joining_serves_turkey(store):
     reasons = {(r["conclusion"], r["reason"], r["accordingTo"]) for r in rows}
     assert reasons == {
         ("The new agreement serves Turkey's interests",
-         "Turkey broadly agrees with Saudi Arabia and Pakistan in foreign policy", "Reference News"),
+         "Turkey broadly agrees with Saudi Arabia and Pakistan in foreign policy", "Nezavisimaya Gazeta"),
         ("The new agreement serves Turkey's interests",
          "Donald Trump's statements have raised doubts among US allies about the United States fulfilling its NATO obligations",
-         "Reference News"),
+         "Nezavisimaya Gazeta"),
         ("Joining the Saudi–Pakistan alliance makes sense for Turkey",
          "Turkey's interests align with those of Pakistan and Saudi Arabia in South Asia, the Middle East and Africa",
          "Bloomberg"),
@@ -129,6 +131,8 @@ def test_q10_ozcan(store):
     rows = answer(store, "ozcan")
     assert len(rows) == 9
     assert set(column(rows, "expertise")) == {"strategic issues"}
+    assert set(column(rows, "expertiseAccordingTo")) == {"Nezavisimaya Gazeta"}
+    assert set(column(rows, "expertiseQuote")) == {"a Turkish expert on strategic issues"}
     assert rows[0]["quote"].startswith("the participating parties of the agreement will contribute")
     assert rows[-1]["quote"].endswith("to distinguish friends from enemies")
 
@@ -194,3 +198,69 @@ def test_q16_entity_statements_default_turkey(store):
 def test_q16_entity_statements_for_another_entity(store):
     rows = answer(store, "entity-statements", entity="pgr:afghanistan")
     assert [r["quote"] for r in rows] == ["Tensions between Pakistan and its neighbor Afghanistan are also high."]
+
+
+# ------------------------------------------------ questions of issue 12, scoped to the shipped report
+
+NG_REPORT = "Nezavisimaya Gazeta"
+
+
+def test_q21_claims_by_origin(store):
+    rows = answer(store, "claims-by-origin")
+    # Only the claims carried by the report of 12 January 2026.
+    shipped = [r for r in rows if r["statedIn"].startswith("Reference News report of 12 January 2026")]
+    per_outlet = {}
+    for r in shipped:
+        per_outlet.setdefault(r["outlet"], []).append(r["quote"])
+    assert {k: len(v) for k, v in per_outlet.items() if k in ("Bloomberg", NG_REPORT, "Reference News")} == {
+        "Bloomberg": 5, NG_REPORT: 32, "Reference News": 1,
+    }
+    assert per_outlet["Bloomberg"] == [
+        "it makes sense for Turkey to join the alliance",
+        "its interests align with those of Pakistan and Saudi Arabia in South Asia, the Middle East, and even Africa",
+        "the initiative to expand the alliance comes from Pakistan",
+        "negotiations among the three countries have made progress",
+        "the likelihood of reaching an agreement is high",
+    ]
+    assert per_outlet["Reference News"] == ["This article represents the views of the author himself."]
+    via = {r["quote"]: r.get("via") for r in shipped}
+    assert via["the likelihood of reaching an agreement is high"] == "Reference News > Nezavisimaya Gazeta"
+    assert via["it is too early to say whether Turkey will finally decide to join"] == "Reference News"
+    assert via["This article represents the views of the author himself."] is None
+
+
+def test_q22_nuclear_armed_states(store):
+    rows = answer(store, "nuclear-armed-states")
+    assert [(r["state"], r["asOf"]) for r in rows if r.get("reportSays") == "these two nuclear-armed neighbors"] == [
+        ("India", "2025-01"), ("Pakistan", "2025-01"),
+    ]
+    assert all("SIPRI Yearbook 2025" in r["attestedBy"] for r in rows if r["state"] in ("India", "Pakistan"))
+    assert {r["accordingTo"] for r in rows if r.get("reportSays")} == {NG_REPORT}
+
+
+def test_q23_state_relations(store):
+    rows = answer(store, "state-relations")
+    table = {(r["type"], r["states"]): r for r in rows}
+    assert ("neighbours", "Afghanistan, Pakistan") in table and ("neighbours", "India, Pakistan") in table
+    assert "CIA World Factbook" in table[("neighbours", "Afghanistan, Pakistan")]["attestedBy"]
+    rivalry = table[("rivalry", "Saudi Arabia, Turkey")]
+    assert rivalry["endedBefore"] == "2026-01-12" and rivalry["asReported"] == "were once rivals"
+    assert table[("tension", "Afghanistan, Pakistan")].get("endedBefore") is None
+
+
+def test_q24_located_in_russia(store):
+    rows = answer(store, "located-in")
+    assert sorted((r["name"], r["kind"], r.get("affiliated"), r.get("role")) for r in rows) == [
+        ("HSE University", "university", "Alexei Portanskiy", "professor"),
+        (NG_REPORT, "news outlet", None, None),
+    ]
+
+
+def test_q25_what_events_prompt(store):
+    rows = answer(store, "what-events-prompt")
+    assert [(r["event"], r["prompts"], r["accordingTo"], r["firstReportedIn"]) for r in rows] == [
+        ("several regional conflicts", "countries setting up new mechanisms to tell friends from enemies",
+         "Nihat Ali Özcan", NG_REPORT),
+    ]
+    assert rows[0]["quote"].endswith("new mechanisms to distinguish friends from enemies")
+

@@ -343,7 +343,7 @@ def test_the_context_is_small_and_uses_terms(site):
     assert len(context) < 150
     turkey = json.loads((site / "id/turkey.jsonld").read_text(encoding="utf-8"))["@graph"][0]
     assert turkey["@id"] == "pgr:turkey" and turkey["@type"] == "SovereignState"
-    assert turkey["label"] == {"en": "Turkey", "tr": "Türkiye"}
+    assert turkey["label"] == {"en": "Turkey", "ru": "Турция", "tr": "Türkiye", "zh": "土耳其"}
     assert turkey["sameAs"] == "wd:Q43"
 
 
@@ -419,7 +419,7 @@ def test_void_counts_and_metadata(site):
             )
         )
     )
-    assert int(claims["n"].value) == 37
+    assert int(claims["n"].value) == 38
 
 
 # ---------------------------------------------------------------- pages
