@@ -157,3 +157,29 @@ def test_publish_refuses_a_graph_that_does_not_conform(tmp_path):
     )
     assert forced.returncode == 0, forced.stderr
     assert (site / "index.html").is_file()
+
+
+@pytest.fixture(scope="module")
+def disk_store(tmp_path_factory) -> Path:
+    """The shipped graph in an on-disk store, and a pactgraph.toml naming it."""
+    folder = tmp_path_factory.mktemp("store")
+    done = subprocess.run(
+        [sys.executable, "-m", "pactgraph", "load", "--store", str(folder / "store")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    (folder / "pactgraph.toml").write_text('[store]\nkind = "disk"\npath = "store"\n', encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("folder", REPORT_FIXTURES, ids=[p.name for p in REPORT_FIXTURES])
+def test_joined_from_the_disk_store_same_as_from_files(folder, disk_store):
+    """With a store in sync, a joined validation reads only what the new report reaches from it: same results."""
+    from pactgraph.validation.units import StoreSource
+
+    scope = joined([folder / "report.ttl"])
+    assert StoreSource.open(disk_store / "store", scope.data) is not None
+    from_files = run(scope, Executor("units", jobs=1), engine="pyshacl")
+    scope.store = disk_store / "store"
+    from_store = run(scope, Executor("units", jobs=1), engine="pyshacl")
+    assert keys(from_store) == keys(from_files)
+    assert [r.location for r in from_store.results] == [r.location for r in from_files.results]

@@ -43,9 +43,12 @@ def is_joined(request: ValidateRequest) -> bool:
     return bool(request.paths) and (request.data_dir is not None or not standalone)
 
 
-def scope_of(request: ValidateRequest) -> Scope:
+def scope_of(request: ValidateRequest, settings: object = None) -> Scope:
     if is_joined(request):
-        return joined(request.paths, data_dir=request.data_dir, ontology=request.ontology)
+        scope = joined(request.paths, data_dir=request.data_dir, ontology=request.ontology)
+        if getattr(settings, "kind", "") == "disk" and getattr(settings, "path", None):
+            scope.store = Path(str(getattr(settings, "path")))
+        return scope
     if request.data_dir is not None and str(request.data_dir).strip() == "":
         raise InputError("empty path given for --data-dir")
     return whole_graph(request.paths or None, data_dir=request.data_dir, ontology=request.ontology)
@@ -76,7 +79,7 @@ def run_request(request: ValidateRequest) -> ValidationReport:
     settings = read_settings(config=request.config)
     engine = request.engine or getattr(settings, "engine", None) or "auto"
     return validate(
-        scope_of(request),
+        scope_of(request, settings),
         executor_of(request, settings),
         shapes=request.shapes,
         focus=request.focus,

@@ -98,13 +98,24 @@ def build_units(scope: Any, source: GraphSource, base: str) -> list[Unit]:
     return units
 
 
+def _source(scope: Any) -> GraphSource:
+    """The on-disk store for a joined validation when it holds the graph as it is; else the files, parsed."""
+    if scope.joined and scope.store is not None:
+        from pactgraph.validation.units import StoreSource
+
+        found = StoreSource.open(scope.store, scope.data)
+        if found is not None:
+            return found
+    return GraphSource.from_files(list(scope.ontology) + list(scope.data))
+
+
 def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine: str, executor: Any) -> ValidationReport:
     """Validate the scope in units and merge the results: each distinct result once, sorted as always."""
     from pactgraph import __version__
     from pactgraph.loading import load_graph
     from pactgraph.validation.names import count_shapes
 
-    source = GraphSource.from_files(list(scope.ontology) + list(scope.data))
+    source = _source(scope)
     base = digest(f"pactgraph {__version__}", _engine_key(engine), *_hashes(shape_files), "ontology",
                   *_hashes(scope.ontology))
     units = build_units(scope, source, base)

@@ -37,6 +37,8 @@ class Scope:
     data: list[Path]
     new: list[Path] = field(default_factory=list)
     data_dir: Path | None = None
+    #: An on-disk store (`pactgraph load --store`) a joined validation may read the graph from.
+    store: Path | None = None
 
     @property
     def joined(self) -> bool:
