@@ -177,7 +177,7 @@ def test_joined_from_the_disk_store_same_as_from_files(folder, disk_store):
     from pactgraph.validation.units import StoreSource
 
     scope = joined([folder / "report.ttl"])
-    assert StoreSource.open(disk_store / "store", scope.data) is not None
+    assert StoreSource.open(disk_store / "store", scope.ontology + scope.data) is not None
     from_files = run(scope, Executor("units", jobs=1), engine="pyshacl")
     scope.store = disk_store / "store"
     from_store = run(scope, Executor("units", jobs=1), engine="pyshacl")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -61,11 +62,10 @@ def build_units(scope: Any, source: GraphSource, base: str) -> list[Unit]:
     from pactgraph.validation.pipeline import is_report_file
     from pactgraph.validation.single import read_files
 
-    ontology_graphs = {name for name, path in source.graphs.items() if path in set(scope.ontology)}
     if scope.joined:
         quads, prefixes = read_files(scope.new)
         own = [q.triple for q in quads]
-        closure, touched = source.closure(own, ontology_graphs)
+        closure, touched = source.closure(own, set())
         key = digest(base, "joined", *_hashes(scope.new), *sorted(source.hashes[g] for g in touched))
         owned, parents = _terms_n3(quads)
         unit = Unit(
@@ -80,8 +80,9 @@ def build_units(scope: Any, source: GraphSource, base: str) -> list[Unit]:
         unit.triples = sum(1 for t in set(own) if not source.holds(t))
         return [unit]
     reports = [p for p in scope.data if is_report_file(p)]
-    groups = [[p] for p in reports]
-    others = [p for p in scope.data if not is_report_file(p)]
+    batch = int(os.environ.get("PACTGRAPH_VALIDATION_BATCH", "1"))
+    groups = [reports[i : i + batch] for i in range(0, len(reports), batch)]
+    others = list(scope.ontology) + [p for p in scope.data if not is_report_file(p)]
     if others:
         groups.append(others)
     units = []
@@ -91,7 +92,7 @@ def build_units(scope: Any, source: GraphSource, base: str) -> list[Unit]:
             found = source.own(path)
             own.extend(found)
             own.extend(t.triple for t in storedtext.facts(path, found))
-        skip = ontology_graphs | {source.name_of(p) for p in files}
+        skip = {source.name_of(p) for p in files}
         closure, touched = source.closure(own, skip)
         key = digest(base, "unit", *_hashes(files), *sorted(source.hashes[g] for g in touched))
         units.append(Unit(str(files[0]), ntriples(own + closure), key, prefixes=source.prefixes))
@@ -103,7 +104,7 @@ def _source(scope: Any) -> GraphSource:
     if scope.joined and scope.store is not None:
         from pactgraph.validation.units import StoreSource
 
-        found = StoreSource.open(scope.store, scope.data)
+        found = StoreSource.open(scope.store, list(scope.ontology) + list(scope.data))
         if found is not None:
             return found
     return GraphSource.from_files(list(scope.ontology) + list(scope.data))
@@ -119,7 +120,7 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
     base = digest(f"pactgraph {__version__}", _engine_key(engine), *_hashes(shape_files), "ontology",
                   *_hashes(scope.ontology))
     units = build_units(scope, source, base)
-    init_args = ([str(p) for p in shape_files], [str(p) for p in scope.ontology], engine)
+    init_args = ([str(p) for p in shape_files], engine)
     found = run_units(units, init_args, executor.jobs or 1, executor.cache_dir)
 
     merged: dict[tuple[str, ...], tuple[str, str, str]] = {}

@@ -1,11 +1,14 @@
 """Validation in units: a file (or a few) with the triples it reaches, in one or more processes, cached.
 
 A unit is a set of files of the graph (its *own* triples) plus every triple of
-the rest of the graph that its subjects and objects reach by following
-triples forward (its *closure*), plus the whole ontology. The shapes check a
-node through the node's own statements and the nodes they lead to, so a unit
-gives the results the whole graph gives on those nodes; the results of all
-units, each distinct result once, are the whole graph's. `tests/test_validation_paths.py`
+the rest of the graph, the ontology included, that its subjects, predicates and
+objects reach by following triples forward (its *closure*: the classes and
+superclasses of its nodes, the declarations of its properties, the concepts it
+uses and their schemes). The shapes check a node through the node's own
+statements and the nodes they lead to, so a unit gives the results the whole
+graph gives on those nodes; the results of all units, each distinct result
+once, are the whole graph's. The ontology files, with the other files that are
+not reports, form one unit of their own. `tests/test_validation_paths.py`
 proves it on the shipped graph, every fixture and a synthetic corpus.
 
 The rest of the graph is read from a pyoxigraph store: an in-memory one filled
@@ -128,7 +131,8 @@ class GraphSource:
         seen: set[Any] = set()
         frontier = []
         for t in triples:
-            for term in (t.subject, t.object):
+            # The predicate too: its declaration in the ontology is what some shapes check against.
+            for term in (t.subject, t.predicate, t.object):
                 if not isinstance(term, ox.Literal) and term not in seen:
                     seen.add(term)
                     frontier.append(term)
@@ -141,10 +145,10 @@ class GraphSource:
                     continue
                 touched.add(graph)
                 found.add(triple)
-                term = triple.object
-                if not isinstance(term, ox.Literal) and term not in seen:
-                    seen.add(term)
-                    frontier.append(term)
+                for term in (triple.predicate, triple.object):
+                    if not isinstance(term, ox.Literal) and term not in seen:
+                        seen.add(term)
+                        frontier.append(term)
         return list(found), touched
 
 
@@ -224,9 +228,9 @@ def ntriples(triples: Iterable[Any]) -> str:
 _STATE: dict[str, Any] = {}
 
 
-def init_worker(shape_files: list[str], ontology_files: list[str], engine: str, in_child: bool = True) -> None:
-    """Load the shapes (compiled once) and the ontology's triples in this process."""
-    from pactgraph.loading import load_graph, read_rdf, to_rdflib_term
+def init_worker(shape_files: list[str], engine: str, in_child: bool = True) -> None:
+    """Load the shapes (compiled once) in this process."""
+    from pactgraph.loading import load_graph
     from pactgraph.validation.engine import engine_runner
 
     if in_child and sys.platform.startswith("linux"):
@@ -234,21 +238,8 @@ def init_worker(shape_files: list[str], ontology_files: list[str], engine: str, 
 
         die_with_parent()
     shapes_graph = load_graph(shape_files)
-    quads, prefixes = read_rdf(ontology_files) if ontology_files else ([], {})
     _STATE.clear()
-    _STATE.update(
-        shapes=shapes_graph,
-        runner=engine_runner(engine, shapes_graph),
-        ontology=[(to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)) for q in quads],
-        ontology_nt=ntriples(_triples(quads)),
-        prefixes=prefixes,
-    )
-
-
-def _triples(quads: Iterable[Any]) -> list[Any]:
-    import pyoxigraph as ox
-
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    _STATE.update(shapes=shapes_graph, runner=engine_runner(engine, shapes_graph))
 
 
 def _graph(text: str, prefixes: dict[str, str]) -> Any:
@@ -259,13 +250,12 @@ def _graph(text: str, prefixes: dict[str, str]) -> Any:
 
     graph = validation_graph()
     quads_to_graph(list(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)), graph, prefixes)
-    graph.addN((s, p, o, graph) for s, p, o in _STATE["ontology"])
-    bind_prefixes(graph, _STATE["prefixes"])
+    bind_prefixes(graph, prefixes)
     return graph
 
 
 def _finds_nothing(text: str) -> bool:
-    """pyshacl-turbo only: True when the unit (with the ontology) raises no result at all.
+    """pyshacl-turbo only: True when the unit raises no result at all.
 
     The data goes to the engine as N-Triples text, without an rdflib graph; any
     result (or another engine) means False and the unit takes the full path.
@@ -278,7 +268,7 @@ def _finds_nothing(text: str) -> bool:
 
     from pactgraph.namespaces import SH
 
-    source = pyshacl_turbo.Input(text + "\n" + _STATE["ontology_nt"], "nt", None, {}, {})
+    source = pyshacl_turbo.Input(text, "nt", None, {}, {})
     try:
         _, report_graph, _ = compiled.validate(source, inference="none", allow_warnings=True)
     except Exception:  # noqa: BLE001 - the full path reports the error properly
@@ -378,7 +368,7 @@ def cache_write(cache_dir: Path | None, key: str, data: dict[str, Any]) -> None:
 
 
 def run_units(
-    units: list[Unit], init_args: tuple[list[str], list[str], str], jobs: int, cache_dir: Path | None
+    units: list[Unit], init_args: tuple[list[str], str], jobs: int, cache_dir: Path | None
 ) -> dict[str, dict[str, Any]]:
     """Each unit's plain result by key: from the cache, else validated here or in `jobs` processes."""
     found: dict[str, dict[str, Any]] = {}
