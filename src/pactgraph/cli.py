@@ -377,7 +377,7 @@ def validate(
 
         output = _output(output)
         if shapes:
-            from pactgraph.input_checks import check_shapes_queries
+            from pactgraph.sparql_policy import check_shapes_queries
 
             check_shapes_queries(shapes)
         settings = read_settings(config=config)

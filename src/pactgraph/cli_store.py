@@ -158,8 +158,8 @@ def endpoint_command(
     with _user_errors():
         from pactgraph import limits
         from pactgraph.cli import _service_urls
-        from pactgraph.stores.guard import MAX_RESULT_SIZE, GuardPolicy
-        from pactgraph.stores.server import serve
+        from pactgraph.serving.guard import MAX_RESULT_SIZE, GuardPolicy
+        from pactgraph.serving.server import serve
 
         seconds = limits.parse_seconds(timeout, "--timeout", limits.QUERY_TIMEOUT)
         size = MAX_RESULT_SIZE if max_result_size is None else limits.parse_size(max_result_size, "--max-result-size")

@@ -13,6 +13,7 @@ from typing import Any
 
 from pactgraph.errors import QueryError, UpdateRefusedError
 from pactgraph.namespaces import PREFIXES, shorten, turtle_prefix_block
+from pactgraph.sparql_policy import UPDATE_KEYWORDS, check_query, update_keyword  # noqa: F401 - re-exported
 
 #: Result kinds.
 SELECT, ASK, GRAPH = "select", "ask", "graph"
@@ -22,13 +23,7 @@ ASK_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("turtle", "ntriples", "table", "json", "xml")
 ALL_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples")
 
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-)
-_PROLOGUE_KEYWORDS = {"PREFIX": 2, "BASE": 1, "VERSION": 1}  # keyword -> tokens that follow
 _OX_QUERY_ERROR = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
-# IRIREF; a backslash is let in for the \\u escapes SPARQL decodes before parsing.
-_IRIREF = re.compile(r'<[^<>"{}|^`\x00-\x20]*>')
 # SPARQL variable-name characters (a practical subset of VARNAME); compiled on first use.
 _VAR_CHARS = r"A-Za-z0-9_\u00b7\u00c0-\ufffd"
 
@@ -64,153 +59,6 @@ class QueryResult:
         if self.kind == GRAPH:
             return len(self.triples)
         return 1
-
-
-# ---------------------------------------------------------------- classify
-
-
-def _tokens(text: str) -> Iterable[str]:
-    """SPARQL-ish tokens, skipping comments, IRIs and string literals as single tokens."""
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-        elif ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif ch == "<":
-            # An IRI when an IRIREF starts here, else the less-than operator (`?a <?b`).
-            iri = _IRIREF.match(text, i)
-            if iri:
-                yield iri.group()
-                i = iri.end()
-            else:
-                yield "<"
-                i += 1
-        elif ch in "\"'":
-            quote = ch * 3 if text.startswith(ch * 3, i) else ch
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            yield text[i : j + len(quote)]
-            i = j + len(quote)
-        else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] not in "{}()<#\"'":
-                j += 1
-            if j == i:
-                j = i + 1
-            yield text[i:j]
-            i = j
-
-
-def update_keyword(text: str) -> str | None:
-    """The SPARQL UPDATE keyword that `text` starts with (after its prologue), else None."""
-    tokens = iter(_tokens(text))
-    for token in tokens:
-        upper = token.upper()
-        if upper in _PROLOGUE_KEYWORDS:
-            for _ in range(_PROLOGUE_KEYWORDS[upper]):
-                next(tokens, None)
-            continue
-        return upper if upper in UPDATE_KEYWORDS else None
-    return None
-
-
-_OPEN, _CLOSE = frozenset("{(["), frozenset("})]")
-_WORD_BREAK = re.compile(r"[^A-Za-z0-9_:?$\-\u00b7\u00c0-\ufffd]+")
-_IRI_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _iri_value(token: str, base: str | None) -> str:
-    """The IRI an IRIREF token stands for: escapes decoded, resolved against BASE."""
-    value = _IRI_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token[1:-1])
-    if base is not None:
-        from urllib.parse import urljoin
-
-        value = urljoin(base, value)
-    return value
-
-
-def check_query(
-    text: str, source: str = "<query>", allow_service: Iterable[str] = (), *, shacl: bool = False
-) -> None:
-    """QueryError for a query pactgraph will not run.
-
-    Refused: a text larger than PACTGRAPH_MAX_QUERY, brackets nested deeper than
-    PACTGRAPH_MAX_DEPTH (the engine recurses over the query, and a deep enough query
-    overflows its stack), and SERVICE, unless its endpoint is one of `allow_service`:
-    the engine would otherwise send requests to any address the query names.
-    `shacl`: the query comes from a shapes graph, where FROM is refused too (rdflib
-    would read the graphs it names; SHACL queries run on the data graph), and so are
-    MINUS and VALUES, which SHACL forbids beside the pre-bound $this.
-    """
-    from pactgraph import limits
-
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > limits.max_query():
-        raise QueryError(
-            f"{source}: the query is {limits.human_size(size)}, more than the limit of "
-            f"{limits.human_size(limits.max_query())} ({limits.ENV_MAX_QUERY})"
-        )
-    max_depth = limits.max_depth()
-    allowed = set(allow_service)
-    prefixes = dict(PREFIXES)
-    base: str | None = None
-    depth = 0
-    words: list[str] = []
-    for token in _tokens(text):
-        if token in _OPEN:
-            depth += 1
-            if depth > max_depth:
-                raise QueryError(
-                    f"{source}: brackets nested more than {max_depth} levels deep; refused ({limits.ENV_MAX_DEPTH})"
-                )
-        elif token in _CLOSE:
-            depth -= 1
-        if token[:1] in "<\"'" and len(token) > 1:
-            words.append(token)
-        else:
-            # "?o .SERVICE" is one token for _tokens: split at punctuation.
-            words.extend(w for w in _WORD_BREAK.split(token) if w)
-    for i, word in enumerate(words):
-        upper = word.upper()
-        if upper == "BASE" and i + 1 < len(words) and words[i + 1].startswith("<"):
-            base = _iri_value(words[i + 1], base)
-        elif upper == "PREFIX" and i + 2 < len(words) and words[i + 1].endswith(":"):
-            if words[i + 2].startswith("<"):
-                prefixes[words[i + 1][:-1]] = _iri_value(words[i + 2], base)
-        elif upper == "FROM" and shacl:
-            raise QueryError(f"{source}: FROM is refused in a SHACL-SPARQL query (it runs on the data graph)")
-        elif upper in ("MINUS", "VALUES") and shacl:
-            raise QueryError(
-                f"{source}: {upper} is not allowed in a SHACL-SPARQL query (SHACL 1.0, 5.3.1: "
-                "queries with the pre-bound $this may not use MINUS or VALUES); use FILTER NOT EXISTS "
-                "or FILTER (?x IN (...)) instead"
-            )
-        elif upper == "SERVICE":
-            following = words[i + 1 : i + 3]
-            if following and following[0].upper() == "SILENT":
-                following = following[1:]
-            target = following[0] if following else ""
-            iri = None
-            if target.startswith("<") and target.endswith(">"):
-                iri = _iri_value(target, base)
-            elif ":" in target and target[:1] not in "?$":
-                prefix, _, local = target.partition(":")
-                if prefix in prefixes:
-                    iri = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
-            if iri is not None and iri in allowed:
-                continue
-            shown = f"<{iri}>" if iri is not None else (target or "(nothing)")
-            if shacl:
-                raise QueryError(f"{source}: SERVICE {shown} is refused: pactgraph sends no queries to other endpoints")
-            allow = f"--allow-service {iri}" if iri is not None else "--allow-service URL with the endpoint's IRI"
-            raise QueryError(
-                f"{source}: SERVICE {shown} is refused: pactgraph does not send queries to other "
-                f"endpoints unless --allow-service names them (e.g. {allow})"
-            )
 
 
 def readable_expected(message: str) -> str:

@@ -3,7 +3,7 @@
 `start_server` starts `oxigraph serve-read-only` (or `serve` when writable) with
 `--union-default-graph` on an address, waits until it accepts connections and
 returns a handle. `start_endpoint` puts that server on a private loopback port
-behind the guard of pactgraph.stores.guard, which listens on the public
+behind the guard of pactgraph.serving.guard, which listens on the public
 address; `serve` is `pactgraph endpoint`: it prints the query URL and waits
 until it is stopped.
 """
@@ -227,7 +227,7 @@ def start_endpoint(
     log: IO[str] | None = None,
 ) -> Endpoint:
     """Start Oxigraph on a free loopback port and the guard on host:port; return once both listen."""
-    from pactgraph.stores.guard import GuardPolicy, Upstream, start_guard
+    from pactgraph.serving.guard import GuardPolicy, Upstream, start_guard
 
     host = host.strip("[]")
     policy = policy or GuardPolicy()
@@ -262,7 +262,7 @@ def serve(
 ) -> int:
     """`pactgraph endpoint`: serve a store behind the guard until stopped; 0 when stopped by a signal.
 
-    `policy`: a pactgraph.stores.guard.GuardPolicy (the default allows no SERVICE,
+    `policy`: a pactgraph.serving.guard.GuardPolicy (the default allows no SERVICE,
     30 s per query, 256 MiB per answer).
     """
     from pactgraph.stores.config import read_settings
