@@ -200,4 +200,42 @@ def open_store(settings: StoreSettings) -> Any:
     return MemoryStore.wrap(load_store(settings.data))
 
 
-__all__ = ["CONFIG_NAME", "StoreSettings", "open_store", "read_settings"]
+def load_into(
+    settings: StoreSettings,
+    paths: Sequence[str] | None,
+    *,
+    graph_store: str | None = None,
+    update_endpoint: str | None = None,
+) -> tuple[Any, Any]:
+    """Load files (default: the last load's paths for a disk store, else the shipped graph) into the
+    store the settings describe, one named graph per file; (its LoadSummary, the store).
+
+    A disk store is synchronised (changed files reloaded, removed ones dropped); a memory store
+    only parses, a syntax check. `graph_store`/`update_endpoint`: how to write to an endpoint.
+    """
+    if (graph_store or update_endpoint) and settings.kind != "endpoint":
+        raise StoreError("--graph-store and --update-endpoint need --endpoint (or endpoint.url in the config)")
+    if graph_store:
+        settings.graph_store_url, settings.load_method = graph_store, "graph-store"
+    if update_endpoint:
+        settings.update_url = update_endpoint
+        if not graph_store:
+            settings.load_method = "update"
+    if settings.kind == "disk":
+        from pactgraph.stores.disk import DiskStore
+
+        disk = DiskStore(settings.path, on_change="ignore")
+        return disk.sync(paths), disk
+    from pactgraph.loading import default_graph_paths, resolve_inputs
+
+    if settings.kind == "memory":
+        from pactgraph.stores.memory import MemoryStore
+
+        target: Any = MemoryStore()
+    else:
+        target = open_store(settings)
+    files = default_graph_paths() if paths is None else resolve_inputs(paths)
+    return target.load(files), target
+
+
+__all__ = ["CONFIG_NAME", "StoreSettings", "load_into", "open_store", "read_settings"]

@@ -1,4 +1,4 @@
-"""Commands of the publish feature, registered on the pactgraph app.
+"""`pactgraph publish` and `pactgraph serve`: the static linked-data site and its preview.
 
 `publish` writes the static linked-data site, `serve` previews it with the same
 content negotiation as the generated .htaccess. The work is done in
@@ -12,17 +12,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from pactgraph.cli import EXIT_FAIL, OntologyOption, ShapesOption, _paths, _user_errors, app
+from pactgraph.cli.app import EXIT_FAIL, app, checked_output, user_errors
+from pactgraph.cli.app import optional_paths as _paths
+from pactgraph.cli.options import OntologyOption, ShapesOption
 
 DEFAULT_BASE = "https://w3id.org/pactgraph/"
-
-
-def _outdir(value: str) -> str:
-    if value.strip() == "":
-        from pactgraph.errors import InputError
-
-        raise InputError("empty path given for OUTDIR")
-    return value
 
 
 @app.command()
@@ -65,10 +59,10 @@ def publish(
     the previous OUTDIR untouched; the same input always gives the same bytes.
     Exit 0 on success, 1 when --check finds differences, 2 on bad input.
     """
-    with _user_errors(offline=True):
+    with user_errors(offline=True):
         from pactgraph import publishing
 
-        outdir = _outdir(outdir)
+        outdir = checked_output(outdir, "OUTDIR")
         if check:
             difference = publishing.check(outdir, base_url, _paths(data), _paths(ontology), _paths(shapes))
             if difference:
@@ -112,11 +106,11 @@ def serve(
 
     Stop with Ctrl-C.
     """
-    with _user_errors():
+    with user_errors():
         from pactgraph.publishing.server import serve as run
 
         def announce(url: str) -> None:
             typer.echo(f"Serving {outdir} at {url} (Ctrl-C to stop)")
             sys.stdout.flush()
 
-        run(_outdir(outdir), port=port, bind=bind, quiet=quiet, announce=announce)
+        run(checked_output(outdir, "OUTDIR"), port=port, bind=bind, quiet=quiet, announce=announce)
