@@ -62,11 +62,11 @@ def store_warnings(store: object) -> None:
 def user_errors(offline: bool = False) -> Iterator[None]:
     """Turn library errors into one stderr line and exit status 2.
 
-    `offline`: no Python code may open a network connection in the block (pactgraph.limits.offline).
+    `offline`: no Python code may open a network connection in the block (pactgraph.process.no_network).
     """
     try:
         if offline:
-            from pactgraph.limits import offline as no_network
+            from pactgraph.process import no_network
 
             with no_network():
                 yield
@@ -79,7 +79,7 @@ def user_errors(offline: bool = False) -> Iterator[None]:
     except MemoryError:
         error("out of memory: the input is too large for this command")
     except OSError as err:
-        from pactgraph.limits import NetworkRefused
+        from pactgraph.process import NetworkRefused
 
         if not isinstance(err, NetworkRefused):
             raise

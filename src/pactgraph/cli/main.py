@@ -88,6 +88,10 @@ def _install_plain_coercion(command: object) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    from pactgraph import process
+
+    # Past --timeout or PACTGRAPH_MAX_MEMORY the process ends: the native engines cannot be interrupted.
+    process.on_limit(process.exit_at_limit)
     one_line_diagnostics()
     command = typer.main.get_command(app)
     _install_plain_coercion(command)

@@ -179,7 +179,7 @@ def _put_in_place(units: Sequence[Unit], data_dir: Path) -> None:
                     os.fsync(dst.fileno())
                 os.chmod(target, 0o666 & ~umask)
             staged[unit.slug] = folder
-        from pactgraph.limits import checkpoint
+        from pactgraph.process import checkpoint
 
         checkpoint("add-staged")
         for unit in units:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from pactgraph.limits import die_with_parent
+from pactgraph.process import die_with_parent
 from pactgraph.stores.base import StoreError
 
 START_TIMEOUT = 30.0
