@@ -364,15 +364,39 @@ def _umask() -> int:
 
 # ---------------------------------------------------------------- the Turtle
 
-
-_PREFIXES = "".join(
-    f"PREFIX {p}: <{PROJECT_PREFIXES[p]}>\n"
-    for p in ("oa", "org", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "sem", "xsd")
-)
+#: The prefixes report.ttl declares, in this order.
+_PREFIX_NAMES = ("oa", "org", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "sem", "xsd")
+_SCHEMES = ("pgv:source-role", "pgv:certainty", "pgv:polarity", "pgv:time-orientation")
 
 
-def _en(text: str) -> str:
-    return turtle_string(text) + "@en"
+def _comment(value: object) -> str:
+    """Text for inside a `#` comment line: line breaks become spaces, so nothing escapes the comment."""
+    return " ".join(str(value).splitlines())
+
+
+def _template() -> Any:
+    """report.ttl.j2 with the filters that write Turtle terms (pyoxigraph and rdflib serialise literals)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("pactgraph.contributing", "templates"),
+        autoescape=False,  # Turtle, not HTML: every literal goes through a serializer filter
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["literal"] = turtle_string
+    env.filters["long_literal"] = turtle_long_string
+    env.filters["en"] = lambda value: _language_literal(str(value), "en")
+    env.filters["comment"] = _comment
+    return env.get_template("report.ttl.j2")
+
+
+def _language_literal(value: str, language: str) -> str:
+    import pyoxigraph as ox
+
+    return str(ox.Literal(value, language=language))
 
 
 def _turtle(
@@ -394,163 +418,47 @@ def _turtle(
     relays: str | None,
     spans: list[tuple[int, int]],
 ) -> str:
-    r = shorten(report)
-    t = shorten(PGR + "text-" + slug)
-    o = shorten(outlet)
+    """report.ttl: the report, its publisher if new, the stored text, the sentences, the claim skeleton."""
     report_label = label.strip() if label and label.strip() else f"{outlet_name} report of {human_date(published)}"
-    stored_at = f"{REPORTS}/{slug}/{TEXT_NAME}"
-    out = [_PREFIXES]
-    out.append(
-        f"# {report_label}.\n"
-        "# Created by `pactgraph new-report`. The stored text below is article.txt beside\n"
-        "# this file, verbatim (once added: data/" + stored_at + ").\n"
-        "# Edit neither: the checksum and every anchor depend on it. Write the claims at\n"
-        "# the end of this file, then `pactgraph validate` it and `pactgraph add` it.\n"
-    )
-    if define_outlet:
-        out.append(
-            f"{o}\n"
-            "    a pg:NewsOutlet ;\n"
-            f"    rdfs:label {_en(outlet_name)} ;\n"
-            f"    schema:name {_en(outlet_name)} ;\n"
-            ".\n"
-        )
-    if existing is None:
-        lines = [
-            f"{r}",
-            "    a pg:Report ;",
-            f"    rdfs:label {_en(report_label)} ;",
-            f'    schema:datePublished "{published.isoformat()}"^^xsd:date ;',
-            f"    schema:inLanguage {turtle_string(language)} ;",
-            f"    schema:publisher {o} ;",
-        ]
-        if url:
-            lines.append(f"    schema:url <{url}> ;")
-        if relays:
-            lines.append(f"    pg:relays {shorten(relays)} ;")
-        lines.append(f"    pg:hasSourceText {t} ;")
-    else:
-        lines = [f"# {r} is already in the graph; this file gives it its stored text.", f"{r}"]
-        if url and not existing["url"]:
-            lines.append(f"    schema:url <{url}> ;")
-        if relays:
-            lines.append(f"    pg:relays {shorten(relays)} ;")
-        lines.append(f"    pg:hasSourceText {t} ;")
-    out.append("\n".join(lines) + "\n.\n")
-    out.append(
-        f"{t}\n"
-        "    a pg:SourceText ;\n"
-        f"    rdfs:label {_en('stored text of the ' + report_label)} ;\n"
-        f"    rdf:value {turtle_long_string(text)} ;\n"
-        f'    schema:encodingFormat "text/plain; charset=utf-8" ;\n'
-        f"    schema:inLanguage {turtle_string(text_language)} ;\n"
-        f'    pg:sha256 "{digest}" ;\n'
-        f"    pg:storedAt {turtle_string(stored_at)} ;\n"
-        ".\n"
-    )
     width = max(2, len(str(len(spans))))
-    out.append(
-        "# ---------------------------------------------------------------------------\n"
-        f"# Sentences, as `new-report` split the text ({len(spans)}). Fix a split by hand if it is\n"
-        "# wrong (e.g. after an abbreviation): `pactgraph anchor` prints the selectors.\n"
-        "# ---------------------------------------------------------------------------\n"
+    sentence_rows = [
+        {
+            "n": n,
+            "number": f"{n:0{width}d}",
+            "start": start,
+            "end": end,
+            "exact": text[start:end],
+            "prefix": prefix_of(text, start),
+            "suffix": suffix_of(text, end),
+        }
+        for n, (start, end) in enumerate(spans, 1)
+    ]
+    return _template().render(
+        prefixes=[(p, PROJECT_PREFIXES[p]) for p in _PREFIX_NAMES],
+        r=shorten(report),
+        t=shorten(PGR + "text-" + slug),
+        o=shorten(outlet),
+        claim=f"pgr:claim-{slug}-01",
+        report_label=report_label,
+        stored_at=f"{REPORTS}/{slug}/{TEXT_NAME}",
+        define_outlet=define_outlet,
+        outlet_name=outlet_name,
+        existing=existing,
+        published=published,
+        language=language,
+        text_language=text_language,
+        url=url,
+        relays=shorten(relays) if relays else None,
+        text=text,
+        digest=digest,
+        sentences=sentence_rows,
+        context=CONTEXT,
+        concepts={scheme: _concept_lines(store, scheme) for scheme in _SCHEMES},
     )
-    for number, (start, end) in enumerate(spans, 1):
-        out.append(
-            f"{t}-sentence-{number:0{width}d}\n"
-            "    a pg:Sentence ;\n"
-            f"    rdfs:label {_en(f'sentence {number} of the {report_label}')} ;\n"
-            "    oa:hasSelector\n"
-            "        [\n"
-            "            a oa:TextQuoteSelector ;\n"
-            f"            oa:exact {turtle_string(text[start:end])} ;\n"
-            f"            oa:prefix {turtle_string(prefix_of(text, start))} ;\n"
-            f"            oa:suffix {turtle_string(suffix_of(text, end))} ;\n"
-            "        ] ,\n"
-            "        [\n"
-            "            a oa:TextPositionSelector ;\n"
-            f'            oa:start "{start}"^^xsd:nonNegativeInteger ;\n'
-            f'            oa:end "{end}"^^xsd:nonNegativeInteger ;\n'
-            "        ] ;\n"
-            f"    oa:hasSource {t} ;\n"
-            f'    pg:sentenceNumber "{number}"^^xsd:positiveInteger ;\n'
-            ".\n"
-        )
-    out.append(_skeleton(store, slug=slug, report=r, outlet=o, report_label=report_label))
-    return "\n".join(out)
 
 
 def _concept_lines(store: Any, scheme: str) -> str:
     lines = []
     for name, label, definition in _concepts(store, scheme):
-        lines.append(f"#     {name:<38} {definition or label}")
+        lines.append(_comment(f"#     {name:<38} {definition or label}"))
     return "\n".join(lines)
-
-
-def _skeleton(store: Any, *, slug: str, report: str, outlet: str, report_label: str) -> str:
-    claim = f"pgr:claim-{slug}-01"
-    return f"""\
-# ---------------------------------------------------------------------------
-# Claims. For each claim the report makes, copy the two blocks below, remove
-# the "# " in front of each line, number the claim (01, 02, ...) and replace
-# every <...>.
-#
-# The anchor: `pactgraph anchor <this folder>/article.txt "the exact words"`
-# prints oa:hasSource, pg:inSentence and oa:hasSelector, ready to paste. The
-# quote must be the text's own characters and occur once in it ({CONTEXT} characters
-# of prefix and suffix are recorded with it).
-#
-# The proposition: reuse an existing one when the claim is about the same thing
-# as a claim of another report (list them with `pactgraph query propositions`),
-# so that the questions across reports line up the two claims; otherwise define
-# a new pg:Proposition (template at the end).
-#
-# The claimant is whoever makes the claim: the publisher itself ({outlet}), an
-# outlet it relays, an expert (a schema:Person, prov:Person) or unnamed sources
-# (a pg:AnonymousSource). Name the same agent in prov:agent, with its role:
-{_concept_lines(store, "pgv:source-role")}
-# Certainty, how sure the claimant is:
-{_concept_lines(store, "pgv:certainty")}
-# Polarity:
-{_concept_lines(store, "pgv:polarity")}
-# Time orientation, seen from the report's date:
-{_concept_lines(store, "pgv:time-orientation")}
-# A claim a relayed report made first also gets pg:reportedFirstIn <that report>
-# (it must lie on this report's pg:relays chain).
-# ---------------------------------------------------------------------------
-
-# {claim}
-#     a pg:Claim ;
-#     rdfs:label "<claimant's name>: <what is claimed, in neutral words>"@en ;
-#     pg:claimant {outlet} ;
-#     prov:qualifiedAttribution
-#         [
-#             a prov:Attribution ;
-#             prov:agent {outlet} ;
-#             prov:hadRole pgv:source-role-reporting-outlet ;
-#         ] ;
-#     pg:proposition pgr:proposition-<name> ;
-#     pg:statedIn {report} ;
-#     pg:certainty pgv:certainty-<certain|probable|possible|underspecified> ;
-#     pg:polarity pgv:polarity-<positive|negative> ;
-#     pg:timeOrientation pgv:time-orientation-<future|non-future> ;
-#     pg:hasAnchor {claim}-anchor ;
-# .
-#
-# {claim}-anchor
-#     a pg:TextAnchor ;
-#     rdfs:label "anchor of claim 1 in the {report_label}"@en ;
-#     <paste the output of `pactgraph anchor` here>
-# .
-
-# A new proposition, only when no existing one fits:
-#
-# pgr:proposition-<name>
-#     a pg:Proposition ;
-#     rdfs:label "<the proposition, stated neutrally>"@en ;
-#     rdf:subject <entity, e.g. pgr:turkey> ;
-#     rdf:predicate <property, e.g. org:memberOf> ;
-#     rdf:object <entity, e.g. pgr:saudi-pakistan-alliance> ;
-#     pg:about <every entity, event or membership it is about> ;
-# .
-"""
