@@ -268,7 +268,7 @@ def test_new_report_reuses_outlets_and_reports_and_never_overwrites(cli, data, t
 def test_new_report_bad_arguments_exit_2_and_write_nothing(cli, data, article, options, message):
     snapshot = tree_fingerprint(data)
     args = {"--publisher": "Fictional Gazette", "--date": "2026-02-20", "--language": "en"}
-    for name, value in zip(options[::2], options[1::2]):
+    for name, value in zip(options[::2], options[1::2], strict=True):
         args[name] = value
     flat = [item for pair in args.items() for item in pair]
     result = cli("new-report", str(article), *flat, "--data-dir", str(data))

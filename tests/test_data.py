@@ -151,5 +151,5 @@ def test_native_language_labels(graph):
     expected = {"turkey": "tr", "pakistan": "ur", "saudi-arabia": "ar", "reference-news": "zh",
                 "nezavisimaya-gazeta": "ru", "alexei-portanskiy": "ru", "nihat-ali-ozcan": "tr"}
     for local, lang in expected.items():
-        langs = {l.language for l in graph.objects(PGR[local], RDFS.label) if isinstance(l, Literal)}
+        langs = {lit.language for lit in graph.objects(PGR[local], RDFS.label) if isinstance(lit, Literal)}
         assert {"en", lang} <= langs, local

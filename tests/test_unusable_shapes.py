@@ -28,7 +28,7 @@ ENGINES = ("pyshacl", "pyshacl-turbo")
 def expected_exits(path: Path) -> dict[str, int]:
     match = re.search(r"^# exit: pyshacl=(\d) pyshacl-turbo=(\d)$", path.read_text(encoding="utf-8"), re.M)
     assert match, f"{path.name}: no `# exit:` line"
-    return dict(zip(ENGINES, map(int, match.groups())))
+    return dict(zip(ENGINES, map(int, match.groups()), strict=True))
 
 
 def test_the_folder_holds_the_cases():

@@ -146,7 +146,7 @@ def _xml(triples: list[Any]) -> bytes:
     from pactgraph.loading import to_oxigraph
 
     ox_triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
-    data = ox.serialize(ox_triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(triples))
+    data = ox.serialize(ox_triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(triples)) or b""
     return data if data.endswith(b"\n") else data + b"\n"
 
 

@@ -46,7 +46,7 @@ class QueryResult:
 
     def bindings(self) -> list[dict[str, Any]]:
         """SELECT rows as dicts of variable name -> term, unbound variables left out."""
-        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        return [{v: t for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
 
     def values(self, variable: str) -> list[str]:
         """The display form (prefixed name / plain literal text) of one column, in row order."""
@@ -283,7 +283,7 @@ def results_json(result: QueryResult) -> bytes:
     if result._json:
         return result._json
     bindings = [
-        {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows
+        {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows
     ]
     document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
     result._json = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -329,8 +329,8 @@ def render_table(header: list[str], rows: Iterable[Iterable[str]]) -> str:
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], min(len(cell), TABLE_MAX_WIDTH))
 
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    def line(cells: Iterable[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     out = [line(header), line(["-" * w for w in widths])]
     out.extend(line(r) for r in rows)
@@ -384,14 +384,14 @@ def format_result(result: QueryResult, fmt: str | None = None) -> bytes:
         data = ox.parse_query_results(
             b'{"head":{},"boolean":%s}' % (b"true" if result.boolean else b"false"),
             ox.QueryResultsFormat.JSON,
-        ).serialize(format=results_formats[fmt])
+        ).serialize(format=results_formats[fmt]) or b""
         return data if data.endswith(b"\n") else data + b"\n"
     if result.kind == SELECT:
         if fmt == "table":
             rows = ([display_term(t) for t in row] for row in result.rows)
             return render_table(result.variables, rows).encode("utf-8")
         solutions = ox.parse_query_results(results_json(result), ox.QueryResultsFormat.JSON)
-        data = solutions.serialize(format=results_formats[fmt])
+        data = solutions.serialize(format=results_formats[fmt]) or b""
         return data if data.endswith(b"\n") else data + b"\n"
     # CONSTRUCT / DESCRIBE: sorted for a stable output.
     triples = sorted(result.triples, key=str)
@@ -405,7 +405,7 @@ def format_result(result: QueryResult, fmt: str | None = None) -> bytes:
         "xml": ox.RdfFormat.RDF_XML,
     }
     prefixes = _used_prefixes(triples) if fmt in ("turtle", "xml", "json") else None
-    data = ox.serialize(triples, format=rdf_formats[fmt], prefixes=prefixes)
+    data = ox.serialize(triples, format=rdf_formats[fmt], prefixes=prefixes) or b""
     return data if data.endswith(b"\n") or not data else data + b"\n"
 
 

@@ -96,10 +96,15 @@ def optional_paths(values: list[str] | None) -> list[str] | None:
 
 def checked_output(value: str | None, option: str = "--output") -> str | None:
     """The path given for an output option; InputError for an empty one."""
-    if value is not None and value.strip() == "":
+    return None if value is None else checked_path(value, option)
+
+
+def checked_path(value: str, what: str) -> str:
+    """A path argument; InputError for an empty one."""
+    if value.strip() == "":
         from pactgraph.errors import InputError
 
-        raise InputError(f"empty path given for {option}")
+        raise InputError(f"empty path given for {what}")
     return value
 
 

@@ -11,6 +11,7 @@ import os
 import sys
 from enum import Enum
 from types import SimpleNamespace
+from typing import Any
 
 import typer
 import typer.main
@@ -43,7 +44,7 @@ class _PlainCoercion:
             return True
         return isinstance(annotation, type) and issubclass(annotation, Enum) and issubclass(annotation, str)
 
-    def _one(self, value: object, param: object, ctx: object) -> object:
+    def _one(self, value: object, param: Any, ctx: Any) -> object:
         if self.flag and isinstance(value, str):
             return value.strip().lower() in ("1", "true", "yes", "on", "y", "t")
         if self.enum is None or isinstance(value, self.enum):
@@ -54,12 +55,12 @@ class _PlainCoercion:
             choices = ", ".join(repr(m.value) for m in self.enum)
             raise typer.BadParameter(f"{value!r} is not one of {choices}.", ctx=ctx, param=param) from None
 
-    def coerce(self, value: object, param: object, ctx: object) -> object:
+    def coerce(self, value: Any, param: Any, ctx: Any) -> object:
         many = getattr(param, "multiple", False) or getattr(param, "nargs", 1) == -1
         if value is None:
             return () if many else None
         if many:
-            return [self._one(v, param, ctx) for v in value]  # type: ignore[union-attr]
+            return [self._one(v, param, ctx) for v in value]
         return self._one(value, param, ctx)
 
 

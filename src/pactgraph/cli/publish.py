@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pactgraph.cli.app import EXIT_FAIL, app, checked_output, user_errors
+from pactgraph.cli.app import EXIT_FAIL, app, checked_path, user_errors
 from pactgraph.cli.app import optional_paths as _paths
 from pactgraph.cli.options import OntologyOption, ShapesOption
 
@@ -62,7 +62,7 @@ def publish(
     with user_errors(offline=True):
         from pactgraph import publishing
 
-        outdir = checked_output(outdir, "OUTDIR")
+        outdir = checked_path(outdir, "OUTDIR")
         if check:
             difference = publishing.check(outdir, base_url, _paths(data), _paths(ontology), _paths(shapes))
             if difference:
@@ -113,4 +113,4 @@ def serve(
             typer.echo(f"Serving {outdir} at {url} (Ctrl-C to stop)")
             sys.stdout.flush()
 
-        run(checked_output(outdir, "OUTDIR"), port=port, bind=bind, quiet=quiet, announce=announce)
+        run(checked_path(outdir, "OUTDIR"), port=port, bind=bind, quiet=quiet, announce=announce)

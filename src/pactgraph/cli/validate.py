@@ -176,7 +176,7 @@ def validate(
                 from pactgraph.contributing.joint_validation import validate_with_graph
 
                 return validate_with_graph(
-                    paths,
+                    paths or [],
                     data_dir,
                     shapes=_paths(shapes),
                     ontology=_paths(ontology),

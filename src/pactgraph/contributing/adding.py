@@ -200,14 +200,14 @@ def _put_in_place(units: Sequence[Unit], data_dir: Path) -> None:
                     raise
                 done.append((unit, old))
     except BaseException as err:
-        for unit, old in reversed(done):
+        for unit, moved in reversed(done):
             target = unit.target(data_dir)
             try:
-                if old is None:
+                if moved is None:
                     shutil.rmtree(target)
-                elif not exchange(old, target):
+                elif not exchange(moved, target):
                     shutil.rmtree(target)
-                    os.rename(old, target)
+                    os.rename(moved, target)
             except OSError:
                 pass
         shutil.rmtree(root, ignore_errors=True)

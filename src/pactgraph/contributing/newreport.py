@@ -165,7 +165,7 @@ def _node(iri: str) -> Any:
 
 
 def _taken_slugs(store: Any, data_dir: Path) -> set[str]:
-    taken = set()
+    taken: set[str] = set()
     folder = data_dir / REPORTS
     if folder.is_dir():
         taken.update(p.name for p in folder.iterdir())

@@ -281,7 +281,7 @@ def serve(
     settings = read_settings(config=config, store=store)
     temporary: str | None = None
     if settings.kind == "disk":
-        disk = DiskStore(settings.path, on_change=settings.on_change)
+        disk = DiskStore(settings.disk_path(), on_change=settings.on_change)
         disk.open_for_reading()
         for warning in disk.warnings:
             print(f"pactgraph: warning: {warning}", file=err, flush=True)

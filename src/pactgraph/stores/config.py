@@ -66,6 +66,18 @@ class StoreSettings:
     config_file: str | None = None
     explicit: set[str] = field(default_factory=set)
 
+    def disk_path(self) -> str:
+        """The disk store's folder (read_settings makes sure a disk store has one)."""
+        if not self.path:
+            raise StoreError("store.kind is disk but store.path is not set")
+        return self.path
+
+    def endpoint_url(self) -> str:
+        """The endpoint's URL (read_settings makes sure an endpoint store has one)."""
+        if not self.url:
+            raise StoreError("store.kind is endpoint but endpoint.url is not set")
+        return self.url
+
     def describe(self) -> str:
         if self.kind == "disk":
             return str(self.path)
@@ -182,12 +194,12 @@ def open_store(settings: StoreSettings) -> Any:
     if settings.kind == "disk":
         from pactgraph.stores.disk import DiskStore
 
-        return DiskStore(settings.path, on_change=settings.on_change)
+        return DiskStore(settings.disk_path(), on_change=settings.on_change)
     if settings.kind == "endpoint":
         from pactgraph.stores.endpoint import EndpointStore
 
         return EndpointStore(
-            settings.url,
+            settings.endpoint_url(),
             update_url=settings.update_url,
             graph_store_url=settings.graph_store_url,
             timeout=settings.timeout,
@@ -224,7 +236,7 @@ def load_into(
     if settings.kind == "disk":
         from pactgraph.stores.disk import DiskStore
 
-        disk = DiskStore(settings.path, on_change="ignore")
+        disk = DiskStore(settings.disk_path(), on_change="ignore")
         return disk.sync(paths), disk
     from pactgraph.loading import default_graph_paths, resolve_inputs
 
