@@ -198,6 +198,16 @@ def check_xml(path: Path, data: bytes) -> None:
 def _check_entities(path: Path, data: bytes) -> None:
     """Refuse external and parameter entities, entities holding markup, recursive entities and
     entity expansion beyond the literal limit (one entity) or the input limit (the document)."""
+    values = _entity_values(path, data)
+    if not values:
+        if re.search(rb"<!ENTITY", _XML_COMMENT.sub(b"", data), re.I):
+            raise InputError(f"{path}: malformed XML entity declaration; expected <!ENTITY name \"value\">")
+        return
+    _check_expansion(path, data, values)
+
+
+def _entity_values(path: Path, data: bytes) -> dict[bytes, bytes]:
+    """Name -> value of each internal text entity the document declares; InputError for any other kind."""
     values: dict[bytes, bytes] = {}
     for decl in _XML_DECL.finditer(data):
         if decl.group(1).upper() != b"ENTITY":
@@ -219,10 +229,11 @@ def _check_entities(path: Path, data: bytes) -> None:
         if b"<" in value:
             raise InputError(f"{where}: XML entity &{name}; holds markup; refused: entities may hold text only")
         values.setdefault(match.group(2), value)
-    if not values:
-        if re.search(rb"<!ENTITY", _XML_COMMENT.sub(b"", data), re.I):
-            raise InputError(f"{path}: malformed XML entity declaration; expected <!ENTITY name \"value\">")
-        return
+    return values
+
+
+def _check_expansion(path: Path, data: bytes, values: dict[bytes, bytes]) -> None:
+    """InputError when an entity expands beyond the literal limit or the document beyond the input limit."""
     limit = max_literal()
     sizes: dict[bytes, int] = {}
 

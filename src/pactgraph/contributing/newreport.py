@@ -21,20 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from pactgraph.contributing import (
-    CONTEXT,
     REPORT_NAME,
     REPORTS,
     TEXT_NAME,
     graph_files,
     read_text_file,
     slugify,
-    turtle_long_string,
-    turtle_string,
 )
-from pactgraph.contributing.anchoring import prefix_of, sentences, suffix_of
+from pactgraph.contributing.anchoring import sentences
+from pactgraph.contributing.report_turtle import SCHEMES, report_turtle
 from pactgraph.errors import InputError, PactgraphError
 from pactgraph.namespaces import PGR, expand, shorten
-from pactgraph.namespaces import PREFIXES as PROJECT_PREFIXES
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^\s<>\"{}|\\^`]+$")
@@ -207,6 +204,50 @@ def _concepts(store: Any, scheme: str) -> list[tuple[str, str, str]]:
     return [(shorten(_value(r, "c")), _value(r, "label"), _value(r, "definition")) for r in rows]
 
 
+def _languages(language: str, text_language: str | None) -> tuple[str, str]:
+    """The report's language and its stored text's (default: the same), checked as BCP 47 tags."""
+    language = language.strip()
+    if not _LANGUAGE.match(language):
+        raise InputError(f"--language must be a language code such as en, zh or ru (BCP 47), not {language!r}")
+    text_language = (text_language or language).strip()
+    if not _LANGUAGE.match(text_language):
+        raise InputError(f"--text-language must be a language code such as en (BCP 47), not {text_language!r}")
+    return language, text_language
+
+
+def _relayed(store: Any, relays: str) -> str:
+    """The IRI of the report --relays names; InputError unless the graph has that pg:Report."""
+    try:
+        relayed = expand(relays)
+    except ValueError as err:
+        raise InputError(f"--relays: {err}") from None
+    reports = [shorten(_value(r, "r")) for r in _rows(store, "SELECT ?r WHERE { ?r a pg:Report }")]
+    if shorten(relayed) not in reports:
+        raise InputError(f"--relays {relays}: no pg:Report with that IRI in the graph{_nearest(shorten(relayed), reports)}")
+    return relayed
+
+
+def _slug(
+    store: Any, data_dir: Path, slug: str | None, outlet: str, outlet_name: str, published: dt.date
+) -> str:
+    """--slug checked and free, else `<outlet>-<date>` with a number added when that is taken."""
+    taken = _taken_slugs(store, data_dir)
+    if slug is not None:
+        slug = slug.strip()
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+            raise InputError(f"--slug must be lower-case letters, digits and single hyphens, not {slug!r}")
+        if slug in taken:
+            raise ReportExistsError(f"report {slug} already exists in {data_dir / REPORTS}; new-report does not overwrite reports")
+        return slug
+    outlet_slug = outlet[len(PGR) :] if outlet.startswith(PGR) else slugify(outlet_name)
+    base = f"{outlet_slug}-{published.isoformat()}"
+    found, n = base, 1
+    while found in taken:
+        n += 1
+        found = f"{base}-{n}"
+    return found
+
+
 def create(
     text_file: str | Path,
     *,
@@ -231,12 +272,7 @@ def create(
     if not text.strip():
         raise InputError(f"{text_file}: the text is empty")
     published = parse_date(date)
-    language = language.strip()
-    if not _LANGUAGE.match(language):
-        raise InputError(f"--language must be a language code such as en, zh or ru (BCP 47), not {language!r}")
-    text_language = (text_language or language).strip()
-    if not _LANGUAGE.match(text_language):
-        raise InputError(f"--text-language must be a language code such as en (BCP 47), not {text_language!r}")
+    language, text_language = _languages(language, text_language)
     if url is not None and not _URL.match(url.strip()):
         raise InputError(f"--url must be an absolute address such as https://example.org/news/1, not {url!r}")
 
@@ -248,32 +284,8 @@ def create(
         raise ReportExistsError(f"{text_file}: this text is already stored as {where}; new-report does not overwrite reports")
 
     outlet, outlet_name, define_outlet = _resolve_publisher(store, publisher)
-    relayed = None
-    if relays is not None:
-        try:
-            relayed = expand(relays)
-        except ValueError as err:
-            raise InputError(f"--relays: {err}") from None
-        reports = [
-            shorten(_value(r, "r")) for r in _rows(store, "SELECT ?r WHERE { ?r a pg:Report }")
-        ]
-        if shorten(relayed) not in reports:
-            raise InputError(f"--relays {relays}: no pg:Report with that IRI in the graph{_nearest(shorten(relayed), reports)}")
-
-    taken = _taken_slugs(store, data_dir)
-    if slug is not None:
-        slug = slug.strip()
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
-            raise InputError(f"--slug must be lower-case letters, digits and single hyphens, not {slug!r}")
-        if slug in taken:
-            raise ReportExistsError(f"report {slug} already exists in {data_dir / REPORTS}; new-report does not overwrite reports")
-    else:
-        outlet_slug = outlet[len(PGR) :] if outlet.startswith(PGR) else slugify(outlet_name)
-        base = f"{outlet_slug}-{published.isoformat()}"
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
+    relayed = _relayed(store, relays) if relays is not None else None
+    slug = _slug(store, data_dir, slug, outlet, outlet_name, published)
     report = PGR + "report-" + slug
     existing = _existing_report(store, report)
     if existing is not None and expand("pg:Report") not in existing["types"]:
@@ -295,8 +307,8 @@ def create(
         notes.append(f"{shorten(report)} is already in the graph (without stored text); {REPORT_NAME} gives it its text")
 
     spans = sentences(text)
-    turtle = _turtle(
-        store,
+    report_label = label.strip() if label and label.strip() else f"{outlet_name} report of {human_date(published)}"
+    turtle = report_turtle(
         text=text,
         digest=digest,
         slug=slug,
@@ -309,9 +321,10 @@ def create(
         language=language,
         text_language=text_language,
         url=url.strip() if url else None,
-        label=label,
+        report_label=report_label,
         relays=relayed,
         spans=spans,
+        concepts={scheme: _concepts(store, scheme) for scheme in SCHEMES},
     )
     _write_folder(folder, {TEXT_NAME: text.encode("utf-8"), REPORT_NAME: turtle.encode("utf-8")})
     return NewReport(
@@ -360,105 +373,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-# ---------------------------------------------------------------- the Turtle
-
-#: The prefixes report.ttl declares, in this order.
-_PREFIX_NAMES = ("oa", "org", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "sem", "xsd")
-_SCHEMES = ("pgv:source-role", "pgv:certainty", "pgv:polarity", "pgv:time-orientation")
-
-
-def _comment(value: object) -> str:
-    """Text for inside a `#` comment line: line breaks become spaces, so nothing escapes the comment."""
-    return " ".join(str(value).splitlines())
-
-
-def _template() -> Any:
-    """report.ttl.j2 with the filters that write Turtle terms (pyoxigraph and rdflib serialise literals)."""
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("pactgraph.contributing", "templates"),
-        autoescape=False,  # Turtle, not HTML: every literal goes through a serializer filter
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["literal"] = turtle_string
-    env.filters["long_literal"] = turtle_long_string
-    env.filters["en"] = lambda value: _language_literal(str(value), "en")
-    env.filters["comment"] = _comment
-    return env.get_template("report.ttl.j2")
-
-
-def _language_literal(value: str, language: str) -> str:
-    import pyoxigraph as ox
-
-    return str(ox.Literal(value, language=language))
-
-
-def _turtle(
-    store: Any,
-    *,
-    text: str,
-    digest: str,
-    slug: str,
-    report: str,
-    existing: dict[str, Any] | None,
-    outlet: str,
-    outlet_name: str,
-    define_outlet: bool,
-    published: dt.date,
-    language: str,
-    text_language: str,
-    url: str | None,
-    label: str | None,
-    relays: str | None,
-    spans: list[tuple[int, int]],
-) -> str:
-    """report.ttl: the report, its publisher if new, the stored text, the sentences, the claim skeleton."""
-    report_label = label.strip() if label and label.strip() else f"{outlet_name} report of {human_date(published)}"
-    width = max(2, len(str(len(spans))))
-    sentence_rows = [
-        {
-            "n": n,
-            "number": f"{n:0{width}d}",
-            "start": start,
-            "end": end,
-            "exact": text[start:end],
-            "prefix": prefix_of(text, start),
-            "suffix": suffix_of(text, end),
-        }
-        for n, (start, end) in enumerate(spans, 1)
-    ]
-    return _template().render(
-        prefixes=[(p, PROJECT_PREFIXES[p]) for p in _PREFIX_NAMES],
-        r=shorten(report),
-        t=shorten(PGR + "text-" + slug),
-        o=shorten(outlet),
-        claim=f"pgr:claim-{slug}-01",
-        report_label=report_label,
-        stored_at=f"{REPORTS}/{slug}/{TEXT_NAME}",
-        define_outlet=define_outlet,
-        outlet_name=outlet_name,
-        existing=existing,
-        published=published,
-        language=language,
-        text_language=text_language,
-        url=url,
-        relays=shorten(relays) if relays else None,
-        text=text,
-        digest=digest,
-        sentences=sentence_rows,
-        context=CONTEXT,
-        concepts={scheme: _concept_lines(store, scheme) for scheme in _SCHEMES},
-    )
-
-
-def _concept_lines(store: Any, scheme: str) -> str:
-    lines = []
-    for name, label, definition in _concepts(store, scheme):
-        lines.append(_comment(f"#     {name:<38} {definition or label}"))
-    return "\n".join(lines)

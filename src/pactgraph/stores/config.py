@@ -111,27 +111,9 @@ def _read_config(path: Path, required: bool) -> dict[str, Any]:
     return data
 
 
-def read_settings(
-    *,
-    config: str | None = None,
-    store: str | None = None,
-    endpoint: str | None = None,
-    data: Sequence[str] | None = None,
-    cwd: str | Path | None = None,
-) -> StoreSettings:
-    """Settings from the options (`--data`, `--store`, `--endpoint`, `--config`) and the config file."""
-    chosen = [name for name, value in (("--data", data), ("--store", store), ("--endpoint", endpoint)) if value]
-    if len(chosen) > 1:
-        raise StoreError(f"give only one of {', '.join(chosen)}")
-    for name, value in (("--store", store), ("--endpoint", endpoint), ("--config", config)):
-        if value is not None and not str(value).strip():
-            raise StoreError(f"empty value given for {name}")
-    base = Path(cwd) if cwd is not None else Path.cwd()
-    config_path = Path(config) if config else base / CONFIG_NAME
-    if not config_path.is_absolute():
-        config_path = base / config_path
-    raw = _read_config(config_path, required=bool(config))
-    settings = StoreSettings(config_file=str(config_path) if raw or config else None)
+def _apply_file(settings: StoreSettings, raw: dict[str, Any], config_path: Path) -> None:
+    """Copy the config file's [store], [endpoint] and [validate] keys into `settings` and choose the
+    kind of store; paths in the file are relative to the file's folder."""
     here = config_path.parent
 
     def relative(value: Any) -> str:
@@ -173,6 +155,30 @@ def read_settings(
             raise StoreError(f"{config_path}: both store.path and endpoint.url are set; choose with store.kind")
         kind = "endpoint" if settings.url else "disk" if settings.path else "memory"
     settings.kind = kind
+
+
+def read_settings(
+    *,
+    config: str | None = None,
+    store: str | None = None,
+    endpoint: str | None = None,
+    data: Sequence[str] | None = None,
+    cwd: str | Path | None = None,
+) -> StoreSettings:
+    """Settings from the options (`--data`, `--store`, `--endpoint`, `--config`) and the config file."""
+    chosen = [name for name, value in (("--data", data), ("--store", store), ("--endpoint", endpoint)) if value]
+    if len(chosen) > 1:
+        raise StoreError(f"give only one of {', '.join(chosen)}")
+    for name, value in (("--store", store), ("--endpoint", endpoint), ("--config", config)):
+        if value is not None and not str(value).strip():
+            raise StoreError(f"empty value given for {name}")
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    config_path = Path(config) if config else base / CONFIG_NAME
+    if not config_path.is_absolute():
+        config_path = base / config_path
+    raw = _read_config(config_path, required=bool(config))
+    settings = StoreSettings(config_file=str(config_path) if raw or config else None)
+    _apply_file(settings, raw, config_path)
 
     # Command-line options win over the file.
     if data:
