@@ -7,7 +7,7 @@ print and choose the exit status (0 ok, 1 a failed check, 2 bad input).
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -106,22 +106,27 @@ def new_report(
             )
         except ReportExistsError as err:
             fail(f"new-report: {err}")
-        from pactgraph.namespaces import shorten
+        _created(made, data_dir)
 
-        folder = _shown(made.folder)
-        typer.echo(f"Created {folder}/")
-        typer.echo(f"  {made.text_file.name:<12} the stored text")
-        typer.echo(
-            f"  {made.report_file.name:<12} {shorten(made.report)}, its stored text, {made.sentences} sentences "
-            "and a commented claim skeleton"
-        )
-        for note in made.notes:
-            typer.echo(f"  {note}")
-        typer.echo("Next: write the claims at the end of report.ttl, anchoring each quote with")
-        typer.echo(f'  pactgraph anchor {folder}/{made.text_file.name} "the exact words"')
-        extra = f" --data-dir {data_dir}" if data_dir else ""
-        typer.echo(f"then: pactgraph validate {folder}/{made.report_file.name}{extra}")
-        typer.echo(f"and:  pactgraph add {folder}/{made.report_file.name}{extra}")
+
+def _created(made: Any, data_dir: str | None) -> None:
+    """What new-report made, and the next steps."""
+    from pactgraph.namespaces import shorten
+
+    folder = _shown(made.folder)
+    typer.echo(f"Created {folder}/")
+    typer.echo(f"  {made.text_file.name:<12} the stored text")
+    typer.echo(
+        f"  {made.report_file.name:<12} {shorten(made.report)}, its stored text, {made.sentences} sentences "
+        "and a commented claim skeleton"
+    )
+    for note in made.notes:
+        typer.echo(f"  {note}")
+    typer.echo("Next: write the claims at the end of report.ttl, anchoring each quote with")
+    typer.echo(f'  pactgraph anchor {folder}/{made.text_file.name} "the exact words"')
+    extra = f" --data-dir {data_dir}" if data_dir else ""
+    typer.echo(f"then: pactgraph validate {folder}/{made.report_file.name}{extra}")
+    typer.echo(f"and:  pactgraph add {folder}/{made.report_file.name}{extra}")
 
 
 # ---------------------------------------------------------------- anchor
@@ -194,7 +199,7 @@ def add(
     with user_errors():
         from pactgraph import validation
         from pactgraph.contributing import data_dir_for_writing
-        from pactgraph.contributing.adding import ADDED, IN_PLACE, REPLACED, UNCHANGED, refresh_store
+        from pactgraph.contributing.adding import describe, refresh_store
         from pactgraph.contributing.adding import add as add_reports
         from pactgraph.stores.config import read_settings
 
@@ -212,16 +217,9 @@ def add(
         warnings = report.count("Warning") + report.count("Info")
         if warnings:
             typer.echo(validation.format_text(report), nl=False)
-        verbs = {
-            ADDED: ("would add", "added"),
-            REPLACED: ("would replace", "replaced"),
-            UNCHANGED: ("unchanged", "unchanged"),
-            IN_PLACE: ("in place (validated)", "in place (validated)"),
-        }
         for unit in outcome.units:
-            verb = verbs[unit.status][0 if dry_run else 1]
             files = ", ".join(sorted(unit.files))
-            typer.echo(f"{verb}: {_shown(unit.target(target))}/ ({files})")
+            typer.echo(f"{describe(unit.status, dry_run)}: {_shown(unit.target(target))}/ ({files})")
         if dry_run:
             typer.echo("Dry run: nothing was changed.")
             return

@@ -60,6 +60,19 @@ class AddOutcome:
         return bool(self.report.conforms)
 
 
+_VERBS = {
+    ADDED: ("would add", "added"),
+    REPLACED: ("would replace", "replaced"),
+    UNCHANGED: ("unchanged", "unchanged"),
+    IN_PLACE: ("in place (validated)", "in place (validated)"),
+}
+
+
+def describe(status: str, dry_run: bool) -> str:
+    """What `add` did to a report folder with this status (or would do, in a dry run)."""
+    return _VERBS[status][0 if dry_run else 1]
+
+
 def plan_units(parsed: Sequence[Any]) -> list[Unit]:
     """Group the parsed new files into report folders; InputError when a file is not a report file."""
     from pactgraph.contributing.joint_validation import _STORED_AT
