@@ -31,103 +31,122 @@ class QueryFormat(str, Enum):
     ntriples = "ntriples"
 
 
+QueryArgument = Annotated[
+    Optional[str],
+    typer.Argument(
+        metavar="QUERY",
+        help=(
+            "A named query (name or number, see `pactgraph queries`), "
+            "'-' to read SPARQL from stdin, or SPARQL text."
+        ),
+        show_default=False,
+    ),
+]
+
+FileOption = Annotated[
+    Optional[str],
+    typer.Option("--file", metavar="FILE", help="Read the SPARQL query from FILE.", show_default="none"),
+]
+
+DataOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--data",
+        "-d",
+        metavar="PATH",
+        help="Data file or directory to query; repeatable.",
+        show_default="the shipped graph",
+    ),
+]
+
+FormatOption = Annotated[
+    Optional[QueryFormat],
+    typer.Option(
+        "--format",
+        "-f",
+        help=(
+            "Result format. SELECT/ASK: table, csv, tsv, json, xml (W3C SPARQL results). "
+            "CONSTRUCT/DESCRIBE: turtle, ntriples, table, json (JSON-LD), xml (RDF/XML)."
+        ),
+        show_default="table for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE",
+    ),
+]
+
+ParamOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--param",
+        "-p",
+        metavar="NAME=VALUE",
+        help=(
+            'Bind a variable: NAME=VALUE, VALUE a Turtle term (pgr:turkey, <IRI>, "text"@en, 42) '
+            "or else a plain string; repeatable. Overrides a default the query declares in a "
+            "'# param: NAME = VALUE' header line. A SELECT query must project the variable."
+        ),
+        show_default="none",
+    ),
+]
+
+QueryDataDirOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--data-dir",
+        metavar="DIR",
+        help="Query the graph of this data directory (with the ontology).",
+        show_default="the shipped data",
+    ),
+]
+
+AsOfOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help=(
+            "Query the graph as of a date: the default graph leaves out the graphs of reports "
+            "(reports/<slug>/) published after it; world facts stay."
+        ),
+        show_default="all graphs",
+    ),
+]
+
+TimeoutOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--timeout",
+        metavar="SECONDS",
+        help="Stop the query after SECONDS with an error (exit 2); 0: no limit.",
+        show_default="30",
+    ),
+]
+
+LimitOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--limit",
+        metavar="N",
+        help="Refuse a result of more than N rows or triples (exit 2); 0: no limit.",
+        show_default="100000",
+    ),
+]
+
+
 @app.command()
 def query(
-    query: Annotated[
-        Optional[str],
-        typer.Argument(
-            metavar="QUERY",
-            help=(
-                "A named query (name or number, see `pactgraph queries`), "
-                "'-' to read SPARQL from stdin, or SPARQL text."
-            ),
-            show_default=False,
-        ),
-    ] = None,
-    file: Annotated[
-        Optional[str],
-        typer.Option("--file", metavar="FILE", help="Read the SPARQL query from FILE.", show_default="none"),
-    ] = None,
-    data: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--data",
-            "-d",
-            metavar="PATH",
-            help="Data file or directory to query; repeatable.",
-            show_default="the shipped graph",
-        ),
-    ] = None,
-    fmt: Annotated[
-        Optional[QueryFormat],
-        typer.Option(
-            "--format",
-            "-f",
-            help=(
-                "Result format. SELECT/ASK: table, csv, tsv, json, xml (W3C SPARQL results). "
-                "CONSTRUCT/DESCRIBE: turtle, ntriples, table, json (JSON-LD), xml (RDF/XML)."
-            ),
-            show_default="table for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE",
-        ),
-    ] = None,
+    query: QueryArgument = None,
+    file: FileOption = None,
+    data: DataOption = None,
+    fmt: FormatOption = None,
     output: OutputOption = None,
-    param: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--param",
-            "-p",
-            metavar="NAME=VALUE",
-            help=(
-                'Bind a variable: NAME=VALUE, VALUE a Turtle term (pgr:turkey, <IRI>, "text"@en, 42) '
-                "or else a plain string; repeatable. Overrides a default the query declares in a "
-                "'# param: NAME = VALUE' header line. A SELECT query must project the variable."
-            ),
-            show_default="none",
-        ),
-    ] = None,
+    param: ParamOption = None,
     queries_dir: QueriesDirOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     config: ConfigOption = None,
-    data_dir: Annotated[
-        Optional[str],
-        typer.Option(
-            "--data-dir",
-            metavar="DIR",
-            help="Query the graph of this data directory (with the ontology).",
-            show_default="the shipped data",
-        ),
-    ] = None,
-    as_of: Annotated[
-        Optional[str],
-        typer.Option(
-            "--as-of",
-            metavar="YYYY-MM-DD",
-            help=(
-                "Query the graph as of a date: the default graph leaves out the graphs of reports "
-                "(reports/<slug>/) published after it; world facts stay."
-            ),
-            show_default="all graphs",
-        ),
-    ] = None,
-    timeout: Annotated[
-        Optional[str],
-        typer.Option(
-            "--timeout",
-            metavar="SECONDS",
-            help="Stop the query after SECONDS with an error (exit 2); 0: no limit.",
-            show_default="30",
-        ),
-    ] = None,
-    limit: Annotated[
-        Optional[str],
-        typer.Option(
-            "--limit",
-            metavar="N",
-            help="Refuse a result of more than N rows or triples (exit 2); 0: no limit.",
-            show_default="100000",
-        ),
-    ] = None,
+    data_dir: QueryDataDirOption = None,
+    as_of: AsOfOption = None,
+    timeout: TimeoutOption = None,
+    limit: LimitOption = None,
     allow_service: AllowServiceOption = None,
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) with Oxigraph.
