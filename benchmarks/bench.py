@@ -25,6 +25,7 @@ under .benchmarks/ and reused. Results also go to .benchmarks/results.json.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -204,7 +205,7 @@ class Bench:
                 load_cap = CAP if engine == "rdflib" else 300
                 done: list[str] = []
 
-                def on_line(row: dict) -> float:
+                def on_line(row: dict, done: list[str] = done) -> float:
                     if "query" in row:
                         done.append(row["query"])
                     return QUERY_CAP
@@ -318,10 +319,10 @@ class Bench:
             self.put(size, "corpus: triples (synthetic + shipped), injected violations", "value",
                      f"{summary['triples']} + 2584, {summary['violations']}")
             for step in (
-                lambda: self.load(size, corpus, store),
-                lambda: self.queries(size, corpus, store),
-                lambda: self.cold(size, store, first=index == 0),
-                lambda: self.validate(size, synthetic),
+                functools.partial(self.load, size, corpus, store),
+                functools.partial(self.queries, size, corpus, store),
+                functools.partial(self.cold, size, store, first=index == 0),
+                functools.partial(self.validate, size, synthetic),
             ):
                 try:
                     step()
@@ -372,7 +373,7 @@ def table(bench: Bench) -> str:
                 fmt(found.get("rows")) if "rows" in found else "",
             ])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
              for r in [header, ["-" * w for w in widths], *rows]]
     return "\n".join(lines)
 

@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print(
             "  ".join(
-                str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))
+                str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
             )
         )
     return 2 if failed else 0

@@ -41,8 +41,8 @@ def main() -> None:
     from pactgraph.querying import bind_params
     from pactgraph.stores.disk import DiskStore
     from pactgraph.stores.endpoint import with_values
-    from pactgraph.stores.guard import GuardPolicy
-    from pactgraph.stores.server import start_endpoint, start_server
+    from pactgraph.serving.guard import GuardPolicy
+    from pactgraph.serving.server import start_endpoint, start_server
 
     if args.store:
         database = DiskStore(args.store).database

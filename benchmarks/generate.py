@@ -173,7 +173,7 @@ def build_entities(rng: random.Random, scale: int) -> tuple[World, Turtle]:
         oid = f"synthetic-outlet-{i:03d}"
         world.outlets.append((oid, name))
         out.block(f"pgr:{oid}", {"a": "pg:NewsOutlet", "rdfs:label": en(name), "schema:name": en(name)})
-    for i, (sid, state, _) in enumerate(world.states[: 8 + scale]):
+    for i, (_sid, state, _) in enumerate(world.states[: 8 + scale]):
         oid = f"synthetic-officials-{i:03d}"
         label = f"officials of {state} who asked not to be named"
         world.officials.append((oid, label))

@@ -61,7 +61,7 @@ def test_select_table_shows_prefixed_names_and_plain_literals(cli, graph_file):
     assert lines[3].split(None, 1) == ["pgr:saudi-arabia", "Saudi Arabia"]
     assert "@en" not in result.stdout
     # Columns are aligned: the label column starts at the same offset on every line.
-    offsets = {line.index(word) for line, word in zip(lines[2:], ["Pakistan", "Saudi"])}
+    offsets = {line.index(word) for line, word in zip(lines[2:], ["Pakistan", "Saudi"], strict=True)}
     assert len(offsets) == 1 and lines[0].index("label") in offsets
     # The row count goes to stderr only.
     assert result.stderr.strip() == "2 rows"

@@ -193,6 +193,28 @@ def test_new_report_creates_a_conforming_folder_in_the_data_dir(cli, data, artic
     assert tree_fingerprint(data) == snapshot
 
 
+def test_new_report_writes_any_text_and_label_as_the_same_literals(cli, data, tmp_path):
+    """Quotes, backslashes, tabs, control characters and line breaks reach the graph unchanged;
+    a line break in the label cannot end the comment it is shown in and add triples."""
+    text = FICTIONAL + 'He said: "no"\\n, a back\\slash\tand a tab, \u0001 and a quote at the end"\n'
+    source = tmp_path / "odd.txt"
+    source.write_text(text, encoding="utf-8")
+    label = 'Odd "label" \\ with\n<urn:x:s> <urn:x:p> <urn:x:o> .'
+    result = cli(
+        "new-report", str(source), "--publisher", "Fictional Gazette", "--date", "2026-02-21",
+        "--language", "en", "--label", label, "--data-dir", str(data),
+    )
+    assert result.exit_code == 0, result.output
+    report = data / "reports" / "fictional-gazette-2026-02-21" / "report.ttl"
+    quads = list(ox.parse(path=str(report), format=ox.RdfFormat.TURTLE))
+    assert [q.object.value for q in quads if q.predicate.value.endswith("#value")] == [text]
+    labels = {q.object.value for q in quads if q.predicate.value.endswith("#label")}
+    assert label in labels and f"stored text of the {label}" in labels
+    assert not [q for q in quads if q.subject.value.startswith("urn:x:")]
+    added = cli("add", str(report), "--data-dir", str(data))
+    assert added.exit_code == 0, added.output
+
+
 def test_new_report_reuses_outlets_and_reports_and_never_overwrites(cli, data, tmp_path, article):
     # An existing outlet by prefixed name, on a day it already has a report: a suffixed slug.
     first = cli(
@@ -246,7 +268,7 @@ def test_new_report_reuses_outlets_and_reports_and_never_overwrites(cli, data, t
 def test_new_report_bad_arguments_exit_2_and_write_nothing(cli, data, article, options, message):
     snapshot = tree_fingerprint(data)
     args = {"--publisher": "Fictional Gazette", "--date": "2026-02-20", "--language": "en"}
-    for name, value in zip(options[::2], options[1::2]):
+    for name, value in zip(options[::2], options[1::2], strict=True):
         args[name] = value
     flat = [item for pair in args.items() for item in pair]
     result = cli("new-report", str(article), *flat, "--data-dir", str(data))

@@ -26,7 +26,7 @@ from pactgraph.stores.base import GRAPH_BASE, StoreError
 from pactgraph.stores.disk import DiskStore
 from pactgraph.stores.endpoint import EndpointStore
 from pactgraph.stores.memory import MemoryStore
-from pactgraph.stores.server import Endpoint, find_oxigraph, start_endpoint
+from pactgraph.serving.server import Endpoint, find_oxigraph, start_endpoint
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +210,7 @@ def _one_line_error(result, *fragments):
 
 
 def test_server_that_is_down(cli, served):
-    from pactgraph.stores.server import free_port
+    from pactgraph.serving.server import free_port
 
     url = f"http://127.0.0.1:{free_port()}/query"
     _one_line_error(cli("query", "parties-and-date", "--endpoint", url), "cannot reach", "refused")

@@ -22,8 +22,8 @@ import pytest
 from conftest import start_endpoint_process
 
 from pactgraph.stores.disk import DiskStore
-from pactgraph.stores.guard import BUFFER, GuardHandler, GuardPolicy
-from pactgraph.stores.server import Endpoint, start_endpoint
+from pactgraph.serving.guard import BUFFER, GuardHandler, GuardPolicy
+from pactgraph.serving.server import Endpoint, start_endpoint
 
 #: Three copies of the whole graph side by side: ~1.7e10 rows, sorted before the first one is known.
 SORTED_CROSS_PRODUCT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"

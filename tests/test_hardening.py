@@ -388,7 +388,7 @@ def test_serve_closes_a_connection_that_stays_silent(tmp_path, monkeypatch):
 
 
 def test_endpoint_passes_the_query_timeout_to_the_server(monkeypatch, tmp_path):
-    from pactgraph.stores import server
+    from pactgraph.serving import server
 
     started: list[list[str]] = []
 

@@ -12,7 +12,7 @@ import pytest
 
 from pactgraph import validation
 from pactgraph.validation import Executor, run, whole_graph
-from pactgraph.validation.pipeline import is_report_file
+from pactgraph.validation.scope import is_report_file
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted((ROOT / "tests" / "fixtures").rglob("*.ttl"))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pactgraph import cli as cli_module
+from pactgraph.cli import diagnostics
 
 HERE = Path(__file__).parent
 FOLDER = HERE / "fixtures" / "unusable-shapes"
@@ -28,7 +28,7 @@ ENGINES = ("pyshacl", "pyshacl-turbo")
 def expected_exits(path: Path) -> dict[str, int]:
     match = re.search(r"^# exit: pyshacl=(\d) pyshacl-turbo=(\d)$", path.read_text(encoding="utf-8"), re.M)
     assert match, f"{path.name}: no `# exit:` line"
-    return dict(zip(ENGINES, map(int, match.groups())))
+    return dict(zip(ENGINES, map(int, match.groups()), strict=True))
 
 
 def test_the_folder_holds_the_cases():
@@ -44,7 +44,7 @@ def terminal_diagnostics():
 
     shown = warnings.showwarning
     handlers = list(logging.getLogger().handlers)
-    cli_module._one_line_diagnostics()
+    diagnostics.one_line_diagnostics()
     yield
     warnings.showwarning = shown
     for handler in logging.getLogger().handlers:
@@ -57,7 +57,7 @@ def terminal_diagnostics():
 def test_unusable_shapes(cli, path, engine):
     with warnings.catch_warnings():
         warnings.simplefilter("always")
-        warnings.showwarning = cli_module._show_warning
+        warnings.showwarning = diagnostics.show_warning
         result = cli("validate", str(DATA), "--shapes", str(path), "--engine", engine, "-q")
     lines = result.stderr.splitlines()
     assert result.exit_code == expected_exits(path)[engine], result.stderr

@@ -20,7 +20,7 @@ import pytest
 
 from pactgraph import resources
 from pactgraph.validation import Executor, joined, run, whole_graph
-from pactgraph.validation.pipeline import result_key
+from pactgraph.validation.report import result_key
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LONE = sorted((FIXTURES / "valid").glob("*.ttl")) + sorted((FIXTURES / "invalid").glob("*.ttl"))

@@ -44,6 +44,15 @@ def format_for_path(path: str | Path) -> str:
         ) from None
 
 
+def chosen_format(fmt: str | None, output: str | None) -> str:
+    """The format asked for, else the one the output file's extension implies, else Turtle."""
+    if fmt is not None:
+        return fmt
+    if output is not None and str(output) != "-":
+        return format_for_path(output)
+    return "turtle"
+
+
 def canonical_triples(graph: Any) -> list[tuple[Any, Any, Any]]:
     """The graph's triples with canonical (RDFC-1.0) blank-node labels, sorted by their N-Triples form."""
     from pactgraph.canonical import canonical_graph_triples
@@ -137,7 +146,7 @@ def _xml(triples: list[Any]) -> bytes:
     from pactgraph.loading import to_oxigraph
 
     ox_triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
-    data = ox.serialize(ox_triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(triples))
+    data = ox.serialize(ox_triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(triples)) or b""
     return data if data.endswith(b"\n") else data + b"\n"
 
 

@@ -198,6 +198,16 @@ def check_xml(path: Path, data: bytes) -> None:
 def _check_entities(path: Path, data: bytes) -> None:
     """Refuse external and parameter entities, entities holding markup, recursive entities and
     entity expansion beyond the literal limit (one entity) or the input limit (the document)."""
+    values = _entity_values(path, data)
+    if not values:
+        if re.search(rb"<!ENTITY", _XML_COMMENT.sub(b"", data), re.I):
+            raise InputError(f"{path}: malformed XML entity declaration; expected <!ENTITY name \"value\">")
+        return
+    _check_expansion(path, data, values)
+
+
+def _entity_values(path: Path, data: bytes) -> dict[bytes, bytes]:
+    """Name -> value of each internal text entity the document declares; InputError for any other kind."""
     values: dict[bytes, bytes] = {}
     for decl in _XML_DECL.finditer(data):
         if decl.group(1).upper() != b"ENTITY":
@@ -219,10 +229,11 @@ def _check_entities(path: Path, data: bytes) -> None:
         if b"<" in value:
             raise InputError(f"{where}: XML entity &{name}; holds markup; refused: entities may hold text only")
         values.setdefault(match.group(2), value)
-    if not values:
-        if re.search(rb"<!ENTITY", _XML_COMMENT.sub(b"", data), re.I):
-            raise InputError(f"{path}: malformed XML entity declaration; expected <!ENTITY name \"value\">")
-        return
+    return values
+
+
+def _check_expansion(path: Path, data: bytes, values: dict[bytes, bytes]) -> None:
+    """InputError when an entity expands beyond the literal limit or the document beyond the input limit."""
     limit = max_literal()
     sizes: dict[bytes, int] = {}
 
@@ -327,48 +338,6 @@ def check_literals(path: Path, quads: Sequence[Any]) -> None:
             )
 
 
-_SHACL = "http://www.w3.org/ns/shacl#"
-_SHACL_QUERIES = frozenset(_SHACL + name for name in ("select", "ask", "construct", "update"))
-
-
-#: Characters that cannot occur in an IRI (RFC 3987), so cannot occur in a namespace.
-_NOT_IN_IRI = _Lazy(r'[\x00-\x20<>"{}|^`\\]')
-
-
-def check_shapes_queries(paths: Sequence[str | Path]) -> None:
-    """QueryError when a SHACL-SPARQL query in the shapes files cannot be run as it stands.
-
-    SERVICE or FROM: the SHACL engines would send it to the endpoint, or read the graph,
-    it names. MINUS or VALUES: SHACL 1.0 (5.3.1) forbids them where $this is pre-bound,
-    and the engines stop the whole validation on them. Also too large or deep queries.
-    """
-    import pyoxigraph as ox
-
-    from pactgraph.loading import parse_file, resolve_inputs
-    from pactgraph.namespaces import shorten
-    from pactgraph.querying import QueryError, check_query
-
-    for path in resolve_inputs(paths):
-        quads = list(parse_file(path))
-        holders = {q.object: q.subject for q in quads if isinstance(q.object, ox.BlankNode)}
-        for quad in quads:
-            if quad.predicate.value == _SHACL + "namespace" and isinstance(quad.object, ox.Literal):
-                # The engines paste it into the PREFIX lines of every query that uses it.
-                if _NOT_IN_IRI.search(quad.object.value):
-                    raise QueryError(
-                        f"{path}: sh:namespace {quad.object.value[:80]!r} is not an IRI (it would be pasted "
-                        "into the SPARQL queries that declare it); refused"
-                    )
-            if quad.predicate.value in _SHACL_QUERIES and isinstance(quad.object, ox.Literal):
-                node, hops = quad.subject, 0
-                while isinstance(node, ox.BlankNode) and node in holders and hops < 8:
-                    node, hops = holders[node], hops + 1
-                owner = shorten(node.value) if isinstance(node, ox.NamedNode) else "a blank node"
-                what = "a" if node != quad.subject else "the"
-                source = f"{path}: {what} {shorten(quad.predicate.value)} query of {owner}"
-                check_query(quad.object.value, source, shacl=True)
-
-
 # ---------------------------------------------------------------- messages
 
 _BOM = b"\xef\xbb\xbf"
@@ -391,7 +360,7 @@ def _looks_like(data: bytes) -> str | None:
 def diagnose(path: Path, name: str, data: bytes, message: str) -> str:
     """A better message for `path` (format `name`, a pyoxigraph format name), which does not
     parse: bad encoding, binary data, a format that does not match the extension."""
-    from pactgraph.loading import FORMAT_LABELS, _TURTLE_FAMILY
+    from pactgraph.rdf_formats import FORMAT_LABELS, TURTLE_FAMILY
 
     label = FORMAT_LABELS.get
     expected = f"expected {label(name, name)}"
@@ -413,7 +382,7 @@ def diagnose(path: Path, name: str, data: bytes, message: str) -> str:
     suffix = path.suffix.lower()
     if guess == "HTML":
         return f"{message} (the file looks like an HTML page, a failed download?; {expected})"
-    if guess is not None and not (guess == name or (guess == "TURTLE" and name in _TURTLE_FAMILY)):
+    if guess is not None and not (guess == name or (guess == "TURTLE" and name in TURTLE_FAMILY)):
         extension = {"JSON_LD": ".jsonld", "RDF_XML": ".rdf", "TURTLE": ".ttl"}[guess]
         return (
             f"{message} (read as {label(name, name)} because of the {suffix} extension, but it looks like "

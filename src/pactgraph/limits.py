@@ -21,7 +21,7 @@ laughs" document asks for 3 GB); rdflib's Turtle writer recurses once per nested
 blank node and stops with RecursionError near 250 levels; the SPARQL engine
 recurses over the query, so a few thousand nested groups or chained operators
 overflow the native stack (queries therefore run on a thread with a large stack,
-see `run_bounded`).
+see `pactgraph.process.run_bounded`).
 
 The checks of input files against these limits are in pactgraph.input_checks.
 Nothing there fetches anything: pactgraph reads only the files it is given.
@@ -36,17 +36,18 @@ from __future__ import annotations
 
 import contextvars
 import os
-import signal
 import re
-import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pactgraph.errors import InputError
+
+# Process-level effects live in pactgraph.process; these names stay importable from here.
+from pactgraph.process import NetworkRefused, checkpoint, die_with_parent  # noqa: F401
+from pactgraph.process import no_network as offline  # noqa: F401
 
 T = TypeVar("T")
 
@@ -58,18 +59,11 @@ MAX_QUERY = 256 * 1024
 QUERY_TIMEOUT = 30.0
 QUERY_LIMIT = 100_000
 
-#: The stack of the thread a query runs on: the native SPARQL engine recurses over the query.
-QUERY_STACK = 256 * 1024 * 1024
-
 ENV_MAX_INPUT = "PACTGRAPH_MAX_INPUT"
 ENV_MAX_LITERAL = "PACTGRAPH_MAX_LITERAL"
 ENV_MAX_DEPTH = "PACTGRAPH_MAX_DEPTH"
 ENV_MAX_QUERY = "PACTGRAPH_MAX_QUERY"
 ENV_MAX_MEMORY = "PACTGRAPH_MAX_MEMORY"
-
-#: A no-op in normal runs. When the variable names a checkpoint (see `checkpoint`), the
-#: process stops there for a while, so that tests can kill it at a known point of a write.
-ENV_PAUSE_AT = "PACTGRAPH_PAUSE_AT"
 
 #: JSON-LD context IRIs whose documents ship with pactgraph: resource name in pactgraph.publishing.
 BUNDLED_CONTEXTS = {
@@ -189,7 +183,9 @@ class QueryPolicy:
     max_results: int | None = None
 
 
-_POLICY: contextvars.ContextVar[QueryPolicy] = contextvars.ContextVar("pactgraph_query_policy", default=QueryPolicy())
+_POLICY: contextvars.ContextVar[QueryPolicy] = contextvars.ContextVar(
+    "pactgraph_query_policy", default=QueryPolicy()  # noqa: B039 - a frozen dataclass
+)
 
 
 def current_query_policy() -> QueryPolicy:
@@ -207,148 +203,26 @@ def query_policy(allow_service: Sequence[str] = (), max_results: int | None = No
         _POLICY.reset(token)
 
 
-def _resident_bytes() -> int | None:
-    try:
-        with open("/proc/self/statm", "rb") as handle:
-            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _stop(message: str) -> None:
-    try:
-        sys.stdout.flush()
-    except Exception:  # pragma: no cover - a closed stdout
-        pass
-    try:
-        sys.stderr.write(f"pactgraph: error: {message}\n")
-        sys.stderr.flush()
-    finally:
-        os._exit(2)
-
-
 def run_bounded(work: Callable[[], T], *, timeout: float | None, what: str, option: str = "--timeout") -> T:
     """Run `work` on a thread with a large stack and return its result (or raise its exception).
 
-    When it takes longer than `timeout` seconds, or the process grows beyond
-    PACTGRAPH_MAX_MEMORY, a one-line error is printed and the process exits
-    with status 2 at once: the native query engine cannot be interrupted, so
-    ending the process is the only way to stop it. For the command line only.
+    Past `timeout` seconds, or when the process grows beyond PACTGRAPH_MAX_MEMORY, the limit
+    hook of `pactgraph.process` gets a one-line message saying so: LimitExceeded by default;
+    the command line ends the process (the native engines cannot be interrupted).
     """
-    import time
+    from pactgraph import process
 
-    outcome: dict[str, Any] = {}
-    done = threading.Event()
-    context = contextvars.copy_context()
-
-    def target() -> None:
-        try:
-            outcome["value"] = context.run(work)
-        except BaseException as err:  # handed to the caller's thread
-            import traceback
-
-            # Native objects (query solutions) in the failed frames must be freed on this thread.
-            traceback.clear_frames(err.__traceback__)
-            outcome["error"] = err
-        finally:
-            done.set()
-
-    thread = _start_thread(target)
-    memory = max_memory() if _resident_bytes() is not None else None
-    deadline = None if timeout is None else time.monotonic() + timeout
-    step = 0.02
-    while not done.wait(step if deadline is None else max(0.0, min(step, deadline - time.monotonic()))):
-        if deadline is not None and time.monotonic() >= deadline:
-            _stop(
-                f"{what} ran for more than {timeout:g} s and was stopped ({option} {timeout:g}); "
-                f"narrow it, or give a larger {option} (0: no limit)"
-            )
-        if memory is not None:
-            used = _resident_bytes()
-            if used is not None and used > memory:
-                _stop(
-                    f"{what} made pactgraph use more than {human_size(memory)} of memory and was stopped "
-                    f"(limit: {ENV_MAX_MEMORY})"
-                )
-        step = min(step * 1.5, 0.1)
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
-def die_with_parent() -> None:  # pragma: no cover - runs in a child process
-    """Linux: this process gets SIGTERM when the thread that started it ends, so a server or
-    worker cannot outlive a pactgraph process that was stopped (run_bounded ends it at once)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-
-
-def _start_thread(target: Callable[[], None]) -> threading.Thread:
-    previous = None
-    try:
-        previous = threading.stack_size(QUERY_STACK)
-    except (ValueError, RuntimeError):  # pragma: no cover - a platform without settable stacks
-        previous = None
-    try:
-        thread = threading.Thread(target=target, name="pactgraph-query", daemon=True)
-        try:
-            thread.start()
-        except RuntimeError:  # pragma: no cover - no memory for the large stack: the default one
-            if previous is not None:
-                threading.stack_size(previous)
-                previous = None
-            thread = threading.Thread(target=target, name="pactgraph-query", daemon=True)
-            thread.start()
-    finally:
-        if previous is not None:
-            threading.stack_size(previous)
-    return thread
-
-
-# ---------------------------------------------------------------- the network
-
-
-class NetworkRefused(OSError):
-    """A connection attempt while the network is switched off (see `offline`)."""
-
-
-@contextmanager
-def offline() -> Iterator[None]:
-    """No Python-level network connection can be opened in the block (rdflib, pySHACL, urllib):
-    an attempt raises NetworkRefused. Native code is not covered; it is checked before it runs."""
-    import socket
-
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise NetworkRefused("pactgraph opens no network connection here")
-
-    saved = (socket.socket.connect, socket.socket.connect_ex, socket.create_connection, socket.getaddrinfo)
-    socket.socket.connect = refuse  # type: ignore[method-assign]
-    socket.socket.connect_ex = refuse  # type: ignore[method-assign]
-    socket.create_connection = refuse  # type: ignore[assignment]
-    socket.getaddrinfo = refuse  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        (socket.socket.connect, socket.socket.connect_ex, socket.create_connection, socket.getaddrinfo) = saved  # type: ignore[method-assign]
-
-
-# ---------------------------------------------------------------- tests
-
-
-def checkpoint(name: str) -> None:
-    """A no-op unless PACTGRAPH_PAUSE_AT equals `name`: then the process writes its pid to the
-    file PACTGRAPH_PAUSE_FILE (if set) and sleeps for a minute, so a test can kill it right here."""
-    if os.environ.get(ENV_PAUSE_AT) != name:
-        return
-    import time
-
-    marker = os.environ.get("PACTGRAPH_PAUSE_FILE")
-    if marker:
-        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
-    time.sleep(60)
+    memory = max_memory()
+    return process.run_bounded(
+        work,
+        timeout=timeout,
+        memory=memory,
+        timeout_message=(
+            f"{what} ran for more than {timeout or 0:g} s and was stopped ({option} {timeout or 0:g}); "
+            f"narrow it, or give a larger {option} (0: no limit)"
+        ),
+        memory_message=(
+            f"{what} made pactgraph use more than {human_size(memory or 0)} of memory and was stopped "
+            f"(limit: {ENV_MAX_MEMORY})"
+        ),
+    )

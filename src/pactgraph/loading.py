@@ -22,40 +22,27 @@ from typing import TYPE_CHECKING, Any
 
 from pactgraph import limits, resources
 from pactgraph.errors import InputError
-from pactgraph.namespaces import PREFIXES, with_extra
+from pactgraph.rdflib_bridge import (  # noqa: F401 - re-exported for callers of loading
+    bind_prefixes,
+    new_graph,
+    quads_to_graph,
+    to_oxigraph,
+    to_rdflib_term,
+)
+from pactgraph.rdf_formats import (  # noqa: F401 - re-exported for callers of loading
+    EXTENSIONS,
+    FORMAT_LABELS,
+    TRIPLE_FORMATS,
+    TURTLE_FAMILY,
+    PathLike,
+    rdf_format_name,
+)
+from pactgraph.rdf_formats import label as _label
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
     import rdflib
 
-#: File extension -> pyoxigraph RdfFormat attribute name.
-EXTENSIONS: dict[str, str] = {
-    ".ttl": "TURTLE",
-    ".nt": "N_TRIPLES",
-    ".nq": "N_QUADS",
-    ".trig": "TRIG",
-    ".jsonld": "JSON_LD",
-    ".json": "JSON_LD",
-    ".rdf": "RDF_XML",
-    ".owl": "RDF_XML",
-    ".xml": "RDF_XML",
-}
-
-PathLike = str | Path
-
-#: Formats that can only hold triples, loaded straight into the store's default graph.
-_TRIPLE_FORMATS = frozenset({"TURTLE", "N_TRIPLES", "RDF_XML"})
-
-#: pyoxigraph format name -> the name people know.
-FORMAT_LABELS = {
-    "TURTLE": "Turtle",
-    "N_TRIPLES": "N-Triples",
-    "N_QUADS": "N-Quads",
-    "TRIG": "TriG",
-    "JSON_LD": "JSON-LD",
-    "RDF_XML": "RDF/XML",
-}
-_TURTLE_FAMILY = frozenset({"TURTLE", "N_TRIPLES", "N_QUADS", "TRIG"})
 _BOM = b"\xef\xbb\xbf"
 
 _OX_PREFIX = re.compile(
@@ -63,17 +50,6 @@ _OX_PREFIX = re.compile(
     r"|at line \d+ column \d+"
     r"|between line \d+ column \d+ and line \d+ column \d+): "
 )
-
-
-def rdf_format_name(path: PathLike) -> str:
-    """The pyoxigraph format name for a file, from its extension; InputError if unknown."""
-    suffix = Path(path).suffix.lower()
-    try:
-        return EXTENSIONS[suffix]
-    except KeyError:
-        known = " ".join(sorted(EXTENSIONS))
-        shown = suffix or "(none)"
-        raise InputError(f"{path}: unknown RDF file extension {shown}; expected one of: {known}") from None
 
 
 def resolve_inputs(paths: Iterable[PathLike]) -> list[Path]:
@@ -138,10 +114,6 @@ def _syntax_message(path: Path, err: SyntaxError, name: str | None = None, data:
     return diagnose(path, name, data, found)
 
 
-def _label(name: str) -> str:
-    return FORMAT_LABELS.get(name, name)
-
-
 def _read(path: Path) -> bytes:
     """The bytes of an input file; InputError when it is missing, empty or larger than the input limit."""
     import stat
@@ -172,7 +144,7 @@ def _prepared(path: Path, name: str) -> bytes:
     from pactgraph import input_checks
 
     data = _read(path)
-    if name in _TURTLE_FAMILY and data.startswith(_BOM):
+    if name in TURTLE_FAMILY and data.startswith(_BOM):
         data = data[len(_BOM) :]
     elif name == "JSON_LD":
         input_checks.check_json_depth(path, data)
@@ -292,14 +264,14 @@ def load_file_into(store: Any, path: Path, graph: str | None = None, *, bulk: bo
     """
     import pyoxigraph as ox
 
-    from pactgraph.stores.base import graph_name
+    from pactgraph.graph_names import graph_name
 
     target = ox.NamedNode(graph if graph is not None else graph_name(path))
     name = rdf_format_name(path)
     fmt = getattr(ox.RdfFormat, name)
     base = path.resolve().as_uri()
     load = store.bulk_load if bulk else store.load
-    if name in _TRIPLE_FORMATS and name != "RDF_XML" and _native_ok(path, name):
+    if name in TRIPLE_FORMATS and name != "RDF_XML" and _native_ok(path, name):
         # Store.load reads the file natively (faster than handing it bytes) and renames blank nodes.
         try:
             with _syntax_errors(path, name):
@@ -313,7 +285,7 @@ def load_file_into(store: Any, path: Path, graph: str | None = None, *, bulk: bo
         return
     data = _prepared(path, name)
     with _syntax_errors(path, name, data):
-        if name in _TRIPLE_FORMATS:
+        if name in TRIPLE_FORMATS:
             load(input=data, format=fmt, base_iri=base, to_graph=target)
             if len(data) > limits.max_literal() or name == "RDF_XML":
                 _check_graph_literals(store, path, target)
@@ -366,81 +338,6 @@ def iter_quads_into_graph(path: Path, graph: str) -> Iterator[Any]:
         quads = ox.parse(input=data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
         for q in _literals_checked(path, name, data, quads):
             yield ox.Quad(q.subject, q.predicate, q.object, target)
-
-
-def new_graph(graph_class: type | None = None) -> rdflib.Graph:
-    """An empty rdflib graph (of `graph_class`, default rdflib.Graph) with exactly the project prefixes bound."""
-    import rdflib
-
-    graph = (graph_class or rdflib.Graph)(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, rdflib.URIRef(namespace), override=True, replace=True)
-    return graph
-
-
-def to_rdflib_term(term: Any) -> rdflib.term.Node:
-    """Convert a pyoxigraph term into the equal rdflib term."""
-    import pyoxigraph as ox
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == PREFIXES["xsd"] + "string":
-            return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
-    raise InputError(f"unsupported RDF term for this command (RDF 1.2 triple term?): {term}")
-
-
-def to_oxigraph(term: Any) -> Any:
-    """Convert an rdflib term into the equal pyoxigraph term."""
-    import pyoxigraph as ox
-    import rdflib
-
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None and str(term.datatype) != PREFIXES["xsd"] + "string":
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise InputError(f"unsupported RDF term for this command: {term!r}")
-
-
-def bind_prefixes(graph: rdflib.Graph, prefixes: dict[str, str]) -> None:
-    """Bind prefixes declared in input files, unless they clash with the project's (which win)."""
-    import rdflib
-
-    bound = {str(p) for p, _ in graph.namespaces()}
-    used = {str(n) for _, n in graph.namespaces()}
-    for prefix, namespace in with_extra(prefixes).items():
-        if prefix not in bound and namespace not in used:
-            graph.bind(prefix, rdflib.URIRef(namespace), override=False)
-            bound.add(prefix)
-            used.add(namespace)
-
-
-def quads_to_graph(
-    quads: Iterable[Any], graph: rdflib.Graph | None = None, prefixes: dict[str, str] | None = None
-) -> rdflib.Graph:
-    """Add pyoxigraph quads (graph names dropped) to an rdflib graph and return it.
-
-    `prefixes` (e.g. from read_rdf) are bound too, where they do not clash with the project's.
-    """
-    graph = new_graph() if graph is None else graph
-    conv = to_rdflib_term
-    graph.addN((conv(q.subject), conv(q.predicate), conv(q.object), graph) for q in quads)
-    if prefixes:
-        bind_prefixes(graph, prefixes)
-    return graph
 
 
 def load_graph(paths: Sequence[PathLike] | None = None) -> rdflib.Graph:

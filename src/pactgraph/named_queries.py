@@ -112,3 +112,14 @@ def find_query(key: str, directory: Path | str | None = None) -> NamedQuery:
         if wanted.lower() in (query.name.lower(), query.path.stem.lower()):
             return query
     raise UnknownQueryError(wanted, [q.label for q in queries])
+
+
+def table(directory: Path | str | None = None) -> str | None:
+    """The named queries as a text table (number, name, title, question); None when there are none."""
+    from pactgraph.querying import render_table
+
+    found = list_queries(directory)
+    if not found:
+        return None
+    rows = [[f"{q.number:02d}", q.name, q.title, q.question] for q in found]
+    return render_table(["no", "name", "title", "question"], rows)

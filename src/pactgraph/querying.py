@@ -1,4 +1,4 @@
-"""Run read-only SPARQL over an Oxigraph store and render the results.
+"""Run read-only SPARQL over an Oxigraph store: parameters, bindings, limits (results: query_results).
 
 This module is on the fast `pactgraph query` path: it uses pyoxigraph only and
 must never import rdflib or pyshacl.
@@ -8,209 +8,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from pactgraph.errors import QueryError, UpdateRefusedError
-from pactgraph.namespaces import PREFIXES, shorten, turtle_prefix_block
-
-#: Result kinds.
-SELECT, ASK, GRAPH = "select", "ask", "graph"
-
-SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
-ASK_FORMATS = ("table", "csv", "tsv", "json", "xml")
-GRAPH_FORMATS = ("turtle", "ntriples", "table", "json", "xml")
-ALL_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples")
-
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+from pactgraph.namespaces import PREFIXES, turtle_prefix_block
+from pactgraph.query_results import (  # noqa: F401 - re-exported: results are part of what querying offers
+    ALL_FORMATS,
+    ASK,
+    ASK_FORMATS,
+    GRAPH,
+    GRAPH_FORMATS,
+    SELECT,
+    SELECT_FORMATS,
+    TABLE_MAX_WIDTH,
+    QueryResult,
+    count_line,
+    default_format,
+    display_term,
+    format_result,
+    render_table,
+    results_json,
 )
-_PROLOGUE_KEYWORDS = {"PREFIX": 2, "BASE": 1, "VERSION": 1}  # keyword -> tokens that follow
+from pactgraph.sparql_policy import UPDATE_KEYWORDS, check_query, update_keyword  # noqa: F401 - re-exported
+
 _OX_QUERY_ERROR = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
-# IRIREF; a backslash is let in for the \\u escapes SPARQL decodes before parsing.
-_IRIREF = re.compile(r'<[^<>"{}|^`\x00-\x20]*>')
 # SPARQL variable-name characters (a practical subset of VARNAME); compiled on first use.
 _VAR_CHARS = r"A-Za-z0-9_\u00b7\u00c0-\ufffd"
-
-
-@dataclass
-class QueryResult:
-    """The outcome of one query.
-
-    kind is "select", "ask" or "graph" (CONSTRUCT/DESCRIBE). For SELECT,
-    `variables` and `rows` (one tuple of pyoxigraph terms or None per
-    solution, in variable order); for ASK, `boolean`; for graph results, `triples`.
-    """
-
-    kind: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[Any] = field(default_factory=list)
-    _json: bytes = b""
-
-    def bindings(self) -> list[dict[str, Any]]:
-        """SELECT rows as dicts of variable name -> term, unbound variables left out."""
-        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
-
-    def values(self, variable: str) -> list[str]:
-        """The display form (prefixed name / plain literal text) of one column, in row order."""
-        index = self.variables.index(variable)
-        return [display_term(row[index]) for row in self.rows]
-
-    def __len__(self) -> int:
-        if self.kind == SELECT:
-            return len(self.rows)
-        if self.kind == GRAPH:
-            return len(self.triples)
-        return 1
-
-
-# ---------------------------------------------------------------- classify
-
-
-def _tokens(text: str) -> Iterable[str]:
-    """SPARQL-ish tokens, skipping comments, IRIs and string literals as single tokens."""
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-        elif ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif ch == "<":
-            # An IRI when an IRIREF starts here, else the less-than operator (`?a <?b`).
-            iri = _IRIREF.match(text, i)
-            if iri:
-                yield iri.group()
-                i = iri.end()
-            else:
-                yield "<"
-                i += 1
-        elif ch in "\"'":
-            quote = ch * 3 if text.startswith(ch * 3, i) else ch
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            yield text[i : j + len(quote)]
-            i = j + len(quote)
-        else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] not in "{}()<#\"'":
-                j += 1
-            if j == i:
-                j = i + 1
-            yield text[i:j]
-            i = j
-
-
-def update_keyword(text: str) -> str | None:
-    """The SPARQL UPDATE keyword that `text` starts with (after its prologue), else None."""
-    tokens = iter(_tokens(text))
-    for token in tokens:
-        upper = token.upper()
-        if upper in _PROLOGUE_KEYWORDS:
-            for _ in range(_PROLOGUE_KEYWORDS[upper]):
-                next(tokens, None)
-            continue
-        return upper if upper in UPDATE_KEYWORDS else None
-    return None
-
-
-_OPEN, _CLOSE = frozenset("{(["), frozenset("})]")
-_WORD_BREAK = re.compile(r"[^A-Za-z0-9_:?$\-\u00b7\u00c0-\ufffd]+")
-_IRI_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _iri_value(token: str, base: str | None) -> str:
-    """The IRI an IRIREF token stands for: escapes decoded, resolved against BASE."""
-    value = _IRI_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token[1:-1])
-    if base is not None:
-        from urllib.parse import urljoin
-
-        value = urljoin(base, value)
-    return value
-
-
-def check_query(
-    text: str, source: str = "<query>", allow_service: Iterable[str] = (), *, shacl: bool = False
-) -> None:
-    """QueryError for a query pactgraph will not run.
-
-    Refused: a text larger than PACTGRAPH_MAX_QUERY, brackets nested deeper than
-    PACTGRAPH_MAX_DEPTH (the engine recurses over the query, and a deep enough query
-    overflows its stack), and SERVICE, unless its endpoint is one of `allow_service`:
-    the engine would otherwise send requests to any address the query names.
-    `shacl`: the query comes from a shapes graph, where FROM is refused too (rdflib
-    would read the graphs it names; SHACL queries run on the data graph), and so are
-    MINUS and VALUES, which SHACL forbids beside the pre-bound $this.
-    """
-    from pactgraph import limits
-
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > limits.max_query():
-        raise QueryError(
-            f"{source}: the query is {limits.human_size(size)}, more than the limit of "
-            f"{limits.human_size(limits.max_query())} ({limits.ENV_MAX_QUERY})"
-        )
-    max_depth = limits.max_depth()
-    allowed = set(allow_service)
-    prefixes = dict(PREFIXES)
-    base: str | None = None
-    depth = 0
-    words: list[str] = []
-    for token in _tokens(text):
-        if token in _OPEN:
-            depth += 1
-            if depth > max_depth:
-                raise QueryError(
-                    f"{source}: brackets nested more than {max_depth} levels deep; refused ({limits.ENV_MAX_DEPTH})"
-                )
-        elif token in _CLOSE:
-            depth -= 1
-        if token[:1] in "<\"'" and len(token) > 1:
-            words.append(token)
-        else:
-            # "?o .SERVICE" is one token for _tokens: split at punctuation.
-            words.extend(w for w in _WORD_BREAK.split(token) if w)
-    for i, word in enumerate(words):
-        upper = word.upper()
-        if upper == "BASE" and i + 1 < len(words) and words[i + 1].startswith("<"):
-            base = _iri_value(words[i + 1], base)
-        elif upper == "PREFIX" and i + 2 < len(words) and words[i + 1].endswith(":"):
-            if words[i + 2].startswith("<"):
-                prefixes[words[i + 1][:-1]] = _iri_value(words[i + 2], base)
-        elif upper == "FROM" and shacl:
-            raise QueryError(f"{source}: FROM is refused in a SHACL-SPARQL query (it runs on the data graph)")
-        elif upper in ("MINUS", "VALUES") and shacl:
-            raise QueryError(
-                f"{source}: {upper} is not allowed in a SHACL-SPARQL query (SHACL 1.0, 5.3.1: "
-                "queries with the pre-bound $this may not use MINUS or VALUES); use FILTER NOT EXISTS "
-                "or FILTER (?x IN (...)) instead"
-            )
-        elif upper == "SERVICE":
-            following = words[i + 1 : i + 3]
-            if following and following[0].upper() == "SILENT":
-                following = following[1:]
-            target = following[0] if following else ""
-            iri = None
-            if target.startswith("<") and target.endswith(">"):
-                iri = _iri_value(target, base)
-            elif ":" in target and target[:1] not in "?$":
-                prefix, _, local = target.partition(":")
-                if prefix in prefixes:
-                    iri = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
-            if iri is not None and iri in allowed:
-                continue
-            shown = f"<{iri}>" if iri is not None else (target or "(nothing)")
-            if shacl:
-                raise QueryError(f"{source}: SERVICE {shown} is refused: pactgraph sends no queries to other endpoints")
-            allow = f"--allow-service {iri}" if iri is not None else "--allow-service URL with the endpoint's IRI"
-            raise QueryError(
-                f"{source}: SERVICE {shown} is refused: pactgraph does not send queries to other "
-                f"endpoints unless --allow-service names them (e.g. {allow})"
-            )
 
 
 def readable_expected(message: str) -> str:
@@ -402,169 +225,3 @@ def bounded(items: Iterable[Any], limit: int | None, source: str, noun: str) -> 
     return found
 
 
-def _json_term(term: Any) -> dict[str, Any]:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        found: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            found["xml:lang"] = term.language
-        elif term.datatype.value != PREFIXES["xsd"] + "string":
-            found["datatype"] = term.datatype.value
-        return found
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": _json_term(term.subject),
-                "predicate": _json_term(term.predicate),
-                "object": _json_term(term.object),
-            },
-        }
-    raise QueryError(f"cannot write this term as a SPARQL result: {term!r}")
-
-
-def results_json(result: QueryResult) -> bytes:
-    """The W3C SPARQL 1.1 JSON results of a SELECT result (as the query engine would write them)."""
-    import json
-
-    if result._json:
-        return result._json
-    bindings = [
-        {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows
-    ]
-    document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    result._json = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return result._json
-
-
-# ---------------------------------------------------------------- rendering
-
-
-def display_term(term: Any) -> str:
-    """A term for people: prefixed name or <IRI>, _:blank, literal text without tag/datatype."""
-    import pyoxigraph as ox
-
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return shorten(term.value)
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Literal):
-        text = " ".join(term.value.split()) if "\n" in term.value or "\t" in term.value else term.value
-        if _CONTROL.search(text):  # never send terminal control sequences from the data
-            text = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-        return text
-    if isinstance(term, ox.Triple):
-        parts = (display_term(term.subject), display_term(term.predicate), display_term(term.object))
-        return "<< " + " ".join(parts) + " >>"
-    return str(term)
-
-
-#: Control characters shown escaped (\u001b) in tables.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-#: Columns are padded to at most this width; a longer cell runs over, so one huge
-#: literal cannot pad every other row to its size.
-TABLE_MAX_WIDTH = 1000
-
-
-def render_table(header: list[str], rows: Iterable[Iterable[str]]) -> str:
-    """Left-aligned columns separated by two spaces, a dashed rule under the header."""
-    rows = [list(r) for r in rows]
-    widths = [len(h) for h in header]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], min(len(cell), TABLE_MAX_WIDTH))
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
-
-    out = [line(header), line(["-" * w for w in widths])]
-    out.extend(line(r) for r in rows)
-    return "\n".join(out) + "\n"
-
-
-def default_format(result: QueryResult) -> str:
-    """table for SELECT and ASK, turtle for CONSTRUCT/DESCRIBE."""
-    return "turtle" if result.kind == GRAPH else "table"
-
-
-def _used_prefixes(triples: list[Any]) -> dict[str, str]:
-    import pyoxigraph as ox
-
-    iris: set[str] = set()
-    for triple in triples:
-        for term in (triple.subject, triple.predicate, triple.object):
-            if isinstance(term, ox.NamedNode):
-                iris.add(term.value)
-            elif isinstance(term, ox.Literal) and not term.language:
-                if term.datatype.value != PREFIXES["xsd"] + "string":
-                    iris.add(term.datatype.value)
-    used = {}
-    for prefix, namespace in PREFIXES.items():
-        if any(iri.startswith(namespace) for iri in iris):
-            used[prefix] = namespace
-    return used
-
-
-def format_result(result: QueryResult, fmt: str | None = None) -> bytes:
-    """Serialise a result: W3C SPARQL results formats via pyoxigraph, RDF via pyoxigraph, or a table.
-
-    Raises QueryError when the format does not fit the result kind.
-    """
-    import pyoxigraph as ox
-
-    fmt = fmt or default_format(result)
-    allowed = {SELECT: SELECT_FORMATS, ASK: ASK_FORMATS, GRAPH: GRAPH_FORMATS}[result.kind]
-    if fmt not in allowed:
-        kind = {SELECT: "SELECT", ASK: "ASK", GRAPH: "CONSTRUCT/DESCRIBE"}[result.kind]
-        raise QueryError(f"format {fmt!r} does not fit {kind} results; use one of: {', '.join(allowed)}")
-    results_formats = {
-        "csv": ox.QueryResultsFormat.CSV,
-        "tsv": ox.QueryResultsFormat.TSV,
-        "json": ox.QueryResultsFormat.JSON,
-        "xml": ox.QueryResultsFormat.XML,
-    }
-    if result.kind == ASK:
-        if fmt == "table":
-            return b"true\n" if result.boolean else b"false\n"
-        data = ox.parse_query_results(
-            b'{"head":{},"boolean":%s}' % (b"true" if result.boolean else b"false"),
-            ox.QueryResultsFormat.JSON,
-        ).serialize(format=results_formats[fmt])
-        return data if data.endswith(b"\n") else data + b"\n"
-    if result.kind == SELECT:
-        if fmt == "table":
-            rows = ([display_term(t) for t in row] for row in result.rows)
-            return render_table(result.variables, rows).encode("utf-8")
-        solutions = ox.parse_query_results(results_json(result), ox.QueryResultsFormat.JSON)
-        data = solutions.serialize(format=results_formats[fmt])
-        return data if data.endswith(b"\n") else data + b"\n"
-    # CONSTRUCT / DESCRIBE: sorted for a stable output.
-    triples = sorted(result.triples, key=str)
-    if fmt == "table":
-        rows = ([display_term(t.subject), display_term(t.predicate), display_term(t.object)] for t in triples)
-        return render_table(["subject", "predicate", "object"], rows).encode("utf-8")
-    rdf_formats = {
-        "turtle": ox.RdfFormat.TURTLE,
-        "ntriples": ox.RdfFormat.N_TRIPLES,
-        "json": ox.RdfFormat.JSON_LD,
-        "xml": ox.RdfFormat.RDF_XML,
-    }
-    prefixes = _used_prefixes(triples) if fmt in ("turtle", "xml", "json") else None
-    data = ox.serialize(triples, format=rdf_formats[fmt], prefixes=prefixes)
-    return data if data.endswith(b"\n") or not data else data + b"\n"
-
-
-def count_line(result: QueryResult) -> str:
-    """`N rows` (or triples) for stderr; empty for ASK."""
-    if result.kind == ASK:
-        return ""
-    noun = "row" if result.kind == SELECT else "triple"
-    n = len(result)
-    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -92,43 +92,17 @@ def slugify(text: str) -> str:
 
 
 def turtle_string(value: str) -> str:
-    """A Turtle short string literal (double quotes), escaped."""
-    out = []
-    for ch in value:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    """A Turtle string literal (double quotes), escaped by pyoxigraph's serializer."""
+    import pyoxigraph as ox
+
+    return str(ox.Literal(value))
 
 
 def turtle_long_string(value: str) -> str:
-    """A Turtle long string literal (triple quotes) keeping line breaks readable, escaped."""
-    out = []
-    for ch in value:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch in "\n\t":
-            out.append(ch)
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"""' + "".join(out) + '"""'
+    """A Turtle string literal, in triple quotes when it spans lines (rdflib's serializer keeps it readable)."""
+    from rdflib import Literal
+
+    return Literal(value).n3()
 
 
 def read_text_file(path: str | Path) -> str:

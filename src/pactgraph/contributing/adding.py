@@ -60,6 +60,19 @@ class AddOutcome:
         return bool(self.report.conforms)
 
 
+_VERBS = {
+    ADDED: ("would add", "added"),
+    REPLACED: ("would replace", "replaced"),
+    UNCHANGED: ("unchanged", "unchanged"),
+    IN_PLACE: ("in place (validated)", "in place (validated)"),
+}
+
+
+def describe(status: str, dry_run: bool) -> str:
+    """What `add` did to a report folder with this status (or would do, in a dry run)."""
+    return _VERBS[status][0 if dry_run else 1]
+
+
 def plan_units(parsed: Sequence[Any]) -> list[Unit]:
     """Group the parsed new files into report folders; InputError when a file is not a report file."""
     from pactgraph.validation.storedtext import _STORED_AT
@@ -179,7 +192,7 @@ def _put_in_place(units: Sequence[Unit], data_dir: Path) -> None:
                     os.fsync(dst.fileno())
                 os.chmod(target, 0o666 & ~umask)
             staged[unit.slug] = folder
-        from pactgraph.limits import checkpoint
+        from pactgraph.process import checkpoint
 
         checkpoint("add-staged")
         for unit in units:
@@ -200,14 +213,14 @@ def _put_in_place(units: Sequence[Unit], data_dir: Path) -> None:
                     raise
                 done.append((unit, old))
     except BaseException as err:
-        for unit, old in reversed(done):
+        for unit, moved in reversed(done):
             target = unit.target(data_dir)
             try:
-                if old is None:
+                if moved is None:
                     shutil.rmtree(target)
-                elif not exchange(old, target):
+                elif not exchange(moved, target):
                     shutil.rmtree(target)
-                    os.rename(old, target)
+                    os.rename(moved, target)
             except OSError:
                 pass
         shutil.rmtree(root, ignore_errors=True)

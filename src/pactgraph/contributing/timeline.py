@@ -286,3 +286,27 @@ def render(rows: list[Item], fmt: str, title: str = "pactgraph timeline") -> str
 
 
 __all__ = ["FORMATS", "Item", "items", "render"]
+
+
+def timeline(data_dir: str | None, as_of: str | None, fmt: str) -> tuple[str, list[str]]:
+    """The timeline of the data directory's graph (as of a date: later reports' graphs and
+    later items left out) in `fmt`, and warnings for the user."""
+    from pactgraph.contributing import data_dir_for_reading, graph_files
+    from pactgraph.loading import load_store
+    from pactgraph.stores.memory import MemoryStore
+
+    store = MemoryStore.wrap(load_store(graph_files(data_dir_for_reading(data_dir))))
+    default_graph = None
+    title = "pactgraph timeline"
+    warnings: list[str] = []
+    if as_of is not None:
+        from pactgraph.contributing.asof import select_graphs
+
+        selection = select_graphs(store, as_of)
+        warnings, default_graph = list(selection.warnings), selection.graphs
+        title += f" as of {as_of.strip()}"
+    rows = items(store, default_graph)
+    if as_of is not None:
+        cut = as_of.strip()
+        rows = [r for r in rows if not r.dated or (r.start or r.end).isoformat() <= cut]  # type: ignore[union-attr]
+    return render(rows, fmt, title), warnings

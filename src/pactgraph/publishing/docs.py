@@ -250,7 +250,9 @@ def ontology_doc(
             rows=rows,
         )
 
-    classes, by_kind, others = [], {key: [] for key, _, _ in PROPERTY_KINDS}, []
+    by_kind: dict[str, list[Any]] = {key: [] for key, _, _ in PROPERTY_KINDS}
+    classes: list[Any] = []
+    others: list[Any] = []
     for term in terms:
         types = ontology.types(term)
         if any(t in CLASS_TYPES for t in types):
@@ -273,7 +275,7 @@ def ontology_doc(
     if others:
         sections.append(Section("sec-other-terms", "Other terms", by_label(others)))
 
-    schemes = []
+    schemes: list[Any] = []
     for scheme in _sorted(ontology, ontology.instances(SKOS.ConceptScheme)):
         members = set(ontology.subjects(SKOS.inScheme, scheme)) | set(
             ontology.subjects(SKOS.topConceptOf, scheme)

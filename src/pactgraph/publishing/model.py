@@ -94,7 +94,7 @@ class SiteGraph:
         return iri if short.startswith("<") else short
 
     def literal_labels(self, node: Any, properties: Iterable[Any] = LABEL_PROPERTIES) -> list[Any]:
-        found = []
+        found: list[Any] = []
         for prop in properties:
             found.extend(o for o in self.objects(node, prop) if isinstance(o, rdflib.Literal))
         return found

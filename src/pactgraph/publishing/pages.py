@@ -4,7 +4,7 @@ RDF/XML), and the index page that lists them by class."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,7 +108,7 @@ def class_groups(graph: SiteGraph, page: str) -> list[ClassGroup]:
 
 
 def index_page(
-    graph: SiteGraph, stats: Mapping[str, Any], downloads: list[Mapping[str, Any]], common: Mapping[str, Any]
+    graph: SiteGraph, stats: Mapping[str, Any], downloads: Sequence[Mapping[str, Any]], common: Mapping[str, Any]
 ) -> bytes:
     page = "index.html"
     linker = Linker(graph, page)

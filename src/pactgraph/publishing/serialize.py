@@ -50,7 +50,7 @@ def ntriples(triples: list[Triple]) -> bytes:
     """Sorted N-Triples, one statement per line."""
     data = ox.serialize(
         [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples], format=ox.RdfFormat.N_TRIPLES
-    )
+    ) or b""
     lines = sorted(line for line in data.decode("utf-8").splitlines() if line.strip())
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
@@ -61,7 +61,7 @@ def rdfxml(triples: list[Triple], prefixes: Mapping[str, str], what: str = "grap
     try:
         data = ox.serialize(
             ox_triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(triples, prefixes)
-        )
+        ) or b""
     except (ValueError, SyntaxError, OSError) as err:
         raise InputError(f"cannot write {what} as RDF/XML: {err}") from None
     return data if data.endswith(b"\n") else data + b"\n"
@@ -69,12 +69,12 @@ def rdfxml(triples: list[Triple], prefixes: Mapping[str, str], what: str = "grap
 
 def trig(quads: list[Any], prefixes: Mapping[str, str]) -> bytes:
     """TriG of canonical, sorted quads (see canonical_quads)."""
-    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=used_prefixes_of_quads(quads, prefixes))
+    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=used_prefixes_of_quads(quads, prefixes)) or b""
     return data if data.endswith(b"\n") else data + b"\n"
 
 
 def nquads(quads: list[Any]) -> bytes:
     """Sorted N-Quads of canonical quads."""
-    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
     lines = sorted(line for line in data.decode("utf-8").splitlines() if line.strip())
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""

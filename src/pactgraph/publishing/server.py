@@ -185,7 +185,8 @@ def serve(
     """Serve the site until interrupted; `announce` receives the URL once listening."""
     server = make_server(outdir, port, bind, quiet)
     host, actual_port = server.server_address[:2]
-    shown = f"[{host}]" if ":" in str(host) else host
+    host = host.decode() if isinstance(host, bytes) else str(host)
+    shown = f"[{host}]" if ":" in host else host
     if announce is not None:
         announce(f"http://{shown}:{actual_port}/")
     try:

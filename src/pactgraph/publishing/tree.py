@@ -120,7 +120,7 @@ def write_atomic(files: Mapping[str, bytes], outdir: Path) -> None:
 
 
 def _write_and_swap(files: Mapping[str, bytes], outdir: Path) -> None:
-    from pactgraph.limits import checkpoint
+    from pactgraph.process import checkpoint
 
     try:
         staging = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.new-"))
@@ -186,7 +186,7 @@ def _clear_leftovers(outdir: Path) -> None:
 
 def _swap(staging: Path, outdir: Path) -> None:
     from pactgraph.folder_writes import exchange
-    from pactgraph.limits import checkpoint
+    from pactgraph.process import checkpoint
 
     if not outdir.exists():
         os.rename(staging, outdir)

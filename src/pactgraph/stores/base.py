@@ -10,13 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pactgraph.errors import PactgraphError
+from pactgraph.graph_names import GRAPH_BASE, graph_name  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:  # pragma: no cover
     from pactgraph.querying import QueryResult
-
-#: Named graphs of shipped files are called GRAPH_BASE + path below data/ or ontology/, without extension.
-GRAPH_BASE = "https://w3id.org/pactgraph/graph/"
-
 
 class StoreError(PactgraphError):
     """A store cannot be opened, read or written, or an endpoint cannot be reached or refused a request."""
@@ -80,35 +77,6 @@ class GraphStore(Protocol):
     def close(self) -> None: ...
 
 
-def graph_name(path: str | Path) -> str:
-    """The named graph a source file is loaded into.
-
-    A file under the shipped (or checked-out) data/ or ontology/ folder gets
-    `https://w3id.org/pactgraph/graph/<path below that folder, without extension>`,
-    e.g. `.../graph/reports/reference-news-2026-01-12/report`; any other file its
-    `file:` URI.
-    """
-    resolved = Path(path).resolve()
-    for folder in _shipped_folders():
-        try:
-            relative = resolved.relative_to(folder)
-        except ValueError:
-            continue
-        return GRAPH_BASE + relative.with_suffix("").as_posix()
-    return resolved.as_uri()
-
-
-_FOLDERS: list[Path] = []
-
-
-def _shipped_folders() -> list[Path]:
-    if not _FOLDERS:
-        from pactgraph import resources
-
-        _FOLDERS.extend(folder.resolve() for folder in (resources.data_dir(), resources.ontology_dir()))
-    return _FOLDERS
-
-
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -129,7 +97,7 @@ def fingerprint(path: Path, *, with_hash: bool = True) -> dict[str, Any]:
 def select_rows(store: Any, text: str) -> list[dict[str, Any]]:
     """Rows of a SELECT query as dicts (variable -> pyoxigraph term), on a store or a bare pyoxigraph Store."""
     if not hasattr(store, "graphs"):
-        from pactgraph.stores.memory import MemoryStore
+        from pactgraph.querying import run_query
 
-        store = MemoryStore.wrap(store)
+        return run_query(store, text).bindings()
     return store.query(text).bindings()

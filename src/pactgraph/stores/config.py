@@ -66,6 +66,18 @@ class StoreSettings:
     config_file: str | None = None
     explicit: set[str] = field(default_factory=set)
 
+    def disk_path(self) -> str:
+        """The disk store's folder (read_settings makes sure a disk store has one)."""
+        if not self.path:
+            raise StoreError("store.kind is disk but store.path is not set")
+        return self.path
+
+    def endpoint_url(self) -> str:
+        """The endpoint's URL (read_settings makes sure an endpoint store has one)."""
+        if not self.url:
+            raise StoreError("store.kind is endpoint but endpoint.url is not set")
+        return self.url
+
     def describe(self) -> str:
         if self.kind == "disk":
             return str(self.path)
@@ -99,27 +111,9 @@ def _read_config(path: Path, required: bool) -> dict[str, Any]:
     return data
 
 
-def read_settings(
-    *,
-    config: str | None = None,
-    store: str | None = None,
-    endpoint: str | None = None,
-    data: Sequence[str] | None = None,
-    cwd: str | Path | None = None,
-) -> StoreSettings:
-    """Settings from the options (`--data`, `--store`, `--endpoint`, `--config`) and the config file."""
-    chosen = [name for name, value in (("--data", data), ("--store", store), ("--endpoint", endpoint)) if value]
-    if len(chosen) > 1:
-        raise StoreError(f"give only one of {', '.join(chosen)}")
-    for name, value in (("--store", store), ("--endpoint", endpoint), ("--config", config)):
-        if value is not None and not str(value).strip():
-            raise StoreError(f"empty value given for {name}")
-    base = Path(cwd) if cwd is not None else Path.cwd()
-    config_path = Path(config) if config else base / CONFIG_NAME
-    if not config_path.is_absolute():
-        config_path = base / config_path
-    raw = _read_config(config_path, required=bool(config))
-    settings = StoreSettings(config_file=str(config_path) if raw or config else None)
+def _apply_file(settings: StoreSettings, raw: dict[str, Any], config_path: Path) -> None:
+    """Copy the config file's [store], [endpoint] and [validate] keys into `settings` and choose the
+    kind of store; paths in the file are relative to the file's folder."""
     here = config_path.parent
 
     def relative(value: Any) -> str:
@@ -162,6 +156,30 @@ def read_settings(
         kind = "endpoint" if settings.url else "disk" if settings.path else "memory"
     settings.kind = kind
 
+
+def read_settings(
+    *,
+    config: str | None = None,
+    store: str | None = None,
+    endpoint: str | None = None,
+    data: Sequence[str] | None = None,
+    cwd: str | Path | None = None,
+) -> StoreSettings:
+    """Settings from the options (`--data`, `--store`, `--endpoint`, `--config`) and the config file."""
+    chosen = [name for name, value in (("--data", data), ("--store", store), ("--endpoint", endpoint)) if value]
+    if len(chosen) > 1:
+        raise StoreError(f"give only one of {', '.join(chosen)}")
+    for name, value in (("--store", store), ("--endpoint", endpoint), ("--config", config)):
+        if value is not None and not str(value).strip():
+            raise StoreError(f"empty value given for {name}")
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    config_path = Path(config) if config else base / CONFIG_NAME
+    if not config_path.is_absolute():
+        config_path = base / config_path
+    raw = _read_config(config_path, required=bool(config))
+    settings = StoreSettings(config_file=str(config_path) if raw or config else None)
+    _apply_file(settings, raw, config_path)
+
     # Command-line options win over the file.
     if data:
         settings.kind, settings.data = "memory", list(data)
@@ -182,12 +200,12 @@ def open_store(settings: StoreSettings) -> Any:
     if settings.kind == "disk":
         from pactgraph.stores.disk import DiskStore
 
-        return DiskStore(settings.path, on_change=settings.on_change)
+        return DiskStore(settings.disk_path(), on_change=settings.on_change)
     if settings.kind == "endpoint":
         from pactgraph.stores.endpoint import EndpointStore
 
         return EndpointStore(
-            settings.url,
+            settings.endpoint_url(),
             update_url=settings.update_url,
             graph_store_url=settings.graph_store_url,
             timeout=settings.timeout,
@@ -200,4 +218,42 @@ def open_store(settings: StoreSettings) -> Any:
     return MemoryStore.wrap(load_store(settings.data))
 
 
-__all__ = ["CONFIG_NAME", "StoreSettings", "open_store", "read_settings"]
+def load_into(
+    settings: StoreSettings,
+    paths: Sequence[str] | None,
+    *,
+    graph_store: str | None = None,
+    update_endpoint: str | None = None,
+) -> tuple[Any, Any]:
+    """Load files (default: the last load's paths for a disk store, else the shipped graph) into the
+    store the settings describe, one named graph per file; (its LoadSummary, the store).
+
+    A disk store is synchronised (changed files reloaded, removed ones dropped); a memory store
+    only parses, a syntax check. `graph_store`/`update_endpoint`: how to write to an endpoint.
+    """
+    if (graph_store or update_endpoint) and settings.kind != "endpoint":
+        raise StoreError("--graph-store and --update-endpoint need --endpoint (or endpoint.url in the config)")
+    if graph_store:
+        settings.graph_store_url, settings.load_method = graph_store, "graph-store"
+    if update_endpoint:
+        settings.update_url = update_endpoint
+        if not graph_store:
+            settings.load_method = "update"
+    if settings.kind == "disk":
+        from pactgraph.stores.disk import DiskStore
+
+        disk = DiskStore(settings.disk_path(), on_change="ignore")
+        return disk.sync(paths), disk
+    from pactgraph.loading import default_graph_paths, resolve_inputs
+
+    if settings.kind == "memory":
+        from pactgraph.stores.memory import MemoryStore
+
+        target: Any = MemoryStore()
+    else:
+        target = open_store(settings)
+    files = default_graph_paths() if paths is None else resolve_inputs(paths)
+    return target.load(files), target
+
+
+__all__ = ["CONFIG_NAME", "StoreSettings", "load_into", "open_store", "read_settings"]

@@ -349,7 +349,7 @@ class DiskStore:
 
 def _scan(roots: Sequence[str]) -> set[str]:
     """The RDF files under absolute `roots` (files or directories), quickly: no sorting, no resolving."""
-    from pactgraph.loading import EXTENSIONS
+    from pactgraph.rdf_formats import EXTENSIONS
 
     found: set[str] = set()
     for root in roots:

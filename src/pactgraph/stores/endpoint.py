@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from pactgraph.errors import PactgraphError
 from pactgraph.stores.base import LoadSummary, StoreError, graph_name
 
 ENV_USER = "PACTGRAPH_ENDPOINT_USER"
@@ -237,8 +238,8 @@ class EndpointStore:
                 variables = [v.value for v in parsed.variables]
                 encoded = parsed.serialize(format=ox.QueryResultsFormat.JSON)
                 solutions = ox.parse_query_results(encoded, ox.QueryResultsFormat.JSON)
-                rows = [tuple(solution[v] for v in variables) for solution in bounded(solutions, policy.max_results, source, "rows")]
-                return QueryResult(kind=SELECT, variables=variables, rows=rows, _json=encoded)
+                rows = [tuple(solution[v] for v in variables) for solution in bounded(solutions, policy.max_results, source, "rows")]  # type: ignore[arg-type]
+                return QueryResult(kind=SELECT, variables=variables, rows=rows, _json=encoded or b"")
             if content_type in _RDF_TYPES:
                 fmt = getattr(ox.RdfFormat, _RDF_TYPES[content_type])
                 triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(input=body, format=fmt)]
@@ -262,7 +263,7 @@ class EndpointStore:
         )
         try:
             parsed = ox.parse_query_results(body, getattr(ox.QueryResultsFormat, _RESULTS_TYPES.get(content_type, "JSON")))
-            return sorted(s["g"].value for s in parsed if isinstance(s["g"], ox.NamedNode))
+            return sorted(s["g"].value for s in parsed if isinstance(s["g"], ox.NamedNode))  # type: ignore[union-attr]
         except (SyntaxError, ValueError, TypeError) as err:
             raise StoreError(f"the SPARQL endpoint {self.url} sent an unreadable graph list: {err}") from None
 
@@ -326,7 +327,7 @@ class EndpointStore:
 _SERVER_POSITION = re.compile(r"HTTP 400 [^:]*: (?:Parser error )?error at (\d+):(\d+): (.*)$", re.S)
 
 
-def _query_error(err: StoreError, source: str) -> StoreError:
+def _query_error(err: StoreError, source: str) -> PactgraphError:
     """A 400 answer with an Oxigraph-style `error at LINE:COL` becomes `SOURCE:LINE:COL: SPARQL syntax error`."""
     from pactgraph.errors import QueryError
 

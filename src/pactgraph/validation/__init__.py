@@ -14,7 +14,8 @@ from pathlib import Path
 
 from pactgraph.validation.engine import ENGINES, engine_runner, validate_graphs, validation_graph
 from pactgraph.validation.formats import FORMATTERS, format_json, format_table, format_text, format_turtle
-from pactgraph.validation.pipeline import EXECUTORS, Executor, Scope, joined, whole_graph
+from pactgraph.validation.pipeline import EXECUTORS, Executor
+from pactgraph.validation.scope import Scope, joined, whole_graph
 from pactgraph.validation.pipeline import validate as run
 from pactgraph.validation.report import FAIL_ON, SEVERITIES, ValidationReport, ValidationResult, severity_rank
 from pactgraph.validation.units import default_cache_dir

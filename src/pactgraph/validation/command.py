@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pactgraph.errors import InputError
-from pactgraph.validation.pipeline import Executor, Scope, joined, validate, whole_graph
+from pactgraph.stores.config import StoreSettings
+from pactgraph.validation.pipeline import Executor, validate
+from pactgraph.validation.scope import Scope, joined, whole_graph
 from pactgraph.validation.report import ValidationReport
 
 
@@ -43,27 +45,28 @@ def is_joined(request: ValidateRequest) -> bool:
     return bool(request.paths) and (request.data_dir is not None or not standalone)
 
 
-def scope_of(request: ValidateRequest, settings: object = None) -> Scope:
+def scope_of(request: ValidateRequest, settings: StoreSettings | None = None) -> Scope:
+    """The whole graph, or the files joined with it (reading the on-disk store when one is configured)."""
     if is_joined(request):
         scope = joined(request.paths, data_dir=request.data_dir, ontology=request.ontology)
-        if getattr(settings, "kind", "") == "disk" and getattr(settings, "path", None):
-            scope.store = Path(str(getattr(settings, "path")))
+        if settings is not None and settings.kind == "disk" and settings.path:
+            scope.store = Path(settings.path)
         return scope
     if request.data_dir is not None and str(request.data_dir).strip() == "":
         raise InputError("empty path given for --data-dir")
     return whole_graph(request.paths or None, data_dir=request.data_dir, ontology=request.ontology)
 
 
-def executor_of(request: ValidateRequest, settings: object) -> Executor:
+def executor_of(request: ValidateRequest, settings: StoreSettings) -> Executor:
     """--per-report / --jobs ask for units; otherwise `auto` picks (see pipeline.choose_executor)."""
     from pactgraph.validation.units import default_cache_dir
 
     try:
-        jobs = int(request.jobs) if request.jobs is not None else getattr(settings, "jobs", None)
+        jobs = int(request.jobs) if request.jobs is not None else settings.jobs
     except ValueError:
         raise InputError(f"--jobs must be a whole number, not {request.jobs!r}") from None
     kind = "units" if (request.per_report or request.jobs is not None) else "auto"
-    configured = request.cache or getattr(settings, "cache", None)
+    configured = request.cache or settings.cache
     cache = None if request.no_cache else Path(configured) if configured else default_cache_dir()
     return Executor(kind, jobs, cache)
 
@@ -73,11 +76,11 @@ def run_request(request: ValidateRequest) -> ValidationReport:
     from pactgraph.stores.config import read_settings
 
     if request.shapes:
-        from pactgraph.input_checks import check_shapes_queries
+        from pactgraph.sparql_policy import check_shapes_queries
 
         check_shapes_queries(request.shapes)
     settings = read_settings(config=request.config)
-    engine = request.engine or getattr(settings, "engine", None) or "auto"
+    engine = request.engine or settings.engine or "auto"
     return validate(
         scope_of(request, settings),
         executor_of(request, settings),

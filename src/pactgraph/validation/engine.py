@@ -275,7 +275,7 @@ def run_engine(
             )
         )
         kept_nodes.append(node)
-    nodes = dict(zip(results, kept_nodes))
+    nodes = dict(zip(results, kept_nodes, strict=True))
     results.sort(key=ValidationResult.sort_key)
 
     report = ValidationReport(

@@ -59,7 +59,7 @@ def _terms_n3(quads: Sequence[Any]) -> tuple[list[str], dict[str, str]]:
 def build_units(scope: Any, source: GraphSource, base: str) -> list[Unit]:
     """Units of the scope: the new files together (joined), else each report file and the other files."""
     from pactgraph.validation import storedtext
-    from pactgraph.validation.pipeline import is_report_file
+    from pactgraph.validation.scope import is_report_file
     from pactgraph.validation.single import read_files
 
     if scope.joined:

@@ -108,7 +108,7 @@ def label(node: Any, graphs: Sequence[Any]) -> str:
     if not isinstance(node, (rdflib.URIRef, rdflib.BNode)):
         return ""
     for prop in _LABEL_PROPERTIES:
-        found = set()
+        found: set[Any] = set()
         for graph in graphs:
             found.update(o for o in graph.objects(node, rdflib.URIRef(prop)) if isinstance(o, rdflib.Literal))
         if found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,3 +117,23 @@ class ValidationReport:
 
 
 # ---------------------------------------------------------------- display helpers
+
+
+_BLANK = re.compile(r"_:\w+")
+
+
+def result_key(result: ValidationResult) -> tuple[str, ...]:
+    """A result's fields with blank-node labels left out: equal results of two runs compare equal."""
+    return tuple(
+        _BLANK.sub("_:", v)
+        for v in (
+            result.severity,
+            result.focus_node,
+            result.path,
+            result.value,
+            result.message,
+            result.source_shape,
+            result.constraint,
+            result.source_constraint,
+        )
+    )

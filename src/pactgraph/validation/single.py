@@ -65,7 +65,7 @@ def validate_single(
     from pactgraph.namespaces import SH
     from pactgraph.validation.engine import engine_runner, run_engine, validation_graph
     from pactgraph.validation.names import Names
-    from pactgraph.validation.pipeline import result_key
+    from pactgraph.validation.report import result_key
 
     base_quads, base_prefixes = read_files(list(scope.data) + list(scope.ontology))
     new_quads, new_prefixes = read_files(scope.new)
@@ -81,7 +81,8 @@ def validate_single(
     own, parents = owned_nodes(new_quads)
     sh = rdflib.Namespace(SH)
     names = Names(graph)
-    kept, others = [], []
+    kept: list[tuple[Any, Any]] = []
+    others: list[tuple[Any, Any]] = []
     for result in report.results:
         node = report.result_nodes[result]
         focus_node = report.graph.value(node, sh.focusNode)

@@ -220,7 +220,7 @@ class StoreSource(GraphSource):
 def ntriples(triples: Iterable[Any]) -> str:
     import pyoxigraph as ox
 
-    return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return (ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
 # ---------------------------------------------------------------- the worker side

@@ -3,7 +3,7 @@
 `start_server` starts `oxigraph serve-read-only` (or `serve` when writable) with
 `--union-default-graph` on an address, waits until it accepts connections and
 returns a handle. `start_endpoint` puts that server on a private loopback port
-behind the guard of pactgraph.stores.guard, which listens on the public
+behind the guard of pactgraph.serving.guard, which listens on the public
 address; `serve` is `pactgraph endpoint`: it prints the query URL and waits
 until it is stopped.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from pactgraph.limits import die_with_parent
+from pactgraph.process import die_with_parent
 from pactgraph.stores.base import StoreError
 
 START_TIMEOUT = 30.0
@@ -227,7 +227,7 @@ def start_endpoint(
     log: IO[str] | None = None,
 ) -> Endpoint:
     """Start Oxigraph on a free loopback port and the guard on host:port; return once both listen."""
-    from pactgraph.stores.guard import GuardPolicy, Upstream, start_guard
+    from pactgraph.serving.guard import GuardPolicy, Upstream, start_guard
 
     host = host.strip("[]")
     policy = policy or GuardPolicy()
@@ -262,7 +262,7 @@ def serve(
 ) -> int:
     """`pactgraph endpoint`: serve a store behind the guard until stopped; 0 when stopped by a signal.
 
-    `policy`: a pactgraph.stores.guard.GuardPolicy (the default allows no SERVICE,
+    `policy`: a pactgraph.serving.guard.GuardPolicy (the default allows no SERVICE,
     30 s per query, 256 MiB per answer).
     """
     from pactgraph.stores.config import read_settings
@@ -281,7 +281,7 @@ def serve(
     settings = read_settings(config=config, store=store)
     temporary: str | None = None
     if settings.kind == "disk":
-        disk = DiskStore(settings.path, on_change=settings.on_change)
+        disk = DiskStore(settings.disk_path(), on_change=settings.on_change)
         disk.open_for_reading()
         for warning in disk.warnings:
             print(f"pactgraph: warning: {warning}", file=err, flush=True)

@@ -104,7 +104,7 @@ def sparql_texts(method: str, target: str, content_type: str, body: bytes) -> li
 
 def _load_word(text: str) -> bool:
     """True when the update text uses the LOAD operation (outside strings, IRIs and comments)."""
-    from pactgraph.querying import _WORD_BREAK, _tokens
+    from pactgraph.sparql_policy import WORD_BREAK as _WORD_BREAK, tokens as _tokens
 
     for token in _tokens(text):
         if token[:1] in "<\"'" and len(token) > 1:
@@ -117,7 +117,7 @@ def _load_word(text: str) -> bool:
 def check_request(texts: Iterable[tuple[str, str]], allow_service: Iterable[str]) -> bool:
     """Refused for a text the guard will not pass on; True when one of them is a query."""
     from pactgraph import limits
-    from pactgraph.querying import QueryError, check_query
+    from pactgraph.sparql_policy import QueryError, check_query
 
     allowed = tuple(allow_service)
     is_query = False

@@ -1,4 +1,4 @@
-"""Commands of the publish feature, registered on the pactgraph app.
+"""`pactgraph publish` and `pactgraph serve`: the static linked-data site and its preview.
 
 `publish` writes the static linked-data site, `serve` previews it with the same
 content negotiation as the generated .htaccess. The work is done in
@@ -12,17 +12,11 @@ from typing import Any, Annotated, Optional
 
 import typer
 
-from pactgraph.cli import EXIT_FAIL, OntologyOption, ShapesOption, _paths, _user_errors, app
+from pactgraph.cli.app import EXIT_FAIL, app, checked_path, user_errors
+from pactgraph.cli.app import optional_paths as _paths
+from pactgraph.cli.options import OntologyOption, ShapesOption
 
 DEFAULT_BASE = "https://w3id.org/pactgraph/"
-
-
-def _outdir(value: str) -> str:
-    if value.strip() == "":
-        from pactgraph.errors import InputError
-
-        raise InputError("empty path given for OUTDIR")
-    return value
 
 
 @app.command()
@@ -76,7 +70,7 @@ def publish(
     from pactgraph.errors import NotConformingError
 
     try:
-        with _user_errors(offline=True, passing=(NotConformingError,)):
+        with user_errors(offline=True, passing=(NotConformingError,)):
             done = _publish(outdir, base_url, check, data, ontology, shapes, quiet, no_validate)
     except NotConformingError as err:
         typer.echo(f"pactgraph: {err}", err=True)
@@ -103,7 +97,7 @@ def _publish(
     """`publish` after its options: exit 1 when --check finds differences; else the site written (None after a check)."""
     from pactgraph import publishing
 
-    outdir = _outdir(outdir)
+    outdir = checked_path(outdir, "OUTDIR")
     if check:
         difference = publishing.check(outdir, base_url, _paths(data), _paths(ontology), _paths(shapes))
         if difference:
@@ -142,11 +136,11 @@ def serve(
 
     Stop with Ctrl-C.
     """
-    with _user_errors():
+    with user_errors():
         from pactgraph.publishing.server import serve as run
 
         def announce(url: str) -> None:
             typer.echo(f"Serving {outdir} at {url} (Ctrl-C to stop)")
             sys.stdout.flush()
 
-        run(_outdir(outdir), port=port, bind=bind, quiet=quiet, announce=announce)
+        run(checked_path(outdir, "OUTDIR"), port=port, bind=bind, quiet=quiet, announce=announce)

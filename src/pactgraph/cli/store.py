@@ -1,4 +1,4 @@
-"""Commands of the store feature, registered on the pactgraph app: `load` and `endpoint`."""
+"""`pactgraph load` and `pactgraph endpoint`: fill a store, and serve one behind the guard."""
 
 from __future__ import annotations
 
@@ -6,17 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from pactgraph.cli import (
-    EXIT_ERROR,
-    AllowServiceOption,
-    ConfigOption,
-    EndpointOption,
-    StoreOption,
-    _paths,
-    _user_errors,
-    _warnings,
-    app,
-)
+from pactgraph.cli.app import EXIT_ERROR, app, optional_paths, store_warnings, user_errors, warn
+from pactgraph.cli.options import AllowServiceOption, ConfigOption, EndpointOption, StoreOption
 
 
 @app.command()
@@ -60,38 +51,15 @@ def load(
     (Graph Store Protocol PUT or SPARQL Update). Without either: the files are
     parsed into memory and counted, a check of their syntax.
     """
-    with _user_errors():
-        from pactgraph.loading import default_graph_paths, resolve_inputs
-        from pactgraph.stores.base import StoreError
-        from pactgraph.stores.config import open_store, read_settings
+    with user_errors():
+        from pactgraph.stores.config import load_into, read_settings
 
         settings = read_settings(config=config, store=store, endpoint=endpoint)
-        if (graph_store or update_endpoint) and settings.kind != "endpoint":
-            raise StoreError("--graph-store and --update-endpoint need --endpoint (or endpoint.url in the config)")
-        if graph_store:
-            settings.graph_store_url, settings.load_method = graph_store, "graph-store"
-        if update_endpoint:
-            settings.update_url = update_endpoint
-            if not graph_store:
-                settings.load_method = "update"
-        given = _paths(paths)
-        if settings.kind == "disk":
-            from pactgraph.stores.disk import DiskStore
-
-            target = DiskStore(settings.path, on_change="ignore")
-            summary = target.sync(given)
-        else:
-            if settings.kind == "memory":
-                from pactgraph.stores.memory import MemoryStore
-
-                target = MemoryStore()
-            else:
-                target = open_store(settings)
-            files = default_graph_paths() if given is None else resolve_inputs(given)
-            summary = target.load(files)
-        _warnings(target)
-        for warning in summary.warnings:
-            typer.echo(f"pactgraph: warning: {warning}", err=True)
+        summary, target = load_into(
+            settings, optional_paths(paths), graph_store=graph_store, update_endpoint=update_endpoint
+        )
+        store_warnings(target)
+        warn(summary.warnings)
         if not quiet:
             typer.echo(summary.line())
 
@@ -155,16 +123,16 @@ def endpoint_command(
     the server, stops queries past --timeout and cuts answers past
     --max-result-size. Stops on Ctrl-C or SIGTERM; a temporary store is removed then.
     """
-    with _user_errors():
+    with user_errors():
         from pactgraph import limits
-        from pactgraph.cli import _service_urls
-        from pactgraph.stores.guard import MAX_RESULT_SIZE, GuardPolicy
-        from pactgraph.stores.server import serve
+        from pactgraph.serving.guard import MAX_RESULT_SIZE, GuardPolicy
+        from pactgraph.serving.server import serve
+        from pactgraph.sparql_policy import service_urls
 
         seconds = limits.parse_seconds(timeout, "--timeout", limits.QUERY_TIMEOUT)
         size = MAX_RESULT_SIZE if max_result_size is None else limits.parse_size(max_result_size, "--max-result-size")
         policy = GuardPolicy(
-            allow_service=_service_urls(allow_service),
+            allow_service=service_urls(allow_service),
             timeout=seconds,
             max_result_size=size or None,
             max_connections=max_connections,

@@ -1,4 +1,4 @@
-"""Commands for contributors, registered on the pactgraph app: `new-report`, `anchor`, `add`, `timeline`.
+"""Commands for contributors: `new-report`, `anchor`, `add`, `timeline`.
 
 The work is done in `pactgraph.contributing`; these functions parse options,
 print and choose the exit status (0 ok, 1 a failed check, 2 bad input).
@@ -7,29 +7,12 @@ print and choose the exit status (0 ok, 1 a failed check, 2 bad input).
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from pactgraph.cli import (
-    EXIT_FAIL,
-    ConfigOption,
-    EndpointOption,
-    OutputOption,
-    _output,
-    _user_errors,
-    app,
-)
-
-DataDirOption = Annotated[
-    Optional[str],
-    typer.Option(
-        "--data-dir",
-        metavar="DIR",
-        help="The data directory (entities.ttl, reports/<slug>/) to work on.",
-        show_default="the project's data/ folder",
-    ),
-]
+from pactgraph.cli.app import app, checked_output, fail, user_errors, warn
+from pactgraph.cli.options import ConfigOption, DataDirOption, EndpointOption, OutputOption
 
 
 class TimelineFormat(str, Enum):
@@ -37,13 +20,6 @@ class TimelineFormat(str, Enum):
     csv = "csv"
     svg = "svg"
     html = "html"
-
-
-def _fail(message: str, details: str = "") -> None:
-    typer.echo(f"pactgraph: {message}", err=True)
-    if details:
-        typer.echo(details, err=True)
-    raise typer.Exit(EXIT_FAIL)
 
 
 def _shown(path: object) -> str:
@@ -109,7 +85,7 @@ def new_report(
     sentences with their selectors and a commented skeleton for the claims; it
     conforms as written. An existing report is never overwritten (exit 1).
     """
-    with _user_errors():
+    with user_errors():
         from pactgraph.contributing import data_dir_for_reading, data_dir_for_writing
         from pactgraph.contributing.newreport import ReportExistsError, create
 
@@ -129,23 +105,28 @@ def new_report(
                 draft_dir=draft_dir,
             )
         except ReportExistsError as err:
-            _fail(f"new-report: {err}")
-        from pactgraph.namespaces import shorten
+            fail(f"new-report: {err}")
+        _created(made, data_dir)
 
-        folder = _shown(made.folder)
-        typer.echo(f"Created {folder}/")
-        typer.echo(f"  {made.text_file.name:<12} the stored text")
-        typer.echo(
-            f"  {made.report_file.name:<12} {shorten(made.report)}, its stored text, {made.sentences} sentences "
-            "and a commented claim skeleton"
-        )
-        for note in made.notes:
-            typer.echo(f"  {note}")
-        typer.echo("Next: write the claims at the end of report.ttl, anchoring each quote with")
-        typer.echo(f'  pactgraph anchor {folder}/{made.text_file.name} "the exact words"')
-        extra = f" --data-dir {data_dir}" if data_dir else ""
-        typer.echo(f"then: pactgraph validate {folder}/{made.report_file.name}{extra}")
-        typer.echo(f"and:  pactgraph add {folder}/{made.report_file.name}{extra}")
+
+def _created(made: Any, data_dir: str | None) -> None:
+    """What new-report made, and the next steps."""
+    from pactgraph.namespaces import shorten
+
+    folder = _shown(made.folder)
+    typer.echo(f"Created {folder}/")
+    typer.echo(f"  {made.text_file.name:<12} the stored text")
+    typer.echo(
+        f"  {made.report_file.name:<12} {shorten(made.report)}, its stored text, {made.sentences} sentences "
+        "and a commented claim skeleton"
+    )
+    for note in made.notes:
+        typer.echo(f"  {note}")
+    typer.echo("Next: write the claims at the end of report.ttl, anchoring each quote with")
+    typer.echo(f'  pactgraph anchor {folder}/{made.text_file.name} "the exact words"')
+    extra = f" --data-dir {data_dir}" if data_dir else ""
+    typer.echo(f"then: pactgraph validate {folder}/{made.report_file.name}{extra}")
+    typer.echo(f"and:  pactgraph add {folder}/{made.report_file.name}{extra}")
 
 
 # ---------------------------------------------------------------- anchor
@@ -171,7 +152,7 @@ def anchor(
     when the quote is absent (differences in whitespace, quote marks, dashes or
     case are shown, not fixed) or occurs more than once (each place is shown).
     """
-    with _user_errors():
+    with user_errors():
         from pactgraph.contributing.anchoring import anchor as find
 
         outcome = find(text_file, quote, report)
@@ -179,7 +160,7 @@ def anchor(
             typer.echo(f"pactgraph: note: {note}", err=True)
         if not outcome.ok:
             first, _, rest = outcome.message.partition("\n")
-            _fail(f"anchor: {first}", rest)
+            fail(f"anchor: {first}", rest)
         typer.echo(outcome.turtle, nl=False)
 
 
@@ -215,10 +196,11 @@ def add(
     A store (--store, --endpoint or pactgraph.toml) is brought up to date. On any
     violation or error nothing changes and the exit status is 1 (violations) or 2.
     """
-    with _user_errors():
+    with user_errors():
         from pactgraph import validation
         from pactgraph.contributing import data_dir_for_writing
-        from pactgraph.contributing.adding import ADDED, IN_PLACE, REPLACED, UNCHANGED, add as add_reports, refresh_store
+        from pactgraph.contributing.adding import describe, refresh_store
+        from pactgraph.contributing.adding import add as add_reports
         from pactgraph.stores.config import read_settings
 
         target = data_dir_for_writing(data_dir)
@@ -228,23 +210,16 @@ def add(
         if not outcome.conforms:
             typer.echo(validation.format_text(report), nl=False)
             violations = report.count("Violation")
-            _fail(
+            fail(
                 f"add: refused: the new files do not conform with the graph "
                 f"({violations} violation{'' if violations == 1 else 's'}); nothing was changed"
             )
         warnings = report.count("Warning") + report.count("Info")
         if warnings:
             typer.echo(validation.format_text(report), nl=False)
-        verbs = {
-            ADDED: ("would add", "added"),
-            REPLACED: ("would replace", "replaced"),
-            UNCHANGED: ("unchanged", "unchanged"),
-            IN_PLACE: ("in place (validated)", "in place (validated)"),
-        }
         for unit in outcome.units:
-            verb = verbs[unit.status][0 if dry_run else 1]
             files = ", ".join(sorted(unit.files))
-            typer.echo(f"{verb}: {_shown(unit.target(target))}/ ({files})")
+            typer.echo(f"{describe(unit.status, dry_run)}: {_shown(unit.target(target))}/ ({files})")
         if dry_run:
             typer.echo("Dry run: nothing was changed.")
             return
@@ -277,28 +252,11 @@ def timeline(
     data_dir: DataDirOption = None,
 ) -> None:
     """Events and publications in date order: vague dates are intervals (bars in the figure)."""
-    with _user_errors():
-        from pactgraph.contributing import data_dir_for_reading, graph_files
-        from pactgraph.contributing.timeline import items, render
-        from pactgraph.loading import load_store
+    with user_errors():
+        from pactgraph.contributing.timeline import timeline as build
         from pactgraph.output import emit
-        from pactgraph.stores.memory import MemoryStore
 
-        output = _output(output)
-        graph_store = MemoryStore.wrap(load_store(graph_files(data_dir_for_reading(data_dir))))
-        default_graph = None
-        title = "pactgraph timeline"
-        if as_of is not None:
-            from pactgraph.contributing.asof import select_graphs
-
-            selection = select_graphs(graph_store, as_of)
-            for warning in selection.warnings:
-                typer.echo(f"pactgraph: warning: {warning}", err=True)
-            default_graph = selection.graphs
-            title += f" as of {as_of.strip()}"
-        rows = items(graph_store, default_graph)
-        if as_of is not None:
-            cut = as_of.strip()
-            rows = [r for r in rows if not r.dated or (r.start or r.end).isoformat() <= cut]  # type: ignore[union-attr]
-        emit(render(rows, fmt.value, title).encode("utf-8"), output)
-
+        output = checked_output(output)
+        text, warnings = build(data_dir, as_of, fmt.value)
+        warn(warnings)
+        emit(text.encode("utf-8"), output)

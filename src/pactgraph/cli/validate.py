@@ -1,0 +1,180 @@
+"""`pactgraph validate`: data against SHACL shapes, for the whole graph, report by report, or new files
+joined with the graph they join."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from pactgraph.cli.app import EXIT_FAIL, EXIT_OK, app
+from pactgraph.cli.app import checked_output as _output
+from pactgraph.cli.app import optional_paths as _paths
+from pactgraph.cli.app import user_errors as _user_errors
+from pactgraph.cli.options import ConfigOption, OntologyOption, OutputOption, ShapesOption
+
+
+class ValidateFormat(str, Enum):
+    text = "text"
+    table = "table"
+    json = "json"
+    turtle = "turtle"
+
+
+class FailOn(str, Enum):
+    violation = "violation"
+    warning = "warning"
+    info = "info"
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="PATH", help="Data files or directories to validate.", show_default="the shipped graph"
+        ),
+    ] = None,
+    shapes: ShapesOption = None,
+    ontology: OntologyOption = None,
+    fmt: Annotated[
+        ValidateFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ValidateFormat.text,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option("--fail-on", help="Exit 1 when a result has this severity or a higher one."),
+    ] = FailOn.violation,
+    focus: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--focus",
+            metavar="NODE",
+            help="Only results for this focus node (prefixed name or IRI); repeatable.",
+            show_default="all",
+        ),
+    ] = None,
+    shape: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--shape",
+            metavar="SHAPE",
+            help=(
+                "Only results from this shape (with its property shapes) or this SPARQL "
+                "constraint (prefixed name or IRI); repeatable."
+            ),
+            show_default="all",
+        ),
+    ] = None,
+    output: OutputOption = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print no report; the exit status tells the outcome.")
+    ] = False,
+    per_report: Annotated[
+        bool,
+        typer.Option(
+            "--per-report",
+            help=(
+                "Validate report by report (files in a reports/ folder), each with the reference "
+                "triples it needs, caching each report's results by content hash. Same report."
+            ),
+        ),
+    ] = False,
+    jobs: Annotated[
+        Optional[str],
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            help="Validate report by report in N processes (implies --per-report).",
+            show_default="validate.jobs in the config, else the number of cores",
+        ),
+    ] = None,
+    cache: Annotated[
+        Optional[str],
+        typer.Option(
+            "--cache",
+            metavar="DIR",
+            help="Cache folder for --per-report results.",
+            show_default="validate.cache in the config, else ~/.cache/pactgraph",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="With --per-report: neither read nor write cached results.")
+    ] = False,
+    engine: Annotated[
+        Optional[str],
+        typer.Option(
+            "--engine",
+            metavar="NAME",
+            help=(
+                "SHACL engine: pyshacl (the reference), pyshacl-turbo (same results on every "
+                "fixture, faster), or auto (pyshacl-turbo when installed)."
+            ),
+            show_default="validate.engine in the config, else auto",
+        ),
+    ] = None,
+    config: ConfigOption = None,
+    data_dir: Annotated[
+        Optional[str],
+        typer.Option(
+            "--data-dir",
+            metavar="DIR",
+            help="The data directory whose graph (with the ontology) is validated, or joined by PATH files.",
+            show_default="the shipped data",
+        ),
+    ] = None,
+    with_graph: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--with-graph/--standalone",
+            help=(
+                "Check PATH files together with the graph they join (the ontology and --data-dir, an older "
+                "version of the same report left out), reporting only their own problems with FILE:LINE and "
+                "what only the combination shows (conflicting types, references to nothing), or on their own."
+            ),
+            show_default="with the graph, unless --shapes, --ontology, --per-report or --jobs is given",
+        ),
+    ] = None,
+    timeout: Annotated[
+        Optional[str],
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            help="Stop a validation that runs longer than SECONDS with an error (exit 2); 0: no limit.",
+            show_default="no limit",
+        ),
+    ] = None,
+) -> None:
+    """Validate data against SHACL shapes (pySHACL, SHACL-AF on, no inference).
+
+    Without PATH: the shipped graph (or the graph of --data-dir). With PATH: new
+    files, checked together with the graph they join (see --with-graph).
+    Exit 0 when no result is at or above --fail-on, 1 otherwise, 2 on bad input.
+    """
+    with _user_errors(offline=True):
+        from pactgraph import validation
+        from pactgraph.output import emit
+        from pactgraph.validation.command import ValidateRequest, run_request
+
+        output = _output(output)
+        request = ValidateRequest(
+            paths=list(paths or []), shapes=_paths(shapes), ontology=_paths(ontology), focus=list(focus or []),
+            shape=list(shape or []), fail_on=fail_on.value, per_report=per_report, jobs=jobs, cache=cache,
+            no_cache=no_cache, engine=engine, config=config, data_dir=data_dir, with_graph=with_graph,
+        )
+
+        def run() -> validation.ValidationReport:
+            return run_request(request)
+
+        from pactgraph import limits
+
+        seconds = limits.parse_seconds(timeout, "--timeout", 0)
+        # The engines cannot be interrupted: past --timeout the process ends (see limits.run_bounded).
+        report = run() if seconds is None else limits.run_bounded(run, timeout=seconds, what="validation")
+        text = validation.FORMATTERS[fmt.value](report)
+        if output is not None:
+            emit(text.encode("utf-8"), output)
+        elif not quiet:
+            emit(text.encode("utf-8"))
+    raise typer.Exit(EXIT_OK if report.conforms else EXIT_FAIL)

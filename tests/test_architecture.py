@@ -1,0 +1,123 @@
+"""The package's layering: no import cycles between its modules, and a fast start for `--help` and `query`."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def module_imports() -> dict[str, set[str]]:
+    """pactgraph module -> the pactgraph modules it imports (module level and inside functions alike).
+
+    A package importing its own submodules is left out: that is how a package exposes them.
+    """
+    modules = {}
+    for path in SRC.rglob("*.py"):
+        name = ".".join(path.relative_to(SRC).with_suffix("").parts)
+        modules[name.removesuffix(".__init__")] = path
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package[: len(package) - (node.level - 1)]
+                    base = ".".join(parts + ([base] if base else []))
+                targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            for target in targets:
+                if target in modules and target != name and not target.startswith(name + "."):
+                    graph[name].add(target)
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_the_analysis_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_analysis_sees_function_level_and_relative_imports():
+    graph = module_imports()
+    assert "pactgraph.loading" in graph["pactgraph.stores.memory"]  # imported inside a method
+    assert "pactgraph.cli.app" in graph["pactgraph.cli.query"]
+
+
+def test_no_import_cycles():
+    assert cycles(module_imports()) == []
+
+
+def heavy_modules_after(argv: list[str]) -> tuple[int, list[str], str]:
+    """(exit status, rdflib/pyshacl modules imported, stderr) of `pactgraph ARGV` run in a fresh process."""
+    script = (
+        "import sys\n"
+        f"sys.argv = ['pactgraph', *{argv!r}]\n"
+        "from pactgraph.cli import main\n"
+        "code = 0\n"
+        "try:\n    main()\nexcept SystemExit as stop:\n    code = stop.code or 0\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('rdflib', 'pyshacl', 'pyshacl_turbo'))\n"
+        "print('HEAVY', code, ','.join(heavy), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    last = done.stderr.strip().splitlines()[-1].split(" ")
+    assert last[0] == "HEAVY", done.stderr
+    return int(last[1]), [m for m in (last[2:] or [""])[0].split(",") if m], done.stderr
+
+
+def test_help_imports_neither_rdflib_nor_pyshacl():
+    code, heavy, stderr = heavy_modules_after(["--help"])
+    assert (code, heavy) == (0, []), stderr
+
+
+def test_query_imports_neither_rdflib_nor_pyshacl():
+    code, heavy, stderr = heavy_modules_after(["query", "parties-and-date"])
+    assert (code, heavy) == (0, []), stderr
