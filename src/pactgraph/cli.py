@@ -901,3 +901,4 @@ def main() -> None:
 # registers their commands on `app` (each keeps its heavy imports inside the
 # command functions).
 from pactgraph import cli_contribute, cli_publish, cli_store  # noqa: E402,F401
+from pactgraph import cli_claims  # noqa: E402,F401
