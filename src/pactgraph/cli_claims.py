@@ -139,8 +139,9 @@ def claim_add(
             _check_failed(err)
         from pactgraph.namespaces import shorten
 
-        typer.echo(block, nl=False)
-        typer.echo(f"{'would add' if dry_run else 'added'}: {shorten(claim)}", err=True)
+        if dry_run:
+            typer.echo(block, nl=False)
+        typer.echo(f"{'would add' if dry_run else 'added'}: {shorten(claim)}")
 
 
 @claim_app.command("list")

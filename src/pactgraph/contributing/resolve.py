@@ -235,7 +235,9 @@ def resolve(index: Index, text: str, kind: str, option: str, scheme: str | None 
             )
     folded = fold(wanted)
     pattern = re.compile(r"\b" + re.escape(folded) + r"\b")
-    whole_word = [r for r in pool if folded and any(pattern.search(fold(label)) for label in r.labels)]
+    whole_word = [
+        r for r in pool if folded and any(pattern.search(fold(label)) for label in r.labels + r.local_names()[:1])
+    ]
     if len(whole_word) == 1:
         return whole_word[0]
     ranked = [r for _, r in rank(index, wanted, kinds=(kind,), scheme=scheme)]
