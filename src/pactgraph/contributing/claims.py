@@ -565,7 +565,11 @@ def _claim_key(name: str) -> tuple[int, str]:
 
 def new_iri(ctx: Context, label: str, prefix: str = "") -> str:
     """A fresh pgr: IRI for a new agent or proposition named `label`; InputError when it is taken."""
-    slug = slugify(label)
+    words = slugify(re.sub(r"[^\w]+", " ", label)).split("-")
+    slug = "-".join(words)
+    while len(slug) > 60 and len(words) > 1:
+        words.pop()
+        slug = "-".join(words)
     if not slug:
         raise InputError(f"cannot make an identifier from {label!r}; use letters or digits")
     iri = PGR + prefix + slug

@@ -32,6 +32,7 @@ from pactgraph.contributing import (
     turtle_string,
 )
 from pactgraph.contributing.anchoring import prefix_of, sentences, suffix_of
+from pactgraph.contributing.identity import outlet_likeness, same_text
 from pactgraph.errors import InputError, PactgraphError
 from pactgraph.namespaces import PGR, expand, shorten
 from pactgraph.namespaces import PREFIXES as PROJECT_PREFIXES
@@ -89,12 +90,12 @@ def human_date(date: dt.date) -> str:
 
 
 def parse_date(value: str, option: str = "--date") -> dt.date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise InputError(f"{option} must be a date as YYYY-MM-DD, not {value!r}")
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValueError
         return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(f"{option} must be a date as YYYY-MM-DD, not {value!r}") from None
+    except ValueError as err:
+        raise InputError(f"{option} {value.strip()}: no such date ({err})") from None
 
 
 def _nearest(wanted: str, candidates: list[str], n: int = 3) -> str:
@@ -102,7 +103,14 @@ def _nearest(wanted: str, candidates: list[str], n: int = 3) -> str:
     return f"; nearest: {', '.join(close)}" if close else ""
 
 
-def _resolve_publisher(store: Any, publisher: str) -> tuple[str, str, bool]:
+def _outlet_labels(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    labels: dict[str, list[str]] = {}
+    for row in rows:
+        labels.setdefault(_value(row, "outlet"), []).append(_value(row, "name"))
+    return labels
+
+
+def _resolve_publisher(store: Any, publisher: str, new_outlet: bool = False) -> tuple[str, str, bool]:
     """(outlet IRI, its English name, whether the file must define it) for --publisher."""
     outlets = _rows(
         store,
@@ -126,6 +134,16 @@ def _resolve_publisher(store: Any, publisher: str) -> tuple[str, str, bool]:
     for row in english:
         names[_value(row, "outlet")] = _value(row, "name")
     text = publisher.strip()
+    if not text.startswith("<") and not re.match(r"^[A-Za-z][\w.\-]*:\S", text):
+        same, like = outlet_likeness(text, _outlet_labels(outlets))
+        if len(same) == 1:
+            return same[0], names.get(same[0]) or text, False
+        if like and not new_outlet:
+            shown = ", ".join(f"{shorten(i)} ({names.get(i) or shorten(i)})" for i in like)
+            raise InputError(
+                f"--publisher {text!r} is named like {shown}: give --publisher {shorten(like[0])} to use it, "
+                "or add --new-outlet if it is another outlet"
+            )
     if not text:
         raise InputError("--publisher is empty: give an outlet (pgr:reference-news) or a new outlet's name")
     looks_like_iri = text.startswith("<") or re.match(r"^[A-Za-z][\w.\-]*:\S", text) is not None
@@ -217,9 +235,11 @@ def create(
     url: str | None = None,
     text_language: str | None = None,
     label: str | None = None,
-    relays: str | None = None,
+    relays: str | list[str] | None = None,
     slug: str | None = None,
     draft_dir: str | Path | None = None,
+    mentions: list[str] | None = None,
+    new_outlet: bool = False,
 ) -> NewReport:
     """Create `reports/<slug>/` (under `data_dir`, or under `draft_dir` for a draft) from `text_file`.
 
@@ -242,23 +262,17 @@ def create(
 
     store = load_store(graph_files(data_dir))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    same = _rows(store, "SELECT ?t ?at WHERE { ?t pg:sha256 ?sum OPTIONAL { ?t pg:storedAt ?at } }", sum=_literal(digest))
-    if same:
-        where = _value(same[0], "at") or shorten(_value(same[0], "t"))
-        raise ReportExistsError(f"{text_file}: this text is already stored as {where}; new-report does not overwrite reports")
+    where = same_text(store, text)
+    if where is not None:
+        raise ReportExistsError(
+            f"{text_file}: this text is already stored as {where} (compared after normalising line endings, "
+            "byte-order mark, trailing whitespace and Unicode form); new-report does not overwrite reports"
+        )
 
-    outlet, outlet_name, define_outlet = _resolve_publisher(store, publisher)
-    relayed = None
-    if relays is not None:
-        try:
-            relayed = expand(relays)
-        except ValueError as err:
-            raise InputError(f"--relays: {err}") from None
-        reports = [
-            shorten(_value(r, "r")) for r in _rows(store, "SELECT ?r WHERE { ?r a pg:Report }")
-        ]
-        if shorten(relayed) not in reports:
-            raise InputError(f"--relays {relays}: no pg:Report with that IRI in the graph{_nearest(shorten(relayed), reports)}")
+    outlet, outlet_name, define_outlet = _resolve_publisher(store, publisher, new_outlet)
+    from pactgraph.contributing.storyline import earlier_reports
+
+    relayed, mentioned, extra_turtle = earlier_reports(store, relays, mentions, published)
 
     taken = _taken_slugs(store, data_dir)
     if slug is not None:
@@ -311,6 +325,8 @@ def create(
         url=url.strip() if url else None,
         label=label,
         relays=relayed,
+        mentions=mentioned,
+        extra=extra_turtle,
         spans=spans,
     )
     _write_folder(folder, {TEXT_NAME: text.encode("utf-8"), REPORT_NAME: turtle.encode("utf-8")})
@@ -367,7 +383,7 @@ def _umask() -> int:
 
 _PREFIXES = "".join(
     f"PREFIX {p}: <{PROJECT_PREFIXES[p]}>\n"
-    for p in ("oa", "org", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "sem", "xsd")
+    for p in ("oa", "org", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "sem", "skos", "xsd")
 )
 
 
@@ -391,7 +407,9 @@ def _turtle(
     text_language: str,
     url: str | None,
     label: str | None,
-    relays: str | None,
+    relays: list[str],
+    mentions: list[str],
+    extra: str,
     spans: list[tuple[int, int]],
 ) -> str:
     r = shorten(report)
@@ -426,17 +444,19 @@ def _turtle(
         ]
         if url:
             lines.append(f"    schema:url <{url}> ;")
-        if relays:
-            lines.append(f"    pg:relays {shorten(relays)} ;")
+        lines += [f"    pg:relays {shorten(r)} ;" for r in relays]
+        lines += [f"    pg:mentions {shorten(r)} ;" for r in mentions]
         lines.append(f"    pg:hasSourceText {t} ;")
     else:
         lines = [f"# {r} is already in the graph; this file gives it its stored text.", f"{r}"]
         if url and not existing["url"]:
             lines.append(f"    schema:url <{url}> ;")
-        if relays:
-            lines.append(f"    pg:relays {shorten(relays)} ;")
+        lines += [f"    pg:relays {shorten(r)} ;" for r in relays]
+        lines += [f"    pg:mentions {shorten(r)} ;" for r in mentions]
         lines.append(f"    pg:hasSourceText {t} ;")
     out.append("\n".join(lines) + "\n.\n")
+    if extra:
+        out.append("# Earlier reports this one relays or mentions, so far known only by outlet and date.\n" + extra)
     out.append(
         f"{t}\n"
         "    a pg:SourceText ;\n"
@@ -455,7 +475,13 @@ def _turtle(
         "# wrong (e.g. after an abbreviation): `pactgraph anchor` prints the selectors.\n"
         "# ---------------------------------------------------------------------------\n"
     )
+    nearest = _nearest_propositions(store, text, spans)
     for number, (start, end) in enumerate(spans, 1):
+        if nearest[number - 1]:
+            out.append(
+                f"# Sentence {number}: nearest existing propositions (reuse one if the claim says the same):\n"
+                + "".join(f"#   {shorten(r.iri)}  {r.name}\n" for _, r in nearest[number - 1])
+            )
         out.append(
             f"{t}-sentence-{number:0{width}d}\n"
             "    a pg:Sentence ;\n"
@@ -478,6 +504,14 @@ def _turtle(
         )
     out.append(_skeleton(store, slug=slug, report=r, outlet=o, report_label=report_label))
     return "\n".join(out)
+
+
+def _nearest_propositions(store: Any, text: str, spans: list[tuple[int, int]], n: int = 3) -> list[list[Any]]:
+    """For each sentence, the propositions whose labels or anchored quotes are closest to it."""
+    from pactgraph.contributing.resolve import Index, rank
+
+    index = Index.from_store(store)
+    return [rank(index, text[s:e], kinds=("proposition",), minimum=0.35, with_quotes=True)[:n] for s, e in spans]
 
 
 def _concept_lines(store: Any, scheme: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 from pactgraph.contributing import read_text_file
 from pactgraph.contributing.claims import (
+    BEGIN,
     ClaimInput,
     Context,
     build_claim,
@@ -214,7 +215,7 @@ def _pick_any(ctx: Context, text: str, where: str) -> Resource:
 
 
 def _short(iri: str, scheme: str = "") -> str:
-    name = shorten(iri) if iri else ""
+    name = iri if not iri or iri.startswith("pgv:") else shorten(iri)
     if scheme and name.startswith(f"pgv:{scheme}-"):
         return name[len(f"pgv:{scheme}-") :]
     return name
@@ -263,6 +264,8 @@ def export_sheet(report_dir: str | Path, data_dir: Path) -> str:
         if "about" in r:
             entry["about"].add(shorten(r["about"].value))
     roles = {c.claimant: c.role for c in claims}
+    written = report.file.read_text(encoding="utf-8")
+    declared = {iri: entry for iri, entry in declared.items() if f"{BEGIN}{shorten(iri)} " in written}
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
