@@ -640,8 +640,8 @@ def query(
             asof.parse_as_of(as_of)
         graph_store = _open_store(data, store, endpoint, config)
         if as_of is not None:
-            selection = asof.select_graphs(graph_store, as_of)
-            graphs = selection.graphs
+            selection = asof.view(graph_store, as_of)
+            graph_store = selection.store
             for warning in selection.warnings:
                 typer.echo(f"pactgraph: warning: {warning}", err=True)
 

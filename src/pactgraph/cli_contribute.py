@@ -304,12 +304,12 @@ def timeline(
         default_graph = None
         title = "pactgraph timeline"
         if as_of is not None:
-            from pactgraph.contributing.asof import select_graphs
+            from pactgraph.contributing.asof import view
 
-            selection = select_graphs(graph_store, as_of)
+            selection = view(graph_store, as_of)
             for warning in selection.warnings:
                 typer.echo(f"pactgraph: warning: {warning}", err=True)
-            default_graph = selection.graphs
+            graph_store = selection.store
             title += f" as of {as_of.strip()}"
         rows = items(graph_store, default_graph)
         if as_of is not None:
