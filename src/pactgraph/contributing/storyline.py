@@ -83,9 +83,13 @@ def _report(
         except ValueError as err:
             raise InputError(f"{option} {spec}: {err}; give a report (pgr:report-...) or 'OUTLET, YYYY-MM-DD[, LANG]'") from None
         if iri not in reports:
+            import difflib
+
+            close = difflib.get_close_matches(shorten(iri), sorted(shorten(r) for r in reports), n=3, cutoff=0.5)
+            hint = f"; nearest: {', '.join(close)}" if close else ""
             raise InputError(
-                f"{option} {spec}: no pg:Report with that IRI in the graph; to add one known only by outlet and date "
-                f"give {option} 'OUTLET, YYYY-MM-DD, LANG'"
+                f"{option} {spec}: no pg:Report with that IRI in the graph{hint}; to add one known only by outlet "
+                f"and date give {option} 'OUTLET, YYYY-MM-DD, LANG'"
             )
         return iri
     parts = [p.strip() for p in spec.split(",")]
