@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
-from pactgraph.cli import EXIT_ERROR, EXIT_FAIL, OutputOption, _output, _user_errors, app
+from pactgraph.cli import (
+    EXIT_ERROR,
+    EXIT_FAIL,
+    OutputOption,
+    _output,
+    _user_errors,
+    app,
+)
 from pactgraph.cli_contribute import DataDirOption
 
 claim_app = typer.Typer(help="Add, list and remove the claims of a report, without writing Turtle.", no_args_is_help=True)
@@ -64,10 +71,10 @@ _ALLOWED = {
 
 def _ask_missing(spec: Any, report_dir: str, data_dir: Any) -> None:
     """On a terminal, ask for each missing value, showing the allowed values of the closed ones."""
+    from pactgraph.contributing import graph_files
     from pactgraph.contributing.claims import REQUIRED
     from pactgraph.contributing.newreport import _concepts
     from pactgraph.loading import load_store
-    from pactgraph.contributing import graph_files
 
     missing = [name for name in REQUIRED if not getattr(spec, name)]
     if not missing or not _interactive():
@@ -84,26 +91,26 @@ def _ask_missing(spec: Any, report_dir: str, data_dir: Any) -> None:
 @claim_app.command("add")
 def claim_add(
     report_dir: ReportDir,
-    claimant: Annotated[Optional[str], _opt("--claimant", "Who makes the claim: an agent's name or IRI.")] = None,
+    claimant: Annotated[str | None, _opt("--claimant", "Who makes the claim: an agent's name or IRI.")] = None,
     quote: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--quote", metavar="TEXT", help="The exact words of the text that express it (once in the text).", show_default="asked on a terminal, else required"),
     ] = None,
-    proposition: Annotated[Optional[str], _opt("--proposition", "What is claimed: a proposition's label or IRI (`pactgraph find`).")] = None,
-    certainty: Annotated[Optional[str], _opt("--certainty", "certain, probable, possible or underspecified.")] = None,
+    proposition: Annotated[str | None, _opt("--proposition", "What is claimed: a proposition's label or IRI (`pactgraph find`).")] = None,
+    certainty: Annotated[str | None, _opt("--certainty", "certain, probable, possible or underspecified.")] = None,
     polarity: Annotated[str, typer.Option("--polarity", metavar="NAME", help="positive or negative.")] = "positive",
-    time: Annotated[Optional[str], _opt("--time", "future or non-future, seen from the report's date.")] = None,
-    reason_for: Annotated[Optional[str], typer.Option("--reason-for", metavar="CLAIM", help="A claim this one gives a reason for.")] = None,
-    conditional_on: Annotated[Optional[str], typer.Option("--conditional-on", metavar="CLAIM", help="A claim this one depends on.")] = None,
+    time: Annotated[str | None, _opt("--time", "future or non-future, seen from the report's date.")] = None,
+    reason_for: Annotated[str | None, typer.Option("--reason-for", metavar="CLAIM", help="A claim this one gives a reason for.")] = None,
+    conditional_on: Annotated[str | None, typer.Option("--conditional-on", metavar="CLAIM", help="A claim this one depends on.")] = None,
     first_reported_in: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--first-reported-in", metavar="REPORT", help="The earlier report that made the claim first.", show_default="the claimant's report on the relay chain, if one"),
     ] = None,
     role: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--role", metavar="NAME", help="The claimant's source role.", show_default="from the claimant's kind or earlier claims"),
     ] = None,
-    label: Annotated[Optional[str], typer.Option("--label", metavar="TEXT", help="The claim's English label.", show_default="'<claimant>: <proposition>'")] = None,
+    label: Annotated[str | None, typer.Option("--label", metavar="TEXT", help="The claim's English label.", show_default="'<claimant>: <proposition>'")] = None,
     dry_run: DryRun = False,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -224,7 +231,7 @@ def claims_export(report_dir: ReportDir, output: OutputOption = None, data_dir: 
 def find(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to look for in labels (any language).")],
     kind: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--kind", metavar="KIND", help="Only proposition, agent, entity or report.", show_default="all four"),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", metavar="N", help="At most N results.")] = 10,

@@ -137,10 +137,11 @@ def view(store: Any, as_of: str | dt.date) -> View:
     quads = _quads(store)
     if quads is None:
         selection = select_graphs(store, date)
-        warnings = selection.warnings + [
+        note = (
             "--as-of on a SPARQL endpoint selects whole report folders; claims relayed from earlier reports "
             "and facts made known only later are not told apart (use --store or the files)"
-        ]
+        )
+        warnings = [*selection.warnings, note]
         return View(_Selected(store, selection.graphs), warnings)
     selection = select_graphs(store, date)
     kept_graphs = set(selection.graphs)

@@ -23,7 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pactgraph.contributing import REPORT_NAME, REPORTS, TEXT_NAME, graph_files, read_text_file, slugify
+from pactgraph.contributing import (
+    REPORT_NAME,
+    REPORTS,
+    TEXT_NAME,
+    graph_files,
+    read_text_file,
+    slugify,
+)
 from pactgraph.contributing.resolve import AmbiguousError, Index, Resource, resolve
 from pactgraph.errors import InputError, PactgraphError
 from pactgraph.namespaces import PG, PGR, PREFIXES, shorten
@@ -538,7 +545,10 @@ def list_claims(report_dir: str | Path, data_dir: Path) -> list[ClaimRow]:
     store = _graph_store(data_dir, report.file)
     rows = []
     for r in _select(store, _LIST, report=report.iri):
-        get = lambda name: shorten(r[name].value) if name in r else ""  # noqa: E731
+
+        def get(name: str, row: dict[str, Any] = r) -> str:
+            return shorten(row[name].value) if name in row else ""
+
         rows.append(
             ClaimRow(
                 claim=get("claim"),

@@ -39,9 +39,7 @@ from pactgraph.namespaces import PREFIXES as PROJECT_PREFIXES
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^\s<>\"{}|\\^`]+$")
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 class ReportExistsError(PactgraphError):
@@ -139,9 +137,9 @@ def _resolve_publisher(store: Any, publisher: str, new_outlet: bool = False) -> 
         if len(same) == 1:
             return same[0], names.get(same[0]) or text, False
         if like and not new_outlet:
-            shown = ", ".join(f"{shorten(i)} ({names.get(i) or shorten(i)})" for i in like)
+            choices = ", ".join(f"{shorten(i)} ({names.get(i) or shorten(i)})" for i in like)
             raise InputError(
-                f"--publisher {text!r} is named like {shown}: give --publisher {shorten(like[0])} to use it, "
+                f"--publisher {text!r} is named like {choices}: give --publisher {shorten(like[0])} to use it, "
                 "or add --new-outlet if it is another outlet"
             )
     if not text:
@@ -183,7 +181,7 @@ def _node(iri: str) -> Any:
 
 
 def _taken_slugs(store: Any, data_dir: Path) -> set[str]:
-    taken = set()
+    taken: set[str] = set()
     folder = data_dir / REPORTS
     if folder.is_dir():
         taken.update(p.name for p in folder.iterdir())

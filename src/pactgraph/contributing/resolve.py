@@ -47,8 +47,7 @@ HIDDEN_CLASSES = frozenset(
 LABELS = (PREFIXES["rdfs"] + "label", SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name")
 
 _STOP = frozenset(
-    "a an and are as at be been by for from has have in into is it its of on or that the their this to was were "
-    "will with would".split()
+    ["a", "an", "and", "are", "as", "at", "be", "been", "by", "for", "from", "has", "have", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "will", "with", "would"]
 )
 
 
@@ -97,11 +96,12 @@ class Resource:
         return names
 
 
-_INDEX_QUERY = """
-SELECT ?s ?type ?p ?label ?scheme WHERE {
-  { ?s a ?type } UNION { ?s ?p ?label VALUES ?p { %s } } UNION { ?s skos:inScheme ?scheme }
-}
-""" % " ".join(f"<{p}>" for p in LABELS)
+_INDEX_QUERY = (
+    "SELECT ?s ?type ?p ?label ?scheme WHERE {\n"
+    "  { ?s a ?type } UNION { ?s ?p ?label VALUES ?p { "
+    + " ".join(f"<{p}>" for p in LABELS)
+    + " } } UNION { ?s skos:inScheme ?scheme }\n}\n"
+)
 
 _QUOTES_QUERY = """
 SELECT ?proposition ?quote WHERE {
@@ -138,9 +138,9 @@ class Index:
             if "scheme" in row:
                 res.scheme = row["scheme"].value
         for row in run_query(store, _QUOTES_QUERY).bindings():
-            res = found.get(row["proposition"].value)
-            if res is not None and row["quote"].value not in res.extra:
-                res.extra.append(row["quote"].value)
+            about = found.get(row["proposition"].value)
+            if about is not None and row["quote"].value not in about.extra:
+                about.extra.append(row["quote"].value)
         for res in found.values():
             res.labels.sort(key=lambda label: (label != res.english, label))
             res.kinds = _kinds(res)

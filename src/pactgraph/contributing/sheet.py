@@ -22,6 +22,8 @@ from pactgraph.contributing.claims import (
     BEGIN,
     ClaimInput,
     Context,
+    _graph,
+    _pick,
     build_claim,
     context,
     list_claims,
@@ -29,8 +31,6 @@ from pactgraph.contributing.claims import (
     open_report,
     serialize,
     write_blocks,
-    _graph,
-    _pick,
 )
 from pactgraph.contributing.resolve import Resource, fold, rank
 from pactgraph.errors import InputError
@@ -147,6 +147,16 @@ def _declare(ctx: Context, kind: str, row: dict[str, str], where: str) -> str:
             f"{where}: column label: {label!r} is already in the graph as {shorten(same[0].iri)} ({same[0].name}); "
             f"use {shorten(same[0].iri)} where you need it and leave out this row"
         )
+    if kind == "outlet":
+        from pactgraph.contributing.identity import outlet_likeness
+
+        outlets = {r.iri: r.labels for r in ctx.index.of_kind("agent") if PG + "NewsOutlet" in r.types}
+        _, like = outlet_likeness(label, outlets)
+        if like:
+            raise InputError(
+                f"{where}: column label: {label!r} is named like {shorten(like[0])} ({ctx.index.resources[like[0]].name}); "
+                f"use {shorten(like[0])} where you need it, or give the new outlet a name that tells them apart"
+            )
     iri = new_iri(ctx, label, "proposition-" if kind == "proposition" else "")
     if row.get("id"):
         iri = PGR + row["id"].removeprefix("pgr:")

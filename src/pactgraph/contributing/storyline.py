@@ -18,7 +18,7 @@ from pactgraph.errors import InputError
 from pactgraph.namespaces import PG, PGR, PREFIXES, expand, shorten
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
-_MONTHS = "January February March April May June July August September October November December".split()
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 def _rows(store: Any, query: str) -> list[dict[str, Any]]:
