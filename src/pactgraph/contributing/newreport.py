@@ -523,7 +523,11 @@ def _skeleton(store: Any, *, slug: str, report: str, outlet: str, report_label: 
     claim = f"pgr:claim-{slug}-01"
     return f"""\
 # ---------------------------------------------------------------------------
-# Claims. For each claim the report makes, copy the two blocks below, remove
+# Claims. Quickest: `pactgraph claim add <this folder> --claimant NAME --quote
+# "the exact words" --proposition NAME --certainty ... --time ...`, or many at
+# once with `pactgraph claims import <this folder> SHEET.csv`: they write the
+# claims below for you (persons, outlets, anonymous sources and propositions too).
+# By hand: for each claim the report makes, copy the two blocks below, remove
 # the "# " in front of each line, number the claim (01, 02, ...) and replace
 # every <...>.
 #
