@@ -272,3 +272,23 @@ def test_sheet_outlet_named_like_an_existing_one_is_refused(data, tmp_path):
     result = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
     assert result.exit_code == 2
     assert "outlets.csv:2: column label: 'Bloomberg News' is named like pgr:bloomberg" in result.output
+
+
+def test_sheet_declares_an_anonymous_source_an_outlet_with_country_and_an_affiliated_person(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    sheet = tmp_path / "agents.csv"
+    sheet.write_text(
+        "kind,label,description,affiliation,affiliation_role,country,claimant,quote,proposition,certainty,time\n"
+        "anonymous-source,a fictional diplomat,A diplomat the fictional report does not name.,,,,,,,,\n"
+        "outlet,Fictional Ledger,,,,Turkey,,,,,\n"
+        "person,Jane Placeholder,A fictional analyst.,HSE University,professor,,,,,,\n"
+        "claim,,,,,,a fictional diplomat,Talks on Turkey joining the Saudi-Pakistan defence alliance have slowed,"
+        "pgr:proposition-negotiations-advanced,possible,non-future\n",
+        encoding="utf-8",
+    )
+    result = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
+    assert result.exit_code == 0, result.output
+    text = (folder / "report.ttl").read_text(encoding="utf-8")
+    assert "a pg:AnonymousSource" in text and "schema:location pgr:turkey" in text
+    assert "org:organization pgr:hse-university" in text and "org:role pgv:affiliation-role-professor" in text
+    assert "prov:hadRole pgv:source-role-anonymous-official" in text

@@ -176,7 +176,7 @@ def _declare(ctx: Context, kind: str, row: dict[str, str], where: str) -> str:
             role = _pick(ctx, row["role"], "concept", f"{where}: column role", "pgv:source-role")
             ctx.roles[iri] = Counter({role.iri: 1})
         if row.get("affiliation"):
-            organisation = _pick(ctx, row["affiliation"], "agent", f"{where}: column affiliation")
+            organisation = _pick_any(ctx, row["affiliation"], f"{where}: column affiliation")
             membership = u(PGR + f"affiliation-{iri[len(PGR):]}-{organisation.iri.rsplit('/', 1)[-1]}")
             g.add((membership, RDF.type, org.Membership))
             g.add((membership, RDFS.label, Literal(f"{label} at {organisation.name}", lang="en")))
