@@ -248,7 +248,7 @@ def test_competency_and_data_tests_pass_on_a_graph_grown_by_two_fictional_report
 def test_on_a_terminal_missing_values_are_asked_and_an_ambiguous_name_is_chosen(data, tmp_path, monkeypatch):
     import re
 
-    import pactgraph.cli_claims as cli_claims
+    from pactgraph import cli_claims
 
     folder = new_report(data, tmp_path, "example-daily.txt")
     monkeypatch.setattr(cli_claims, "_interactive", lambda: True)
