@@ -292,3 +292,17 @@ def test_sheet_declares_an_anonymous_source_an_outlet_with_country_and_an_affili
     assert "a pg:AnonymousSource" in text and "schema:location pgr:turkey" in text
     assert "org:organization pgr:hse-university" in text and "org:role pgv:affiliation-role-professor" in text
     assert "prov:hadRole pgv:source-role-anonymous-official" in text
+
+
+def test_claim_add_declares_a_new_claimant_with_its_role(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    result = run(
+        "claim", "add", str(folder), "--claimant", "Jane Placeholder", "--new-claimant", "person",
+        "--role", "on-record-official", "--description", "A fictional deputy minister.",
+        "--quote", "Turkey has not abandoned its bid", "--proposition", "pgr:proposition-turkey-seeks-to-join-alliance",
+        "--certainty", "certain", "--time", "non-future", "--data-dir", str(data),
+    )
+    assert result.exit_code == 0, result.output
+    text = (folder / "report.ttl").read_text(encoding="utf-8")
+    assert "# >>> pgr:jane-placeholder " in text
+    assert "prov:hadRole pgv:source-role-on-record-official" in text and "pg:claimant pgr:jane-placeholder" in text

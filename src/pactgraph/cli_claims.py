@@ -111,6 +111,18 @@ def claim_add(
         typer.Option("--role", metavar="NAME", help="The claimant's source role.", show_default="from the claimant's kind or earlier claims"),
     ] = None,
     label: Annotated[str | None, typer.Option("--label", metavar="TEXT", help="The claim's English label.", show_default="'<claimant>: <proposition>'")] = None,
+    new_claimant: Annotated[
+        str | None,
+        typer.Option(
+            "--new-claimant",
+            metavar="KIND",
+            help="--claimant names a new person, outlet or anonymous-source, declared with the claim.",
+            show_default="the claimant is in the graph",
+        ),
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", metavar="TEXT", help="The new claimant's English description.")
+    ] = None,
     dry_run: DryRun = False,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -141,7 +153,15 @@ def claim_add(
         )
         _ask_missing(spec, report_dir, target)
         try:
-            claim, block = add_claim(report_dir, target, spec, choose=_choose, dry_run=dry_run)
+            claim, block = add_claim(
+                report_dir,
+                target,
+                spec,
+                choose=_choose,
+                dry_run=dry_run,
+                new_claimant=new_claimant,
+                description=description,
+            )
         except CheckFailed as err:
             _check_failed(err)
         from pactgraph.namespaces import shorten

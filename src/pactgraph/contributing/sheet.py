@@ -120,13 +120,13 @@ def import_sheet(
                 spec.where["number"] = f"{where}: column id"
             iri, _ = build_claim(ctx, spec)
         else:
-            iri = _declare(ctx, kind, row, where)
+            iri = declare(ctx, kind, row, where)
         written.append(iri)
     write_blocks(ctx, dry_run=dry_run)
     return written, ctx.notes
 
 
-def _declare(ctx: Context, kind: str, row: dict[str, str], where: str) -> str:
+def declare(ctx: Context, kind: str, row: dict[str, str], where: str) -> str:
     """Build the block of a new person, outlet, anonymous source or proposition."""
     import rdflib
     from rdflib import RDF, RDFS, Literal
