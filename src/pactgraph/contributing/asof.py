@@ -110,11 +110,8 @@ class View:
 
 def _quads(store: Any) -> list[Any] | None:
     inner = getattr(store, "store", None)
-    if inner is None and hasattr(store, "_open"):
-        try:
-            inner = store._open(False)
-        except Exception:  # noqa: BLE001 - a store that cannot be opened read-only is handled as remote
-            inner = None
+    if inner is None and hasattr(store, "open_for_reading"):
+        inner = store.open_for_reading()  # checks the sources first, as a query would
     if inner is None or not hasattr(inner, "quads_for_pattern"):
         return None
     return list(inner.quads_for_pattern(None, None, None, None))
@@ -209,7 +206,9 @@ def view(store: Any, as_of: str | dt.date) -> View:
     view_store.extend(q for q in result if q.subject not in gone_nodes)
     from pactgraph.stores.memory import MemoryStore
 
-    return View(MemoryStore.wrap(view_store), selection.warnings, kept_claims=claims, dropped_facts=len(dropped))
+    wrapped = MemoryStore.wrap(view_store)
+    wrapped.warnings = list(getattr(store, "warnings", []))  # e.g. a disk store out of date
+    return View(wrapped, selection.warnings, kept_claims=claims, dropped_facts=len(dropped))
 
 
 class _Selected:
