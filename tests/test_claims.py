@@ -306,3 +306,13 @@ def test_claim_add_declares_a_new_claimant_with_its_role(data, tmp_path):
     text = (folder / "report.ttl").read_text(encoding="utf-8")
     assert "# >>> pgr:jane-placeholder " in text
     assert "prov:hadRole pgv:source-role-on-record-official" in text and "pg:claimant pgr:jane-placeholder" in text
+
+
+def test_as_of_gives_the_same_view_from_a_disk_store(tmp_path):
+    store = tmp_path / "store"
+    assert run("load", "--store", str(store)).exit_code == 0
+    for query in ("unnamed-sources", "reports", "SELECT ?c WHERE { ?c a pg:Claim } ORDER BY ?c"):
+        files = run("query", query, "--as-of", "2026-01-10", "--format", "csv")
+        disk = run("query", query, "--as-of", "2026-01-10", "--format", "csv", "--store", str(store))
+        assert files.exit_code == disk.exit_code == 0
+        assert disk.output == files.output
