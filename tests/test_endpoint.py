@@ -127,7 +127,8 @@ def test_competency_questions_same_answers_embedded_on_disk_and_over_http(stores
     for where, store in stores.items():
         result = store.query(query.text, source=name)
         rendered[where] = format_result(result, "table" if result.kind != "graph" else "ntriples")
-    assert rendered["embedded"].count(b"\n") > 2, f"{name}: no rows"
+    # agreeing-claims needs two reports that repeat each other: none on the shipped graph alone.
+    assert rendered["embedded"].count(b"\n") > 2 or name == "agreeing-claims", f"{name}: no rows"
     assert rendered["disk"] == rendered["embedded"]
     assert rendered["http"] == rendered["embedded"]
 

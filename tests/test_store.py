@@ -98,7 +98,9 @@ def test_default_graph_is_the_union_unless_graphs_are_chosen(memory):
 def test_competency_questions_same_answers_in_memory_and_on_disk(memory, disk, name):
     expected = answers(memory, name)
     assert answers(disk, name) == expected
-    assert expected, f"{name} has no answer on the shipped graph"
+    # agreeing-claims needs two reports that repeat each other: none on the shipped graph alone
+    # (tests/test_claims.py answers it on a grown graph).
+    assert expected or name == "agreeing-claims", f"{name} has no answer on the shipped graph"
 
 
 def test_disk_store_lists_graphs_and_remembers_its_sources(disk):

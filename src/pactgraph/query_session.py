@@ -91,8 +91,9 @@ def open_target(
     settings = read_settings(config=config, store=store, endpoint=endpoint, data=list(data) if data else None)
     target = Target(open_store(settings))
     if as_of is not None:
-        selection = asof.select_graphs(target.store, as_of)
-        target.graphs, target.warnings = selection.graphs, list(selection.warnings)
+        # A filtered view: a claim stays when its first report was published by then (see contributing.asof).
+        selection = asof.view(target.store, as_of)
+        target.store, target.warnings = selection.store, list(selection.warnings)
     return target
 
 

@@ -61,9 +61,21 @@ def new_report(
         typer.Option("--label", metavar="TEXT", help="The report's English label.", show_default="'<outlet> report of <date>'"),
     ] = None,
     relays: Annotated[
-        Optional[str],
-        typer.Option("--relays", metavar="REPORT", help="The earlier report this one retells (pgr:report-...).", show_default="none"),
+        Optional[list[str]],
+        typer.Option(
+            "--relays",
+            metavar="REPORT",
+            help="An earlier report this one retells: pgr:report-... or 'OUTLET, YYYY-MM-DD[, LANG]' (created when new). Repeatable.",
+            show_default="none",
+        ),
     ] = None,
+    mentions: Annotated[
+        Optional[list[str]],
+        typer.Option("--mentions", metavar="REPORT", help="A report this one names without retelling it (as --relays). Repeatable.", show_default="none"),
+    ] = None,
+    new_outlet: Annotated[
+        bool, typer.Option("--new-outlet", help="--publisher is a new outlet even though one of the graph is named like it.")
+    ] = False,
     slug: Annotated[
         Optional[str],
         typer.Option("--slug", metavar="SLUG", help="The folder name reports/SLUG/.", show_default="<outlet>-<date>"),
@@ -103,6 +115,8 @@ def new_report(
                 relays=relays,
                 slug=slug,
                 draft_dir=draft_dir,
+                mentions=mentions,
+                new_outlet=new_outlet,
             )
         except ReportExistsError as err:
             fail(f"new-report: {err}")
@@ -122,9 +136,10 @@ def _created(made: Any, data_dir: str | None) -> None:
     )
     for note in made.notes:
         typer.echo(f"  {note}")
-    typer.echo("Next: write the claims at the end of report.ttl, anchoring each quote with")
-    typer.echo(f'  pactgraph anchor {folder}/{made.text_file.name} "the exact words"')
     extra = f" --data-dir {data_dir}" if data_dir else ""
+    typer.echo("Next: add the claims (report.ttl lists the nearest existing propositions under each sentence):")
+    typer.echo(f'  pactgraph claim add {folder} --claimant NAME --quote "the exact words" --proposition NAME ...{extra}')
+    typer.echo(f"  or: pactgraph claims import {folder} sheet.csv{extra}")
     typer.echo(f"then: pactgraph validate {folder}/{made.report_file.name}{extra}")
     typer.echo(f"and:  pactgraph add {folder}/{made.report_file.name}{extra}")
 

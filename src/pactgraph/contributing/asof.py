@@ -89,3 +89,137 @@ def select_graphs(store: Any, as_of: str | dt.date, graphs: Sequence[str] | None
     for folder in sorted(undated):
         selection.warnings.append(f"--as-of: {folder.rsplit('/', 1)[-1]} has no dated report (pg:hasSourceText, schema:datePublished); left out")
     return selection
+
+
+# ---------------------------------------------------------------- the finer view
+
+_PG = "https://w3id.org/pactgraph/ontology#"
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_DATE = "https://schema.org/datePublished"
+
+
+@dataclass
+class View:
+    """The graph as of a date: a store to query (union default graph) and what was said about it."""
+
+    store: Any
+    warnings: list[str] = field(default_factory=list)
+    kept_claims: int = 0
+    dropped_facts: int = 0
+
+
+def _quads(store: Any) -> list[Any] | None:
+    inner = getattr(store, "store", None)
+    if inner is None and hasattr(store, "open_for_reading"):
+        inner = store.open_for_reading()  # checks the sources first, as a query would
+    if inner is None or not hasattr(inner, "quads_for_pattern"):
+        return None
+    return list(inner.quads_for_pattern(None, None, None, None))
+
+
+def view(store: Any, as_of: str | dt.date) -> View:
+    """The graph as it stood on `as_of`, claim by claim and fact by fact.
+
+    Reports and their folders are kept as `select_graphs` keeps them; in addition
+    a claim of a later report is kept (with its attribution, anchor, sentence and
+    what its report file defines for it) when its first report (pg:reportedFirstIn,
+    along the relay chain) was published by then; and a node of any kept graph is
+    left out when it is a report published later, or when every source that
+    attests it (pg:attestedBy) is dated and was published later.
+    """
+    import pyoxigraph as ox
+
+    date = as_of if isinstance(as_of, dt.date) else parse_as_of(as_of)
+    cut = date.isoformat()
+    quads = _quads(store)
+    if quads is None:
+        selection = select_graphs(store, date)
+        note = (
+            "--as-of on a SPARQL endpoint selects whole report folders; claims relayed from earlier reports "
+            "and facts made known only later are not told apart (use --store or the files)"
+        )
+        warnings = [*selection.warnings, note]
+        return View(_Selected(store, selection.graphs), warnings)
+    selection = select_graphs(store, date)
+    kept_graphs = set(selection.graphs)
+    by_subject: dict[tuple[Any, Any], list[Any]] = {}
+    dates: dict[Any, str] = {}
+    for q in quads:
+        by_subject.setdefault((q.graph_name, q.subject), []).append(q)
+        if q.predicate.value == _DATE:
+            dates[q.subject] = q.object.value[:10]
+
+    def closure(graph: Any, node: Any, into: list[Any], seen: set[Any]) -> None:
+        if (graph, node) in seen:
+            return
+        seen.add((graph, node))
+        for q in by_subject.get((graph, node), []):
+            into.append(q)
+            if isinstance(q.object, ox.BlankNode):
+                closure(graph, q.object, into, seen)
+
+    def first(values: list[Any], predicate: str) -> Any:
+        return next((q.object for q in values if q.predicate.value == predicate), None)
+
+    result: list[Any] = []
+    claims = 0
+    for (graph, subject), values in by_subject.items():
+        name = graph.value if hasattr(graph, "value") else ""
+        if name in kept_graphs or not any(q.predicate.value == _TYPE and q.object.value == _PG + "Claim" for q in values):
+            continue
+        origin = first(values, _PG + "reportedFirstIn") or first(values, _PG + "statedIn")
+        if origin is None or dates.get(origin, "9999") > cut:
+            continue
+        claims += 1
+        seen: set[Any] = set()
+        closure(graph, subject, result, seen)
+        anchor = first(values, _PG + "hasAnchor")
+        if anchor is not None:
+            closure(graph, anchor, result, seen)
+            sentence = first(by_subject.get((graph, anchor), []), _PG + "inSentence")
+            if sentence is not None:
+                closure(graph, sentence, result, seen)
+        for predicate in (_PG + "proposition", _PG + "claimant", _PG + "reportedFirstIn"):
+            node = first(values, predicate)
+            if node is not None:
+                closure(graph, node, result, seen)
+    dropped: set[Any] = set()
+    for (graph, subject), values in by_subject.items():
+        name = graph.value if hasattr(graph, "value") else ""
+        if name not in kept_graphs:
+            continue
+        attested = [q.object for q in values if q.predicate.value == _PG + "attestedBy"]
+        later_report = dates.get(subject, "") > cut and any(
+            q.predicate.value == _TYPE and q.object.value == _PG + "Report" for q in values
+        )
+        only_later = bool(attested) and all(dates.get(a, "") > cut for a in attested)
+        if later_report or only_later:
+            dropped.add(subject)
+            continue
+        result.extend(values)
+    gone: list[Any] = []
+    for (graph, subject) in list(by_subject):
+        if subject in dropped:
+            closure(graph, subject, gone, set())
+    gone_nodes = dropped | {q.object for q in gone if isinstance(q.object, ox.BlankNode)}
+    view_store = ox.Store()
+    view_store.extend(q for q in result if q.subject not in gone_nodes)
+    from pactgraph.stores.memory import MemoryStore
+
+    wrapped = MemoryStore.wrap(view_store)
+    wrapped.warnings = list(getattr(store, "warnings", []))  # e.g. a disk store out of date
+    return View(wrapped, selection.warnings, kept_claims=claims, dropped_facts=len(dropped))
+
+
+class _Selected:
+    """A store queried with some of its graphs as the default graph (the per-folder selection)."""
+
+    def __init__(self, store: Any, graphs: list[str]):
+        self._store = store
+        self._graphs = graphs
+
+    def query(self, text: str, params: Any = None, *, source: str = "<query>", default_graph: Any = None) -> Any:
+        return self._store.query(text, params, source=source, default_graph=self._graphs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)

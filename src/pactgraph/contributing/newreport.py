@@ -21,23 +21,25 @@ from pathlib import Path
 from typing import Any
 
 from pactgraph.contributing import (
+    CONTEXT,
     REPORT_NAME,
     REPORTS,
     TEXT_NAME,
     graph_files,
     read_text_file,
     slugify,
+    turtle_long_string,
+    turtle_string,
 )
-from pactgraph.contributing.anchoring import sentences
-from pactgraph.contributing.report_turtle import SCHEMES, report_turtle
+from pactgraph.contributing.anchoring import prefix_of, sentences, suffix_of
+from pactgraph.contributing.identity import outlet_likeness, same_text
 from pactgraph.errors import InputError, PactgraphError
 from pactgraph.namespaces import PGR, expand, shorten
+from pactgraph.namespaces import PREFIXES as PROJECT_PREFIXES
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^\s<>\"{}|\\^`]+$")
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 class ReportExistsError(PactgraphError):
@@ -86,12 +88,12 @@ def human_date(date: dt.date) -> str:
 
 
 def parse_date(value: str, option: str = "--date") -> dt.date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise InputError(f"{option} must be a date as YYYY-MM-DD, not {value!r}")
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValueError
         return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(f"{option} must be a date as YYYY-MM-DD, not {value!r}") from None
+    except ValueError as err:
+        raise InputError(f"{option} {value.strip()}: no such date ({err})") from None
 
 
 def _nearest(wanted: str, candidates: list[str], n: int = 3) -> str:
@@ -99,7 +101,14 @@ def _nearest(wanted: str, candidates: list[str], n: int = 3) -> str:
     return f"; nearest: {', '.join(close)}" if close else ""
 
 
-def _resolve_publisher(store: Any, publisher: str) -> tuple[str, str, bool]:
+def _outlet_labels(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    labels: dict[str, list[str]] = {}
+    for row in rows:
+        labels.setdefault(_value(row, "outlet"), []).append(_value(row, "name"))
+    return labels
+
+
+def _resolve_publisher(store: Any, publisher: str, new_outlet: bool = False) -> tuple[str, str, bool]:
     """(outlet IRI, its English name, whether the file must define it) for --publisher."""
     outlets = _rows(
         store,
@@ -123,6 +132,16 @@ def _resolve_publisher(store: Any, publisher: str) -> tuple[str, str, bool]:
     for row in english:
         names[_value(row, "outlet")] = _value(row, "name")
     text = publisher.strip()
+    if not text.startswith("<") and not re.match(r"^[A-Za-z][\w.\-]*:\S", text):
+        same, like = outlet_likeness(text, _outlet_labels(outlets))
+        if len(same) == 1:
+            return same[0], names.get(same[0]) or text, False
+        if like and not new_outlet:
+            choices = ", ".join(f"{shorten(i)} ({names.get(i) or shorten(i)})" for i in like)
+            raise InputError(
+                f"--publisher {text!r} is named like {choices}: give --publisher {shorten(like[0])} to use it, "
+                "or add --new-outlet if it is another outlet"
+            )
     if not text:
         raise InputError("--publisher is empty: give an outlet (pgr:reference-news) or a new outlet's name")
     looks_like_iri = text.startswith("<") or re.match(r"^[A-Za-z][\w.\-]*:\S", text) is not None
@@ -204,50 +223,6 @@ def _concepts(store: Any, scheme: str) -> list[tuple[str, str, str]]:
     return [(shorten(_value(r, "c")), _value(r, "label"), _value(r, "definition")) for r in rows]
 
 
-def _languages(language: str, text_language: str | None) -> tuple[str, str]:
-    """The report's language and its stored text's (default: the same), checked as BCP 47 tags."""
-    language = language.strip()
-    if not _LANGUAGE.match(language):
-        raise InputError(f"--language must be a language code such as en, zh or ru (BCP 47), not {language!r}")
-    text_language = (text_language or language).strip()
-    if not _LANGUAGE.match(text_language):
-        raise InputError(f"--text-language must be a language code such as en (BCP 47), not {text_language!r}")
-    return language, text_language
-
-
-def _relayed(store: Any, relays: str) -> str:
-    """The IRI of the report --relays names; InputError unless the graph has that pg:Report."""
-    try:
-        relayed = expand(relays)
-    except ValueError as err:
-        raise InputError(f"--relays: {err}") from None
-    reports = [shorten(_value(r, "r")) for r in _rows(store, "SELECT ?r WHERE { ?r a pg:Report }")]
-    if shorten(relayed) not in reports:
-        raise InputError(f"--relays {relays}: no pg:Report with that IRI in the graph{_nearest(shorten(relayed), reports)}")
-    return relayed
-
-
-def _slug(
-    store: Any, data_dir: Path, slug: str | None, outlet: str, outlet_name: str, published: dt.date
-) -> str:
-    """--slug checked and free, else `<outlet>-<date>` with a number added when that is taken."""
-    taken = _taken_slugs(store, data_dir)
-    if slug is not None:
-        slug = slug.strip()
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
-            raise InputError(f"--slug must be lower-case letters, digits and single hyphens, not {slug!r}")
-        if slug in taken:
-            raise ReportExistsError(f"report {slug} already exists in {data_dir / REPORTS}; new-report does not overwrite reports")
-        return slug
-    outlet_slug = outlet[len(PGR) :] if outlet.startswith(PGR) else slugify(outlet_name)
-    base = f"{outlet_slug}-{published.isoformat()}"
-    found, n = base, 1
-    while found in taken:
-        n += 1
-        found = f"{base}-{n}"
-    return found
-
-
 def create(
     text_file: str | Path,
     *,
@@ -258,9 +233,11 @@ def create(
     url: str | None = None,
     text_language: str | None = None,
     label: str | None = None,
-    relays: str | None = None,
+    relays: str | list[str] | None = None,
     slug: str | None = None,
     draft_dir: str | Path | None = None,
+    mentions: list[str] | None = None,
+    new_outlet: bool = False,
 ) -> NewReport:
     """Create `reports/<slug>/` (under `data_dir`, or under `draft_dir` for a draft) from `text_file`.
 
@@ -272,20 +249,43 @@ def create(
     if not text.strip():
         raise InputError(f"{text_file}: the text is empty")
     published = parse_date(date)
-    language, text_language = _languages(language, text_language)
+    language = language.strip()
+    if not _LANGUAGE.match(language):
+        raise InputError(f"--language must be a language code such as en, zh or ru (BCP 47), not {language!r}")
+    text_language = (text_language or language).strip()
+    if not _LANGUAGE.match(text_language):
+        raise InputError(f"--text-language must be a language code such as en (BCP 47), not {text_language!r}")
     if url is not None and not _URL.match(url.strip()):
         raise InputError(f"--url must be an absolute address such as https://example.org/news/1, not {url!r}")
 
     store = load_store(graph_files(data_dir))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    same = _rows(store, "SELECT ?t ?at WHERE { ?t pg:sha256 ?sum OPTIONAL { ?t pg:storedAt ?at } }", sum=_literal(digest))
-    if same:
-        where = _value(same[0], "at") or shorten(_value(same[0], "t"))
-        raise ReportExistsError(f"{text_file}: this text is already stored as {where}; new-report does not overwrite reports")
+    where = same_text(store, text)
+    if where is not None:
+        raise ReportExistsError(
+            f"{text_file}: this text is already stored as {where} (compared after normalising line endings, "
+            "byte-order mark, trailing whitespace and Unicode form); new-report does not overwrite reports"
+        )
 
-    outlet, outlet_name, define_outlet = _resolve_publisher(store, publisher)
-    relayed = _relayed(store, relays) if relays is not None else None
-    slug = _slug(store, data_dir, slug, outlet, outlet_name, published)
+    outlet, outlet_name, define_outlet = _resolve_publisher(store, publisher, new_outlet)
+    from pactgraph.contributing.storyline import earlier_reports
+
+    relayed, mentioned, extra_turtle = earlier_reports(store, relays, mentions, published)
+
+    taken = _taken_slugs(store, data_dir)
+    if slug is not None:
+        slug = slug.strip()
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+            raise InputError(f"--slug must be lower-case letters, digits and single hyphens, not {slug!r}")
+        if slug in taken:
+            raise ReportExistsError(f"report {slug} already exists in {data_dir / REPORTS}; new-report does not overwrite reports")
+    else:
+        outlet_slug = outlet[len(PGR) :] if outlet.startswith(PGR) else slugify(outlet_name)
+        base = f"{outlet_slug}-{published.isoformat()}"
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
     report = PGR + "report-" + slug
     existing = _existing_report(store, report)
     if existing is not None and expand("pg:Report") not in existing["types"]:
@@ -307,8 +307,8 @@ def create(
         notes.append(f"{shorten(report)} is already in the graph (without stored text); {REPORT_NAME} gives it its text")
 
     spans = sentences(text)
-    report_label = label.strip() if label and label.strip() else f"{outlet_name} report of {human_date(published)}"
-    turtle = report_turtle(
+    turtle = _turtle(
+        store,
         text=text,
         digest=digest,
         slug=slug,
@@ -321,10 +321,11 @@ def create(
         language=language,
         text_language=text_language,
         url=url.strip() if url else None,
-        report_label=report_label,
+        label=label,
         relays=relayed,
+        mentions=mentioned,
+        extra=extra_turtle,
         spans=spans,
-        concepts={scheme: _concepts(store, scheme) for scheme in SCHEMES},
     )
     _write_folder(folder, {TEXT_NAME: text.encode("utf-8"), REPORT_NAME: turtle.encode("utf-8")})
     return NewReport(
@@ -373,3 +374,219 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# ---------------------------------------------------------------- the Turtle
+
+
+_PREFIXES = "".join(
+    f"PREFIX {p}: <{PROJECT_PREFIXES[p]}>\n"
+    for p in ("oa", "org", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "sem", "skos", "xsd")
+)
+
+
+def _en(text: str) -> str:
+    return turtle_string(text) + "@en"
+
+
+def _turtle(
+    store: Any,
+    *,
+    text: str,
+    digest: str,
+    slug: str,
+    report: str,
+    existing: dict[str, Any] | None,
+    outlet: str,
+    outlet_name: str,
+    define_outlet: bool,
+    published: dt.date,
+    language: str,
+    text_language: str,
+    url: str | None,
+    label: str | None,
+    relays: list[str],
+    mentions: list[str],
+    extra: str,
+    spans: list[tuple[int, int]],
+) -> str:
+    r = shorten(report)
+    t = shorten(PGR + "text-" + slug)
+    o = shorten(outlet)
+    report_label = label.strip() if label and label.strip() else f"{outlet_name} report of {human_date(published)}"
+    stored_at = f"{REPORTS}/{slug}/{TEXT_NAME}"
+    out = [_PREFIXES]
+    out.append(
+        f"# {report_label}.\n"
+        "# Created by `pactgraph new-report`. The stored text below is article.txt beside\n"
+        "# this file, verbatim (once added: data/" + stored_at + ").\n"
+        "# Edit neither: the checksum and every anchor depend on it. Write the claims at\n"
+        "# the end of this file, then `pactgraph validate` it and `pactgraph add` it.\n"
+    )
+    if define_outlet:
+        out.append(
+            f"{o}\n"
+            "    a pg:NewsOutlet ;\n"
+            f"    rdfs:label {_en(outlet_name)} ;\n"
+            f"    schema:name {_en(outlet_name)} ;\n"
+            ".\n"
+        )
+    if existing is None:
+        lines = [
+            f"{r}",
+            "    a pg:Report ;",
+            f"    rdfs:label {_en(report_label)} ;",
+            f'    schema:datePublished "{published.isoformat()}"^^xsd:date ;',
+            f"    schema:inLanguage {turtle_string(language)} ;",
+            f"    schema:publisher {o} ;",
+        ]
+        if url:
+            lines.append(f"    schema:url <{url}> ;")
+        lines += [f"    pg:relays {shorten(r)} ;" for r in relays]
+        lines += [f"    pg:mentions {shorten(r)} ;" for r in mentions]
+        lines.append(f"    pg:hasSourceText {t} ;")
+    else:
+        lines = [f"# {r} is already in the graph; this file gives it its stored text.", f"{r}"]
+        if url and not existing["url"]:
+            lines.append(f"    schema:url <{url}> ;")
+        lines += [f"    pg:relays {shorten(r)} ;" for r in relays]
+        lines += [f"    pg:mentions {shorten(r)} ;" for r in mentions]
+        lines.append(f"    pg:hasSourceText {t} ;")
+    out.append("\n".join(lines) + "\n.\n")
+    if extra:
+        out.append("# Earlier reports this one relays or mentions, so far known only by outlet and date.\n" + extra)
+    out.append(
+        f"{t}\n"
+        "    a pg:SourceText ;\n"
+        f"    rdfs:label {_en('stored text of the ' + report_label)} ;\n"
+        f"    rdf:value {turtle_long_string(text)} ;\n"
+        f'    schema:encodingFormat "text/plain; charset=utf-8" ;\n'
+        f"    schema:inLanguage {turtle_string(text_language)} ;\n"
+        f'    pg:sha256 "{digest}" ;\n'
+        f"    pg:storedAt {turtle_string(stored_at)} ;\n"
+        ".\n"
+    )
+    width = max(2, len(str(len(spans))))
+    out.append(
+        "# ---------------------------------------------------------------------------\n"
+        f"# Sentences, as `new-report` split the text ({len(spans)}). Fix a split by hand if it is\n"
+        "# wrong (e.g. after an abbreviation): `pactgraph anchor` prints the selectors.\n"
+        "# ---------------------------------------------------------------------------\n"
+    )
+    nearest = _nearest_propositions(store, text, spans)
+    for number, (start, end) in enumerate(spans, 1):
+        if nearest[number - 1]:
+            out.append(
+                f"# Sentence {number}: nearest existing propositions (reuse one if the claim says the same):\n"
+                + "".join(f"#   {shorten(r.iri)}  {r.name}\n" for _, r in nearest[number - 1])
+            )
+        out.append(
+            f"{t}-sentence-{number:0{width}d}\n"
+            "    a pg:Sentence ;\n"
+            f"    rdfs:label {_en(f'sentence {number} of the {report_label}')} ;\n"
+            "    oa:hasSelector\n"
+            "        [\n"
+            "            a oa:TextQuoteSelector ;\n"
+            f"            oa:exact {turtle_string(text[start:end])} ;\n"
+            f"            oa:prefix {turtle_string(prefix_of(text, start))} ;\n"
+            f"            oa:suffix {turtle_string(suffix_of(text, end))} ;\n"
+            "        ] ,\n"
+            "        [\n"
+            "            a oa:TextPositionSelector ;\n"
+            f'            oa:start "{start}"^^xsd:nonNegativeInteger ;\n'
+            f'            oa:end "{end}"^^xsd:nonNegativeInteger ;\n'
+            "        ] ;\n"
+            f"    oa:hasSource {t} ;\n"
+            f'    pg:sentenceNumber "{number}"^^xsd:positiveInteger ;\n'
+            ".\n"
+        )
+    out.append(_skeleton(store, slug=slug, report=r, outlet=o, report_label=report_label))
+    return "\n".join(out)
+
+
+def _nearest_propositions(store: Any, text: str, spans: list[tuple[int, int]], n: int = 3) -> list[list[Any]]:
+    """For each sentence, the propositions whose labels or anchored quotes are closest to it."""
+    from pactgraph.contributing.resolve import Index, rank
+
+    index = Index.from_store(store)
+    return [rank(index, text[s:e], kinds=("proposition",), minimum=0.35, with_quotes=True)[:n] for s, e in spans]
+
+
+def _concept_lines(store: Any, scheme: str) -> str:
+    lines = []
+    for name, label, definition in _concepts(store, scheme):
+        lines.append(f"#     {name:<38} {definition or label}")
+    return "\n".join(lines)
+
+
+def _skeleton(store: Any, *, slug: str, report: str, outlet: str, report_label: str) -> str:
+    claim = f"pgr:claim-{slug}-01"
+    return f"""\
+# ---------------------------------------------------------------------------
+# Claims. Quickest: `pactgraph claim add <this folder> --claimant NAME --quote
+# "the exact words" --proposition NAME --certainty ... --time ...`, or many at
+# once with `pactgraph claims import <this folder> SHEET.csv`: they write the
+# claims below for you (persons, outlets, anonymous sources and propositions too).
+# By hand: for each claim the report makes, copy the two blocks below, remove
+# the "# " in front of each line, number the claim (01, 02, ...) and replace
+# every <...>.
+#
+# The anchor: `pactgraph anchor <this folder>/article.txt "the exact words"`
+# prints oa:hasSource, pg:inSentence and oa:hasSelector, ready to paste. The
+# quote must be the text's own characters and occur once in it ({CONTEXT} characters
+# of prefix and suffix are recorded with it).
+#
+# The proposition: reuse an existing one when the claim is about the same thing
+# as a claim of another report (list them with `pactgraph query propositions`),
+# so that the questions across reports line up the two claims; otherwise define
+# a new pg:Proposition (template at the end).
+#
+# The claimant is whoever makes the claim: the publisher itself ({outlet}), an
+# outlet it relays, an expert (a schema:Person, prov:Person) or unnamed sources
+# (a pg:AnonymousSource). Name the same agent in prov:agent, with its role:
+{_concept_lines(store, "pgv:source-role")}
+# Certainty, how sure the claimant is:
+{_concept_lines(store, "pgv:certainty")}
+# Polarity:
+{_concept_lines(store, "pgv:polarity")}
+# Time orientation, seen from the report's date:
+{_concept_lines(store, "pgv:time-orientation")}
+# A claim a relayed report made first also gets pg:reportedFirstIn <that report>
+# (it must lie on this report's pg:relays chain).
+# ---------------------------------------------------------------------------
+
+# {claim}
+#     a pg:Claim ;
+#     rdfs:label "<claimant's name>: <what is claimed, in neutral words>"@en ;
+#     pg:claimant {outlet} ;
+#     prov:qualifiedAttribution
+#         [
+#             a prov:Attribution ;
+#             prov:agent {outlet} ;
+#             prov:hadRole pgv:source-role-reporting-outlet ;
+#         ] ;
+#     pg:proposition pgr:proposition-<name> ;
+#     pg:statedIn {report} ;
+#     pg:certainty pgv:certainty-<certain|probable|possible|underspecified> ;
+#     pg:polarity pgv:polarity-<positive|negative> ;
+#     pg:timeOrientation pgv:time-orientation-<future|non-future> ;
+#     pg:hasAnchor {claim}-anchor ;
+# .
+#
+# {claim}-anchor
+#     a pg:TextAnchor ;
+#     rdfs:label "anchor of claim 1 in the {report_label}"@en ;
+#     <paste the output of `pactgraph anchor` here>
+# .
+
+# A new proposition, only when no existing one fits:
+#
+# pgr:proposition-<name>
+#     a pg:Proposition ;
+#     rdfs:label "<the proposition, stated neutrally>"@en ;
+#     rdf:subject <entity, e.g. pgr:turkey> ;
+#     rdf:predicate <property, e.g. org:memberOf> ;
+#     rdf:object <entity, e.g. pgr:saudi-pakistan-alliance> ;
+#     pg:about <every entity, event or membership it is about> ;
+# .
+"""

@@ -295,17 +295,16 @@ def timeline(data_dir: str | None, as_of: str | None, fmt: str) -> tuple[str, li
     from pactgraph.loading import load_store
     from pactgraph.stores.memory import MemoryStore
 
-    store = MemoryStore.wrap(load_store(graph_files(data_dir_for_reading(data_dir))))
-    default_graph = None
+    store: Any = MemoryStore.wrap(load_store(graph_files(data_dir_for_reading(data_dir))))
     title = "pactgraph timeline"
     warnings: list[str] = []
     if as_of is not None:
-        from pactgraph.contributing.asof import select_graphs
+        from pactgraph.contributing.asof import view
 
-        selection = select_graphs(store, as_of)
-        warnings, default_graph = list(selection.warnings), selection.graphs
+        selection = view(store, as_of)
+        warnings, store = list(selection.warnings), selection.store
         title += f" as of {as_of.strip()}"
-    rows = items(store, default_graph)
+    rows = items(store, None)
     if as_of is not None:
         cut = as_of.strip()
         rows = [r for r in rows if not r.dated or (r.start or r.end).isoformat() <= cut]  # type: ignore[union-attr]

@@ -1,0 +1,298 @@
+"""Finding things in the graph by what people call them: labels in every language, alternative labels, names.
+
+Contributors type "Bloomberg", "Portanskiy" or "probable", not IRIs. `Index`
+gathers every labelled resource of a graph with its kinds; `resolve` turns a
+label, a name, a prefixed name or an IRI into one resource of the wanted kind
+(exact first, then with accents, case and punctuation folded, then a unique
+whole-word match), and otherwise lists the candidates; `rank` scores every
+resource against a text for `pactgraph find` and for the propositions nearest to
+a sentence.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pactgraph.errors import InputError
+from pactgraph.namespaces import PG, PREFIXES, expand, shorten
+
+SCHEMA = PREFIXES["schema"]
+PROV = PREFIXES["prov"]
+SKOS = PREFIXES["skos"]
+ORG = PREFIXES["org"]
+
+#: Kinds of resource a contributor names, by the classes that make them so.
+AGENT_CLASSES = frozenset(
+    {
+        PG + "NewsOutlet",
+        PG + "AnonymousSource",
+        SCHEMA + "Person",
+        PROV + "Person",
+        PROV + "Agent",
+        PROV + "Organization",
+        ORG + "Organization",
+        ORG + "FormalOrganization",
+        SCHEMA + "Organization",
+    }
+)
+#: Not things a contributor looks for (they are reached through claims and reports).
+HIDDEN_CLASSES = frozenset(
+    {PG + "Sentence", PG + "TextAnchor", PG + "SourceText", PREFIXES["owl"] + "Ontology", SKOS + "ConceptScheme"}
+)
+LABELS = (PREFIXES["rdfs"] + "label", SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name")
+
+_STOP = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "been", "by", "for", "from", "has", "have", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "will", "with", "would"]
+)
+
+
+def fold(text: str) -> str:
+    """Accents, case and punctuation folded: `Nihat Ali Özcan` -> `nihat ali ozcan`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.findall(r"\w+", stripped))
+
+
+def _stem(token: str) -> str:
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if len(token) > len(suffix) + 2 and token.endswith(suffix):
+            token = token[: -len(suffix)]
+            break
+    return token[:7]
+
+
+def terms(text: str) -> set[str]:
+    """The content words of a text, folded and crudely stemmed (for ranking, not for matching names)."""
+    return {_stem(t) for t in fold(text).split() if t not in _STOP}
+
+
+@dataclass
+class Resource:
+    """One labelled resource of the graph."""
+
+    iri: str
+    kinds: set[str] = field(default_factory=set)
+    types: set[str] = field(default_factory=set)
+    labels: list[str] = field(default_factory=list)
+    english: str = ""
+    scheme: str = ""
+    extra: list[str] = field(default_factory=list)  # further text to rank by (anchored quotes)
+
+    @property
+    def name(self) -> str:
+        return self.english or (self.labels[0] if self.labels else shorten(self.iri))
+
+    def local_names(self) -> list[str]:
+        local = shorten(self.iri).split(":", 1)[-1]
+        names = [local.replace("-", " ")]
+        for kind in ("proposition-", "claim-", "report-", "source-role-", "certainty-", "polarity-", "time-orientation-"):
+            if local.startswith(kind):
+                names.append(local[len(kind) :].replace("-", " "))
+        return names
+
+
+_INDEX_QUERY = (
+    "SELECT ?s ?type ?p ?label ?scheme WHERE {\n"
+    "  { ?s a ?type } UNION { ?s ?p ?label VALUES ?p { "
+    + " ".join(f"<{p}>" for p in LABELS)
+    + " } } UNION { ?s skos:inScheme ?scheme }\n}\n"
+)
+
+_QUOTES_QUERY = """
+SELECT ?proposition ?quote WHERE {
+  ?claim pg:proposition ?proposition ; pg:hasAnchor/oa:hasSelector/oa:exact ?quote .
+}
+"""
+
+
+class Index:
+    """Every typed or labelled resource of a graph, by IRI."""
+
+    def __init__(self, resources: dict[str, Resource]):
+        self.resources = resources
+
+    @classmethod
+    def from_store(cls, store: Any) -> Index:
+        from pactgraph.querying import run_query
+
+        found: dict[str, Resource] = {}
+        for row in run_query(store, _INDEX_QUERY).bindings():
+            subject = row["s"]
+            if type(subject).__name__ != "NamedNode":
+                continue
+            res = found.setdefault(subject.value, Resource(subject.value))
+            if "type" in row:
+                res.types.add(row["type"].value)
+            if "label" in row:
+                literal = row["label"]
+                if literal.value not in res.labels:
+                    res.labels.append(literal.value)
+                language = getattr(literal, "language", None)
+                if language == "en" and row["p"].value != SKOS + "altLabel" and not res.english:
+                    res.english = literal.value
+            if "scheme" in row:
+                res.scheme = row["scheme"].value
+        for row in run_query(store, _QUOTES_QUERY).bindings():
+            about = found.get(row["proposition"].value)
+            if about is not None and row["quote"].value not in about.extra:
+                about.extra.append(row["quote"].value)
+        for res in found.values():
+            res.labels.sort(key=lambda label: (label != res.english, label))
+            res.kinds = _kinds(res)
+        return cls(found)
+
+    def of_kind(self, kind: str, scheme: str | None = None) -> list[Resource]:
+        return [
+            r
+            for r in self.resources.values()
+            if kind in r.kinds and (scheme is None or r.scheme == expand(scheme))
+        ]
+
+    def add(self, resource: Resource) -> None:
+        resource.kinds = resource.kinds or _kinds(resource)
+        self.resources[resource.iri] = resource
+
+
+def _kinds(res: Resource) -> set[str]:
+    kinds = set()
+    if res.types & AGENT_CLASSES:
+        kinds.add("agent")
+    if PG + "Proposition" in res.types:
+        kinds.add("proposition")
+    if PG + "Report" in res.types:
+        kinds.add("report")
+    if PG + "Claim" in res.types:
+        kinds.add("claim")
+    if res.scheme:
+        kinds.add("concept")
+    if res.labels and not kinds and not (res.types & HIDDEN_CLASSES) and not res.iri.startswith(
+        (PG, PREFIXES["owl"], PREFIXES["rdf"], PREFIXES["rdfs"], SKOS, PROV, SCHEMA, ORG)
+    ):
+        kinds.add("entity")
+    return kinds
+
+
+class AmbiguousError(InputError):
+    """A name matches several resources; `candidates` lists them, best first."""
+
+    def __init__(self, message: str, candidates: Sequence[Resource]):
+        super().__init__(message)
+        self.candidates = list(candidates)
+
+
+def _looks_like_iri(text: str) -> bool:
+    return (text.startswith("<") and text.endswith(">")) or (
+        " " not in text and re.match(r"^[A-Za-z][\w.\-]*:\S+$", text) is not None
+    )
+
+
+def _describe(candidates: Iterable[Resource], limit: int = 6) -> str:
+    shown = [f"{shorten(c.iri)} ({c.name})" for c in list(candidates)[:limit]]
+    return "; ".join(shown)
+
+
+def resolve(index: Index, text: str, kind: str, option: str, scheme: str | None = None) -> Resource:
+    """The one resource of `kind` that `text` names (see the module docs); InputError otherwise.
+
+    AmbiguousError (an InputError) when several match equally, with the candidates.
+    """
+    wanted = text.strip()
+    if not wanted:
+        raise InputError(f"{option} is empty")
+    pool = index.of_kind(kind, scheme)
+    if not pool:
+        raise InputError(f"{option} {wanted!r}: the graph has no {kind} to choose from")
+    if _looks_like_iri(wanted):
+        try:
+            iri = expand(wanted[1:-1] if wanted.startswith("<") else wanted)
+        except ValueError:
+            iri = ""
+        if iri:
+            for res in pool:
+                if res.iri == iri:
+                    return res
+            near = rank(index, shorten(iri).split(":", 1)[-1].replace("-", " "), kinds=(kind,), scheme=scheme)[:3]
+            hint = f"; nearest: {_describe(r for _, r in near)}" if near else ""
+            raise InputError(f"{option} {wanted}: no {kind} with that IRI in the graph{hint}")
+    for matcher in (
+        lambda r: wanted in r.labels,
+        lambda r: fold(wanted) in {fold(label) for label in r.labels},
+        lambda r: fold(wanted) in {fold(name) for name in r.local_names()},
+    ):
+        hits = [r for r in pool if matcher(r)]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            hits.sort(key=lambda r: r.iri)
+            raise AmbiguousError(
+                f"{option} {wanted!r} names {len(hits)} {kind}s: {_describe(hits)}; give one as a prefixed name",
+                hits,
+            )
+    folded = fold(wanted)
+    pattern = re.compile(r"\b" + re.escape(folded) + r"\b")
+    whole_word = [
+        r for r in pool if folded and any(pattern.search(fold(label)) for label in r.labels + r.local_names()[:1])
+    ]
+    if len(whole_word) == 1:
+        return whole_word[0]
+    ranked = [r for _, r in rank(index, wanted, kinds=(kind,), scheme=scheme)]
+    if whole_word:
+        ordered = [r for r in ranked if r in whole_word] + [r for r in whole_word if r not in ranked]
+        raise AmbiguousError(
+            f"{option} {wanted!r} matches {len(whole_word)} {kind}s: {_describe(ordered)}; give one as a prefixed name",
+            ordered,
+        )
+    hint = f"; nearest: {_describe(ranked[:5])}" if ranked else ""
+    raise AmbiguousError(f"{option} {wanted!r}: no {kind} of the graph is called that{hint}", ranked[:5])
+
+
+def similarity(query: str, text: str) -> float:
+    """0..1: how well `text` matches `query` (content words shared, then spelling)."""
+    fq, ft = fold(query), fold(text)
+    if not fq or not ft:
+        return 0.0
+    if fq == ft:
+        return 1.0
+    q, t = terms(query), terms(text)
+    words = 0.0
+    if q and t:
+        shared = len(q & t)
+        words = 0.7 * shared / len(q) + 0.3 * shared / len(q | t)
+    spelling = difflib.SequenceMatcher(None, fq, ft, autojunk=False).ratio() if len(ft) < 4 * len(fq) + 20 else 0.0
+    return max(words, 0.85 * spelling if spelling > 0.75 else 0.0)
+
+
+def rank(
+    index: Index,
+    query: str,
+    *,
+    kinds: Sequence[str] = ("proposition", "agent", "entity", "report"),
+    scheme: str | None = None,
+    minimum: float = 0.3,
+    with_quotes: bool = False,
+) -> list[tuple[float, Resource]]:
+    """Resources of `kinds` scored against `query` by their best label (and anchored quotes), best first."""
+    scored = []
+    for res in index.resources.values():
+        if not (res.kinds & set(kinds)) or (scheme is not None and res.scheme != expand(scheme)):
+            continue
+        texts = list(res.labels) + res.local_names()[:1]
+        if with_quotes:
+            texts += res.extra
+        score = max((similarity(query, t) for t in texts), default=0.0)
+        if score >= minimum:
+            scored.append((round(score, 3), res))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].iri))
+    return scored
+
+
+def kind_of(res: Resource) -> str:
+    for kind in ("proposition", "report", "claim", "agent", "concept", "entity"):
+        if kind in res.kinds:
+            return kind
+    return "resource"

@@ -1,0 +1,306 @@
+"""A claims sheet: many claims (and the agents and propositions they need) as one CSV, in and out.
+
+One row per thing, as ROBOT templates do. The `kind` column says what a row
+declares: `claim` (the default), `person`, `outlet`, `anonymous-source` or
+`proposition`. Rows are read in order, so a claim may name an agent or a
+proposition declared in an earlier row. Every value is a label, a name, a
+prefixed name or an IRI, resolved as `claim add` resolves it. A row that fails
+names its line and column; nothing is written unless every row is good and the
+report, with all of them, conforms with the graph.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pactgraph.contributing import read_text_file
+from pactgraph.contributing.claims import (
+    BEGIN,
+    ClaimInput,
+    Context,
+    _graph,
+    _pick,
+    build_claim,
+    context,
+    list_claims,
+    new_iri,
+    open_report,
+    serialize,
+    write_blocks,
+)
+from pactgraph.contributing.resolve import Resource, fold, rank
+from pactgraph.errors import InputError
+from pactgraph.namespaces import PG, PGR, PREFIXES, shorten
+
+COLUMNS = (
+    "kind",
+    "id",
+    "label",
+    "claimant",
+    "role",
+    "quote",
+    "proposition",
+    "certainty",
+    "polarity",
+    "time",
+    "reason_for",
+    "conditional_on",
+    "first_reported_in",
+    "description",
+    "affiliation",
+    "affiliation_role",
+    "country",
+    "about",
+)
+KINDS = ("claim", "person", "outlet", "anonymous-source", "proposition")
+_CLAIM_FIELDS = (
+    "claimant",
+    "role",
+    "quote",
+    "proposition",
+    "certainty",
+    "polarity",
+    "time",
+    "reason_for",
+    "conditional_on",
+    "first_reported_in",
+    "label",
+)
+
+
+def _rows(sheet: Path) -> list[tuple[int, dict[str, str]]]:
+    text = read_text_file(sheet)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    unknown = [name for name in header if name not in COLUMNS]
+    if not header:
+        raise InputError(f"{sheet}:1: the sheet is empty; its first line names the columns ({', '.join(COLUMNS)})")
+    if unknown:
+        raise InputError(f"{sheet}:1: unknown column {unknown[0]!r}; the columns are {', '.join(COLUMNS)}")
+    rows = []
+    for row in reader:
+        if None in row:
+            raise InputError(f"{sheet}:{reader.line_num}: more values than columns")
+        values = {k: (v or "").strip() for k, v in row.items() if k}
+        if any(values.values()):
+            rows.append((reader.line_num, values))
+    return rows
+
+
+def import_sheet(
+    report_dir: str | Path, sheet: str | Path, data_dir: Path, *, dry_run: bool = False
+) -> tuple[list[str], list[str]]:
+    """Read every row, build its block, validate the report with all of them, then write; (IRIs written, notes)."""
+    sheet = Path(sheet)
+    rows = _rows(sheet)
+    ctx = context(report_dir, data_dir)
+    written = []
+    for line, row in rows:
+        where = f"{sheet}:{line}"
+        kind = row.get("kind") or "claim"
+        if kind not in KINDS:
+            raise InputError(f"{where}: column kind: {kind!r} is not one of {', '.join(KINDS)}")
+        if kind == "claim":
+            spec = ClaimInput(where={})
+            for name in _CLAIM_FIELDS:
+                value = row.get(name) or None
+                if name == "polarity" and value is None:
+                    value = "positive"
+                setattr(spec, name, value)
+                spec.where[name] = f"{where}: column {name}"
+            if row.get("id"):
+                try:
+                    spec.number = int(row["id"])
+                except ValueError:
+                    raise InputError(f"{where}: column id: {row['id']!r} is not a claim number") from None
+                spec.where["number"] = f"{where}: column id"
+            iri, _ = build_claim(ctx, spec)
+        else:
+            iri = declare(ctx, kind, row, where)
+        written.append(iri)
+    write_blocks(ctx, dry_run=dry_run)
+    return written, ctx.notes
+
+
+def declare(ctx: Context, kind: str, row: dict[str, str], where: str) -> str:
+    """Build the block of a new person, outlet, anonymous source or proposition."""
+    import rdflib
+    from rdflib import RDF, RDFS, Literal
+
+    label = row.get("label", "")
+    if not label:
+        raise InputError(f"{where}: column label: a {kind} needs a label")
+    u = rdflib.URIRef
+    pg = rdflib.Namespace(PG)
+    schema = rdflib.Namespace(PREFIXES["schema"])
+    org = rdflib.Namespace(PREFIXES["org"])
+    g = _graph()
+    folded = fold(label)
+    pool = "proposition" if kind == "proposition" else "agent"
+    same = [r for r in ctx.index.of_kind(pool) if folded in {fold(x) for x in r.labels}]
+    if same:
+        raise InputError(
+            f"{where}: column label: {label!r} is already in the graph as {shorten(same[0].iri)} ({same[0].name}); "
+            f"use {shorten(same[0].iri)} where you need it and leave out this row"
+        )
+    if kind == "outlet":
+        from pactgraph.contributing.identity import outlet_likeness
+
+        outlets = {r.iri: r.labels for r in ctx.index.of_kind("agent") if PG + "NewsOutlet" in r.types}
+        _, like = outlet_likeness(label, outlets)
+        if like:
+            raise InputError(
+                f"{where}: column label: {label!r} is named like {shorten(like[0])} ({ctx.index.resources[like[0]].name}); "
+                f"use {shorten(like[0])} where you need it, or give the new outlet a name that tells them apart"
+            )
+    iri = new_iri(ctx, label, "proposition-" if kind == "proposition" else "")
+    if row.get("id"):
+        iri = PGR + row["id"].removeprefix("pgr:")
+        if iri in ctx.index.resources:
+            raise InputError(f"{where}: column id: {shorten(iri)} already exists")
+    node = u(iri)
+    g.add((node, RDFS.label, Literal(label, lang="en")))
+    description = row.get("description", "")
+    if description and kind != "proposition":
+        g.add((node, schema.description, Literal(description, lang="en")))
+    resource = Resource(iri, labels=[label], english=label)
+    if kind == "person":
+        resource.types = {PREFIXES["schema"] + "Person", PREFIXES["prov"] + "Person"}
+        g.add((node, RDF.type, schema.Person))
+        g.add((node, RDF.type, rdflib.URIRef(PREFIXES["prov"] + "Person")))
+        if row.get("role"):
+            role = _pick(ctx, row["role"], "concept", f"{where}: column role", "pgv:source-role")
+            ctx.roles[iri] = Counter({role.iri: 1})
+        if row.get("affiliation"):
+            organisation = _pick_any(ctx, row["affiliation"], f"{where}: column affiliation")
+            membership = u(PGR + f"affiliation-{iri[len(PGR):]}-{organisation.iri.rsplit('/', 1)[-1]}")
+            g.add((membership, RDF.type, org.Membership))
+            g.add((membership, RDFS.label, Literal(f"{label} at {organisation.name}", lang="en")))
+            g.add((membership, org.member, node))
+            g.add((membership, org.organization, u(organisation.iri)))
+            g.add((membership, pg.attestedBy, u(ctx.report.iri)))
+            if row.get("affiliation_role"):
+                role = _pick(ctx, row["affiliation_role"], "concept", f"{where}: column affiliation_role", "pgv:affiliation-role")
+                g.add((membership, org.role, u(role.iri)))
+    elif kind == "outlet":
+        resource.types = {PG + "NewsOutlet"}
+        g.add((node, RDF.type, pg.NewsOutlet))
+        g.add((node, schema.name, Literal(label, lang="en")))
+        if row.get("country"):
+            country = _pick(ctx, row["country"], "entity", f"{where}: column country")
+            g.add((node, schema.location, u(country.iri)))
+    elif kind == "anonymous-source":
+        resource.types = {PG + "AnonymousSource"}
+        g.add((node, RDF.type, pg.AnonymousSource))
+    else:
+        resource.types = {PG + "Proposition"}
+        g.add((node, RDF.type, pg.Proposition))
+        for part in filter(None, (p.strip() for p in row.get("about", "").split(";"))):
+            about = _pick_any(ctx, part, f"{where}: column about")
+            g.add((node, pg.about, u(about.iri)))
+        near = [r for score, r in rank(ctx.index, label, kinds=("proposition",), minimum=0.55)[:3]]
+        if near:
+            ctx.notes.append(
+                f"{where}: new proposition {shorten(iri)} is close to "
+                + "; ".join(f"{shorten(r.iri)} ({r.name})" for r in near)
+                + ": reuse one if it says the same, so the questions across reports line the claims up"
+            )
+    ctx.index.add(resource)
+    ctx.blocks.append((iri, serialize(g)))
+    return iri
+
+
+def _pick_any(ctx: Context, text: str, where: str) -> Resource:
+    errors = []
+    for kind in ("entity", "agent", "proposition"):
+        try:
+            return _pick(ctx, text, kind, where)
+        except InputError as err:
+            errors.append(str(err))
+    raise InputError(errors[0])
+
+
+def _short(iri: str, scheme: str = "") -> str:
+    name = iri if not iri or iri.startswith("pgv:") else shorten(iri)
+    if scheme and name.startswith(f"pgv:{scheme}-"):
+        return name[len(f"pgv:{scheme}-") :]
+    return name
+
+
+_DECLARED = """
+SELECT ?s ?type ?label ?description ?organisation ?orole ?country ?about WHERE {
+  ?s a ?type ; rdfs:label ?label FILTER (LANG(?label) = "en")
+  VALUES ?type { pg:NewsOutlet pg:AnonymousSource schema:Person pg:Proposition }
+  OPTIONAL { ?s schema:description ?description FILTER (LANG(?description) = "en") }
+  OPTIONAL { ?m org:member ?s ; org:organization ?organisation OPTIONAL { ?m org:role ?orole } }
+  OPTIONAL { ?s schema:location ?country }
+  OPTIONAL { ?s pg:about ?about }
+}
+"""
+
+
+def export_sheet(report_dir: str | Path, data_dir: Path) -> str:
+    """The report's declared agents and propositions, then its claims, as a sheet `import` reads back."""
+    from pactgraph.loading import load_store
+
+    report = open_report(report_dir, data_dir)
+    claims = list_claims(report_dir, data_dir)
+    store = load_store([report.file])
+    from pactgraph.contributing.claims import _select
+
+    declared: dict[str, dict[str, Any]] = {}
+    kinds = {
+        PG + "NewsOutlet": "outlet",
+        PG + "AnonymousSource": "anonymous-source",
+        PREFIXES["schema"] + "Person": "person",
+        PG + "Proposition": "proposition",
+    }
+    for r in _select(store, _DECLARED):
+        entry = declared.setdefault(
+            r["s"].value, {"kind": kinds[r["type"].value], "id": shorten(r["s"].value), "label": r["label"].value, "about": set()}
+        )
+        if "description" in r:
+            entry["description"] = r["description"].value
+        if "organisation" in r:
+            entry["affiliation"] = shorten(r["organisation"].value)
+        if "orole" in r:
+            entry["affiliation_role"] = _short(r["orole"].value, "affiliation-role")
+        if "country" in r:
+            entry["country"] = shorten(r["country"].value)
+        if "about" in r:
+            entry["about"].add(shorten(r["about"].value))
+    roles = {c.claimant: c.role for c in claims}
+    written = report.file.read_text(encoding="utf-8")
+    declared = {iri: entry for iri, entry in declared.items() if f"{BEGIN}{shorten(iri)} " in written}
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    order = {kind: n for n, kind in enumerate(KINDS)}
+    for iri, entry in sorted(declared.items(), key=lambda item: (order[item[1]["kind"]], item[0])):
+        entry["about"] = "; ".join(sorted(entry["about"]))
+        if entry["kind"] == "person" and shorten(iri) in roles:
+            entry["role"] = _short(roles[shorten(iri)], "source-role")
+        writer.writerow({k: v for k, v in entry.items() if v})
+    for c in claims:
+        writer.writerow(
+            {
+                "kind": "claim",
+                "id": c.claim.rsplit("-", 1)[-1].lstrip("0"),
+                "label": c.label,
+                "claimant": c.claimant,
+                "role": _short(c.role, "source-role"),
+                "quote": c.quote,
+                "proposition": c.proposition,
+                "certainty": _short(c.certainty, "certainty"),
+                "polarity": _short(c.polarity, "polarity"),
+                "time": _short(c.time, "time-orientation"),
+                "reason_for": c.reason_for,
+                "conditional_on": c.conditional_on,
+                "first_reported_in": c.first_reported_in,
+            }
+        )
+    return out.getvalue()

@@ -1,0 +1,318 @@
+"""Claims without Turtle: `claim add|list|remove`, `claims import|export`, `find`, and the holes they close.
+
+Every report here is fictional (tests/fixtures/grown/*.txt say so in their first
+line); each runs in a copy of data/ under a temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pactgraph import resources
+from pactgraph.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures" / "grown"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(app, list(args), input=input)
+
+
+@pytest.fixture
+def data(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(resources.data_dir(), target)
+    return target
+
+
+def new_report(data: Path, tmp_path: Path, text: str, *extra: str) -> Path:
+    result = run(
+        "new-report", str(FIXTURES / text), "--publisher", "Example Daily", "--date", "2026-02-03",
+        "--language", "en", "--data-dir", str(data), "--draft-dir", str(tmp_path / "drafts"), *extra,
+    )
+    assert result.exit_code == 0, result.output
+    return tmp_path / "drafts" / "example-daily-2026-02-03"
+
+
+def test_claim_add_writes_a_valid_claim_and_remove_restores_the_file_byte_for_byte(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    before = (folder / "report.ttl").read_bytes()
+    added = run(
+        "claim", "add", str(folder), "--claimant", "officials who did not want", "--quote",
+        "Turkey's accession is now only possible, not probable", "--proposition", "pgr:proposition-turkey-joins-alliance",
+        "--certainty", "possible", "--time", "future", "--data-dir", str(data),
+    )
+    assert added.exit_code == 0, added.output
+    assert "pgr:claim-example-daily-2026-02-03-01" in added.output
+    after = (folder / "report.ttl").read_bytes()
+    assert after.startswith(before)  # appended: existing content and comments intact
+    listed = run("claim", "list", str(folder), "--data-dir", str(data))
+    assert "pgr:anonymous-officials\tpossible\tpositive\tpgr:proposition-turkey-joins-alliance" in listed.output
+    assert run("validate", str(folder / "report.ttl"), "--data-dir", str(data)).exit_code == 0
+    removed = run("claim", "remove", str(folder), "1", "--data-dir", str(data))
+    assert removed.exit_code == 0, removed.output
+    assert (folder / "report.ttl").read_bytes() == before
+
+
+def test_ambiguous_name_lists_candidates_and_exits_2(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    before = (folder / "report.ttl").read_bytes()
+    result = run(
+        "claim", "add", str(folder), "--claimant", "Bloomberg", "--quote", "Talks on Turkey joining",
+        "--proposition", "Turkey", "--certainty", "certain", "--time", "non-future", "--data-dir", str(data),
+    )
+    assert result.exit_code == 2
+    assert "--proposition 'Turkey' matches" in result.output and "give one as a prefixed name" in result.output
+    assert "pgr:proposition-turkey-member-of-nato" in result.output
+    assert (folder / "report.ttl").read_bytes() == before
+
+
+def test_a_claim_that_does_not_conform_is_not_written(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    before = (folder / "report.ttl").read_bytes()
+    # Bloomberg relays nothing this report relays: no report of it on the chain, so it cannot be credited.
+    result = run(
+        "claim", "add", str(folder), "--claimant", "Bloomberg", "--quote", "Talks on Turkey joining",
+        "--proposition", "pgr:proposition-negotiations-advanced", "--certainty", "certain", "--time", "non-future",
+        "--first-reported-in", "pgr:report-bloomberg-2026-01-09", "--data-dir", str(data),
+    )
+    assert result.exit_code == 1
+    assert "pgsh:Claim-firstReportInChain" in result.output
+    assert (folder / "report.ttl").read_bytes() == before
+
+
+def test_sheet_import_export_round_trip_and_errors_name_row_and_column(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    imported = run("claims", "import", str(folder), str(FIXTURES / "example-daily-claims.csv"), "--data-dir", str(data))
+    assert imported.exit_code == 0, imported.output
+    exported = run("claims", "export", str(folder), "--data-dir", str(data))
+    assert exported.exit_code == 0
+    assert exported.output.count("\nclaim,") == 4 and "person,pgr:jane-placeholder" in exported.output
+    sheet = tmp_path / "exported.csv"
+    sheet.write_text(exported.output, encoding="utf-8")
+    shutil.rmtree(tmp_path / "drafts")
+    again = new_report(data, tmp_path, "example-daily.txt")
+    assert run("claims", "import", str(again), str(sheet), "--data-dir", str(data)).exit_code == 0
+    assert run("claims", "export", str(again), "--data-dir", str(data)).output == exported.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("kind,claimant,quote,proposition,certainty,time\nclaim,Nobody Atall,Talks,pgr:proposition-turkey-joins-alliance,certain,future\n")
+    failed = run("claims", "import", str(again), str(bad), "--data-dir", str(data))
+    assert failed.exit_code == 2
+    assert "bad.csv:2: column claimant" in failed.output
+
+
+def test_find_ranks_by_labels_in_every_language_accents_folded(data):
+    result = run("find", "Turkiye", "--data-dir", str(data))
+    assert result.output.splitlines()[0].split()[2] == "pgr:turkey"
+    result = run("find", "ozcan", "--kind", "agent", "--data-dir", str(data))
+    assert result.output.splitlines()[0].split()[2] == "pgr:nihat-ali-ozcan"
+
+
+def test_new_report_lists_nearest_propositions_under_sentences(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    text = (folder / "report.ttl").read_text(encoding="utf-8")
+    assert "# Sentence 4: nearest existing propositions" in text
+    assert "#   pgr:proposition-turkey-joins-alliance" in text
+    assert "PREFIX skos:" in text
+
+
+# ---------------------------------------------------------------- the holes of the issue
+
+
+def test_publisher_named_like_an_existing_outlet_is_refused_with_the_choice(data, tmp_path):
+    result = run(
+        "new-report", str(FIXTURES / "example-daily.txt"), "--publisher", "Bloomberg News", "--date", "2026-02-03",
+        "--language", "en", "--data-dir", str(data), "--draft-dir", str(tmp_path / "d"),
+    )
+    assert result.exit_code == 2
+    assert "pgr:bloomberg" in result.output and "--new-outlet" in result.output
+    reused = run(
+        "new-report", str(FIXTURES / "example-daily.txt"), "--publisher", "BLOOMBERG", "--date", "2026-02-03",
+        "--language", "en", "--data-dir", str(data), "--draft-dir", str(tmp_path / "d"),
+    )
+    assert reused.exit_code == 0 and "publisher: pgr:bloomberg" in reused.output
+
+
+def test_same_text_with_crlf_bom_and_trailing_spaces_is_a_duplicate(data, tmp_path):
+    article = (data / "reports/reference-news-2026-01-12/article.txt").read_text(encoding="utf-8")
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(("\ufeff" + "\r\n".join(line + "  " for line in article.split("\n"))).encode("utf-8"))
+    result = run(
+        "new-report", str(copy), "--publisher", "pgr:reference-news", "--date", "2026-01-12", "--language", "zh",
+        "--data-dir", str(data), "--draft-dir", str(tmp_path / "d"),
+    )
+    assert result.exit_code == 1
+    assert "already stored as reports/reference-news-2026-01-12/article.txt" in result.output
+
+
+def test_a_date_that_does_not_exist_is_named_as_such(data, tmp_path):
+    result = run(
+        "new-report", str(FIXTURES / "example-daily.txt"), "--publisher", "Example Daily", "--date", "2026-02-30",
+        "--language", "en", "--data-dir", str(data),
+    )
+    assert result.exit_code == 2
+    assert "--date 2026-02-30: no such date" in result.output
+
+
+def test_relays_creates_the_relayed_report_and_several_are_allowed(data, tmp_path):
+    folder = new_report(
+        data, tmp_path, "example-daily.txt", "--relays", "AFP, 2026-01-31, fr", "--relays", "pgr:report-bloomberg-2026-01-09",
+        "--mentions", "Reference News, 2026-01-12",
+    )
+    text = (folder / "report.ttl").read_text(encoding="utf-8")
+    assert "pg:relays pgr:report-afp-2026-01-31 ;" in text and "pg:relays pgr:report-bloomberg-2026-01-09 ;" in text
+    assert "pg:mentions pgr:report-reference-news-2026-01-12 ;" in text
+    assert run("validate", str(folder / "report.ttl"), "--data-dir", str(data)).exit_code == 0
+    # A claim credited to a relaying outlet names its first report by itself when there is one on the chain.
+    added = run(
+        "claim", "add", str(folder), "--claimant", "Bloomberg", "--quote", "Talks on Turkey joining",
+        "--proposition", "pgr:proposition-negotiations-advanced", "--certainty", "certain", "--time", "non-future",
+        "--data-dir", str(data),
+    )
+    assert added.exit_code == 0, added.output
+    assert "pg:reportedFirstIn pgr:report-bloomberg-2026-01-09" in (folder / "report.ttl").read_text(encoding="utf-8")
+
+
+def test_on_record_official_is_a_source_role(data):
+    result = run("query", "ASK { pgv:source-role-on-record-official skos:inScheme pgv:source-role ; skos:definition ?d }")
+    assert result.exit_code == 0
+
+
+def test_as_of_follows_the_origin_not_the_carrier():
+    relayed = run("query", "unnamed-sources", "--as-of", "2026-01-10", "--format", "csv")
+    assert relayed.exit_code == 0
+    assert "the likelihood of reaching an agreement is high" in relayed.output
+    # Reference News' own claims (12 January) are not yet known on 10 January.
+    own = run("query", "SELECT ?c WHERE { ?c pg:claimant pgr:reference-news }", "--as-of", "2026-01-10", "--format", "csv")
+    assert own.output.strip().splitlines() == ["c"]
+
+
+def test_timeline_as_of_leaves_out_events_only_later_reports_made_known():
+    before = run("timeline", "--as-of", "2026-01-10", "--format", "csv").output
+    after = run("timeline", "--as-of", "2026-01-12", "--format", "csv").output
+    # Attested only by the Reference News report of 12 January.
+    assert "first meeting of Turkish and Saudi naval officers" not in before
+    assert "first meeting of Turkish and Saudi naval officers" in after
+
+
+def test_query_17_tells_revision_from_contradiction_and_13_shows_polarity():
+    rows = run("query", "disagreeing-claims", "--format", "csv").output.splitlines()
+    assert rows[0].split(",")[1] == "disagreement" and all(",revision," in r for r in rows[1:])
+    assert run("query", "unnamed-sources", "--format", "csv").output.splitlines()[0].split(",")[1] == "polarity"
+
+
+# ---------------------------------------------------------------- the graph grows
+
+
+def test_competency_and_data_tests_pass_on_a_graph_grown_by_two_fictional_reports(data, tmp_path):
+    drafts = tmp_path / "drafts"
+    first = new_report(data, tmp_path, "example-daily.txt", "--relays", "pgr:report-bloomberg-2026-01-09")
+    assert run("claims", "import", str(first), str(FIXTURES / "example-daily-claims.csv"), "--data-dir", str(data)).exit_code == 0
+    assert run("add", str(first / "report.ttl"), "--data-dir", str(data)).exit_code == 0
+    made = run(
+        "new-report", str(FIXTURES / "northwind-courier.txt"), "--publisher", "Northwind Courier", "--date", "2026-02-10",
+        "--language", "en", "--relays", "pgr:report-example-daily-2026-02-03", "--data-dir", str(data),
+        "--draft-dir", str(drafts),
+    )
+    assert made.exit_code == 0, made.output
+    second = drafts / "northwind-courier-2026-02-10"
+    for args in (
+        ("--claimant", "officials who did not want", "--quote", "an agreement with Turkey is probable within the year",
+         "--proposition", "pgr:proposition-turkey-joins-alliance", "--certainty", "probable", "--time", "future"),
+        ("--claimant", "Jane Placeholder", "--quote", "Turkey has not abandoned its bid",
+         "--proposition", "Turkey has abandoned its bid", "--certainty", "certain", "--polarity", "negative",
+         "--time", "non-future"),
+    ):
+        result = run("claim", "add", str(second), *args, "--data-dir", str(data))
+        assert result.exit_code == 0, result.output
+    assert run("add", str(second / "report.ttl"), "--data-dir", str(data)).exit_code == 0
+    assert run("validate", "--data-dir", str(data)).exit_code == 0
+    agreeing = run("query", "agreeing-claims", "--data-dir", str(data), "--format", "csv").output
+    assert "Jane Placeholder" in agreeing and "officials who did not want to reveal their names" in agreeing
+    env = {**os.environ, "PACTGRAPH_TEST_DATA_DIR": str(data)}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_competency_questions.py", "tests/test_data.py"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_on_a_terminal_missing_values_are_asked_and_an_ambiguous_name_is_chosen(data, tmp_path, monkeypatch):
+    import re
+
+    from pactgraph.cli import claims as cli_claims
+
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    monkeypatch.setattr(cli_claims, "_interactive", lambda: True)
+    result = run(
+        "claim", "add", str(folder), "--claimant", "officials who did not want", "--quote",
+        "Turkey's accession is now only possible, not probable", "--proposition", "Turkey",
+        "--data-dir", str(data), input="possible\nfuture\n3\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "certainty (certain | possible | probable | underspecified):" in result.output
+    assert "time (future | non-future):" in result.output
+    chosen = re.search(r"^  3\. (pgr:\S+) ", result.output, re.MULTILINE).group(1)
+    written = (folder / "report.ttl").read_text(encoding="utf-8")
+    assert f"pg:proposition {chosen} ;" in written and "pg:certainty pgv:certainty-possible" in written
+
+
+def test_sheet_outlet_named_like_an_existing_one_is_refused(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    sheet = tmp_path / "outlets.csv"
+    sheet.write_text("kind,label\noutlet,Bloomberg News\n", encoding="utf-8")
+    result = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
+    assert result.exit_code == 2
+    assert "outlets.csv:2: column label: 'Bloomberg News' is named like pgr:bloomberg" in result.output
+
+
+def test_sheet_declares_an_anonymous_source_an_outlet_with_country_and_an_affiliated_person(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    sheet = tmp_path / "agents.csv"
+    sheet.write_text(
+        "kind,label,description,affiliation,affiliation_role,country,claimant,quote,proposition,certainty,time\n"
+        "anonymous-source,a fictional diplomat,A diplomat the fictional report does not name.,,,,,,,,\n"
+        "outlet,Fictional Ledger,,,,Turkey,,,,,\n"
+        "person,Jane Placeholder,A fictional analyst.,HSE University,professor,,,,,,\n"
+        "claim,,,,,,a fictional diplomat,Talks on Turkey joining the Saudi-Pakistan defence alliance have slowed,"
+        "pgr:proposition-negotiations-advanced,possible,non-future\n",
+        encoding="utf-8",
+    )
+    result = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
+    assert result.exit_code == 0, result.output
+    text = (folder / "report.ttl").read_text(encoding="utf-8")
+    assert "a pg:AnonymousSource" in text and "schema:location pgr:turkey" in text
+    assert "org:organization pgr:hse-university" in text and "org:role pgv:affiliation-role-professor" in text
+    assert "prov:hadRole pgv:source-role-anonymous-official" in text
+
+
+def test_claim_add_declares_a_new_claimant_with_its_role(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    result = run(
+        "claim", "add", str(folder), "--claimant", "Jane Placeholder", "--new-claimant", "person",
+        "--role", "on-record-official", "--description", "A fictional deputy minister.",
+        "--quote", "Turkey has not abandoned its bid", "--proposition", "pgr:proposition-turkey-seeks-to-join-alliance",
+        "--certainty", "certain", "--time", "non-future", "--data-dir", str(data),
+    )
+    assert result.exit_code == 0, result.output
+    text = (folder / "report.ttl").read_text(encoding="utf-8")
+    assert "# >>> pgr:jane-placeholder " in text
+    assert "prov:hadRole pgv:source-role-on-record-official" in text and "pg:claimant pgr:jane-placeholder" in text
+
+
+def test_as_of_gives_the_same_view_from_a_disk_store(tmp_path):
+    store = tmp_path / "store"
+    assert run("load", "--store", str(store)).exit_code == 0
+    for query in ("unnamed-sources", "reports", "SELECT ?c WHERE { ?c a pg:Claim } ORDER BY ?c"):
+        files = run("query", query, "--as-of", "2026-01-10", "--format", "csv")
+        disk = run("query", query, "--as-of", "2026-01-10", "--format", "csv", "--store", str(store))
+        assert files.exit_code == disk.exit_code == 0
+        assert disk.output == files.output
