@@ -130,7 +130,8 @@ def claim_add(
     """
     with _user_errors():
         from pactgraph.contributing import data_dir_for_reading
-        from pactgraph.contributing.claims import CheckFailed, ClaimInput, add_claim
+        from pactgraph.contributing.claims import CheckFailed, ClaimInput
+        from pactgraph.contributing.sheet import add_claim
 
         target = data_dir_for_reading(data_dir)
         spec = ClaimInput(

@@ -11,6 +11,7 @@ This module stays import-light (no RDF library): `query --as-of` uses it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import unicodedata
@@ -156,3 +157,12 @@ def data_dir_inputs(data_dir: str | Path) -> list[str]:
     from pactgraph import resources
 
     return [str(p) for p in resources.ontology_files()] + [str(data_dir_for_reading(data_dir))]
+
+
+def parse_date(value: str, option: str = "--date") -> dt.date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise InputError(f"{option} must be a date as YYYY-MM-DD, not {value!r}")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as err:
+        raise InputError(f"{option} {value.strip()}: no such date ({err})") from None

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pactgraph.contributing import (
+    parse_date,
     CONTEXT,
     REPORT_NAME,
     REPORTS,
@@ -85,15 +86,6 @@ def _value(row: dict[str, Any], name: str) -> str:
 
 def human_date(date: dt.date) -> str:
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
-def parse_date(value: str, option: str = "--date") -> dt.date:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        raise InputError(f"{option} must be a date as YYYY-MM-DD, not {value!r}")
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError as err:
-        raise InputError(f"{option} {value.strip()}: no such date ({err})") from None
 
 
 def _nearest(wanted: str, candidates: list[str], n: int = 3) -> str:

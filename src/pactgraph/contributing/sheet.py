@@ -20,10 +20,12 @@ from typing import Any
 from pactgraph.contributing import read_text_file
 from pactgraph.contributing.claims import (
     BEGIN,
+    Chooser,
     ClaimInput,
     Context,
     _graph,
     _pick,
+    block,
     build_claim,
     context,
     list_claims,
@@ -304,3 +306,29 @@ def export_sheet(report_dir: str | Path, data_dir: Path) -> str:
             }
         )
     return out.getvalue()
+
+
+def add_claim(
+    report_dir: str | Path,
+    data_dir: Path,
+    spec: ClaimInput,
+    *,
+    choose: Chooser | None = None,
+    dry_run: bool = False,
+    new_claimant: str | None = None,
+    description: str | None = None,
+) -> tuple[str, str]:
+    """Resolve, build, validate with the graph and append one claim; (claim IRI, its block).
+
+    `new_claimant` (person, outlet or anonymous-source): the claimant is new, named by
+    `spec.claimant`, and declared in a block of its own as a sheet row would declare it.
+    """
+    ctx = context(report_dir, data_dir, choose)
+    if new_claimant is not None:
+        if new_claimant not in ("person", "outlet", "anonymous-source"):
+            raise InputError(f"--new-claimant must be person, outlet or anonymous-source, not {new_claimant!r}")
+        row = {"label": spec.claimant or "", "description": description or "", "role": spec.role or ""}
+        spec.claimant = shorten(declare(ctx, new_claimant, row, "--new-claimant"))
+    claim, turtle = build_claim(ctx, spec)
+    write_blocks(ctx, dry_run=dry_run)
+    return claim, block(claim, turtle)

@@ -96,7 +96,7 @@ def _report(
     if len(parts) not in (2, 3) or not all(parts):
         raise InputError(f"{option} {spec!r}: expected 'OUTLET, YYYY-MM-DD' or 'OUTLET, YYYY-MM-DD, LANG'")
     name, date_text = parts[0], parts[1]
-    from pactgraph.contributing.newreport import parse_date
+    from pactgraph.contributing import parse_date
 
     date = parse_date(date_text, f"{option} {spec!r}:")
     if date > published:
