@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean install site chromium
+.PHONY: demo test bench clean install site chromium jena
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,12 @@ site: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; }
 
-test: $(STAMP) chromium
+# The second SHACL engine of the tests: Apache Jena (Debian's libapache-jena-java, run by Java).
+jena:
+	@{ command -v java >/dev/null 2>&1 && test -f /usr/share/java/jena-shacl.jar; } || \
+		{ apt-get update && apt-get install -y libapache-jena-java default-jre-headless; }
+
+test: $(STAMP) chromium jena
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

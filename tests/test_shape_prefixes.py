@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 import rdflib
+from pyparsing import ParseResults
 from rdflib.namespace import SH
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
-from pyparsing import ParseResults
 
 from pactgraph import resources
 
