@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean install site chromium
+.PHONY: demo test lint bench clean install site chromium jena
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src/pactgraph
 
-test: $(STAMP) chromium lint
+# The second SHACL engine of the tests: Apache Jena (Debian's libapache-jena-java, run by Java).
+jena:
+	@{ command -v java >/dev/null 2>&1 && test -f /usr/share/java/jena-shacl.jar; } || \
+		{ apt-get update && apt-get install -y libapache-jena-java default-jre-headless; }
+
+test: $(STAMP) chromium jena lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
