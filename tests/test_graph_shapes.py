@@ -16,10 +16,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import graph_checks_oracle as joint_validation
 import rdflib
 
 from pactgraph import resources
-from pactgraph.contributing import joint_validation
 from pactgraph.loading import read_rdf, to_rdflib_term
 from pactgraph.namespaces import Namer
 from pactgraph.validation import validate
