@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean install site chromium
+.PHONY: demo test bench clean install site chromium servers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,11 @@ site: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; }
 
-test: $(STAMP) chromium
+# The deployment tests serve the published site with Debian's Apache httpd and nginx.
+servers:
+	@{ test -x /usr/sbin/apache2 && test -x /usr/sbin/nginx; } || { apt-get update && apt-get install -y apache2 nginx; }
+
+test: $(STAMP) chromium servers
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
