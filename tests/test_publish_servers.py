@@ -53,7 +53,10 @@ ACCEPT_TABLE: list[tuple[str | None, str]] = [
     ("text/html;q=0.9, text/turtle", "ttl"),
     ("text/html, text/turtle;q=0.9", "html"),
     ("application/n-triples;q=0.9, application/ld+json;q=0.8, text/turtle;q=0.7", "nt"),
-    ('application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted";q=0.9, text/html;q=0.8', "jsonld"),
+    (
+        'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted";q=0.9, text/html;q=0.8',
+        "jsonld",
+    ),
     ("text/turtle ; q=0.3 , application/rdf+xml ; q=0.4", "rdf"),
     ("text/turtle;q=0.0", "html"),
     ("text/turtle;q=0.05", "ttl"),
@@ -126,10 +129,18 @@ def docroot(tmp_path_factory) -> Iterator[Path]:
     try:
         os.chmod(root, 0o755)
         done = subprocess.run(
-            [sys.executable, "-m", "pactgraph", "publish", str(root / "pactgraph"), "--quiet"],
+            [
+                sys.executable,
+                "-m",
+                "pactgraph",
+                "publish",
+                str(root / "pactgraph"),
+                "--quiet",
+            ],
             capture_output=True,
             text=True,
             timeout=300,
+            check=False,
         )
         assert done.returncode == 0, done.stderr
         for dirpath, _, _ in os.walk(root):
@@ -155,7 +166,7 @@ def apache(docroot, tmp_path_factory) -> Iterator[str]:
         + "".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so\n" for m in modules)
         + user
         + f'PidFile "{conf_dir}/httpd.pid"\nErrorLog "{conf_dir}/error.log"\nLogLevel warn\n'
-        + f'Mutex file:{conf_dir} default\nTypesConfig /etc/mime.types\n'
+        + f"Mutex file:{conf_dir} default\nTypesConfig /etc/mime.types\n"
         + f'DocumentRoot "{docroot}"\n'
         + "<Directory />\n    AllowOverride None\n    Require all denied\n</Directory>\n"
         # as the README documents it
@@ -164,7 +175,7 @@ def apache(docroot, tmp_path_factory) -> Iterator[str]:
         + '<FilesMatch "^\\.ht">\n    Require all denied\n</FilesMatch>\n',
         encoding="utf-8",
     )
-    check = subprocess.run([APACHE, "-t", "-f", str(conf)], capture_output=True, text=True)
+    check = subprocess.run([APACHE, "-t", "-f", str(conf)], capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stderr
     try:
         with running([APACHE, "-f", str(conf), "-DFOREGROUND"], port, conf_dir / "error.log") as url:
@@ -197,7 +208,9 @@ def nginx(docroot) -> Iterator[str]:
         + "\n    }\n}\n",
         encoding="utf-8",
     )
-    check = subprocess.run([NGINX, "-t", "-c", str(conf), "-p", str(conf_dir)], capture_output=True, text=True)
+    check = subprocess.run(
+        [NGINX, "-t", "-c", str(conf), "-p", str(conf_dir)], capture_output=True, text=True, check=False
+    )
     assert check.returncode == 0, check.stderr
     try:
         with running([NGINX, "-c", str(conf), "-p", str(conf_dir)], port, conf_dir / "error.log") as url:
@@ -215,8 +228,7 @@ def preview(docroot) -> Iterator[str]:
 def answer(base: str, prefix: str, path: str, accept: str | None) -> tuple[int, str, dict[str, str]]:
     status, headers, _ = get(base + prefix + path, accept=accept, raw_path=prefix + path)
     location = urlsplit(headers.get("location", "")).path
-    if location.startswith(prefix):
-        location = location[len(prefix) :]
+    location = location.removeprefix(prefix)
     return status, location if status in (301, 303) else "", headers
 
 
@@ -238,7 +250,11 @@ def test_apache_nginx_and_serve_answer_alike(apache, nginx, preview):
             assert served[:2] == want, ("serve", path, accept)
             for name, result in got.items():
                 if name == "apache" and ".ht" in path and result[0] == 403:
-                    result = (404, "", result[2])  # Debian's apache2.conf denies .ht* before rewriting
+                    result = (
+                        404,
+                        "",
+                        result[2],
+                    )  # Debian's apache2.conf denies .ht* before rewriting
                 assert result[:2] == want, (name, path, accept, result[:2])
                 if result[0] == 303:
                     assert "accept" in result[2].get("vary", "").lower(), (name, path)
@@ -274,7 +290,7 @@ def test_files_headers_and_cors(apache, nginx, preview):
             "style.css": "text/css; charset=utf-8",
             "texts/reports/reference-news-2026-01-12/article.txt": "text/plain; charset=utf-8",
         }.items():
-            status, headers, body = get(base + prefix + path, raw_path=prefix + path)
+            status, headers, _ = get(base + prefix + path, raw_path=prefix + path)
             assert status == 200, (base, path)
             assert headers["content-type"].replace(" ", "").lower() == media_type.replace(" ", "").lower(), (
                 base,
@@ -283,5 +299,9 @@ def test_files_headers_and_cors(apache, nginx, preview):
             )
             assert headers.get("access-control-allow-origin") == "*", (base, path)
             assert headers.get("x-content-type-options") == "nosniff", (base, path)
-        status, headers, _ = get(base + prefix + "id/turkey", accept="text/turtle", raw_path=prefix + "id/turkey")
+        status, headers, _ = get(
+            base + prefix + "id/turkey",
+            accept="text/turtle",
+            raw_path=prefix + "id/turkey",
+        )
         assert status == 303 and headers.get("access-control-allow-origin") == "*", base

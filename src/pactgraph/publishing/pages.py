@@ -12,6 +12,7 @@ import rdflib
 
 from pactgraph.publishing import serialize
 from pactgraph.publishing.jsonld import Compactor
+from pactgraph.publishing.layout import RDF_EXTENSIONS
 from pactgraph.publishing.model import SiteGraph, natural_key
 from pactgraph.publishing.render import alternates, render
 from pactgraph.publishing.views import Linker, Terms, Value, resource_view
@@ -36,6 +37,23 @@ def resource_triples(graph: SiteGraph, node: Any) -> list[tuple[Any, Any, Any]]:
     return sorted(found, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
 
 
+def document_triples(layout: Any, stem: str, node: Any, license_: str) -> list[tuple[Any, Any, Any]]:
+    """What every resource document says about the documents of the resource (its page and
+    RDF files): their topic, their licence and the dataset they belong to."""
+    from pactgraph.publishing.dataset import DCTERMS, FOAF, VOID
+
+    dataset = rdflib.URIRef(layout.void_iri + "#dataset")
+    found = []
+    for ext in ("html", *RDF_EXTENSIONS):
+        doc = rdflib.URIRef(layout.iri(f"{stem}.{ext}"))
+        found += [
+            (doc, FOAF.primaryTopic, node),
+            (doc, DCTERMS.license, rdflib.URIRef(license_)),
+            (doc, VOID.inDataset, dataset),
+        ]
+    return found
+
+
 def rdf_documents(
     triples: list[Any], stem: str, compactor: Compactor, prefixes: Mapping[str, str], first: Any = None
 ) -> dict[str, bytes]:
@@ -54,8 +72,10 @@ def resource_files(
     prefixes: Mapping[str, str],
     texts: dict[Any, str],
     common: Mapping[str, Any],
+    license_: str,
 ) -> dict[str, bytes]:
-    """Every resource page and its RDF representations."""
+    """Every resource page and its RDF representations (which also state their licence and
+    dataset)."""
     terms = Terms(graph.layout)
     files: dict[str, bytes] = {}
     for node in graph.resources():
@@ -66,7 +86,11 @@ def resource_files(
         files[page] = render(
             "resource.html", page, title=view.title, view=view, alternates=alternates(stem, page), **common
         )
-        files.update(rdf_documents(resource_triples(graph, node), stem, compactor, prefixes, first=node))
+        triples = sorted(
+            set(resource_triples(graph, node)) | set(document_triples(graph.layout, stem, node, license_)),
+            key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()),
+        )
+        files.update(rdf_documents(triples, stem, compactor, prefixes, first=node))
     return files
 
 

@@ -113,7 +113,8 @@ def build(
         for source in sources
         if source.role == "shapes"
     }
-    common = {"version": __version__, "base": layout.base}
+    info = dataset.facts(graph, ontology_graph, len(shapes_graph.triples), __version__)
+    common = {"version": __version__, "base": layout.base, "license": info.license}
     files: dict[str, bytes] = {}
     texts, text_files = stored_texts(graph, text_roots)
     files.update(text_files)
@@ -125,7 +126,7 @@ def build(
     dumps = {
         "ttl": serialize.turtle(whole, prefixes),
         "nt": serialize.ntriples(whole),
-        "jsonld": compactor.document_bytes(whole),
+        "jsonld": compactor.document_bytes(whole, embed=True),
         "rdf": serialize.rdfxml(whole, prefixes, "the whole graph"),
         "trig": serialize.trig(quads, prefixes),
         "nq": serialize.nquads(quads),
@@ -143,15 +144,12 @@ def build(
     files["context.jsonld"] = context_bytes(context)
 
     # a page per resource, the ontology and the shapes
-    files.update(pages.resource_files(graph, compactor, prefixes, texts, common))
+    files.update(pages.resource_files(graph, compactor, prefixes, texts, common, info.license))
     files["ontology.html"] = docs.ontology_page(ontology_graph, graph, shapes_graph, common)
     files["shapes.html"] = docs.shapes_page(shape_files, common)
 
     # the dataset description (VoID and DCAT), also at /.well-known/void
-    info = dataset.facts(graph, ontology_graph, len(shapes_graph.triples), __version__)
-    description = canonical_triples(
-        _to_quads(dataset.description_triples(layout, info, distributions))
-    )
+    description = canonical_triples(_to_quads(dataset.description_triples(layout, info, distributions)))
     files.update(pages.rdf_documents(description, "void", compactor, prefixes))
     files[".well-known/void"] = files["void.ttl"]
     others = [
