@@ -16,11 +16,20 @@ import rdflib
 from pactgraph.canonical import canonical_quads, canonical_triples
 from pactgraph.loading import to_oxigraph
 from pactgraph.namespaces import PREFIXES
-from pactgraph.publishing import conneg, dataset, docs, inputs, pages, serialize
+from pactgraph.publishing import (
+    conneg,
+    dataset,
+    docs,
+    inputs,
+    pages,
+    pictures,
+    serialize,
+)
 from pactgraph.publishing.dataset import Distribution, human_size
 from pactgraph.publishing.jsonld import Compactor, context_bytes, load_context
 from pactgraph.publishing.layout import DEFAULT_BASE, Layout, safe_site_path
 from pactgraph.publishing.model import SiteGraph
+from pactgraph.publishing.plain import languages_in
 from pactgraph.publishing.render import static_bytes
 from pactgraph.publishing.views import Terms
 
@@ -114,7 +123,12 @@ def build(
         if source.role == "shapes"
     }
     info = dataset.facts(graph, ontology_graph, len(shapes_graph.triples), __version__)
-    common = {"version": __version__, "base": layout.base, "license": info.license}
+    common = {
+        "version": __version__,
+        "base": layout.base,
+        "license": info.license,
+        "languages": languages_in(graph),
+    }
     files: dict[str, bytes] = {}
     texts, text_files = stored_texts(graph, text_roots)
     files.update(text_files)
@@ -144,9 +158,10 @@ def build(
     files["context.jsonld"] = context_bytes(context)
 
     # a page per resource, the ontology and the shapes
-    files.update(pages.resource_files(graph, compactor, prefixes, texts, common, info.license))
+    files.update(pages.resource_files(graph, compactor, prefixes, texts, common, info.license, text_files))
     files["ontology.html"] = docs.ontology_page(ontology_graph, graph, shapes_graph, common)
     files["shapes.html"] = docs.shapes_page(shape_files, common)
+    files.update(pictures.timeline_files(graph, common))
 
     # the dataset description (VoID and DCAT), also at /.well-known/void
     description = canonical_triples(_to_quads(dataset.description_triples(layout, info, distributions)))
@@ -190,13 +205,15 @@ def build(
         "claims": len(graph.instances(terms.Claim)),
         "reports": len(graph.instances(terms.Report)),
     }
-    files["index.html"] = pages.index_page(graph, stats, downloads, common)
+    files["index.html"] = pages.index_page(graph, stats, downloads, common, texts)
 
     # content negotiation for servers, and the style sheet
     files[".htaccess"] = conneg.htaccess().encode("utf-8")
     files["server/htaccess.txt"] = files[".htaccess"]
     files["server/nginx.conf"] = conneg.nginx(urlsplit(layout.base).path or "/").encode("utf-8")
     files["style.css"] = static_bytes("style.css")
+    files["site.js"] = static_bytes("site.js")
+    files["search.html"] = pages.search_page(graph, common)
 
     for path in files:
         safe_site_path(path)
