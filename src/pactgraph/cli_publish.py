@@ -87,6 +87,8 @@ def publish(
                 typer.echo(f"{outdir} is up to date.")
             return
         done = publishing.publish(outdir, base_url, _paths(data), _paths(ontology), _paths(shapes))
+    for warning in done.warnings:
+        typer.echo(f"pactgraph: warning: {warning}", err=True)
     if not quiet:
         size = done.bytes / (1024 * 1024)
         typer.echo(

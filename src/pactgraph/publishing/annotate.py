@@ -10,6 +10,7 @@ each one in reading order.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,7 +94,7 @@ def annotate(text: str, found: list[Span]) -> Markup:
     for span in found:
         starts.setdefault(span.start, []).append(span)
     out: list[str] = []
-    for left, right in zip(cuts, cuts[1:], strict=False):
+    for left, right in itertools.pairwise(cuts):
         for span in starts.get(left, []):
             out.append(f'<span class="target" id="{escape(span.anchor_id)}"></span>')
         segment = text[left:right]

@@ -146,8 +146,10 @@ def ontology_overview(classes: Sequence[str], edges: Sequence[Edge], title: str)
         angle = 2 * math.pi * i / n - math.pi / 2
         position[name] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
     body = [
-        '<defs><marker id="ontology-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="6" markerHeight="6" '
-        f'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="{LINE}"/></marker></defs>'
+        (
+            '<defs><marker id="ontology-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="6" '
+            f'markerHeight="6" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="{LINE}"/></marker></defs>'
+        )
     ]
     for edge in edges:
         if edge.source not in position or edge.target not in position:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +23,7 @@ from pactgraph.publishing import (
     inputs,
     pages,
     pictures,
+    querypage,
     serialize,
 )
 from pactgraph.publishing.dataset import Distribution, human_size
@@ -56,6 +57,7 @@ class Site:
     files: dict[str, bytes]
     resources: int
     triples: int
+    warnings: list[str] = field(default_factory=list)
 
 
 def site_prefixes(layout: Layout) -> dict[str, str]:
@@ -214,7 +216,14 @@ def build(
     files["style.css"] = static_bytes("style.css")
     files["site.js"] = static_bytes("site.js")
     files["search.html"] = pages.search_page(graph, common)
+    query_files, warnings = querypage.query_files(layout, common)
+    files.update(query_files)
 
     for path in files:
         safe_site_path(path)
-    return Site(files=dict(sorted(files.items())), resources=len(resources), triples=len(graph.triples))
+    return Site(
+        files=dict(sorted(files.items())),
+        resources=len(resources),
+        triples=len(graph.triples),
+        warnings=warnings,
+    )
