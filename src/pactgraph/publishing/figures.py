@@ -135,16 +135,51 @@ class Edge:
     label: str
 
 
+def _circle_order(classes: Sequence[str], edges: Sequence[Edge]) -> list[str]:
+    """Classes in an order that keeps linked ones near each other: start from the most linked,
+    then always take the class with most links to those already placed (ties by name)."""
+    links: dict[str, dict[str, int]] = {c: {} for c in classes}
+    for e in edges:
+        if e.source in links and e.target in links and e.source != e.target:
+            links[e.source][e.target] = links[e.source].get(e.target, 0) + 1
+            links[e.target][e.source] = links[e.target].get(e.source, 0) + 1
+    order: list[str] = []
+    left = sorted(classes)
+    while left:
+        if order:
+            best = max(
+                left,
+                key=lambda c: (
+                    sum(links[c].get(o, 0) for o in order[-3:]) * 2 + sum(links[c].get(o, 0) for o in order),
+                    len(links[c]),
+                    [-ord(ch) for ch in c],
+                ),
+            )
+        else:
+            best = max(left, key=lambda c: (len(links[c]), [-ord(ch) for ch in c]))
+        order.append(best)
+        left.remove(best)
+    return order
+
+
 def ontology_overview(classes: Sequence[str], edges: Sequence[Edge], title: str) -> Markup:
-    """Classes on a circle, the main properties as arrows from domain to range."""
+    """Classes on a circle, the main properties as arrows from domain to range (parallel
+    properties share one arrow)."""
+    merged: dict[tuple[str, str], list[str]] = {}
+    for edge in edges:
+        merged.setdefault((edge.source, edge.target), []).append(edge.label)
+    edges = [Edge(s, t, ", ".join(sorted(set(labels)))) for (s, t), labels in sorted(merged.items())]
+    classes = _circle_order(classes, edges)
     n = max(1, len(classes))
-    radius = max(160.0, 30.0 * n / math.pi)
-    cx = cy = radius + 90
-    size = 2 * cx
+    widths = [12 + 7 * len(_clip(c, 24)) for c in classes]
+    # an ellipse wider than tall: boxes are wide, so neighbours at the top and bottom need room
+    rx = max(220.0, (sum(widths) + 20 * n) / (2 * math.pi) * 1.25)
+    ry = rx * 0.6
+    cx, cy = rx + 110, ry + 70
     position = {}
     for i, name in enumerate(classes):
         angle = 2 * math.pi * i / n - math.pi / 2
-        position[name] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+        position[name] = (cx + rx * math.cos(angle), cy + ry * math.sin(angle))
     body = [
         (
             '<defs><marker id="ontology-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="6" '
@@ -156,6 +191,22 @@ def ontology_overview(classes: Sequence[str], edges: Sequence[Edge], title: str)
             continue
         (x1, y1), (x2, y2) = position[edge.source], position[edge.target]
         if edge.source == edge.target:
+            # a loop above the class, drawn away from the centre
+            dx, dy = x1 - cx, y1 - cy
+            norm = math.hypot(dx, dy) or 1
+            ux, uy = dx / norm, dy / norm
+            px, py = -uy, ux
+            ax, ay = x1 + ux * 11, y1 + uy * 11
+            c1 = (ax + ux * 40 + px * 22, ay + uy * 40 + py * 22)
+            c2 = (ax + ux * 40 - px * 22, ay + uy * 40 - py * 22)
+            body.append(
+                f"<g><title>{escape(f'{edge.source} — {edge.label} → {edge.target}')}</title>"
+                f'<path d="M{ax + px * 8:.1f},{ay + py * 8:.1f} C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} '
+                f'{ax - px * 8:.1f},{ay - py * 8:.1f}" fill="none" stroke="{LINE}" stroke-width="1" '
+                f'marker-end="url(#ontology-arrow)"/>'
+                f'<text x="{ax + ux * 44:.1f}" y="{ay + uy * 44 + 4:.1f}" text-anchor="middle" fill="{MUTED}" '
+                f'font-size="10" paint-order="stroke" stroke="#fff" stroke-width="3">{escape(_clip(edge.label, 40))}</text></g>'
+            )
             continue
         mx, my = (x1 + x2) / 2, (y1 + y2) / 2
         # pull the curve towards the centre so that arrows between neighbours stay apart
@@ -167,7 +218,7 @@ def ontology_overview(classes: Sequence[str], edges: Sequence[Edge], title: str)
             f'<path d="M{x1:.1f},{y1:.1f} Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}" fill="none" stroke="{LINE}" '
             f'stroke-width="1" marker-end="url(#ontology-arrow)"/>'
             f'<text x="{(mx + qx) / 2:.1f}" y="{(my + qy) / 2:.1f}" text-anchor="middle" fill="{MUTED}" '
-            f'font-size="10">{escape(_clip(edge.label, 24))}</text></g>'
+            f'font-size="10" paint-order="stroke" stroke="#fff" stroke-width="3">{escape(_clip(edge.label, 40))}</text></g>'
         )
     for name, (x, y) in position.items():
         w = 12 + 7 * len(_clip(name, 24))
@@ -176,4 +227,4 @@ def ontology_overview(classes: Sequence[str], edges: Sequence[Edge], title: str)
             f'stroke="{ACCENT}"/><text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" fill="{INK}">'
             f"{escape(_clip(name, 24))}</text>"
         )
-    return _svg(size, size, title, body, "overview")
+    return _svg(2 * cx, 2 * cy, title, body, "overview")

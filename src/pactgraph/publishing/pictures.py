@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,19 +65,27 @@ def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, byt
 
 
 def ontology_figure(ontology: SiteGraph) -> Markup:
-    """The ontology's own classes on a circle, its object properties as arrows from domain to range."""
+    """The ontology's classes, and the classes its object properties link them to, on a
+    circle; each object property with a named domain and range is an arrow between them."""
     ns = ontology.layout.ontology_ns
-    classes = sorted(
-        (c for c in ontology.instances(OWL.Class) if isinstance(c, rdflib.URIRef) and str(c).startswith(ns)),
-        key=lambda c: natural_key(str(c)[len(ns) :]),
-    )
-    names = {c: str(c)[len(ns) :] for c in classes}
-    edges = []
+    links = []
     for prop in sorted(ontology.instances(OWL.ObjectProperty), key=str):
+        if not str(prop).startswith(ns):
+            continue
         for domain in ontology.objects(prop, RDFS.domain):
             for range_ in ontology.objects(prop, RDFS.range):
-                if domain in names and range_ in names:
-                    edges.append(Edge(names[domain], names[range_], ontology.label(prop)))
+                if isinstance(domain, rdflib.URIRef) and isinstance(range_, rdflib.URIRef):
+                    links.append((domain, ontology.label(prop), range_))
+    own = {c for c in ontology.instances(OWL.Class) if isinstance(c, rdflib.URIRef) and str(c).startswith(ns)}
+    nodes = own | {d for d, _, _ in links} | {r for _, _, r in links}
+
+    def name(node: Any) -> str:
+        iri = str(node)
+        return iri[len(ns) :] if iri.startswith(ns) else re.split(r"[#/]", iri)[-1]
+
+    classes = sorted(nodes, key=lambda c: (str(c) not in {str(o) for o in own}, natural_key(name(c)), str(c)))
+    names = {c: name(c) for c in classes}
+    edges = [Edge(names[d], names[r], label) for d, label, r in links]
     return ontology_overview(
         [names[c] for c in classes],
         edges,

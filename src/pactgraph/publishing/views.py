@@ -506,7 +506,7 @@ def resource_view(
     made = set(graph.subjects(terms.claimant, node))
     stated = set(graph.subjects(terms.statedIn, node)) | set(graph.subjects(terms.reportedFirstIn, node))
     for anchor, heading, found in (
-        ("claims-about", f"What is claimed about {title}", about),
+        ("claims-about", f"Claims about {title}", about),
         ("claims-by", f"Claims made by {title}", made),
         ("claims-in", "Claims stated or first reported in this report", stated),
     ):

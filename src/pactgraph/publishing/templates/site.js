@@ -84,6 +84,17 @@
     run();
   }
 
+  // The query page's engine is an ES module, which browsers load only over HTTP.
+  function queryEngine() {
+    var form = document.getElementById("query-form");
+    if (!form || !/^https?:$/.test(window.location.protocol)) { return; }
+    var module = document.createElement("script");
+    module.type = "module";
+    module.src = form.getAttribute("data-engine");
+    document.head.appendChild(module);
+  }
+
   languageChoice();
   search();
+  queryEngine();
 }());
