@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -40,10 +41,20 @@ def shoot(browser: Browser, url: str, width: int, out: Path, height: int = 900) 
         session=session,
     )
     browser.load(url)
-    browser.evaluate("new Promise(r => setTimeout(r, 1500))")
+    if url.endswith("query.html"):  # show a named question answered in the browser
+        browser.evaluate(
+            "const p = document.getElementById('query-example'); p.value = 'contributions';"
+            "p.dispatchEvent(new Event('change')); document.querySelector('#query-form button').click(); 1"
+        )
+        for _ in range(100):
+            if browser.evaluate("document.querySelectorAll('#query-results tbody tr').length"):
+                break
+            time.sleep(0.2)
+    time.sleep(0.5)
+    scale = 0.6 if width > 500 else 0.8
     shot = browser.call(
         "Page.captureScreenshot",
-        {"format": "png", "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 0.5}},
+        {"format": "png", "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": scale}},
         session=session,
     )
     out.write_bytes(base64.b64decode(shot["data"]))
@@ -56,8 +67,8 @@ def main(site: str, folder: str) -> None:
     try:
         with serving(Path(site)) as url:
             for name, path in PAGES.items():
-                for width in (1280, 390):
-                    shoot(browser, url + path, width, target / f"{name}-{width}.png")
+                for width, height in ((1280, 800), (390, 760)):
+                    shoot(browser, url + path, width, target / f"{name}-{width}.png", height)
     finally:
         browser.close()
 

@@ -404,3 +404,38 @@ def test_axe_finds_nothing_and_no_page_scrolls_sideways_on_a_phone(browser, serv
                 problems[(kind, width, "axe")] = result
     browser.call("Emulation.clearDeviceMetricsOverride", session=browser.session)
     assert problems == {}
+
+
+def test_no_page_scrolls_sideways_at_390_px(site):
+    """Every page, from its file, four at a time, 390 px wide."""
+    phone = Browser(CHROMIUM, tabs=4)
+    try:
+        for session in phone.sessions:
+            phone.call(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": 390, "height": 800, "deviceScaleFactor": 1, "mobile": True},
+                session=session,
+            )
+        pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+        wide = {}
+        pending = list(pages)
+        while pending:
+            batch, pending = pending[: len(phone.sessions)], pending[len(phone.sessions) :]
+            results = phone.load_many([(site / p).as_uri() for p in batch])
+            assert {u: e for u, e in results.items() if e} == {}
+            for session, path in zip(phone.sessions, batch, strict=False):
+                value = phone.call(
+                    "Runtime.evaluate",
+                    {
+                        "expression": f"location.href.endsWith({json.dumps('/' + path)}) "
+                        "? document.documentElement.scrollWidth - window.innerWidth : -1",
+                        "returnByValue": True,
+                    },
+                    session=session,
+                )["result"]["value"]
+                if value != -1 and value > 0:
+                    wide[path] = value
+        assert len(pages) > 250
+        assert wide == {}
+    finally:
+        phone.close()

@@ -166,7 +166,9 @@ def index_page(
         title="The story",
         story=story(graph, page, terms, texts or {}),
         legend=legend_entries(graph, Linker(graph, page, texts), terms),
-        groups=[g for g in groups if g.anchor not in internal],
+        groups=[
+            g for g in groups if g.anchor not in internal and g.anchor != class_anchor(graph, terms.Report)
+        ],
         internal_groups=[g for g in groups if g.anchor in internal],
         stats=stats,
         downloads=downloads,
@@ -181,7 +183,7 @@ def search_page(graph: SiteGraph, common: Mapping[str, Any]) -> bytes:
 
     page = "search.html"
     linker = Linker(graph, page)
-    entries = []
+    entries: list[dict[str, Any]] = []
     for node in graph.resources():
         labels = [str(v) for v in graph.literal_labels(node, LABEL_PROPERTIES + ALT_LABEL_PROPERTIES)]
         types = sorted(

@@ -416,8 +416,10 @@ def infobox(
         rows.append(("Type", types))
     names = sorted(graph.literal_labels(node), key=language_rank)
     names += sorted(graph.literal_labels(node, ALT_LABEL_PROPERTIES), key=language_rank)
-    spellings: set[str] = set()
-    names = [n for n in names if not (str(n) in spellings or spellings.add(str(n)))]  # each spelling once
+    unique: dict[str, Any] = {}
+    for n in names:
+        unique.setdefault(str(n), n)  # each spelling once, in rank order
+    names = list(unique.values())
     if len(names) > 1:
         rows.append(("Names", [linker.literal(n) for n in names]))
     box = memberships(graph, node, terms.membershipStatus)
@@ -455,6 +457,9 @@ def infobox(
         ("Capital", terms.capital),
         ("Published", SCHEMA.datePublished),
         ("Publisher", SCHEMA.publisher),
+        ("Address", SCHEMA.url),
+        ("Language", SCHEMA.inLanguage),
+        ("Relays", terms.relays),
     ):
         values = graph.objects(node, prop)
         if values:
