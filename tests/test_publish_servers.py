@@ -288,6 +288,9 @@ def test_files_headers_and_cors(apache, nginx, preview):
             "dumps/pactgraph.nq": "application/n-quads",
             ".well-known/void": "text/turtle; charset=utf-8",
             "style.css": "text/css; charset=utf-8",
+            "site.js": "text/javascript; charset=utf-8",
+            "timeline.svg": "image/svg+xml",
+            "vendor/oxigraph/web_bg.wasm": "application/wasm",
             "texts/reports/reference-news-2026-01-12/article.txt": "text/plain; charset=utf-8",
         }.items():
             status, headers, _ = get(base + prefix + path, raw_path=prefix + path)

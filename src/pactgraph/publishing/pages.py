@@ -170,6 +170,7 @@ def index_page(
             g for g in groups if g.anchor not in internal and g.anchor != class_anchor(graph, terms.Report)
         ],
         internal_groups=[g for g in groups if g.anchor in internal],
+        report_anchor=class_anchor(graph, terms.Report),
         stats=stats,
         downloads=downloads,
         **common,
