@@ -389,10 +389,10 @@ def test_axe_finds_nothing_and_no_page_scrolls_sideways_on_a_phone(browser, serv
         )
         for kind, path in PAGE_TYPES.items():
             assert browser.load(server + path) == [], path
+            overflow = browser.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                problems[(kind, width, "sideways")] = overflow
             if width == 390:
-                overflow = browser.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                if overflow > 0:
-                    problems[(kind, width, "sideways")] = overflow
                 continue
             browser.call("Runtime.evaluate", {"expression": axe}, session=browser.session)
             result = evaluate_async(
