@@ -175,9 +175,9 @@ def apache(docroot, tmp_path_factory) -> Iterator[str]:
         + '<FilesMatch "^\\.ht">\n    Require all denied\n</FilesMatch>\n',
         encoding="utf-8",
     )
-    check = subprocess.run([APACHE, "-t", "-f", str(conf)], capture_output=True, text=True, check=False)
-    assert check.returncode == 0, check.stderr
     try:
+        check = subprocess.run([APACHE, "-t", "-f", str(conf)], capture_output=True, text=True, check=False)
+        assert check.returncode == 0, check.stderr
         with running([APACHE, "-f", str(conf), "-DFOREGROUND"], port, conf_dir / "error.log") as url:
             yield url
         errors = (conf_dir / "error.log").read_text(errors="replace")
@@ -208,11 +208,11 @@ def nginx(docroot) -> Iterator[str]:
         + "\n    }\n}\n",
         encoding="utf-8",
     )
-    check = subprocess.run(
-        [NGINX, "-t", "-c", str(conf), "-p", str(conf_dir)], capture_output=True, text=True, check=False
-    )
-    assert check.returncode == 0, check.stderr
     try:
+        check = subprocess.run(
+            [NGINX, "-t", "-c", str(conf), "-p", str(conf_dir)], capture_output=True, text=True, check=False
+        )
+        assert check.returncode == 0, check.stderr
         with running([NGINX, "-c", str(conf), "-p", str(conf_dir)], port, conf_dir / "error.log") as url:
             yield url
     finally:
