@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean install site chromium jena
+.PHONY: demo test lint bench clean install site chromium jena servers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,15 @@ demo: $(STAMP)
 
 SITE ?= site
 
-site: $(STAMP)
+# Browser files from npm, pinned in package-lock.json: the Oxigraph WebAssembly build that
+# `publish` bundles for the in-browser query page, and axe-core for the accessibility tests.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update && apt-get install -y npm; }
+	npm ci --no-audit --no-fund
+
+node_modules: node_modules/.package-lock.json
+
+site: $(STAMP) node_modules/.package-lock.json
 	@$(BIN)/pactgraph publish $(SITE)
 	@echo "Published to $(SITE)/. Preview it with: $(BIN)/pactgraph serve $(SITE)  (then open http://127.0.0.1:8000/)"
 
@@ -46,7 +54,11 @@ jena:
 	@{ command -v java >/dev/null 2>&1 && test -f /usr/share/java/jena-shacl.jar; } || \
 		{ apt-get update && apt-get install -y libapache-jena-java default-jre-headless; }
 
-test: $(STAMP) chromium jena lint
+# The deployment tests serve the published site with Debian's Apache httpd and nginx.
+servers:
+	@{ test -x /usr/sbin/apache2 && test -x /usr/sbin/nginx; } || { apt-get update && apt-get install -y apache2 nginx; }
+
+test: $(STAMP) chromium jena servers node_modules/.package-lock.json lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -54,4 +66,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache $(SITE)
+	rm -rf $(VENV) build dist .pytest_cache $(SITE) node_modules

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_BASE = "https://w3id.org/pactgraph/"
@@ -35,6 +35,7 @@ class Published:
     bytes: int
     resources: int
     seconds: float
+    warnings: list[str] = field(default_factory=list)  # what the site lacks, e.g. the query engine
 
 
 def publish(
@@ -66,6 +67,7 @@ def publish(
         bytes=sum(len(b) for b in built.files.values()),
         resources=built.resources,
         seconds=time.perf_counter() - started,
+        warnings=built.warnings,
     )
 
 

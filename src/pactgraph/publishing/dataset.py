@@ -22,6 +22,9 @@ VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
+#: ISO 639-1 language codes as IRIs (Library of Congress), the DCAT-AP way to name a language.
+ISO639_1 = "http://id.loc.gov/vocabulary/iso639-1/"
 DCTERMS = rdflib.Namespace(PREFIXES["dcterms"])
 XSD = rdflib.XSD
 FORMATS = rdflib.Namespace("http://www.w3.org/ns/formats/")
@@ -33,6 +36,7 @@ DESCRIPTION_PREFIXES = {
     "dcat": str(DCAT),
     "foaf": str(FOAF),
     "spdx": str(SPDX),
+    "vcard": str(VCARD),
 }
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -116,6 +120,11 @@ class Facts:
     shapes_triples: int
     claims: int
     reports: int
+    languages: list[str]  # ISO 639-1 codes of the data's language-tagged text
+    start: str  # the earliest and latest date in the data (temporal coverage)
+    end: str
+    places: list[Any]  # the states the data is about (spatial coverage)
+    sources: list[Any]  # the reports and the sources that attest world facts
 
 
 def facts(graph: SiteGraph, ontology: SiteGraph, shapes_triples: int, version: str) -> Facts:
@@ -154,6 +163,23 @@ def facts(graph: SiteGraph, ontology: SiteGraph, shapes_triples: int, version: s
     if claim_count:
         examples.append(min(claim_count, key=lambda n: (-claim_count[n], str(n))))
     examples = [e for e in dict.fromkeys(examples) if isinstance(e, rdflib.URIRef)]
+    languages: set[str] = set()
+    dates: set[str] = set()
+    data_subject = lambda n: isinstance(n, rdflib.BNode) or str(n).startswith(layout.id_ns)
+    for s_, _, o in graph.triples:
+        if not isinstance(o, rdflib.Literal) or not data_subject(s_):
+            continue
+        primary = (o.language or "").split("-")[0].lower()
+        if len(primary) == 2 and primary.isalpha():
+            languages.add(primary)
+        if o.datatype in (XSD.date, XSD.dateTime) and re.match(r"\d{4}-\d\d-\d\d", str(o)):
+            dates.add(str(o)[:10])
+    places = sorted(graph.instances(rdflib.URIRef(layout.ontology_ns + "SovereignState")), key=str)
+    attested_by = rdflib.URIRef(layout.ontology_ns + "attestedBy")
+    sources = sorted(
+        set(reports) | {o for _, p, o in graph.triples if p == attested_by and isinstance(o, rdflib.URIRef)},
+        key=str,
+    )
     description = (
         "News reporting on defence alliances as a linked-data graph: "
         f"{len(claims)} claims from {len(reports)} report{'s' if len(reports) != 1 else ''}, each with its claimant, "
@@ -183,6 +209,11 @@ def facts(graph: SiteGraph, ontology: SiteGraph, shapes_triples: int, version: s
         shapes_triples=shapes_triples,
         claims=len(claims),
         reports=len(reports),
+        languages=sorted(languages),
+        start=min(dates, default=""),
+        end=max(dates, default=""),
+        places=places,
+        sources=sources,
     )
 
 
@@ -253,6 +284,23 @@ def description_triples(
         add((node, DCAT.landingPage, homepage))
 
     common(dataset, info.title, info.description)
+    contact = here("contact")
+    add((dataset, DCAT.contactPoint, contact))
+    add((contact, RDF.type, VCARD.Organization))
+    add((contact, VCARD.fn, rdflib.Literal(info.publisher)))
+    add((contact, VCARD.hasURL, homepage))
+    for code in info.languages:
+        add((dataset, DCTERMS.language, rdflib.URIRef(ISO639_1 + code)))
+    if info.start:
+        period = here("temporal")
+        add((dataset, DCTERMS.temporal, period))
+        add((period, RDF.type, DCTERMS.PeriodOfTime))
+        add((period, DCAT.startDate, rdflib.Literal(info.start, datatype=XSD.date)))
+        add((period, DCAT.endDate, rdflib.Literal(info.end, datatype=XSD.date)))
+    for place in info.places:
+        add((dataset, DCTERMS.spatial, place))
+    for source in info.sources:
+        add((dataset, DCTERMS.source, source))
     for word in ("defence alliances", "news", "claims", "provenance", "linked data"):
         add((dataset, DCAT.keyword, rdflib.Literal(word, lang=en)))
     add((dataset, FOAF.homepage, homepage))
@@ -329,6 +377,14 @@ def dataset_page(
         ("Title", [Value("literal", text=info.title)]),
         ("Licence", [Value("link", text=info.license, href=info.license, iri=info.license, external=True)]),
         ("Publisher", [Value("literal", text=info.publisher)]),
+        (
+            "Contact",
+            [Value("literal", text=info.publisher), Value("link", text=layout.base, href="index.html")],
+        ),
+        ("Languages", [Value("literal", text=", ".join(info.languages))] if info.languages else []),
+        ("Time covered", [Value("literal", text=f"{info.start} to {info.end}")] if info.start else []),
+        ("Places", [linker.link(p) for p in info.places]),
+        ("Sources", [linker.link(src) for src in info.sources]),
         ("Created", [Value("literal", text=str(info.created))] if info.created is not None else []),
         ("Modified", [Value("literal", text=str(info.modified))] if info.modified is not None else []),
         ("Version", [Value("literal", text=info.version)]),

@@ -457,8 +457,16 @@ def ontology_page(
 ) -> bytes:
     page = "ontology.html"
     doc = ontology_doc(ontology, data, shapes, page)
+    from pactgraph.publishing.pictures import ontology_figure
+
     return render(
-        "ontology.html", page, title=doc.title, doc=doc, alternates=alternates("ontology", page), **common
+        "ontology.html",
+        page,
+        title=doc.title,
+        doc=doc,
+        overview=ontology_figure(ontology),
+        alternates=alternates("ontology", page),
+        **common,
     )
 
 

@@ -8,8 +8,9 @@ triples. Blank nodes referenced once are embedded, well-formed RDF lists become
 `@list`, literals are never turned into JSON numbers or booleans, and keys and
 values are sorted, so the output depends on nothing but the triples.
 
-The context is embedded in each document (not referenced by URL), so every
-document can be read offline by any JSON-LD 1.1 processor.
+Documents reference the context by its IRI (`{base}context.jsonld`, a file of
+the site, served with CORS) instead of repeating its 5 KB; the whole-graph dump
+embeds it, so that one download can be read offline by any JSON-LD 1.1 processor.
 """
 
 from __future__ import annotations
@@ -122,10 +123,14 @@ class Compactor:
 
     # ------------------------------------------------------------ document
 
-    def document_bytes(self, triples: Iterable[tuple[Any, Any, Any]], first: Any = None) -> bytes:
-        """A JSON-LD document of `triples` with the context embedded; node `first` comes first."""
+    def document_bytes(
+        self, triples: Iterable[tuple[Any, Any, Any]], first: Any = None, embed: bool = False
+    ) -> bytes:
+        """A JSON-LD document of `triples`, node `first` first; its context is referenced by
+        IRI, or embedded when `embed` is true."""
         graph = self.node_objects(triples, first)
-        document = {"@context": self.document["@context"], "@graph": graph}
+        context = self.document["@context"] if embed else self.document["@id"]
+        document = {"@context": context, "@graph": graph}
         return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
     def node_objects(

@@ -56,6 +56,12 @@ def normalise_base(url: str) -> str:
     return text if text.endswith("/") else text + "/"
 
 
+def slug_of(iri: str) -> str:
+    """A fragment-safe name for an IRI: its local name when that is a slug, else a hash."""
+    local = iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return local if SLUG.fullmatch(local) else hashed_name(iri)
+
+
 def hashed_name(local: str) -> str:
     """The file name used for a local name that is not a plain slug."""
     return "_" + hashlib.sha256(local.encode("utf-8")).hexdigest()[:16]

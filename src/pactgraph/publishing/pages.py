@@ -11,10 +11,12 @@ from typing import Any
 import rdflib
 
 from pactgraph.publishing import serialize
+from pactgraph.publishing.annotate import Annotated, annotate, spans
 from pactgraph.publishing.jsonld import Compactor
+from pactgraph.publishing.layout import RDF_EXTENSIONS
 from pactgraph.publishing.model import SiteGraph, natural_key
 from pactgraph.publishing.render import alternates, render
-from pactgraph.publishing.views import Linker, Terms, Value, resource_view
+from pactgraph.publishing.views import Linker, Terms, Value, resource_view, span_id
 
 
 def resource_triples(graph: SiteGraph, node: Any) -> list[tuple[Any, Any, Any]]:
@@ -36,6 +38,33 @@ def resource_triples(graph: SiteGraph, node: Any) -> list[tuple[Any, Any, Any]]:
     return sorted(found, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
 
 
+def annotated_text(graph: SiteGraph, node: Any, data: bytes, terms: Terms, page: str) -> Annotated | None:
+    """The stored text of `node` with its claims' words highlighted (None if it is not UTF-8)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    found, missing = spans(graph, node, text, terms, page, span_id)
+    return Annotated(annotate(text, found), len(found), [Linker(graph, page).link(c) for c in missing])
+
+
+def document_triples(layout: Any, stem: str, node: Any, license_: str) -> list[tuple[Any, Any, Any]]:
+    """What every resource document says about the documents of the resource (its page and
+    RDF files): their topic, their licence and the dataset they belong to."""
+    from pactgraph.publishing.dataset import DCTERMS, FOAF, VOID
+
+    dataset = rdflib.URIRef(layout.void_iri + "#dataset")
+    found = []
+    for ext in ("html", *RDF_EXTENSIONS):
+        doc = rdflib.URIRef(layout.iri(f"{stem}.{ext}"))
+        found += [
+            (doc, FOAF.primaryTopic, node),
+            (doc, DCTERMS.license, rdflib.URIRef(license_)),
+            (doc, VOID.inDataset, dataset),
+        ]
+    return found
+
+
 def rdf_documents(
     triples: list[Any], stem: str, compactor: Compactor, prefixes: Mapping[str, str], first: Any = None
 ) -> dict[str, bytes]:
@@ -54,8 +83,11 @@ def resource_files(
     prefixes: Mapping[str, str],
     texts: dict[Any, str],
     common: Mapping[str, Any],
+    license_: str,
+    text_files: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
-    """Every resource page and its RDF representations."""
+    """Every resource page and its RDF representations (which also state their licence and
+    dataset)."""
     terms = Terms(graph.layout)
     files: dict[str, bytes] = {}
     for node in graph.resources():
@@ -63,10 +95,16 @@ def resource_files(
         assert stem is not None
         page = stem + ".html"
         view = resource_view(graph, node, page, terms, texts)
+        if node in texts and text_files is not None and texts[node] in text_files:
+            view.annotated = annotated_text(graph, node, text_files[texts[node]], terms, page)
         files[page] = render(
             "resource.html", page, title=view.title, view=view, alternates=alternates(stem, page), **common
         )
-        files.update(rdf_documents(resource_triples(graph, node), stem, compactor, prefixes, first=node))
+        triples = sorted(
+            set(resource_triples(graph, node)) | set(document_triples(graph.layout, stem, node, license_)),
+            key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()),
+        )
+        files.update(rdf_documents(triples, stem, compactor, prefixes, first=node))
     return files
 
 
@@ -108,20 +146,56 @@ def class_groups(graph: SiteGraph, page: str) -> list[ClassGroup]:
 
 
 def index_page(
-    graph: SiteGraph, stats: Mapping[str, Any], downloads: Sequence[Mapping[str, Any]], common: Mapping[str, Any]
+    graph: SiteGraph,
+    stats: Mapping[str, Any],
+    downloads: Sequence[Mapping[str, Any]],
+    common: Mapping[str, Any],
+    texts: dict[Any, str] | None = None,
 ) -> bytes:
+    """The front page: the story, then every resource by class (internal classes folded away)."""
+    from pactgraph.publishing.story import story
+    from pactgraph.publishing.views import legend_entries
+
     page = "index.html"
-    linker = Linker(graph, page)
-    reports = sorted(
-        graph.instances(Terms(graph.layout).Report), key=lambda n: (natural_key(graph.label(n)), str(n))
-    )
+    terms = Terms(graph.layout)
+    groups = class_groups(graph, page)
+    internal = {class_anchor(graph, c) for c in (terms.Sentence, terms.TextAnchor, terms.Concept)}
     return render(
         "index.html",
         page,
-        title="Index",
-        groups=class_groups(graph, page),
-        reports=[linker.link(r) for r in reports],
+        title="The story",
+        story=story(graph, page, terms, texts or {}),
+        legend=legend_entries(graph, Linker(graph, page, texts), terms),
+        groups=[
+            g for g in groups if g.anchor not in internal and g.anchor != class_anchor(graph, terms.Report)
+        ],
+        internal_groups=[g for g in groups if g.anchor in internal],
+        report_anchor=class_anchor(graph, terms.Report),
         stats=stats,
         downloads=downloads,
         **common,
     )
+
+
+def search_page(graph: SiteGraph, common: Mapping[str, Any]) -> bytes:
+    """Every resource with its labels in all languages: the static index the search filters,
+    and the list a visitor without scripts reads."""
+    from pactgraph.publishing.model import ALT_LABEL_PROPERTIES, LABEL_PROPERTIES
+
+    page = "search.html"
+    linker = Linker(graph, page)
+    entries: list[dict[str, Any]] = []
+    for node in graph.resources():
+        labels = [str(v) for v in graph.literal_labels(node, LABEL_PROPERTIES + ALT_LABEL_PROPERTIES)]
+        types = sorted(
+            linker.prop(t).text if not graph.literal_labels(t) else graph.label(t) for t in graph.types(node)
+        )
+        entries.append(
+            {
+                "link": linker.link(node),
+                "kind": ", ".join(types),
+                "search": " ".join(dict.fromkeys([graph.label(node), *labels, *types])).lower(),
+            }
+        )
+    entries.sort(key=lambda e: (natural_key(e["link"].text), e["link"].iri))
+    return render("search.html", page, title="Search", entries=entries, **common)

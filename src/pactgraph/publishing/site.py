@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,11 +16,21 @@ import rdflib
 from pactgraph.canonical import canonical_quads, canonical_triples
 from pactgraph.loading import to_oxigraph
 from pactgraph.namespaces import PREFIXES
-from pactgraph.publishing import conneg, dataset, docs, inputs, pages, serialize
+from pactgraph.publishing import (
+    conneg,
+    dataset,
+    docs,
+    inputs,
+    pages,
+    pictures,
+    querypage,
+    serialize,
+)
 from pactgraph.publishing.dataset import Distribution, human_size
 from pactgraph.publishing.jsonld import Compactor, context_bytes, load_context
 from pactgraph.publishing.layout import DEFAULT_BASE, Layout, safe_site_path
 from pactgraph.publishing.model import SiteGraph
+from pactgraph.publishing.plain import languages_in
 from pactgraph.publishing.render import static_bytes
 from pactgraph.publishing.views import Terms
 
@@ -47,6 +57,7 @@ class Site:
     files: dict[str, bytes]
     resources: int
     triples: int
+    warnings: list[str] = field(default_factory=list)
 
 
 def site_prefixes(layout: Layout) -> dict[str, str]:
@@ -113,7 +124,13 @@ def build(
         for source in sources
         if source.role == "shapes"
     }
-    common = {"version": __version__, "base": layout.base}
+    info = dataset.facts(graph, ontology_graph, len(shapes_graph.triples), __version__)
+    common = {
+        "version": __version__,
+        "base": layout.base,
+        "license": info.license,
+        "languages": languages_in(graph),
+    }
     files: dict[str, bytes] = {}
     texts, text_files = stored_texts(graph, text_roots)
     files.update(text_files)
@@ -125,7 +142,7 @@ def build(
     dumps = {
         "ttl": serialize.turtle(whole, prefixes),
         "nt": serialize.ntriples(whole),
-        "jsonld": compactor.document_bytes(whole),
+        "jsonld": compactor.document_bytes(whole, embed=True),
         "rdf": serialize.rdfxml(whole, prefixes, "the whole graph"),
         "trig": serialize.trig(quads, prefixes),
         "nq": serialize.nquads(quads),
@@ -143,15 +160,13 @@ def build(
     files["context.jsonld"] = context_bytes(context)
 
     # a page per resource, the ontology and the shapes
-    files.update(pages.resource_files(graph, compactor, prefixes, texts, common))
+    files.update(pages.resource_files(graph, compactor, prefixes, texts, common, info.license, text_files))
     files["ontology.html"] = docs.ontology_page(ontology_graph, graph, shapes_graph, common)
     files["shapes.html"] = docs.shapes_page(shape_files, common)
+    files.update(pictures.timeline_files(graph, common))
 
     # the dataset description (VoID and DCAT), also at /.well-known/void
-    info = dataset.facts(graph, ontology_graph, len(shapes_graph.triples), __version__)
-    description = canonical_triples(
-        _to_quads(dataset.description_triples(layout, info, distributions))
-    )
+    description = canonical_triples(_to_quads(dataset.description_triples(layout, info, distributions)))
     files.update(pages.rdf_documents(description, "void", compactor, prefixes))
     files[".well-known/void"] = files["void.ttl"]
     others = [
@@ -192,14 +207,23 @@ def build(
         "claims": len(graph.instances(terms.Claim)),
         "reports": len(graph.instances(terms.Report)),
     }
-    files["index.html"] = pages.index_page(graph, stats, downloads, common)
+    files["index.html"] = pages.index_page(graph, stats, downloads, common, texts)
 
     # content negotiation for servers, and the style sheet
     files[".htaccess"] = conneg.htaccess().encode("utf-8")
     files["server/htaccess.txt"] = files[".htaccess"]
     files["server/nginx.conf"] = conneg.nginx(urlsplit(layout.base).path or "/").encode("utf-8")
     files["style.css"] = static_bytes("style.css")
+    files["site.js"] = static_bytes("site.js")
+    files["search.html"] = pages.search_page(graph, common)
+    query_files, warnings = querypage.query_files(layout, common)
+    files.update(query_files)
 
     for path in files:
         safe_site_path(path)
-    return Site(files=dict(sorted(files.items())), resources=len(resources), triples=len(graph.triples))
+    return Site(
+        files=dict(sorted(files.items())),
+        resources=len(resources),
+        triples=len(graph.triples),
+        warnings=warnings,
+    )

@@ -11,7 +11,8 @@ from typing import Any
 
 import rdflib
 
-from pactgraph.publishing.layout import Layout, relative
+from pactgraph.namespaces import PREFIXES
+from pactgraph.publishing.layout import Layout, relative, slug_of
 from pactgraph.publishing.model import (
     ALT_LABEL_PROPERTIES,
     DESCRIPTION_PROPERTIES,
@@ -23,8 +24,16 @@ from pactgraph.publishing.model import (
     language_rank,
     natural_key,
 )
+from pactgraph.publishing.plain import language_labels, memberships, words
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+
+
+def span_id(claim: Any) -> str:
+    """The id of a claim's words in the annotated text page."""
+    return "span-" + slug_of(str(claim))
+
+
 LONG_TEXT = 160
 MAX_DEPTH = 4
 
@@ -43,6 +52,7 @@ class Value:
     long: bool = False
     rows: list[Row] = field(default_factory=list)
     items: list[Value] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # the label in other site languages
 
 
 @dataclass
@@ -56,9 +66,13 @@ class Row:
 
 @dataclass
 class Chain:
+    """The reports a claim passed through, oldest (where it was first reported) first."""
+
     reports: list[Value]
     dates: list[str]
     gap: bool = False  # the first report is not reached by following pg:relays
+    outlets: list[str] = field(default_factory=list)  # the publisher of each report, for the figure
+    figure: Any = None  # the chain drawn as SVG (markup)
 
 
 @dataclass
@@ -79,6 +93,8 @@ class ClaimView:
     source_text: Value | None
     conditional_on: list[Value]
     reason_for: list[Value]
+    text_anchor: Value | None = None  # the claim's words in the annotated text
+    node: Any = None
 
 
 class Terms:
@@ -103,6 +119,12 @@ class Terms:
         self.storedAt = pg.storedAt
         self.conditionalOn = pg.conditionalOn
         self.reasonFor = pg.reasonFor
+        self.membershipStatus = pg.membershipStatus
+        self.capital = pg.capital
+        self.Proposition = pg.Proposition
+        self.Sentence = pg.Sentence
+        self.TextAnchor = pg.TextAnchor
+        self.Concept = rdflib.URIRef(PREFIXES["skos"] + "Concept")
 
 
 class Linker:
@@ -119,10 +141,24 @@ class Linker:
             iri = str(node)
             href = self.layout.href(iri, self.page)
             external = href is not None and self.layout.target(iri) is None
-            return Value("link", text=self.graph.label(node), href=href, iri=iri, external=external)
+            return Value(
+                "link",
+                text=self.graph.label(node),
+                href=href,
+                iri=iri,
+                external=external,
+                names=language_labels(self.graph, node),
+            )
         if isinstance(node, rdflib.BNode):
             return Value("link", text=self.graph.label(node))
         return self.literal(node)
+
+    def prop(self, node: Any) -> Value:
+        """A property, named in words when the graph gives it no label."""
+        found = self.link(node)
+        if isinstance(node, rdflib.URIRef) and not self.graph.literal_labels(node):
+            found.text = words(str(node))
+        return found
 
     def literal(self, node: Any) -> Value:
         text = str(node)
@@ -161,7 +197,7 @@ class Linker:
         rows = []
         for p in sorted(by_prop, key=lambda p: (natural_key(self.graph.label(p)), str(p))):
             values = sorted(by_prop[p], key=self._value_key)
-            rows.append(Row(self.link(p), [self.value(v, depth, seen) for v in values]))
+            rows.append(Row(self.prop(p), [self.value(v, depth, seen) for v in values]))
         return rows
 
     def _value_key(self, node: Any) -> tuple:
@@ -183,13 +219,13 @@ class Linker:
             else:
                 groups.setdefault((p, ()), set()).add(s)
         rows = []
-        for (p, steps), subjects in groups.items():
-            via = " › ".join(self.graph.label(step) for step in steps)
+        for (p, path), subjects in groups.items():
+            via = " › ".join(self.prop(step).text for step in path)
             values = [
                 self.link(s)
                 for s in sorted(subjects, key=lambda s: (natural_key(self.graph.label(s)), str(s)))
             ]
-            rows.append(Row(self.link(p), values, via=via))
+            rows.append(Row(self.prop(p), values, via=via))
         rows.sort(key=lambda r: (r.prop.text.lower(), r.via, r.prop.iri))
         return rows
 
@@ -215,9 +251,14 @@ class Linker:
         def opt(node: Any) -> Value | None:
             return None if node is None else self.link(node)
 
-        source_text = None
+        source_text = text_anchor = None
         if source is not None and source in self.texts:
             source_text = Value("link", text="stored text", href=relative(self.texts[source], self.page))
+            source_page = self.layout.page(str(source))
+            if source_page is not None and exact:
+                text_anchor = Value(
+                    "link", text="in the text", href=relative(source_page, self.page) + "#" + span_id(claim)
+                )
         return ClaimView(
             claim=self.link(claim),
             proposition=opt(g.first(claim, terms.proposition)),
@@ -235,6 +276,8 @@ class Linker:
             source_text=source_text,
             conditional_on=[self.link(n) for n in g.objects(claim, terms.conditionalOn)],
             reason_for=[self.link(n) for n in g.objects(claim, terms.reasonFor)],
+            text_anchor=text_anchor,
+            node=claim,
         )
 
     def chain(self, stated_in: Any, first_in: Any, terms: Terms) -> Chain:
@@ -252,8 +295,25 @@ class Linker:
         gap = first_in is not None and first_in not in reports
         if gap:
             reports.append(first_in)
+        reports.reverse()  # oldest first
         dates = [str(g.first(r, SCHEMA.datePublished) or "") for r in reports]
-        return Chain([self.link(r) for r in reports], dates, gap)
+        outlets = [
+            g.label(g.first(r, SCHEMA.publisher)) if g.first(r, SCHEMA.publisher) else "" for r in reports
+        ]
+        from pactgraph.publishing.figures import relay_chain
+
+        names = [outlet or g.label(r) for outlet, r in zip(outlets, reports, strict=True)]
+        figure = relay_chain(names, dates, gap) if len(reports) > 1 else None
+        return Chain([self.link(r) for r in reports], dates, gap, outlets, figure)
+
+
+@dataclass
+class ClaimGroup:
+    """The claims about one proposition (or one claim without a proposition)."""
+
+    proposition: Value | None
+    claims: list[ClaimView]
+    disagree: bool = False  # its claims differ in certainty or polarity
 
 
 @dataclass
@@ -262,17 +322,149 @@ class ResourceView:
 
     iri: str
     title: str
+    names: dict[str, str]
     labels: list[Value]
     alt_labels: list[Value]
     types: list[Value]
     descriptions: list[Value]
     wikidata: list[Value]
     same_as: list[Value]
+    infobox: list[tuple[str, list[Value]]]
     this_claim: ClaimView | None
-    claim_sections: list[tuple[str, str, list[ClaimView]]]
+    claim_sections: list[tuple[str, str, list[ClaimGroup]]]
     rows: list[Row]
     incoming: list[Row]
     stored_text: Value | None
+    legend: list[tuple[Value, list[tuple[Value, str]]]] = field(default_factory=list)
+    annotated: Any = None  # the annotated text, for a stored source text
+
+
+def _legend_nodes(graph: SiteGraph, terms: Terms) -> list[tuple[Any, list[tuple[Any, str]]]]:
+    cached = getattr(graph, "_legend_nodes", None)
+    if cached is not None:
+        return cached
+    skos = rdflib.Namespace(PREFIXES["skos"])
+    found = []
+    for prop in (terms.certainty, terms.polarity, terms.timeOrientation):
+        used = {o for _, p, o in graph.triples if p == prop}
+        for scheme in sorted({s for c in used for s in graph.objects(c, skos.inScheme)}, key=str):
+            concepts = sorted(
+                graph.subjects(skos.inScheme, scheme), key=lambda c: (natural_key(graph.label(c)), str(c))
+            )
+            rows = []
+            for concept in concepts:
+                definition = graph.descriptions(concept)
+                rows.append((concept, str(definition[0]) if definition else ""))
+            found.append((scheme, rows))
+    graph._legend_nodes = found  # type: ignore[attr-defined]
+    return found
+
+
+def legend_entries(
+    graph: SiteGraph, linker: Linker, terms: Terms
+) -> list[tuple[Value, list[tuple[Value, str]]]]:
+    """The schemes of certainty, polarity and time orientation, each concept with its definition."""
+    return [
+        (linker.link(scheme), [(linker.link(c), definition) for c, definition in rows])
+        for scheme, rows in _legend_nodes(graph, terms)
+    ]
+
+
+def group_claims(views: list[ClaimView]) -> list[ClaimGroup]:
+    """Claims grouped by proposition, groups and claims in a stable order."""
+    groups: dict[str, ClaimGroup] = {}
+    for view in views:
+        key = view.proposition.iri if view.proposition is not None else view.claim.iri
+        group = groups.setdefault(key, ClaimGroup(view.proposition, []))
+        group.claims.append(view)
+    for group in groups.values():
+        group.disagree = (
+            len(
+                {
+                    (c.certainty.iri if c.certainty else "", c.polarity.iri if c.polarity else "")
+                    for c in group.claims
+                }
+            )
+            > 1
+        )
+    return sorted(
+        groups.values(),
+        key=lambda g: (natural_key(g.proposition.text if g.proposition else ""), g.claims[0].claim.iri),
+    )
+
+
+def _phrase(*parts: Value | str) -> Value:
+    return Value("phrase", items=[Value("literal", text=p) if isinstance(p, str) else p for p in parts])
+
+
+def _dates(start: str, end: str) -> str:
+    if start and end:
+        return f" ({start} to {end})"
+    if start:
+        return f" (since {start})"
+    if end:
+        return f" (until {end})"
+    return ""
+
+
+def infobox(
+    graph: SiteGraph, node: Any, linker: Linker, terms: Terms, types: list[Value]
+) -> list[tuple[str, list[Value]]]:
+    """The facts shown first on a page: type, names, memberships with status and dates, capital."""
+    rows: list[tuple[str, list[Value]]] = []
+    if types:
+        rows.append(("Type", types))
+    names = sorted(graph.literal_labels(node), key=language_rank)
+    names += sorted(graph.literal_labels(node, ALT_LABEL_PROPERTIES), key=language_rank)
+    unique: dict[str, Any] = {}
+    for n in names:
+        unique.setdefault(str(n), n)  # each spelling once, in rank order
+    names = list(unique.values())
+    if len(names) > 1:
+        rows.append(("Names", [linker.literal(n) for n in names]))
+    box = memberships(graph, node, terms.membershipStatus)
+    if box.memberships:
+        rows.append(
+            (
+                "Member of",
+                [
+                    _phrase(
+                        linker.link(m.other) if m.other is not None else "?",
+                        " — ",
+                        *([linker.link(m.status)] if m.status is not None else []),
+                        _dates(m.start, m.end),
+                    )
+                    for m in box.memberships
+                ],
+            )
+        )
+    if box.members:
+        rows.append(
+            (
+                "Members",
+                [
+                    _phrase(
+                        linker.link(m.other) if m.other is not None else "?",
+                        " — ",
+                        *([linker.link(m.status)] if m.status is not None else []),
+                        _dates(m.start, m.end),
+                    )
+                    for m in box.members
+                ],
+            )
+        )
+    for label, prop in (
+        ("Capital", terms.capital),
+        ("Published", SCHEMA.datePublished),
+        ("Publisher", SCHEMA.publisher),
+        ("Address", SCHEMA.url),
+        ("Language", SCHEMA.inLanguage),
+        ("Relays", terms.relays),
+    ):
+        values = graph.objects(node, prop)
+        if values:
+            rows.append((label, [linker.value(v) for v in sorted(values, key=str)]))
+    return rows
 
 
 def resource_view(
@@ -307,11 +499,9 @@ def resource_view(
     )
 
     this_claim = linker.claim(node, terms) if graph.has_type(node, terms.Claim) else None
-    sections: list[tuple[str, str, list[ClaimView]]] = []
+    sections: list[tuple[str, str, list[ClaimGroup]]] = []
     title = graph.label(node)
-
-    def claims(found: set[Any]) -> list[ClaimView]:
-        return [linker.claim(c, terms) for c in sorted(found - {node}, key=str)]
+    shown: set[Any] = {node}
 
     about = set()
     for proposition in set(graph.subjects(terms.about, node)) | (
@@ -325,28 +515,35 @@ def resource_view(
         ("claims-by", f"Claims made by {title}", made),
         ("claims-in", "Claims stated or first reported in this report", stated),
     ):
-        views = claims(found)
+        views = [linker.claim(c, terms) for c in sorted(found - shown, key=str)]
+        shown |= found
         if views:
-            sections.append((anchor, heading, views))
+            sections.append((anchor, heading, group_claims(views)))
 
     stored_text = None
     if node in texts:
         stored_text = Value("link", text="Download the stored text", href=relative(texts[node], page))
+    types = [
+        linker.link(t) for t in sorted(graph.types(node), key=lambda t: (natural_key(graph.label(t)), str(t)))
+    ]
+    for t in types:
+        if t.text.startswith(tuple(f"{prefix}:" for prefix in PREFIXES)):
+            t.text = words(t.iri)
     return ResourceView(
         iri=str(node),
         title=title,
+        names=language_labels(graph, node),
         labels=[linker.literal(v) for v in labels],
         alt_labels=[linker.literal(v) for v in alt],
-        types=[
-            linker.link(t)
-            for t in sorted(graph.types(node), key=lambda t: (natural_key(graph.label(t)), str(t)))
-        ],
+        types=types,
         descriptions=[linker.literal(v) for v in graph.descriptions(node)],
         wikidata=wikidata,
         same_as=other_same,
+        infobox=infobox(graph, node, linker, terms, types),
         this_claim=this_claim,
         claim_sections=sections,
         rows=linker.rows(node, 0, frozenset({node}), skip=skip),
         incoming=linker.incoming(node),
         stored_text=stored_text,
+        legend=legend_entries(graph, linker, terms) if (this_claim or sections) else [],
     )
