@@ -77,7 +77,7 @@ def publish(
         raise typer.Exit(EXIT_FAIL) from None
     if done is not None:
         for warning in done.warnings:
-            typer.echo(f\"pactgraph: warning: {warning}\", err=True)
+            typer.echo(f"pactgraph: warning: {warning}", err=True)
     if done is not None and not quiet:
         size = done.bytes / (1024 * 1024)
         typer.echo(

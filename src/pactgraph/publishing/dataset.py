@@ -165,7 +165,10 @@ def facts(graph: SiteGraph, ontology: SiteGraph, shapes_triples: int, version: s
     examples = [e for e in dict.fromkeys(examples) if isinstance(e, rdflib.URIRef)]
     languages: set[str] = set()
     dates: set[str] = set()
-    data_subject = lambda n: isinstance(n, rdflib.BNode) or str(n).startswith(layout.id_ns)
+
+    def data_subject(n: Any) -> bool:
+        return isinstance(n, rdflib.BNode) or str(n).startswith(layout.id_ns)
+
     for s_, _, o in graph.triples:
         if not isinstance(o, rdflib.Literal) or not data_subject(s_):
             continue

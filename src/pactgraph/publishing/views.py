@@ -219,8 +219,8 @@ class Linker:
             else:
                 groups.setdefault((p, ()), set()).add(s)
         rows = []
-        for (p, path), subjects in groups.items():
-            via = " › ".join(self.prop(step).text for step in path)
+        for (p, steps), subjects in groups.items():
+            via = " › ".join(self.prop(step).text for step in steps)
             values = [
                 self.link(s)
                 for s in sorted(subjects, key=lambda s: (natural_key(self.graph.label(s)), str(s)))
