@@ -24,7 +24,7 @@ from pactgraph.validation.scope import Scope, is_report_file
 
 EXECUTORS = ("auto", "single", "units")
 #: From this many report files on, `auto` validates in units.
-AUTO_UNITS_REPORTS = 2
+AUTO_UNITS_REPORTS = 1
 #: Report files per worker process that make one more process worth starting.
 AUTO_REPORTS_PER_PROCESS = 40
 
@@ -50,8 +50,8 @@ def choose_executor(scope: Scope, executor: Executor, narrowed: bool) -> Executo
         raise InputError("--focus and --shape work on one-graph validation: leave out --per-report and --jobs")
     reports = sum(1 for p in scope.data if is_report_file(p))
     if kind == "auto":
-        # Measured (benchmarks/validation.py): one graph is fastest for the shipped graph (one report),
-        # units from a few reports on (10k triples: 4.8 s against 9.3 s; 100k: 28 s against > 300 s).
+        # Measured (benchmarks/validation.py): units cost less from one report on (the shipped graph:
+        # 0.46 s of CPU against 0.60 s; 10k triples: 4.8 s against 9.3 s; 100k: 28 s against > 300 s).
         kind = "single" if narrowed else "units" if (scope.joined or reports >= AUTO_UNITS_REPORTS) else "single"
     if jobs is None:
         # A second process pays off only with enough units to share (a fork and the shapes compiled again).
