@@ -87,24 +87,22 @@ def _group_concat_columns(text: str) -> frozenset[str]:
 
 
 def _isomorphic(a: QueryResult, b: QueryResult) -> bool:
-    import rdflib
-    from rdflib.compare import isomorphic
-
+    """The same graph up to blank-node labels (RDFC-1.0 canonical forms compared)."""
     import pyoxigraph as ox
 
-    graphs = []
+    from pactgraph.canonical import canonical_triples
+
+    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    forms = []
     for result in (a, b):
-        graph = rdflib.Graph()
-        integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
         triples = [
             ox.Triple(t.subject, t.predicate, ox.Literal(t.object.value, datatype=integer))
             if isinstance(t.object, ox.Literal) and t.object.datatype.value in _INTEGERS
             else t
             for t in result.triples
         ]
-        graph.parse(data=(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode(), format="nt")
-        graphs.append(graph)
-    return isomorphic(*graphs)
+        forms.append(canonical_triples(triples))
+    return forms[0] == forms[1]
 
 
 def assert_same(remote: QueryResult, local: QueryResult, text: str) -> None:
