@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean install site chromium
+.PHONY: demo test bench clean install site chromium virtuoso
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,11 @@ site: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; }
 
-test: $(STAMP) chromium
+# The tests against a real SPARQL server other than Oxigraph start Debian's Virtuoso Open Source.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource; }
+
+test: $(STAMP) chromium virtuoso
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -123,12 +123,18 @@ def load_all(store: Any, files: Sequence[Path]) -> LoadSummary:
     start = time.perf_counter()
     token = secrets.token_hex(8)
     items = _prepare(files, token)
-    listed = _raw_graphs(store)
+    try:
+        listed = _raw_graphs(store)
+    except StoreError as err:
+        raise StoreError(f"{err}; the load stopped before sending anything: nothing on {store.url} was changed") from None
     leftovers = [g for g in listed if g.startswith(STAGING_PREFIX)]
     if leftovers:
         failed = _drop(store, update, leftovers)
         if failed:
-            raise StoreError(f"cannot remove the graphs an interrupted load left behind: {failed}")
+            raise StoreError(
+                f"cannot remove the graphs an interrupted load left behind ({failed}); the load stopped before "
+                f"sending anything: nothing on {store.url} was changed"
+            )
         summary.warnings.append(f"removed {len(leftovers)} staging graph(s) an interrupted load had left behind")
     existing = set(listed)
     staged: list[str] = []
