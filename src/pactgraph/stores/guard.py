@@ -314,29 +314,47 @@ class GuardHandler(BaseHTTPRequestHandler):
         policy = self.server.policy
         timeout = policy.timeout if is_query else None
         deadline = None if timeout is None else time.monotonic() + timeout
-        server, generation = self.server.upstream.current()
-        connection = http.client.HTTPConnection(server.host, server.port, timeout=timeout or 3600)
+        pool = self.server.upstream  # pactgraph.stores.pool.ServerPool: kept-alive connections, least busy server
+        lease = self._lease = pool.acquire(timeout)
+        reusable = False
         try:
+            server, generation = lease.server, lease.generation
             headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
             headers["Host"] = f"{server.host}:{server.port}"
             headers["Content-Length"] = str(len(body))
-            try:
-                connection.request(self.command, self.path, body=body if body or self.command in ("POST", "PUT") else None, headers=headers)
-                answer = connection.getresponse()
-            except (TimeoutError, socket.timeout):
-                self._stopped(generation, timeout)
-                return
-            except (ConnectionError, http.client.HTTPException, OSError) as err:
-                raise Refused(
-                    HTTPStatus.BAD_GATEWAY, f"the SPARQL server did not answer ({err}); try again"
-                ) from None
-            self._relay(answer, connection, deadline, generation, timeout)
+            for attempt in (1, 2):
+                connection = lease.connection
+                sent = False
+                try:
+                    if connection.sock is not None:
+                        connection.sock.settimeout(timeout or 3600)
+                    connection.request(self.command, self.path, body=body if body or self.command in ("POST", "PUT") else None, headers=headers)
+                    sent = True
+                    answer = connection.getresponse()
+                    break
+                except (TimeoutError, socket.timeout):
+                    self._stopped(generation, timeout)
+                    return
+                except (ConnectionError, http.client.HTTPException, OSError) as err:
+                    # A kept-alive connection the server had closed: again on a new one, unless an update
+                    # may have reached the server already.
+                    if lease.reused and attempt == 1 and (not sent or is_query):
+                        connection.close()
+                        lease.connection = http.client.HTTPConnection(server.host, server.port, timeout=timeout or 3600)
+                        lease.reused = False
+                        continue
+                    raise Refused(
+                        HTTPStatus.BAD_GATEWAY, f"the SPARQL server did not answer ({err}); try again"
+                    ) from None
+            self._relay(answer, lease.connection, deadline, generation, timeout)
+            reusable = not answer.will_close
+            answer.close()  # read whole: the connection can carry the next request
         finally:
-            connection.close()
+            pool.release(lease, reusable=reusable)
 
     def _stopped(self, generation: int, timeout: float | None, sent: bool = False) -> None:
         """The query ran past its timeout: end its evaluation and tell the client."""
-        self.server.upstream.restart(generation)
+        self.server.upstream.retire(self._lease)  # ends this evaluation only (pactgraph.stores.pool)
         message = f"the query ran for more than {timeout:g} s and was stopped (--timeout {timeout:g})"
         if sent:
             raise _Cut(message)

@@ -151,6 +151,7 @@ class HttpClient:
         watchdog.daemon = True
         watchdog.start()
         late = f"{purpose} {url}: no complete answer within {self.timeout:g} s"
+        size = 0
         try:
             request = self._client.build_request(method, url, content=body, headers=headers)
             response = self._client.send(request, stream=True)
@@ -159,7 +160,6 @@ class HttpClient:
                 if fired.is_set():
                     expire()
                 parts: list[bytes] = []
-                size = 0
                 for chunk in response.iter_raw():
                     size += len(chunk)
                     if size > self.max_size:
@@ -185,8 +185,8 @@ class HttpClient:
             if fired.is_set():
                 raise StoreError(late) from None
             raise StoreError(
-                f"{purpose} {url}: the answer ended early ({_reason(err)}; the server cut it: a time or size "
-                "limit, e.g. pactgraph endpoint's --timeout or --max-result-size?)"
+                f"{purpose} {url}: the answer ended early, after {size} bytes ({_reason(err)}; the server cut "
+                "it: a time or size limit, e.g. pactgraph endpoint's --timeout or --max-result-size?)"
             ) from None
         except httpx.HTTPError as err:
             if fired.is_set():
