@@ -92,6 +92,7 @@ def run(url: str, clients: int, seconds: float, timeout: float, with_runaway: bo
         "p50": statistics.median(ordered) * 1000,
         "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
         "failed": len(failures),
+        "kinds": dict(__import__("collections").Counter(failures)),
         "ok": len(latencies),
         "runaways": len(sent),
     }
@@ -102,7 +103,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--timeout", type=float, default=2.0)
+    parser.add_argument("--runaway", type=lambda v: v == "yes", nargs="+", default=[False, True],
+                        help="rows without (no) and with (yes) a runaway client")
     parser.add_argument("--store", help="an on-disk pactgraph store (default: the shipped graph)")
+    parser.add_argument("--log", help="write what pactgraph endpoint logs (refusals, timeouts) to this file")
     args = parser.parse_args()
 
     from pactgraph.stores.disk import DiskStore
@@ -117,7 +121,7 @@ def main() -> None:
     guarded = subprocess.Popen(
         [sys.executable, "-m", "pactgraph", "endpoint", "--store", location, "--port", "0",
          "--timeout", f"{args.timeout:g}", "--max-connections", "256"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE, stderr=open(args.log, "w") if args.log else subprocess.DEVNULL, text=True,
     )
     guarded_url = guarded.stdout.readline().strip() if guarded.stdout else ""
     print(f"store: {location}; --timeout {args.timeout:g} s; {args.seconds:g} s per row", flush=True)
@@ -126,14 +130,15 @@ def main() -> None:
     print("-" * len(header))
     try:
         for clients in args.clients:
-            for with_runaway in (False, True):
+            for with_runaway in args.runaway:
                 bare = start_server(database)  # a fresh one per row: a runaway keeps computing in it
                 try:
                     rows = [("oxigraph (bare)", bare.query_url), ("pactgraph endpoint", guarded_url)]
                     for label, url in rows:
                         found = run(url, clients, args.seconds, args.timeout, with_runaway)
                         print(f"{label:<20} {clients:>7} {'yes' if with_runaway else 'no':>7} {found['qps']:>10.0f} "
-                              f"{found['p50']:>8.1f} {found['p99']:>8.1f} {found['failed']:>7} {found['ok']:>7}",
+                              f"{found['p50']:>8.1f} {found['p99']:>8.1f} {found['failed']:>7} {found['ok']:>7}"
+                              + (f"  {found['kinds']}" if found["kinds"] else ""),
                               flush=True)
                 finally:
                     bare.stop()

@@ -113,6 +113,18 @@ def _raw_graphs(store: Any) -> list[str]:
         raise StoreError(f"{store.url} sent an unreadable graph list: {err}") from None
 
 
+def _hint(err: StoreError) -> str:
+    """What to do when the server does not let the user write."""
+    text = str(err)
+    if "No permission" in text or "SECURITY" in text or "HTTP 403" in text:
+        return (
+            ". The server does not let this user write: on Virtuoso, load through /sparql-auth (and "
+            "/sparql-graph-crud-auth) with PACTGRAPH_ENDPOINT_USER/_PASSWORD of a user granted SPARQL_UPDATE, "
+            "or grant SPARQL_UPDATE to the SPARQL user (see the README, SPARQL servers)"
+        )
+    return ""
+
+
 def load_all(store: Any, files: Sequence[Path]) -> LoadSummary:
     """Load `files` into `store` (an EndpointStore), each into its named graph, all or nothing."""
     from pactgraph.stores.endpoint import STAGING_PREFIX
@@ -138,11 +150,12 @@ def load_all(store: Any, files: Sequence[Path]) -> LoadSummary:
         summary.warnings.append(f"removed {len(leftovers)} staging graph(s) an interrupted load had left behind")
     existing = set(listed)
     staged: list[str] = []
+    backups_made: list[str] = []
 
     def undo(err: StoreError, what: str) -> StoreError:
-        failed = _drop(store, update, staged + [i.backup for i in items])
+        failed = _drop(store, update, staged + backups_made)
         kept = "" if not failed else f" (the staging graphs could not be removed: {failed}; the next load removes them)"
-        return StoreError(f"{err}; the load stopped {what}: nothing on {store.url} was changed{kept}")
+        return StoreError(f"{err}; the load stopped {what}: nothing on {store.url} was changed{kept}{_hint(err)}")
 
     for item in items:
         try:
@@ -152,6 +165,7 @@ def load_all(store: Any, files: Sequence[Path]) -> LoadSummary:
         staged.append(item.staging)
     backups = [f"COPY <{i.graph}> TO <{i.backup}>" for i in items if i.graph in existing]
     if backups:
+        backups_made.extend(i.backup for i in items if i.graph in existing)
         try:
             _update(store, update, " ;\n".join(backups), "the update endpoint (backing up the graphs to replace)")
         except StoreError as err:
