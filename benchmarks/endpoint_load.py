@@ -77,7 +77,9 @@ def run(url: str, clients: int, seconds: float, timeout: float, with_runaway: bo
     failures: list = []
     sent: list = []
     stop = time.monotonic() + seconds
-    threads = [threading.Thread(target=client, args=(url, stop, SMALL, 30.0, latencies, failures)) for _ in range(clients)]
+    threads = [
+        threading.Thread(target=client, args=(url, stop, SMALL, 30.0, latencies, failures)) for _ in range(clients)
+    ]
     if with_runaway:
         threads.append(threading.Thread(target=runaway, args=(url, stop, timeout, sent)))
     started = time.perf_counter()
@@ -125,7 +127,10 @@ def main() -> None:
     )
     guarded_url = guarded.stdout.readline().strip() if guarded.stdout else ""
     print(f"store: {location}; --timeout {args.timeout:g} s; {args.seconds:g} s per row", flush=True)
-    header = f"{'server':<20} {'clients':>7} {'runaway':>7} {'queries/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'failed':>7} {'ok':>7}"
+    header = (
+        f"{'server':<20} {'clients':>7} {'runaway':>7} {'queries/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'failed':>7} {'ok':>7}"
+    )
     print(header)
     print("-" * len(header))
     try:

@@ -217,7 +217,9 @@ class EndpointStore:
                     return QueryResult(kind=ASK, boolean=bool(parsed))
                 variables = [v.value for v in parsed.variables]
                 encoded = parsed.serialize(format=ox.QueryResultsFormat.JSON)
+                encoded = encoded or b""
                 solutions = ox.parse_query_results(encoded, ox.QueryResultsFormat.JSON)
+                assert isinstance(solutions, ox.QuerySolutions)
                 rows = [tuple(solution[v] for v in variables) for solution in bounded(solutions, limit, source, "rows")]
                 return QueryResult(kind=SELECT, variables=variables, rows=rows, _json=encoded)
             if content_type in _RDF_TYPES and expected == "RDF":
@@ -245,6 +247,7 @@ class EndpointStore:
         if asked.resources:
             listed = " ".join(asked.resources)
             local = ox.Store().query(f"{asked.prologue}SELECT ?r WHERE {{ VALUES ?r {{ {listed} }} }}")
+            assert isinstance(local, ox.QuerySolutions)
             resources.update((solution["r"], None) for solution in local)
         if asked.select is not None:
             found = self._answer(asked.select, _RESULTS_ACCEPT, graphs, source, None)
@@ -330,7 +333,7 @@ class EndpointStore:
 _SERVER_POSITION = re.compile(r"HTTP 400 [^:]*: (?:Parser error )?error at (\d+):(\d+): (.*)$", re.S)
 
 
-def _query_error(err: StoreError, source: str) -> StoreError:
+def _query_error(err: StoreError, source: str) -> Exception:
     """A 400 answer with an Oxigraph-style `error at LINE:COL` becomes `SOURCE:LINE:COL: SPARQL syntax error`."""
     from pactgraph.errors import QueryError
 

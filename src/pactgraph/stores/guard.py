@@ -194,7 +194,7 @@ class Upstream:
 class GuardServer(BoundedThreadingServer):
     """Listens on the public address and hands each request to GuardHandler."""
 
-    def __init__(self, address: tuple[str, int], upstream: Upstream, policy: GuardPolicy, log: IO[str] | None):
+    def __init__(self, address: tuple[str, int], upstream: Any, policy: GuardPolicy, log: IO[str] | None):
         self.upstream = upstream
         self.policy = policy
         self.log = log
@@ -336,7 +336,8 @@ class GuardHandler(BaseHTTPRequestHandler):
                 try:
                     if connection.sock is not None:
                         connection.sock.settimeout(timeout or 3600)
-                    connection.request(self.command, self.path, body=body if body or self.command in ("POST", "PUT") else None, headers=headers)
+                    send = body if body or self.command in ("POST", "PUT") else None
+                    connection.request(self.command, self.path, body=send, headers=headers)
                     sent = True
                     answer = connection.getresponse()
                     break
@@ -448,7 +449,7 @@ class GuardHandler(BaseHTTPRequestHandler):
 
 
 def start_guard(
-    address: tuple[str, int], upstream: Upstream, policy: GuardPolicy, log: IO[str] | None = sys.stderr
+    address: tuple[str, int], upstream: Any, policy: GuardPolicy, log: IO[str] | None = sys.stderr
 ) -> tuple[GuardServer, threading.Thread]:
     """Listen on `address` and serve in a background thread; StoreError when the address is taken."""
     try:

@@ -138,7 +138,9 @@ def load_all(store: Any, files: Sequence[Path]) -> LoadSummary:
     try:
         listed = _raw_graphs(store)
     except StoreError as err:
-        raise StoreError(f"{err}; the load stopped before sending anything: nothing on {store.url} was changed") from None
+        raise StoreError(
+            f"{err}; the load stopped before sending anything: nothing on {store.url} was changed"
+        ) from None
     leftovers = [g for g in listed if g.startswith(STAGING_PREFIX)]
     if leftovers:
         failed = _drop(store, update, leftovers)
@@ -191,7 +193,9 @@ def load_all(store: Any, files: Sequence[Path]) -> LoadSummary:
         raise undo(err, "while switching to the new graphs; the previous graphs were restored") from None
     failed = _drop(store, update, [i.backup for i in items if i.graph in existing])
     if failed:
-        summary.warnings.append(f"the backup graphs of this load could not be removed ({failed}); the next load removes them")
+        summary.warnings.append(
+            f"the backup graphs of this load could not be removed ({failed}); the next load removes them"
+        )
     for item in items:
         summary.loaded.append(str(item.path))
         summary.triples += item.triples
