@@ -122,7 +122,8 @@ class HttpClient:
         self._client = httpx.Client(
             auth=_auth(environ),
             timeout=httpx.Timeout(timeout),
-            trust_env=not is_loopback(urlsplit(url).hostname),
+            trust_env=False,  # no ~/.netrc: credentials come from the PACTGRAPH_ENDPOINT_* variables only
+            proxy=_proxy(url),
             follow_redirects=False,
             headers={"User-Agent": "pactgraph"},
         )
@@ -214,6 +215,16 @@ class HttpClient:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _proxy(url: str) -> str | None:
+    """The proxy the environment names for `url` (HTTP_PROXY, HTTPS_PROXY, NO_PROXY); none for loopback."""
+    import urllib.request
+
+    parts = urlsplit(url)
+    if is_loopback(parts.hostname) or urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    return urllib.request.getproxies().get(parts.scheme)
 
 
 def _reason(err: Exception) -> str:
