@@ -428,11 +428,14 @@ class GuardHandler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         else:
             whole = b"".join(held)
-            self._start_answer(answer, len(whole))
-            if self.command != "HEAD":
-                self.wfile.write(whole)
+            self._start_answer(answer, len(whole), flush=False)
+            # Headers and body in one write: one TCP segment for a small answer.
+            buffered: list[bytes] = getattr(self, "_headers_buffer", [])
+            head = b"".join(buffered) + b"\r\n"
+            buffered.clear()
+            self.wfile.write(head + whole if self.command != "HEAD" else head)
 
-    def _start_answer(self, answer: http.client.HTTPResponse, length: int | None) -> None:
+    def _start_answer(self, answer: http.client.HTTPResponse, length: int | None, flush: bool = True) -> None:
         self.send_response(answer.status, answer.reason)
         for key, value in answer.getheaders():
             if key.lower() not in _HOP_BY_HOP:
@@ -441,7 +444,8 @@ class GuardHandler(BaseHTTPRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
         else:
             self.send_header("Content-Length", str(length))
-        self.end_headers()
+        if flush:
+            self.end_headers()
 
     def _send_chunk(self, data: bytes) -> None:
         if data:
