@@ -13,7 +13,9 @@ port and the guard listens on the public address. For every request it:
   HTML form body or a SPARQL body, on any path;
 - gives a query `timeout` seconds: an answer that has not finished by then is
   stopped (503 when nothing was sent yet, a cut connection otherwise) and the
-  server process is restarted, the only way to end an evaluation in Oxigraph 0.5;
+  server process that ran it is replaced, the only way to end an evaluation in
+  Oxigraph 0.5; a read-only store is served by a pool of processes, so the other
+  queries carry on (pactgraph.stores.pool);
 - cuts an answer larger than `max_result_size` bytes;
 - serves at most `max_connections` connections at once, closes a connection
   that stays silent for GuardHandler.timeout seconds, and refuses a request
