@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean install site chromium virtuoso
+.PHONY: demo test bench clean install site chromium virtuoso nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,11 @@ chromium:
 virtuoso:
 	@command -v virtuoso-t >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource; }
 
-test: $(STAMP) chromium virtuoso
+# HTTP Basic against a real server: nginx with auth_basic in front of pactgraph endpoint.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx; }
+
+test: $(STAMP) chromium virtuoso nginx
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
