@@ -346,3 +346,14 @@ def test_no_server_is_left_running(served):
     assert process.poll() is None
     assert os.path.exists(f"/proc/{process.pid}") or sys.platform != "linux"
     assert Path(find_oxigraph()).name == "oxigraph"
+
+
+def test_as_of_on_a_server_that_lists_no_graphs_is_an_error(cli, fake_server):
+    """An empty graph list must never be taken as "no restriction" (all graphs)."""
+    url = fake_server(
+        status=200, content_type="application/sparql-results+json",
+        body=b'{"head":{"vars":["g","date"]},"results":{"bindings":[]}}',
+    )
+    _one_line_error(cli("query", "reports", "--as-of", "2026-01-11", "--endpoint", url), "no graph is left to query")
+    sent = fake_server.handlers()[0].seen
+    assert len(sent) == 2  # the graph list and the report dates; the query itself is not sent
