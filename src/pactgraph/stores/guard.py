@@ -29,6 +29,7 @@ which every HTTP client reports as an incomplete answer rather than a short one.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import socket
 import sys
@@ -143,6 +144,33 @@ def check_request(texts: Iterable[tuple[str, str]], allow_service: Iterable[str]
             )
         is_query = is_query or operation == "query"
     return is_query
+
+
+#: Requests whose texts are at most this long have their verdict remembered.
+_REMEMBERED = 4096
+
+
+def _check(texts: list[tuple[str, str]], allow_service: Iterable[str]) -> bool:
+    """check_request; the verdict on short texts is remembered (clients repeat their queries)."""
+    from pactgraph import limits
+
+    if sum(len(text) for _, text in texts) > _REMEMBERED:
+        return check_request(texts, allow_service)
+    found = _checked_request(tuple(texts), tuple(allow_service), limits.max_query(), limits.max_depth())
+    if isinstance(found, Refused):
+        raise Refused(found.status, found.message)
+    return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked_request(
+    texts: tuple[tuple[str, str], ...], allow_service: tuple[str, ...], max_query: int, max_depth: int
+) -> bool | Refused:
+    """check_request, remembered for the texts most recently seen (clients repeat their queries)."""
+    try:
+        return check_request(texts, allow_service)
+    except Refused as refusal:
+        return refusal
 
 
 # ---------------------------------------------------------------- the server behind the guard
@@ -308,7 +336,7 @@ class GuardHandler(BaseHTTPRequestHandler):
         try:
             body = self._body()
             texts = sparql_texts(self.command, self.path, self.headers.get("Content-Type", ""), body)
-            is_query = check_request(texts, self.server.policy.allow_service)
+            is_query = _check(texts, self.server.policy.allow_service)
             self._forward(body, is_query)
         except Refused as refusal:
             self._refuse(refusal.status, refusal.message)
