@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean install site chromium jena servers
+.PHONY: demo test lint bench clean install site system
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,24 +41,27 @@ site: $(STAMP) node_modules/.package-lock.json
 	@$(BIN)/pactgraph publish $(SITE)
 	@echo "Published to $(SITE)/. Preview it with: $(BIN)/pactgraph serve $(SITE)  (then open http://127.0.0.1:8000/)"
 
-# The browser tests of the published site drive Debian's chromium.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; }
-
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src/pactgraph
 
-# The second SHACL engine of the tests: Apache Jena (Debian's libapache-jena-java, run by Java).
-jena:
-	@{ command -v java >/dev/null 2>&1 && test -f /usr/share/java/jena-shacl.jar; } || \
-		{ apt-get update && apt-get install -y libapache-jena-java default-jre-headless; }
+# Real components the tests start on loopback ports, from Debian, installed when missing:
+# Chromium (the site in a browser), Apache Jena and Java (the second SHACL engine), Apache
+# httpd and nginx (serving the published site; nginx also with Basic auth in front of the
+# endpoint), Virtuoso Open Source (a SPARQL server other than Oxigraph). Each is looked for
+# as the program or file the tests use; the missing ones are installed in one apt-get run.
+SYSTEM_NEEDS := chromium:chromium java:default-jre-headless /usr/share/java/jena-shacl.jar:libapache-jena-java \
+	/usr/sbin/apache2:apache2 /usr/sbin/nginx:nginx virtuoso-t:virtuoso-opensource
 
-# The deployment tests serve the published site with Debian's Apache httpd and nginx.
-servers:
-	@{ test -x /usr/sbin/apache2 && test -x /usr/sbin/nginx; } || { apt-get update && apt-get install -y apache2 nginx; }
+system:
+	@missing=$$(for need in $(SYSTEM_NEEDS); do thing=$${need%%:*}; package=$${need#*:}; \
+		{ command -v $$thing >/dev/null 2>&1 || test -e $$thing; } || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing from Debian:" $$missing; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
 
-test: $(STAMP) chromium jena servers node_modules/.package-lock.json lint
+test: $(STAMP) system node_modules/.package-lock.json lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

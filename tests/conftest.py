@@ -198,3 +198,23 @@ def stop_process(process: subprocess.Popen) -> int:
             process.kill()
             process.wait(10)
     return process.returncode
+
+
+# ---------------------------------------------------------------- Virtuoso (see tests/virtuoso.py)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A throwaway Virtuoso with a user `loader` (password `s3cret`) allowed SPARQL Update and graph writes."""
+    from virtuoso import start_virtuoso
+
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        server.isql(
+            "DB.DBA.USER_CREATE('loader', 's3cret')",
+            'GRANT SPARQL_UPDATE TO "loader"',
+            "DB.DBA.RDF_DEFAULT_USER_PERMS_SET('loader', 7)",
+        )
+        yield server
+    finally:
+        server.stop()

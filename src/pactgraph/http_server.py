@@ -20,6 +20,8 @@ class BoundedThreadingServer(ThreadingHTTPServer):
     """ThreadingHTTPServer with at most `max_connections` connections in service."""
 
     daemon_threads = True
+    #: Connections waiting to be accepted (socketserver's default of 5 drops clients arriving together).
+    request_queue_size = 128
 
     def __init__(self, *args: Any, max_connections: int = MAX_CONNECTIONS, **kwargs: Any):
         self._slots = threading.BoundedSemaphore(max_connections)

@@ -95,8 +95,8 @@ def endpoint_command(
             "--timeout",
             metavar="SECONDS",
             help=(
-                "Stop a query that has not answered in SECONDS: HTTP 503, and the Oxigraph server is "
-                "restarted to end its evaluation; 0: no limit."
+                "Stop a query that has not answered in SECONDS: HTTP 503, and the Oxigraph process that ran it "
+                "is replaced to end its evaluation (other queries carry on); 0: no limit."
             ),
             show_default="30",
         ),

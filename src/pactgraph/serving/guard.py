@@ -13,7 +13,9 @@ port and the guard listens on the public address. For every request it:
   HTML form body or a SPARQL body, on any path;
 - gives a query `timeout` seconds: an answer that has not finished by then is
   stopped (503 when nothing was sent yet, a cut connection otherwise) and the
-  server process is restarted, the only way to end an evaluation in Oxigraph 0.5;
+  server process that ran it is replaced, the only way to end an evaluation in
+  Oxigraph 0.5; a read-only store is served by a pool of processes, so the other
+  queries carry on (pactgraph.serving.pool);
 - cuts an answer larger than `max_result_size` bytes;
 - serves at most `max_connections` connections at once, closes a connection
   that stays silent for GuardHandler.timeout seconds, and refuses a request
@@ -27,6 +29,7 @@ which every HTTP client reports as an incomplete answer rather than a short one.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import socket
 import sys
@@ -143,6 +146,33 @@ def check_request(texts: Iterable[tuple[str, str]], allow_service: Iterable[str]
     return is_query
 
 
+#: Requests whose texts are at most this long have their verdict remembered.
+_REMEMBERED = 4096
+
+
+def _check(texts: list[tuple[str, str]], allow_service: Iterable[str]) -> bool:
+    """check_request; the verdict on short texts is remembered (clients repeat their queries)."""
+    from pactgraph import limits
+
+    if sum(len(text) for _, text in texts) > _REMEMBERED:
+        return check_request(texts, allow_service)
+    found = _checked_request(tuple(texts), tuple(allow_service), limits.max_query(), limits.max_depth())
+    if isinstance(found, Refused):
+        raise Refused(found.status, found.message)
+    return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked_request(
+    texts: tuple[tuple[str, str], ...], allow_service: tuple[str, ...], max_query: int, max_depth: int
+) -> bool | Refused:
+    """check_request, remembered for the texts most recently seen (clients repeat their queries)."""
+    try:
+        return check_request(texts, allow_service)
+    except Refused as refusal:
+        return refusal
+
+
 # ---------------------------------------------------------------- the server behind the guard
 
 
@@ -194,7 +224,7 @@ class Upstream:
 class GuardServer(BoundedThreadingServer):
     """Listens on the public address and hands each request to GuardHandler."""
 
-    def __init__(self, address: tuple[str, int], upstream: Upstream, policy: GuardPolicy, log: IO[str] | None):
+    def __init__(self, address: tuple[str, int], upstream: Any, policy: GuardPolicy, log: IO[str] | None):
         self.upstream = upstream
         self.policy = policy
         self.log = log
@@ -224,6 +254,14 @@ class GuardHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         """Requests that pass are not logged; refusals, timeouts and cuts are (GuardServer.note)."""
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body are written apart: without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms per answer.
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self._handle()
@@ -298,7 +336,7 @@ class GuardHandler(BaseHTTPRequestHandler):
         try:
             body = self._body()
             texts = sparql_texts(self.command, self.path, self.headers.get("Content-Type", ""), body)
-            is_query = check_request(texts, self.server.policy.allow_service)
+            is_query = _check(texts, self.server.policy.allow_service)
             self._forward(body, is_query)
         except Refused as refusal:
             self._refuse(refusal.status, refusal.message)
@@ -314,29 +352,48 @@ class GuardHandler(BaseHTTPRequestHandler):
         policy = self.server.policy
         timeout = policy.timeout if is_query else None
         deadline = None if timeout is None else time.monotonic() + timeout
-        server, generation = self.server.upstream.current()
-        connection = http.client.HTTPConnection(server.host, server.port, timeout=timeout or 3600)
+        pool = self.server.upstream  # pactgraph.serving.pool.ServerPool: kept-alive connections, least busy server
+        lease = self._lease = pool.acquire(timeout)
+        reusable = False
         try:
+            server, generation = lease.server, lease.generation
             headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
             headers["Host"] = f"{server.host}:{server.port}"
             headers["Content-Length"] = str(len(body))
-            try:
-                connection.request(self.command, self.path, body=body if body or self.command in ("POST", "PUT") else None, headers=headers)
-                answer = connection.getresponse()
-            except (TimeoutError, socket.timeout):
-                self._stopped(generation, timeout)
-                return
-            except (ConnectionError, http.client.HTTPException, OSError) as err:
-                raise Refused(
-                    HTTPStatus.BAD_GATEWAY, f"the SPARQL server did not answer ({err}); try again"
-                ) from None
-            self._relay(answer, connection, deadline, generation, timeout)
+            for attempt in (1, 2):
+                connection = lease.connection
+                sent = False
+                try:
+                    if connection.sock is not None:
+                        connection.sock.settimeout(timeout or 3600)
+                    send = body if body or self.command in ("POST", "PUT") else None
+                    connection.request(self.command, self.path, body=send, headers=headers)
+                    sent = True
+                    answer = connection.getresponse()
+                    break
+                except (TimeoutError, socket.timeout):
+                    self._stopped(generation, timeout)
+                    return
+                except (ConnectionError, http.client.HTTPException, OSError) as err:
+                    # A kept-alive connection the server had closed: again on a new one, unless an update
+                    # may have reached the server already.
+                    if lease.reused and attempt == 1 and (not sent or is_query):
+                        connection.close()
+                        lease.connection = http.client.HTTPConnection(server.host, server.port, timeout=timeout or 3600)
+                        lease.reused = False
+                        continue
+                    raise Refused(
+                        HTTPStatus.BAD_GATEWAY, f"the SPARQL server did not answer ({err}); try again"
+                    ) from None
+            self._relay(answer, lease.connection, deadline, generation, timeout)
+            reusable = not answer.will_close
+            answer.close()  # read whole: the connection can carry the next request
         finally:
-            connection.close()
+            pool.release(lease, reusable=reusable)
 
     def _stopped(self, generation: int, timeout: float | None, sent: bool = False) -> None:
         """The query ran past its timeout: end its evaluation and tell the client."""
-        self.server.upstream.restart(generation)
+        self.server.upstream.retire(self._lease)  # ends this evaluation only (pactgraph.serving.pool)
         message = f"the query ran for more than {timeout:g} s and was stopped (--timeout {timeout:g})"
         if sent:
             raise _Cut(message)
@@ -401,11 +458,14 @@ class GuardHandler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         else:
             whole = b"".join(held)
-            self._start_answer(answer, len(whole))
-            if self.command != "HEAD":
-                self.wfile.write(whole)
+            self._start_answer(answer, len(whole), flush=False)
+            # Headers and body in one write: one TCP segment for a small answer.
+            buffered: list[bytes] = getattr(self, "_headers_buffer", [])
+            head = b"".join(buffered) + b"\r\n"
+            buffered.clear()
+            self.wfile.write(head + whole if self.command != "HEAD" else head)
 
-    def _start_answer(self, answer: http.client.HTTPResponse, length: int | None) -> None:
+    def _start_answer(self, answer: http.client.HTTPResponse, length: int | None, flush: bool = True) -> None:
         self.send_response(answer.status, answer.reason)
         for key, value in answer.getheaders():
             if key.lower() not in _HOP_BY_HOP:
@@ -414,7 +474,8 @@ class GuardHandler(BaseHTTPRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
         else:
             self.send_header("Content-Length", str(length))
-        self.end_headers()
+        if flush:
+            self.end_headers()
 
     def _send_chunk(self, data: bytes) -> None:
         if data:
@@ -422,7 +483,7 @@ class GuardHandler(BaseHTTPRequestHandler):
 
 
 def start_guard(
-    address: tuple[str, int], upstream: Upstream, policy: GuardPolicy, log: IO[str] | None = sys.stderr
+    address: tuple[str, int], upstream: Any, policy: GuardPolicy, log: IO[str] | None = sys.stderr
 ) -> tuple[GuardServer, threading.Thread]:
     """Listen on `address` and serve in a background thread; StoreError when the address is taken."""
     try:

@@ -225,14 +225,23 @@ def start_endpoint(
     writable: bool = False,
     policy: Any = None,
     log: IO[str] | None = None,
+    servers: int | None = None,
 ) -> Endpoint:
-    """Start Oxigraph on a free loopback port and the guard on host:port; return once both listen."""
-    from pactgraph.serving.guard import GuardPolicy, Upstream, start_guard
+    """Start Oxigraph on free loopback ports and the guard on host:port; return once both listen.
+
+    `servers`: Oxigraph processes serving a read-only store side by side (pactgraph.serving.pool).
+    """
+    from pactgraph.serving.guard import GuardPolicy, start_guard
+    from pactgraph.serving.pool import POOL_SIZE, ServerPool
 
     host = host.strip("[]")
     policy = policy or GuardPolicy()
     _check_free(host, port)  # a busy public address is reported before Oxigraph is started
-    upstream = Upstream(lambda: start_server(database, host="127.0.0.1", port=0, writable=writable))
+    upstream = ServerPool(
+        lambda: start_server(database, host="127.0.0.1", port=0, writable=writable),
+        POOL_SIZE if servers is None else servers,
+        shared=not writable,
+    )
     try:
         guard, thread = start_guard((host, port), upstream, policy, log)
     except BaseException:

@@ -1,43 +1,42 @@
 """Any SPARQL 1.1 endpoint: queries over the SPARQL Protocol, loads over the Graph Store Protocol or SPARQL Update.
 
-Credentials come from the environment only: PACTGRAPH_ENDPOINT_TOKEN (sent as a
-Bearer token) or PACTGRAPH_ENDPOINT_USER and PACTGRAPH_ENDPOINT_PASSWORD (HTTP
-Basic). A URL with credentials in it is refused. Every request has a timeout;
-connection failures and HTTP errors become a one-line StoreError.
+Credentials come from the environment only (see pactgraph.stores.http):
+PACTGRAPH_ENDPOINT_TOKEN (a Bearer token) or PACTGRAPH_ENDPOINT_USER and
+PACTGRAPH_ENDPOINT_PASSWORD (HTTP Basic or Digest, as the server asks). A URL with
+credentials in it is refused. Every request has a total deadline and every answer
+a size cap (PACTGRAPH_MAX_INPUT); failures become a one-line StoreError.
 
 The default graph of a query is the union of all graphs when the server is set
 up that way (`union_default_graph = true`, the default: `oxigraph serve
 --union-default-graph`, which `pactgraph endpoint` uses; Fuseki with
 `tdb2:unionDefaultGraph`; GraphDB and Virtuoso by default). Otherwise, or when a
 query names its graphs (`default_graph`), the graphs are sent as
-`default-graph-uri` parameters. Query parameters (`--param`) are sent as a
-trailing VALUES clause, so a SELECT query must project them.
+`default-graph-uri` parameters. Parameters (`--param`) are bound by a VALUES block
+first inside the query's WHERE group, the query's `Accept` header follows its form,
+and DESCRIBE is answered as the embedded store answers it (pactgraph.stores.sparql_text).
+Loads are all-or-nothing (pactgraph.stores.remote_load).
 """
 
 from __future__ import annotations
 
-import base64
-import ipaddress
 import os
 import re
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from pactgraph.errors import PactgraphError
-from pactgraph.stores.base import LoadSummary, StoreError, graph_name
+from pactgraph.stores.base import LoadSummary, StoreError
+from pactgraph.stores.http import ENV_PASSWORD, ENV_TOKEN, ENV_USER
 
-ENV_USER = "PACTGRAPH_ENDPOINT_USER"
-ENV_PASSWORD = "PACTGRAPH_ENDPOINT_PASSWORD"
-ENV_TOKEN = "PACTGRAPH_ENDPOINT_TOKEN"
 LOAD_METHODS = ("auto", "graph-store", "update")
+#: Graph names of loads under way; never listed as graphs of the store.
+STAGING_PREFIX = "urn:pactgraph:staging:"
 
-_ACCEPT = (
-    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
-    "text/tab-separated-values;q=0.8, application/n-triples;q=0.9, text/turtle;q=0.8"
+_RESULTS_ACCEPT = (
+    "application/sparql-results+json, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.8"
 )
+_RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _RESULTS_TYPES = {
     "application/sparql-results+json": "JSON",
     "application/json": "JSON",
@@ -53,6 +52,11 @@ _RDF_TYPES = {
     "application/rdf+xml": "RDF_XML",
     "application/ld+json": "JSON_LD",
 }
+#: DESCRIBE follows blank nodes this many steps at first, doubling up to _DESCRIBE_MAX_DEPTH.
+_DESCRIBE_DEPTH = 4
+_DESCRIBE_MAX_DEPTH = 64
+
+__all__ = ["ENV_PASSWORD", "ENV_TOKEN", "ENV_USER", "EndpointStore", "check_url", "sparql_term", "with_values"]
 
 
 def check_url(url: str, what: str = "endpoint") -> str:
@@ -67,17 +71,6 @@ def check_url(url: str, what: str = "endpoint") -> str:
     return url
 
 
-def _is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def sparql_term(term: Any) -> str:
     """A pyoxigraph term written as SPARQL (N-Triples syntax is valid SPARQL)."""
     import pyoxigraph as ox
@@ -88,13 +81,10 @@ def sparql_term(term: Any) -> str:
 
 
 def with_values(text: str, bound: Mapping[str, Any]) -> str:
-    """`text` with a trailing `VALUES (?a ?b) { (x y) }` clause binding the parameters."""
-    if not bound:
-        return text
-    names = list(bound)
-    variables = " ".join(f"?{n}" for n in names)
-    values = " ".join(sparql_term(bound[n]) for n in names)
-    return f"{text}\nVALUES ({variables}) {{ ({values}) }}\n"
+    """`text` with its parameters bound by a VALUES block first inside its WHERE group."""
+    from pactgraph.stores.sparql_text import bind_inside
+
+    return bind_inside(text, bound)
 
 
 class EndpointStore:
@@ -110,6 +100,7 @@ class EndpointStore:
         union_default_graph: bool = True,
         load_method: str = "auto",
         environ: Mapping[str, str] | None = None,
+        max_answer: int | None = None,
     ):
         self.url = check_url(url)
         self.description = url
@@ -122,67 +113,41 @@ class EndpointStore:
             self.timeout = float(timeout)
         except (TypeError, ValueError):
             raise StoreError(f"endpoint timeout must be a number of seconds, not {timeout!r}") from None
-        if self.timeout <= 0:
+        if not self.timeout > 0:
             raise StoreError("endpoint timeout must be more than 0 seconds")
         self.union_default_graph = bool(union_default_graph)
         self.warnings: list[str] = []
-        env = os.environ if environ is None else environ
-        self._auth = _auth_header(env)
+        self._environ = os.environ if environ is None else environ
+        if max_answer is None:
+            from pactgraph import limits
+
+            max_answer = limits.max_input()
+        self.max_answer = max_answer
+        self._http: Any = None
 
     # ------------------------------------------------------------ HTTP
 
     def _request(
         self, method: str, url: str, body: bytes | None, headers: dict[str, str], *, purpose: str
     ) -> tuple[str, bytes]:
-        import http.client
-        import socket
-        import urllib.error
-        import urllib.request
+        if self._http is None:
+            from pactgraph.stores.http import HttpClient
 
-        headers = dict(headers)
-        headers.setdefault("User-Agent", "pactgraph")
-        if self._auth:
-            headers["Authorization"] = self._auth
-        request = urllib.request.Request(url, data=body, headers=headers, method=method)
-        handlers = []
-        if _is_loopback(urlsplit(url).hostname):
-            handlers.append(urllib.request.ProxyHandler({}))
-        opener = urllib.request.build_opener(*handlers)
-        try:
-            with opener.open(request, timeout=self.timeout) as response:
-                content_type = response.headers.get("Content-Type", "")
-                return content_type.split(";")[0].strip().lower(), response.read()
-        except urllib.error.HTTPError as err:
-            detail = _error_detail(err)
-            hint = ""
-            if err.code == 401:
-                hint = (
-                    f" (credentials come from {ENV_TOKEN}, or {ENV_USER} and {ENV_PASSWORD})"
-                    if not self._auth
-                    else " (check the credentials in the environment)"
-                )
-            raise StoreError(
-                f"{purpose} {url}: HTTP {err.code} {err.reason}" + (f": {detail}" if detail else "") + hint
-            ) from None
-        except urllib.error.URLError as err:
-            reason = err.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise StoreError(f"{purpose} {url}: no answer within {self.timeout:g} s") from None
-            text = getattr(reason, "strerror", None) or str(reason)
-            raise StoreError(f"cannot reach {url}: {text}") from None
-        except (TimeoutError, socket.timeout):
-            raise StoreError(f"{purpose} {url}: no answer within {self.timeout:g} s") from None
-        except (ConnectionError, OSError) as err:
-            raise StoreError(f"{purpose} {url}: {getattr(err, 'strerror', None) or err}") from None
-        except http.client.IncompleteRead as err:
-            raise StoreError(
-                f"{purpose} {url}: the answer ended early, after {len(err.partial)} bytes (the server cut it: "
-                "a time or size limit, e.g. pactgraph endpoint's --timeout or --max-result-size?)"
-            ) from None
-        except http.client.HTTPException as err:
-            raise StoreError(f"{purpose} {url}: not a valid HTTP answer ({type(err).__name__}: {err})") from None
-        except ValueError as err:  # e.g. http.client.InvalidURL
-            raise StoreError(f"{purpose} {url}: {err}") from None
+            self._http = HttpClient(self.url, timeout=self.timeout, max_size=self.max_answer, environ=self._environ)
+        answer = self._http.request(method, url, body=body, headers=headers, purpose=purpose)
+        return answer.content_type, answer.body
+
+    def _post_query(self, full: str, accept: str, graphs: Sequence[str] | None, purpose: str) -> tuple[str, bytes]:
+        fields: list[tuple[str, str]] = [("query", full)]
+        for graph in graphs or ():
+            fields.append(("default-graph-uri", graph))
+        return self._request(
+            "POST",
+            self.url,
+            urlencode(fields).encode("utf-8"),
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+            purpose=purpose,
+        )
 
     # ------------------------------------------------------------ query
 
@@ -194,12 +159,11 @@ class EndpointStore:
         source: str = "<query>",
         default_graph: Sequence[str] | None = None,
     ) -> Any:
-        import pyoxigraph as ox
-
         from pactgraph.errors import UpdateRefusedError
         from pactgraph.limits import current_query_policy
         from pactgraph.namespaces import PREFIXES
-        from pactgraph.querying import ASK, GRAPH, SELECT, QueryResult, bind_params, bounded, check_query, update_keyword
+        from pactgraph.querying import bind_params, check_query, update_keyword
+        from pactgraph.stores import sparql_text
 
         keyword = update_keyword(text)
         if keyword:
@@ -212,122 +176,164 @@ class EndpointStore:
         bound = bind_params(text, params)
         # The project prefixes on one line of their own, so server messages are off by one line only.
         prologue = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
-        full = with_values(prologue + text, bound)
-        fields: list[tuple[str, str]] = [("query", full)]
+        full = prologue + text
+        if bound:
+            full = sparql_text.bind_inside(full, bound)
+            sparql_text.check_parses(full, source)
         graphs = default_graph
+        if graphs is not None and not list(graphs):
+            raise StoreError(
+                f"{source}: no graph is left to query (the graph selection is empty), so there is nothing to "
+                f"ask {self.url}"
+            )
         if graphs is None and not self.union_default_graph:
             graphs = self.graphs()
-        for graph in graphs or ():
-            fields.append(("default-graph-uri", graph))
+            if not graphs:
+                raise StoreError(
+                    f"{source}: {self.url} lists no named graphs, and endpoint.union_default_graph is false: "
+                    "the graphs to query cannot be named"
+                )
+        form = sparql_text.query_form(full)
+        if form == "DESCRIBE":
+            return self._describe(full, prologue, graphs, source)
+        accept = _RDF_ACCEPT if form == "CONSTRUCT" else _RESULTS_ACCEPT
+        return self._answer(full, accept, graphs, source, policy.max_results)
+
+    def _answer(self, full: str, accept: str, graphs: Sequence[str] | None, source: str, limit: int | None) -> Any:
+        import pyoxigraph as ox
+
+        from pactgraph.querying import ASK, GRAPH, SELECT, QueryResult, bounded
+
         try:
-            content_type, body = self._request(
-                "POST",
-                self.url,
-                urlencode(fields).encode("utf-8"),
-                {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT},
-                purpose=f"{source}: the SPARQL endpoint",
-            )
+            content_type, body = self._post_query(full, accept, graphs, f"{source}: the SPARQL endpoint")
         except StoreError as err:
             raise _query_error(err, source) from None
+        expected = "RDF" if accept == _RDF_ACCEPT else "SPARQL results"
         try:
-            if content_type in _RESULTS_TYPES:
+            if content_type in _RESULTS_TYPES and expected != "RDF":
                 fmt = getattr(ox.QueryResultsFormat, _RESULTS_TYPES[content_type])
                 parsed = ox.parse_query_results(body, fmt)
                 if isinstance(parsed, ox.QueryBoolean):
                     return QueryResult(kind=ASK, boolean=bool(parsed))
                 variables = [v.value for v in parsed.variables]
                 encoded = parsed.serialize(format=ox.QueryResultsFormat.JSON)
+                encoded = encoded or b""
                 solutions = ox.parse_query_results(encoded, ox.QueryResultsFormat.JSON)
-                rows = [tuple(solution[v] for v in variables) for solution in bounded(solutions, policy.max_results, source, "rows")]  # type: ignore[arg-type]
-                return QueryResult(kind=SELECT, variables=variables, rows=rows, _json=encoded or b"")
-            if content_type in _RDF_TYPES:
+                assert isinstance(solutions, ox.QuerySolutions)
+                rows = [tuple(solution[v] for v in variables) for solution in bounded(solutions, limit, source, "rows")]
+                return QueryResult(kind=SELECT, variables=variables, rows=rows, _json=encoded)
+            if content_type in _RDF_TYPES and expected == "RDF":
                 fmt = getattr(ox.RdfFormat, _RDF_TYPES[content_type])
                 triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(input=body, format=fmt)]
-                return QueryResult(kind=GRAPH, triples=bounded(triples, policy.max_results, source, "triples"))
+                return QueryResult(kind=GRAPH, triples=bounded(triples, limit, source, "triples"))
         except (SyntaxError, ValueError, OSError) as err:
             raise StoreError(f"{source}: the SPARQL endpoint {self.url} sent an unreadable answer: {err}") from None
         raise StoreError(
             f"{source}: the SPARQL endpoint {self.url} answered with unexpected content type "
-            f"{content_type or '(none)'}"
+            f"{content_type or '(none)'} (expected {expected})"
         )
 
-    def graphs(self) -> list[str]:
+    def _describe(self, full: str, prologue: str, graphs: Sequence[str] | None, source: str) -> Any:
+        """DESCRIBE as the embedded store answers it: the concise bounded description of each resource."""
         import pyoxigraph as ox
 
-        content_type, body = self._request(
-            "POST",
-            self.url,
-            urlencode({"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"}).encode("utf-8"),
-            {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
-            purpose="the SPARQL endpoint",
+        from pactgraph.limits import current_query_policy
+        from pactgraph.querying import GRAPH, QueryResult, bounded
+        from pactgraph.stores import sparql_text
+
+        limit = current_query_policy().max_results
+        asked = sparql_text.describe_targets(full)
+        resources: dict[Any, None] = {}
+        if asked.resources:
+            listed = " ".join(asked.resources)
+            local = ox.Store().query(f"{asked.prologue}SELECT ?r WHERE {{ VALUES ?r {{ {listed} }} }}")
+            assert isinstance(local, ox.QuerySolutions)
+            resources.update((solution["r"], None) for solution in local)
+        if asked.select is not None:
+            found = self._answer(asked.select, _RESULTS_ACCEPT, graphs, source, None)
+            for row in found.rows:
+                for term in row:
+                    if isinstance(term, ox.BlankNode):
+                        raise StoreError(
+                            f"{source}: DESCRIBE of a blank node cannot be asked of {self.url} "
+                            "(a blank node has no name to ask for); describe the IRIs instead"
+                        )
+                    if term is not None:
+                        resources[term] = None
+        if not resources:
+            return QueryResult(kind=GRAPH, triples=[])
+        targets = list(resources)
+        depth = _DESCRIBE_DEPTH
+        while True:
+            construct = sparql_text.describe_construct(prologue, [sparql_term(t) for t in targets], depth)
+            answer = self._answer(construct, _RDF_ACCEPT, graphs, source, None)
+            triples, complete = sparql_text.bounded_description(answer.triples, targets, depth)
+            if complete:
+                return QueryResult(kind=GRAPH, triples=bounded(triples, limit, source, "triples"))
+            if depth >= _DESCRIBE_MAX_DEPTH:
+                raise StoreError(
+                    f"{source}: DESCRIBE reaches blank nodes more than {_DESCRIBE_MAX_DEPTH} steps away; "
+                    "the description cannot be fetched whole from the endpoint (use a CONSTRUCT query)"
+                )
+            depth *= 2
+
+    def graphs(self) -> list[str]:
+        """The named graphs that hold triples (`GRAPH ?g { ?s ?p ?o }`: Virtuoso lists none for `GRAPH ?g { }`)."""
+        import pyoxigraph as ox
+
+        content_type, body = self._post_query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+            _RESULTS_ACCEPT,
+            None,
+            "the SPARQL endpoint (listing its graphs)",
         )
+        if content_type not in _RESULTS_TYPES:
+            raise StoreError(
+                f"the SPARQL endpoint {self.url} answered the graph listing with content type "
+                f"{content_type or '(none)'}; the graphs cannot be listed"
+            )
         try:
-            parsed = ox.parse_query_results(body, getattr(ox.QueryResultsFormat, _RESULTS_TYPES.get(content_type, "JSON")))
-            return sorted(s["g"].value for s in parsed if isinstance(s["g"], ox.NamedNode))  # type: ignore[union-attr]
-        except (SyntaxError, ValueError, TypeError) as err:
+            parsed = ox.parse_query_results(body, getattr(ox.QueryResultsFormat, _RESULTS_TYPES[content_type]))
+            if isinstance(parsed, ox.QueryBoolean):
+                raise ValueError("a boolean instead of solutions")
+            return sorted(
+                s["g"].value
+                for s in parsed
+                if isinstance(s["g"], ox.NamedNode) and not s["g"].value.startswith(STAGING_PREFIX)
+            )
+        except (SyntaxError, ValueError, TypeError, OSError) as err:
             raise StoreError(f"the SPARQL endpoint {self.url} sent an unreadable graph list: {err}") from None
 
     # ------------------------------------------------------------ load
 
-    def _method(self) -> tuple[str, str]:
+    def _method(self) -> tuple[str, str | None, str]:
+        """(method, graph store URL or None, update URL)."""
+        update = self.update_url
+        if update is None:
+            path = urlsplit(self.url).path
+            update = self.url[: self.url.rindex("/query")] + "/update" if path.endswith("/query") else self.url
         if self.load_method == "graph-store" or (self.load_method == "auto" and self.graph_store_url):
             if not self.graph_store_url:
                 raise StoreError("load_method graph-store needs a graph store URL (--graph-store or graph_store_url)")
-            return "graph-store", self.graph_store_url
-        if self.update_url:
-            return "update", self.update_url
-        path = urlsplit(self.url).path
-        if path.endswith("/query"):
-            return "update", self.url[: self.url.rindex("/query")] + "/update"
-        return "update", self.url
+            return "graph-store", self.graph_store_url, update
+        return "update", None, update
 
     def load(self, files: Sequence[Path]) -> LoadSummary:
-        """Send each file to its named graph, replacing the graph whole (GSP PUT, or DROP + INSERT DATA)."""
-        import pyoxigraph as ox
+        """Send the files, each to its named graph, all or nothing (see pactgraph.stores.remote_load)."""
+        from pactgraph.stores.remote_load import load_all
 
-        from pactgraph.loading import parse_file
-
-        method, target = self._method()
-        summary = LoadSummary(target=f"{self.url} ({method} {target})")
-        start = time.perf_counter()
-        for path in files:
-            path = Path(path)
-            graph = graph_name(path)
-            quads = parse_file(path, nesting=False)
-            triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
-            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-            if method == "graph-store":
-                sep = "&" if "?" in target else "?"
-                url = f"{target}{sep}graph={quote(graph, safe='')}"
-                self._request(
-                    "PUT", url, data, {"Content-Type": "application/n-triples"}, purpose=f"{path}: the graph store"
-                )
-            else:
-                update = (
-                    f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n".encode("utf-8")
-                    + data
-                    + b"} }\n"
-                )
-                self._request(
-                    "POST",
-                    target,
-                    update,
-                    {"Content-Type": "application/sparql-update"},
-                    purpose=f"{path}: the update endpoint",
-                )
-            summary.loaded.append(str(path))
-            summary.triples += len(triples)
-        summary.seconds = time.perf_counter() - start
-        return summary
+        return load_all(self, files)
 
     def close(self) -> None:
-        pass
+        if self._http is not None:
+            self._http.close()
+            self._http = None
 
 
 _SERVER_POSITION = re.compile(r"HTTP 400 [^:]*: (?:Parser error )?error at (\d+):(\d+): (.*)$", re.S)
 
 
-def _query_error(err: StoreError, source: str) -> PactgraphError:
+def _query_error(err: StoreError, source: str) -> Exception:
     """A 400 answer with an Oxigraph-style `error at LINE:COL` becomes `SOURCE:LINE:COL: SPARQL syntax error`."""
     from pactgraph.errors import QueryError
 
@@ -340,22 +346,3 @@ def _query_error(err: StoreError, source: str) -> PactgraphError:
     return QueryError(f"{source}:{line}:{col}: SPARQL syntax error (from the endpoint): {message}")
 
 
-def _auth_header(env: Mapping[str, str]) -> str | None:
-    token = env.get(ENV_TOKEN)
-    if token:
-        return f"Bearer {token}"
-    user = env.get(ENV_USER)
-    if user:
-        password = env.get(ENV_PASSWORD, "")
-        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    return None
-
-
-def _error_detail(err: Any) -> str:
-    try:
-        raw = err.read(2000)
-    except Exception:
-        return ""
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-    text = " ".join(text.split())
-    return text[:300] + (" ..." if len(text) > 300 else "")

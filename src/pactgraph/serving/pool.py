@@ -1,0 +1,216 @@
+"""Oxigraph servers behind the guard: a pool, so a query past its time costs only itself.
+
+Oxigraph 0.5 cannot stop one evaluation; only ending its process does. With one
+server, that ends every other query in flight too. A read-only store can be opened
+by several `oxigraph serve-read-only` processes at once, so the pool runs `size` of
+them and sends each request to the one with the fewest requests in flight. When a
+query runs out of time, its server is *retired*: it gets no new requests, a
+replacement is started, and it is stopped once the requests it was already serving
+have finished (the runaway one has been answered by the guard). A writable store
+has one server; retiring it stops it at once and starts a new one, as before.
+
+Connections to the servers are kept alive and reused (the guard would otherwise
+open a TCP connection per request).
+
+Servers are started and stopped from one long-lived thread: on Linux a server is
+told to stop when the thread that started it ends (PR_SET_PDEATHSIG is per thread).
+"""
+
+from __future__ import annotations
+
+import http.client
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Read-only servers in the pool unless told otherwise.
+POOL_SIZE = 2
+#: Idle connections kept per server.
+IDLE_CONNECTIONS = 64
+
+
+@dataclass(eq=False)
+class Member:
+    server: Any
+    generation: int
+    inflight: int = 0
+    retired: bool = False
+    idle: list[http.client.HTTPConnection] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Lease:
+    """One request's use of one server over one connection."""
+
+    member: Member
+    connection: http.client.HTTPConnection
+    reused: bool
+    done: bool = False
+
+    @property
+    def server(self) -> Any:
+        return self.member.server
+
+    @property
+    def generation(self) -> int:
+        return self.member.generation
+
+
+class ServerPool:
+    """`size` Oxigraph servers made by `start()`; `shared`: whether they may run side by side (read-only)."""
+
+    def __init__(self, start: Callable[[], Any], size: int = POOL_SIZE, *, shared: bool = True):
+        self._start = start
+        self.size = max(1, size if shared else 1)
+        self.shared = shared
+        self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pactgraph-endpoint-keeper")
+        self._lock = threading.Condition()
+        self._generations = 0
+        self.restarts = 0
+        self.members: list[Member] = []
+        self._retired: list[Member] = []
+        self._stopped = False
+        try:
+            for _ in range(self.size):
+                self.members.append(self._new_member(self._keeper.submit(start).result()))
+        except BaseException:
+            for member in self.members:
+                member.server.stop()
+            self._keeper.shutdown(wait=False)
+            raise
+
+    def _new_member(self, server: Any) -> Member:
+        self._generations += 1
+        return Member(server=server, generation=self._generations)
+
+    # ------------------------------------------------------------ what the guard uses
+
+    def current(self) -> tuple[Any, int]:
+        """The first server in service and its generation (for watching that it keeps running)."""
+        with self._lock:
+            while not self.members and not self._stopped:
+                self._lock.wait(1)
+            member = self.members[0]
+            return member.server, member.generation
+
+    def acquire(self, timeout: float | None = None) -> Lease:
+        """A connection to the server with the fewest requests in flight."""
+        with self._lock:
+            if not self._lock.wait_for(lambda: self.members or self._stopped, timeout=timeout or 60):
+                raise ConnectionError("no SPARQL server is running")
+            if self._stopped:
+                raise ConnectionError("the endpoint is stopping")
+            member = min(self.members, key=lambda m: m.inflight)
+            member.inflight += 1
+            connection = member.idle.pop() if member.idle else None
+        reused = connection is not None
+        if connection is None:
+            connection = http.client.HTTPConnection(member.server.host, member.server.port, timeout=timeout or 3600)
+        return Lease(member, connection, reused)
+
+    def release(self, lease: Lease, *, reusable: bool) -> None:
+        """The request is done; keep the connection for the next one when it can be reused."""
+        with self._lock:
+            if lease.done:
+                return
+            lease.done = True
+            member = lease.member
+            member.inflight -= 1
+            keep = reusable and not member.retired and len(member.idle) < IDLE_CONNECTIONS
+            if keep:
+                member.idle.append(lease.connection)
+            stop = member.retired and member.inflight == 0 and member in self._retired
+            if stop:
+                self._retired.remove(member)
+        if not keep:
+            lease.connection.close()
+        if stop:
+            self._stop_member(member)
+
+    def retire(self, lease: Lease) -> None:
+        """The lease's query ran out of time: end its evaluation without ending the other requests.
+
+        Its server takes no new requests and is replaced; it is stopped now when the lease was its
+        last request (or the store is writable), else when its last request ends.
+        """
+        with self._lock:
+            if lease.done:
+                return
+            lease.done = True
+            member = lease.member
+            member.inflight -= 1
+        lease.connection.close()
+        self._retire(member, wait=True)
+
+    def restart(self, generation: int) -> None:
+        """Replace the server of `generation` (unless it was replaced already)."""
+        with self._lock:
+            member = next((m for m in self.members if m.generation == generation), None)
+        if member is not None:
+            self._retire(member, wait=True)
+
+    def _retire(self, member: Member, *, wait: bool) -> None:
+        idle: list[http.client.HTTPConnection] = []
+        with self._lock:
+            fresh = member in self.members and not self._stopped
+            if fresh:
+                member.retired = True
+                self.members.remove(member)
+                self.restarts += 1
+                idle, member.idle = member.idle, []
+                stop_now = member.inflight == 0 or not self.shared
+                if not stop_now:
+                    self._retired.append(member)
+            else:  # retired already: stopped when its last request ends
+                stop_now = member.inflight == 0 and member in self._retired
+                if stop_now:
+                    self._retired.remove(member)
+        for connection in idle:
+            connection.close()
+        if stop_now:
+            # A writable store can be opened by one server only: the old one goes first.
+            self._keeper.submit(member.server.stop, 2).result()
+        if not fresh:
+            return
+        self._keeper.submit(self._replace)
+        if not self.shared and wait:
+            with self._lock:
+                self._lock.wait_for(lambda: bool(self.members) or self._stopped, timeout=60)
+
+    def _replace(self) -> None:
+        try:
+            server = self._start()
+        except Exception:  # noqa: BLE001 - retried on the next request's failure; the pool keeps its others
+            with self._lock:
+                self._lock.notify_all()
+            return
+        with self._lock:
+            if self._stopped:
+                server.stop()
+                return
+            self.members.append(self._new_member(server))
+            self._lock.notify_all()
+
+    def _stop_member(self, member: Member) -> None:
+        try:
+            self._keeper.submit(member.server.stop, 2)
+        except RuntimeError:  # the keeper is shut down: the pool is stopping
+            member.server.stop(2)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            members = self.members + self._retired
+            self.members, self._retired = [], []
+            self._lock.notify_all()
+        for member in members:
+            for connection in member.idle:
+                connection.close()
+            member.server.stop()
+        self._keeper.shutdown(wait=False)
+
+    @property
+    def server(self) -> Any:
+        return self.current()[0]

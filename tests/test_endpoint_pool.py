@@ -1,0 +1,111 @@
+"""A query past the guard's timeout costs only itself; parameters are bound inside WHERE for every named query."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+from urllib.parse import urlencode
+
+import pytest
+
+from pactgraph.named_queries import list_queries
+from pactgraph.stores.disk import DiskStore
+from pactgraph.serving.guard import GuardPolicy
+from pactgraph.serving.server import start_endpoint
+from pactgraph.stores.sparql_text import bind_inside, check_parses, describe_targets, query_form, where_brace
+
+RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
+SMALL = "ASK { <https://w3id.org/pactgraph/id/turkey> a <https://w3id.org/pactgraph/ontology#SovereignState> }"
+
+
+def _post(connection: http.client.HTTPConnection, query: str) -> int:
+    connection.request("POST", "/query", body=urlencode({"query": query}),
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    answer = connection.getresponse()
+    answer.read()
+    return answer.status
+
+
+def test_a_runaway_query_costs_only_itself(tmp_path):
+    store = DiskStore(tmp_path / "db")
+    store.sync(None)
+    store.close()
+    endpoint = start_endpoint(store.database, policy=GuardPolicy(timeout=2.0), log=None)
+    try:
+        pool = endpoint.upstream
+        before = {m.server.process.pid for m in pool.members}
+        assert len(before) == 2
+        statuses: list[int] = []
+        stop = time.monotonic() + 5
+
+        def small() -> None:
+            connection = http.client.HTTPConnection("127.0.0.1", endpoint.port, timeout=30)
+            while time.monotonic() < stop:
+                statuses.append(_post(connection, SMALL))
+            connection.close()
+
+        clients = [threading.Thread(target=small) for _ in range(4)]
+        for client in clients:
+            client.start()
+        time.sleep(0.5)
+        runaway = http.client.HTTPConnection("127.0.0.1", endpoint.port, timeout=30)
+        assert _post(runaway, RUNAWAY) == 503
+        for client in clients:
+            client.join()
+        assert len(statuses) > 50 and set(statuses) == {200}
+        assert pool.restarts == 1
+        after = {m.server.process.pid for m in pool.members}
+        assert len(after) == 2 and len(after & before) == 1  # one server replaced, the other kept serving
+        deadline = time.monotonic() + 10
+        while pool._retired and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not pool._retired
+    finally:
+        endpoint.stop()
+
+
+# ---------------------------------------------------------------- parameters inside WHERE
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_values_inside_where_gives_the_embedded_answer(name):
+    """For every named query, VALUES first inside WHERE answers as Oxigraph's own substitution does,
+    for the parameters it declares, else for its first column bound to a value from its answer."""
+    import pyoxigraph as ox
+
+    from pactgraph.namespaces import PREFIXES
+    from pactgraph.querying import bind_params
+    from pactgraph.stores.memory import MemoryStore
+
+    query = next(q for q in list_queries() if q.name == name).text
+    store = MemoryStore.shipped()
+    assert where_brace(query) is not None, name
+    params = bind_params(query)
+    if not params:
+        first = store.query(query)
+        assert first.rows, name
+        value = first.rows[0][0]
+        if value is None or isinstance(value, ox.BlankNode):
+            pytest.skip(f"{name}: the first value is not something a parameter can name")
+        params = {first.variables[0]: value}
+    prologue = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
+    text = bind_inside(prologue + query, params)
+    check_parses(text, name)
+    bound = store.query(text)
+    substituted = store.query(query, params)
+    assert bound.rows and sorted(map(str, bound.rows)) == sorted(map(str, substituted.rows))
+
+
+def test_query_forms_and_describe_targets():
+    assert query_form("PREFIX a: <urn:a#>\n# SELECT\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }") == "CONSTRUCT"
+    assert query_form("BASE <urn:x> DESCRIBE <a>") == "DESCRIBE"
+    assert query_form("ask {}") == "ASK"
+    text = "CONSTRUCT { ?s ?p '{' } WHERE { ?s ?p ?o FILTER (?o < 3) }"
+    assert text[where_brace(text)] == "{" and text[where_brace(text) - 6 : where_brace(text)] == "WHERE "
+    assert where_brace("CONSTRUCT WHERE { ?s ?p ?o }") is None
+    assert bind_inside("CONSTRUCT WHERE { ?s ?p ?o }", {}).startswith("CONSTRUCT")
+    target = describe_targets("PREFIX p: <urn:p#> DESCRIBE ?x p:a <urn:b> WHERE { ?x ?y ?z } LIMIT 3")
+    assert target.resources == ["p:a", "<urn:b>"]
+    assert target.select == "PREFIX p: <urn:p#> SELECT DISTINCT ?x WHERE { ?x ?y ?z } LIMIT 3"
+    assert describe_targets("DESCRIBE <urn:a>").select is None
