@@ -71,7 +71,7 @@ def _term(t, lexical: bool = False) -> str:
 
 def _rows(result: QueryResult, lexical: frozenset[str] = frozenset()) -> list[tuple[str, ...]]:
     """Rows in order; blank nodes as one label; in `lexical` columns a literal's text only."""
-    return [tuple(_term(t, v in lexical) for v, t in zip(result.variables, row)) for row in result.rows]
+    return [tuple(_term(t, v in lexical) for v, t in zip(result.variables, row, strict=True)) for row in result.rows]
 
 
 def _canonical_rows(result: QueryResult, lexical: frozenset[str] = frozenset()) -> Counter:

@@ -28,30 +28,16 @@ from urllib.parse import urlencode, urlsplit
 
 from pactgraph.stores.base import LoadSummary, StoreError
 from pactgraph.stores.http import ENV_PASSWORD, ENV_TOKEN, ENV_USER
+from pactgraph.stores.protocol import (
+    _RDF_ACCEPT,
+    _RDF_TYPES,
+    _RESULTS_ACCEPT,
+    _RESULTS_TYPES,
+    STAGING_PREFIX,
+    sparql_term,
+)
 
 LOAD_METHODS = ("auto", "graph-store", "update")
-#: Graph names of loads under way; never listed as graphs of the store.
-STAGING_PREFIX = "urn:pactgraph:staging:"
-
-_RESULTS_ACCEPT = (
-    "application/sparql-results+json, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.8"
-)
-_RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_RESULTS_TYPES = {
-    "application/sparql-results+json": "JSON",
-    "application/json": "JSON",
-    "application/sparql-results+xml": "XML",
-    "application/xml": "XML",
-    "text/tab-separated-values": "TSV",
-}
-_RDF_TYPES = {
-    "application/n-triples": "N_TRIPLES",
-    "text/plain": "N_TRIPLES",
-    "text/turtle": "TURTLE",
-    "application/n-quads": "N_QUADS",
-    "application/rdf+xml": "RDF_XML",
-    "application/ld+json": "JSON_LD",
-}
 #: DESCRIBE follows blank nodes this many steps at first, doubling up to _DESCRIBE_MAX_DEPTH.
 _DESCRIBE_DEPTH = 4
 _DESCRIBE_MAX_DEPTH = 64
@@ -69,15 +55,6 @@ def check_url(url: str, what: str = "endpoint") -> str:
             f"(or {ENV_TOKEN}) in the environment instead"
         )
     return url
-
-
-def sparql_term(term: Any) -> str:
-    """A pyoxigraph term written as SPARQL (N-Triples syntax is valid SPARQL)."""
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.BlankNode):
-        raise StoreError("cannot send a blank node as a query parameter")
-    return str(term)
 
 
 def with_values(text: str, bound: Mapping[str, Any]) -> str:

@@ -43,7 +43,7 @@ def _prepare(files: Sequence[Path], token: str) -> list[_File]:
     import pyoxigraph as ox
 
     from pactgraph.loading import parse_file
-    from pactgraph.stores.endpoint import STAGING_PREFIX
+    from pactgraph.stores.protocol import STAGING_PREFIX
 
     prepared = []
     for i, path in enumerate(files):
@@ -99,7 +99,7 @@ def _drop(store: Any, update: str, graphs: Sequence[str]) -> str | None:
 def _raw_graphs(store: Any) -> list[str]:
     import pyoxigraph as ox
 
-    from pactgraph.stores.endpoint import _RESULTS_ACCEPT, _RESULTS_TYPES
+    from pactgraph.stores.protocol import _RESULTS_ACCEPT, _RESULTS_TYPES
 
     content_type, body = store._post_query(
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", _RESULTS_ACCEPT, None, "the SPARQL endpoint"
@@ -127,7 +127,7 @@ def _hint(err: StoreError) -> str:
 
 def load_all(store: Any, files: Sequence[Path]) -> LoadSummary:
     """Load `files` into `store` (an EndpointStore), each into its named graph, all or nothing."""
-    from pactgraph.stores.endpoint import STAGING_PREFIX
+    from pactgraph.stores.protocol import STAGING_PREFIX
 
     method, graph_store, update = store._method()
     shown = graph_store if method == "graph-store" else update

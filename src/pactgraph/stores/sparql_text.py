@@ -35,7 +35,7 @@ class Token:
 
 def tokens(text: str) -> Iterator[Token]:
     """Tokens with their offsets: comments skipped; IRIs, strings and brackets as tokens of their own."""
-    from pactgraph.querying import _IRIREF
+    from pactgraph.sparql_policy import _IRIREF
 
     i, n = 0, len(text)
     while i < n:
@@ -127,7 +127,7 @@ def where_brace(text: str) -> int | None:
 
 def bind_inside(text: str, bound: Mapping[str, Any]) -> str:
     """`text` with `VALUES (?a ?b) { (x y) }` first inside its WHERE group (a trailing VALUES without one)."""
-    from pactgraph.stores.endpoint import sparql_term
+    from pactgraph.stores.protocol import sparql_term
 
     if not bound:
         return text
