@@ -215,6 +215,40 @@ def test_new_report_writes_any_text_and_label_as_the_same_literals(cli, data, tm
     assert added.exit_code == 0, added.output
 
 
+def test_new_report_writes_new_relayed_reports_as_literals_and_the_same_bytes_each_time(cli, data, tmp_path, article):
+    """An outlet named in --relays/--mentions reaches the graph as the same literal (quotes, backslash and
+    line break included, no triples smuggled in); the same options give byte-identical files."""
+    outlet = 'Le "Monde" \\ du\n<urn:x:s> <urn:x:p> <urn:x:o> .'
+    options = [
+        "--publisher", "Fictional Gazette", "--date", "2026-02-21", "--language", "en", "--data-dir", str(data),
+        "--relays", f"{outlet}, 2026-02-20, en", "--relays", "pgr:report-bloomberg-2026-01-09",
+        "--mentions", "Reference News, 2026-01-12",
+    ]
+    files = []
+    for run in ("one", "two"):
+        result = cli("new-report", str(article), *options, "--draft-dir", str(tmp_path / run))
+        assert result.exit_code == 0, result.output
+        files.append(tmp_path / run / "fictional-gazette-2026-02-21" / "report.ttl")
+    assert files[0].read_bytes() == files[1].read_bytes()
+    quads = list(ox.parse(path=str(files[0]), format=ox.RdfFormat.TURTLE))
+    assert not [q for q in quads if q.subject.value.startswith("urn:x:")]
+
+    def objects(predicate: str, subject: str | None = None) -> set[str]:
+        return {
+            q.object.value for q in quads
+            if q.predicate.value.endswith(predicate) and (subject is None or q.subject.value.endswith(subject))
+        }
+
+    relayed = "report-le-monde-du-urn-x-s-urn-x-p-urn-x-o-2026-02-20"
+    report = "report-fictional-gazette-2026-02-21"
+    assert {v.rsplit("/", 1)[1] for v in objects("relays", report)} == {relayed, "report-bloomberg-2026-01-09"}
+    assert {v.rsplit("/", 1)[1] for v in objects("mentions", report)} == {"report-reference-news-2026-01-12"}
+    assert objects("name") == {"Fictional Gazette", outlet}
+    assert objects("#label", relayed) == {f"{outlet} report of 20 February 2026"}
+    valid = cli("validate", str(files[0]), "--data-dir", str(data))
+    assert valid.exit_code == 0, valid.output
+
+
 def test_new_report_reuses_outlets_and_reports_and_never_overwrites(cli, data, tmp_path, article):
     # An existing outlet by prefixed name, on a day it already has a report: a suffixed slug.
     first = cli(

@@ -5,6 +5,8 @@ The folder `reports/<slug>/` gets the text verbatim as `article.txt` and a
 has it, e.g. a report so far known only as relayed), its publisher (an existing
 outlet, or a new one defined in the file), the stored text with its SHA-256, the
 sentences with their selectors, and a commented skeleton for the claims.
+The Turtle itself comes from report_turtle (a Jinja2 template); this module
+checks the options and asks the graph what the file needs.
 """
 
 from __future__ import annotations
@@ -21,22 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from pactgraph.contributing import (
-    parse_date,
-    CONTEXT,
     REPORT_NAME,
     REPORTS,
     TEXT_NAME,
     graph_files,
+    parse_date,
     read_text_file,
     slugify,
-    turtle_long_string,
-    turtle_string,
 )
-from pactgraph.contributing.anchoring import prefix_of, sentences, suffix_of
+from pactgraph.contributing.anchoring import sentences
 from pactgraph.contributing.identity import outlet_likeness, same_text
 from pactgraph.errors import InputError, PactgraphError
 from pactgraph.namespaces import PGR, expand, shorten
-from pactgraph.namespaces import PREFIXES as PROJECT_PREFIXES
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^\s<>\"{}|\\^`]+$")
@@ -260,9 +258,10 @@ def create(
         )
 
     outlet, outlet_name, define_outlet = _resolve_publisher(store, publisher, new_outlet)
+    from pactgraph.contributing.report_turtle import SCHEMES, report_turtle
     from pactgraph.contributing.storyline import earlier_reports
 
-    relayed, mentioned, extra_turtle = earlier_reports(store, relays, mentions, published)
+    earlier = earlier_reports(store, relays, mentions, published)
 
     taken = _taken_slugs(store, data_dir)
     if slug is not None:
@@ -299,8 +298,8 @@ def create(
         notes.append(f"{shorten(report)} is already in the graph (without stored text); {REPORT_NAME} gives it its text")
 
     spans = sentences(text)
-    turtle = _turtle(
-        store,
+    report_label = label.strip() if label and label.strip() else f"{outlet_name} report of {human_date(published)}"
+    turtle = report_turtle(
         text=text,
         digest=digest,
         slug=slug,
@@ -313,11 +312,11 @@ def create(
         language=language,
         text_language=text_language,
         url=url.strip() if url else None,
-        label=label,
-        relays=relayed,
-        mentions=mentioned,
-        extra=extra_turtle,
+        report_label=report_label,
+        earlier=earlier,
         spans=spans,
+        nearest=_nearest_propositions(store, text, spans),
+        concepts={scheme: _concepts(store, scheme) for scheme in SCHEMES},
     )
     _write_folder(folder, {TEXT_NAME: text.encode("utf-8"), REPORT_NAME: turtle.encode("utf-8")})
     return NewReport(
@@ -329,12 +328,6 @@ def create(
         sentences=len(spans),
         notes=notes,
     )
-
-
-def _literal(value: str) -> Any:
-    import pyoxigraph as ox
-
-    return ox.Literal(value)
 
 
 def _write_folder(folder: Path, files: dict[str, bytes]) -> None:
@@ -368,217 +361,15 @@ def _umask() -> int:
     return mask
 
 
-# ---------------------------------------------------------------- the Turtle
+# ---------------------------------------------------------------- from the graph, for report.ttl
 
 
-_PREFIXES = "".join(
-    f"PREFIX {p}: <{PROJECT_PREFIXES[p]}>\n"
-    for p in ("oa", "org", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "sem", "skos", "xsd")
-)
-
-
-def _en(text: str) -> str:
-    return turtle_string(text) + "@en"
-
-
-def _turtle(
-    store: Any,
-    *,
-    text: str,
-    digest: str,
-    slug: str,
-    report: str,
-    existing: dict[str, Any] | None,
-    outlet: str,
-    outlet_name: str,
-    define_outlet: bool,
-    published: dt.date,
-    language: str,
-    text_language: str,
-    url: str | None,
-    label: str | None,
-    relays: list[str],
-    mentions: list[str],
-    extra: str,
-    spans: list[tuple[int, int]],
-) -> str:
-    r = shorten(report)
-    t = shorten(PGR + "text-" + slug)
-    o = shorten(outlet)
-    report_label = label.strip() if label and label.strip() else f"{outlet_name} report of {human_date(published)}"
-    stored_at = f"{REPORTS}/{slug}/{TEXT_NAME}"
-    out = [_PREFIXES]
-    out.append(
-        f"# {report_label}.\n"
-        "# Created by `pactgraph new-report`. The stored text below is article.txt beside\n"
-        "# this file, verbatim (once added: data/" + stored_at + ").\n"
-        "# Edit neither: the checksum and every anchor depend on it. Write the claims at\n"
-        "# the end of this file, then `pactgraph validate` it and `pactgraph add` it.\n"
-    )
-    if define_outlet:
-        out.append(
-            f"{o}\n"
-            "    a pg:NewsOutlet ;\n"
-            f"    rdfs:label {_en(outlet_name)} ;\n"
-            f"    schema:name {_en(outlet_name)} ;\n"
-            ".\n"
-        )
-    if existing is None:
-        lines = [
-            f"{r}",
-            "    a pg:Report ;",
-            f"    rdfs:label {_en(report_label)} ;",
-            f'    schema:datePublished "{published.isoformat()}"^^xsd:date ;',
-            f"    schema:inLanguage {turtle_string(language)} ;",
-            f"    schema:publisher {o} ;",
-        ]
-        if url:
-            lines.append(f"    schema:url <{url}> ;")
-        lines += [f"    pg:relays {shorten(r)} ;" for r in relays]
-        lines += [f"    pg:mentions {shorten(r)} ;" for r in mentions]
-        lines.append(f"    pg:hasSourceText {t} ;")
-    else:
-        lines = [f"# {r} is already in the graph; this file gives it its stored text.", f"{r}"]
-        if url and not existing["url"]:
-            lines.append(f"    schema:url <{url}> ;")
-        lines += [f"    pg:relays {shorten(r)} ;" for r in relays]
-        lines += [f"    pg:mentions {shorten(r)} ;" for r in mentions]
-        lines.append(f"    pg:hasSourceText {t} ;")
-    out.append("\n".join(lines) + "\n.\n")
-    if extra:
-        out.append("# Earlier reports this one relays or mentions, so far known only by outlet and date.\n" + extra)
-    out.append(
-        f"{t}\n"
-        "    a pg:SourceText ;\n"
-        f"    rdfs:label {_en('stored text of the ' + report_label)} ;\n"
-        f"    rdf:value {turtle_long_string(text)} ;\n"
-        f'    schema:encodingFormat "text/plain; charset=utf-8" ;\n'
-        f"    schema:inLanguage {turtle_string(text_language)} ;\n"
-        f'    pg:sha256 "{digest}" ;\n'
-        f"    pg:storedAt {turtle_string(stored_at)} ;\n"
-        ".\n"
-    )
-    width = max(2, len(str(len(spans))))
-    out.append(
-        "# ---------------------------------------------------------------------------\n"
-        f"# Sentences, as `new-report` split the text ({len(spans)}). Fix a split by hand if it is\n"
-        "# wrong (e.g. after an abbreviation): `pactgraph anchor` prints the selectors.\n"
-        "# ---------------------------------------------------------------------------\n"
-    )
-    nearest = _nearest_propositions(store, text, spans)
-    for number, (start, end) in enumerate(spans, 1):
-        if nearest[number - 1]:
-            out.append(
-                f"# Sentence {number}: nearest existing propositions (reuse one if the claim says the same):\n"
-                + "".join(f"#   {shorten(r.iri)}  {r.name}\n" for _, r in nearest[number - 1])
-            )
-        out.append(
-            f"{t}-sentence-{number:0{width}d}\n"
-            "    a pg:Sentence ;\n"
-            f"    rdfs:label {_en(f'sentence {number} of the {report_label}')} ;\n"
-            "    oa:hasSelector\n"
-            "        [\n"
-            "            a oa:TextQuoteSelector ;\n"
-            f"            oa:exact {turtle_string(text[start:end])} ;\n"
-            f"            oa:prefix {turtle_string(prefix_of(text, start))} ;\n"
-            f"            oa:suffix {turtle_string(suffix_of(text, end))} ;\n"
-            "        ] ,\n"
-            "        [\n"
-            "            a oa:TextPositionSelector ;\n"
-            f'            oa:start "{start}"^^xsd:nonNegativeInteger ;\n'
-            f'            oa:end "{end}"^^xsd:nonNegativeInteger ;\n'
-            "        ] ;\n"
-            f"    oa:hasSource {t} ;\n"
-            f'    pg:sentenceNumber "{number}"^^xsd:positiveInteger ;\n'
-            ".\n"
-        )
-    out.append(_skeleton(store, slug=slug, report=r, outlet=o, report_label=report_label))
-    return "\n".join(out)
-
-
-def _nearest_propositions(store: Any, text: str, spans: list[tuple[int, int]], n: int = 3) -> list[list[Any]]:
-    """For each sentence, the propositions whose labels or anchored quotes are closest to it."""
+def _nearest_propositions(store: Any, text: str, spans: list[tuple[int, int]], n: int = 3) -> list[list[tuple[str, str]]]:
+    """For each sentence, (IRI, name) of the propositions whose labels or anchored quotes are closest to it."""
     from pactgraph.contributing.resolve import Index, rank
 
     index = Index.from_store(store)
-    return [rank(index, text[s:e], kinds=("proposition",), minimum=0.35, with_quotes=True)[:n] for s, e in spans]
-
-
-def _concept_lines(store: Any, scheme: str) -> str:
-    lines = []
-    for name, label, definition in _concepts(store, scheme):
-        lines.append(f"#     {name:<38} {definition or label}")
-    return "\n".join(lines)
-
-
-def _skeleton(store: Any, *, slug: str, report: str, outlet: str, report_label: str) -> str:
-    claim = f"pgr:claim-{slug}-01"
-    return f"""\
-# ---------------------------------------------------------------------------
-# Claims. Quickest: `pactgraph claim add <this folder> --claimant NAME --quote
-# "the exact words" --proposition NAME --certainty ... --time ...`, or many at
-# once with `pactgraph claims import <this folder> SHEET.csv`: they write the
-# claims below for you (persons, outlets, anonymous sources and propositions too).
-# By hand: for each claim the report makes, copy the two blocks below, remove
-# the "# " in front of each line, number the claim (01, 02, ...) and replace
-# every <...>.
-#
-# The anchor: `pactgraph anchor <this folder>/article.txt "the exact words"`
-# prints oa:hasSource, pg:inSentence and oa:hasSelector, ready to paste. The
-# quote must be the text's own characters and occur once in it ({CONTEXT} characters
-# of prefix and suffix are recorded with it).
-#
-# The proposition: reuse an existing one when the claim is about the same thing
-# as a claim of another report (list them with `pactgraph query propositions`),
-# so that the questions across reports line up the two claims; otherwise define
-# a new pg:Proposition (template at the end).
-#
-# The claimant is whoever makes the claim: the publisher itself ({outlet}), an
-# outlet it relays, an expert (a schema:Person, prov:Person) or unnamed sources
-# (a pg:AnonymousSource). Name the same agent in prov:agent, with its role:
-{_concept_lines(store, "pgv:source-role")}
-# Certainty, how sure the claimant is:
-{_concept_lines(store, "pgv:certainty")}
-# Polarity:
-{_concept_lines(store, "pgv:polarity")}
-# Time orientation, seen from the report's date:
-{_concept_lines(store, "pgv:time-orientation")}
-# A claim a relayed report made first also gets pg:reportedFirstIn <that report>
-# (it must lie on this report's pg:relays chain).
-# ---------------------------------------------------------------------------
-
-# {claim}
-#     a pg:Claim ;
-#     rdfs:label "<claimant's name>: <what is claimed, in neutral words>"@en ;
-#     pg:claimant {outlet} ;
-#     prov:qualifiedAttribution
-#         [
-#             a prov:Attribution ;
-#             prov:agent {outlet} ;
-#             prov:hadRole pgv:source-role-reporting-outlet ;
-#         ] ;
-#     pg:proposition pgr:proposition-<name> ;
-#     pg:statedIn {report} ;
-#     pg:certainty pgv:certainty-<certain|probable|possible|underspecified> ;
-#     pg:polarity pgv:polarity-<positive|negative> ;
-#     pg:timeOrientation pgv:time-orientation-<future|non-future> ;
-#     pg:hasAnchor {claim}-anchor ;
-# .
-#
-# {claim}-anchor
-#     a pg:TextAnchor ;
-#     rdfs:label "anchor of claim 1 in the {report_label}"@en ;
-#     <paste the output of `pactgraph anchor` here>
-# .
-
-# A new proposition, only when no existing one fits:
-#
-# pgr:proposition-<name>
-#     a pg:Proposition ;
-#     rdfs:label "<the proposition, stated neutrally>"@en ;
-#     rdf:subject <entity, e.g. pgr:turkey> ;
-#     rdf:predicate <property, e.g. org:memberOf> ;
-#     rdf:object <entity, e.g. pgr:saudi-pakistan-alliance> ;
-#     pg:about <every entity, event or membership it is about> ;
-# .
-"""
+    return [
+        [(res.iri, res.name) for _, res in rank(index, text[s:e], kinds=("proposition",), minimum=0.35, with_quotes=True)[:n]]
+        for s, e in spans
+    ]

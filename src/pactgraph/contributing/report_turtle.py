@@ -7,15 +7,17 @@ text shown in comments has its line breaks removed so it cannot leave the commen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from pactgraph.contributing import CONTEXT, REPORTS, TEXT_NAME, turtle_long_string, turtle_string
 from pactgraph.contributing.anchoring import prefix_of, suffix_of
+from pactgraph.contributing.storyline import EarlierReports
 from pactgraph.namespaces import PGR, shorten
 from pactgraph.namespaces import PREFIXES as PROJECT_PREFIXES
 
 #: The prefixes report.ttl declares, in this order.
-_PREFIX_NAMES = ("oa", "org", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "sem", "xsd")
+_PREFIX_NAMES = ("oa", "org", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "sem", "skos", "xsd")
 SCHEMES = ("pgv:source-role", "pgv:certainty", "pgv:polarity", "pgv:time-orientation")
 
 
@@ -40,6 +42,7 @@ def _template() -> Any:
     env.filters["long_literal"] = turtle_long_string
     env.filters["en"] = lambda value: _language_literal(str(value), "en")
     env.filters["comment"] = _comment
+    env.filters["iri"] = shorten
     return env.get_template("report.ttl.j2")
 
 
@@ -64,12 +67,15 @@ def report_turtle(
     text_language: str,
     url: str | None,
     report_label: str,
-    relays: str | None,
+    earlier: EarlierReports,
     spans: list[tuple[int, int]],
+    nearest: Sequence[Sequence[tuple[str, str]]],
     concepts: dict[str, list[tuple[str, str, str]]],
 ) -> str:
-    """report.ttl: the report, its publisher if new, the stored text, the sentences, the claim skeleton.
+    """report.ttl: the report, its publisher if new, the earlier reports it relays or mentions that are new,
+    the stored text, the sentences (each with the nearest existing propositions), the claim skeleton.
 
+    `nearest`: for each sentence, (IRI, name) of the closest existing propositions;
     `concepts`: for each of SCHEMES, its concepts as (prefixed name, label, definition).
     """
     width = max(2, len(str(len(spans))))
@@ -82,8 +88,9 @@ def report_turtle(
             "exact": text[start:end],
             "prefix": prefix_of(text, start),
             "suffix": suffix_of(text, end),
+            "nearest": [(shorten(iri), name) for iri, name in close],
         }
-        for n, (start, end) in enumerate(spans, 1)
+        for n, ((start, end), close) in enumerate(zip(spans, nearest, strict=True), 1)
     ]
     return _template().render(
         prefixes=[(p, PROJECT_PREFIXES[p]) for p in _PREFIX_NAMES],
@@ -100,7 +107,10 @@ def report_turtle(
         language=language,
         text_language=text_language,
         url=url,
-        relays=shorten(relays) if relays else None,
+        relays=[shorten(iri) for iri in earlier.relays],
+        mentions=[shorten(iri) for iri in earlier.mentions],
+        new_outlets=earlier.new_outlets,
+        new_reports=earlier.new_reports,
         text=text,
         digest=digest,
         sentences=sentence_rows,

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pactgraph.errors import InputError
-from pactgraph.namespaces import PG, PGR, PREFIXES, expand, shorten
+from pactgraph.namespaces import PGR, expand, shorten
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
@@ -27,24 +28,49 @@ def _rows(store: Any, query: str) -> list[dict[str, Any]]:
     return run_query(store, query).bindings()
 
 
+@dataclass(frozen=True)
+class NewOutlet:
+    """An outlet of an earlier report that the graph does not have yet."""
+
+    iri: str
+    name: str
+
+
+@dataclass(frozen=True)
+class EarlierReport:
+    """A report the graph does not have yet, known only by its outlet, date and language."""
+
+    iri: str
+    label: str
+    published: dt.date
+    language: str
+    publisher: str
+
+
+@dataclass
+class EarlierReports:
+    """What --relays and --mentions name: report IRIs, and the reports and outlets the new file must define."""
+
+    relays: list[str] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)
+    new_outlets: list[NewOutlet] = field(default_factory=list)
+    new_reports: list[EarlierReport] = field(default_factory=list)
+
+
 def earlier_reports(
     store: Any, relays: str | Sequence[str] | None, mentions: Sequence[str] | None, published: dt.date
-) -> tuple[list[str], list[str], str]:
-    """(relayed report IRIs, mentioned report IRIs, Turtle defining the new ones) for the options given."""
-    from pactgraph.contributing.claims import _graph, serialize
-
+) -> EarlierReports:
+    """The relayed and mentioned reports for the options given, with the ones to create in the new file."""
     relays = [relays] if isinstance(relays, str) else list(relays or [])
-    graph = _graph()
+    found = EarlierReports()
     reports = {r["r"].value for r in _rows(store, "SELECT ?r WHERE { ?r a pg:Report }")}
     outlets = _outlets(store)
-    chosen: dict[str, list[str]] = {"--relays": [], "--mentions": []}
-    for option, specs in (("--relays", relays), ("--mentions", list(mentions or []))):
+    for option, specs, chosen in (("--relays", relays, found.relays), ("--mentions", list(mentions or []), found.mentions)):
         for spec in specs:
-            iri = _report(store, graph, spec.strip(), option, reports, outlets, published)
-            if iri not in chosen[option]:
-                chosen[option].append(iri)
-    extra = serialize(graph) if len(graph) else ""
-    return chosen["--relays"], chosen["--mentions"], extra
+            iri = _report(store, found, spec.strip(), option, reports, outlets, published)
+            if iri not in chosen:
+                chosen.append(iri)
+    return found
 
 
 def _outlets(store: Any) -> dict[str, list[str]]:
@@ -64,16 +90,13 @@ def _english(names: list[str], iri: str) -> str:
 
 def _report(
     store: Any,
-    graph: Any,
+    found: EarlierReports,
     spec: str,
     option: str,
     reports: set[str],
     outlets: dict[str, list[str]],
     published: dt.date,
 ) -> str:
-    import rdflib
-    from rdflib import RDF, RDFS, XSD, Literal
-
     from pactgraph.contributing import slugify
     from pactgraph.contributing.identity import outlet_likeness
 
@@ -131,29 +154,19 @@ def _report(
     language = parts[2]
     if not _LANGUAGE.match(language):
         raise InputError(f"{option} {spec!r}: {language!r} is not a language code such as en or fr")
-    u = rdflib.URIRef
-    pg = rdflib.Namespace(PG)
-    schema = rdflib.Namespace(PREFIXES["schema"])
     if outlet is None:
         slug = slugify(name)
         if not slug:
             raise InputError(f"{option} {spec!r}: cannot make an identifier from {name!r}")
         outlet = PGR + slug
-        graph.add((u(outlet), RDF.type, pg.NewsOutlet))
-        graph.add((u(outlet), RDFS.label, Literal(name, lang="en")))
-        graph.add((u(outlet), schema.name, Literal(name, lang="en")))
+        found.new_outlets.append(NewOutlet(outlet, name))
         outlets[outlet] = [name]
     outlet_name = _english(outlets[outlet], outlet)
     report = PGR + f"report-{outlet[len(PGR):] if outlet.startswith(PGR) else slugify(outlet_name)}-{date.isoformat()}"
     if report in reports:
         raise InputError(f"{option} {spec!r}: {shorten(report)} exists but is not that outlet's report of that date")
-    r = u(report)
-    graph.add((r, RDF.type, pg.Report))
     label = f"{outlet_name} report of {date.day} {_MONTHS[date.month - 1]} {date.year}"
-    graph.add((r, RDFS.label, Literal(label, lang="en")))
-    graph.add((r, schema.datePublished, Literal(date.isoformat(), datatype=XSD.date)))
-    graph.add((r, schema.inLanguage, Literal(language)))
-    graph.add((r, schema.publisher, u(outlet)))
+    found.new_reports.append(EarlierReport(report, label, date, language, outlet))
     reports.add(report)
     return report
 
