@@ -92,10 +92,13 @@ def validate(
         from pactgraph.validation.merge import validate_units
 
         report = validate_units(scope, shape_files, fail_on, engine, chosen)
+    info = report.run_info
     if scope.joined:
-        info = report.run_info
         report = _located(report, scope)
-        report.run_info = info
+    from pactgraph.validation.hints import with_hints
+
+    report = with_hints(report, scope)
+    report.run_info = info
     return report
 
 
