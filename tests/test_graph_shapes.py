@@ -34,11 +34,11 @@ def _python_findings(path: Path) -> set[tuple[str, ...]]:
     new = joint_validation.parse_inputs([path])
     data = [] if path.parent.name == "invalid" else resources.data_files()
     base_quads, _ = read_rdf(resources.ontology_files() + data)
-    found = set()
+    found: set[tuple[str, ...]] = set()
     for f in joint_validation.graph_checks(base_quads, new, Namer()):
         if f.constraint in CHECKS:
             value = f.value if f.constraint == joint_validation.DANGLING_REFERENCE else ""
-            found.add((f.constraint, str(to_rdflib_term(f.focus)), f.path, value))
+            found.add((f.constraint, str(to_rdflib_term(f.focus)), f.path, str(value)))
     return found
 
 
@@ -47,7 +47,7 @@ def _shape_findings(path: Path, engine: str) -> set[tuple[str, ...]]:
     report = validate(data, engine=engine)
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     subjects = {str(s) for s in rdflib.Graph().parse(path, format="turtle").subjects()}
-    found = set()
+    found: set[tuple[str, ...]] = set()
     for node in report.graph.objects(None, sh.result):
         constraint = str(report.graph.value(node, sh.sourceConstraint))
         focus = str(report.graph.value(node, sh.focusNode))

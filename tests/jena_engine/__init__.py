@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 JAVA_DIR = Path("/usr/share/java")
@@ -50,7 +50,7 @@ def class_path(work: Path) -> str:
 
 
 def validate_all(
-    shapes: Sequence[Path], data_sets: dict[str, Sequence[Path]], work: Path, timeout: float = 300
+    shapes: Sequence[Path], data_sets: Mapping[str, Sequence[Path]], work: Path, timeout: float = 300
 ) -> dict[str, Path]:
     """Validate each data set (the union of its Turtle files) against `shapes` in one JVM.
 
