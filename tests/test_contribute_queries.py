@@ -55,6 +55,22 @@ def table(rows, *columns):
 COLUMNS = ("proposition", "earlier", "earlierCertainty", "earlierPolarity", "later", "laterCertainty", "laterPolarity")
 
 
+def test_disagreeing_claims_of_the_same_day_are_listed_once(tmp_path):
+    """Two reports of one day that disagree: one row per pair, in one order (origin IRI decides)."""
+    target = tmp_path / "data"
+    shutil.copytree(resources.data_dir(), target)
+    shutil.copytree(FOLLOWUP, target / "reports" / SLUG)
+    report = target / "reports" / SLUG / "report.ttl"
+    text = report.read_text(encoding="utf-8")
+    same_day = text.replace('schema:datePublished "2026-02-03"^^xsd:date', 'schema:datePublished "2026-01-12"^^xsd:date')
+    assert same_day != text
+    report.write_text(same_day, encoding="utf-8")
+    rows = table(answer(MemoryStore(data_dir_inputs(target)), "disagreeing-claims"), *COLUMNS)
+    assert len(rows) == len(set(rows)) == 4
+    portanskiy = "Nezavisimaya Gazeta, 2026-01-12 via Reference News"
+    pairs = [r for r in rows if {r[1], r[4]} == {portanskiy, "Fictional Courier, 2026-01-12"}]
+    assert len(pairs) == 1
+
 def test_disagreeing_claims_across_reports(store, shipped):
     rows = table(answer(store, "disagreeing-claims"), *COLUMNS)
     officials = "Bloomberg, 2026-01-09 via Reference News"
