@@ -213,10 +213,14 @@ def test_load_with_the_graph_store_protocol(writable, cli):
 # ---------------------------------------------------------------- failures: exit 2, one line
 
 
-def _one_line_error(result, *fragments):
+def _one_line_error(result, *fragments, warnings=0):
+    """Exit 2 and one error line (after exactly `warnings` warning lines)."""
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
+    warned = [line for line in lines if line.startswith("pactgraph: warning: ")]
+    assert len(warned) == warnings, result.output
+    lines = [line for line in lines if line not in warned]
     assert len(lines) == 1 and lines[0].startswith("pactgraph: error: "), result.output
     for fragment in fragments:
         assert fragment in lines[0]
@@ -355,6 +359,8 @@ def test_as_of_on_a_server_that_lists_no_graphs_is_an_error(cli, fake_server):
         status=200, content_type="application/sparql-results+json",
         body=b'{"head":{"vars":["g","date"]},"results":{"bindings":[]}}',
     )
-    _one_line_error(cli("query", "reports", "--as-of", "2026-01-11", "--endpoint", url), "no graph is left to query")
+    # --as-of on an endpoint warns first that it selects whole report folders.
+    result = cli("query", "reports", "--as-of", "2026-01-11", "--endpoint", url)
+    _one_line_error(result, "no graph is left to query", warnings=1)
     sent = fake_server.handlers()[0].seen
     assert len(sent) == 2  # the graph list and the report dates; the query itself is not sent

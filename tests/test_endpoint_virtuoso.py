@@ -105,13 +105,13 @@ def _isomorphic(a: QueryResult, b: QueryResult) -> bool:
     return forms[0] == forms[1]
 
 
-def assert_same(remote: QueryResult, local: QueryResult, text: str) -> None:
+def assert_same(remote: QueryResult, local: QueryResult, text: str, *, may_be_empty: bool = False) -> None:
     assert remote.kind == local.kind
     if local.kind == SELECT:
         assert remote.variables == local.variables
         lexical = _group_concat_columns(text)
         assert _canonical_rows(remote, lexical) == _canonical_rows(local, lexical)
-        assert len(local.rows) > 0
+        assert len(local.rows) > 0 or may_be_empty
         if "ORDER BY" in text.upper() and _rows(remote, lexical) == _rows(local, lexical):
             # What people read is the same; the W3C formats too where the terms are the same.
             exact = [tuple(map(str, r)) for r in remote.rows] == [tuple(map(str, r)) for r in local.rows]
@@ -130,7 +130,13 @@ def assert_same(remote: QueryResult, local: QueryResult, text: str) -> None:
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
 def test_every_named_query_answers_as_the_embedded_store(loaded, embedded, name):
     query = next(q for q in list_queries() if q.name == name)
-    assert_same(loaded.query(query.text, source=name), embedded.query(query.text, source=name), query.text)
+    # agreeing-claims needs two reports that repeat each other: none on the shipped graph alone.
+    assert_same(
+        loaded.query(query.text, source=name),
+        embedded.query(query.text, source=name),
+        query.text,
+        may_be_empty=name == "agreeing-claims",
+    )
 
 
 @pytest.mark.parametrize("name", sorted(OTHER_PARAMS))
@@ -154,7 +160,8 @@ def test_assessment_over_time_is_not_the_whole_graph(loaded, embedded, cli, virt
 
 @pytest.mark.parametrize("fmt", ALL_FORMATS)
 def test_every_output_format_over_the_cli(loaded, cli, virtuoso, fmt):
-    for query in ("parties-and-date", "CONSTRUCT { pgr:turkey rdfs:label ?l } WHERE { pgr:turkey rdfs:label ?l }"):
+    # contributions: no GROUP_CONCAT, whose language tag Virtuoso drops (see the README).
+    for query in ("contributions", "CONSTRUCT { pgr:turkey rdfs:label ?l } WHERE { pgr:turkey rdfs:label ?l }"):
         local = cli("query", query, "-f", fmt)
         remote = cli("query", query, "--endpoint", virtuoso.sparql, "-f", fmt)
         assert remote.exit_code == local.exit_code, remote.output

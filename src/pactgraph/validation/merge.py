@@ -66,7 +66,8 @@ def build_units(scope: Any, source: GraphSource, base: str) -> list[Unit]:
         quads, prefixes = read_files(scope.new)
         own = [q.triple for q in quads]
         closure, touched = source.closure(own, set())
-        key = digest(base, "joined", *_hashes(scope.new), *sorted(source.hashes[g] for g in touched))
+        # The stored-text facts are in `own`: a key over them changes when an article.txt does.
+        key = digest(base, "joined", *_hashes(scope.new), *sorted(source.hashes[g] for g in touched), ntriples(own))
         owned, parents = _terms_n3(quads)
         unit = Unit(
             "joined",
@@ -88,13 +89,16 @@ def build_units(scope: Any, source: GraphSource, base: str) -> list[Unit]:
     units = []
     for files in groups:
         own = []
+        facts = []
         for path in files:
             found = source.own(path)
             own.extend(found)
-            own.extend(t.triple for t in storedtext.facts(path, found))
+            facts.extend(t.triple for t in storedtext.facts(path, found))
+        own.extend(facts)
         skip = {source.name_of(p) for p in files}
         closure, touched = source.closure(own, skip)
-        key = digest(base, "unit", *_hashes(files), *sorted(source.hashes[g] for g in touched))
+        # What the stored text files hold decides results too: an edited article.txt is a new key.
+        key = digest(base, "unit", *_hashes(files), *sorted(source.hashes[g] for g in touched), ntriples(facts))
         units.append(Unit(str(files[0]), ntriples(own + closure), key, prefixes=source.prefixes))
     return units
 
