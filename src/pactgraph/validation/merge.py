@@ -89,7 +89,7 @@ def build_units(scope: Any, source: GraphSource, base: str) -> list[Unit]:
     units = []
     for files in groups:
         own = []
-        facts = []
+        facts: list[Any] = []
         for path in files:
             found = source.own(path)
             own.extend(found)
