@@ -28,128 +28,153 @@ class FailOn(str, Enum):
     info = "info"
 
 
+PathsArg = Annotated[
+    Optional[list[str]],
+    typer.Argument(
+        metavar="PATH", help="Data files or directories to validate.", show_default="the shipped graph"
+    ),
+]
+
+FmtArg = Annotated[ValidateFormat, typer.Option("--format", "-f", help="Report format.")]
+
+FailOnArg = Annotated[
+    FailOn,
+    typer.Option("--fail-on", help="Exit 1 when a result has this severity or a higher one."),
+]
+
+FocusArg = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--focus",
+        metavar="NODE",
+        help="Only results for this focus node (prefixed name or IRI); repeatable.",
+        show_default="all",
+    ),
+]
+
+ShapeArg = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--shape",
+        metavar="SHAPE",
+        help=(
+            "Only results from this shape (with its property shapes) or this SPARQL "
+            "constraint (prefixed name or IRI); repeatable."
+        ),
+        show_default="all",
+    ),
+]
+
+QuietArg = Annotated[bool, typer.Option("--quiet", "-q", help="Print no report; the exit status tells the outcome.")]
+
+PerReportArg = Annotated[
+    bool,
+    typer.Option(
+        "--per-report",
+        help=(
+            "Validate in units: each report file (in a reports/ folder) with every triple of the graph it "
+            "reaches, results cached by content hash; the same results as one graph. The default "
+            "(auto) already does so for a graph with report files and for files joined with the graph."
+        ),
+    ),
+]
+
+JobsArg = Annotated[
+    Optional[str],
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        help="Validate in units in N processes (implies --per-report).",
+        show_default="validate.jobs in the config, else one process per 40 report files, at most one per core",
+    ),
+]
+
+CacheArg = Annotated[
+    Optional[str],
+    typer.Option(
+        "--cache",
+        metavar="DIR",
+        help="Cache folder for --per-report results.",
+        show_default="validate.cache in the config, else ~/.cache/pactgraph",
+    ),
+]
+
+NoCacheArg = Annotated[bool, typer.Option("--no-cache", help="With --per-report: neither read nor write cached results.")]
+
+EngineArg = Annotated[
+    Optional[str],
+    typer.Option(
+        "--engine",
+        metavar="NAME",
+        help=(
+            "SHACL engine: pyshacl (the reference), pyshacl-turbo (same results on every "
+            "fixture, faster), or auto (pyshacl-turbo when installed)."
+        ),
+        show_default="validate.engine in the config, else auto",
+    ),
+]
+
+DataDirArg = Annotated[
+    Optional[str],
+    typer.Option(
+        "--data-dir",
+        metavar="DIR",
+        help="The data directory whose graph (with the ontology) is validated, or joined by PATH files.",
+        show_default="the shipped data",
+    ),
+]
+
+WithGraphArg = Annotated[
+    Optional[bool],
+    typer.Option(
+        "--with-graph/--standalone",
+        help=(
+            "Check PATH files together with the graph they join (the ontology and --data-dir, an older "
+            "version of the same report left out), reporting only their own problems with FILE:LINE and "
+            "what only the combination shows (conflicting types, references to nothing), or on their own."
+        ),
+        show_default="with the graph, unless --shapes, --ontology, --per-report or --jobs is given",
+    ),
+]
+
+TimeoutArg = Annotated[
+    Optional[str],
+    typer.Option(
+        "--timeout",
+        metavar="SECONDS",
+        help="Stop a validation that runs longer than SECONDS with an error (exit 2); 0: no limit.",
+        show_default="no limit",
+    ),
+]
+
+
 @app.command()
 def validate(
-    paths: Annotated[
-        Optional[list[str]],
-        typer.Argument(
-            metavar="PATH", help="Data files or directories to validate.", show_default="the shipped graph"
-        ),
-    ] = None,
+    paths: PathsArg = None,
     shapes: ShapesOption = None,
     ontology: OntologyOption = None,
-    fmt: Annotated[
-        ValidateFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = ValidateFormat.text,
-    fail_on: Annotated[
-        FailOn,
-        typer.Option("--fail-on", help="Exit 1 when a result has this severity or a higher one."),
-    ] = FailOn.violation,
-    focus: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--focus",
-            metavar="NODE",
-            help="Only results for this focus node (prefixed name or IRI); repeatable.",
-            show_default="all",
-        ),
-    ] = None,
-    shape: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--shape",
-            metavar="SHAPE",
-            help=(
-                "Only results from this shape (with its property shapes) or this SPARQL "
-                "constraint (prefixed name or IRI); repeatable."
-            ),
-            show_default="all",
-        ),
-    ] = None,
+    fmt: FmtArg = ValidateFormat.text,
+    fail_on: FailOnArg = FailOn.violation,
+    focus: FocusArg = None,
+    shape: ShapeArg = None,
     output: OutputOption = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print no report; the exit status tells the outcome.")
-    ] = False,
-    per_report: Annotated[
-        bool,
-        typer.Option(
-            "--per-report",
-            help=(
-                "Validate report by report (files in a reports/ folder), each with the reference "
-                "triples it needs, caching each report's results by content hash. Same report."
-            ),
-        ),
-    ] = False,
-    jobs: Annotated[
-        Optional[str],
-        typer.Option(
-            "--jobs",
-            "-j",
-            metavar="N",
-            help="Validate report by report in N processes (implies --per-report).",
-            show_default="validate.jobs in the config, else the number of cores",
-        ),
-    ] = None,
-    cache: Annotated[
-        Optional[str],
-        typer.Option(
-            "--cache",
-            metavar="DIR",
-            help="Cache folder for --per-report results.",
-            show_default="validate.cache in the config, else ~/.cache/pactgraph",
-        ),
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="With --per-report: neither read nor write cached results.")
-    ] = False,
-    engine: Annotated[
-        Optional[str],
-        typer.Option(
-            "--engine",
-            metavar="NAME",
-            help=(
-                "SHACL engine: pyshacl (the reference), pyshacl-turbo (same results on every "
-                "fixture, faster), or auto (pyshacl-turbo when installed)."
-            ),
-            show_default="validate.engine in the config, else auto",
-        ),
-    ] = None,
+    quiet: QuietArg = False,
+    per_report: PerReportArg = False,
+    jobs: JobsArg = None,
+    cache: CacheArg = None,
+    no_cache: NoCacheArg = False,
+    engine: EngineArg = None,
     config: ConfigOption = None,
-    data_dir: Annotated[
-        Optional[str],
-        typer.Option(
-            "--data-dir",
-            metavar="DIR",
-            help="The data directory whose graph (with the ontology) is validated, or joined by PATH files.",
-            show_default="the shipped data",
-        ),
-    ] = None,
-    with_graph: Annotated[
-        Optional[bool],
-        typer.Option(
-            "--with-graph/--standalone",
-            help=(
-                "Check PATH files together with the graph they join (the ontology and --data-dir, an older "
-                "version of the same report left out), reporting only their own problems with FILE:LINE and "
-                "what only the combination shows (conflicting types, references to nothing), or on their own."
-            ),
-            show_default="with the graph, unless --shapes, --ontology, --per-report or --jobs is given",
-        ),
-    ] = None,
-    timeout: Annotated[
-        Optional[str],
-        typer.Option(
-            "--timeout",
-            metavar="SECONDS",
-            help="Stop a validation that runs longer than SECONDS with an error (exit 2); 0: no limit.",
-            show_default="no limit",
-        ),
-    ] = None,
+    data_dir: DataDirArg = None,
+    with_graph: WithGraphArg = None,
+    timeout: TimeoutArg = None,
 ) -> None:
-    """Validate data against SHACL shapes (pySHACL, SHACL-AF on, no inference).
+    """Validate data against SHACL shapes (pyshacl-turbo or pySHACL, SHACL-AF on, no inference).
 
     Without PATH: the shipped graph (or the graph of --data-dir). With PATH: new
-    files, checked together with the graph they join (see --with-graph).
+    files, checked together with the graph they join (see --with-graph). Every
+    stored text file is checked against the graph's copy of the text.
     Exit 0 when no result is at or above --fail-on, 1 otherwise, 2 on bad input.
     """
     with _user_errors(offline=True):
