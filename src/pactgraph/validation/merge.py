@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,7 @@ def _terms_n3(quads: Sequence[Any]) -> tuple[list[str], dict[str, str]]:
     return sorted(own), parents
 
 
-def build_units(scope: Any, source: GraphSource, base: str) -> list[Unit]:
+def build_units(scope: Any, source: GraphSource, base: str) -> Iterator[Unit]:
     """Units of the scope: the new files together (joined), else each report file and the other files."""
     from pactgraph.validation import storedtext
     from pactgraph.validation.scope import is_report_file
@@ -79,14 +79,14 @@ def build_units(scope: Any, source: GraphSource, base: str) -> list[Unit]:
             prefixes={**prefixes, **source.prefixes},
         )
         unit.triples = sum(1 for t in set(own) if not source.holds(t))
-        return [unit]
+        yield unit
+        return
     reports = [p for p in scope.data if is_report_file(p)]
     batch = int(os.environ.get("PACTGRAPH_VALIDATION_BATCH", "1"))
     groups = [reports[i : i + batch] for i in range(0, len(reports), batch)]
     others = list(scope.ontology) + [p for p in scope.data if not is_report_file(p)]
     if others:
         groups.append(others)
-    units = []
     for files in groups:
         own = []
         facts: list[Any] = []
@@ -99,8 +99,8 @@ def build_units(scope: Any, source: GraphSource, base: str) -> list[Unit]:
         closure, touched = source.closure(own, skip)
         # What the stored text files hold decides results too: an edited article.txt is a new key.
         key = digest(base, "unit", *_hashes(files), *sorted(source.hashes[g] for g in touched), ntriples(facts))
-        units.append(Unit(str(files[0]), ntriples(own + closure), key, prefixes=source.prefixes))
-    return units
+        # The stored-text facts are the unit's triples that no file holds.
+        yield Unit(str(files[0]), ntriples(own + closure), key, prefixes=source.prefixes, triples=len(facts))
 
 
 def _source(scope: Any) -> GraphSource:
@@ -125,11 +125,10 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
                   *_hashes(scope.ontology))
     units = build_units(scope, source, base)
     init_args = ([str(p) for p in shape_files], engine)
-    found = run_units(units, init_args, executor.jobs or 1, executor.cache_dir)
+    done, info = run_units(units, init_args, executor.jobs or 1, executor.cache_dir)
 
     merged: dict[tuple[str, ...], tuple[str, str, str]] = {}
-    for unit in units:
-        entry = found[unit.key]
+    for _, entry in done:
         before = {tuple(fields[:9]) for fields in entry.get("baseline", [])}
         for fields, text, node, own, hint in entry["results"]:
             if scope.joined and not own and tuple(fields[:9]) in before:
@@ -144,18 +143,12 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
     report = ValidationReport(
         results=results,
         shapes=count_shapes(shapes_graph),
-        triples=source.count_triples(units[0].triples if scope.joined else _facts(units)),
+        triples=source.count_triples(sum(unit.triples for unit, _ in done)),
         fail_on=fail_on,
     )
     report.graph = _report_graph(shapes_graph, [(t, n) for t, n, _ in merged.values()], report.conforms)
-    report.run_info = {"executor": "units", "engine": _engine_key(engine).split()[0], **found["__info__"]}
+    report.run_info = {"executor": "units", "engine": _engine_key(engine).split()[0], **info}
     return report
-
-
-def _facts(units: list[Unit]) -> int:
-    from pactgraph.validation.storedtext import FILE_PROBLEM, FILE_SHA256
-
-    return sum(unit.ntriples.count(f"<{FILE_SHA256}>") + unit.ntriples.count(f"<{FILE_PROBLEM}>") for unit in units)
 
 
 def _report_graph(shapes_graph: Any, results: list[tuple[str, str]], conforms: bool) -> Any:

@@ -333,10 +333,6 @@ def run_unit(unit: Unit) -> dict[str, Any]:
     return {"format": CACHE_FORMAT, "results": found}
 
 
-def _run_chunk(units: list[Unit]) -> list[dict[str, Any]]:
-    return [run_unit(u) for u in units]
-
-
 # ---------------------------------------------------------------- cache and dispatch
 
 
@@ -368,33 +364,54 @@ def cache_write(cache_dir: Path | None, key: str, data: dict[str, Any]) -> None:
 
 
 def run_units(
-    units: list[Unit], init_args: tuple[list[str], str], jobs: int, cache_dir: Path | None
-) -> dict[str, dict[str, Any]]:
-    """Each unit's plain result by key: from the cache, else validated here or in `jobs` processes."""
-    found: dict[str, dict[str, Any]] = {}
-    for unit in units:
-        hit = cache_read(cache_dir, unit.key)
-        if hit is not None:
-            found[unit.key] = hit
-    missing = [u for u in units if u.key not in found]
-    found_info = {"units": len(units), "cached": len(units) - len(missing), "jobs": jobs}
-    if missing and (jobs == 1 or len(missing) == 1):
-        init_worker(*init_args, in_child=False)
-        for unit in missing:
-            found[unit.key] = run_unit(unit)
-            cache_write(cache_dir, unit.key, found[unit.key])
-    elif missing:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    units: Iterable[Unit], init_args: tuple[list[str], str], jobs: int, cache_dir: Path | None
+) -> tuple[list[tuple[Unit, dict[str, Any]]], dict[str, int]]:
+    """Each unit with its plain result (from the cache, else validated here or in `jobs` processes),
+    and how the run went. Units are taken one at a time and let go of their text once validated,
+    so at most a few units' data are held at once."""
+    done: list[tuple[Unit, dict[str, Any]]] = []
+    info = {"units": 0, "cached": 0, "jobs": jobs}
 
-        size = max(1, min(8, len(missing) // (jobs * 4)))
-        chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
-        # fork on Linux: the workers start at once, without importing the caller's main module again.
-        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker, initargs=init_args) as pool:
-            for chunk, results in zip(chunks, pool.map(_run_chunk, chunks), strict=True):
-                for unit, result in zip(chunk, results, strict=True):
-                    found[unit.key] = result
-                    cache_write(cache_dir, unit.key, result)
-    found["__info__"] = found_info
-    return found
+    def finish(unit: Unit, result: dict[str, Any], cached: bool) -> None:
+        if not cached:
+            cache_write(cache_dir, unit.key, result)
+        unit.ntriples, unit.baseline = "", None
+        done.append((unit, result))
+
+    if jobs == 1:
+        ready = False
+        for unit in units:
+            info["units"] += 1
+            hit = cache_read(cache_dir, unit.key)
+            if hit is not None:
+                info["cached"] += 1
+                finish(unit, hit, True)
+                continue
+            if not ready:
+                init_worker(*init_args, in_child=False)
+                ready = True
+            finish(unit, run_unit(unit), False)
+        return done, info
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # fork on Linux: the workers start at once, without importing the caller's main module again.
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    pending: deque[tuple[Unit, Future[dict[str, Any]]]] = deque()
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker, initargs=init_args) as pool:
+        for unit in units:
+            info["units"] += 1
+            hit = cache_read(cache_dir, unit.key)
+            if hit is not None:
+                info["cached"] += 1
+                finish(unit, hit, True)
+                continue
+            pending.append((unit, pool.submit(run_unit, unit)))
+            while len(pending) >= jobs * 4:
+                waiting, future = pending.popleft()
+                finish(waiting, future.result(), False)
+        while pending:
+            waiting, future = pending.popleft()
+            finish(waiting, future.result(), False)
+    return done, info
