@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -378,15 +378,20 @@ def run_units(
         unit.ntriples, unit.baseline = "", None
         done.append((unit, result))
 
-    if jobs == 1:
-        ready = False
+    def uncached(units: Iterable[Unit]) -> Iterator[Unit]:
+        """The units whose results the cache does not hold (the others are finished at once)."""
         for unit in units:
             info["units"] += 1
             hit = cache_read(cache_dir, unit.key)
-            if hit is not None:
+            if hit is None:
+                yield unit
+            else:
                 info["cached"] += 1
                 finish(unit, hit, True)
-                continue
+
+    if jobs == 1:
+        ready = False
+        for unit in uncached(units):
             if not ready:
                 init_worker(*init_args, in_child=False)
                 ready = True
@@ -400,13 +405,7 @@ def run_units(
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     pending: deque[tuple[Unit, Future[dict[str, Any]]]] = deque()
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker, initargs=init_args) as pool:
-        for unit in units:
-            info["units"] += 1
-            hit = cache_read(cache_dir, unit.key)
-            if hit is not None:
-                info["cached"] += 1
-                finish(unit, hit, True)
-                continue
+        for unit in uncached(units):
             pending.append((unit, pool.submit(run_unit, unit)))
             while len(pending) >= jobs * 4:
                 waiting, future = pending.popleft()
