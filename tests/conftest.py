@@ -49,6 +49,25 @@ pgr:outlet-1 a pg:NewsOutlet ; schema:name "Reference News"@en .
 """
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test run gets its own cache and config folders: nothing is read from or left in the
+    user's ~/.cache or ~/.config (validation results, for one, are cached there by default), and
+    subprocesses started by the tests inherit the same folders."""
+    base = tmp_path_factory.mktemp("xdg")
+    saved = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME")}
+    os.environ["XDG_CACHE_HOME"] = str(base / "cache")
+    os.environ["XDG_CONFIG_HOME"] = str(base / "config")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text), encoding="utf-8")
