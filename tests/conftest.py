@@ -237,3 +237,25 @@ def virtuoso(tmp_path_factory):
         yield server
     finally:
         server.stop()
+
+
+# ---------------------------------------------------------------- the shipped graph, published once
+
+
+@dataclass
+class PublishedSite:
+    """`pactgraph publish` of the shipped graph: the folder and what the command printed."""
+
+    path: Path
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> PublishedSite:
+    """The shipped graph published once per test run (PYTHONHASHSEED=0). Tests only read it:
+    one that changes a site works on a copy."""
+    out = tmp_path_factory.mktemp("shipped-site") / "site"
+    done = _run_pactgraph("publish", str(out), env={"PYTHONHASHSEED": "0"})
+    assert done.returncode == 0, done.stderr
+    return PublishedSite(out, done.stdout, done.stderr)
