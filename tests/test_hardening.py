@@ -372,11 +372,9 @@ def test_serve_closes_a_connection_that_stays_silent(tmp_path, monkeypatch):
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        with socket.create_connection(httpd.server_address[:2], timeout=10) as silent:
-            started = time.monotonic()
+        with socket.create_connection(httpd.server_address[:2], timeout=60) as silent:
             silent.sendall(b"GET / HTTP/1.0\r\n")  # never finishes its request
-            assert silent.recv(1024) == b""  # closed by the server
-            assert time.monotonic() - started < 5
+            assert silent.recv(1024) == b""  # closed by the server (without its timeout: socket.timeout here)
         with socket.create_connection(httpd.server_address[:2], timeout=10) as polite:
             polite.sendall(b"GET / HTTP/1.0\r\n\r\n")
             assert polite.recv(1024).startswith(b"HTTP/1.0 200")
@@ -687,10 +685,14 @@ def test_limits_can_be_raised_and_switched_off(tmp_path):
     assert run_cli(["query", "--timeout", "0", "parties-and-date"]).exit_code == 0
 
 
-def test_the_pause_points_are_no_ops_in_normal_runs(monkeypatch):
+def test_the_pause_points_are_no_ops_in_normal_runs(monkeypatch, tmp_path):
+    """A pause point that pauses writes the pause file first: none is written unless asked for by name."""
     from pactgraph import limits
 
+    pause = tmp_path / "paused"
+    monkeypatch.setenv("PACTGRAPH_PAUSE_FILE", str(pause))
     monkeypatch.delenv("PACTGRAPH_PAUSE_AT", raising=False)
-    started = time.monotonic()
     limits.checkpoint("publish-staged")
-    assert time.monotonic() - started < 0.1
+    monkeypatch.setenv("PACTGRAPH_PAUSE_AT", "add-staged")
+    limits.checkpoint("publish-staged")
+    assert not pause.exists()
