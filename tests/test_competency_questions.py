@@ -17,7 +17,8 @@ from pactgraph.loading import load_store
 from pactgraph.named_queries import find_query, list_queries
 from pactgraph.querying import run_query
 
-#: A grown copy of data/ (tests/test_grown_graph.py) to answer the questions on instead of the shipped one.
+#: A grown copy of data/ to answer the questions on instead of the shipped one (set by
+#: tests/test_claims.py::test_competency_and_data_tests_pass_on_a_graph_grown_by_two_fictional_reports).
 DATA_DIR = os.environ.get("PACTGRAPH_TEST_DATA_DIR")
 SHIPPED = "reports/reference-news-2026-01-12/"
 

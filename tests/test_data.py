@@ -25,7 +25,8 @@ SDO = Namespace("https://schema.org/")
 WD = "http://www.wikidata.org/entity/"
 
 
-#: A grown copy of data/ (tests/test_grown_graph.py) to check instead of the shipped one.
+#: A grown copy of data/ to check instead of the shipped one (set by
+#: tests/test_claims.py::test_competency_and_data_tests_pass_on_a_graph_grown_by_two_fictional_reports).
 DATA_DIR = Path(os.environ["PACTGRAPH_TEST_DATA_DIR"]) if os.environ.get("PACTGRAPH_TEST_DATA_DIR") else None
 SHIPPED_REPORT = PGR["report-reference-news-2026-01-12"]
 SHIPPED_TEXT = PGR["text-reference-news-2026-01-12"]
