@@ -128,12 +128,13 @@ def plan(seed: int = SEED, count: int = 3) -> list[Report]:
         report = Report(outlets[n], date, relays, _slug(outlets[n], date), by_sheet=n != 1)
         other = lambda c: rng.choice([x for x in CERTAINTIES if x != c])  # noqa: E731
         if n == 0:
-            # Unnamed sources: the shipped officials (probable) again, with another certainty, and a
-            # new anonymous source on the same statement, so two unnamed sources speak to one statement.
-            officials = other("probable")
+            unnamed = rng.choice(CERTAINTIES)
             report.claims += [
-                Claim(OFFICIALS, JOINS, officials, "positive", "future"),
-                Claim(DIPLOMAT, JOINS, other(officials), "positive", "future"),
+                # The shipped report's officials again, on its proposition, with another certainty (a revision).
+                Claim(OFFICIALS, JOINS, other("probable"), "positive", "future"),
+                # Two unnamed sources deny one statement that no named claimant denies: both rest only on them.
+                Claim(DIPLOMAT, EXERCISES, unnamed, "negative", "future"),
+                Claim(OFFICIALS, EXERCISES, rng.choice([unnamed, other(unnamed)]), "negative", "future"),
                 Claim(PERSON, EXERCISES, rng.choice(CERTAINTIES[:3]), "positive", "future"),
                 # A contradiction of the shipped report: the progress it reports, denied.
                 Claim(report.outlet, PROGRESS, "certain", "negative", "non-future"),
@@ -151,8 +152,9 @@ def plan(seed: int = SEED, count: int = 3) -> list[Report]:
                       repeated.proposition, rng.choice([repeated.certainty, other(repeated.certainty)]),
                       repeated.polarity, repeated.time),
             ]
-            if n == 1:
-                report.claims.append(Claim(PERSON, EXERCISES, reports[0].claims[2].certainty, "positive", "future"))
+            if n == 1:  # she repeats herself: agrees with her earlier claim
+                earlier = next(c for c in reports[0].claims if c.claimant == PERSON)
+                report.claims.append(Claim(PERSON, EXERCISES, earlier.certainty, "positive", "future"))
             report.claims.append(Claim(report.outlet, PROGRESS, rng.choice(CERTAINTIES[:3]),
                                        rng.choice(["positive", "negative"]), "non-future"))
         for number, claim in enumerate(report.claims):
