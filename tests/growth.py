@@ -116,6 +116,10 @@ def _slug(outlet: str, date: str) -> str:
 def plan(seed: int = SEED, count: int = 3) -> list[Report]:
     """The reports to add, drawn from `seed`: at least three, so each relays the one before."""
     rng = random.Random(seed)
+
+    def other(certainty: str) -> str:
+        return rng.choice([c for c in CERTAINTIES if c != certainty])
+
     count = max(count, 3)
     outlets = rng.sample(OUTLETS, count) if count <= len(OUTLETS) else [f"{OUTLETS[0]} {n}" for n in range(count)]
     day = dt.date(2026, 1, 20) + dt.timedelta(days=rng.randrange(10))
@@ -126,7 +130,6 @@ def plan(seed: int = SEED, count: int = 3) -> list[Report]:
         date = day.isoformat()
         relays = SHIPPED_REPORT if n == 0 else reports[-1].iri
         report = Report(outlets[n], date, relays, _slug(outlets[n], date), by_sheet=n != 1)
-        other = lambda c: rng.choice([x for x in CERTAINTIES if x != c])  # noqa: E731
         if n == 0:
             unnamed = rng.choice(CERTAINTIES)
             report.claims += [
