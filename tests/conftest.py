@@ -140,6 +140,21 @@ def pactgraph() -> Callable[..., subprocess.CompletedProcess[str]]:
     return _run_pactgraph
 
 
+# ---------------------------------------------------------------- the grown graph (tests/growth.py)
+
+
+@pytest.fixture(scope="session")
+def grown(tmp_path_factory: pytest.TempPathFactory):
+    """A copy of data/ grown by fictional later reports, added with the commands only; built once.
+
+    Tests that run on it as well as on the shipped graph are the check that a valid `add`
+    breaks nothing: they may speak of the shipped report, never of the whole graph's counts."""
+    from growth import grow
+
+    base = tmp_path_factory.mktemp("grown")
+    return grow(base / "data", base / "work")
+
+
 # ---------------------------------------------------------------- the loopback listener
 
 

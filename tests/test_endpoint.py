@@ -188,7 +188,8 @@ def test_load_then_query_round_trip_with_sparql_update(writable, cli, tmp_path, 
     files = len(resources.graph_files())
     assert f"Loaded {files} files ({shipped_triples()} triples)" in result.output and "update" in result.output
     rows = cli("query", "contributions", "--endpoint", writable.query_url, "-f", "csv")
-    assert rows.exit_code == 0 and rows.output.count("Nihat Ali Özcan") == 6
+    assert rows.exit_code == 0 and "Nihat Ali Özcan" in rows.output
+    assert rows.output == cli("query", "contributions", "-f", "csv").output  # as the in-memory store answers
     # A file's graph is replaced whole on the next load.
     extra = tmp_path / "extra.ttl"
     extra.write_text(graph_text, encoding="utf-8")
