@@ -183,7 +183,10 @@ class GuardHandler(BaseHTTPRequestHandler):
         timeout = policy.timeout if is_query else None
         deadline = None if timeout is None else time.monotonic() + timeout
         pool = self.server.upstream  # pactgraph.serving.pool.ServerPool: kept-alive connections, least busy server
-        lease = self._lease = pool.acquire(timeout)
+        try:
+            lease = self._lease = pool.acquire(timeout)
+        except ConnectionError as err:
+            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"{err}; try again later") from None
         reusable = False
         try:
             server, generation = lease.server, lease.generation
@@ -205,6 +208,7 @@ class GuardHandler(BaseHTTPRequestHandler):
                     self._stopped(generation, timeout)
                     return
                 except (ConnectionError, http.client.HTTPException, OSError) as err:
+                    self._if_gone()
                     # A kept-alive connection the server had closed: again on a new one, unless an update
                     # may have reached the server already.
                     if lease.reused and attempt == 1 and (not sent or is_query):
@@ -220,6 +224,23 @@ class GuardHandler(BaseHTTPRequestHandler):
             answer.close()  # read whole: the connection can carry the next request
         finally:
             pool.release(lease, reusable=reusable)
+
+    def _if_gone(self, sent: bool = False) -> None:
+        """When the lease's server process has died (a signal, an abort, out of memory): say so in one line.
+
+        The pool starts its replacement; the client may send the request again.
+        """
+        code = self.server.upstream.died(self._lease)
+        if code is None:
+            return
+        from pactgraph.process import describe_exit
+
+        message = (
+            f"the SPARQL server stopped while answering ({describe_exit(code)}); a new one is being started; try again"
+        )
+        if sent:
+            raise _Cut(message)
+        raise Refused(HTTPStatus.BAD_GATEWAY, message)
 
     def _stopped(self, generation: int, timeout: float | None, sent: bool = False) -> None:
         """The query ran past its timeout: end its evaluation and tell the client."""
@@ -258,6 +279,7 @@ class GuardHandler(BaseHTTPRequestHandler):
                 self._stopped(generation, timeout, sent=streaming)
                 return
             except (ConnectionError, http.client.HTTPException, OSError) as err:
+                self._if_gone(streaming)
                 if streaming:
                     raise _Cut(f"the SPARQL server stopped answering ({err})") from None
                 raise Refused(HTTPStatus.BAD_GATEWAY, f"the SPARQL server stopped answering ({err}); try again") from None
