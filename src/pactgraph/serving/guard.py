@@ -36,6 +36,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import IO, Any
 
+from pactgraph.cors import ALLOW_ORIGIN
 from pactgraph.http_server import BoundedThreadingServer
 from pactgraph.serving.policy import MAX_RESULT_SIZE, GuardPolicy, Refused, check, sparql_texts  # noqa: F401
 from pactgraph.stores.base import StoreError
@@ -96,7 +97,22 @@ class GuardHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self._handle()
 
-    do_POST = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = do_PATCH = do_GET  # noqa: N815
+    do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_GET  # noqa: N815
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        """A CORS preflight, on any path: answered here with what a cross-origin client may send."""
+        from pactgraph.cors import PREFLIGHT_HEADERS
+
+        try:
+            self._body()  # read and dropped, so the connection can carry the next request
+        except Refused as refusal:
+            self._refuse(refusal.status, refusal.message)
+            return
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.send_header("Allow", "GET, HEAD, POST, OPTIONS")
+        for name, value in {**ALLOW_ORIGIN, **PREFLIGHT_HEADERS}.items():
+            self.send_header(name, value)
+        self.end_headers()
 
     # -------------------------------------------------------- request
 
@@ -155,6 +171,8 @@ class GuardHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
+        for name, value in ALLOW_ORIGIN.items():  # a page from another origin may read why
+            self.send_header(name, value)
         if status >= 500 or status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
             self.send_header("Connection", "close")
             self.close_connection = True
@@ -320,8 +338,10 @@ class GuardHandler(BaseHTTPRequestHandler):
     def _start_answer(self, answer: http.client.HTTPResponse, length: int | None, flush: bool = True) -> None:
         self.send_response(answer.status, answer.reason)
         for key, value in answer.getheaders():
-            if key.lower() not in _HOP_BY_HOP:
+            if key.lower() not in _HOP_BY_HOP and not key.lower().startswith("access-control-"):
                 self.send_header(key, value)
+        for key, value in ALLOW_ORIGIN.items():  # pages from other origins may read the answer
+            self.send_header(key, value)
         if length is None:
             self.send_header("Transfer-Encoding", "chunked")
         else:
