@@ -115,6 +115,7 @@ def test_data_blocks_are_rows_not_trees():
     """Negative numbers in VALUES and long INSERT DATA blocks are flat lists: no depth, no patterns."""
     check_query("SELECT * WHERE { VALUES (?a ?b) { " + " ".join(f"(-{i} -{i})" for i in range(2000)) + " } }")
     check_query("INSERT DATA { " + " ".join(f"<s{i}> <p> -{i} ." for i in range(3000)) + " }")
+    check_query('INSERT DATA { <s> <p> "' + "x" * 70_000 + '" }')  # a long literal in data is data
 
 
 def test_the_named_questions_and_shapes_pass():

@@ -10,8 +10,9 @@ token, before any engine sees it, and refused with the limit's name and value.
 
 Depth counts every open bracket plus the length of the operator chain at each
 open level (a chain ends at `.`, `;`, `,` and, between patterns, at a keyword).
-Inside data blocks (VALUES, INSERT/DELETE DATA, templates) operators and
-patterns are not counted: those are flat lists, not trees; their rows are.
+Inside data blocks (VALUES, INSERT/DELETE DATA, templates) operators, patterns
+and literal lengths are not counted: those are flat lists of data, not trees;
+VALUES rows are.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def check_limits(text: str, source: str, limits: QueryLimits | None = None) -> l
                 level.rows += 1
             if level.kind == "L" and not level.data:
                 patterns += 1
-            if token.kind == STRING:
+            if token.kind == STRING and not level.data:  # in data a literal is data (PACTGRAPH_MAX_LITERAL)
                 length = len(token) - (6 if token[:3] in ('"""', "'''") else 2)
                 if length > limits.literal:
                     raise refuse(
