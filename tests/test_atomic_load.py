@@ -135,8 +135,9 @@ def test_a_reload_killed_at_any_step_leaves_the_old_or_the_new_store(tmp_path, e
     again = run("load", "--store", str(store))
     assert again.returncode == 0, again.stderr
     assert graph_files(stored_counts(store)) == new
-    generations = [p.name for p in store.iterdir() if p.name.startswith("generation-")]
-    assert generations == [os.readlink(store / "store")]  # the killed run's leftovers are gone
+    generations = {p.name for p in store.iterdir() if p.name.startswith("generation-")}
+    # The current generation and the one before it (kept for endpoints that opened it); the killed run's are gone.
+    assert generations == {os.readlink(store / "store"), os.readlink(store / "previous")}
 
 
 def test_a_first_load_killed_midway_is_recognised_and_started_again(tmp_path):
@@ -174,4 +175,28 @@ def test_a_syntax_error_changes_nothing(tmp_path):
     failed = run("load", "--store", str(store))
     assert failed.returncode == 2 and "z-big.nt" in failed.stderr
     assert stored_counts(store) == old  # a-big.nt and entities.ttl, loaded before, are not half in
-    assert len([p for p in store.iterdir() if p.name.startswith("generation-")]) == 1
+    assert [p.name for p in store.iterdir() if p.name.startswith("generation-")] == [os.readlink(store / "store")]
+
+
+def test_a_store_a_writable_endpoint_serves_is_not_loaded_under_it(tmp_path):
+    """The endpoint writes into the current generation: a load would switch away from its writes."""
+    from pactgraph.serving.server import start_endpoint
+    from pactgraph.stores.disk import DiskStore
+
+    source = tmp_path / "source"
+    source.mkdir()
+    _old(source)
+    store = tmp_path / "store"
+    assert run("load", str(source), "--store", str(store)).returncode == 0
+    _new(source)
+    endpoint = start_endpoint(DiskStore(store).database, writable=True, log=None)
+    try:
+        refused = run("load", "--store", str(store))
+    finally:
+        endpoint.stop()
+    assert refused.returncode == 2 and "is a writable endpoint serving it?" in refused.stderr
+    assert refused.stderr.count("\n") == 1
+    assert graph_files(stored_counts(store)) != graph_files(expected_counts(source))
+    again = run("load", "--store", str(store))  # once the endpoint has stopped
+    assert again.returncode == 0, again.stderr
+    assert graph_files(stored_counts(store)) == graph_files(expected_counts(source))

@@ -7,6 +7,7 @@ Layout of a store directory DIR:
                                 or the shipped graph) and, per loaded file, its named graph,
                                 SHA-256, size, modification time and triple count
     DIR/store                   -> generation-TOKEN: the one pointer to the current generation
+    DIR/previous                -> the generation before it, kept until the next load
     DIR/generation-TOKEN/       that generation's oxigraph/ and pactgraph-store.json; the two
                                 names above are links through DIR/store
 
@@ -15,7 +16,7 @@ hard-linked copy of its database, Store.backup, then the changes, or a bulk load
 for a new store), writes the manifest into it, and switches DIR/store to it with
 one rename. A load killed at any point leaves the previous generation in place
 (or, for a first load, a folder that `load` recognises and starts again); its
-leftovers are removed by the next load. Stores written before generations (a
+leftovers are removed by the next load. Loads take turns (DIR/.load.lock). Stores written before generations (a
 real DIR/oxigraph folder) are moved to them by their next load.
 
 `pactgraph load --store DIR` fills the store once (Oxigraph's bulk loader) and,
@@ -31,7 +32,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,8 @@ from pactgraph.stores.base import LoadSummary, StoreError, fingerprint, graph_na
 MANIFEST = "pactgraph-store.json"
 DATABASE = "oxigraph"
 CURRENT = "store"
+PREVIOUS = "previous"
+_LOCK = ".load.lock"
 GENERATION = "generation-"
 #: Removing a graph from an Oxigraph store costs about this many times loading it (measured on 0.5).
 REMOVE_COST = 3
@@ -225,6 +229,10 @@ class DiskStore:
 
     def load(self, files: Sequence[Path]) -> LoadSummary:
         """Load these files (each replacing its graph whole) and record them; other graphs stay."""
+        with self._exclusive():
+            return self._load(files)
+
+    def _load(self, files: Sequence[Path]) -> LoadSummary:
         manifest = self._manifest_or_new(None)
         recorded = manifest["files"]
         targets = [Path(f).resolve() for f in files]
@@ -236,6 +244,10 @@ class DiskStore:
         Changed files are reloaded, new ones loaded, missing ones' graphs dropped;
         unchanged files are not read again.
         """
+        with self._exclusive():
+            return self._sync(roots, keep_roots=keep_roots)
+
+    def _sync(self, roots: Sequence[str] | None, *, keep_roots: bool) -> LoadSummary:
         exists = self.exists()
         manifest = self._manifest_or_new(None)
         if roots is None and exists and not keep_roots:
@@ -284,12 +296,28 @@ class DiskStore:
             os.replace(tmp, link)
 
     def _leftovers(self) -> None:
-        """Remove what killed loads left: generations the pointer does not name, new pointers."""
-        pointer = self.location / CURRENT
-        current = os.readlink(pointer) if pointer.is_symlink() else None
+        """Remove what killed loads left, and generations older than the previous one.
+
+        The previous generation is kept until the next load: a read-only endpoint that opened it
+        before the switch keeps serving it.
+        """
+        keep = {os.readlink(p) for p in (self.location / CURRENT, self.location / PREVIOUS) if p.is_symlink()}
         for entry in self.location.iterdir():
-            if entry.name.startswith(_NEW_POINTER) or (entry.name.startswith(GENERATION) and entry.name != current):
+            if entry.name.startswith(_NEW_POINTER) or (entry.name.startswith(GENERATION) and entry.name not in keep):
                 _remove(entry)
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """One load of the store at a time: a second one waits for the first (a lock file, DIR/.load.lock)."""
+        import fcntl
+
+        self.location.mkdir(parents=True, exist_ok=True)
+        with open(self.location / _LOCK, "a+b") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
     def _apply(
         self,
@@ -315,6 +343,14 @@ class DiskStore:
         self._leftovers()
         recorded: dict[str, dict[str, Any]] = manifest["files"]
         fresh = not recorded
+        if not fresh and not to_load and not removed and self.exists():
+            # Nothing to load: at most new fingerprints of touched files, one atomic manifest write.
+            if touched:
+                recorded.update(touched)
+                self._write_manifest(self._generation(), manifest)
+            summary.unchanged = list(unchanged)
+            summary.seconds = time.perf_counter() - start
+            return summary
         replacing_set = set(replacing) | {str(Path(p).resolve()) for p in to_load if str(Path(p).resolve()) in recorded}
         manifest["pactgraph"] = __version__
         manifest["pyoxigraph"] = _pyoxigraph_version()
@@ -328,7 +364,7 @@ class DiskStore:
             if fresh or REMOVE_COST * dropped_triples > kept_triples:
                 # Removing a graph costs about REMOVE_COST times loading it: copy what stays instead.
                 store = ox.Store(str(staging / DATABASE))
-                current = None if fresh else ox.Store.read_only(str(self._generation() / DATABASE))
+                current = None if fresh else _open_current(self._generation() / DATABASE)
                 drop = {recorded[k]["graph"] for k in dropped}
                 for name in removed:
                     recorded.pop(name)
@@ -340,7 +376,7 @@ class DiskStore:
                 to_load, removed, touched = [], [], {}
             else:
                 # A copy of the current database: hard links to its immutable files, so it costs little.
-                ox.Store.read_only(str(self._generation() / DATABASE)).backup(str(staging / DATABASE))
+                _open_current(self._generation() / DATABASE).backup(str(staging / DATABASE))
                 store = ox.Store(str(staging / DATABASE))
             checkpoint("load-copied")
             for name in removed:
@@ -395,10 +431,16 @@ class DiskStore:
 
     def _switch(self, staging: Path) -> None:
         """Make `staging` the current generation: one rename of the pointer DIR/store."""
+        current = self.location / CURRENT
+        if current.is_symlink():  # remembered, so the next load, not this one, removes it
+            previous = self.location / f"{_NEW_POINTER}previous"
+            _remove(previous)
+            previous.symlink_to(os.readlink(current))
+            os.replace(previous, self.location / PREVIOUS)
         pointer = self.location / f"{_NEW_POINTER}{staging.name}"
         pointer.symlink_to(staging.name)
         _fsync_folder(self.location)
-        os.replace(pointer, self.location / CURRENT)
+        os.replace(pointer, current)
         _fsync_folder(self.location)
         self._links()
 
@@ -454,9 +496,21 @@ class DiskStore:
 def _ours(entry: Path) -> bool:
     """Whether a folder entry is one a load writes (so a folder holding only these is a store being made)."""
     name = entry.name
-    return name in (CURRENT, DATABASE, MANIFEST, MANIFEST + ".tmp") or name.startswith(
+    return name in (CURRENT, PREVIOUS, _LOCK, DATABASE, MANIFEST, MANIFEST + ".tmp") or name.startswith(
         (GENERATION, _NEW_POINTER, ".oxigraph.link", ".pactgraph-store.json.link")
     )
+
+
+def _open_current(database: Path) -> Any:
+    """The current database, opened for writing only to be sure no one else writes to it (a writable endpoint)."""
+    import pyoxigraph as ox
+
+    try:
+        return ox.Store(str(database))
+    except OSError as err:
+        raise StoreError(
+            f"{database.parent}: cannot open the store to load into it (is a writable endpoint serving it?): {err}"
+        ) from None
 
 
 def _remove(path: Path) -> None:
