@@ -40,17 +40,17 @@ FLAT_SIBLINGS_EMPTY = "SELECT * WHERE { ?s <https://example.org/none> " + ", ".j
 
 #: (query, words of the one-line refusal)
 OVER_THE_LIMITS = {
-    "bracket nesting": (nesting_bomb(), "nested more than 128 levels deep; refused (limit 128: PACTGRAPH_MAX_DEPTH)"),
+    "bracket nesting": (nesting_bomb(), "nested more than 128 levels deep; refused (PACTGRAPH_MAX_DEPTH)"),
     "parentheses": ("SELECT * WHERE { FILTER (" + "(" * 200 + "true" + ")" * 200 + ") }", "PACTGRAPH_MAX_DEPTH"),
     "property path": (
         "SELECT * WHERE { ?s " + "/".join(["<http://example.org/p>"] * 10_000) + " ?o }",
-        "nested more than 128 levels deep; refused (limit 128: PACTGRAPH_MAX_DEPTH)",
+        "nested more than 128 levels deep; refused (PACTGRAPH_MAX_DEPTH)",
     ),
     "operator chain": ("SELECT * WHERE { FILTER (" + " + ".join(["1"] * 10_000) + " > 0) }", "PACTGRAPH_MAX_DEPTH"),
     "and chain": ("SELECT * WHERE { FILTER (" + " && ".join(["true"] * 5_000) + ") }", "PACTGRAPH_MAX_DEPTH"),
     "values rows": (
         "SELECT * WHERE { VALUES ?x { " + " ".join(str(i) for i in range(10_001)) + " } }",
-        "a VALUES block of more than 10,000 rows; refused (limit 10,000: PACTGRAPH_MAX_VALUES)",
+        "a VALUES block of more than 10,000 rows; refused (PACTGRAPH_MAX_VALUES)",
     ),
     "values tuples": (
         "SELECT * WHERE { VALUES (?x ?y) { " + " ".join(f"({i} -{i})" for i in range(10_001)) + " } }",
@@ -58,11 +58,11 @@ OVER_THE_LIMITS = {
     ),
     "union branches": (
         "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 10_000) + " }",
-        "more than 256 UNION branches; refused (limit 256: PACTGRAPH_MAX_UNION)",
+        "more than 256 UNION branches; refused (PACTGRAPH_MAX_UNION)",
     ),
     "triple patterns": (
         "SELECT * WHERE { " + " ".join(f"?s{i} ?p ?o ." for i in range(10_000)) + " }",
-        "more than 1,000 triple patterns; refused (limit 1,000: PACTGRAPH_MAX_PATTERNS)",
+        "more than 1,000 triple patterns; refused (PACTGRAPH_MAX_PATTERNS)",
     ),
     "glued triple patterns": (
         "SELECT * WHERE { " + "".join(f"?s{i} ?p ?o." for i in range(10_000)) + " }",
@@ -71,7 +71,7 @@ OVER_THE_LIMITS = {
     "collection": ("SELECT * WHERE { ?s ?p (" + " 1" * 10_000 + ") }", "PACTGRAPH_MAX_PATTERNS"),
     "literal": (
         f'SELECT * WHERE {{ ?s ?p "{"x" * 70_000}" }}',
-        "a literal of 70,000 characters, more than 65,536; refused (limit 65,536: PACTGRAPH_MAX_QUERY_LITERAL)",
+        "a literal of 70,000 characters, more than 65,536; refused (PACTGRAPH_MAX_QUERY_LITERAL)",
     ),
 }
 
@@ -107,7 +107,7 @@ def test_limits_follow_the_environment(monkeypatch):
     query = "SELECT * WHERE { VALUES ?x { 1 2 3 4 } }"
     check_limits(query, "<q>")
     monkeypatch.setenv("PACTGRAPH_MAX_VALUES", "3")
-    with pytest.raises(QueryLimitError, match="limit 3: PACTGRAPH_MAX_VALUES"):
+    with pytest.raises(QueryLimitError, match="more than 3 rows; refused \\(PACTGRAPH_MAX_VALUES\\)"):
         check_limits(query, "<q>")
 
 
@@ -176,7 +176,7 @@ def post(endpoint: Endpoint, query: str) -> tuple[int, bytes]:
 def test_the_endpoint_refuses_the_nesting_bomb_and_keeps_serving(endpoint):
     status, body = post(endpoint, nesting_bomb())
     assert status == 400
-    assert body == b"query: brackets and operators nested more than 128 levels deep; refused (limit 128: PACTGRAPH_MAX_DEPTH)\n"
+    assert body == b"query: brackets nested more than 128 levels deep; refused (PACTGRAPH_MAX_DEPTH)\n"
     assert post(endpoint, SIMPLE) == (200, b'{"head":{},"boolean":true}')
 
 

@@ -87,8 +87,8 @@ def check_limits(text: str, source: str, limits: QueryLimits | None = None) -> l
     pending: str | None = None  # the data keyword whose block comes next
     previous: Token | None = None
 
-    def refuse(what: str, limit: int, env: str) -> QueryLimitError:
-        return QueryLimitError(f"{source}: {what}; refused (limit {limit:,}: {env})")
+    def refuse(what: str, env: str) -> QueryLimitError:
+        return QueryLimitError(f"{source}: {what}; refused ({env})")
 
     for token in tokens(text):
         found.append(token)
@@ -114,11 +114,7 @@ def check_limits(text: str, source: str, limits: QueryLimits | None = None) -> l
             stack.append(_Level(kind, data, values))
             depth += 1
             if depth > limits.depth:
-                raise refuse(
-                    f"brackets and operators nested more than {limits.depth} levels deep",
-                    limits.depth,
-                    settings.ENV_MAX_DEPTH,
-                )
+                raise refuse(f"brackets nested more than {limits.depth} levels deep", settings.ENV_MAX_DEPTH)
         elif token in ("}", ")", "]") and len(stack) > 1:
             closed = stack.pop()
             depth -= 1 + closed.chain
@@ -133,16 +129,15 @@ def check_limits(text: str, source: str, limits: QueryLimits | None = None) -> l
                 depth += 1
                 if depth > limits.depth:
                     raise refuse(
-                        f"brackets and operators nested more than {limits.depth} levels deep",
-                        limits.depth,
-                        settings.ENV_MAX_DEPTH,
+                        f"brackets and chained operators (property paths, expressions) nested more than "
+                        f"{limits.depth} levels deep", settings.ENV_MAX_DEPTH,
                     )
         else:
             upper = token.upper() if token.kind == NAME else ""
             if upper == "UNION":
                 unions += 1
                 if unions >= limits.union:
-                    raise refuse(f"more than {limits.union:,} UNION branches", limits.union, ENV_MAX_UNION)
+                    raise refuse(f"more than {limits.union:,} UNION branches", ENV_MAX_UNION)
             elif upper in _DATA_KEYWORDS:
                 pending = upper
             elif upper == "WHERE":
@@ -164,13 +159,11 @@ def check_limits(text: str, source: str, limits: QueryLimits | None = None) -> l
                 length = len(token) - (6 if token[:3] in ('"""', "'''") else 2)
                 if length > limits.literal:
                     raise refuse(
-                        f"a literal of {length:,} characters, more than {limits.literal:,}",
-                        limits.literal,
-                        ENV_MAX_QUERY_LITERAL,
+                        f"a literal of {length:,} characters, more than {limits.literal:,}", ENV_MAX_QUERY_LITERAL,
                     )
         if level.values and level.rows > limits.values:
-            raise refuse(f"a VALUES block of more than {limits.values:,} rows", limits.values, ENV_MAX_VALUES)
+            raise refuse(f"a VALUES block of more than {limits.values:,} rows", ENV_MAX_VALUES)
         if patterns > limits.patterns:
-            raise refuse(f"more than {limits.patterns:,} triple patterns", limits.patterns, ENV_MAX_PATTERNS)
+            raise refuse(f"more than {limits.patterns:,} triple patterns", ENV_MAX_PATTERNS)
         previous = token
     return found
