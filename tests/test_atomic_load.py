@@ -159,7 +159,7 @@ def test_a_folder_that_is_not_a_store_is_still_refused(tmp_path):
     (store / "notes.txt").write_text("mine\n", encoding="utf-8")
     refused = run("load", str(ROOT / "data" / "entities.ttl"), "--store", str(store))
     assert refused.returncode == 2 and "exists and is not a pactgraph store" in refused.stderr
-    assert (store / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+    assert [p.name for p in store.iterdir()] == ["notes.txt"]  # untouched, nothing added
 
 
 def test_a_syntax_error_changes_nothing(tmp_path):

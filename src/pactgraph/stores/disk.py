@@ -273,6 +273,7 @@ class DiskStore:
         if self.location.exists() and not self.manifest_path.is_file():
             entries = list(self.location.iterdir())
             if entries and not all(_ours(entry) for entry in entries):
+                (self.location / _LOCK).unlink(missing_ok=True)  # leave the folder as it was
                 raise StoreError(
                     f"{self.location}: exists and is not a pactgraph store; give an empty or new directory"
                 )
