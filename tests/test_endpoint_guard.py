@@ -259,7 +259,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(guarded, monkeypatch):
 def test_deeply_nested_queries_are_refused(guarded):
     query = "ASK " + "{ " * 500 + "}" * 500
     status, body = request(guarded.query_url, query=query)
-    assert status == 403 and b"nested more than 128 levels deep" in body
+    assert status == 400 and b"nested more than 128 levels deep" in body
 
 
 # ---------------------------------------------------------------- connections

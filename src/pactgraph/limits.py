@@ -8,6 +8,11 @@ Every limit has a default and an environment variable to change it:
                                   blank nodes inside blank nodes (and lists inside lists) for the
                                   commands that hand the graph to rdflib, and brackets in a query
     PACTGRAPH_MAX_QUERY    256K   largest SPARQL query text (bytes)
+    PACTGRAPH_MAX_VALUES, PACTGRAPH_MAX_UNION, PACTGRAPH_MAX_PATTERNS, PACTGRAPH_MAX_QUERY_LITERAL
+                                  rows of a VALUES block (10,000), UNION branches (256), triple
+                                  patterns (1,000) and characters of a literal (65,536) in a query
+                                  (pactgraph.sparql_limits; the depth of a query counts operator
+                                  chains such as property paths too)
     PACTGRAPH_MAX_MEMORY   half the physical memory: a query that makes the process larger is stopped
 
 `pactgraph query` also takes `--timeout SECONDS` (default QUERY_TIMEOUT) and
@@ -112,6 +117,17 @@ def max_depth() -> int:
     if not raw.strip().isdigit() or int(raw) < 1:
         raise InputError(f"{ENV_MAX_DEPTH}: expected a whole number of at least 1, not {raw!r}")
     return int(raw)
+
+
+def env_count(name: str, default: int) -> int:
+    """A whole-number limit from the environment variable `name` (at least 1); `default` when unset."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    text = raw.strip().replace("_", "").replace(",", "")
+    if not text.isdigit() or int(text) < 1:
+        raise InputError(f"{name}: expected a whole number of at least 1, not {raw!r}")
+    return int(text)
 
 
 def max_memory() -> int | None:

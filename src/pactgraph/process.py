@@ -218,3 +218,15 @@ def checkpoint(name: str) -> None:
     if marker:
         Path(marker).write_text(str(os.getpid()), encoding="utf-8")
     time.sleep(60)
+
+
+def describe_exit(code: int) -> str:
+    """`killed by SIGSEGV` for a process ended by a signal (a negative status), else `exit N`."""
+    import signal
+
+    if code >= 0:
+        return f"exit {code}"
+    try:
+        return f"killed by {signal.Signals(-code).name}"
+    except ValueError:
+        return f"killed by signal {-code}"

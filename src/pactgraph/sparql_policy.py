@@ -1,9 +1,10 @@
 """What pactgraph lets a SPARQL text do, the one policy for `query`, the endpoint guard and shapes.
 
-A small tokenizer (comments, IRIs and strings as single tokens) is enough to find the
-keywords that matter: UPDATE operations, SERVICE and its endpoint, FROM, MINUS/VALUES in
-SHACL-SPARQL, and brackets nested deeper than the engines can recurse. It runs before
-any engine sees the text. Uses no RDF library, so the fast `query` path stays fast.
+The tokens of pactgraph.sparql_tokens are enough to find the keywords that matter:
+UPDATE operations, SERVICE and its endpoint, FROM, MINUS/VALUES in SHACL-SPARQL; the
+size limits of pactgraph.sparql_limits (nesting, VALUES rows, UNION branches, triple
+patterns, literals) are checked on the same tokens. All of it runs before any engine
+sees the text. Uses no RDF library, so the fast `query` path stays fast.
 """
 
 from __future__ import annotations
@@ -14,49 +15,13 @@ from pathlib import Path
 
 from pactgraph.errors import InputError, QueryError
 from pactgraph.namespaces import PREFIXES
+from pactgraph.sparql_limits import QueryLimitError, QueryLimits, check_limits  # noqa: F401 - re-exported
+from pactgraph.sparql_tokens import tokens
 
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
 _PROLOGUE_KEYWORDS = {"PREFIX": 2, "BASE": 1, "VERSION": 1}  # keyword -> tokens that follow
-# IRIREF; a backslash is let in for the \\u escapes SPARQL decodes before parsing.
-_IRIREF = re.compile(r'<[^<>"{}|^`\x00-\x20]*>')
-
-
-def tokens(text: str) -> Iterable[str]:
-    """SPARQL-ish tokens, skipping comments, IRIs and string literals as single tokens."""
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-        elif ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif ch == "<":
-            # An IRI when an IRIREF starts here, else the less-than operator (`?a <?b`).
-            iri = _IRIREF.match(text, i)
-            if iri:
-                yield iri.group()
-                i = iri.end()
-            else:
-                yield "<"
-                i += 1
-        elif ch in "\"'":
-            quote = ch * 3 if text.startswith(ch * 3, i) else ch
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            yield text[i : j + len(quote)]
-            i = j + len(quote)
-        else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] not in "{}()<#\"'":
-                j += 1
-            if j == i:
-                j = i + 1
-            yield text[i:j]
-            i = j
 
 
 def update_keyword(text: str) -> str | None:
@@ -72,7 +37,6 @@ def update_keyword(text: str) -> str | None:
     return None
 
 
-_OPEN, _CLOSE = frozenset("{(["), frozenset("})]")
 WORD_BREAK = re.compile(r"[^A-Za-z0-9_:?$\-\u00b7\u00c0-\ufffd]+")
 _IRI_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -92,9 +56,9 @@ def check_query(
 ) -> None:
     """QueryError for a query pactgraph will not run.
 
-    Refused: a text larger than PACTGRAPH_MAX_QUERY, brackets nested deeper than
-    PACTGRAPH_MAX_DEPTH (the engine recurses over the query, and a deep enough query
-    overflows its stack), and SERVICE, unless its endpoint is one of `allow_service`:
+    Refused: a text larger than PACTGRAPH_MAX_QUERY, one over a limit of
+    pactgraph.sparql_limits (QueryLimitError: the engine recurses over the query, and a
+    deep or long enough one overflows its stack), and SERVICE, unless its endpoint is one of `allow_service`:
     the engine would otherwise send requests to any address the query names.
     `shacl`: the query comes from a shapes graph, where FROM is refused too (rdflib
     would read the graphs it names; SHACL queries run on the data graph), and so are
@@ -111,7 +75,7 @@ def check_query(
     allowed = set(allow_service)
     prefixes = dict(PREFIXES)
     base: str | None = None
-    words = _words(text, source, limits.max_depth())
+    words = _words(check_limits(text, source, QueryLimits.from_environment()))
     for i, word in enumerate(words):
         upper = word.upper()
         if upper == "BASE" and i + 1 < len(words) and words[i + 1].startswith("<"):
@@ -131,25 +95,13 @@ def check_query(
             _check_service(words[i + 1 : i + 3], prefixes, base, allowed, source, shacl)
 
 
-def _words(text: str, source: str, max_depth: int) -> list[str]:
-    """The keywords, names, IRIs and strings of `text`; QueryError when brackets nest too deep."""
-    from pactgraph import limits
-
-    depth = 0
+def _words(found: Iterable[str]) -> list[str]:
+    """The keywords, names, IRIs and strings among the tokens `found`."""
     words: list[str] = []
-    for token in tokens(text):
-        if token in _OPEN:
-            depth += 1
-            if depth > max_depth:
-                raise QueryError(
-                    f"{source}: brackets nested more than {max_depth} levels deep; refused ({limits.ENV_MAX_DEPTH})"
-                )
-        elif token in _CLOSE:
-            depth -= 1
+    for token in found:
         if token[:1] in "<\"'" and len(token) > 1:
             words.append(token)
         else:
-            # "?o .SERVICE" is one token for tokens(): split at punctuation.
             words.extend(w for w in WORD_BREAK.split(token) if w)
     return words
 

@@ -47,6 +47,13 @@ class SiteHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._answer(send_body=False)
 
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        """A CORS preflight, on any path: 204 with what a cross-origin client may send (pactgraph.cors)."""
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.send_header("Allow", "GET, HEAD, OPTIONS")
+        self._common_headers()
+        self.end_headers()
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002
         if not self.quiet:
             sys.stderr.write(f"{self.address_string()} - {format % args}\n")

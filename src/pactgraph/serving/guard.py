@@ -6,11 +6,9 @@ LOAD in an update make it connect to any address the request names, and its
 nor one that streams gigabytes. So the server listens on a private loopback
 port and the guard listens on the public address. For every request it:
 
-- refuses, before anything reaches the server, a query or update text larger
-  than PACTGRAPH_MAX_QUERY (413), one with SERVICE to an endpoint that
-  `allow_service` does not name, LOAD, or brackets nested deeper than
-  PACTGRAPH_MAX_DEPTH (403) — wherever the text travels: URL parameters, an
-  HTML form body or a SPARQL body, on any path;
+- refuses, before anything reaches the server, a query or update text the
+  policy of pactgraph.serving.policy does not let through (too large, too
+  deep or long for the engine, SERVICE, LOAD) — wherever the text travels;
 - gives a query `timeout` seconds: an answer that has not finished by then is
   stopped (503 when nothing was sent yet, a cut connection otherwise) and the
   server process that ran it is replaced, the only way to end an evaluation in
@@ -29,194 +27,27 @@ which every HTTP client reports as an incomplete answer rather than a short one.
 
 from __future__ import annotations
 
-import functools
 import http.client
 import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import IO, Any
-from urllib.parse import parse_qs, urlsplit
 
-from pactgraph.http_server import MAX_CONNECTIONS, BoundedThreadingServer
+from pactgraph.cors import ALLOW_ORIGIN
+from pactgraph.http_server import BoundedThreadingServer
+from pactgraph.serving.policy import MAX_RESULT_SIZE, GuardPolicy, Refused, check, sparql_texts  # noqa: F401
 from pactgraph.stores.base import StoreError
 
 #: Answers up to this size are held back until they are complete.
 BUFFER = 1024 * 1024
-#: Default cap on the size of one answer (bytes).
-MAX_RESULT_SIZE = 256 * 1024 * 1024
 #: Headers that belong to one hop and are never passed on (RFC 9110, 7.6.1).
 _HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
      "transfer-encoding", "upgrade", "proxy-connection", "host", "content-length", "expect"}
 )
-_FORM = "application/x-www-form-urlencoded"
-_SPARQL_BODIES = {"application/sparql-query": "query", "application/sparql-update": "update"}
-
-
-@dataclass(frozen=True)
-class GuardPolicy:
-    """What the guard lets through. None: no limit."""
-
-    allow_service: tuple[str, ...] = ()
-    timeout: float | None = 30.0
-    max_result_size: int | None = MAX_RESULT_SIZE
-    max_connections: int = MAX_CONNECTIONS
-
-
-class Refused(Exception):
-    """A request the guard answers itself."""
-
-    def __init__(self, status: HTTPStatus, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-# ---------------------------------------------------------------- what a request asks
-
-
-def sparql_texts(method: str, target: str, content_type: str, body: bytes) -> list[tuple[str, str]]:
-    """Every (operation, text) a request carries: `query` or `update`, from URL or body."""
-    found: list[tuple[str, str]] = []
-    for name, values in parse_qs(urlsplit(target).query, keep_blank_values=True).items():
-        if name in ("query", "update"):
-            found += [(name, value) for value in values]
-    media = content_type.split(";", 1)[0].strip().lower()
-    if not body:
-        return found
-    if media == _FORM:
-        try:
-            fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
-        except UnicodeDecodeError:
-            raise Refused(HTTPStatus.BAD_REQUEST, "the form body is not UTF-8") from None
-        for name, values in fields.items():
-            if name in ("query", "update"):
-                found += [(name, value) for value in values]
-    elif media in _SPARQL_BODIES:
-        try:
-            found.append((_SPARQL_BODIES[media], body.decode("utf-8")))
-        except UnicodeDecodeError:
-            raise Refused(HTTPStatus.BAD_REQUEST, f"the {media} body is not UTF-8") from None
-    return found
-
-
-def _load_word(text: str) -> bool:
-    """True when the update text uses the LOAD operation (outside strings, IRIs and comments)."""
-    from pactgraph.sparql_policy import WORD_BREAK as _WORD_BREAK, tokens as _tokens
-
-    for token in _tokens(text):
-        if token[:1] in "<\"'" and len(token) > 1:
-            continue
-        if any(word.upper() == "LOAD" for word in _WORD_BREAK.split(token)):
-            return True
-    return False
-
-
-def check_request(texts: Iterable[tuple[str, str]], allow_service: Iterable[str]) -> bool:
-    """Refused for a text the guard will not pass on; True when one of them is a query."""
-    from pactgraph import limits
-    from pactgraph.sparql_policy import QueryError, check_query
-
-    allowed = tuple(allow_service)
-    is_query = False
-    for operation, text in texts:
-        size = len(text.encode("utf-8", "surrogatepass"))
-        if size > limits.max_query():
-            raise Refused(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                f"the {operation} is {limits.human_size(size)}, more than the limit of "
-                f"{limits.human_size(limits.max_query())} ({limits.ENV_MAX_QUERY})",
-            )
-        try:
-            check_query(text, operation, allowed)
-        except QueryError as err:
-            raise Refused(HTTPStatus.FORBIDDEN, str(err)) from None
-        if operation == "update" and _load_word(text):
-            raise Refused(
-                HTTPStatus.FORBIDDEN,
-                "update: LOAD is refused: the server does not fetch documents from other addresses; "
-                "send the data with the Graph Store Protocol or INSERT DATA (pactgraph load --endpoint)",
-            )
-        is_query = is_query or operation == "query"
-    return is_query
-
-
-#: Requests whose texts are at most this long have their verdict remembered.
-_REMEMBERED = 4096
-
-
-def _check(texts: list[tuple[str, str]], allow_service: Iterable[str]) -> bool:
-    """check_request; the verdict on short texts is remembered (clients repeat their queries)."""
-    from pactgraph import limits
-
-    if sum(len(text) for _, text in texts) > _REMEMBERED:
-        return check_request(texts, allow_service)
-    found = _checked_request(tuple(texts), tuple(allow_service), limits.max_query(), limits.max_depth())
-    if isinstance(found, Refused):
-        raise Refused(found.status, found.message)
-    return found
-
-
-@functools.lru_cache(maxsize=1024)
-def _checked_request(
-    texts: tuple[tuple[str, str], ...], allow_service: tuple[str, ...], max_query: int, max_depth: int
-) -> bool | Refused:
-    """check_request, remembered for the texts most recently seen (clients repeat their queries)."""
-    try:
-        return check_request(texts, allow_service)
-    except Refused as refusal:
-        return refusal
-
-
-# ---------------------------------------------------------------- the server behind the guard
-
-
-class Upstream:
-    """The Oxigraph server behind the guard; restartable, one generation at a time.
-
-    Servers are started from one long-lived thread: on Linux the server is told to
-    stop when the thread that started it ends (PR_SET_PDEATHSIG is per thread), so a
-    server started from a request's thread would stop with that request.
-    """
-
-    def __init__(self, start: Callable[[], Any]):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._start = start
-        self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pactgraph-endpoint-keeper")
-        self._lock = threading.Lock()
-        self.generation = 0
-        self.restarts = 0
-        try:
-            self.server = self._keeper.submit(start).result()
-        except BaseException:
-            self._keeper.shutdown(wait=False)
-            raise
-
-    def current(self) -> tuple[Any, int]:
-        with self._lock:
-            return self.server, self.generation
-
-    def restart(self, generation: int) -> None:
-        """Replace the server unless another request already replaced generation `generation`."""
-        with self._lock:
-            if generation != self.generation:
-                return
-            self.server.stop(timeout=2)
-            self.server = self._keeper.submit(self._start).result()
-            self.generation += 1
-            self.restarts += 1
-
-    def stop(self) -> None:
-        with self._lock:
-            self.server.stop()
-        self._keeper.shutdown(wait=False)
-
 
 # ---------------------------------------------------------------- the guard
 
@@ -266,7 +97,22 @@ class GuardHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self._handle()
 
-    do_POST = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = do_PATCH = do_GET  # noqa: N815
+    do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_GET  # noqa: N815
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        """A CORS preflight, on any path: answered here with what a cross-origin client may send."""
+        from pactgraph.cors import PREFLIGHT_HEADERS
+
+        try:
+            self._body()  # read and dropped, so the connection can carry the next request
+        except Refused as refusal:
+            self._refuse(refusal.status, refusal.message)
+            return
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.send_header("Allow", "GET, HEAD, POST, OPTIONS")
+        for name, value in {**ALLOW_ORIGIN, **PREFLIGHT_HEADERS}.items():
+            self.send_header(name, value)
+        self.end_headers()
 
     # -------------------------------------------------------- request
 
@@ -325,6 +171,8 @@ class GuardHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
+        for name, value in ALLOW_ORIGIN.items():  # a page from another origin may read why
+            self.send_header(name, value)
         if status >= 500 or status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
             self.send_header("Connection", "close")
             self.close_connection = True
@@ -336,7 +184,7 @@ class GuardHandler(BaseHTTPRequestHandler):
         try:
             body = self._body()
             texts = sparql_texts(self.command, self.path, self.headers.get("Content-Type", ""), body)
-            is_query = _check(texts, self.server.policy.allow_service)
+            is_query = check(texts, self.server.policy.allow_service)
             self._forward(body, is_query)
         except Refused as refusal:
             self._refuse(refusal.status, refusal.message)
@@ -353,7 +201,10 @@ class GuardHandler(BaseHTTPRequestHandler):
         timeout = policy.timeout if is_query else None
         deadline = None if timeout is None else time.monotonic() + timeout
         pool = self.server.upstream  # pactgraph.serving.pool.ServerPool: kept-alive connections, least busy server
-        lease = self._lease = pool.acquire(timeout)
+        try:
+            lease = self._lease = pool.acquire(timeout)
+        except ConnectionError as err:
+            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"{err}; try again later") from None
         reusable = False
         try:
             server, generation = lease.server, lease.generation
@@ -375,6 +226,7 @@ class GuardHandler(BaseHTTPRequestHandler):
                     self._stopped(generation, timeout)
                     return
                 except (ConnectionError, http.client.HTTPException, OSError) as err:
+                    self._if_gone()
                     # A kept-alive connection the server had closed: again on a new one, unless an update
                     # may have reached the server already.
                     if lease.reused and attempt == 1 and (not sent or is_query):
@@ -390,6 +242,23 @@ class GuardHandler(BaseHTTPRequestHandler):
             answer.close()  # read whole: the connection can carry the next request
         finally:
             pool.release(lease, reusable=reusable)
+
+    def _if_gone(self, sent: bool = False) -> None:
+        """When the lease's server process has died (a signal, an abort, out of memory): say so in one line.
+
+        The pool starts its replacement; the client may send the request again.
+        """
+        code = self.server.upstream.died(self._lease)
+        if code is None:
+            return
+        from pactgraph.process import describe_exit
+
+        message = (
+            f"the SPARQL server stopped while answering ({describe_exit(code)}); a new one is being started; try again"
+        )
+        if sent:
+            raise _Cut(message)
+        raise Refused(HTTPStatus.BAD_GATEWAY, message)
 
     def _stopped(self, generation: int, timeout: float | None, sent: bool = False) -> None:
         """The query ran past its timeout: end its evaluation and tell the client."""
@@ -428,6 +297,7 @@ class GuardHandler(BaseHTTPRequestHandler):
                 self._stopped(generation, timeout, sent=streaming)
                 return
             except (ConnectionError, http.client.HTTPException, OSError) as err:
+                self._if_gone(streaming)
                 if streaming:
                     raise _Cut(f"the SPARQL server stopped answering ({err})") from None
                 raise Refused(HTTPStatus.BAD_GATEWAY, f"the SPARQL server stopped answering ({err}); try again") from None
@@ -468,8 +338,10 @@ class GuardHandler(BaseHTTPRequestHandler):
     def _start_answer(self, answer: http.client.HTTPResponse, length: int | None, flush: bool = True) -> None:
         self.send_response(answer.status, answer.reason)
         for key, value in answer.getheaders():
-            if key.lower() not in _HOP_BY_HOP:
+            if key.lower() not in _HOP_BY_HOP and not key.lower().startswith("access-control-"):
                 self.send_header(key, value)
+        for key, value in ALLOW_ORIGIN.items():  # pages from other origins may read the answer
+            self.send_header(key, value)
         if length is None:
             self.send_header("Transfer-Encoding", "chunked")
         else:

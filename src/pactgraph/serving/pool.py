@@ -9,6 +9,11 @@ replacement is started, and it is stopped once the requests it was already servi
 have finished (the runaway one has been answered by the guard). A writable store
 has one server; retiring it stops it at once and starts a new one, as before.
 
+A server that dies (a signal, an abort, the out-of-memory killer) is noticed
+when a request finds it gone, or by `replace_dead` (which `pactgraph endpoint`
+calls twice a second), and is replaced the same way; the request it was serving
+gets a one-line 502 from the guard, and the endpoint keeps serving.
+
 Connections to the servers are kept alive and reused (the guard would otherwise
 open a TCP connection per request).
 
@@ -19,6 +24,8 @@ told to stop when the thread that started it ends (PR_SET_PDEATHSIG is per threa
 from __future__ import annotations
 
 import http.client
+import socket
+import subprocess
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +34,8 @@ from typing import Any
 
 #: Read-only servers in the pool unless told otherwise.
 POOL_SIZE = 2
+#: Seconds a server that still listens is given to end, when a connection to it failed.
+DYING = 0.5
 #: Idle connections kept per server.
 IDLE_CONNECTIONS = 64
 
@@ -72,6 +81,8 @@ class ServerPool:
         self.members: list[Member] = []
         self._retired: list[Member] = []
         self._stopped = False
+        #: Why the last replacement could not be started (None: it was).
+        self.start_error: str | None = None
         try:
             for _ in range(self.size):
                 self.members.append(self._new_member(self._keeper.submit(start).result()))
@@ -96,10 +107,11 @@ class ServerPool:
             return member.server, member.generation
 
     def acquire(self, timeout: float | None = None) -> Lease:
-        """A connection to the server with the fewest requests in flight."""
+        """A connection to the server with the fewest requests in flight (dead servers are replaced first)."""
+        self.replace_dead()
         with self._lock:
             if not self._lock.wait_for(lambda: self.members or self._stopped, timeout=timeout or 60):
-                raise ConnectionError("no SPARQL server is running")
+                raise ConnectionError("no SPARQL server is running; a new one could not be started")
             if self._stopped:
                 raise ConnectionError("the endpoint is stopping")
             member = min(self.members, key=lambda m: m.inflight)
@@ -144,6 +156,41 @@ class ServerPool:
         lease.connection.close()
         self._retire(member, wait=True)
 
+    def replace_dead(self) -> list[tuple[int, Any]]:
+        """Retire every server whose process has ended and start its replacement; (exit status, server) of each."""
+        with self._lock:
+            dead = [m for m in self.members if m.server.process.poll() is not None]
+        for member in dead:
+            self._retire(member, wait=False)
+        return [(m.server.process.returncode, m.server) for m in dead]
+
+    def died(self, lease: Lease, wait: float = 2.0) -> int | None:
+        """The exit status of the lease's server when its process has ended (it is then replaced), else None.
+
+        Called when its connection failed: a dying process closes its sockets a moment before
+        it can be reaped, so its end is awaited up to `wait` seconds.
+        """
+        server = lease.member.server
+        code = server.process.poll()
+        if code is None:
+            try:
+                socket.create_connection((server.host, server.port), timeout=wait).close()
+                # It still listens: alive, or closing its sockets one by one as it ends.
+                wait = min(wait, DYING)
+            except OSError:
+                pass
+            try:
+                code = server.process.wait(wait)
+            except subprocess.TimeoutExpired:
+                return None
+        with self._lock:
+            if not lease.done:
+                lease.done = True
+                lease.member.inflight -= 1
+        lease.connection.close()
+        self._retire(lease.member, wait=False)
+        return code
+
     def restart(self, generation: int) -> None:
         """Replace the server of `generation` (unless it was replaced already)."""
         with self._lock:
@@ -182,11 +229,13 @@ class ServerPool:
     def _replace(self) -> None:
         try:
             server = self._start()
-        except Exception:  # noqa: BLE001 - retried on the next request's failure; the pool keeps its others
+        except Exception as err:  # noqa: BLE001 - retried on the next request's failure; the pool keeps its others
             with self._lock:
+                self.start_error = str(err)
                 self._lock.notify_all()
             return
         with self._lock:
+            self.start_error = None
             if self._stopped:
                 server.stop()
                 return

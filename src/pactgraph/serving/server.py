@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from pactgraph.process import die_with_parent
+from pactgraph.process import describe_exit, die_with_parent
 from pactgraph.stores.base import StoreError
 
 START_TIMEOUT = 30.0
@@ -92,6 +92,8 @@ class Server(_Urls):
     port: int
     writable: bool
     log: IO[bytes]
+    #: The first error line of its output, once it has stopped.
+    detail: str = ""
 
     def stop(self, timeout: float = 10.0) -> int:
         """Stop the server (SIGTERM, then SIGKILL after `timeout` s); its exit status."""
@@ -102,6 +104,8 @@ class Server(_Urls):
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout)
+        if not self.log.closed:
+            self.detail = _log_line(self.log)  # what it said, kept for the message about its end
         try:
             self.log.close()
         except OSError:
@@ -120,7 +124,7 @@ def _log_line(log: IO[bytes]) -> str:
         log.flush()
         log.seek(0)
         lines = [line.strip() for line in log.read().decode("utf-8", "replace").splitlines() if line.strip()]
-    except OSError:
+    except (OSError, ValueError):
         return ""
     errors = [line for line in lines if line.lower().startswith("error")]
     return (errors or lines or [""])[0]
@@ -315,16 +319,18 @@ def serve(
             file=err,
             flush=True,
         )
+        pool = endpoint.upstream
         while True:
-            server, _ = endpoint.upstream.current()
-            try:
-                code = server.process.wait(0.5)
-            except subprocess.TimeoutExpired:
-                continue
-            if endpoint.upstream.current()[0] is not server:
-                continue  # replaced by the guard after a query ran out of time
-            detail = _log_line(server.log)
-            raise StoreError(f"the Oxigraph server stopped (exit {code})" + (f": {detail}" if detail else ""))
+            time.sleep(0.5)
+            for code, server in pool.replace_dead():  # a server that died is replaced; the endpoint serves on
+                detail = server.detail if server.log.closed else _log_line(server.log)
+                detail = detail if detail.lower().startswith("error") else ""  # not "Listening for requests"
+                endpoint.guard.note(
+                    f"the Oxigraph server stopped ({describe_exit(code)}" + (f": {detail}" if detail else "")
+                    + "); started a new one"
+                )
+            if pool.start_error is not None and not pool.members:
+                raise StoreError(f"the Oxigraph server stopped and cannot be started again: {pool.start_error}")
     except _Stop:
         return 0
     finally:

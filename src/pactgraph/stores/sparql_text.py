@@ -15,62 +15,16 @@ Servers differ where the standard leaves room or where they have bugs:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pactgraph.errors import QueryError
+from pactgraph.sparql_tokens import Token, tokens
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _PROLOGUE = {"PREFIX": 2, "BASE": 1, "VERSION": 1}
 _DATASET_OR_WHERE = {"FROM", "WHERE"}
-
-
-@dataclass
-class Token:
-    text: str
-    start: int
-    end: int
-
-
-def tokens(text: str) -> Iterator[Token]:
-    """Tokens with their offsets: comments skipped; IRIs, strings and brackets as tokens of their own."""
-    from pactgraph.sparql_policy import _IRIREF
-
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-        elif ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif ch == "<" and _IRIREF.match(text, i):
-            match = _IRIREF.match(text, i)
-            assert match is not None
-            yield Token(match.group(), i, match.end())
-            i = match.end()
-        elif ch in "\"'":
-            quote = ch * 3 if text.startswith(ch * 3, i) else ch
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            end = min(n, j + len(quote))
-            yield Token(text[i:end], i, end)
-            i = end
-        elif ch in "{}()[],;":
-            yield Token(ch, i, i + 1)
-            i += 1
-        else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] not in "{}()[],;<#\"'":
-                j += 1
-            if j == i:
-                j = i + 1  # `<` as less-than
-            elif j - i > 1 and text[j - 1] == ".":
-                j -= 1  # `?o .` : the dot ends the triple
-            yield Token(text[i:j], i, j)
-            i = j
 
 
 def _body(text: str) -> list[Token]:

@@ -1,0 +1,144 @@
+"""What the guard lets through to the Oxigraph server: every SPARQL text a request carries, checked.
+
+A request may carry queries and updates in its URL parameters, an HTML form
+body or a SPARQL body, on any path; all of them are found here and checked with
+pactgraph.sparql_policy before anything reaches the server. A refusal is a
+`Refused` with its HTTP status: 413 for a text over PACTGRAPH_MAX_QUERY, 400 for
+one over a limit of pactgraph.sparql_limits (nesting, VALUES rows, UNION
+branches, triple patterns, literals) or not UTF-8, 403 for SERVICE to an
+endpoint not allowed and LOAD.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from http import HTTPStatus
+from urllib.parse import parse_qs, urlsplit
+
+from pactgraph.http_server import MAX_CONNECTIONS
+
+#: Default cap on the size of one answer (bytes).
+MAX_RESULT_SIZE = 256 * 1024 * 1024
+_FORM = "application/x-www-form-urlencoded"
+_SPARQL_BODIES = {"application/sparql-query": "query", "application/sparql-update": "update"}
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    """What the guard lets through. None: no limit."""
+
+    allow_service: tuple[str, ...] = ()
+    timeout: float | None = 30.0
+    max_result_size: int | None = MAX_RESULT_SIZE
+    max_connections: int = MAX_CONNECTIONS
+
+
+class Refused(Exception):
+    """A request the guard answers itself."""
+
+    def __init__(self, status: HTTPStatus, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def sparql_texts(method: str, target: str, content_type: str, body: bytes) -> list[tuple[str, str]]:
+    """Every (operation, text) a request carries: `query` or `update`, from URL or body."""
+    found: list[tuple[str, str]] = []
+    try:
+        fields = parse_qs(urlsplit(target).query, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise Refused(HTTPStatus.BAD_REQUEST, "the URL's query string is not UTF-8") from None
+    for name, values in fields.items():
+        if name in ("query", "update"):
+            found += [(name, value) for value in values]
+    media = content_type.split(";", 1)[0].strip().lower()
+    if not body:
+        return found
+    if media == _FORM:
+        try:
+            fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, errors="strict")
+        except UnicodeDecodeError:
+            raise Refused(HTTPStatus.BAD_REQUEST, "the form body is not UTF-8") from None
+        for name, values in fields.items():
+            if name in ("query", "update"):
+                found += [(name, value) for value in values]
+    elif media in _SPARQL_BODIES:
+        try:
+            found.append((_SPARQL_BODIES[media], body.decode("utf-8")))
+        except UnicodeDecodeError:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"the {media} body is not UTF-8") from None
+    return found
+
+
+def _load_word(text: str) -> bool:
+    """True when the update text uses the LOAD operation (outside strings, IRIs and comments)."""
+    from pactgraph.sparql_policy import WORD_BREAK, tokens
+
+    for token in tokens(text):
+        if token[:1] in "<\"'" and len(token) > 1:
+            continue
+        if any(word.upper() == "LOAD" for word in WORD_BREAK.split(token)):
+            return True
+    return False
+
+
+def check_request(texts: Iterable[tuple[str, str]], allow_service: Iterable[str]) -> bool:
+    """Refused for a text the guard will not pass on; True when one of them is a query."""
+    from pactgraph import limits
+    from pactgraph.sparql_policy import QueryError, QueryLimitError, check_query
+
+    allowed = tuple(allow_service)
+    is_query = False
+    for operation, text in texts:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > limits.max_query():
+            raise Refused(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"the {operation} is {limits.human_size(size)}, more than the limit of "
+                f"{limits.human_size(limits.max_query())} ({limits.ENV_MAX_QUERY})",
+            )
+        try:
+            check_query(text, operation, allowed)
+        except QueryLimitError as err:
+            raise Refused(HTTPStatus.BAD_REQUEST, str(err)) from None
+        except QueryError as err:
+            raise Refused(HTTPStatus.FORBIDDEN, str(err)) from None
+        if operation == "update" and _load_word(text):
+            raise Refused(
+                HTTPStatus.FORBIDDEN,
+                "update: LOAD is refused: the server does not fetch documents from other addresses; "
+                "send the data with the Graph Store Protocol or INSERT DATA (pactgraph load --endpoint)",
+            )
+        is_query = is_query or operation == "query"
+    return is_query
+
+
+#: Requests whose texts are at most this long have their verdict remembered.
+_REMEMBERED = 4096
+
+
+def check(texts: list[tuple[str, str]], allow_service: Iterable[str]) -> bool:
+    """check_request; the verdict on short texts is remembered (clients repeat their queries)."""
+    from pactgraph import limits
+    from pactgraph.sparql_limits import QueryLimits
+
+    if sum(len(text) for _, text in texts) > _REMEMBERED:
+        return check_request(texts, allow_service)
+    found = _checked_request(tuple(texts), tuple(allow_service), limits.max_query(), QueryLimits.from_environment())
+    if isinstance(found, Refused):
+        raise Refused(found.status, found.message)
+    return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked_request(
+    texts: tuple[tuple[str, str], ...], allow_service: tuple[str, ...], max_query: int, limits: object
+) -> bool | Refused:
+    """check_request, remembered for the texts most recently seen; the limits are part of the key."""
+    try:
+        return check_request(texts, allow_service)
+    except Refused as refusal:
+        return refusal
