@@ -8,9 +8,10 @@ Two claims, A first reported no later than B (ties: by IRI), are compared in ord
 
 1. *unrelated*: neither the same proposition nor the same subject and predicate.
 2. *compatible*: they speak to different times. A proposition's time scope
-   (pg:timeScope) is an interval; without one, a non-future claim speaks of the time
-   up to its first report's date and a future claim of the time after it, and two
-   claims without scopes speak to the same time only when their orientations agree.
+   (pg:timeScope) is an interval; without one, a non-future claim speaks of its first
+   report's day and a future claim of the time after it, and two claims without
+   scopes speak to the same time only when their orientations agree (a present
+   "not signed yet" and a future "likely" do not meet).
 3. *revision*: the same claimant, first reported later, says something else.
 4. Same proposition (or the same subject, predicate and object): *contradict* when
    the polarities differ, *divergent certainty* when the certainties differ, else *agree*.
@@ -127,7 +128,7 @@ class Claim:
             return self.scope
         if self.orientation == FUTURE:
             return (self.date + _AFTER, _END)
-        return (_START, self.date or _END)
+        return (self.date or _START, self.date or _END)
 
     def when(self) -> str:
         if self.scope is not None:
@@ -158,7 +159,7 @@ def claims(store: Any, default_graph: Any = None) -> dict[str, Claim]:
     """Every claim of the graph with a proposition, claimant, certainty, polarity and time orientation."""
     found: dict[str, Claim] = {}
     for row in store.query(_CLAIMS, source="compare", default_graph=default_graph).bindings():
-        def text(name: str, fallback: str = "") -> str:
+        def text(name: str, fallback: str = "", row: Any = row) -> str:
             value = row.get(name)
             return str(value.value) if value is not None else fallback
 
