@@ -52,11 +52,11 @@ def table(rows, *columns):
     return [tuple(row.get(c) for c in columns) for row in rows]
 
 
-COLUMNS = ("proposition", "earlier", "earlierCertainty", "earlierPolarity", "later", "laterCertainty", "laterPolarity")
+COLUMNS = ("relation", "earlierProposition", "earlier", "earlierCertainty", "earlierPolarity", "later", "laterCertainty", "laterPolarity")
 
 
 def test_disagreeing_claims_of_the_same_day_are_listed_once(tmp_path):
-    """Two reports of one day that disagree: one row per pair, in one order (origin IRI decides)."""
+    """Two reports of one day that disagree: one row per pair, in one order (claim IRI decides)."""
     target = tmp_path / "data"
     shutil.copytree(resources.data_dir(), target)
     shutil.copytree(FOLLOWUP, target / "reports" / SLUG)
@@ -66,23 +66,30 @@ def test_disagreeing_claims_of_the_same_day_are_listed_once(tmp_path):
     assert same_day != text
     report.write_text(same_day, encoding="utf-8")
     rows = table(answer(MemoryStore(data_dir_inputs(target)), "disagreeing-claims"), *COLUMNS)
-    assert len(rows) == len(set(rows)) == 4
+    assert len(rows) == len(set(rows)) == 5
     portanskiy = "Nezavisimaya Gazeta, 2026-01-12 via Reference News"
-    pairs = [r for r in rows if {r[1], r[4]} == {portanskiy, "Fictional Courier, 2026-01-12"}]
+    pairs = [r for r in rows if {r[2], r[5]} == {portanskiy, "Fictional Courier, 2026-01-12"}]
     assert len(pairs) == 1
+
 
 def test_disagreeing_claims_across_reports(store, shipped):
     rows = table(answer(store, "disagreeing-claims"), *COLUMNS)
     officials = "Bloomberg, 2026-01-09 via Reference News"
     follow_up = "Fictional Courier, 2026-02-03"
-    assert (JOINS, officials, "probable", "positive", follow_up, "possible", "positive") in rows
     portanskiy = "Nezavisimaya Gazeta, 2026-01-12 via Reference News"
-    assert (JOINS, portanskiy, "underspecified", "positive", follow_up, "possible", "positive") in rows
-    assert (PROGRESS, officials, "certain", "positive", follow_up, "certain", "negative") in rows
-    assert len(rows) == 4
+    assert sorted(rows) == sorted([
+        ("divergent certainty", JOINS, officials, "probable", "positive", follow_up, "possible", "positive"),
+        ("divergent certainty", JOINS, portanskiy, "underspecified", "positive", follow_up, "possible", "positive"),
+        ("divergent certainty", JOINS, officials, "probable", "positive", portanskiy, "underspecified", "positive"),
+        ("contradict", PROGRESS, officials, "certain", "positive", follow_up, "certain", "negative"),
+        ("incompatible values", PROGRESS, officials, "certain", "positive", portanskiy, "certain", "positive"),
+    ])
+    # The follow-up's "stalled" (not advanced) leaves Portanskiy's consultation stage open: no row.
+    assert not [r for r in rows if r[2] == portanskiy and r[5] == follow_up and r[1] != JOINS]
     # Before the follow-up: the relayed officials against the expert quoted by Reference News.
     assert table(answer(shipped, "disagreeing-claims"), *COLUMNS) == [
-        (JOINS, officials, "probable", "positive", portanskiy, "underspecified", "positive")
+        ("divergent certainty", JOINS, officials, "probable", "positive", portanskiy, "underspecified", "positive"),
+        ("incompatible values", PROGRESS, officials, "certain", "positive", portanskiy, "certain", "positive"),
     ]
 
 
