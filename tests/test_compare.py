@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -158,3 +159,10 @@ def test_questions_17_and_26_list_what_compare_finds(tmp_path_factory, fixtures)
     expected = {(p.earlier.iri, p.later.iri, p.relation) for p in pairs}
     assert _pairs(graph, "disagreeing-claims") == {e for e in expected if e[2] in comparing.DISAGREEING}
     assert _pairs(graph, "agreeing-claims") == {e for e in expected if e[2] == "agree"}
+
+
+def test_the_readme_table_names_every_relation():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Comparing claims", 1)[1].split("\n## ", 1)[0]
+    named = {m for m in re.findall(r"^\| \*([a-z ]+)\* \|", section, re.MULTILINE)}
+    assert named == set(comparing.RELATIONS)
