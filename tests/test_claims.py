@@ -109,6 +109,37 @@ def test_sheet_import_export_round_trip_and_errors_name_row_and_column(data, tmp
     assert "bad.csv:2: column claimant" in failed.output
 
 
+def test_sheet_proposition_needs_its_whole_structure(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    sheet = tmp_path / "half.csv"
+    sheet.write_text(
+        "kind,label,subject,predicate,object\n"
+        "proposition,The talks on Turkey joining have stalled,pgr:alliance-expansion-negotiations,pg:progress,\n",
+        encoding="utf-8",
+    )
+    result = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
+    assert result.exit_code == 2
+    assert "half.csv:2: column object: a proposition's structure needs a subject, a predicate and an object" in result.output
+    # Without any structure the proposition would not conform: nothing is written.
+    bare = tmp_path / "bare.csv"
+    bare.write_text("kind,label\nproposition,The talks on Turkey joining have stalled\n", encoding="utf-8")
+    before = (folder / "report.ttl").read_bytes()
+    refused = run("claims", "import", str(folder), str(bare), "--data-dir", str(data))
+    assert refused.exit_code == 1
+    assert "pgsh:PropositionStructure-subject" in refused.output
+    assert (folder / "report.ttl").read_bytes() == before
+    # A scale value as the object.
+    whole = tmp_path / "whole.csv"
+    whole.write_text(
+        "kind,label,subject,predicate,object\n"
+        "proposition,The talks on Turkey joining have a draft text,pgr:alliance-expansion-negotiations,pg:progress,"
+        "pgv:negotiation-stage-draft-prepared\n",
+        encoding="utf-8",
+    )
+    assert run("claims", "import", str(folder), str(whole), "--data-dir", str(data)).exit_code == 0
+    assert "rdf:object pgv:negotiation-stage-draft-prepared" in (folder / "report.ttl").read_text(encoding="utf-8")
+
+
 def test_find_ranks_by_labels_in_every_language_accents_folded(data):
     result = run("find", "Turkiye", "--data-dir", str(data))
     assert result.output.splitlines()[0].split()[2] == "pgr:turkey"
