@@ -166,3 +166,11 @@ def test_the_readme_table_names_every_relation():
     section = readme.split("## Comparing claims", 1)[1].split("\n## ", 1)[0]
     named = {m for m in re.findall(r"^\| \*([a-z ]+)\* \|", section, re.MULTILINE)}
     assert named == set(comparing.RELATIONS)
+
+
+def test_compare_writes_the_format_its_output_file_names(cli, tmp_path):
+    target = tmp_path / "pairs.json"
+    result = cli("compare", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    rows = json.loads(target.read_text(encoding="utf-8"))
+    assert {(r["earlier"], r["later"], r["relation"]) for r in rows} >= {(rn(7), rn(35), "incompatible values")}

@@ -296,6 +296,14 @@ def _row(p: Pair) -> dict[str, str]:
     }
 
 
+def choose_format(fmt: str | None, output: str | None) -> str:
+    """The format asked for, else the one `-o FILE`'s extension names (.csv, .json), else a table."""
+    if fmt is not None:
+        return fmt
+    suffix = (output or "").rsplit(".", 1)[-1].lower() if output and "." in output else ""
+    return suffix if suffix in ("csv", "json") else "table"
+
+
 def render(pairs: list[Pair], fmt: str) -> str:
     """The pairs as a text table, CSV or JSON (a list of objects with the COLUMNS as keys)."""
     rows = [_row(p) for p in pairs]

@@ -34,7 +34,10 @@ def compare(
     include_unrelated: Annotated[
         bool, typer.Option("--all", help="List unrelated pairs too (every pair of claims).")
     ] = False,
-    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="table, csv or json.")] = CompareFormat.table,
+    fmt: Annotated[
+        Optional[CompareFormat],
+        typer.Option("--format", "-f", help="table, csv or json.", show_default="from -o's extension, else table"),
+    ] = None,
     output: OutputOption = None,
     data: DataOption = None,
     data_dir: QueryDataDirOption = None,
@@ -56,4 +59,5 @@ def compare(
         else:
             pairs = comparing.compare_all(target.store, include_unrelated=include_unrelated, default_graph=target.graphs)
         store_warnings(target.store)
-        emit(comparing.render(pairs, fmt.value).encode("utf-8"), output)
+        chosen = comparing.choose_format(fmt.value if fmt is not None else None, output)
+        emit(comparing.render(pairs, chosen).encode("utf-8"), output)
