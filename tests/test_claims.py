@@ -138,6 +138,13 @@ def test_sheet_proposition_needs_its_whole_structure(data, tmp_path):
     )
     assert run("claims", "import", str(folder), str(whole), "--data-dir", str(data)).exit_code == 0
     assert "rdf:object pgv:negotiation-stage-draft-prepared" in (folder / "report.ttl").read_text(encoding="utf-8")
+    # Without a label, one is read off the structure.
+    unnamed = tmp_path / "unnamed.csv"
+    unnamed.write_text(
+        'kind,subject,predicate,object\nproposition,pgr:turkey,pg:pursues,"""a seat at the table"""\n', encoding="utf-8"
+    )
+    assert run("claims", "import", str(folder), str(unnamed), "--data-dir", str(data)).exit_code == 0
+    assert 'rdfs:label "Turkey pursues a seat at the table"@en' in (folder / "report.ttl").read_text(encoding="utf-8")
 
 
 def test_find_ranks_by_labels_in_every_language_accents_folded(data):

@@ -137,6 +137,8 @@ def declare(ctx: Context, kind: str, row: dict[str, str], where: str) -> str:
     from rdflib import RDF, RDFS, Literal
 
     label = row.get("label", "")
+    if not label and kind == "proposition" and any(row.get(c) for c in ("subject", "predicate", "object")):
+        label = structure_label(ctx, _structure(ctx, row, where))
     if not label:
         raise InputError(f"{where}: column label: a {kind} needs a label")
     u = rdflib.URIRef
@@ -249,6 +251,29 @@ def _structure(ctx: Context, row: dict[str, str], where: str) -> list[tuple[Any,
         except InputError:
             obj = rdflib.URIRef(_pick_any(ctx, value, f"{where}: column object").iri)
     return [(RDF.subject, rdflib.URIRef(subject.iri)), (RDF.predicate, rdflib.URIRef(predicate)), (RDF.object, obj)]
+
+
+def structure_label(ctx: Context, structure: list[tuple[Any, Any]]) -> str:
+    """An English label read off a proposition's structure ('Turkey seeks membership in
+    Saudi–Pakistan defence alliance'), for a sheet row that gives none; edit it at will."""
+    from rdflib import Literal
+
+    from pactgraph.contributing.claims import _select
+
+    parts = dict(structure)
+    words = []
+    for term in parts.values():
+        if isinstance(term, Literal):
+            words.append(str(term))
+            continue
+        found = ctx.index.resources.get(str(term))
+        if found is not None and found.name:
+            words.append(found.name)
+            continue
+        rows = _select(ctx.store, "SELECT ?l WHERE { ?t rdfs:label|skos:prefLabel ?l FILTER (LANG(?l) = 'en') }", t=str(term))
+        words.append(str(rows[0]["l"].value) if rows else str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def _pick_any(ctx: Context, text: str, where: str) -> Resource:
