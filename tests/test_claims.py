@@ -243,8 +243,8 @@ def test_timeline_as_of_leaves_out_events_only_later_reports_made_known():
 
 def test_query_17_names_the_relation_and_13_shows_polarity():
     rows = run("query", "disagreeing-claims", "--format", "csv").output.splitlines()
-    assert rows[0].split(",")[0] == "relation"
-    assert [r.split(",")[0] for r in rows[1:]] == ["divergent certainty", "incompatible values"]
+    assert rows[0].split(",")[:2] == ["earlierProposition", "relation"]
+    assert [r.split(",")[1] for r in rows[1:]] == ["divergent certainty", "incompatible values"]
     assert run("query", "unnamed-sources", "--format", "csv").output.splitlines()[0].split(",")[1] == "polarity"
 
 
