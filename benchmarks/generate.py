@@ -243,10 +243,12 @@ def build_report(rng: random.Random, world: World, k: int, violation: str | None
                     "rdf:object": f"pgv:capability-{cap}", "pg:about": [f"pgr:{state[0]}", f"pgr:{alliance[0]}"]}
         elif kind == 2:
             clause = f"talks between {state[1]} and {other[1]} have moved on"
-            prop = {"pg:about": [f"pgr:{state[0]}", f"pgr:{other[0]}"]}
+            prop = {"rdf:subject": f"pgr:{state[0]}", "rdf:predicate": "pg:seeksCooperationWith",
+                    "rdf:object": f"pgr:{other[0]}", "pg:about": [f"pgr:{state[0]}", f"pgr:{other[0]}"]}
         else:
             clause = f"the interests of {state[1]} and {other[1]} align in the region"
-            prop = {"pg:about": [f"pgr:{state[0]}", f"pgr:{other[0]}"]}
+            prop = {"rdf:subject": f"pgr:{state[0]}", "rdf:predicate": "pg:servesInterestsOf",
+                    "rdf:object": f"pgr:{other[0]}", "pg:about": [f"pgr:{state[0]}", f"pgr:{other[0]}"]}
         who = rng.randrange(3)
         if who == 0:
             claimant, role, name = outlet, "reporting-outlet", outlet[1]

@@ -20,6 +20,9 @@ from pactgraph.cli import app
 FIXTURES = Path(__file__).parent / "fixtures" / "grown"
 
 
+SHIPPED_CLAIM = "https://w3id.org/pactgraph/id/claim-reference-news-2026-01-12-"
+
+
 def run(*args: str, input: str | None = None):
     return CliRunner().invoke(app, list(args), input=input)
 
@@ -105,6 +108,44 @@ def test_sheet_import_export_round_trip_and_errors_name_row_and_column(data, tmp
     failed = run("claims", "import", str(again), str(bad), "--data-dir", str(data))
     assert failed.exit_code == 2
     assert "bad.csv:2: column claimant" in failed.output
+
+
+def test_sheet_proposition_needs_its_whole_structure(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    sheet = tmp_path / "half.csv"
+    sheet.write_text(
+        "kind,label,subject,predicate,object\n"
+        "proposition,The talks on Turkey joining have stalled,pgr:alliance-expansion-negotiations,pg:progress,\n",
+        encoding="utf-8",
+    )
+    result = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
+    assert result.exit_code == 2
+    assert "half.csv:2: column object: a proposition's structure needs a subject, a predicate and an object" in result.output
+    # Without any structure the proposition would not conform: nothing is written.
+    bare = tmp_path / "bare.csv"
+    bare.write_text("kind,label\nproposition,The talks on Turkey joining have stalled\n", encoding="utf-8")
+    before = (folder / "report.ttl").read_bytes()
+    refused = run("claims", "import", str(folder), str(bare), "--data-dir", str(data))
+    assert refused.exit_code == 1
+    assert "pgsh:PropositionStructure-subject" in refused.output
+    assert (folder / "report.ttl").read_bytes() == before
+    # A scale value as the object.
+    whole = tmp_path / "whole.csv"
+    whole.write_text(
+        "kind,label,subject,predicate,object\n"
+        "proposition,The talks on Turkey joining have a draft text,pgr:alliance-expansion-negotiations,pg:progress,"
+        "pgv:negotiation-stage-draft-prepared\n",
+        encoding="utf-8",
+    )
+    assert run("claims", "import", str(folder), str(whole), "--data-dir", str(data)).exit_code == 0
+    assert "rdf:object pgv:negotiation-stage-draft-prepared" in (folder / "report.ttl").read_text(encoding="utf-8")
+    # Without a label, one is read off the structure.
+    unnamed = tmp_path / "unnamed.csv"
+    unnamed.write_text(
+        'kind,subject,predicate,object\nproposition,pgr:turkey,pg:pursues,"""a seat at the table"""\n', encoding="utf-8"
+    )
+    assert run("claims", "import", str(folder), str(unnamed), "--data-dir", str(data)).exit_code == 0
+    assert 'rdfs:label "Turkey pursues a seat at the table"@en' in (folder / "report.ttl").read_text(encoding="utf-8")
 
 
 def test_find_ranks_by_labels_in_every_language_accents_folded(data):
@@ -202,17 +243,17 @@ def test_timeline_as_of_leaves_out_events_only_later_reports_made_known():
 
 
 @pytest.mark.parametrize("graph", ["shipped", "grown"])
-def test_query_17_tells_revision_from_contradiction_and_13_shows_polarity(graph, request):
+def test_query_17_names_the_relation_and_13_shows_polarity(graph, request):
     where = ("--data-dir", str(request.getfixturevalue("grown").data)) if graph == "grown" else ()
     result = run("query", "disagreeing-claims", "--format", "csv", *where)
     assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].split(",")[:2] == ["earlierProposition", "relation"]
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    # Between the claims the shipped report carries: the officials' "probable" against Portanskiy's "too early to say".
-    shipped = [r for r in rows if r["earlier"].endswith(" via Reference News") and r["later"].endswith(" via Reference News")]
-    assert [(r["earlierClaimant"], r["laterClaimant"], r["disagreement"]) for r in shipped] == [
-        ("officials who did not want to reveal their names", "Alexei Portanskiy", "revision")
-    ]
-    assert all((r["disagreement"] == "contradiction") == (r["earlierPolarity"] != r["laterPolarity"]) for r in rows)
+    # Between the claims the shipped report carries: the officials' "probable" against Portanskiy's
+    # "too early to say", and their "made progress" against his "consultation stage".
+    shipped = [r for r in rows if r["earlierClaim"].startswith(SHIPPED_CLAIM) and r["laterClaim"].startswith(SHIPPED_CLAIM)]
+    assert [r["relation"] for r in shipped] == ["divergent certainty", "incompatible values"]
+    assert all(r["earlierPolarity"] != r["laterPolarity"] for r in rows if r["relation"] == "contradict")
     unnamed = run("query", "unnamed-sources", "--format", "csv", *where).output
     assert unnamed.splitlines()[0].split(",")[1] == "polarity"
 

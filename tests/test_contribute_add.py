@@ -27,7 +27,8 @@ from pactgraph.errors import InputError
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 FOLLOWUP = FIXTURES / "fictional-followup"
 SLUG = "fictional-courier-2026-02-03"
-INVALID = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != FOLLOWUP.name)
+COMPARISONS = FIXTURES / "fictional-comparisons"  # valid: the claims tests/test_compare.py compares
+INVALID = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name not in (FOLLOWUP.name, COMPARISONS.name))
 EXPECT = re.compile(r"^# expect: (\S+) at (\S+)$", re.MULTILINE)
 
 
@@ -54,7 +55,7 @@ def joined(tmp_path_factory) -> Path:
 
 
 def test_the_fixtures_are_marked_as_fictional():
-    for folder in [FOLLOWUP, *INVALID]:
+    for folder in [FOLLOWUP, COMPARISONS, *INVALID]:
         assert (folder / "article.txt").read_text(encoding="utf-8").startswith("FICTIONAL TEST REPORT")
     assert len(INVALID) >= 4
 
@@ -235,3 +236,11 @@ def test_the_lock_serialises_writers(tmp_path):
         child.start()
         child.join(10)
         assert queue.get(timeout=10) == "busy"
+
+
+def test_the_comparisons_report_adds_to_a_graph_that_holds_the_follow_up(joined, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(joined, data)
+    outcome = adding.add([COMPARISONS / "report.ttl"], data)
+    assert outcome.conforms, [r.to_dict() for r in outcome.report.results]
+    assert [u.status for u in outcome.units] == ["added"]

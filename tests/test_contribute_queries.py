@@ -79,18 +79,18 @@ def table(rows, *columns):
     return [tuple(row.get(c) for c in columns) for row in rows]
 
 
-COLUMNS = ("proposition", "earlier", "earlierCertainty", "earlierPolarity", "later", "laterCertainty", "laterPolarity")
+COLUMNS = ("relation", "earlierProposition", "earlier", "earlierCertainty", "earlierPolarity", "later", "laterCertainty", "laterPolarity")
 OFFICIALS = "Bloomberg, 2026-01-09 via Reference News"
 PORTANSKIY = "Nezavisimaya Gazeta, 2026-01-12 via Reference News"
 
 
 def between(rows, *sides):
     """The pairs whose two claims both come from `sides` (the shipped report's and the follow-up's)."""
-    return [r for r in rows if r[1] in sides and r[4] in sides]
+    return [r for r in rows if r[2] in sides and r[5] in sides]
 
 
 def test_disagreeing_claims_of_the_same_day_are_listed_once(base, tmp_path):
-    """Two reports of one day that disagree: one row per pair, in one order (origin IRI decides)."""
+    """Two reports of one day that disagree: one row per pair, in one order (claim IRI decides)."""
     target = tmp_path / "data"
     shutil.copytree(base, target)
     shutil.copytree(FOLLOWUP, target / "reports" / SLUG)
@@ -101,20 +101,27 @@ def test_disagreeing_claims_of_the_same_day_are_listed_once(base, tmp_path):
     report.write_text(same_day, encoding="utf-8")
     rows = table(answer(MemoryStore(data_dir_inputs(target)), "disagreeing-claims"), *COLUMNS)
     ours = between(rows, OFFICIALS, PORTANSKIY, "Fictional Courier, 2026-01-12")
-    assert len(ours) == len(set(ours)) == 4
-    pairs = [r for r in rows if {r[1], r[4]} == {PORTANSKIY, "Fictional Courier, 2026-01-12"}]
+    assert len(ours) == len(set(ours)) == 5
+    pairs = [r for r in rows if {r[2], r[5]} == {PORTANSKIY, "Fictional Courier, 2026-01-12"}]
     assert len(pairs) == 1
+
 
 def test_disagreeing_claims_across_reports(store, shipped):
     follow_up = "Fictional Courier, 2026-02-03"
     rows = between(table(answer(store, "disagreeing-claims"), *COLUMNS), OFFICIALS, PORTANSKIY, follow_up)
-    assert (JOINS, OFFICIALS, "probable", "positive", follow_up, "possible", "positive") in rows
-    assert (JOINS, PORTANSKIY, "underspecified", "positive", follow_up, "possible", "positive") in rows
-    assert (PROGRESS, OFFICIALS, "certain", "positive", follow_up, "certain", "negative") in rows
-    assert len(rows) == 4
+    assert sorted(rows) == sorted([
+        ("divergent certainty", JOINS, OFFICIALS, "probable", "positive", follow_up, "possible", "positive"),
+        ("divergent certainty", JOINS, PORTANSKIY, "underspecified", "positive", follow_up, "possible", "positive"),
+        ("divergent certainty", JOINS, OFFICIALS, "probable", "positive", PORTANSKIY, "underspecified", "positive"),
+        ("contradict", PROGRESS, OFFICIALS, "certain", "positive", follow_up, "certain", "negative"),
+        ("incompatible values", PROGRESS, OFFICIALS, "certain", "positive", PORTANSKIY, "certain", "positive"),
+    ])
+    # The follow-up's "stalled" (not advanced) leaves Portanskiy's consultation stage open: no row.
+    assert not [r for r in rows if r[2] == PORTANSKIY and r[5] == follow_up and r[1] != JOINS]
     # Before the follow-up: the relayed officials against the expert quoted by Reference News.
     assert between(table(answer(shipped, "disagreeing-claims"), *COLUMNS), OFFICIALS, PORTANSKIY, follow_up) == [
-        (JOINS, OFFICIALS, "probable", "positive", PORTANSKIY, "underspecified", "positive")
+        ("divergent certainty", JOINS, OFFICIALS, "probable", "positive", PORTANSKIY, "underspecified", "positive"),
+        ("incompatible values", PROGRESS, OFFICIALS, "certain", "positive", PORTANSKIY, "certain", "positive"),
     ]
 
 

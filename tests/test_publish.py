@@ -331,6 +331,63 @@ def describe(dataset: ox.Dataset, node: ox.NamedNode) -> list[ox.Quad]:
     return found
 
 
+SCHEMA = "https://schema.org/"
+
+
+def schema_claim(dataset: ox.Dataset, node: ox.NamedNode) -> list[ox.Quad]:
+    """What a claim's documents say of it as a schema.org Claim, from the source statements:
+    its claimant (author), carrying report (appearance), first report (firstAppearance, the
+    carrying one when none is named), that report's date and the claim's exact words."""
+    pg = "https://w3id.org/pactgraph/ontology#"
+
+    def one(subject, predicate):
+        found = sorted((q.object for q in dataset.quads_for_subject(subject) if q.predicate.value == predicate), key=str)
+        return found[0] if found else None
+
+    if not any(q.predicate.value == RDF_TYPE and q.object == ox.NamedNode(pg + "Claim") for q in dataset.quads_for_subject(node)):
+        return []
+    stated, claimant = one(node, pg + "statedIn"), one(node, pg + "claimant")
+    first = one(node, pg + "reportedFirstIn") or stated
+    anchor = one(node, pg + "hasAnchor")
+    selectors = [q.object for q in dataset.quads_for_subject(anchor) if q.predicate.value.endswith("oa#hasSelector")] if anchor else []
+    quotes = sorted(e.value for s in selectors for e in [one(s, "http://www.w3.org/ns/oa#exact")] if e is not None)
+    quote = ox.Literal(quotes[0]) if quotes else None
+    values = [
+        (RDF_TYPE, ox.NamedNode(SCHEMA + "Claim")),
+        (SCHEMA + "author", claimant),
+        (SCHEMA + "appearance", stated),
+        (SCHEMA + "firstAppearance", first),
+        (SCHEMA + "datePublished", one(first, SCHEMA + "datePublished")),
+        (SCHEMA + "text", quote),
+    ]
+    return [ox.Quad(node, ox.NamedNode(p), v, ox.DefaultGraph()) for p, v in values if v is not None]
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def test_a_claim_page_embeds_its_schema_org_claim(site):
+    """Özcan's claim as fact-checking tools read it: first published by Bloomberg on 9 January."""
+    stem = site / "id" / "claim-reference-news-2026-01-12-19"
+    page = (stem.with_suffix(".html")).read_text(encoding="utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
+    assert len(blocks) == 1
+    claim = json.loads(blocks[0])
+    assert (claim["@context"], claim["@type"], claim["@id"]) == ("https://schema.org", "Claim", BASE + "id/claim-reference-news-2026-01-12-19")
+    assert claim["author"]["name"] == "Nihat Ali Özcan"
+    assert claim["firstAppearance"]["@id"] == BASE + "id/report-bloomberg-2026-01-09"
+    assert claim["appearance"]["@id"] == BASE + "id/report-reference-news-2026-01-12"
+    assert claim["datePublished"] == "2026-01-09"
+    assert claim["text"] == "Saudi Arabia provides financial resources"
+    # The same in its JSON-LD, read with the schema.org vocabulary.
+    graph = ox.Dataset(parse_file(stem.with_suffix(".jsonld")))
+    node = ox.NamedNode(claim["@id"])
+    date = [q.object.value for q in graph.quads_for_subject(node) if q.predicate.value == SCHEMA + "datePublished"]
+    assert date == ["2026-01-09"]
+    # Pages of other resources carry no data block.
+    assert '<script type="application/ld+json">' not in (site / "id" / "turkey.html").read_text(encoding="utf-8")
+
+
 def test_every_resource_document_holds_the_description_of_its_resource(any_site):
     site = any_site
     # an ox.Dataset, not an ox.Store: the store reads xsd:nonNegativeInteger back as xsd:integer
@@ -368,7 +425,7 @@ def test_every_resource_document_holds_the_description_of_its_resource(any_site)
                 ),
             )
         ]
-        expected = canonical(describe(dataset, node) + documents)
+        expected = canonical(describe(dataset, node) + documents + schema_claim(dataset, node))
         stem = site / node.value[len(BASE) :]
         for ext in (".ttl", ".jsonld", ".nt", ".rdf"):
             assert canonical(parse_file(stem.with_name(stem.name + ext))) == expected, f"{stem.name}{ext}"
@@ -783,7 +840,9 @@ def test_hostile_text_is_escaped_and_hostile_iris_stay_inside_the_site(tmp_path,
         own_scripts = {os.path.relpath(f, os.path.dirname(path) or ".") for f in ("site.js", "query.js")}
         for tag, attrs in page.elements:
             assert not any(name.startswith("on") for name in attrs), (path, tag, attrs)
-            if tag == "script":
+            if tag == "script" and attrs.get("type") == "application/ld+json":
+                assert "src" not in attrs, (path, attrs)  # an inert data block: a claim's schema.org Claim
+            elif tag == "script":
                 assert attrs.get("src") in own_scripts, (path, attrs)
             if tag == "img":
                 assert path == "timeline.html" and attrs.get("src") == "timeline.svg", (path, attrs)
@@ -791,6 +850,10 @@ def test_hostile_text_is_escaped_and_hostile_iris_stay_inside_the_site(tmp_path,
                 assert attrs.get("class") in ("chain-figure", "chart", "overview"), (path, attrs)
             assert tag not in ("iframe", "object", "embed"), (path, tag)
         assert not any(link.lower().startswith("javascript:") for link in page.links), path
+    # The hostile claim's data block stays one JSON document: its words cannot close the script.
+    claim_page = (out / "id/evil-claim.html").read_text(encoding="utf-8")
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', claim_page, re.DOTALL)
+    assert "<" not in block and json.loads(block)["text"] == "<script>console.error('xss-quote')</script>"
     state = (out / "id/evil-state.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;console.error(&#39;xss-script&#39;)" in state
     assert "{{ 7*7 }}" in state

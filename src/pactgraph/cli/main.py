@@ -21,7 +21,7 @@ from pactgraph.cli.diagnostics import one_line_diagnostics
 
 # Importing a command module registers its commands; `pactgraph --help` lists them in this order.
 # isort: off
-from pactgraph.cli import validate, query, graph, contribute, claims, publish, store  # noqa: E402,F401
+from pactgraph.cli import validate, query, graph, contribute, claims, compare, publish, store  # noqa: E402,F401
 # isort: on
 
 

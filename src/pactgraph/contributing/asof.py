@@ -96,6 +96,8 @@ def select_graphs(store: Any, as_of: str | dt.date, graphs: Sequence[str] | None
 _PG = "https://w3id.org/pactgraph/ontology#"
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _DATE = "https://schema.org/datePublished"
+#: What is published on a date: left out of the view, with every link to it, when that date is later.
+_PUBLICATIONS = (_PG + "Report", _PG + "BackgroundSource")
 
 
 @dataclass
@@ -124,8 +126,11 @@ def view(store: Any, as_of: str | dt.date) -> View:
     a claim of a later report is kept (with its attribution, anchor, sentence and
     what its report file defines for it) when its first report (pg:reportedFirstIn,
     along the relay chain) was published by then; and a node of any kept graph is
-    left out when it is a report published later, or when every source that
-    attests it (pg:attestedBy) is dated and was published later.
+    left out when it is a report or background source published later, or when every source that
+    attests it (pg:attestedBy) is dated and was published later, or when it is a
+    proposition that only claims first reported later assert, and so is every link
+    to such a node: a kept claim keeps its first report and loses its carrying report
+    when that was published later, so questions date it by its first report.
     """
     import pyoxigraph as ox
 
@@ -163,14 +168,25 @@ def view(store: Any, as_of: str | dt.date) -> View:
 
     result: list[Any] = []
     claims = 0
+    kept_claims: set[Any] = set()
+    asserted: dict[Any, set[Any]] = {}  # proposition -> the claims that assert it, anywhere
     for (graph, subject), values in by_subject.items():
         name = graph.value if hasattr(graph, "value") else ""
-        if name in kept_graphs or not any(q.predicate.value == _TYPE and q.object.value == _PG + "Claim" for q in values):
+        is_claim = any(q.predicate.value == _TYPE and q.object.value == _PG + "Claim" for q in values)
+        if is_claim:
+            proposition = first(values, _PG + "proposition")
+            if proposition is not None:
+                asserted.setdefault(proposition, set()).add(subject)
+        if not is_claim:
+            continue
+        if name in kept_graphs:
+            kept_claims.add(subject)
             continue
         origin = first(values, _PG + "reportedFirstIn") or first(values, _PG + "statedIn")
         if origin is None or dates.get(origin, "9999") > cut:
             continue
         claims += 1
+        kept_claims.add(subject)
         seen: set[Any] = set()
         closure(graph, subject, result, seen)
         anchor = first(values, _PG + "hasAnchor")
@@ -189,11 +205,13 @@ def view(store: Any, as_of: str | dt.date) -> View:
         if name not in kept_graphs:
             continue
         attested = [q.object for q in values if q.predicate.value == _PG + "attestedBy"]
-        later_report = dates.get(subject, "") > cut and any(
-            q.predicate.value == _TYPE and q.object.value == _PG + "Report" for q in values
-        )
-        only_later = bool(attested) and all(dates.get(a, "") > cut for a in attested)
-        if later_report or only_later:
+        publication = any(q.predicate.value == _TYPE and q.object.value in _PUBLICATIONS for q in values)
+        later_report = publication and dates.get(subject, "") > cut
+        # A publication is dated by itself, not by the later relays that attest it.
+        only_later = not publication and bool(attested) and all(dates.get(a, "") > cut for a in attested)
+        # A proposition that only claims first reported later assert was not yet put forward.
+        unasserted = bool(asserted.get(subject)) and not asserted[subject] & kept_claims
+        if later_report or only_later or unasserted:
             dropped.add(subject)
             continue
         result.extend(values)
@@ -203,7 +221,9 @@ def view(store: Any, as_of: str | dt.date) -> View:
             closure(graph, subject, gone, set())
     gone_nodes = dropped | {q.object for q in gone if isinstance(q.object, ox.BlankNode)}
     view_store = ox.Store()
-    view_store.extend(q for q in result if q.subject not in gone_nodes)
+    # A link to a node left out goes too (a kept claim's carrying report, an event's later source):
+    # nothing published after the date is named in the view.
+    view_store.extend(q for q in result if q.subject not in gone_nodes and q.object not in dropped)
     from pactgraph.stores.memory import MemoryStore
 
     wrapped = MemoryStore.wrap(view_store)

@@ -341,7 +341,7 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     claim = PGR + f"claim-{ctx.report.slug}-{number:02d}"
     anchor_iri = claim + "-anchor"
 
-    label = (spec.label or "").strip() or _claim_label(claimant, proposition, certainty, polarity)
+    label = (spec.label or "").strip() or _claim_label(claimant, proposition, certainty, polarity, orientation)
     u = rdflib.URIRef
     pg = rdflib.Namespace(PG)
     prov = rdflib.Namespace(PREFIXES["prov"])
@@ -389,13 +389,17 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     return claim, turtle
 
 
-def _claim_label(claimant: Resource, proposition: Resource, certainty: Resource, polarity: Resource) -> str:
+def _claim_label(
+    claimant: Resource, proposition: Resource, certainty: Resource, polarity: Resource, orientation: Resource
+) -> str:
+    """'<claimant>: <proposition> (qualifiers)'; a denial says which time it speaks of, so that a
+    present "not yet" does not read like a future "never"."""
     label = f"{claimant.name}: {proposition.name}"
     qualifiers = []
     if not certainty.iri.endswith("-certain"):
         qualifiers.append(certainty.name)
     if polarity.iri.endswith("-negative"):
-        qualifiers.append("denied")
+        qualifiers.append("denied for the future" if orientation.iri.endswith("-future") and not orientation.iri.endswith("non-future") else "not so as of the report")
     return label + (f" ({', '.join(qualifiers)})" if qualifiers else "")
 
 

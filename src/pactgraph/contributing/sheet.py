@@ -57,6 +57,9 @@ COLUMNS = (
     "affiliation_role",
     "country",
     "about",
+    "subject",
+    "predicate",
+    "object",
 )
 KINDS = ("claim", "person", "outlet", "anonymous-source", "proposition")
 _CLAIM_FIELDS = (
@@ -134,6 +137,8 @@ def declare(ctx: Context, kind: str, row: dict[str, str], where: str) -> str:
     from rdflib import RDF, RDFS, Literal
 
     label = row.get("label", "")
+    if not label and kind == "proposition" and any(row.get(c) for c in ("subject", "predicate", "object")):
+        label = structure_label(ctx, _structure(ctx, row, where))
     if not label:
         raise InputError(f"{where}: column label: a {kind} needs a label")
     u = rdflib.URIRef
@@ -204,6 +209,8 @@ def declare(ctx: Context, kind: str, row: dict[str, str], where: str) -> str:
         for part in filter(None, (p.strip() for p in row.get("about", "").split(";"))):
             about = _pick_any(ctx, part, f"{where}: column about")
             g.add((node, pg.about, u(about.iri)))
+        for triple in _structure(ctx, row, where):
+            g.add((node, *triple))
         near = [r for score, r in rank(ctx.index, label, kinds=("proposition",), minimum=0.55)[:3]]
         if near:
             ctx.notes.append(
@@ -214,6 +221,59 @@ def declare(ctx: Context, kind: str, row: dict[str, str], where: str) -> str:
     ctx.index.add(resource)
     ctx.blocks.append((iri, serialize(g)))
     return iri
+
+
+def _structure(ctx: Context, row: dict[str, str], where: str) -> list[tuple[Any, Any]]:
+    """A new proposition's rdf:subject, rdf:predicate and rdf:object from the subject,
+    predicate and object columns: all three or none. The object is an entity, a concept
+    (a value of a scale, say pgv:negotiation-stage-advanced) or, in double quotes, words."""
+    import rdflib
+    from rdflib import RDF, Literal
+
+    from pactgraph.namespaces import expand
+
+    given = {name: row.get(name, "").strip() for name in ("subject", "predicate", "object")}
+    if not any(given.values()):
+        return []
+    missing = [name for name, value in given.items() if not value]
+    if missing:
+        raise InputError(f"{where}: column {missing[0]}: a proposition's structure needs a subject, a predicate and an object")
+    subject = _pick_any(ctx, given["subject"], f"{where}: column subject")
+    predicate = expand(given["predicate"]).strip("<>")
+    if not predicate.startswith(("http://", "https://")):
+        raise InputError(f"{where}: column predicate: {given['predicate']!r} is not a property (give pg:progress, org:memberOf, ...)")
+    value = given["object"]
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        obj: Any = Literal(value[1:-1], lang="en")
+    else:
+        try:
+            obj = rdflib.URIRef(_pick(ctx, value, "concept", f"{where}: column object").iri)
+        except InputError:
+            obj = rdflib.URIRef(_pick_any(ctx, value, f"{where}: column object").iri)
+    return [(RDF.subject, rdflib.URIRef(subject.iri)), (RDF.predicate, rdflib.URIRef(predicate)), (RDF.object, obj)]
+
+
+def structure_label(ctx: Context, structure: list[tuple[Any, Any]]) -> str:
+    """An English label read off a proposition's structure ('Turkey seeks membership in
+    Saudi–Pakistan defence alliance'), for a sheet row that gives none; edit it at will."""
+    from rdflib import Literal
+
+    from pactgraph.contributing.claims import _select
+
+    parts = dict(structure)
+    words = []
+    for term in parts.values():
+        if isinstance(term, Literal):
+            words.append(str(term))
+            continue
+        found = ctx.index.resources.get(str(term))
+        if found is not None and found.name:
+            words.append(found.name)
+            continue
+        rows = _select(ctx.store, "SELECT ?l WHERE { ?t rdfs:label|skos:prefLabel ?l FILTER (LANG(?l) = 'en') }", t=str(term))
+        words.append(str(rows[0]["l"].value) if rows else str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def _pick_any(ctx: Context, text: str, where: str) -> Resource:
@@ -234,13 +294,14 @@ def _short(iri: str, scheme: str = "") -> str:
 
 
 _DECLARED = """
-SELECT ?s ?type ?label ?description ?organisation ?orole ?country ?about WHERE {
+SELECT ?s ?type ?label ?description ?organisation ?orole ?country ?about ?subject ?predicate ?object WHERE {
   ?s a ?type ; rdfs:label ?label FILTER (LANG(?label) = "en")
   VALUES ?type { pg:NewsOutlet pg:AnonymousSource schema:Person pg:Proposition }
   OPTIONAL { ?s schema:description ?description FILTER (LANG(?description) = "en") }
   OPTIONAL { ?m org:member ?s ; org:organization ?organisation OPTIONAL { ?m org:role ?orole } }
   OPTIONAL { ?s schema:location ?country }
   OPTIONAL { ?s pg:about ?about }
+  OPTIONAL { ?s rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object }
 }
 """
 
@@ -275,6 +336,10 @@ def export_sheet(report_dir: str | Path, data_dir: Path) -> str:
             entry["country"] = shorten(r["country"].value)
         if "about" in r:
             entry["about"].add(shorten(r["about"].value))
+        if "subject" in r:
+            entry["subject"], entry["predicate"] = shorten(r["subject"].value), shorten(r["predicate"].value)
+            value = r["object"]
+            entry["object"] = f'"{value.value}"' if type(value).__name__ == "Literal" else shorten(value.value)
     roles = {c.claimant: c.role for c in claims}
     written = report.file.read_text(encoding="utf-8")
     declared = {iri: entry for iri, entry in declared.items() if f"{BEGIN}{shorten(iri)} " in written}

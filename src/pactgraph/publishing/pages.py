@@ -16,6 +16,7 @@ from pactgraph.publishing.jsonld import Compactor
 from pactgraph.publishing.layout import RDF_EXTENSIONS
 from pactgraph.publishing.model import SiteGraph, natural_key
 from pactgraph.publishing.render import alternates, render
+from pactgraph.publishing.schemaclaim import claim_json, claim_triples
 from pactgraph.publishing.views import Linker, Terms, Value, resource_view, span_id
 
 
@@ -87,7 +88,7 @@ def resource_files(
     text_files: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """Every resource page and its RDF representations (which also state their licence and
-    dataset)."""
+    dataset); a claim's also give it as a schema.org Claim (see schemaclaim)."""
     terms = Terms(graph.layout)
     files: dict[str, bytes] = {}
     for node in graph.resources():
@@ -98,10 +99,18 @@ def resource_files(
         if node in texts and text_files is not None and texts[node] in text_files:
             view.annotated = annotated_text(graph, node, text_files[texts[node]], terms, page)
         files[page] = render(
-            "resource.html", page, title=view.title, view=view, alternates=alternates(stem, page), **common
+            "resource.html",
+            page,
+            title=view.title,
+            view=view,
+            alternates=alternates(stem, page),
+            structured_data=claim_json(graph, node),
+            **common,
         )
         triples = sorted(
-            set(resource_triples(graph, node)) | set(document_triples(graph.layout, stem, node, license_)),
+            set(resource_triples(graph, node))
+            | set(document_triples(graph.layout, stem, node, license_))
+            | set(claim_triples(graph, node)),
             key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()),
         )
         files.update(rdf_documents(triples, stem, compactor, prefixes, first=node))
