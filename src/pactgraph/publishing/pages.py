@@ -71,7 +71,7 @@ def rdf_documents(
     """`<stem>.ttl`, `.jsonld`, `.nt` and `.rdf` of sorted canonical triples."""
     return {
         f"{stem}.ttl": serialize.turtle(triples, prefixes),
-        f"{stem}.jsonld": compactor.document_bytes(triples, first=first),
+        f"{stem}.jsonld": compactor.document_bytes(triples, f"{stem}.jsonld", first=first),
         f"{stem}.nt": serialize.ntriples(triples),
         f"{stem}.rdf": serialize.rdfxml(triples, prefixes, what=stem),
     }

@@ -31,7 +31,7 @@ from pactgraph.publishing.jsonld import Compactor, context_bytes, load_context
 from pactgraph.publishing.layout import DEFAULT_BASE, Layout, safe_site_path
 from pactgraph.publishing.model import SiteGraph
 from pactgraph.publishing.plain import languages_in
-from pactgraph.publishing.render import static_bytes
+from pactgraph.publishing.render import render, static_bytes
 from pactgraph.publishing.views import Terms
 
 PathLike = str | Path
@@ -142,7 +142,7 @@ def build(
     dumps = {
         "ttl": serialize.turtle(whole, prefixes),
         "nt": serialize.ntriples(whole),
-        "jsonld": compactor.document_bytes(whole, embed=True),
+        "jsonld": compactor.document_bytes(whole, "dumps/pactgraph.jsonld", embed=True),
         "rdf": serialize.rdfxml(whole, prefixes, "the whole graph"),
         "trig": serialize.trig(quads, prefixes),
         "nq": serialize.nquads(quads),
@@ -210,9 +210,12 @@ def build(
     files["index.html"] = pages.index_page(graph, stats, downloads, common, texts)
 
     # content negotiation for servers, and the style sheet
-    files[".htaccess"] = conneg.htaccess().encode("utf-8")
+    base_path = urlsplit(layout.base).path or "/"
+    files[".htaccess"] = conneg.htaccess(base_path).encode("utf-8")
     files["server/htaccess.txt"] = files[".htaccess"]
-    files["server/nginx.conf"] = conneg.nginx(urlsplit(layout.base).path or "/").encode("utf-8")
+    files["server/nginx.conf"] = conneg.nginx(base_path).encode("utf-8")
+    # served for any missing address, so its links start from the URL-path of the base
+    files[conneg.NOT_FOUND_PAGE] = render("404.html", conneg.NOT_FOUND_PAGE, root=base_path, title="Not found", **common)
     files["style.css"] = static_bytes("style.css")
     files["site.js"] = static_bytes("site.js")
     files["search.html"] = pages.search_page(graph, common)
