@@ -219,7 +219,7 @@ def build(
     files["style.css"] = static_bytes("style.css")
     files["site.js"] = static_bytes("site.js")
     files["search.html"] = pages.search_page(graph, common)
-    query_files, warnings = querypage.query_files(layout, common)
+    query_files, warnings = querypage.query_files(graph, common)
     files.update(query_files)
 
     for path in files:
