@@ -41,9 +41,9 @@ node_modules: node_modules/.package-lock.json
 
 # After changing a pin in package.json: copy the browser files that published sites carry into
 # the Python package (pactgraph.publishing.vendored lists them; tests/test_packaging.py checks them).
-VENDOR_DIR := src/pactgraph/publishing/vendor
-vendor: node_modules/.package-lock.json
-	cp node_modules/oxigraph/web.js node_modules/oxigraph/web_bg.wasm node_modules/oxigraph/package.json $(VENDOR_DIR)/oxigraph/
+vendor: $(STAMP) node_modules/.package-lock.json
+	$(BIN)/python -c "from pathlib import Path; from pactgraph.publishing import vendored; \
+		vendored.refresh(Path('node_modules'), Path('src/pactgraph/publishing'))"
 
 site: $(STAMP)
 	@$(BIN)/pactgraph publish $(SITE)

@@ -74,7 +74,10 @@ def test_vendored_browser_files_are_the_pinned_npm_versions():
         assert lock["packages"][f"node_modules/{package.name}"]["version"] == package.version, package.name
         shipped = json.loads((VENDOR / package.name / "package.json").read_text(encoding="utf-8"))
         assert (shipped["name"], shipped["version"]) == (package.name, package.version)
-        assert sorted(p.name for p in (VENDOR / package.name).iterdir()) == sorted(package.files)
+        folder = VENDOR / package.name
+        assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == sorted(
+            package.files
+        )
 
 
 def test_vendored_browser_files_are_byte_identical_to_the_installed_npm_package():

@@ -188,6 +188,10 @@ def test_the_site_has_its_parts(site):
         "dumps/pactgraph.trig",
         "dumps/pactgraph.nq",
         "texts/reports/reference-news-2026-01-12/article.txt",
+        "404.html",
+        "search.js",
+        "vendor/minisearch/dist/umd/index.js",
+        "vendor/oxigraph/web_bg.wasm",
     ):
         assert path in files, path
     for stem in (
@@ -780,13 +784,16 @@ def test_hostile_text_is_escaped_and_hostile_iris_stay_inside_the_site(tmp_path,
     for path in pages:
         page = html(out / path)
         # only the site's own scripts, by file; only its own figures; no event handlers anywhere
-        own_scripts = {os.path.relpath(f, os.path.dirname(path) or ".") for f in ("site.js", "query.js")}
+        own_scripts = {
+            os.path.relpath(f, os.path.dirname(path) or ".")
+            for f in ("site.js", "query.js", "search.js", "vendor/minisearch/dist/umd/index.js")
+        }
         if path == "404.html":  # served at any address: its links start from the base path
             own_scripts = {"/pactgraph/site.js"}
         for tag, attrs in page.elements:
             assert not any(name.startswith("on") for name in attrs), (path, tag, attrs)
             if tag == "script" and attrs.get("type") == "application/json":  # data, never run
-                assert path == "query.html" and "src" not in attrs, (path, attrs)
+                assert path in ("query.html", "search.html") and "src" not in attrs, (path, attrs)
             elif tag == "script":
                 assert attrs.get("src") in own_scripts, (path, attrs)
             if tag == "img":
@@ -798,9 +805,11 @@ def test_hostile_text_is_escaped_and_hostile_iris_stay_inside_the_site(tmp_path,
     state = (out / "id/evil-state.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;console.error(&#39;xss-script&#39;)" in state
     # the query page's data block (labels are read from the dump, IRIs are kept in it) cannot end early
-    query = (out / "query.html").read_text(encoding="utf-8")
-    block = query.split('<script type="application/json" id="query-pages">', 1)[1].split("</script>", 1)[0]
-    assert "<" not in block and json.loads(block)["pages"]
+    for page, block_id in (("query.html", "query-pages"), ("search.html", "search-index")):
+        text = (out / page).read_text(encoding="utf-8")
+        block = text.split(f'<script type="application/json" id="{block_id}">', 1)[1].split("</script>", 1)[0]
+        assert "<" not in block and json.loads(block), page
+    assert "console.error" in (out / "search.html").read_text(encoding="utf-8")  # the hostile label, as data
     assert "{{ 7*7 }}" in state
     assert "<i>proposition</i>" not in state and "&lt;i&gt;proposition&lt;/i&gt;" in state
     # the hostile RDF still round-trips

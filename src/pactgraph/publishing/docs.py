@@ -10,7 +10,17 @@ from typing import Any
 import rdflib
 
 from pactgraph.namespaces import PREFIXES
-from pactgraph.publishing.model import OWL, RDF, RDFS, SH, SKOS, SiteGraph, language_rank, natural_key
+from pactgraph.publishing.model import (
+    LABEL_PROPERTIES,
+    OWL,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    SiteGraph,
+    language_rank,
+    natural_key,
+)
 from pactgraph.publishing.pages import class_anchor
 from pactgraph.publishing.render import alternates, render
 from pactgraph.publishing.views import Linker, Row, Value
@@ -315,7 +325,8 @@ def ontology_doc(
         (s for s in ontology.out if isinstance(s, rdflib.URIRef) and not str(s).startswith(layout.base)),
         key=str,
     ):
-        rows = linker.rows(subject, 0, frozenset({subject}))
+        # (names in words alone are not an alignment: they show wherever the term is used)
+        rows = linker.rows(subject, 0, frozenset({subject}), skip=frozenset(LABEL_PROPERTIES))
         if rows:
             alignment.append((linker.link(subject), rows))
 

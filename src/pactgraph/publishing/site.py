@@ -25,6 +25,7 @@ from pactgraph.publishing import (
     pictures,
     querypage,
     serialize,
+    vendored,
 )
 from pactgraph.publishing.dataset import Distribution, human_size
 from pactgraph.publishing.jsonld import Compactor, context_bytes, load_context
@@ -218,8 +219,11 @@ def build(
     files[conneg.NOT_FOUND_PAGE] = render("404.html", conneg.NOT_FOUND_PAGE, root=base_path, title="Not found", **common)
     files["style.css"] = static_bytes("style.css")
     files["site.js"] = static_bytes("site.js")
-    files["search.html"] = pages.search_page(graph, common)
-    query_files, warnings = querypage.query_files(graph, common)
+    files["search.html"], warnings = pages.search_page(graph, common)
+    files.update(vendored.site_files(vendored.MINISEARCH) or {})
+    files["search.js"] = static_bytes("search.js")
+    query_files, query_warnings = querypage.query_files(graph, common)
+    warnings += query_warnings
     files.update(query_files)
 
     for path in files:

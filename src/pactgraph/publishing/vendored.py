@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,28 @@ class NpmFiles:
 
 #: Oxigraph's WebAssembly build: the query page's SPARQL engine.
 OXIGRAPH = NpmFiles("oxigraph", "0.5.11", ("web.js", "web_bg.wasm", "package.json"))
+#: MiniSearch (its browser build, a classic script that defines `MiniSearch`): the search page's index.
+MINISEARCH = NpmFiles("minisearch", "7.2.0", ("dist/umd/index.js", "LICENSE.txt", "package.json"))
 
-PACKAGES = (OXIGRAPH,)
+PACKAGES = (OXIGRAPH, MINISEARCH)
 
 
 def shipped(package: NpmFiles, name: str) -> bytes:
     """One shipped file of `package` (OSError when the install lacks it)."""
-    folder = resources.files("pactgraph.publishing").joinpath("vendor").joinpath(package.name)
-    return folder.joinpath(name).read_bytes()
+    found = resources.files("pactgraph.publishing").joinpath("vendor").joinpath(package.name)
+    for part in name.split("/"):
+        found = found.joinpath(part)
+    return found.read_bytes()
+
+
+def refresh(node_modules: Path, package_folder: Path) -> None:
+    """Copy every package's files from an npm install into the package's vendor/ folder
+    (`make vendor`, after a pin changes)."""
+    for package in PACKAGES:
+        for name in package.files:
+            target = package_folder / "vendor" / package.name / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes((node_modules / package.name / name).read_bytes())
 
 
 def site_files(package: NpmFiles) -> dict[str, bytes] | None:
