@@ -183,7 +183,13 @@ def ontology_doc(
     (for counts), `shapes` the shapes (for the shapes that use each term)."""
     layout = ontology.layout
     linker = Linker(ontology, page)
-    shape_linker = Linker(shapes, page)
+    # the shapes, with the ontology's names for the terms they constrain
+    named_shapes = SiteGraph(
+        shapes.triples + [t for t in ontology.triples if t[1] in LABEL_PROPERTIES and t[0] not in shapes.out],
+        layout,
+        shapes.namer.prefixes,
+    )
+    shape_linker = Linker(named_shapes, page)
     namespace = layout.ontology_ns
 
     headers = [n for n in ontology.instances(OWL.Ontology)]
