@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean install site system
+.PHONY: demo test lint bench clean install site system vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,9 @@ demo: $(STAMP)
 
 SITE ?= site
 
-# Browser files from npm, pinned in package-lock.json: the Oxigraph WebAssembly build that
-# `publish` bundles for the in-browser query page, and axe-core for the accessibility tests.
+# Browser files from npm, pinned in package-lock.json: the Oxigraph WebAssembly build of the
+# in-browser query page (shipped in the Python package; see `vendor`), and axe-core for the
+# accessibility tests.
 node_modules/.package-lock.json: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "make: npm is missing; installing it from Debian"; \
 		$(APT_UPDATE) && $(APT) install -y -q npm; }
@@ -38,7 +39,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 node_modules: node_modules/.package-lock.json
 
-site: $(STAMP) node_modules/.package-lock.json
+# After changing a pin in package.json: copy the browser files that published sites carry into
+# the Python package (pactgraph.publishing.vendored lists them; tests/test_packaging.py checks them).
+vendor: $(STAMP) node_modules/.package-lock.json
+	$(BIN)/python -c "from pathlib import Path; from pactgraph.publishing import vendored; \
+		vendored.refresh(Path('node_modules'), Path('src/pactgraph/publishing'))"
+
+site: $(STAMP)
 	@$(BIN)/pactgraph publish $(SITE)
 	@echo "Published to $(SITE)/. Preview it with: $(BIN)/pactgraph serve $(SITE)  (then open http://127.0.0.1:8000/)"
 

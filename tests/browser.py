@@ -11,6 +11,7 @@ stopped when the interpreter exits.
 from __future__ import annotations
 
 import atexit
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -112,8 +113,22 @@ class Browser:
         self.page.evaluate(f"{source}\n;0")
 
     def wait_for(self, expression: str, seconds: float = 60) -> Any:
-        """Wait until `expression` is truthy in the page; its value."""
-        return self.page.wait_for_function(expression, timeout=seconds * 1000).json_value()
+        """Wait until `expression` is truthy in the page; its value.
+
+        The polling runs as code given to the page (as `evaluate` does), not through
+        Playwright's wait_for_function, which evaluates strings with eval() and so fails on
+        pages whose Content-Security-Policy forbids it (all of the site's)."""
+        source = (
+            "new Promise((resolve, reject) => {"
+            f" const deadline = Date.now() + {int(seconds * 1000)};"
+            " const check = () => { let value;"
+            f" try {{ value = ({expression}); }} catch (error) {{ reject(error); return; }}"
+            " if (value) { resolve(value); }"
+            f" else if (Date.now() > deadline) {{ reject(new Error('gave up waiting for ' + {json.dumps(expression)})); }}"
+            " else { setTimeout(check, 50); } };"
+            " check(); })"
+        )
+        return self.page.evaluate(source)
 
     def screenshot(self, path: Path) -> None:
         path.write_bytes(self.page.screenshot())

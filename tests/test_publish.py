@@ -57,16 +57,13 @@ def parse(data: bytes, fmt: ox.RdfFormat, base: str | None = None) -> list[ox.Qu
     return list(ox.parse(data, format=fmt, base_iri=base, rename_blank_nodes=True))
 
 
-def site_context(path: Path, iri: str) -> dict:
-    """The context document `iri` that a site's JSON-LD file references: the site's own
-    context.jsonld (found in a folder above the file), never fetched."""
-    for folder in path.resolve().parents:
-        candidate = folder / "context.jsonld"
-        if candidate.is_file():
-            document = json.loads(candidate.read_text(encoding="utf-8"))
-            if document.get("@id") == iri:
-                return document
-    raise AssertionError(f"{path}: references the context {iri}, which is not the site's")
+def site_context(path: Path, reference: str) -> dict:
+    """The context document that a site's JSON-LD file references by a relative IRI: the
+    site's own context.jsonld, read from disk (never fetched)."""
+    assert not re.match(r"[a-z][a-z0-9+.-]*:", reference), f"{path}: names the context {reference} absolutely"
+    candidate = (path.parent / reference).resolve()
+    assert candidate.name == "context.jsonld" and candidate.is_file(), f"{path}: no context at {reference}"
+    return json.loads(candidate.read_text(encoding="utf-8"))
 
 
 def parse_file(path: Path) -> list[ox.Quad]:
@@ -217,6 +214,10 @@ def test_the_site_has_its_parts(any_site):
         "dumps/pactgraph.trig",
         "dumps/pactgraph.nq",
         "texts/reports/reference-news-2026-01-12/article.txt",
+        "404.html",
+        "search.js",
+        "vendor/minisearch/dist/umd/index.js",
+        "vendor/oxigraph/web_bg.wasm",
     ):
         assert path in files, path
     for stem in (
@@ -444,40 +445,71 @@ def test_dataset_description_is_the_same_in_every_format(any_site):
 BUNDLED_CONTEXT = Path(__file__).parents[1] / "src/pactgraph/publishing/context.jsonld"
 
 
-def pyld_quads(path: Path) -> list[ox.Quad]:
-    """The statements of a JSON-LD file as pyld reads them, with a document loader that
-    serves only the bundled context (at its IRI) and refuses everything else."""
-    from pyld import jsonld
+def offline_loader(site: Path):
+    """A pyld document loader that reads files of the site folder and refuses everything else:
+    no network access, no file outside the site."""
+    from urllib.parse import unquote, urlsplit
 
-    def bundled_only(url, options=None):
-        if url != BASE + "context.jsonld":
-            raise AssertionError(f"JSON-LD processing tried to load {url}")
+    root = site.resolve()
+
+    def load(url, options=None):
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            raise AssertionError(f"JSON-LD processing tried to load {url} from the network")
+        local = Path(unquote(parts.path)).resolve()
+        if root not in local.parents:
+            raise AssertionError(f"JSON-LD processing tried to load {url}, outside the site")
         return {
             "contentType": "application/ld+json",
             "contextUrl": None,
             "documentUrl": url,
-            "document": json.loads(BUNDLED_CONTEXT.read_text(encoding="utf-8")),
+            "document": json.loads(local.read_text(encoding="utf-8")),
         }
 
+    return load
+
+
+def pyld_quads(path: Path, site: Path) -> list[ox.Quad]:
+    """The statements of a JSON-LD file as pyld reads them from its place in the site, with a
+    document loader that refuses all network access."""
+    from pyld import jsonld
+
     document = json.loads(path.read_text(encoding="utf-8"))
-    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": bundled_only})
+    options = {"format": "application/n-quads", "documentLoader": offline_loader(site), "base": path.as_uri()}
+    nquads = jsonld.to_rdf(document, options)
     return parse(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
 
 
-def test_every_jsonld_file_expands_with_pyld_to_the_same_graph(site):
+def test_every_jsonld_file_expands_with_pyld_without_network_to_the_same_graph(site):
     context = json.loads((site / "context.jsonld").read_text(encoding="utf-8"))
     bundled = json.loads(BUNDLED_CONTEXT.read_text(encoding="utf-8"))
     assert context == bundled
-    files = [p for p in site_files(site).values() if p.suffix == ".jsonld" and p.name != "context.jsonld"]
+    files = [p for p in site_files(site).values() if p.suffix == ".jsonld"]
     assert len(files) > 250
     for path in files:
         document = json.loads(path.read_text(encoding="utf-8"))
-        if path.relative_to(site).as_posix() == "dumps/pactgraph.jsonld":
-            assert document["@context"] == context["@context"]  # the one download that embeds it
+        where = path.relative_to(site).as_posix()
+        if where in ("dumps/pactgraph.jsonld", "context.jsonld"):
+            assert document["@context"] == context["@context"], where  # embedded
         else:
-            assert document["@context"] == BASE + "context.jsonld", path  # referenced, not repeated
-        turtle = path.with_suffix(".ttl")
-        assert canonical(pyld_quads(path)) == canonical(parse_file(turtle)), path.name
+            expected = "../" * where.count("/") + "context.jsonld"
+            assert document["@context"] == expected, where  # the site's own file, not repeated
+        quads = pyld_quads(path, site)
+        assert quads, where
+        if where != "context.jsonld":
+            assert canonical(quads) == canonical(parse_file(path.with_suffix(".ttl"))), where
+
+
+def test_a_copied_site_expands_under_any_folder_and_with_the_w3id_names_unresolvable(site, tmp_path):
+    """The JSON-LD of a site copied elsewhere still expands offline, to the same IRIs."""
+    copy = tmp_path / "elsewhere" / "deeper"
+    shutil.copytree(site / "id", copy / "id")
+    shutil.copy(site / "context.jsonld", copy / "context.jsonld")
+    quads = pyld_quads(copy / "id/turkey.jsonld", copy)
+    assert ox.NamedNode(BASE + "id/turkey") in {q.subject for q in quads}
+    (copy / "context.jsonld").unlink()  # the oracle: without the site's file it cannot expand
+    with pytest.raises(Exception, match="expand"):
+        pyld_quads(copy / "id/turkey.jsonld", copy)
 
 
 def test_the_context_is_small_and_uses_terms(site):
@@ -633,7 +665,7 @@ def test_every_page_links_back_to_the_index_and_the_index_reaches_every_resource
     internal = [link for link in index.links if not link.startswith(("http:", "https:", "data:", "#"))]
     reached = {os.path.normpath(link) for link in internal}
     for path in site_files(site):
-        if path.endswith(".html"):
+        if path.endswith(".html") and path != "404.html":  # (served at any address: see below)
             page = html(site / path)
             back = os.path.relpath("index.html", os.path.dirname(path) or ".")
             assert back in page.links, path
@@ -643,6 +675,20 @@ def test_every_page_links_back_to_the_index_and_the_index_reaches_every_resource
         assert (site / link.split("#")[0]).exists(), link
     for dump in ("dumps/pactgraph.ttl", "dumps/pactgraph.jsonld", "dumps/pactgraph.nq"):
         assert dump in index.links
+
+
+def test_the_404_page_has_the_site_frame_with_links_from_the_base_path(site):
+    """Served for any missing address, so its links start from the URL-path of the base
+    (/pactgraph/), where the generated Apache and nginx configurations put the site."""
+    page = html(site / "404.html")
+    text = " ".join("".join(page.text).split())
+    assert "Not found" in text
+    assert {"/pactgraph/index.html", "/pactgraph/search.html", "/pactgraph/style.css"} <= set(page.links)
+    for link in page.links:
+        if not link.startswith(("https:", "data:")):
+            assert link.startswith("/pactgraph/") and (site / link.removeprefix("/pactgraph/")).is_file(), link
+    assert "ErrorDocument 404 /pactgraph/404.html" in (site / ".htaccess").read_text(encoding="utf-8")
+    assert "error_page 404 /pactgraph/404.html;" in (site / "server/nginx.conf").read_text(encoding="utf-8")
 
 
 def test_the_turkey_page_shows_labels_types_links_claims_and_wikidata(any_site):
@@ -727,6 +773,8 @@ def test_base_url_changes_the_declared_iris_not_the_links(tmp_path):
     assert "http://example.org/kg/id/turkey" in "".join(turkey.text)
     assert not any(link.startswith("http://example.org") for link in turkey.links)
     assert 'location ~ "^/kg/(id|vocab)/' in (out / "server/nginx.conf").read_text(encoding="utf-8")
+    assert "error_page 404 /kg/404.html;" in (out / "server/nginx.conf").read_text(encoding="utf-8")
+    assert 'href="/kg/index.html"' in (out / "404.html").read_text(encoding="utf-8")
     ontology = {str(q) for q in parse_file(out / "ontology.ttl")}
     assert any("<http://example.org/kg/ontology#Claim>" in q for q in ontology)
 
@@ -837,11 +885,18 @@ def test_hostile_text_is_escaped_and_hostile_iris_stay_inside_the_site(tmp_path,
     for path in pages:
         page = html(out / path)
         # only the site's own scripts, by file; only its own figures; no event handlers anywhere
-        own_scripts = {os.path.relpath(f, os.path.dirname(path) or ".") for f in ("site.js", "query.js")}
+        own_scripts = {
+            os.path.relpath(f, os.path.dirname(path) or ".")
+            for f in ("site.js", "query.js", "search.js", "vendor/minisearch/dist/umd/index.js")
+        }
+        if path == "404.html":  # served at any address: its links start from the base path
+            own_scripts = {"/pactgraph/site.js"}
         for tag, attrs in page.elements:
             assert not any(name.startswith("on") for name in attrs), (path, tag, attrs)
             if tag == "script" and attrs.get("type") == "application/ld+json":
                 assert "src" not in attrs, (path, attrs)  # an inert data block: a claim's schema.org Claim
+            elif tag == "script" and attrs.get("type") == "application/json":  # data, never run
+                assert path in ("query.html", "search.html") and "src" not in attrs, (path, attrs)
             elif tag == "script":
                 assert attrs.get("src") in own_scripts, (path, attrs)
             if tag == "img":
@@ -856,6 +911,12 @@ def test_hostile_text_is_escaped_and_hostile_iris_stay_inside_the_site(tmp_path,
     assert "<" not in block and json.loads(block)["text"] == "<script>console.error('xss-quote')</script>"
     state = (out / "id/evil-state.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;console.error(&#39;xss-script&#39;)" in state
+    # the query page's data block (labels are read from the dump, IRIs are kept in it) cannot end early
+    for page, block_id in (("query.html", "query-pages"), ("search.html", "search-index")):
+        text = (out / page).read_text(encoding="utf-8")
+        block = text.split(f'<script type="application/json" id="{block_id}">', 1)[1].split("</script>", 1)[0]
+        assert "<" not in block and json.loads(block), page
+    assert "console.error" in (out / "search.html").read_text(encoding="utf-8")  # the hostile label, as data
     assert "{{ 7*7 }}" in state
     assert "<i>proposition</i>" not in state and "&lt;i&gt;proposition&lt;/i&gt;" in state
     # the hostile RDF still round-trips

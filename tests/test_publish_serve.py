@@ -150,8 +150,9 @@ def test_each_media_type_gets_a_303_to_a_file_that_parses(server, iri_path):
         assert headers["content-type"].split(";")[0] == media_type
         if fmt == ox.RdfFormat.JSON_LD:  # the context is referenced: read it from the site
             document = json.loads(body)
-            context = json.loads(get(urljoin(server, "/context.jsonld"))[2])
-            assert document["@context"] == context["@id"]
+            context_url = urljoin(urljoin(server, location), document["@context"])
+            assert context_url == urljoin(server, "/context.jsonld")
+            context = json.loads(get(context_url)[2])
             document["@context"] = context["@context"]
             body = json.dumps(document).encode("utf-8")
         quads = list(ox.parse(body, format=fmt, base_iri=urljoin(server, location)))
@@ -217,9 +218,13 @@ def test_unknown_and_escaping_requests_are_404(server, site, tmp_path):
         "/%00",
         "/%ff",
     ):
-        status, _, body = get(server, raw_path=raw)
+        status, headers, body = get(server, raw_path=raw)
         assert status == 404, raw
         assert b"root:" not in body
+        # the site's own 404 page, its links re-rooted where this server puts the site
+        assert headers["content-type"] == "text/html; charset=utf-8", raw
+        assert b"<h1>Not found</h1>" in body and b'href="/index.html"' in body, raw
+        assert b"/pactgraph/" not in body, raw
     # a symbolic link inside the site that points outside it is not followed
     copy = tmp_path / "copy"
     shutil.copytree(site, copy)
@@ -290,10 +295,21 @@ def test_every_internal_link_resolves_and_every_page_is_reachable_from_the_index
     assert broken == []
     for source, target, fragment in fragments:
         assert fragment in pages[target].ids, (source, target, fragment)
-    html_files = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    html_files = {p.relative_to(site).as_posix() for p in site.rglob("*.html")} - {"404.html"}
     reached = {urlsplit(u).path.lstrip("/") or "index.html" for u in pages}
     assert html_files <= reached
     assert len(statuses) > 1000  # pages, RDF files, dumps, texts
+
+
+def test_the_404_page_links_resolve_on_the_preview_server(server):
+    status, _, body = get(server, raw_path="/id/nope")
+    assert status == 404
+    page = _Page()
+    page.feed(body.decode("utf-8"))
+    internal = [link for link in page.links if link.startswith("/")]
+    assert "/index.html" in internal and "/style.css" in internal
+    for link in internal:
+        assert get(urljoin(server, link))[0] == 200, link
 
 
 # ---------------------------------------------------------------- one rules table

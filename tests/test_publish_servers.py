@@ -275,6 +275,17 @@ def _remember(docroot):
     _SITE["root"] = docroot / "pactgraph"
 
 
+def test_missing_addresses_get_the_sites_404_page(apache, nginx, preview):
+    for base, prefix in ((apache, PREFIX), (nginx, PREFIX), (preview, "/")):
+        for path in ("id/nope", "nothing", "id/turkey/extra"):
+            status, headers, body = get(base + prefix + path, raw_path=prefix + path)
+            assert status == 404, (base, path)
+            assert headers["content-type"].replace(" ", "").lower() == "text/html;charset=utf-8", (base, path)
+            assert b"<h1>Not found</h1>" in body, (base, path)
+            assert f'href="{prefix}index.html"'.encode() in body, (base, path)
+            assert get(base + prefix + "style.css", raw_path=prefix + "style.css")[0] == 200
+
+
 def test_files_headers_and_cors(apache, nginx, preview):
     for base, prefix in ((apache, PREFIX), (nginx, PREFIX), (preview, "/")):
         for path, media_type in {

@@ -101,7 +101,7 @@ def test_the_front_page_tells_the_story(site):
         assert row["claimant"]["value"] in first and row["certainty"]["value"] in first
     # every claim of the shipped report is a row of the claims table, linked to its words
     table = page[
-        page.index('<table class="claims">') : page.index("</table>", page.index('<table class="claims">'))
+        page.index("<table class=\"claims") : page.index("</table>", page.index("<table class=\"claims"))
     ]
     for claim in report_claims():
         name = claim.rsplit("/", 1)[1]
@@ -300,10 +300,94 @@ def test_a_named_question_answered_in_the_browser_equals_pactgraph_query(browser
     wait_for(browser, "document.getElementById('query-results').textContent.includes('true')")
 
 
+def run_query(browser: Browser, query: str) -> None:
+    wait_for(browser, "!document.getElementById('query-controls').hidden")  # query.js has started
+    browser.evaluate(
+        "document.getElementById('query-results').replaceChildren();"
+        "document.getElementById('query-status').textContent = '';"
+        f"document.getElementById('query-text').value = {json.dumps(query)};"
+        "document.querySelector('#query-form button').click(); 1"
+    )
+    wait_for(
+        browser,
+        "document.querySelectorAll('#query-results tbody tr').length > 0 || "
+        "document.getElementById('query-status').textContent.startsWith('Error')",
+    )
+
+
+def test_query_results_are_labelled_links_with_language_tags(browser, server):
+    assert browser.load(server + "query.html") == []
+    browser.evaluate("localStorage.removeItem('pactgraph-label-language'); 1")
+    run_query(
+        browser,
+        "SELECT ?place ?name WHERE { VALUES ?place { pgr:turkey } ?place rdfs:label ?name FILTER(lang(?name) = 'zh') }",
+    )
+    cells = browser.evaluate(
+        "[...document.querySelectorAll('#query-results tbody td')].map(c => ({text: c.textContent, "
+        "href: c.querySelector('a') && c.querySelector('a').getAttribute('href'), "
+        "lang: c.querySelector('[lang]') && c.querySelector('[lang]').lang, value: c.dataset.value}))"
+    )
+    assert cells == [
+        {"text": "Turkey @en", "href": "id/turkey.html", "lang": "en", "value": BASE + "id/turkey"},
+        {"text": "土耳其 @zh", "href": None, "lang": "zh", "value": "土耳其"},
+    ]
+    # the result region scrolls sideways on a phone: it says so and takes the keyboard focus
+    assert browser.evaluate("document.querySelector('#query-results .table-scroll').tabIndex") == 0
+    assert "scroll" in browser.evaluate(
+        "document.querySelector('#query-results .table-scroll').getAttribute('aria-label')"
+    )
+    # in the visitor's label language, and an external IRI links to itself
+    browser.evaluate("localStorage.setItem('pactgraph-label-language', 'zh'); 1")
+    assert browser.load(server + "query.html") == []
+    run_query(browser, "SELECT ?place ?same WHERE { VALUES ?place { pgr:turkey } ?place schema:sameAs ?same }")
+    cells = browser.evaluate(
+        "[...document.querySelectorAll('#query-results tbody td')].map(c => [c.textContent, "
+        "c.querySelector('a').getAttribute('href')])"
+    )
+    assert cells[0] == ["土耳其 @zh", "id/turkey.html"]
+    assert cells[1][1] == "http://www.wikidata.org/entity/Q43"
+    browser.evaluate("localStorage.removeItem('pactgraph-label-language'); 1")
+
+
+def test_query_errors_name_the_visible_line_and_column(browser, server):
+    query = "SELECT * WHERE { ?s ?p }"
+    try:
+        ox.Store().query(query)
+    except SyntaxError as err:
+        expected = re.match(r"error at (\d+):(\d+)", str(err))
+    assert expected is not None and expected.group(1) == "1"
+    assert browser.load(server + "query.html") == []
+    run_query(browser, query)
+    message = browser.evaluate("document.getElementById('query-status').textContent")
+    assert message.startswith(f"Error: line 1, column {expected.group(2)}:"), message
+    # a query that declares every prefix itself is not shifted either
+    run_query(browser, "PREFIX pg: <x:>\n" + query)
+    message = browser.evaluate("document.getElementById('query-status').textContent")
+    assert message.startswith(f"Error: line 2, column {expected.group(2)}:"), message
+
+
+def test_the_example_menu_lets_go_of_an_edited_question(browser, server):
+    assert browser.load(server + "query.html") == []
+    wait_for(browser, "!document.getElementById('query-controls').hidden")
+    first = browser.evaluate("document.getElementById('query-example').value")
+    assert first and browser.evaluate(
+        f"document.getElementById('query-text').value === document.getElementById('example-{first}').textContent"
+    )
+    browser.evaluate(
+        "const t = document.getElementById('query-text'); t.value += ' LIMIT 1';"
+        "t.dispatchEvent(new Event('input')); 1"
+    )
+    assert browser.evaluate("document.getElementById('query-example').value") == ""
+    assert browser.evaluate(
+        "document.getElementById('query-example').selectedOptions[0].textContent"
+    ).startswith("Your own query")
+
+
 def test_search_finds_labels_with_and_without_scripts(browser, server, site):
     page = (site / "search.html").read_text(encoding="utf-8")
-    entries = re.findall(r'<li data-search="([^"]*)">', page)
-    expected = sum(1 for e in entries if "nato" in e)
+    entries = re.findall(r'<li data-i="\d+" data-search="([^"]*)">', page)
+    # what MiniSearch matches for a short word: a word of some name or type that starts with it
+    expected = sum(1 for e in entries if any(w.startswith("nato") for w in re.split(r"[^\w]+", e)))
     assert expected >= 1 and len(entries) > 250  # without scripts: every resource is listed
     assert browser.load(server + "search.html?q=NATO") == []
     # What is searched is each entry's names in every language and its other titles (data-search),
@@ -315,6 +399,26 @@ def test_search_finds_labels_with_and_without_scripts(browser, server, site):
     assert browser.evaluate("document.getElementById('search-status').textContent").startswith(
         f"{expected} of"
     )
+
+
+def test_search_ranks_the_entity_named_by_the_search_first_in_every_language(browser, server, site):
+    entries = re.findall(r'<li data-i="\d+" data-search="([^"]*)">', (site / "search.html").read_text("utf-8"))
+    assert sum(1 for e in entries if "turkey" in e) > 10  # many claims and relations name Turkey too
+    for query in ("Turkey", "turkey", "土耳其", "Турция"):
+        assert browser.load(server + "search.html?q=" + query) == [], query
+        first = browser.evaluate(
+            "[...document.querySelectorAll('#search-results li')].find(li => !li.hidden)"
+            ".querySelector('a').getAttribute('href')"
+        )
+        assert first == "id/turkey.html", query
+    # entities before claims: after the exact name, no claim precedes an entity that matches
+    assert browser.load(server + "search.html?q=Turkey") == []
+    kinds = browser.evaluate(
+        "[...document.querySelectorAll('#search-results li')].filter(li => !li.hidden)"
+        ".map(li => li.querySelector('.kind').textContent)"
+    )
+    claim_like = [any(k in kind for k in ("Claim", "Proposition", "Text anchor", "Sentence")) for kind in kinds]
+    assert claim_like == sorted(claim_like) and claim_like[0] is False and True in claim_like
 
 
 def test_the_visitor_chooses_the_language_of_labels(browser, server):
@@ -376,7 +480,7 @@ def test_axe_finds_nothing_and_no_page_scrolls_sideways_on_a_phone(browser, serv
 def test_no_page_scrolls_sideways_at_390_px(site):
     """Every page, from its file, 390 px wide."""
     with Browser(CHROMIUM, width=390, height=800) as phone:
-        pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+        pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
         wide = {}
         for path in pages:
             assert phone.load((site / path).as_uri()) == [], path

@@ -10,7 +10,17 @@ from typing import Any
 import rdflib
 
 from pactgraph.namespaces import PREFIXES
-from pactgraph.publishing.model import OWL, RDF, RDFS, SH, SKOS, SiteGraph, language_rank, natural_key
+from pactgraph.publishing.model import (
+    LABEL_PROPERTIES,
+    OWL,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    SiteGraph,
+    language_rank,
+    natural_key,
+)
 from pactgraph.publishing.pages import class_anchor
 from pactgraph.publishing.render import alternates, render
 from pactgraph.publishing.views import Linker, Row, Value
@@ -173,7 +183,13 @@ def ontology_doc(
     (for counts), `shapes` the shapes (for the shapes that use each term)."""
     layout = ontology.layout
     linker = Linker(ontology, page)
-    shape_linker = Linker(shapes, page)
+    # the shapes, with the ontology's names for the terms they constrain
+    named_shapes = SiteGraph(
+        shapes.triples + [t for t in ontology.triples if t[1] in LABEL_PROPERTIES and t[0] not in shapes.out],
+        layout,
+        shapes.namer.prefixes,
+    )
+    shape_linker = Linker(named_shapes, page)
     namespace = layout.ontology_ns
 
     headers = [n for n in ontology.instances(OWL.Ontology)]
@@ -315,7 +331,8 @@ def ontology_doc(
         (s for s in ontology.out if isinstance(s, rdflib.URIRef) and not str(s).startswith(layout.base)),
         key=str,
     ):
-        rows = linker.rows(subject, 0, frozenset({subject}))
+        # (names in words alone are not an alignment: they show wherever the term is used)
+        rows = linker.rows(subject, 0, frozenset({subject}), skip=frozenset(LABEL_PROPERTIES))
         if rows:
             alignment.append((linker.link(subject), rows))
 

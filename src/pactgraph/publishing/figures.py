@@ -205,7 +205,7 @@ def ontology_overview(classes: Sequence[str], edges: Sequence[Edge], title: str)
                 f'{ax - px * 8:.1f},{ay - py * 8:.1f}" fill="none" stroke="{LINE}" stroke-width="1" '
                 f'marker-end="url(#ontology-arrow)"/>'
                 f'<text x="{ax + ux * 44:.1f}" y="{ay + uy * 44 + 4:.1f}" text-anchor="middle" fill="{MUTED}" '
-                f'font-size="10" paint-order="stroke" stroke="#fff" stroke-width="3">{escape(_clip(edge.label, 40))}</text></g>'
+                f'font-size="11" paint-order="stroke" stroke="#fff" stroke-width="3">{escape(_clip(edge.label, 40))}</text></g>'
             )
             continue
         mx, my = (x1 + x2) / 2, (y1 + y2) / 2
@@ -218,7 +218,7 @@ def ontology_overview(classes: Sequence[str], edges: Sequence[Edge], title: str)
             f'<path d="M{x1:.1f},{y1:.1f} Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}" fill="none" stroke="{LINE}" '
             f'stroke-width="1" marker-end="url(#ontology-arrow)"/>'
             f'<text x="{(mx + qx) / 2:.1f}" y="{(my + qy) / 2:.1f}" text-anchor="middle" fill="{MUTED}" '
-            f'font-size="10" paint-order="stroke" stroke="#fff" stroke-width="3">{escape(_clip(edge.label, 40))}</text></g>'
+            f'font-size="11" paint-order="stroke" stroke="#fff" stroke-width="3">{escape(_clip(edge.label, 40))}</text></g>'
         )
     for name, (x, y) in position.items():
         w = 12 + 7 * len(_clip(name, 24))

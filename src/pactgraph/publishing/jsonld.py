@@ -8,9 +8,11 @@ triples. Blank nodes referenced once are embedded, well-formed RDF lists become
 `@list`, literals are never turned into JSON numbers or booleans, and keys and
 values are sorted, so the output depends on nothing but the triples.
 
-Documents reference the context by its IRI (`{base}context.jsonld`, a file of
-the site, served with CORS) instead of repeating its 5 KB; the whole-graph dump
-embeds it, so that one download can be read offline by any JSON-LD 1.1 processor.
+Documents reference the context by a relative IRI (`context.jsonld`,
+`../context.jsonld`: the site's own file, served with CORS) instead of repeating
+its 5 KB, so a document expands wherever the site is served or copied, with no
+network and before any redirect to the site exists; the whole-graph dump embeds
+it, so that one download can be read on its own by any JSON-LD 1.1 processor.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ _RDF_REST = RDF + "rest"
 _RDF_NIL = RDF + "nil"
 _XSD_STRING = XSD + "string"
 _GEN_DELIMS = tuple(":/?#[]@")
+#: Where the context is in a site.
+CONTEXT_PATH = "context.jsonld"
 
 
 def bundled_context_text() -> str:
@@ -124,12 +128,18 @@ class Compactor:
     # ------------------------------------------------------------ document
 
     def document_bytes(
-        self, triples: Iterable[tuple[Any, Any, Any]], first: Any = None, embed: bool = False
+        self,
+        triples: Iterable[tuple[Any, Any, Any]],
+        page: str,
+        first: Any = None,
+        embed: bool = False,
     ) -> bytes:
-        """A JSON-LD document of `triples`, node `first` first; its context is referenced by
-        IRI, or embedded when `embed` is true."""
+        """A JSON-LD document of `triples` for site file `page`, node `first` first; its
+        context is the site's context.jsonld by a relative IRI, or embedded when `embed`."""
+        from pactgraph.publishing.layout import relative
+
         graph = self.node_objects(triples, first)
-        context = self.document["@context"] if embed else self.document["@id"]
+        context = self.document["@context"] if embed else relative(CONTEXT_PATH, page)
         document = {"@context": context, "@graph": graph}
         return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 

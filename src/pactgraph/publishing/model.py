@@ -80,6 +80,14 @@ class SiteGraph:
     def types(self, s: Any) -> list[Any]:
         return [o for o in self.objects(s, RDF.type) if isinstance(o, rdflib.URIRef)]
 
+    def shown_types(self, s: Any) -> list[Any]:
+        """The classes a page names for `s`, by label: where several share a name (a person is
+        both a prov:Person and a schema:Person), the first by IRI stands for them."""
+        by_name: dict[str, Any] = {}
+        for cls in sorted(self.types(s), key=str):
+            by_name.setdefault(self.label(cls).casefold(), cls)
+        return sorted(by_name.values(), key=lambda c: (natural_key(self.label(c)), str(c)))
+
     def has_type(self, s: Any, cls: Any) -> bool:
         return cls in self.objects(s, RDF.type)
 

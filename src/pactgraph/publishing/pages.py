@@ -72,7 +72,7 @@ def rdf_documents(
     """`<stem>.ttl`, `.jsonld`, `.nt` and `.rdf` of sorted canonical triples."""
     return {
         f"{stem}.ttl": serialize.turtle(triples, prefixes),
-        f"{stem}.jsonld": compactor.document_bytes(triples, first=first),
+        f"{stem}.jsonld": compactor.document_bytes(triples, f"{stem}.jsonld", first=first),
         f"{stem}.nt": serialize.ntriples(triples),
         f"{stem}.rdf": serialize.rdfxml(triples, prefixes, what=stem),
     }
@@ -98,6 +98,11 @@ def resource_files(
         view = resource_view(graph, node, page, terms, texts)
         if node in texts and text_files is not None and texts[node] in text_files:
             view.annotated = annotated_text(graph, node, text_files[texts[node]], terms, page)
+            if view.annotated is not None:  # the text is shown once: annotated, not again as a value
+                shown = text_files[texts[node]].decode("utf-8")
+                for row in view.rows:
+                    row.values = [v for v in row.values if not (v.kind == "literal" and v.text == shown)]
+                view.rows = [row for row in view.rows if row.values]
         files[page] = render(
             "resource.html",
             page,
@@ -135,7 +140,7 @@ def class_groups(graph: SiteGraph, page: str) -> list[ClassGroup]:
     by_class: dict[Any, list[Any]] = {}
     untyped = []
     for node in graph.resources():
-        types = graph.types(node)
+        types = graph.shown_types(node)
         if not types:
             untyped.append(node)
         for cls in types:
@@ -186,25 +191,48 @@ def index_page(
     )
 
 
-def search_page(graph: SiteGraph, common: Mapping[str, Any]) -> bytes:
-    """Every resource with its labels in all languages: the static index the search filters,
-    and the list a visitor without scripts reads."""
+def search_page(graph: SiteGraph, common: Mapping[str, Any]) -> tuple[bytes, list[str]]:
+    """Every resource with its labels in all languages: the list a visitor without scripts
+    reads, and the index the page's script ranks with MiniSearch (bundled with the site):
+    exact label before other name before word, entities before claims. Also the warnings
+    to show when this install lacks MiniSearch."""
     from pactgraph.publishing.model import ALT_LABEL_PROPERTIES, LABEL_PROPERTIES
+    from pactgraph.publishing.vendored import MINISEARCH, site_files
 
     page = "search.html"
     linker = Linker(graph, page)
+    terms = Terms(graph.layout)
+    claim_like = (terms.Claim, terms.Proposition, terms.TextAnchor, terms.Sentence)
     entries: list[dict[str, Any]] = []
     for node in graph.resources():
-        labels = [str(v) for v in graph.literal_labels(node, LABEL_PROPERTIES + ALT_LABEL_PROPERTIES)]
+        labels = [str(v) for v in graph.literal_labels(node, LABEL_PROPERTIES)]
+        aliases = [str(v) for v in graph.literal_labels(node, ALT_LABEL_PROPERTIES)]
         types = sorted(
-            linker.prop(t).text if not graph.literal_labels(t) else graph.label(t) for t in graph.types(node)
+            linker.prop(t).text if not graph.literal_labels(t) else graph.label(t) for t in graph.shown_types(node)
         )
         entries.append(
             {
                 "link": linker.link(node),
                 "kind": ", ".join(types),
-                "search": " ".join(dict.fromkeys([graph.label(node), *labels, *types])).lower(),
+                "search": " ".join(dict.fromkeys([graph.label(node), *labels, *aliases, *types])).lower(),
+                "index": {
+                    "labels": sorted(dict.fromkeys([graph.label(node), *labels])),
+                    "aliases": sorted(set(aliases) - set(labels)),
+                    "words": " ".join(types),
+                    "claim": any(graph.has_type(node, cls) for cls in claim_like),
+                },
             }
         )
     entries.sort(key=lambda e: (natural_key(e["link"].text), e["link"].iri))
-    return render("search.html", page, title="Search", entries=entries, **common)
+    index = [dict(e["index"], id=i) for i, e in enumerate(entries)]
+    warnings: list[str] = []
+    engine = MINISEARCH.site_folder + MINISEARCH.files[0]
+    if site_files(MINISEARCH) is None:
+        engine = ""
+        warnings.append(
+            f"this install of pactgraph lacks MiniSearch {MINISEARCH.version} "
+            "(pactgraph/publishing/vendor/minisearch/), so search.html filters without ranking; "
+            "reinstall pactgraph and publish again"
+        )
+    body = render("search.html", page, title="Search", entries=entries, index=index, engine=engine, **common)
+    return body, warnings

@@ -25,7 +25,8 @@ def words(iri: str) -> str:
     """A property or class name in words, from its local name: 'memberOf' -> 'member of'."""
     local = re.split(r"[#/]", iri.rstrip("#/"))[-1]
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).replace("_", " ").replace("-", " ")
-    return spaced[:1].lower() + spaced[1:] if not spaced[1:2].isupper() else spaced
+    # 'min Count' -> 'min count' (as SHACL's own labels read); acronyms ('IRI') stay
+    return " ".join(w if w[1:2].isupper() else w[:1].lower() + w[1:] for w in spaced.split(" ") if w)
 
 
 def language_labels(graph: SiteGraph, node: Any) -> dict[str, str]:

@@ -1,33 +1,24 @@
 """The query page: SPARQL over the published dump, run in the browser by Oxigraph's
-WebAssembly build (npm package `oxigraph`, bundled into the site under vendor/oxigraph/,
-never loaded from elsewhere), with the named questions as examples.
+WebAssembly build (npm package `oxigraph`, shipped in this package and copied into the
+site under vendor/oxigraph/, never loaded from elsewhere), with the named questions as examples.
 
 The named questions are given as the text `pactgraph query NAME` runs: rebased to the
 site's base, with their declared parameter defaults bound (as a VALUES clause after the
-query, which the browser engine applies like the command's pre-binding). Without the
-bundled engine (npm package not installed), the page says so and publish warns.
+query, which the browser engine applies like the command's pre-binding). Should an
+install lack the engine's files, the page says so and publish warns.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pactgraph.publishing.layout import Layout
+from pactgraph.publishing.model import SiteGraph
 from pactgraph.publishing.render import render
-
-#: The pinned version of the npm package (package.json at the checkout root).
-OXIGRAPH_VERSION = "0.5.11"
-#: Its files that a browser needs, copied into the site.
-OXIGRAPH_FILES = ("web.js", "web_bg.wasm", "package.json")
-VENDOR = "vendor/oxigraph/"
-#: Where to find the package: $PACTGRAPH_OXIGRAPH_DIR, else node_modules/oxigraph in the checkout.
-ENV_DIR = "PACTGRAPH_OXIGRAPH_DIR"
-
+from pactgraph.publishing.vendored import OXIGRAPH, site_files
 
 @dataclass
 class Example:
@@ -35,21 +26,6 @@ class Example:
     title: str
     question: str
     text: str
-
-
-def oxigraph_dir() -> Path | None:
-    """The folder of the pinned oxigraph npm package, or None when it is not installed."""
-    from pactgraph import resources
-
-    configured = os.environ.get(ENV_DIR)
-    folder = Path(configured) if configured else resources.root() / "node_modules" / "oxigraph"
-    try:
-        meta = json.loads((folder / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if meta.get("version") != OXIGRAPH_VERSION or not all((folder / f).is_file() for f in OXIGRAPH_FILES):
-        return None
-    return folder
 
 
 def _with_params(text: str) -> str:
@@ -87,32 +63,52 @@ def prefix_lines(layout: Layout) -> str:
     return "\n".join(f"PREFIX {p}: <{layout.rebase(ns)}>" for p, ns in sorted(PREFIXES.items()))
 
 
-def query_files(layout: Layout, common: Mapping[str, Any]) -> tuple[dict[str, bytes], list[str]]:
+def result_links(graph: SiteGraph, page: str) -> dict[str, Any]:
+    """What the page's script needs to show results as labelled links: the label properties
+    in order of preference, each resource's page, and the documents of hash namespaces."""
+    from pactgraph.publishing.model import LABEL_PROPERTIES
+
+    layout = graph.layout
+    pages = {}
+    for node in graph.resources():
+        href = layout.href(str(node), page)
+        if href is not None:
+            pages[str(node)] = href
+    documents = [
+        [layout.ontology_ns, layout.href(layout.ontology_iri, page)],
+        [layout.shapes_ns, layout.href(layout.shapes_iri, page)],
+        [layout.void_iri + "#", layout.href(layout.void_iri, page)],
+    ]
+    return {"labels": [str(p) for p in LABEL_PROPERTIES], "pages": pages, "documents": documents}
+
+
+def query_files(graph: SiteGraph, common: Mapping[str, Any]) -> tuple[dict[str, bytes], list[str]]:
     """query.html, query.js and the bundled engine; the warnings to show when it is missing."""
     from pactgraph.publishing.render import static_bytes
 
     files: dict[str, bytes] = {}
     warnings: list[str] = []
-    folder = oxigraph_dir()
-    if folder is None:
+    engine = site_files(OXIGRAPH)
+    if engine is None:
         warnings.append(
-            f"the in-browser query engine (npm package oxigraph {OXIGRAPH_VERSION}) is not installed, so "
-            "query.html cannot run queries; run `make node_modules` (or set "
-            f"{ENV_DIR}) and publish again"
+            f"this install of pactgraph lacks the in-browser query engine (Oxigraph {OXIGRAPH.version}, "
+            "pactgraph/publishing/vendor/oxigraph/), so query.html cannot run queries; reinstall pactgraph "
+            "and publish again"
         )
     else:
-        for name in OXIGRAPH_FILES:
-            files[VENDOR + name] = (folder / name).read_bytes()
+        files.update(engine)
         files["query.js"] = static_bytes("query.js")
     page = "query.html"
+    layout = graph.layout
     files[page] = render(
         "query.html",
         page,
         title="Query",
         examples=examples(layout),
         prefixes=prefix_lines(layout),
-        engine=folder is not None,
-        engine_version=OXIGRAPH_VERSION,
+        pages=result_links(graph, page),
+        engine=engine is not None,
+        engine_version=OXIGRAPH.version,
         extra_script_src=" 'wasm-unsafe-eval'",
         extra_csp=" connect-src 'self';",
         **common,

@@ -31,10 +31,12 @@ def root_of(page: str) -> str:
     return "../" * depth
 
 
-def render(template: str, page: str, **context: Any) -> bytes:
-    """Render `template` for site file `page` (links in it are relative to that file)."""
+def render(template: str, page: str, root: str | None = None, **context: Any) -> bytes:
+    """Render `template` for site file `page` (links in it are relative to that file, or start
+    with `root` when given)."""
     context.setdefault("alternates", [])
-    text = environment().get_template(template).render(page=page, root=root_of(page), **context)
+    root = root_of(page) if root is None else root
+    text = environment().get_template(template).render(page=page, root=root, **context)
     return text.encode("utf-8")
 
 

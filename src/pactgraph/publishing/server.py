@@ -12,6 +12,7 @@ pactgraph.http_server.MAX_CONNECTIONS are served at once (more wait for the list
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -34,9 +35,10 @@ class SiteHandler(BaseHTTPRequestHandler):
     #: answer) before it is closed, so slow or stalled clients cannot hold threads forever.
     timeout = 30
 
-    def __init__(self, *args, root: Path, quiet: bool, **kwargs):
+    def __init__(self, *args, root: Path, quiet: bool, not_found: bytes | None = None, **kwargs):
         self.root = root
         self.quiet = quiet
+        self.not_found = not_found
         super().__init__(*args, **kwargs)
 
     # ------------------------------------------------------------ HTTP verbs
@@ -95,12 +97,12 @@ class SiteHandler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         path = self._site_path()
         if path is None:
-            self._plain(HTTPStatus.NOT_FOUND, "Not found.\n", send_body)
+            self._not_found(send_body)
             return
         if path == "" or path.endswith("/"):
             index = self._file(path + "index.html")
             if index is None:
-                self._plain(HTTPStatus.NOT_FOUND, "Not found.\n", send_body)
+                self._not_found(send_body)
             else:
                 self._send_file(index, conneg.media_type("index.html"), send_body)
             return
@@ -114,7 +116,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         elif answer.status == 303:
             self._redirect(HTTPStatus.SEE_OTHER, answer.path, send_body, vary=answer.vary_accept)
         else:
-            self._plain(HTTPStatus.NOT_FOUND, "Not found.\n", send_body, vary=answer.vary_accept)
+            self._not_found(send_body, vary=answer.vary_accept)
 
     def _common_headers(self) -> None:
         for name, value in conneg.COMMON_HEADERS.items():
@@ -124,7 +126,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         try:
             data = file.read_bytes()
         except OSError:
-            self._plain(HTTPStatus.NOT_FOUND, "Not found.\n", send_body)
+            self._not_found(send_body)
             return
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", media_type)
@@ -147,17 +149,32 @@ class SiteHandler(BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(body)
 
-    def _plain(self, status: HTTPStatus, text: str, send_body: bool, vary: bool = False) -> None:
-        body = text.encode("utf-8")
-        self.send_response(status)
+    def _not_found(self, send_body: bool, vary: bool = False) -> None:
+        """404 with the site's own 404 page (plain text when the site has none)."""
+        body = self.not_found if self.not_found is not None else b"Not found.\n"
+        kind = conneg.media_type(conneg.NOT_FOUND_PAGE if self.not_found is not None else "x.txt")
+        self.send_response(HTTPStatus.NOT_FOUND)
         if vary:
             self.send_header("Vary", "Accept")
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self._common_headers()
         self.end_headers()
         if send_body:
             self.wfile.write(body)
+
+
+def _not_found_page(root: Path) -> bytes | None:
+    """The site's 404 page with its links re-rooted at `/`, where this server puts the site
+    (the page's own links start from the URL-path of --base-url, for Apache and nginx)."""
+    try:
+        page = (root / conneg.NOT_FOUND_PAGE).read_bytes()
+    except OSError:
+        return None
+    found = re.search(rb'<link rel="stylesheet" href="(/[^"]*)style\.css">', page)
+    if found is None or found.group(1) == b"/":
+        return page
+    return page.replace(b'="' + found.group(1), b'="/')
 
 
 def make_server(
@@ -173,7 +190,7 @@ def make_server(
         )
     if not 0 <= port <= 65535:
         raise InputError(f"--port {port}: must be between 0 and 65535")
-    handler = partial(SiteHandler, root=root.resolve(), quiet=quiet)
+    handler = partial(SiteHandler, root=root.resolve(), quiet=quiet, not_found=_not_found_page(root))
     try:
         server = BoundedThreadingServer((bind, port), handler)
     except OSError as err:

@@ -25,13 +25,14 @@ from pactgraph.publishing import (
     pictures,
     querypage,
     serialize,
+    vendored,
 )
 from pactgraph.publishing.dataset import Distribution, human_size
 from pactgraph.publishing.jsonld import Compactor, context_bytes, load_context
 from pactgraph.publishing.layout import DEFAULT_BASE, Layout, safe_site_path
 from pactgraph.publishing.model import SiteGraph
 from pactgraph.publishing.plain import languages_in
-from pactgraph.publishing.render import static_bytes
+from pactgraph.publishing.render import render, static_bytes
 from pactgraph.publishing.views import Terms
 
 PathLike = str | Path
@@ -142,7 +143,7 @@ def build(
     dumps = {
         "ttl": serialize.turtle(whole, prefixes),
         "nt": serialize.ntriples(whole),
-        "jsonld": compactor.document_bytes(whole, embed=True),
+        "jsonld": compactor.document_bytes(whole, "dumps/pactgraph.jsonld", embed=True),
         "rdf": serialize.rdfxml(whole, prefixes, "the whole graph"),
         "trig": serialize.trig(quads, prefixes),
         "nq": serialize.nquads(quads),
@@ -210,13 +211,19 @@ def build(
     files["index.html"] = pages.index_page(graph, stats, downloads, common, texts)
 
     # content negotiation for servers, and the style sheet
-    files[".htaccess"] = conneg.htaccess().encode("utf-8")
+    base_path = urlsplit(layout.base).path or "/"
+    files[".htaccess"] = conneg.htaccess(base_path).encode("utf-8")
     files["server/htaccess.txt"] = files[".htaccess"]
-    files["server/nginx.conf"] = conneg.nginx(urlsplit(layout.base).path or "/").encode("utf-8")
+    files["server/nginx.conf"] = conneg.nginx(base_path).encode("utf-8")
+    # served for any missing address, so its links start from the URL-path of the base
+    files[conneg.NOT_FOUND_PAGE] = render("404.html", conneg.NOT_FOUND_PAGE, root=base_path, title="Not found", **common)
     files["style.css"] = static_bytes("style.css")
     files["site.js"] = static_bytes("site.js")
-    files["search.html"] = pages.search_page(graph, common)
-    query_files, warnings = querypage.query_files(layout, common)
+    files["search.html"], warnings = pages.search_page(graph, common)
+    files.update(vendored.site_files(vendored.MINISEARCH) or {})
+    files["search.js"] = static_bytes("search.js")
+    query_files, query_warnings = querypage.query_files(graph, common)
+    warnings += query_warnings
     files.update(query_files)
 
     for path in files:

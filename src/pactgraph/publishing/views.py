@@ -6,6 +6,7 @@ Nothing here produces HTML; the templates (autoescaped) do.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,23 @@ WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 def span_id(claim: Any) -> str:
     """The id of a claim's words in the annotated text page."""
     return "span-" + slug_of(str(claim))
+
+
+def after_first_break(context: str) -> str:
+    """The words before a quote from the first whole word on: the stored context starts at a
+    fixed count of characters, often inside a word. Text without spaces is kept whole."""
+    if not context or context[0].isspace():
+        return context
+    cut = re.search(r"\s", context)
+    return context[cut.end() :] if cut else context
+
+
+def before_last_break(context: str) -> str:
+    """The words after a quote up to the last whole word (see after_first_break)."""
+    if not context or context[-1].isspace():
+        return context
+    cuts = list(re.finditer(r"\s", context))
+    return context[: cuts[-1].start()] if cuts else context
 
 
 LONG_TEXT = 160
@@ -95,6 +113,7 @@ class ClaimView:
     reason_for: list[Value]
     text_anchor: Value | None = None  # the claim's words in the annotated text
     node: Any = None
+    certainty_meaning: str = ""  # the definition of its certainty, in words
 
 
 class Terms:
@@ -259,12 +278,14 @@ class Linker:
                 text_anchor = Value(
                     "link", text="in the text", href=relative(source_page, self.page) + "#" + span_id(claim)
                 )
+        certainty = g.first(claim, terms.certainty)
+        meaning = g.descriptions(certainty) if certainty is not None else []
         return ClaimView(
             claim=self.link(claim),
             proposition=opt(g.first(claim, terms.proposition)),
             exact=exact,
-            prefix=prefix,
-            suffix=suffix,
+            prefix=after_first_break(prefix),
+            suffix=before_last_break(suffix),
             claimant=opt(g.first(claim, terms.claimant)),
             certainty=opt(g.first(claim, terms.certainty)),
             polarity=opt(g.first(claim, terms.polarity)),
@@ -278,6 +299,7 @@ class Linker:
             reason_for=[self.link(n) for n in g.objects(claim, terms.reasonFor)],
             text_anchor=text_anchor,
             node=claim,
+            certainty_meaning=str(meaning[0]) if meaning else "",
         )
 
     def chain(self, stated_in: Any, first_in: Any, terms: Terms) -> Chain:
@@ -467,6 +489,25 @@ def infobox(
     return rows
 
 
+def claim_card_properties(terms: Terms) -> frozenset:
+    """The properties of a claim that its card shows, so its page does not list them again."""
+    return frozenset(
+        (
+            terms.proposition,
+            terms.claimant,
+            terms.certainty,
+            terms.polarity,
+            terms.timeOrientation,
+            terms.statedIn,
+            terms.reportedFirstIn,
+            terms.hasAnchor,
+            terms.conditionalOn,
+            terms.reasonFor,
+            rdflib.URIRef(PREFIXES["prov"] + "qualifiedAttribution"),
+        )
+    )
+
+
 def resource_view(
     graph: SiteGraph, node: Any, page: str, terms: Terms, texts: dict[Any, str]
 ) -> ResourceView:
@@ -523,12 +564,24 @@ def resource_view(
     stored_text = None
     if node in texts:
         stored_text = Value("link", text="Download the stored text", href=relative(texts[node], page))
-    types = [
-        linker.link(t) for t in sorted(graph.types(node), key=lambda t: (natural_key(graph.label(t)), str(t)))
-    ]
+    types = [linker.link(t) for t in graph.shown_types(node)]
     for t in types:
         if t.text.startswith(tuple(f"{prefix}:" for prefix in PREFIXES)):
             t.text = words(t.iri)
+    # Referenced by: not the claims listed above, nor the text anchors and sentences that
+    # the annotated text and the claims show
+    hidden = {terms.TextAnchor, terms.Sentence}
+    incoming = []
+    for row in linker.incoming(node):
+        kept = [
+            v
+            for v in row.values
+            if not (v.iri and rdflib.URIRef(v.iri) in shown - {node})
+            and not any(graph.has_type(rdflib.URIRef(v.iri), cls) for cls in hidden)
+        ]
+        if kept:
+            incoming.append(Row(row.prop, kept, via=row.via))
+    skip_here = skip | (claim_card_properties(terms) if this_claim is not None else frozenset())
     return ResourceView(
         iri=str(node),
         title=title,
@@ -542,8 +595,8 @@ def resource_view(
         infobox=infobox(graph, node, linker, terms, types),
         this_claim=this_claim,
         claim_sections=sections,
-        rows=linker.rows(node, 0, frozenset({node}), skip=skip),
-        incoming=linker.incoming(node),
+        rows=linker.rows(node, 0, frozenset({node}), skip=skip_here),
+        incoming=incoming,
         stored_text=stored_text,
         legend=legend_entries(graph, linker, terms) if (this_claim or sections) else [],
     )

@@ -11,6 +11,14 @@ const picker = document.getElementById("query-example");
 const prefixes = document.getElementById("query-prefixes").textContent.trim().split("\n");
 let loading = null;
 
+const pages = JSON.parse(document.getElementById("query-pages").textContent);
+const LABEL_KEY = "pactgraph-label-language";
+const LABEL_QUERY =
+  "SELECT ?s ?p ?l WHERE { VALUES ?p { " +
+  pages.labels.map((iri) => "<" + iri + ">").join(" ") +
+  " } ?s ?p ?l FILTER(isLITERAL(?l)) }";
+let labels = new Map(); // IRI -> [property rank, language, text][]
+
 function store() {
   if (loading === null) {
     loading = (async () => {
@@ -22,20 +30,82 @@ function store() {
       }
       const loaded = new Store();
       loaded.load(await response.text(), { format: "application/n-triples" });
+      labels = new Map();
+      for (const row of loaded.query(LABEL_QUERY)) {
+        const subject = row.get("s").value;
+        const entry = [pages.labels.indexOf(row.get("p").value), row.get("l").language || "", row.get("l").value];
+        if (!labels.has(subject)) {
+          labels.set(subject, []);
+        }
+        labels.get(subject).push(entry);
+      }
       return loaded;
     })();
   }
   return loading;
 }
 
-// The project prefixes that `pactgraph query` predeclares, where the query does not declare them.
+// The label of an IRI in the visitor's label language (the site's switch), else English, else
+// any: properties in the site's order of preference first.
+function labelOf(iri) {
+  const found = labels.get(iri);
+  if (!found) {
+    return null;
+  }
+  let chosen = null;
+  try {
+    chosen = window.localStorage.getItem(LABEL_KEY);
+  } catch (e) {
+    chosen = null;
+  }
+  const order = [chosen || "en", "en", ""];
+  const rank = (entry) => {
+    const place = order.indexOf(entry[1]);
+    return [entry[0], place < 0 ? order.length : place, entry[1], entry[2]];
+  };
+  const sorted = found.map((entry) => [rank(entry), entry]).sort((a, b) => {
+    for (let i = 0; i < a[0].length; i++) {
+      if (a[0][i] < b[0][i]) return -1;
+      if (a[0][i] > b[0][i]) return 1;
+    }
+    return 0;
+  });
+  return sorted[0][1];
+}
+
+// Where an IRI is documented: its page in this site, else the IRI itself when it is on the web.
+function hrefOf(iri) {
+  if (Object.prototype.hasOwnProperty.call(pages.pages, iri)) {
+    return pages.pages[iri];
+  }
+  for (const [namespace, page] of pages.documents) {
+    if (iri === namespace.replace(/#$/, "")) {
+      return page;
+    }
+    if (namespace.endsWith("#") && iri.startsWith(namespace)) {
+      return page + "#" + encodeURIComponent(iri.slice(namespace.length));
+    }
+  }
+  return /^https?:\/\/[^/]/.test(iri) ? iri : null;
+}
+
+// The project prefixes that `pactgraph query` predeclares, where the query does not declare
+// them, on lines before the query's own: `shift` is their number, taken off the engine's
+// error positions so that they name the visible text.
 function withPrefixes(query) {
   const declared = new Set();
   for (const match of query.matchAll(/^\s*PREFIX\s+([A-Za-z][\w.-]*)?:/gim)) {
     declared.add(match[1] || "");
   }
   const added = prefixes.filter((line) => !declared.has(line.split(" ")[1].slice(0, -1)));
-  return added.join("\n") + "\n" + query;
+  return { text: added.map((line) => line + "\n").join("") + query, shift: added.length };
+}
+
+function visibleError(message, shift) {
+  return message.replace(/^error at (\d+):(\d+)/, (whole, line, column) => {
+    const visible = Number(line) - shift;
+    return visible >= 1 ? "line " + visible + ", column " + column : whole;
+  });
 }
 
 function cell(row, tag, content, value) {
@@ -45,6 +115,45 @@ function cell(row, tag, content, value) {
     element.setAttribute("data-value", value);
   }
   row.appendChild(element);
+  return element;
+}
+
+function languageTag(language) {
+  const tag = document.createElement("span");
+  tag.className = "lang-tag";
+  tag.textContent = "@" + language;
+  return tag;
+}
+
+// One result term: an IRI as a link named by its label, a literal with its language tag.
+function showTerm(element, term) {
+  if (term.type === "uri") {
+    const label = labelOf(term.value);
+    const href = hrefOf(term.value);
+    const name = document.createElement(href ? "a" : "span");
+    if (href) {
+      name.href = href;
+      if (href.startsWith("http")) {
+        name.className = "ext";
+      }
+    }
+    name.title = term.value;
+    name.textContent = label ? label[2] : term.value;
+    if (label && label[1]) {
+      name.lang = label[1];
+    }
+    element.replaceChildren(name);
+    if (label && label[1]) {
+      element.append(" ", languageTag(label[1]));
+    }
+  } else if (term.type === "literal" && term["xml:lang"]) {
+    const text = document.createElement("span");
+    text.lang = term["xml:lang"];
+    text.textContent = term.value;
+    element.replaceChildren(text, " ", languageTag(term["xml:lang"]));
+  } else if (term.type === "literal" && term.datatype) {
+    element.title = term.datatype;
+  }
 }
 
 function showBindings(json) {
@@ -59,6 +168,9 @@ function showBindings(json) {
   const vars = results.head.vars;
   const wrapper = document.createElement("div");
   wrapper.className = "table-scroll";
+  wrapper.tabIndex = 0;
+  wrapper.setAttribute("role", "region");
+  wrapper.setAttribute("aria-label", "Results (scroll sideways for more columns)");
   const table = document.createElement("table");
   table.className = "files results";
   const head = table.createTHead().insertRow();
@@ -70,7 +182,10 @@ function showBindings(json) {
     const row = body.insertRow();
     for (const name of vars) {
       const term = binding[name];
-      cell(row, "td", term ? term.value : "", term ? term.value : "");
+      const element = cell(row, "td", term ? term.value : "", term ? term.value : "");
+      if (term) {
+        showTerm(element, term);
+      }
     }
   }
   wrapper.appendChild(table);
@@ -80,10 +195,13 @@ function showBindings(json) {
 
 async function run(event) {
   event.preventDefault();
+  let shift = 0;
   output.setAttribute("aria-busy", "true");
   try {
     const engine = await store();
-    const query = withPrefixes(text.value);
+    const prepared = withPrefixes(text.value);
+    shift = prepared.shift;
+    const query = prepared.text;
     const graphForm = /^\s*(CONSTRUCT|DESCRIBE)\b/im.test(query.replace(/#.*$/gm, ""));
     const started = performance.now();
     if (graphForm) {
@@ -100,7 +218,7 @@ async function run(event) {
     }
   } catch (error) {
     output.replaceChildren();
-    status.textContent = "Error: " + (error && error.message ? error.message : String(error));
+    status.textContent = "Error: " + visibleError(error && error.message ? error.message : String(error), shift);
   } finally {
     output.removeAttribute("aria-busy");
   }
@@ -113,8 +231,17 @@ function pick() {
   }
 }
 
+// An edited question is no longer the named one: the menu says so.
+function edited() {
+  const source = document.getElementById("example-" + picker.value);
+  if (source && source.textContent !== text.value) {
+    picker.value = "";
+  }
+}
+
 form.addEventListener("submit", run);
 picker.addEventListener("change", pick);
+text.addEventListener("input", edited);
 document.getElementById("query-controls").hidden = false;
 document.getElementById("query-noscript").hidden = true;
 pick();

@@ -1,4 +1,4 @@
-// pactgraph site script: the visitor's choice of label language, and the label search.
+// pactgraph site script: the visitor's choice of label language (the search page has its own, search.js).
 // Every page works without it: labels are then in English, with the other languages
 // listed on each resource's page, and the search page lists every label.
 (function () {
@@ -61,29 +61,6 @@
     show(offered.indexOf(chosen) >= 0 ? chosen : offered[0]);
   }
 
-  function search() {
-    var list = document.getElementById("search-results");
-    if (!list) { return; }
-    var input = document.getElementById("search-page-input");
-    var status = document.getElementById("search-status");
-    var items = list.querySelectorAll("li");
-    function run() {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      var shown = 0;
-      for (var i = 0; i < items.length; i++) {
-        var haystack = items[i].getAttribute("data-search") || "";
-        var match = words.every(function (w) { return haystack.indexOf(w) >= 0; });
-        items[i].hidden = !match;
-        if (match) { shown++; }
-      }
-      status.textContent = words.length ? shown + " of " + items.length + " resources match." : items.length + " resources.";
-    }
-    var query = new URLSearchParams(window.location.search).get("q");
-    if (query) { input.value = query; }
-    input.addEventListener("input", run);
-    run();
-  }
-
   // The query page's engine is an ES module, which browsers load only over HTTP.
   function queryEngine() {
     var form = document.getElementById("query-form");
@@ -95,6 +72,5 @@
   }
 
   languageChoice();
-  search();
   queryEngine();
 }());

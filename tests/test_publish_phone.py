@@ -1,0 +1,85 @@
+"""The published site on a phone: every page type at 390 CSS px in Chromium.
+
+Nothing scrolls sideways, no visible text is smaller than 11 CSS px (HTML text by its
+computed font size, SVG text by the size it is drawn at: its font size times the scale of
+its screen transformation), and every region that scrolls says so and takes the keyboard
+focus (axe's `scrollable-region-focusable`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser import CHROMIUM, INSTALL, Browser
+from test_publish_serve import serving
+from test_publish_story import PAGE_TYPES
+
+WIDTH = 390
+SMALLEST = 11  # CSS px
+
+#: Every element with a non-empty text node of its own, as it is drawn: [tag, text, size].
+SMALL_TEXT = """
+(() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  while (walker.nextNode()) {
+    const element = walker.currentNode.parentElement;
+    if (!walker.currentNode.textContent.trim() || seen.has(element)) continue;
+    seen.add(element);
+    const box = element.getBoundingClientRect();
+    const style = getComputedStyle(element);
+    if (box.width === 0 || box.height === 0 || style.visibility === "hidden") continue;
+    if (element.closest(".visually-hidden")) continue;
+    let size = parseFloat(style.fontSize);
+    if (element instanceof SVGElement) {
+      const m = element.getScreenCTM();
+      size *= Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+    }
+    if (size < %d - 0.01) found.push([element.tagName, walker.currentNode.textContent.trim().slice(0, 40), size]);
+  }
+  return found;
+})()
+""" % SMALLEST
+
+#: Elements that scroll sideways or down inside the page without taking the focus or saying
+#: that they scroll (a text area, a form control, scrolls natively and is left out).
+SCROLL_REGIONS = """
+(() => [...document.querySelectorAll("body *")].filter((e) => {
+  const style = getComputedStyle(e);
+  const scrolls = (/(auto|scroll)/.test(style.overflowX) && e.scrollWidth > e.clientWidth + 1) ||
+    (/(auto|scroll)/.test(style.overflowY) && e.scrollHeight > e.clientHeight + 1);
+  return scrolls && e.tagName !== "TEXTAREA" && !(e.tabIndex >= 0 && (e.getAttribute("aria-label") || "").includes("scroll"));
+}).map((e) => e.tagName + "." + e.className + " " + (e.id || "")))()
+"""
+
+
+@pytest.fixture(scope="module")
+def server(shipped_site):
+    with serving(shipped_site.path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def phone():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: {INSTALL}", pytrace=False)
+    with Browser(CHROMIUM, width=WIDTH, height=800) as instance:
+        yield instance
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_every_page_type_reads_on_a_phone(phone, server, kind):
+    path = PAGE_TYPES[kind]
+    assert phone.load(server + path) == [], path
+    assert phone.evaluate("window.innerWidth") == WIDTH
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"
+    assert phone.evaluate(SMALL_TEXT) == []
+    assert phone.evaluate(SCROLL_REGIONS) == []
+    # dates are never broken across lines
+    broken = phone.evaluate(
+        "[...document.querySelectorAll('time, .date')].filter(e => e.getClientRects().length > 1)"
+        ".map(e => e.textContent)"
+    )
+    assert broken == []

@@ -1,0 +1,123 @@
+"""The published pages in a reader's words: classes and properties named by the ontology's
+labels, one class per person, claim pages that lead with the quote, the text shown once,
+quote context cut at word boundaries, "Referenced by" grouped and filtered.
+
+Oracles: the source files (which resources are people, which claims the report states),
+the stored article text (where its words begin).
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from test_publish import source_quads
+from test_publish_story import ARTICLE, TEXT_PAGE, report_claims
+
+PREFIXED = re.compile(r"^(pg|pgv|pgr|rdf|rdfs|owl|xsd|skos|schema|prov|org|time|oa|sem|dcterms|vann|sh):\w")
+CAMEL = re.compile(r"\b[a-z]+ [A-Z][a-z]+\b")  # "contained In Place", "is Defined By"
+
+
+@pytest.fixture(scope="module")
+def site(shipped_site) -> Path:
+    return shipped_site.path
+
+
+def people() -> list[str]:
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in source_quads("data"))
+    return sorted(
+        r["p"].value
+        for r in store.query(
+            "SELECT ?p WHERE { ?p a <http://www.w3.org/ns/prov#Person>, <https://schema.org/Person> }"
+        )
+    )
+
+
+#: Links to classes and properties: the ontology page's terms and the reused vocabularies.
+TERM_LINK = re.compile(
+    r'<a href="(?:\.\./)?(?:ontology\.html#|https://schema\.org/|http://www\.w3\.org/|http://purl\.org/)[^"]*"[^>]*>(.*?)</a>',
+    re.S,
+)
+
+
+def term_names(path: Path) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", m).strip() for m in TERM_LINK.findall(path.read_text("utf-8"))]
+
+
+def test_no_page_names_a_class_or_property_by_a_prefixed_name_or_split_camel_case(site):
+    for path in ("index.html", "ontology.html", "id/turkey.html", "id/claim-reference-news-2026-01-12-08.html",
+                 TEXT_PAGE, "id/report-reference-news-2026-01-12.html", "search.html"):
+        names = term_names(site / path)
+        assert names or path.endswith(("08.html", "search.html")), path
+        for text in names:
+            assert not PREFIXED.match(text), (path, text)
+            assert not CAMEL.search(text), (path, text)
+    index = (site / "index.html").read_text("utf-8")
+    headings = re.findall(r'<h3 id="class-[^"]+"><a [^>]*>([^<]+)</a>', index)
+    assert {"Person", "City", "Concept scheme", "Role"} <= set(headings)
+    ontology = (site / "ontology.html").read_text("utf-8")
+    for key in ("title", "version", "preferred prefix"):
+        assert f">{key}</a>" in ontology, key
+
+
+def test_a_person_is_listed_under_one_class(site):
+    found = people()
+    assert found  # the shipped data types its people as both prov:Person and schema:Person
+    index = (site / "index.html").read_text("utf-8")
+    by_class = index[index.index('id="classes"') : index.index('id="documentation"')]
+    for iri in found:
+        page = iri.rsplit("/", 1)[1] + ".html"
+        assert by_class.count(f'href="id/{page}"') == 1, page
+        types = re.search(r'<th scope="row">Type</th><td>(.*?)</td>', (site / "id" / page).read_text("utf-8"))
+        assert types is not None and re.sub(r"<[^>]+>", "", types.group(1)) == "Person", page
+
+
+def test_a_claim_page_leads_with_the_quote_claimant_and_certainty_and_never_links_to_itself(site):
+    page = site / "id/claim-reference-news-2026-01-12-08.html"
+    text = page.read_text("utf-8")
+    main = text[text.index("<main>") :]
+    assert main.index("<blockquote") < main.index('class="iri"') < main.index("Also as")
+    lead = re.sub(r"<[^>]+>", "", re.search(r'<p class="claim-lead">(.*?)</p>', main).group(1))
+    assert lead == "Claimed by officials who did not want to reveal their names, who holds it probable."
+    assert 'href="claim-reference-news-2026-01-12-08.html"' not in main
+    assert "<dt>Claim</dt>" not in main
+    for noise in ("qualified", "had Role", "Attribution"):
+        assert noise not in re.sub(r"<[^>]+>", " ", main), noise
+
+
+def test_the_text_is_shown_once_and_referenced_by_lists_no_anchors(site):
+    page = (site / TEXT_PAGE).read_text("utf-8")
+    article = ARTICLE.read_text("utf-8")
+    sentence = next(line for line in article.splitlines() if len(line) > 80)[:60]
+    assert sentence not in page or page.count(sentence) == 1  # not as a second, plain copy
+    assert 'class="long"' not in page
+    referenced = page[page.index('id="referenced-by"') :] if 'id="referenced-by"' in page else ""
+    assert "-anchor.html" not in referenced
+    assert re.findall(r'<dl class="incoming">', page) == ([] if not referenced else ['<dl class="incoming">'])
+
+
+def test_quote_context_starts_and_ends_at_word_boundaries(site):
+    article = ARTICLE.read_text("utf-8")
+    claims = report_claims()
+    checked = 0
+    for iri in claims:
+        page = (site / "id" / (iri.rsplit("/", 1)[1] + ".html")).read_text("utf-8")
+        quote = re.search(
+            r'<blockquote class="quote"><span class="ctx">…(.*?)</span><mark>(.*?)</mark><span class="ctx">(.*?)…</span>',
+            page,
+            re.S,
+        )
+        if quote is None:
+            continue
+        before, exact, after = (unescape(g) for g in quote.groups())
+        where = article.find(before + exact + after)
+        assert where >= 0, iri
+        assert not before or before[0].isspace() or where == 0 or not article[where - 1].isalnum(), (iri, before)
+        end = where + len(before + exact + after)
+        assert not after or after[-1].isspace() or end == len(article) or not article[end].isalnum(), (iri, after)
+        checked += 1
+    assert checked >= len(claims) // 2
