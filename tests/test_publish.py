@@ -345,7 +345,7 @@ def schema_claim(dataset: ox.Dataset, node: ox.NamedNode) -> list[ox.Quad]:
         found = sorted((q.object for q in dataset.quads_for_subject(subject) if q.predicate.value == predicate), key=str)
         return found[0] if found else None
 
-    if not any(q.predicate.value == RDF_TYPE and q.object == ox.NamedNode(pg + "Claim") for q in dataset.quads_for_subject(node)):
+    if not any(q.predicate == RDF_TYPE and q.object == ox.NamedNode(pg + "Claim") for q in dataset.quads_for_subject(node)):
         return []
     stated, claimant = one(node, pg + "statedIn"), one(node, pg + "claimant")
     first = one(node, pg + "reportedFirstIn") or stated
@@ -354,7 +354,7 @@ def schema_claim(dataset: ox.Dataset, node: ox.NamedNode) -> list[ox.Quad]:
     quotes = sorted(e.value for s in selectors for e in [one(s, "http://www.w3.org/ns/oa#exact")] if e is not None)
     quote = ox.Literal(quotes[0]) if quotes else None
     values = [
-        (RDF_TYPE, ox.NamedNode(SCHEMA + "Claim")),
+        (RDF_TYPE.value, ox.NamedNode(SCHEMA + "Claim")),
         (SCHEMA + "author", claimant),
         (SCHEMA + "appearance", stated),
         (SCHEMA + "firstAppearance", first),
@@ -362,9 +362,6 @@ def schema_claim(dataset: ox.Dataset, node: ox.NamedNode) -> list[ox.Quad]:
         (SCHEMA + "text", quote),
     ]
     return [ox.Quad(node, ox.NamedNode(p), v, ox.DefaultGraph()) for p, v in values if v is not None]
-
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def test_a_claim_page_embeds_its_schema_org_claim(site):
