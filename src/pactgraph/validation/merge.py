@@ -152,22 +152,24 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
 
 
 def _report_graph(shapes_graph: Any, results: list[tuple[str, str]], conforms: bool) -> Any:
-    """The merged sh:ValidationReport graph, from each result's N-Triples."""
+    """The merged sh:ValidationReport graph: each result's N-Triples (parsed by pyoxigraph, which keeps
+    the blank-node labels) under one report node."""
+    import pyoxigraph as ox
     import rdflib
 
     from pactgraph.loading import new_graph
     from pactgraph.namespaces import SH
+    from pactgraph.rdflib_bridge import quads_to_graph
 
     graph = new_graph()
     for prefix, namespace in shapes_graph.namespaces():
         graph.bind(str(prefix), namespace, override=False)
-    lines = [
-        f"_:report <{rdflib.RDF.type}> <{SH}ValidationReport> .",
-        f"_:report <{SH}conforms> {rdflib.Literal(conforms).n3()} .",
-    ]
-    for text, node in results:
-        lines.append(f"_:report <{SH}result> {node} .")
-        if text:
-            lines.append(text)
-    graph.parse(data="\n".join(lines) + "\n", format="nt")
+    text = "\n".join(t for t, _ in results if t)
+    quads_to_graph(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES), graph)
+    sh = rdflib.Namespace(SH)
+    report = rdflib.BNode()
+    graph.add((report, rdflib.RDF.type, sh.ValidationReport))
+    graph.add((report, sh.conforms, rdflib.Literal(conforms)))
+    for _, node in results:
+        graph.add((report, sh.result, rdflib.BNode(node)))
     return graph

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def default_cache_dir() -> Path:
@@ -277,29 +277,32 @@ def _finds_nothing(text: str) -> bool:
 
 
 def _result_texts(report: Any, unit: Unit, names: Any) -> list[tuple[list[str], str, str, bool, str]]:
-    """Per result: its fields, the N-Triples of its report node and details, that node, whether the
-    focus node is the unit's own (joined validation), and the name of the subject holding a blank focus."""
+    """Per result: its fields, the N-Triples of its report node and details, that node's blank-node
+    label, whether the focus node is the unit's own (joined validation), and the name of the subject
+    holding a blank focus. Blank nodes get labels unique to the unit; pyoxigraph writes the N-Triples."""
+    import pyoxigraph as ox
     import rdflib
 
     from pactgraph.namespaces import SH
+    from pactgraph.rdflib_bridge import to_oxigraph
 
     token = unit.key[:12] + "x"
 
-    def nt(term: Any) -> str:
-        return f"_:{token}{term}" if isinstance(term, rdflib.BNode) else term.n3()
+    def term(value: Any) -> Any:
+        return ox.BlankNode(f"{token}{value}") if isinstance(value, rdflib.BNode) else to_oxigraph(value)
 
     owned = set(unit.owned)
     out = []
     for result in report.results:
         node = report.result_nodes[result]
         focus = report.graph.value(node, rdflib.URIRef(SH + "focusNode"))
-        focus_nt = focus.n3() if focus is not None else ""
+        focus_nt = str(to_oxigraph(focus)) if focus is not None else ""
         holder, seen = focus_nt, set()
         while holder.startswith("_:") and holder in unit.parents and holder not in seen:
             seen.add(holder)
             holder = unit.parents[holder]
         hint = names.node(rdflib.URIRef(holder[1:-1])) if holder.startswith("<") and holder != focus_nt else ""
-        lines = []
+        triples = []
         stack, seen = [node], set()
         while stack:
             current = stack.pop()
@@ -307,11 +310,13 @@ def _result_texts(report: Any, unit: Unit, names: Any) -> list[tuple[list[str], 
                 continue
             seen.add(current)
             for p, o in report.graph.predicate_objects(current):
-                lines.append(f"{nt(current)} {nt(p)} {nt(o)} .")
+                triples.append(ox.Triple(term(current), term(p), term(o)))
                 if isinstance(o, rdflib.BNode):
                     stack.append(o)
+        # N-Triples holds one triple a line (newlines in literals are escaped): sorted lines, a stable text.
+        text = "\n".join(sorted(ntriples(triples).splitlines()))
         fields = list(result.to_dict().values())
-        out.append((fields, "\n".join(sorted(lines)), nt(node), focus_nt in owned, hint))
+        out.append((fields, text, term(node).value, focus_nt in owned, hint))
     return out
 
 
