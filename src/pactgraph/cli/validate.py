@@ -73,7 +73,8 @@ PerReportArg = Annotated[
         "--per-report",
         help=(
             "Validate in units: each report file (in a reports/ folder) with every triple of the graph it "
-            "reaches, results cached by content hash; the same results as one graph. The default "
+            "reaches, results cached by content hash, for the shapes that read only forward of their focus "
+            "nodes (the others run once over the whole graph, see --explain). The default "
             "(auto) already does so for a graph with report files and for files joined with the graph."
         ),
     ),
@@ -138,6 +139,17 @@ WithGraphArg = Annotated[
     ),
 ]
 
+ExplainArg = Annotated[
+    bool,
+    typer.Option(
+        "--explain",
+        help=(
+            "Print where each shape runs and why, then exit: per unit (it reads only forward of its focus "
+            "nodes) or once over the whole graph (anything else, and whenever unsure)."
+        ),
+    ),
+]
+
 TimeoutArg = Annotated[
     Optional[str],
     typer.Option(
@@ -169,6 +181,7 @@ def validate(
     data_dir: DataDirArg = None,
     with_graph: WithGraphArg = None,
     timeout: TimeoutArg = None,
+    explain: ExplainArg = False,
 ) -> None:
     """Validate data against SHACL shapes (pyshacl-turbo or pySHACL, SHACL-AF on, no inference).
 
@@ -180,7 +193,7 @@ def validate(
     with _user_errors(offline=True):
         from pactgraph import validation
         from pactgraph.output import emit
-        from pactgraph.validation.command import ValidateRequest, run_request
+        from pactgraph.validation.command import ValidateRequest, explain_request, run_request
 
         output = _output(output)
         request = ValidateRequest(
@@ -188,6 +201,9 @@ def validate(
             shape=list(shape or []), fail_on=fail_on.value, per_report=per_report, jobs=jobs, cache=cache,
             no_cache=no_cache, engine=engine, config=config, data_dir=data_dir, with_graph=with_graph,
         )
+        if explain:
+            emit(explain_request(request).encode("utf-8"), output)
+            raise typer.Exit(EXIT_OK)
 
         def run() -> validation.ValidationReport:
             return run_request(request)

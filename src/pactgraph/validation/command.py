@@ -92,5 +92,19 @@ def run_request(request: ValidateRequest) -> ValidationReport:
     )
 
 
+def explain_request(request: ValidateRequest) -> str:
+    """Where each shape runs (per unit or once over the whole graph) and why: `validate --explain`."""
+    from pactgraph import resources
+    from pactgraph.loading import load_graph, resolve_inputs
+    from pactgraph.validation.locality import explain, format_explain
+
+    if request.shapes:
+        from pactgraph.sparql_policy import check_shapes_queries
+
+        check_shapes_queries(request.shapes)
+    files = resolve_inputs(request.shapes) if request.shapes else resources.shape_files()
+    return format_explain(explain(load_graph(files)))
+
+
 def paths_or_none(values: Sequence[str] | None) -> list[str] | None:
     return list(values) if values else None
