@@ -160,3 +160,16 @@ def test_joined_new_file_describing_a_node_the_graph_points_at(tmp_path, write, 
     assert [r.focus_node for r in reference.results] == ["ex:z"]
     report = run(joined([new], data_dir=data, ontology=[]), Executor("units", jobs=1), shapes=[shapes], engine="auto")
     assert keys(report.results) == keys(reference.results)
+
+
+def test_the_public_entry_point_has_the_command_line_defaults():
+    """`pactgraph.validate()` is `pactgraph validate`: units where sound, the default engine, the cache."""
+    import pactgraph
+    from pactgraph import validation
+
+    assert pactgraph.validate is validation.validate
+    report = pactgraph.validate()
+    assert report.conforms
+    assert report.run_info["executor"] == "units"
+    again = pactgraph.validate()
+    assert again.run_info["cached"] == again.run_info["units"] > 0

@@ -161,6 +161,15 @@ TimeoutArg = Annotated[
 ]
 
 
+def _jobs(value: str | None) -> int | None:
+    from pactgraph.errors import InputError
+
+    try:
+        return None if value is None else int(value)
+    except ValueError:
+        raise InputError(f"--jobs must be a whole number, not {value!r}") from None
+
+
 @app.command()
 def validate(
     paths: PathsArg = None,
@@ -193,20 +202,19 @@ def validate(
     with _user_errors(offline=True):
         from pactgraph import validation
         from pactgraph.output import emit
-        from pactgraph.validation.command import ValidateRequest, explain_request, run_request
 
         output = _output(output)
-        request = ValidateRequest(
-            paths=list(paths or []), shapes=_paths(shapes), ontology=_paths(ontology), focus=list(focus or []),
-            shape=list(shape or []), fail_on=fail_on.value, per_report=per_report, jobs=jobs, cache=cache,
-            no_cache=no_cache, engine=engine, config=config, data_dir=data_dir, with_graph=with_graph,
-        )
         if explain:
-            emit(explain_request(request).encode("utf-8"), output)
+            emit(validation.explain(_paths(shapes)).encode("utf-8"), output)
             raise typer.Exit(EXIT_OK)
 
         def run() -> validation.ValidationReport:
-            return run_request(request)
+            return validation.validate(
+                paths or None, _paths(shapes), ontology=_paths(ontology), data_dir=data_dir, with_graph=with_graph,
+                focus=focus or (), shape=shape or (), fail_on=fail_on.value,
+                executor="units" if (per_report or jobs is not None) else "auto", jobs=_jobs(jobs), cache=cache,
+                no_cache=no_cache, engine=engine, config=config,
+            )
 
         from pactgraph import limits
 

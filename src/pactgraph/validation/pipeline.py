@@ -61,17 +61,19 @@ def choose_executor(scope: Scope, executor: Executor, narrowed: bool) -> Executo
     return Executor(kind, jobs, executor.cache_dir)
 
 
-def validate(
+def run(
     scope: Scope,
-    executor: Executor | None = None,
+    executor: Executor,
     *,
     shapes: Sequence[str | Path] | None = None,
     focus: Iterable[str] | None = None,
     shape: Iterable[str] | None = None,
     fail_on: str = "violation",
-    engine: str = "pyshacl",
+    engine: str,
 ) -> ValidationReport:
-    """Validate `scope` with `executor` (default: auto) against `shapes` (default: the shipped shapes)."""
+    """Validate `scope` with `executor` against `shapes` (default: the shipped shapes), with `engine`.
+
+    The scope and executor made explicit; `validation.validate` (the entry point) chooses them."""
     from pactgraph import resources
     from pactgraph.loading import resolve_inputs
 
@@ -84,7 +86,7 @@ def validate(
     else:
         shape_files = resolve_inputs(shapes)
     focus, shape = list(focus or ()), list(shape or ())
-    chosen = choose_executor(scope, executor or Executor(), bool(focus or shape))
+    chosen = choose_executor(scope, executor, bool(focus or shape))
     if chosen.kind == "single":
         from pactgraph.loading import load_graph
         from pactgraph.validation.single import validate_single
