@@ -184,3 +184,32 @@ def test_joined_from_the_disk_store_same_as_from_files(folder, disk_store):
     from_store = run(scope, Executor("units", jobs=1), engine="pyshacl")
     assert keys(from_store) == keys(from_files)
     assert [r.location for r in from_store.results] == [r.location for r in from_files.results]
+
+
+# ---------------------------------------------------------------- what a joined validation blames on new files
+
+
+def test_joined_units_leave_the_graphs_old_problems_out(tmp_path):
+    """pgr:turkey already breaks a shape in the graph; a new report that reaches it (through its
+    proposition) must not be blamed for it: only the baseline comparison leaves the result out."""
+    data = tmp_path / "data"
+    shutil.copytree(resources.data_dir(), data)
+    with (data / "entities.ttl").open("a", encoding="utf-8") as entities:
+        entities.write('\npgr:turkey rdfs:label "Türkiye"@en .\n')
+    old = run(whole_graph(data_dir=data), Executor("single"), engine="auto")
+    assert {r.focus_node for r in old.results} == {"pgr:turkey"}
+    new = FIXTURES / "reports" / "fictional-followup" / "report.ttl"
+    report = run(joined([new], data_dir=data), Executor("units", jobs=1), engine="auto")
+    assert report.run_info["units"] == 1, "the new report is validated as a unit"
+    assert report.results == []
+    assert run(joined([new], data_dir=data), Executor("single"), engine="auto").results == []
+
+
+def test_a_draft_folder_named_after_its_slug_needs_its_text_file(tmp_path):
+    """A report being drafted in a folder named after its slug (not yet under reports/) must have
+    its article.txt beside it: its absence is a result, as in reports/<slug>/."""
+    draft = tmp_path / "drafts" / "fictional"
+    draft.mkdir(parents=True)
+    shutil.copy(FIXTURES / "valid" / "fictional-report.ttl", draft / "report.ttl")
+    report = run(whole_graph([draft / "report.ttl"]), Executor("single"), engine="auto")
+    assert _fired(report) == {("pgsh:SourceText-storedFileReadable", "ex:text")}
