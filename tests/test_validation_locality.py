@@ -173,3 +173,15 @@ def test_the_public_entry_point_has_the_command_line_defaults():
     assert report.run_info["executor"] == "units"
     again = pactgraph.validate()
     assert again.run_info["cached"] == again.run_info["units"] > 0
+
+
+def test_the_cache_key_covers_the_validation_code(tmp_path, monkeypatch):
+    """Results cached by one version of the validation code are not reused by another."""
+    from pactgraph.validation import merge
+
+    executor = Executor("units", jobs=1, cache_dir=tmp_path / "cache")
+    first = run(whole_graph(), executor, engine="auto")
+    assert first.run_info["cached"] == 0 and first.run_info["units"] > 0
+    assert run(whole_graph(), executor, engine="auto").run_info["cached"] == first.run_info["units"]
+    monkeypatch.setattr(merge, "_code_key", lambda: "other code")
+    assert run(whole_graph(), executor, engine="auto").run_info["cached"] == 0

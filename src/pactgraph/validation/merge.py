@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -83,8 +82,7 @@ def build_units(scope: Any, source: GraphSource, base: str) -> Iterator[Unit]:
         yield unit
         return
     reports = [p for p in scope.data if is_report_file(p)]
-    batch = int(os.environ.get("PACTGRAPH_VALIDATION_BATCH", "1"))
-    groups = [reports[i : i + batch] for i in range(0, len(reports), batch)]
+    groups = [[report] for report in reports]
     others = list(scope.ontology) + [p for p in scope.data if not is_report_file(p)]
     if others:
         groups.append(others)
