@@ -152,9 +152,10 @@ def validate(mode: str, data: str, cache: str | None) -> None:
             report = run(whole_graph([data]), Executor("units", 2, cache_dir), engine=engine)
             extra = {k: report.run_info[k] for k in ("units", "cached", "engine", "jobs")}
         elif mode in ("whole-pyshacl", "whole-turbo"):
-            from pactgraph.validation import validate as run
+            from pactgraph.validation import validate
 
-            report = run([data], engine="pyshacl" if mode == "whole-pyshacl" else "pyshacl-turbo")
+            engine = "pyshacl" if mode == "whole-pyshacl" else "pyshacl-turbo"
+            report = validate([data], executor="single", engine=engine, no_cache=True)
             extra = {}
         elif mode == "pyrudof":
             import pyrudof

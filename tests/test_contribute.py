@@ -15,7 +15,7 @@ import pytest
 from pactgraph import resources
 from pactgraph.contributing import anchoring, data_dir_for_writing
 from pactgraph.contributing.adding import tree_fingerprint
-from pactgraph.validation import validate_with_graph
+from pactgraph.validation import validate
 from pactgraph.errors import InputError
 from pactgraph.namespaces import turtle_prefix_block
 
@@ -271,7 +271,7 @@ def test_new_report_reuses_outlets_and_reports_and_never_overwrites(cli, data, t
     text = draft.read_text(encoding="utf-8")
     assert "pgr:report-bloomberg-2026-01-09\n    pg:hasSourceText pgr:text-bloomberg-2026-01-09 ;" in text
     assert "a pg:Report" not in text
-    report = validate_with_graph([suffixed, draft], data)
+    report = validate([suffixed, draft], data_dir=data, with_graph=True)
     assert report.results == [], [r.to_dict() for r in report.results]
 
     snapshot = tree_fingerprint(data)

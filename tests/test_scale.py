@@ -33,7 +33,7 @@ def corpus(tmp_path_factory) -> tuple[Path, dict]:
 @pytest.fixture(scope="module")
 def whole(corpus):
     """The reference: pySHACL over the whole corpus as one graph."""
-    return validation.validate([corpus[0]], engine="pyshacl")
+    return validation.validate([corpus[0]], executor="single", engine="pyshacl")
 
 
 # ---------------------------------------------------------------- the synthetic corpus
@@ -135,8 +135,8 @@ def test_unchanged_reports_are_not_validated_again(corpus, tmp_path):
 
 def _both_engines(path: str | None) -> tuple[str, str, str]:
     paths = None if path is None else [path]
-    reference = validation.validate(paths, engine="pyshacl")
-    other = validation.validate(paths, engine="pyshacl-turbo")
+    reference = validation.validate(paths, executor="single", engine="pyshacl")
+    other = validation.validate(paths, executor="single", engine="pyshacl-turbo")
     return str(path), validation.format_json(reference), validation.format_json(other)
 
 

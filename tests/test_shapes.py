@@ -1,8 +1,10 @@
 """SHACL shapes against the shipped graph and the valid/invalid fixture pairs.
 
 Each invalid fixture names, in `# expect: SHAPE at FOCUS` header lines, every
-result it must raise; the test asserts exactly those (constraint, focus node)
-pairs, so a rule that stops firing or fires too widely both fail.
+result it must raise, one line a result; the test asserts exactly those
+(constraint, focus node) pairs and as many results as lines, so a rule that
+stops firing or fires too widely both fail. Fixtures run through the default
+path (`pactgraph.validate`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ def expectations(path: Path) -> set[tuple[str, str]]:
     return found
 
 
+def expected_count(path: Path) -> int:
+    return len(EXPECT.findall(path.read_text(encoding="utf-8")))
+
+
 def fired(report) -> set[tuple[str, str]]:
     return {(r.source_constraint or r.source_shape, r.focus_node) for r in report.results}
 
@@ -50,15 +56,16 @@ def test_shipped_graph_conforms(shipped_report):
 
 @pytest.mark.parametrize("path", VALID, ids=[p.stem for p in VALID])
 def test_valid_fixture_conforms(path):
-    report = validate([path])
+    report = validate([path], with_graph=False)
     assert report.results == [], [r.to_dict() for r in report.results]
 
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
 def test_invalid_fixture_raises_exactly_the_named_violations(path):
-    report = validate([path])
+    report = validate([path], with_graph=False)
     assert not report.conforms
     assert fired(report) == expectations(path)
+    assert len(report.results) == expected_count(path), [r.to_dict() for r in report.results]
     assert {r.severity for r in report.results} == {"Violation"}
 
 

@@ -36,20 +36,20 @@ def _report(tmp_path: Path, date: str) -> Path:
 
 @pytest.mark.parametrize("engine", ["pyshacl", "pyshacl-turbo"])
 def test_ill_typed_report_date_is_one_violation_at_the_report(tmp_path, engine):
-    report = validate(resources.data_files() + [_report(tmp_path, "03/02/2026")], engine=engine)
+    report = validate(resources.data_files() + [_report(tmp_path, "03/02/2026")], with_graph=False, engine=engine)
     found = [(r.source_constraint or r.source_shape, r.focus_node, r.value) for r in report.results]
     assert found == [("pgsh:Report-datePublished", REPORT, '"03/02/2026"^^xsd:date')]
 
 
 def test_the_same_report_well_dated_conforms(tmp_path):
     """The oracle for the test above: with a well-formed date the report is valid, relay and all."""
-    report = validate(resources.data_files() + [_report(tmp_path, "2026-02-03")], engine="pyshacl-turbo")
+    report = validate(resources.data_files() + [_report(tmp_path, "2026-02-03")], with_graph=False, engine="pyshacl-turbo")
     assert report.results == []
 
 
 def test_a_well_formed_earlier_date_still_breaks_the_relay_rule(tmp_path):
     """The guard does not switch the rule off: a date before the relayed report's is caught."""
-    report = validate(resources.data_files() + [_report(tmp_path, "2026-01-11")], engine="pyshacl-turbo")
+    report = validate(resources.data_files() + [_report(tmp_path, "2026-01-11")], with_graph=False, engine="pyshacl-turbo")
     found = {(r.source_constraint or r.source_shape, r.focus_node) for r in report.results}
     assert ("pgsh:Report-relaysEarlierReport", REPORT) in found
 

@@ -40,8 +40,9 @@ def test_shipped_graph_same_on_every_executor():
 
 @pytest.mark.parametrize("path", LONE, ids=[p.stem for p in LONE])
 def test_lone_fixture_same_on_every_executor(path):
+    """pySHACL on one graph against units with the default engine (pyshacl-turbo when installed)."""
     reference = run(whole_graph([path]), Executor("single"), engine="pyshacl")
-    units = run(whole_graph([path]), Executor("units", jobs=1), engine="pyshacl")
+    units = run(whole_graph([path]), Executor("units", jobs=1), engine="auto")
     assert keys(units) == keys(reference)
     assert units.conforms == reference.conforms
 
@@ -50,7 +51,7 @@ def test_lone_fixture_same_on_every_executor(path):
 def test_joined_fixture_same_on_every_executor(folder):
     files = [folder / "report.ttl"]
     reference = run(joined(files), Executor("single"), engine="pyshacl")
-    units = run(joined(files), Executor("units", jobs=1), engine="pyshacl")
+    units = run(joined(files), Executor("units", jobs=1), engine="auto")
     assert keys(units) == keys(reference)
     assert [r.location for r in units.results] == [r.location for r in reference.results]
 
@@ -108,7 +109,7 @@ def _fired(report) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("executor", EXECUTORS[:2], ids=["single", "units"])
 def test_stored_text_intact_conforms(tmp_path, executor):
     data, _ = _report_folder(tmp_path)
-    assert run(whole_graph(data_dir=data), executor).conforms
+    assert run(whole_graph(data_dir=data), executor, engine="pyshacl").conforms
 
 
 @pytest.mark.parametrize("executor", EXECUTORS[:2], ids=["single", "units"])
@@ -122,8 +123,8 @@ def test_stored_text_edited_or_deleted_fails_on_every_path(tmp_path, executor, c
     else:
         article.unlink()
         expected = {("pgsh:SourceText-storedFileReadable", "ex:text")}
-    assert _fired(run(whole_graph(data_dir=data), executor)) == expected
-    assert _fired(run(joined([folder / "report.ttl"], data_dir=data), executor)) == expected
+    assert _fired(run(whole_graph(data_dir=data), executor, engine="pyshacl")) == expected
+    assert _fired(run(joined([folder / "report.ttl"], data_dir=data), executor, engine="pyshacl")) == expected
 
 
 def test_validate_command_fails_on_an_edited_shipped_text(tmp_path):
@@ -183,3 +184,32 @@ def test_joined_from_the_disk_store_same_as_from_files(folder, disk_store):
     from_store = run(scope, Executor("units", jobs=1), engine="pyshacl")
     assert keys(from_store) == keys(from_files)
     assert [r.location for r in from_store.results] == [r.location for r in from_files.results]
+
+
+# ---------------------------------------------------------------- what a joined validation blames on new files
+
+
+def test_joined_units_leave_the_graphs_old_problems_out(tmp_path):
+    """pgr:turkey already breaks a shape in the graph; a new report that reaches it (through its
+    proposition) must not be blamed for it: only the baseline comparison leaves the result out."""
+    data = tmp_path / "data"
+    shutil.copytree(resources.data_dir(), data)
+    with (data / "entities.ttl").open("a", encoding="utf-8") as entities:
+        entities.write('\npgr:turkey rdfs:label "Türkiye"@en .\n')
+    old = run(whole_graph(data_dir=data), Executor("single"), engine="auto")
+    assert {r.focus_node for r in old.results} == {"pgr:turkey"}
+    new = FIXTURES / "reports" / "fictional-followup" / "report.ttl"
+    report = run(joined([new], data_dir=data), Executor("units", jobs=1), engine="auto")
+    assert report.run_info["units"] == 1, "the new report is validated as a unit"
+    assert report.results == []
+    assert run(joined([new], data_dir=data), Executor("single"), engine="auto").results == []
+
+
+def test_a_draft_folder_named_after_its_slug_needs_its_text_file(tmp_path):
+    """A report being drafted in a folder named after its slug (not yet under reports/) must have
+    its article.txt beside it: its absence is a result, as in reports/<slug>/."""
+    draft = tmp_path / "drafts" / "fictional"
+    draft.mkdir(parents=True)
+    shutil.copy(FIXTURES / "valid" / "fictional-report.ttl", draft / "report.ttl")
+    report = run(whole_graph([draft / "report.ttl"]), Executor("single"), engine="auto")
+    assert _fired(report) == {("pgsh:SourceText-storedFileReadable", "ex:text")}

@@ -6,7 +6,9 @@ heavy RDF libraries only in the commands that need them.
 
 from __future__ import annotations
 
-__all__ = ["__version__"]
+from typing import Any
+
+__all__ = ["__version__", "validate"]
 
 
 def _version() -> str:
@@ -21,8 +23,13 @@ def _version() -> str:
         return "0+unknown"
 
 
-def __getattr__(name: str) -> str:
-    # Computed on first access, so `import pactgraph` does not touch package metadata.
+def __getattr__(name: str) -> Any:
+    # Computed on first access, so `import pactgraph` does not touch package metadata
+    # nor import the validation (and rdflib) until `pactgraph.validate` is used.
     if name == "__version__":
         return _version()
+    if name == "validate":
+        from pactgraph.validation.command import validate
+
+        return validate
     raise AttributeError(f"module 'pactgraph' has no attribute {name!r}")

@@ -73,7 +73,8 @@ PerReportArg = Annotated[
         "--per-report",
         help=(
             "Validate in units: each report file (in a reports/ folder) with every triple of the graph it "
-            "reaches, results cached by content hash; the same results as one graph. The default "
+            "reaches, results cached by content hash, for the shapes that read only forward of their focus "
+            "nodes (the others run once over the whole graph, see --explain). The default "
             "(auto) already does so for a graph with report files and for files joined with the graph."
         ),
     ),
@@ -138,6 +139,17 @@ WithGraphArg = Annotated[
     ),
 ]
 
+ExplainArg = Annotated[
+    bool,
+    typer.Option(
+        "--explain",
+        help=(
+            "Print where each shape runs and why, then exit: per unit (it reads only forward of its focus "
+            "nodes) or once over the whole graph (anything else, and whenever unsure)."
+        ),
+    ),
+]
+
 TimeoutArg = Annotated[
     Optional[str],
     typer.Option(
@@ -147,6 +159,15 @@ TimeoutArg = Annotated[
         show_default="no limit",
     ),
 ]
+
+
+def _jobs(value: str | None) -> int | None:
+    from pactgraph.errors import InputError
+
+    try:
+        return None if value is None else int(value)
+    except ValueError:
+        raise InputError(f"--jobs must be a whole number, not {value!r}") from None
 
 
 @app.command()
@@ -169,6 +190,7 @@ def validate(
     data_dir: DataDirArg = None,
     with_graph: WithGraphArg = None,
     timeout: TimeoutArg = None,
+    explain: ExplainArg = False,
 ) -> None:
     """Validate data against SHACL shapes (pyshacl-turbo or pySHACL, SHACL-AF on, no inference).
 
@@ -180,17 +202,19 @@ def validate(
     with _user_errors(offline=True):
         from pactgraph import validation
         from pactgraph.output import emit
-        from pactgraph.validation.command import ValidateRequest, run_request
 
         output = _output(output)
-        request = ValidateRequest(
-            paths=list(paths or []), shapes=_paths(shapes), ontology=_paths(ontology), focus=list(focus or []),
-            shape=list(shape or []), fail_on=fail_on.value, per_report=per_report, jobs=jobs, cache=cache,
-            no_cache=no_cache, engine=engine, config=config, data_dir=data_dir, with_graph=with_graph,
-        )
+        if explain:
+            emit(validation.explain(_paths(shapes)).encode("utf-8"), output)
+            raise typer.Exit(EXIT_OK)
 
         def run() -> validation.ValidationReport:
-            return run_request(request)
+            return validation.validate(
+                paths or None, _paths(shapes), ontology=_paths(ontology), data_dir=data_dir, with_graph=with_graph,
+                focus=focus or (), shape=shape or (), fail_on=fail_on.value,
+                executor="units" if (per_report or jobs is not None) else "auto", jobs=_jobs(jobs), cache=cache,
+                no_cache=no_cache, engine=engine, config=config,
+            )
 
         from pactgraph import limits
 

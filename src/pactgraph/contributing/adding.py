@@ -239,12 +239,12 @@ def add(
     fail_on: str = "violation",
 ) -> AddOutcome:
     """Validate `paths` with the graph of `data_dir` and, if they conform, put their report folders in place."""
-    from pactgraph.validation import validate_with_graph
+    from pactgraph.validation import validate
     from pactgraph.validation.inputs import parse_inputs
 
     units = plan_units(parse_inputs(paths))
     before = _graph_fingerprint(data_dir)
-    report = validate_with_graph(paths, data_dir, engine=engine, fail_on=fail_on)
+    report = validate(paths, data_dir=data_dir, with_graph=True, engine=engine, fail_on=fail_on)
     outcome = AddOutcome(report=report, units=units, dry_run=dry_run)
     if not report.conforms:
         return outcome
@@ -256,7 +256,7 @@ def add(
     with data_lock(data_dir):
         if _graph_fingerprint(data_dir) != before:
             # Another run changed the data meanwhile: validate again against what is there now.
-            report = validate_with_graph(paths, data_dir, engine=engine, fail_on=fail_on)
+            report = validate(paths, data_dir=data_dir, with_graph=True, engine=engine, fail_on=fail_on)
             outcome.report = report
             if not report.conforms:
                 for unit in units:

@@ -408,9 +408,9 @@ def _claim_label(
 
 def check_with_graph(report_file: Path, data_dir: Path) -> Any:
     """Validate a report file joined with the graph of `data_dir`: the one place that calls the validation."""
-    from pactgraph.validation import validate_with_graph
+    from pactgraph.validation import validate
 
-    return validate_with_graph([report_file], data_dir)
+    return validate([report_file], data_dir=data_dir, with_graph=True)
 
 
 def _validated(report: Report, content: str) -> None:

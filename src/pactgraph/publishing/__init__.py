@@ -76,9 +76,9 @@ def conforming(
 ) -> None:
     """NotConformingError unless the graph to publish conforms to the shapes."""
     from pactgraph.errors import NotConformingError
-    from pactgraph.validation import Executor, run, whole_graph
+    from pactgraph.validation import validate
 
-    report = run(whole_graph(data, ontology=ontology), Executor(), shapes=shapes, engine="auto")
+    report = validate(data, shapes, ontology=ontology, with_graph=False)
     if not report.conforms:
         raise NotConformingError(
             f"the graph does not conform to the shapes ({report.summary()}); nothing was published. "

@@ -1,4 +1,7 @@
-"""What `pactgraph validate` asks for, turned into a scope and an executor (the policy, not the CLI's)."""
+"""`validate()`: the library's one validation entry point, with the defaults of `pactgraph validate`.
+
+What is asked for (`ValidateRequest`) becomes a scope and an executor (pipeline.run).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from pathlib import Path
 
 from pactgraph.errors import InputError
 from pactgraph.stores.config import StoreSettings
-from pactgraph.validation.pipeline import Executor, validate
+from pactgraph.validation.pipeline import Executor, run
 from pactgraph.validation.scope import Scope, joined, whole_graph
 from pactgraph.validation.report import ValidationReport
 
@@ -71,26 +74,70 @@ def executor_of(request: ValidateRequest, settings: StoreSettings) -> Executor:
     return Executor(kind, jobs, cache)
 
 
-def run_request(request: ValidateRequest) -> ValidationReport:
-    """Validate as `pactgraph validate` does: the scope and executor the options ask for."""
+def validate(
+    paths: Sequence[str | Path] | None = None,
+    shapes: Sequence[str | Path] | None = None,
+    *,
+    ontology: Sequence[str | Path] | None = None,
+    data_dir: str | Path | None = None,
+    with_graph: bool | None = None,
+    focus: Sequence[str] = (),
+    shape: Sequence[str] = (),
+    fail_on: str = "violation",
+    executor: str = "auto",
+    jobs: int | None = None,
+    cache: str | Path | None = None,
+    no_cache: bool = False,
+    engine: str | None = None,
+    config: str | Path | None = None,
+) -> ValidationReport:
+    """Validate as `pactgraph validate` does, with its defaults: the library's one entry point.
+
+    `paths` (default: the shipped graph, or the graph of `data_dir`) against `shapes` (default:
+    the shipped shapes). Files given are checked joined with the graph they join unless
+    `with_graph=False` or `shapes`, `ontology`, an `executor` other than auto or `jobs` is given
+    (see `validate --help`). `executor`: auto, single (one graph, the reference) or units;
+    `jobs`, `cache`, `engine`: else `pactgraph.toml` (or `config`), else one process per 40
+    report files, `~/.cache/pactgraph`, auto (pyshacl-turbo when installed).
+    """
     from pactgraph.stores.config import read_settings
 
+    request = ValidateRequest(
+        paths=[str(p) for p in paths or ()], shapes=[str(s) for s in shapes] if shapes else None,
+        ontology=None if ontology is None else [str(o) for o in ontology], focus=list(focus), shape=list(shape),
+        fail_on=fail_on, per_report=executor != "auto", jobs=None if jobs is None else str(jobs),
+        cache=None if cache is None else str(cache), no_cache=no_cache, engine=engine,
+        config=None if config is None else str(config), data_dir=None if data_dir is None else str(data_dir),
+        with_graph=with_graph,
+    )
     if request.shapes:
         from pactgraph.sparql_policy import check_shapes_queries
 
         check_shapes_queries(request.shapes)
     settings = read_settings(config=request.config)
-    engine = request.engine or settings.engine or "auto"
-    return validate(
+    chosen = executor_of(request, settings)
+    if executor != "auto":
+        chosen = Executor(executor, chosen.jobs, chosen.cache_dir)
+    return run(
         scope_of(request, settings),
-        executor_of(request, settings),
+        chosen,
         shapes=request.shapes,
         focus=request.focus,
         shape=request.shape,
         fail_on=request.fail_on,
-        engine=engine,
+        engine=request.engine or settings.engine or "auto",
     )
 
 
-def paths_or_none(values: Sequence[str] | None) -> list[str] | None:
-    return list(values) if values else None
+def explain(shapes: Sequence[str | Path] | None = None) -> str:
+    """Where each shape runs (per unit or once over the whole graph) and why: `validate --explain`."""
+    from pactgraph import resources
+    from pactgraph.loading import load_graph, resolve_inputs
+    from pactgraph.validation import locality
+
+    if shapes:
+        from pactgraph.sparql_policy import check_shapes_queries
+
+        check_shapes_queries(shapes)
+    files = resolve_inputs(shapes) if shapes else resources.shape_files()
+    return locality.format_explain(locality.explain(load_graph(files)))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pactgraph.validation.report import ValidationReport, ValidationResult
-from pactgraph.validation.units import GraphSource, Unit, digest, ntriples, run_units
+from pactgraph.validation.report import ValidationReport, ValidationResult, result_key
+from pactgraph.validation.units import GraphSource, Unit, digest, ntriples, result_ntriples, run_units
 
 _FIELDS = (
     "severity",
@@ -82,8 +82,7 @@ def build_units(scope: Any, source: GraphSource, base: str) -> Iterator[Unit]:
         yield unit
         return
     reports = [p for p in scope.data if is_report_file(p)]
-    batch = int(os.environ.get("PACTGRAPH_VALIDATION_BATCH", "1"))
-    groups = [reports[i : i + batch] for i in range(0, len(reports), batch)]
+    groups = [[report] for report in reports]
     others = list(scope.ontology) + [p for p in scope.data if not is_report_file(p)]
     if others:
         groups.append(others)
@@ -114,60 +113,99 @@ def _source(scope: Any) -> GraphSource:
     return GraphSource.from_files(list(scope.ontology) + list(scope.data))
 
 
+def _code_key() -> str:
+    """SHA-256 of the validation package's source: edited validation code never reuses old results."""
+    import pactgraph.validation as package
+
+    folder = Path(package.__file__).parent
+    return digest(*(f"{p.name}:{p.read_text(encoding='utf-8')}" for p in sorted(folder.glob("*.py"))))
+
+
 def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine: str, executor: Any) -> ValidationReport:
-    """Validate the scope in units and merge the results: each distinct result once, sorted as always."""
+    """Validate the scope: the shapes that read only forward of their focus nodes in units, the others
+    once over the whole graph (validation.locality); each distinct result once, sorted as always."""
     from pactgraph import __version__
     from pactgraph.loading import load_graph
+    from pactgraph.validation.locality import placements, split
     from pactgraph.validation.names import count_shapes
+    from pactgraph.validation.single import validate_single
 
-    source = _source(scope)
-    base = digest(f"pactgraph {__version__}", _engine_key(engine), *_hashes(shape_files), "ontology",
-                  *_hashes(scope.ontology))
-    units = build_units(scope, source, base)
-    init_args = ([str(p) for p in shape_files], engine)
-    done, info = run_units(units, init_args, executor.jobs or 1, executor.cache_dir)
-
-    merged: dict[tuple[str, ...], tuple[str, str, str]] = {}
-    for _, entry in done:
-        before = {tuple(fields[:9]) for fields in entry.get("baseline", [])}
-        for fields, text, node, own, hint in entry["results"]:
-            if scope.joined and not own and tuple(fields[:9]) in before:
-                continue
-            merged.setdefault(tuple(fields), (text, node, hint))
-    results = []
-    for fields, (_, _, hint) in merged.items():
-        values = dict(zip(_FIELDS, fields, strict=True))
-        results.append(ValidationResult(**values, location_hint=hint))
-    results.sort(key=ValidationResult.sort_key)
     shapes_graph = load_graph(shape_files)
+    placed = placements(shapes_graph)
+    source = _source(scope)
+    if scope.joined and _reaches_new_files(scope, source):
+        # A node of the graph that leads to what the new files describe may change with them, and a
+        # unit holds only what the new files reach: the whole graph, once, is the sound way.
+        placed = [replace(p, local=False) for p in placed]
+    _, whole_shapes = split(shapes_graph, placed)
+    results: dict[tuple[str, ...], tuple[ValidationResult, str, str]] = {}
+    info: dict[str, Any] = {"units": 0, "cached": 0, "jobs": executor.jobs or 1}
+    done: list[tuple[Unit, dict[str, Any]]] = []
+    if any(p.local for p in placed):
+        base = digest(f"pactgraph {__version__}", _code_key(), "local shapes", _engine_key(engine),
+                      *_hashes(shape_files), "ontology", *_hashes(scope.ontology))
+        init_args = ([str(p) for p in shape_files], engine, True, "local")
+        done, info = run_units(build_units(scope, source, base), init_args, executor.jobs or 1, executor.cache_dir)
+        for _, entry in done:
+            before = {result_key(_result(fields)) for fields in entry.get("baseline", [])}
+            for fields, text, node, own, hint in entry["results"]:
+                result = _result(fields, hint)
+                if scope.joined and not own and result_key(result) in before:
+                    continue
+                results.setdefault(tuple(fields), (result, text, node))
+    whole_count = sum(1 for p in placed if not p.local)
+    if whole_count:
+        whole = validate_single(scope, whole_shapes, [], [], fail_on, engine)
+        for result in whole.results:
+            text, node = result_ntriples(whole.graph, whole.result_nodes[result], "whole")
+            results.setdefault(tuple(result.to_dict().values()), (result, text, node))
+    merged = sorted((r for r, _, _ in results.values()), key=ValidationResult.sort_key)
     report = ValidationReport(
-        results=results,
+        results=merged,
         shapes=count_shapes(shapes_graph),
         triples=source.count_triples(sum(unit.triples for unit, _ in done)),
         fail_on=fail_on,
     )
-    report.graph = _report_graph(shapes_graph, [(t, n) for t, n, _ in merged.values()], report.conforms)
-    report.run_info = {"executor": "units", "engine": _engine_key(engine).split()[0], **info}
+    report.graph = _report_graph(shapes_graph, [(t, n) for _, t, n in results.values()], report.conforms)
+    report.run_info = {"executor": "units", "engine": _engine_key(engine).split()[0], **info,
+                       "whole_graph_shapes": whole_count}
     return report
 
 
+def _result(fields: Sequence[str], hint: str = "") -> ValidationResult:
+    return ValidationResult(**dict(zip(_FIELDS, fields, strict=True)), location_hint=hint)
+
+
+def _reaches_new_files(scope: Any, source: GraphSource) -> bool:
+    """True when a triple of the graph points at (or uses as predicate) a node the new files describe."""
+    import pyoxigraph as ox
+
+    from pactgraph.validation.single import read_files
+
+    quads, _ = read_files(scope.new, with_facts=False)
+    subjects = {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}
+    return any(source.pointed_at(node) for node in subjects)
+
+
 def _report_graph(shapes_graph: Any, results: list[tuple[str, str]], conforms: bool) -> Any:
-    """The merged sh:ValidationReport graph, from each result's N-Triples."""
+    """The merged sh:ValidationReport graph: each result's N-Triples (parsed by pyoxigraph, which keeps
+    the blank-node labels) under one report node."""
+    import pyoxigraph as ox
     import rdflib
 
     from pactgraph.loading import new_graph
     from pactgraph.namespaces import SH
+    from pactgraph.rdflib_bridge import quads_to_graph
 
     graph = new_graph()
     for prefix, namespace in shapes_graph.namespaces():
         graph.bind(str(prefix), namespace, override=False)
-    lines = [
-        f"_:report <{rdflib.RDF.type}> <{SH}ValidationReport> .",
-        f"_:report <{SH}conforms> {rdflib.Literal(conforms).n3()} .",
-    ]
-    for text, node in results:
-        lines.append(f"_:report <{SH}result> {node} .")
-        if text:
-            lines.append(text)
-    graph.parse(data="\n".join(lines) + "\n", format="nt")
+    text = "\n".join(t for t, _ in results if t)
+    quads_to_graph(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES), graph)
+    sh = rdflib.Namespace(SH)
+    report = rdflib.BNode()
+    graph.add((report, rdflib.RDF.type, sh.ValidationReport))
+    graph.add((report, sh.conforms, rdflib.Literal(conforms)))
+    for _, node in results:
+        graph.add((report, sh.result, rdflib.BNode(node)))
     return graph

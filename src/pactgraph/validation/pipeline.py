@@ -4,8 +4,10 @@ Scopes: the whole graph (every result), or new files joined with the graph they
 join (only the new files' own problems: results on their nodes, and results on
 the graph's nodes that the graph without them does not have). Executors: one
 process over one graph (`single`, the reference), or units — a file with the
-triples it reaches — in one or more processes with a result cache (`units`).
-Every scope gives the same results with every executor; `auto` picks the faster.
+triples it reaches — in one or more processes with a result cache (`units`),
+for the shapes that read only forward of their focus nodes; the other shapes
+run once over the whole graph (validation.locality). Every scope gives the same
+results with every executor; `auto` picks the faster.
 Before any engine runs, the stored text files are read (validation.storedtext),
 so an edited or missing text fails on every path.
 """
@@ -59,17 +61,19 @@ def choose_executor(scope: Scope, executor: Executor, narrowed: bool) -> Executo
     return Executor(kind, jobs, executor.cache_dir)
 
 
-def validate(
+def run(
     scope: Scope,
-    executor: Executor | None = None,
+    executor: Executor,
     *,
     shapes: Sequence[str | Path] | None = None,
     focus: Iterable[str] | None = None,
     shape: Iterable[str] | None = None,
     fail_on: str = "violation",
-    engine: str = "pyshacl",
+    engine: str,
 ) -> ValidationReport:
-    """Validate `scope` with `executor` (default: auto) against `shapes` (default: the shipped shapes)."""
+    """Validate `scope` with `executor` against `shapes` (default: the shipped shapes), with `engine`.
+
+    The scope and executor made explicit; `validation.validate` (the entry point) chooses them."""
     from pactgraph import resources
     from pactgraph.loading import resolve_inputs
 
@@ -82,11 +86,12 @@ def validate(
     else:
         shape_files = resolve_inputs(shapes)
     focus, shape = list(focus or ()), list(shape or ())
-    chosen = choose_executor(scope, executor or Executor(), bool(focus or shape))
+    chosen = choose_executor(scope, executor, bool(focus or shape))
     if chosen.kind == "single":
+        from pactgraph.loading import load_graph
         from pactgraph.validation.single import validate_single
 
-        report = validate_single(scope, shape_files, focus, shape, fail_on, engine)
+        report = validate_single(scope, load_graph(shape_files), focus, shape, fail_on, engine)
         report.run_info = {"executor": "single", "units": 1, "cached": 0, "jobs": 1}
     else:
         from pactgraph.validation.merge import validate_units

@@ -56,12 +56,14 @@ def holder(term: Any, parents: dict[Any, Any]) -> Any:
 
 
 def validate_single(
-    scope: Any, shape_files: Sequence[Path], focus: list[str], shape: list[str], fail_on: str, engine: str
+    scope: Any, shapes_graph: Any, focus: list[str], shape: list[str], fail_on: str, engine: str
 ) -> ValidationReport:
-    """Validate the scope as one graph; for a joined scope keep only the new files' problems."""
+    """Validate the scope as one graph against `shapes_graph`; for a joined scope keep only the new
+    files' problems (results on their nodes, and results on the graph's nodes that the graph without
+    them does not have)."""
     import rdflib
 
-    from pactgraph.loading import load_graph, quads_to_graph
+    from pactgraph.loading import quads_to_graph
     from pactgraph.namespaces import SH
     from pactgraph.validation.engine import engine_runner, run_engine, validation_graph
     from pactgraph.validation.names import Names
@@ -69,7 +71,6 @@ def validate_single(
 
     base_quads, base_prefixes = read_files(list(scope.data) + list(scope.ontology))
     new_quads, new_prefixes = read_files(scope.new)
-    shapes_graph = load_graph(shape_files)
     runner = engine_runner(engine, shapes_graph)
     graph = validation_graph()
     quads_to_graph(new_quads, graph, new_prefixes)

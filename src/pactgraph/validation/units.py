@@ -4,18 +4,25 @@ A unit is a set of files of the graph (its *own* triples) plus every triple of
 the rest of the graph, the ontology included, that its subjects, predicates and
 objects reach by following triples forward (its *closure*: the classes and
 superclasses of its nodes, the declarations of its properties, the concepts it
-uses and their schemes). The shapes check a node through the node's own
-statements and the nodes they lead to, so a unit gives the results the whole
-graph gives on those nodes; the results of all units, each distinct result
-once, are the whole graph's. The ontology files, with the other files that are
-not reports, form one unit of their own. `tests/test_validation_paths.py`
-proves it on the shipped graph, every fixture and a synthetic corpus.
+uses and their schemes). Every node a unit holds has there all it reaches going
+forward, so a shape that reads only forward of its focus nodes gives on a unit
+the results the whole graph gives on those nodes. Only such shapes run in units
+(validation.locality decides, conservatively); every other shape -- inverse
+paths, `sh:targetObjectsOf`, `sh:targetNode`, SPARQL patterns not anchored at
+`$this` such as `FILTER NOT EXISTS { ?claim pg:proposition $this }` -- runs
+once over the whole graph, and `pactgraph validate --explain` says which and
+why. A joined validation whose new files describe a node the graph points at
+runs every shape once over the whole graph (a unit would miss the graph's
+nodes that lead to it). The ontology files, with the other files that are not
+reports, form one unit of their own. `tests/test_validation_paths.py` and
+`tests/test_validation_locality.py` check the results against one graph.
 
 The rest of the graph is read from a pyoxigraph store: an in-memory one filled
 from the files, or the on-disk store of `pactgraph load` when it holds exactly
 these files. Units go to worker processes as N-Triples text; a unit's result is
 cached by the SHA-256 of what decides it: its files, the files its closure
-touched, the ontology and shapes files, the engine and the pactgraph version.
+touched, the ontology and shapes files, the engine, the pactgraph version and
+the validation code.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def default_cache_dir() -> Path:
@@ -80,6 +87,7 @@ class GraphSource:
         self.graphs: dict[str, Path] = {}  # graph name -> file
         self.hashes: dict[str, str] = {}  # graph name -> file SHA-256
         self.prefixes: dict[str, str] = {}  # the prefixes the files declare, first declaration first
+        self._targets: set[Any] | None = None
 
     @classmethod
     def from_files(cls, files: Sequence[Path]) -> GraphSource:
@@ -122,6 +130,13 @@ class GraphSource:
     def outgoing(self, node: Any) -> Iterable[tuple[Any, str]]:
         """(triple, graph name) of each triple with `node` as subject."""
         return self.by_subject.get(node, ())
+
+    def pointed_at(self, node: Any) -> bool:
+        """True when a triple of the graph has `node` as object or predicate (something leads to it)."""
+        if self._targets is None:
+            self._targets = {term for triples in self.by_graph.values() for t in triples
+                             for term in (t.predicate, t.object)}
+        return node in self._targets
 
 
     def closure(self, triples: Iterable[Any], skip: set[str]) -> tuple[list[Any], set[str]]:
@@ -199,6 +214,13 @@ class StoreSource(GraphSource):
             if graph in self.graphs:
                 yield quad.triple, graph
 
+    def pointed_at(self, node: Any) -> bool:
+        for pattern in ((None, None, node, None), (None, node, None, None)):
+            for quad in self.store.quads_for_pattern(*pattern):
+                if getattr(quad.graph_name, "value", "") in self.graphs:
+                    return True
+        return False
+
     def own(self, path: Path) -> list[Any]:
         import pyoxigraph as ox
 
@@ -228,8 +250,9 @@ def ntriples(triples: Iterable[Any]) -> str:
 _STATE: dict[str, Any] = {}
 
 
-def init_worker(shape_files: list[str], engine: str, in_child: bool = True) -> None:
-    """Load the shapes (compiled once) in this process."""
+def init_worker(shape_files: list[str], engine: str, in_child: bool = True, part: str = "all") -> None:
+    """Load the shapes (compiled once) in this process: all of them, or (`part="local"`) only the
+    targets of the shapes that run per unit (validation.locality)."""
     from pactgraph.loading import load_graph
     from pactgraph.validation.engine import engine_runner
 
@@ -238,6 +261,10 @@ def init_worker(shape_files: list[str], engine: str, in_child: bool = True) -> N
 
         die_with_parent()
     shapes_graph = load_graph(shape_files)
+    if part == "local":
+        from pactgraph.validation.locality import split
+
+        shapes_graph = split(shapes_graph)[0]
     _STATE.clear()
     _STATE.update(shapes=shapes_graph, runner=engine_runner(engine, shapes_graph))
 
@@ -276,42 +303,55 @@ def _finds_nothing(text: str) -> bool:
     return (None, rdflib.URIRef(SH + "result"), None) not in report_graph
 
 
+def result_ntriples(report_graph: Any, node: Any, token: str) -> tuple[str, str]:
+    """A result node of `report_graph` with its details as N-Triples (written by pyoxigraph, sorted
+    lines), and the node's blank-node label; blank nodes are labelled `token` + their id."""
+    import pyoxigraph as ox
+    import rdflib
+
+    from pactgraph.rdflib_bridge import to_oxigraph
+
+    def term(value: Any) -> Any:
+        return ox.BlankNode(f"{token}{value}") if isinstance(value, rdflib.BNode) else to_oxigraph(value)
+
+    triples = []
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for p, o in report_graph.predicate_objects(current):
+            triples.append(ox.Triple(term(current), term(p), term(o)))
+            if isinstance(o, rdflib.BNode):
+                stack.append(o)
+    # N-Triples holds one triple a line (newlines in literals are escaped): sorted lines, a stable text.
+    return "\n".join(sorted(ntriples(triples).splitlines())), term(node).value
+
+
 def _result_texts(report: Any, unit: Unit, names: Any) -> list[tuple[list[str], str, str, bool, str]]:
-    """Per result: its fields, the N-Triples of its report node and details, that node, whether the
-    focus node is the unit's own (joined validation), and the name of the subject holding a blank focus."""
+    """Per result: its fields, the N-Triples of its report node and details, that node's blank-node
+    label, whether the focus node is the unit's own (joined validation), and the name of the subject
+    holding a blank focus."""
     import rdflib
 
     from pactgraph.namespaces import SH
+    from pactgraph.rdflib_bridge import to_oxigraph
 
     token = unit.key[:12] + "x"
-
-    def nt(term: Any) -> str:
-        return f"_:{token}{term}" if isinstance(term, rdflib.BNode) else term.n3()
-
     owned = set(unit.owned)
     out = []
     for result in report.results:
         node = report.result_nodes[result]
         focus = report.graph.value(node, rdflib.URIRef(SH + "focusNode"))
-        focus_nt = focus.n3() if focus is not None else ""
+        focus_nt = str(to_oxigraph(focus)) if focus is not None else ""
         holder, seen = focus_nt, set()
         while holder.startswith("_:") and holder in unit.parents and holder not in seen:
             seen.add(holder)
             holder = unit.parents[holder]
         hint = names.node(rdflib.URIRef(holder[1:-1])) if holder.startswith("<") and holder != focus_nt else ""
-        lines = []
-        stack, seen = [node], set()
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            for p, o in report.graph.predicate_objects(current):
-                lines.append(f"{nt(current)} {nt(p)} {nt(o)} .")
-                if isinstance(o, rdflib.BNode):
-                    stack.append(o)
-        fields = list(result.to_dict().values())
-        out.append((fields, "\n".join(sorted(lines)), nt(node), focus_nt in owned, hint))
+        text, label = result_ntriples(report.graph, node, token)
+        out.append((list(result.to_dict().values()), text, label, focus_nt in owned, hint))
     return out
 
 
@@ -364,7 +404,7 @@ def cache_write(cache_dir: Path | None, key: str, data: dict[str, Any]) -> None:
 
 
 def run_units(
-    units: Iterable[Unit], init_args: tuple[list[str], str], jobs: int, cache_dir: Path | None
+    units: Iterable[Unit], init_args: tuple[list[str], str, bool, str], jobs: int, cache_dir: Path | None
 ) -> tuple[list[tuple[Unit, dict[str, Any]]], dict[str, int]]:
     """Each unit with its plain result (from the cache, else validated here or in `jobs` processes),
     and how the run went. Units are taken one at a time and let go of their text once validated,
@@ -393,7 +433,7 @@ def run_units(
         ready = False
         for unit in uncached(units):
             if not ready:
-                init_worker(*init_args, in_child=False)
+                init_worker(init_args[0], init_args[1], False, init_args[3])
                 ready = True
             finish(unit, run_unit(unit), False)
         return done, info
