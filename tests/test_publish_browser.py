@@ -102,9 +102,10 @@ def test_hostile_labels_are_shown_as_text_and_never_run(browser, tmp_path, prefi
         ):
             assert browser.load(url + path) == [], path
             assert browser.evaluate("typeof window.pwned") == "undefined", path
-            # only the site's own script, no image, frame or figure from the data
+            # only the site's own script (and inert JSON-LD data blocks that parse), no image, frame or figure from the data
             assert browser.evaluate(
-                "[...document.scripts].every(s => s.src.endsWith('/site.js') && s.text === '')"
+                "[...document.scripts].every(s => (s.src.endsWith('/site.js') && s.text === '') || "
+                "(s.type === 'application/ld+json' && !s.src && JSON.parse(s.text)))"
             ), path
             assert browser.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0, path
             assert browser.evaluate(
