@@ -84,7 +84,7 @@ system:
 	$(APT_UPDATE) && $(APT) install -y -q $$missing
 
 test: $(STAMP) system node_modules/.package-lock.json lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
