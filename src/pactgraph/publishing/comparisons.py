@@ -147,6 +147,8 @@ class Voice:
     certainty: str
     outlets: list[str]
     claim: Value
+    says: Value
+    date: str = ""
 
 
 @dataclass
@@ -188,21 +190,28 @@ def _origin(graph: SiteGraph, claim: Any, terms: Terms) -> Any:
 
 
 def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Lede:
-    """Who wants what (propositions of pg:seeksMembershipIn), who says so, how sure and through
-    which outlets; who disagrees (the disagreeing comparisons); and what each report changed."""
+    """Who wants what (each prospective membership, named by its pg:seeksMembershipIn proposition),
+    who says what about it, how sure and through which outlets; who disagrees (the disagreeing comparisons); and what each report changed."""
     from pactgraph.comparing import DISAGREEING
 
     linker = Linker(graph, page, texts)
     pg = rdflib.Namespace(graph.layout.ontology_ns)
-    seeks = [p for p in graph.subjects(rdflib.RDF.predicate, pg.seeksMembershipIn) if graph.has_type(p, terms.Proposition)]
+    prospective = rdflib.URIRef(graph.layout.rebase(PREFIXES["pgv"]) + "membership-status-prospective-member")
     wants = []
-    for proposition in sorted(seeks, key=lambda n: (natural_key(graph.label(n)), str(n))):
+    for membership in sorted(graph.subjects(terms.membershipStatus, prospective), key=str):
+        propositions = sorted(set(graph.subjects(terms.about, membership)), key=str)
+        sought = [p for p in propositions if graph.first(p, rdflib.RDF.predicate) == pg.seeksMembershipIn]
+        headline = linker.link(sought[0] if sought else membership)
         voices = []
-        for claim in sorted(graph.subjects(terms.proposition, proposition), key=str):
-            view = linker.claim(claim, terms)
-            outlets = [o for o in (view.chain.outlets if view.chain else []) if o]
-            voices.append(Voice(view.claimant, view.certainty.text if view.certainty else "", list(dict.fromkeys(outlets)), view.claim))
-        wants.append((linker.link(proposition), voices))
+        for proposition in propositions:
+            for claim in graph.subjects(terms.proposition, proposition):
+                view = linker.claim(claim, terms)
+                outlets = [o for o in (view.chain.outlets if view.chain else []) if o]
+                certainty = view.certainty.text if view.certainty else ""
+                date = view.chain.dates[0] if view.chain and view.chain.dates else ""
+                voices.append(Voice(view.claimant, certainty, list(dict.fromkeys(outlets)), view.claim, linker.link(proposition), date))
+        voices.sort(key=lambda v: (v.date, v.claim.iri))
+        wants.append((headline, voices))
     found = comparisons(graph)
     disagreements = []
     for c in found:
