@@ -206,7 +206,8 @@ def search_page(graph: SiteGraph, common: Mapping[str, Any]) -> tuple[bytes, lis
     page = "search.html"
     linker = Linker(graph, page)
     terms = Terms(graph.layout)
-    claim_like = (terms.Claim, terms.Proposition, terms.TextAnchor, terms.Sentence)
+    comparison = rdflib.Namespace(graph.layout.ontology_ns).ClaimComparison
+    claim_like = (terms.Claim, terms.Proposition, terms.TextAnchor, terms.Sentence, comparison)
     entries: list[dict[str, Any]] = []
     for node in graph.resources():
         labels = [str(v) for v in graph.literal_labels(node, LABEL_PROPERTIES)]
