@@ -89,6 +89,19 @@ def canonical(quads, keep_graphs: bool = False) -> list[str]:
     return sorted(str(q) for q in dataset)
 
 
+#: The named graph of the comparisons of claims that publishing derives (tests/test_publish_comparisons.py
+#: checks it against `pactgraph compare`).
+COMPARISONS = BASE + "graph/derived/claim-comparisons"
+CLAIM_COMPARISON = ox.NamedNode(BASE + "ontology#ClaimComparison")
+
+
+def without_comparisons(quads) -> list[ox.Quad]:
+    """The quads but the statements about derived pg:ClaimComparison nodes."""
+    quads = list(quads)
+    derived = {q.subject for q in quads if q.predicate == RDF_TYPE and q.object == CLAIM_COMPARISON}
+    return [q for q in quads if q.subject not in derived]
+
+
 def source_folder(folder: str, data: Path | None = None) -> Path:
     """A folder of the checkout; `data` stands for data/ when the site was published from another data folder."""
     return data if folder == "data" and data is not None else ROOT / folder
@@ -281,7 +294,9 @@ def test_whole_graph_dumps_hold_the_shipped_graph(any_site):
         "pactgraph.trig",
         "pactgraph.nq",
     ):
-        assert canonical(parse_file(site / "dumps" / name)) == expected, name
+        dumped = parse_file(site / "dumps" / name)
+        assert canonical(without_comparisons(dumped)) == expected, name
+        assert len(without_comparisons(dumped)) < len(dumped), name  # the comparisons are there too
     nt = (site / "dumps/pactgraph.nt").read_text(encoding="utf-8").splitlines()
     assert nt == sorted(nt)
     assert (site / "dumps/pactgraph.ttl").read_text(encoding="utf-8").startswith("PREFIX ")  # longturtle
@@ -303,6 +318,10 @@ def test_named_graphs_hold_one_source_file_each(any_site):
         for path in sorted(root.rglob("*.ttl")):
             name = BASE + "graph/" + path.relative_to(root).with_suffix("").as_posix()
             expected[name] = canonical(parse_file(path))
+    assert without_comparisons(graphs[COMPARISONS]) == []
+    derived = graphs.pop(COMPARISONS)
+    kept = set(without_comparisons(quads))
+    assert canonical(derived) == canonical(q for q in quads if q not in kept)
     assert sorted(graphs) == sorted(expected)
     for name, graph in graphs.items():
         assert canonical(graph) == expected[name], name
@@ -313,6 +332,15 @@ def test_ontology_and_shapes_files_hold_the_ontology_and_the_shapes(site):
         expected = canonical(source_quads(folder))
         for ext in ("ttl", "jsonld", "rdf", "nt"):
             assert canonical(parse_file(site / f"{stem}.{ext}")) == expected, f"{stem}.{ext}"
+
+
+def compared(dataset: ox.Dataset, node: ox.NamedNode) -> list[ox.Quad]:
+    """A claim's documents also hold the statements of the comparisons it takes part in."""
+    found = []
+    for q in dataset.quads_for_object(node):
+        if q.predicate.value.endswith(("#earlierClaim", "#laterClaim")) and ox.Quad(q.subject, RDF_TYPE, CLAIM_COMPARISON, ox.DefaultGraph()) in dataset:
+            found += list(dataset.quads_for_subject(q.subject))
+    return found
 
 
 def describe(dataset: ox.Dataset, node: ox.NamedNode) -> list[ox.Quad]:
@@ -392,6 +420,7 @@ def test_every_resource_document_holds_the_description_of_its_resource(any_site)
     dataset = ox.Dataset(
         ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
         for q in source_quads("ontology", "data", data=SITE_DATA[site])
+        + [q for q in parse_file(site / "dumps/pactgraph.nq") if q.graph_name == ox.NamedNode(COMPARISONS)]
     )
     resources_ = set()
     for q in dataset:
@@ -423,7 +452,7 @@ def test_every_resource_document_holds_the_description_of_its_resource(any_site)
                 ),
             )
         ]
-        expected = canonical(describe(dataset, node) + documents + schema_claim(dataset, node))
+        expected = canonical(describe(dataset, node) + documents + schema_claim(dataset, node) + compared(dataset, node))
         stem = site / node.value[len(BASE) :]
         for ext in (".ttl", ".jsonld", ".nt", ".rdf"):
             assert canonical(parse_file(stem.with_name(stem.name + ext))) == expected, f"{stem.name}{ext}"

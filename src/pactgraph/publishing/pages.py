@@ -10,7 +10,7 @@ from typing import Any
 
 import rdflib
 
-from pactgraph.publishing import serialize
+from pactgraph.publishing import comparisons, serialize
 from pactgraph.publishing.annotate import Annotated, annotate, spans
 from pactgraph.publishing.jsonld import Compactor
 from pactgraph.publishing.layout import RDF_EXTENSIONS
@@ -96,6 +96,8 @@ def resource_files(
         assert stem is not None
         page = stem + ".html"
         view = resource_view(graph, node, page, terms, texts)
+        if view.this_claim is not None:
+            view.related = comparisons.related(graph, node, Linker(graph, page, texts), terms)
         if node in texts and text_files is not None and texts[node] in text_files:
             view.annotated = annotated_text(graph, node, text_files[texts[node]], terms, page)
             if view.annotated is not None:  # the text is shown once: annotated, not again as a value
@@ -115,7 +117,8 @@ def resource_files(
         triples = sorted(
             set(resource_triples(graph, node))
             | set(document_triples(graph.layout, stem, node, license_))
-            | set(claim_triples(graph, node)),
+            | set(claim_triples(graph, node))
+            | comparisons.claim_triples(graph, node),
             key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()),
         )
         files.update(rdf_documents(triples, stem, compactor, prefixes, first=node))
@@ -179,6 +182,7 @@ def index_page(
         page,
         title="The story",
         story=story(graph, page, terms, texts or {}),
+        lede=comparisons.lede(graph, page, terms, texts or {}),
         legend=legend_entries(graph, Linker(graph, page, texts), terms),
         groups=[
             g for g in groups if g.anchor not in internal and g.anchor != class_anchor(graph, terms.Report)
@@ -202,7 +206,8 @@ def search_page(graph: SiteGraph, common: Mapping[str, Any]) -> tuple[bytes, lis
     page = "search.html"
     linker = Linker(graph, page)
     terms = Terms(graph.layout)
-    claim_like = (terms.Claim, terms.Proposition, terms.TextAnchor, terms.Sentence)
+    comparison = rdflib.Namespace(graph.layout.ontology_ns).ClaimComparison
+    claim_like = (terms.Claim, terms.Proposition, terms.TextAnchor, terms.Sentence, comparison)
     entries: list[dict[str, Any]] = []
     for node in graph.resources():
         labels = [str(v) for v in graph.literal_labels(node, LABEL_PROPERTIES)]

@@ -17,6 +17,7 @@ from pactgraph.canonical import canonical_quads, canonical_triples
 from pactgraph.loading import to_oxigraph
 from pactgraph.namespaces import PREFIXES
 from pactgraph.publishing import (
+    comparisons,
     conneg,
     dataset,
     docs,
@@ -108,6 +109,9 @@ def build(
     layout = Layout(base)
     sources, text_roots = inputs.gather(data, ontology, shapes)
     read = inputs.read(sources, layout, text_roots)
+    # each related pair of claims, as `pactgraph compare` finds it, in its own named graph
+    pairs = comparisons.compute([s.path for s in sources if s.role in ("ontology", "data")])
+    read.quads.setdefault("data", []).extend(comparisons.quads(pairs, layout))
     prefixes = site_prefixes(layout)
     context = load_context(layout.rebase)
     compactor = Compactor(context)

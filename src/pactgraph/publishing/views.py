@@ -359,6 +359,7 @@ class ResourceView:
     stored_text: Value | None
     legend: list[tuple[Value, list[tuple[Value, str]]]] = field(default_factory=list)
     annotated: Any = None  # the annotated text, for a stored source text
+    related: list[Any] = field(default_factory=list)  # comparisons.Related: what other claims say
 
 
 def _legend_nodes(graph: SiteGraph, terms: Terms) -> list[tuple[Any, list[tuple[Any, str]]]]:

@@ -1,0 +1,245 @@
+"""The comparison of claims in the published site: each related pair (every relation but
+"unrelated") as a pg:ClaimComparison with its relation (a pgv:claim-relation concept) and
+its reason, computed by `pactgraph.comparing` at publish time; what a claim page lists
+under "What other claims say"; and the front page's lede, written from the graph."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import rdflib
+
+from pactgraph.namespaces import PREFIXES
+from pactgraph.publishing.layout import Layout
+from pactgraph.publishing.model import SCHEMA, SiteGraph, natural_key
+from pactgraph.publishing.views import Linker, Terms, Value
+
+GRAPH = "graph/derived/claim-comparisons"
+RDF_TYPE = rdflib.RDF.type
+
+
+def node_iri(earlier: str, later: str) -> str:
+    """`pgr:comparison-<earlier>-vs-<later>`, from the claims' local names (without "claim-")."""
+
+    def local(iri: str) -> str:
+        name = iri.rsplit("/", 1)[-1]
+        return name[len("claim-") :] if name.startswith("claim-") else name
+
+    return f"{PREFIXES['pgr']}comparison-{local(earlier)}-vs-{local(later)}"
+
+
+def relation_iri(relation: str) -> str:
+    return f"{PREFIXES['pgv']}claim-relation-{relation.replace(' ', '-')}"
+
+
+def compute(paths: Sequence[Path]) -> list[Any]:
+    """The related pairs of the graph in these files (ontology and data), as `compare` lists them."""
+    from pactgraph import comparing
+    from pactgraph.stores.memory import MemoryStore
+
+    return comparing.compare_all(MemoryStore(files=list(paths)))
+
+
+def quads(pairs: list[Any], layout: Layout) -> list[Any]:
+    """The pairs as statements in their own named graph, under the site's base."""
+    import pyoxigraph as ox
+
+    graph = ox.NamedNode(layout.iri(GRAPH))
+    pg, rdfs = layout.rebase(PREFIXES["pg"]), PREFIXES["rdfs"]
+
+    def iri(value: str) -> Any:
+        return ox.NamedNode(layout.rebase(value))
+
+    found = []
+    for p in pairs:
+        node = iri(node_iri(p.earlier.iri, p.later.iri))
+        label = f"{p.earlier.claimant_label} and {p.later.claimant_label}: {p.relation} ({p.earlier.proposition_label}; {p.later.proposition_label})"
+        for predicate, value in (
+            (str(RDF_TYPE), ox.NamedNode(pg + "ClaimComparison")),
+            (rdfs + "label", ox.Literal(label, language="en")),
+            (pg + "earlierClaim", iri(p.earlier.iri)),
+            (pg + "laterClaim", iri(p.later.iri)),
+            (pg + "claimRelation", iri(relation_iri(p.relation))),
+            (pg + "comparisonReason", ox.Literal(p.reason, language="en")),
+        ):
+            found.append(ox.Quad(node, ox.NamedNode(predicate), value, graph))
+    return found
+
+
+class _Terms:
+    def __init__(self, layout: Layout):
+        pg = rdflib.Namespace(layout.ontology_ns)
+        self.ClaimComparison = pg.ClaimComparison
+        self.earlier = pg.earlierClaim
+        self.later = pg.laterClaim
+        self.relation = pg.claimRelation
+        self.reason = pg.comparisonReason
+
+
+def claim_triples(graph: SiteGraph, node: Any) -> set[tuple[Any, Any, Any]]:
+    """The full statements of the comparisons a claim takes part in, for its RDF documents."""
+    t = _Terms(graph.layout)
+    found: set[tuple[Any, Any, Any]] = set()
+    for comparison in set(graph.subjects(t.earlier, node)) | set(graph.subjects(t.later, node)):
+        if graph.has_type(comparison, t.ClaimComparison):
+            found.update((comparison, p, o) for p, o in graph.out.get(comparison, ()))
+    return found
+
+
+@dataclass
+class Related:
+    """Another claim, how it stands to this one, and why."""
+
+    other: Value
+    claimant: Value | None
+    relation: str
+    reason: str
+    comparison: Value
+
+
+@dataclass
+class Comparison:
+    node: Any
+    earlier: Any
+    later: Any
+    relation: str
+    reason: str
+
+
+def comparisons(graph: SiteGraph) -> list[Comparison]:
+    """The published comparisons, in `compare`'s order of relations, then by claim."""
+    from pactgraph.comparing import RELATIONS
+
+    t = _Terms(graph.layout)
+    found = []
+    for node in graph.instances(t.ClaimComparison):
+        relation = graph.first(node, t.relation)
+        words = graph.label(relation) if relation is not None else ""
+        found.append(
+            Comparison(node, graph.first(node, t.earlier), graph.first(node, t.later), words, str(graph.first(node, t.reason) or ""))
+        )
+    found.sort(key=lambda c: (RELATIONS.index(c.relation) if c.relation in RELATIONS else len(RELATIONS), str(c.earlier), str(c.later)))
+    return found
+
+
+def related(graph: SiteGraph, node: Any, linker: Linker, terms: Terms) -> list[Related]:
+    """The claims compared with `node`, for its page's "What other claims say"."""
+    found = []
+    for c in comparisons(graph):
+        if node not in (c.earlier, c.later):
+            continue
+        other = c.later if c.earlier == node else c.earlier
+        claimant = graph.first(other, terms.claimant)
+        found.append(
+            Related(linker.link(other), linker.link(claimant) if claimant is not None else None, c.relation, c.reason, _named(linker, c.node, "the comparison"))
+        )
+    return found
+
+
+@dataclass
+class Voice:
+    """One claimant's claim in the lede: who, how sure, through which outlets."""
+
+    claimant: Value | None
+    certainty: str
+    outlets: list[str]
+    claim: Value
+    says: Value
+    date: str = ""
+
+
+@dataclass
+class Disagreement:
+    first: Value | None
+    first_says: Value | None
+    second: Value | None
+    second_says: Value | None
+    relation: str
+    reason: str
+    comparison: Value
+
+
+@dataclass
+class Change:
+    """One report: its date, outlet, how many claims it first reported, and the comparisons they brought."""
+
+    report: Value
+    date: str
+    outlet: str
+    new_claims: int
+    comparisons: list[Value] = field(default_factory=list)
+
+
+@dataclass
+class Lede:
+    wants: list[tuple[Value, list[Voice]]]
+    disagreements: list[Disagreement]
+    changes: list[Change]
+
+
+def _named(linker: Linker, node: Any, text: str) -> Value:
+    """A link to `node` with words of the page's own instead of its (long) label."""
+    return replace(linker.link(node), text=text, names={})
+
+
+def _origin(graph: SiteGraph, claim: Any, terms: Terms) -> Any:
+    return graph.first(claim, terms.reportedFirstIn) or graph.first(claim, terms.statedIn)
+
+
+def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Lede:
+    """Who wants what (each prospective membership, named by its pg:seeksMembershipIn proposition),
+    who says what about it, how sure and through which outlets; who disagrees (the disagreeing comparisons); and what each report changed."""
+    from pactgraph.comparing import DISAGREEING
+
+    linker = Linker(graph, page, texts)
+    pg = rdflib.Namespace(graph.layout.ontology_ns)
+    prospective = rdflib.URIRef(graph.layout.rebase(PREFIXES["pgv"]) + "membership-status-prospective-member")
+    wants = []
+    for membership in sorted(graph.subjects(terms.membershipStatus, prospective), key=str):
+        propositions = sorted(set(graph.subjects(terms.about, membership)), key=str)
+        sought = [p for p in propositions if graph.first(p, rdflib.RDF.predicate) == pg.seeksMembershipIn]
+        headline = linker.link(sought[0] if sought else membership)
+        voices = []
+        for proposition in propositions:
+            for claim in graph.subjects(terms.proposition, proposition):
+                view = linker.claim(claim, terms)
+                outlets = [o for o in (view.chain.outlets if view.chain else []) if o]
+                certainty = view.certainty.text if view.certainty else ""
+                date = view.chain.dates[0] if view.chain and view.chain.dates else ""
+                voices.append(Voice(view.claimant, certainty, list(dict.fromkeys(outlets)), view.claim, linker.link(proposition), date))
+        voices.sort(key=lambda v: (v.date, v.claim.iri))
+        wants.append((headline, voices))
+    found = comparisons(graph)
+    disagreements = []
+    for c in found:
+        if c.relation not in DISAGREEING:
+            continue
+
+        def who(claim: Any) -> Value | None:
+            agent = graph.first(claim, terms.claimant)
+            return linker.link(agent) if agent is not None else None
+
+        def says(claim: Any) -> Value | None:
+            proposition = graph.first(claim, terms.proposition)
+            return linker.link(proposition) if proposition is not None else None
+
+        disagreements.append(
+            Disagreement(who(c.earlier), says(c.earlier), who(c.later), says(c.later), c.relation, c.reason, _named(linker, c.node, "why"))
+        )
+    def who_said(claim: Any) -> str:
+        agent = graph.first(claim, terms.claimant)
+        return graph.label(agent) if agent is not None else graph.label(claim)
+
+    changes = []
+    for report in graph.instances(terms.Report):
+        publisher = graph.first(report, SCHEMA.publisher)
+        new = {c for c in graph.instances(terms.Claim) if _origin(graph, c, terms) == report}
+        brought = [_named(linker, c.node, f"{c.relation}: {who_said(c.earlier)} / {who_said(c.later)}") for c in found if c.later in new]
+        changes.append(
+            Change(linker.link(report), str(graph.first(report, SCHEMA.datePublished) or ""), graph.label(publisher) if publisher is not None else "", len(new), brought)
+        )
+    changes.sort(key=lambda ch: (ch.date, natural_key(ch.outlet), ch.report.iri))
+    return Lede(wants, disagreements, changes)

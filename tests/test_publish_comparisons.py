@@ -1,0 +1,141 @@
+"""The comparison of claims in the published site, with `pactgraph compare` (run through the
+CLI) as the oracle: the pg:ClaimComparison nodes of the dumps are exactly compare's pairs; a
+claim's page and RDF documents give the claims it is compared with; the front page's lede
+names who disagrees, and "What changed" puts each comparison under the report that brought it.
+
+Scoped to the shipped report where the graph may grow: the claims of the Reference News
+report of 12 January 2026 and the disagreement of its officials and Alexei Portanskiy."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from pactgraph.comparing import DISAGREEING, RELATIONS
+from pactgraph.namespaces import PREFIXES
+
+SHIPPED = "pgr:claim-reference-news-2026-01-12-"
+PG, PGV = PREFIXES["pg"], PREFIXES["pgv"]
+
+
+def full(short: str) -> str:
+    return PREFIXES["pgr"] + short.removeprefix("pgr:")
+
+
+def page_of(site: Path, short: str, ext: str = "html") -> Path:
+    return site / "id" / f"{short.removeprefix('pgr:')}.{ext}"
+
+
+def text_of(markup: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", markup))).strip()
+
+
+@pytest.fixture(scope="module")
+def site(shipped_site) -> Path:
+    return shipped_site.path
+
+
+@pytest.fixture
+def pairs(cli) -> list[dict[str, str]]:
+    result = cli("compare", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def story_pair(pairs) -> dict[str, str]:
+    """compare's pair for the shipped report's claim that the talks "have made progress"."""
+    (pair,) = [
+        p
+        for p in pairs
+        if p["earlier"].startswith(SHIPPED) and p["later"].startswith(SHIPPED) and "made progress" in p["earlierProposition"]
+    ]
+    return pair
+
+
+def test_the_comparison_nodes_of_the_dump_are_compares_pairs(site, pairs):
+    store = ox.Store()
+    store.load(path=str(site / "dumps" / "pactgraph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    rows = store.query(
+        f"""PREFIX pg: <{PG}> PREFIX skos: <{PREFIXES['skos']}>
+        SELECT ?earlier ?later ?relation ?reason WHERE {{
+          ?c a pg:ClaimComparison ; pg:earlierClaim ?earlier ; pg:laterClaim ?later ;
+             pg:claimRelation/skos:prefLabel ?relation ; pg:comparisonReason ?reason }}"""
+    )
+    published = sorted((r["earlier"].value, r["later"].value, r["relation"].value, r["reason"].value) for r in rows)
+    expected = sorted((full(p["earlier"]), full(p["later"]), p["relation"], p["reason"]) for p in pairs)
+    assert published == expected
+    assert all(p["relation"] != "unrelated" for p in pairs)
+
+
+def test_every_relation_is_a_concept_of_the_ontology(site):
+    store = ox.Store()
+    store.load(path=str(site / "ontology.nt"), format=ox.RdfFormat.N_TRIPLES)
+    rows = store.query(
+        f"""PREFIX skos: <{PREFIXES['skos']}> SELECT ?label WHERE {{
+          ?c skos:inScheme <{PGV}claim-relation> ; skos:prefLabel ?label ; skos:definition ?d }}"""
+    )
+    assert sorted(r["label"].value for r in rows) == sorted(RELATIONS)
+
+
+def test_the_claim_that_talks_made_progress_lists_portanskiys_claim(site, story_pair):
+    assert story_pair["relation"] == "incompatible values"
+    assert story_pair["laterClaimant"] == "Alexei Portanskiy"
+    page = page_of(site, story_pair["earlier"]).read_text(encoding="utf-8")
+    section = page[page.index('id="what-others-say"') :]
+    section = section[: section.index("<h2", 1)]
+    (item,) = [li for li in section.split("<li")[1:] if page_of(site, story_pair["later"]).name in li]
+    assert f"incompatible values — {story_pair['reason']}" in text_of(item)
+
+
+def test_the_claims_rdf_document_carries_the_comparison(site, story_pair):
+    store = ox.Store()
+    store.load(path=str(page_of(site, story_pair["earlier"], "nt")), format=ox.RdfFormat.N_TRIPLES)
+    rows = list(
+        store.query(
+            f"""PREFIX pg: <{PG}> SELECT ?relation ?reason WHERE {{
+              ?c a pg:ClaimComparison ; pg:earlierClaim <{full(story_pair['earlier'])}> ;
+                 pg:laterClaim <{full(story_pair['later'])}> ; pg:claimRelation ?relation ; pg:comparisonReason ?reason }}"""
+        )
+    )
+    assert [(r["relation"].value, r["reason"].value) for r in rows] == [
+        (PGV + "claim-relation-incompatible-values", story_pair["reason"])
+    ]
+
+
+def lede_of(site: Path) -> str:
+    page = (site / "index.html").read_text(encoding="utf-8")
+    start = page.index('<section id="lede"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_lede_names_who_disagrees_with_compares_words(site, pairs):
+    lede = text_of(lede_of(site))
+    disagreeing = [p for p in pairs if p["relation"] in DISAGREEING and p["earlier"].startswith(SHIPPED) and p["later"].startswith(SHIPPED)]
+    assert {p["relation"] for p in disagreeing} >= {"incompatible values", "divergent certainty"}
+    for p in disagreeing:
+        assert p["earlierClaimant"] in lede and p["laterClaimant"] in lede
+        assert f"{p['relation']}, {p['reason']}" in lede
+    assert "officials who did not want to reveal their names" in lede and "Alexei Portanskiy" in lede
+    assert "Turkey seeks to join" in lede
+    # who says so and how sure: the certainties compare names for the two claims that Turkey joins
+    (differ,) = [p for p in disagreeing if p["relation"] == "divergent certainty"]
+    first, second = differ["reason"].split(",")[0].split(" → ")
+    assert f"{differ['earlierClaimant']}: “{differ['earlierProposition']}” ({first}, through " in lede
+    assert f"{differ['laterClaimant']}: “{differ['laterProposition']}” ({second}, through " in lede
+
+
+def test_what_changed_puts_each_comparison_under_the_report_that_brought_it(site, pairs):
+    lines = [text_of(li) for li in re.split(r"<li[^>]*>", lede_of(site).split('<ul class="changes">')[1])[1:]]
+    dates = [line.split(" ", 1)[0] for line in lines]
+    assert dates == sorted(dates)
+    for p in pairs:
+        if not (p["earlier"].startswith(SHIPPED) and p["later"].startswith(SHIPPED)):
+            continue
+        words = f"{p['relation']}: {p['earlierClaimant']} / {p['laterClaimant']}"
+        assert any(words in line and line.startswith(p["laterDate"]) for line in lines), (words, lines)
