@@ -32,7 +32,8 @@ SITE ?= site
 # Browser files from npm, pinned in package-lock.json: the Oxigraph WebAssembly build that
 # `publish` bundles for the in-browser query page, and axe-core for the accessibility tests.
 node_modules/.package-lock.json: package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { apt-get update && apt-get install -y npm; }
+	@command -v npm >/dev/null 2>&1 || { echo "make: npm is missing; installing it from Debian"; \
+		$(APT_UPDATE) && $(APT) install -y -q npm; }
 	npm ci --no-audit --no-fund
 
 node_modules: node_modules/.package-lock.json
@@ -45,21 +46,35 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src/pactgraph
 
-# Real components the tests start on loopback ports, from Debian, installed when missing:
-# Chromium (the site in a browser), Apache Jena and Java (the second SHACL engine), Apache
-# httpd and nginx (serving the published site; nginx also with Basic auth in front of the
-# endpoint), Virtuoso Open Source (a SPARQL server other than Oxigraph). Each is looked for
-# as the program or file the tests use; the missing ones are installed in one apt-get run.
+# Real components the tests start on loopback ports, from Debian, installed when missing. Each
+# is looked for as the program or file the tests use; the missing ones are installed in one
+# apt-get run, which waits up to 10 minutes for another package manager to let go of the lock.
+#   chromium              the published site in a browser (driven by Playwright)
+#   default-jre-headless  Java, for Apache Jena
+#   libapache-jena-java   Apache Jena, the second SHACL engine
+#   apache2, nginx        serving the published site (nginx also with Basic auth in front of the endpoint)
+#   virtuoso-opensource   a SPARQL server other than Oxigraph
 SYSTEM_NEEDS := chromium:chromium java:default-jre-headless /usr/share/java/jena-shacl.jar:libapache-jena-java \
 	/usr/sbin/apache2:apache2 /usr/sbin/nginx:nginx virtuoso-t:virtuoso-opensource
+APT := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
+# `apt-get update` takes the package lists' lock, which the option above does not cover: retried
+# while another package manager holds it (up to 10 minutes), any other failure ends at once.
+APT_UPDATE := for try in $$(seq 60); do out=$$($(APT) update -q 2>&1) && break; \
+	echo "$$out" | grep -q "Could not get lock" || { echo "$$out" >&2; exit 1; }; \
+	echo "make system: another package manager holds the apt lock; waiting"; sleep 10; done
 
 system:
 	@missing=$$(for need in $(SYSTEM_NEEDS); do thing=$${need%%:*}; package=$${need#*:}; \
 		{ command -v $$thing >/dev/null 2>&1 || test -e $$thing; } || echo $$package; done); \
-	if [ -n "$$missing" ]; then \
-		echo "Installing from Debian:" $$missing; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
-	fi
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "make system: the tests need these Debian packages, which are missing:" $$missing \
+		"(see the Makefile for what each is for)"; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "make system: installing them needs root: run 'sudo make system', or as root: apt-get install -y" $$missing >&2; \
+		exit 1; \
+	fi; \
+	command -v apt-get >/dev/null 2>&1 || { echo "make system: apt-get not found: the tests need Debian or Ubuntu packages:" $$missing >&2; exit 1; }; \
+	$(APT_UPDATE) && $(APT) install -y -q $$missing
 
 test: $(STAMP) system node_modules/.package-lock.json lint
 	$(BIN)/python -m pytest

@@ -1,5 +1,6 @@
 """Screenshots of one page per page type of a published site, at 1280 and 390 px wide,
-taken with headless Chromium (the browser tests' driver). Run from the checkout:
+taken with headless Chromium driven by Playwright (the browser tests' driver). Run from
+the checkout:
 
     .venv/bin/python docs/screenshots.py SITE_DIR docs/screenshots
 
@@ -8,14 +9,12 @@ The pages are opened through `pactgraph serve`, so the in-browser query page wor
 
 from __future__ import annotations
 
-import base64
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from test_publish_browser import CHROMIUM, Browser  # noqa: E402
+from browser import CHROMIUM, Browser  # noqa: E402
 from test_publish_serve import serving  # noqa: E402
 
 PAGES = {
@@ -33,44 +32,27 @@ PAGES = {
 }
 
 
-def shoot(browser: Browser, url: str, width: int, out: Path, height: int = 900) -> None:
-    session = browser.session
-    browser.call(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
-        session=session,
-    )
-    browser.load(url)
+def shoot(browser: Browser, url: str, out: Path) -> None:
+    errors = browser.load(url)
+    if errors:
+        print(f"{url}: {errors}", file=sys.stderr)
     if url.endswith("query.html"):  # show a named question answered in the browser
         browser.evaluate(
             "const p = document.getElementById('query-example'); p.value = 'contributions';"
             "p.dispatchEvent(new Event('change')); document.querySelector('#query-form button').click(); 1"
         )
-        for _ in range(100):
-            if browser.evaluate("document.querySelectorAll('#query-results tbody tr').length"):
-                break
-            time.sleep(0.2)
-    time.sleep(0.5)
-    scale = 0.6 if width > 500 else 0.8
-    shot = browser.call(
-        "Page.captureScreenshot",
-        {"format": "png", "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": scale}},
-        session=session,
-    )
-    out.write_bytes(base64.b64decode(shot["data"]))
+        browser.wait_for("document.querySelectorAll('#query-results tbody tr').length > 0", 20)
+    browser.screenshot(out)
 
 
 def main(site: str, folder: str) -> None:
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    browser = Browser(CHROMIUM, tabs=1)
-    try:
-        with serving(Path(site)) as url:
+    with serving(Path(site)) as url, Browser(CHROMIUM) as browser:
+        for width, height in ((1280, 800), (390, 760)):
+            browser.viewport(width, height)
             for name, path in PAGES.items():
-                for width, height in ((1280, 800), (390, 760)):
-                    shoot(browser, url + path, width, target / f"{name}-{width}.png", height)
-    finally:
-        browser.close()
+                shoot(browser, url + path, target / f"{name}-{width}.png")
 
 
 if __name__ == "__main__":

@@ -140,6 +140,21 @@ def pactgraph() -> Callable[..., subprocess.CompletedProcess[str]]:
     return _run_pactgraph
 
 
+# ---------------------------------------------------------------- the grown graph (tests/growth.py)
+
+
+@pytest.fixture(scope="session")
+def grown(tmp_path_factory: pytest.TempPathFactory):
+    """A copy of data/ grown by fictional later reports, added with the commands only; built once.
+
+    Tests that run on it as well as on the shipped graph are the check that a valid `add`
+    breaks nothing: they may speak of the shipped report, never of the whole graph's counts."""
+    from growth import grow
+
+    base = tmp_path_factory.mktemp("grown")
+    return grow(base / "data", base / "work")
+
+
 # ---------------------------------------------------------------- the loopback listener
 
 
@@ -149,10 +164,30 @@ class Listener:
 
     port: int = 0
     accepted: list[tuple[str, int]] = field(default_factory=list)
+    #: The listener's own marker connections (see settled_count), left out of the count.
+    markers: set[tuple[str, int]] = field(default_factory=set)
+    arrived: threading.Condition = field(default_factory=threading.Condition)
 
     @property
     def count(self) -> int:
-        return len(self.accepted)
+        """The connections accepted so far, markers left out."""
+        with self.arrived:
+            return sum(1 for address in self.accepted if address not in self.markers)
+
+    def settled_count(self, seconds: float = 60) -> int:
+        """The connections made to the listener up to now, once every one of them is counted.
+
+        A marker connection is made and waited for: the kernel hands connections to accept()
+        in the order they were established, so when the marker has been accepted every
+        connection made before it has been too. No sleeping: the count is final, not a guess.
+        """
+        with socket.create_connection(("127.0.0.1", self.port), timeout=seconds) as marker:
+            mine = marker.getsockname()[:2]
+            with self.arrived:
+                self.markers.add(mine)
+                if not self.arrived.wait_for(lambda: mine in self.accepted, timeout=seconds):
+                    raise AssertionError(f"the listener did not accept a connection within {seconds:g} s")
+        return self.count
 
     @property
     def url(self) -> str:
@@ -176,8 +211,10 @@ def listener() -> Iterator[Listener]:
                 conn, address = server.accept()
             except (TimeoutError, OSError):
                 continue
-            found.accepted.append(address)
             conn.close()
+            with found.arrived:
+                found.accepted.append(address[:2])
+                found.arrived.notify_all()
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
@@ -237,3 +274,25 @@ def virtuoso(tmp_path_factory):
         yield server
     finally:
         server.stop()
+
+
+# ---------------------------------------------------------------- the shipped graph, published once
+
+
+@dataclass
+class PublishedSite:
+    """`pactgraph publish` of the shipped graph: the folder and what the command printed."""
+
+    path: Path
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> PublishedSite:
+    """The shipped graph published once per test run (PYTHONHASHSEED=0). Tests only read it:
+    one that changes a site works on a copy."""
+    out = tmp_path_factory.mktemp("shipped-site") / "site"
+    done = _run_pactgraph("publish", str(out), env={"PYTHONHASHSEED": "0"})
+    assert done.returncode == 0, done.stderr
+    return PublishedSite(out, done.stdout, done.stderr)

@@ -1,13 +1,10 @@
-"""The sixteen competency questions, answered on the shipped graph.
+"""The competency questions, answered on the shipped graph and on a grown one.
 
 Each test runs the named query exactly as `pactgraph query NAME` does and
 checks the answer against the article and the sources the data cites.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 import rdflib
@@ -17,17 +14,17 @@ from pactgraph.loading import load_store
 from pactgraph.named_queries import find_query, list_queries
 from pactgraph.querying import run_query
 
-#: A grown copy of data/ (tests/test_grown_graph.py) to answer the questions on instead of the shipped one.
-DATA_DIR = os.environ.get("PACTGRAPH_TEST_DATA_DIR")
 SHIPPED = "reports/reference-news-2026-01-12/"
 
 
-@pytest.fixture(scope="module")
-def store():
-    if DATA_DIR:
+@pytest.fixture(scope="module", params=["shipped", "grown"])
+def store(request):
+    """The shipped graph, and the shipped graph grown by later reports (tests/growth.py): the answers
+    about the shipped report must be the same on both."""
+    if request.param == "grown":
         from pactgraph.contributing import graph_files
 
-        return load_store(graph_files(Path(DATA_DIR)))
+        return load_store(graph_files(request.getfixturevalue("grown").data))
     return load_store()
 
 
@@ -81,7 +78,7 @@ def test_q02_prospective_member(store):
 
 
 def test_q03_likelihood_and_chain(store):
-    rows = answer(store, "likelihood-and-chain")
+    rows = shipped(answer(store, "likelihood-and-chain"))
     assert set(column(rows, "claimant")) == {"officials who did not want to reveal their names"}
     assert set(column(rows, "quote")) == {"the likelihood of reaching an agreement is high"}
     chain = [(int(r["step"]), r["outlet"], r["published"]) for r in rows]
@@ -103,14 +100,14 @@ def test_q04_conflicting_assessments_of_joining(store):
 
 
 def test_q05_initiator(store):
-    rows = answer(store, "initiator")
+    rows = shipped(answer(store, "initiator"))
     assert [(r["initiator"], r["accordingTo"]) for r in rows] == [("Pakistan", "Bloomberg")]
     assert rows[0]["firstReportedIn"].startswith("Bloomberg report of 9 January 2026")
     assert rows[0]["quote"] == "the initiative to expand the alliance comes from Pakistan"
 
 
 def test_q06_contributions(store):
-    rows = answer(store, "contributions")
+    rows = shipped(answer(store, "contributions"))
     assert [(r["state"], r["capability"]) for r in rows] == [
         ("Pakistan", "ballistic missiles"),
         ("Pakistan", "manpower"),
@@ -123,7 +120,7 @@ def test_q06_contributions(store):
 
 
 def test_q07_article_5_comparison(store):
-    rows = answer(store, "article-5-comparison")
+    rows = shipped(answer(store, "article-5-comparison"))
     assert len(rows) == 1
     row = rows[0]
     assert row["clause"] == "collective-defence clause of the Strategic Mutual Defense Agreement"
@@ -143,7 +140,7 @@ def test_q08_turkey_memberships(store):
 
 
 def test_q09_why_joining_serves_turkey(store):
-    rows = answer(store, "why-joining-serves-turkey")
+    rows = shipped(answer(store, "why-joining-serves-turkey"))
     reasons = {(r["conclusion"], r["reason"], r["accordingTo"]) for r in rows}
     assert reasons == {
         ("The new agreement serves Turkey's interests",
@@ -158,7 +155,7 @@ def test_q09_why_joining_serves_turkey(store):
 
 
 def test_q10_ozcan(store):
-    rows = answer(store, "ozcan")
+    rows = shipped(answer(store, "ozcan"))
     assert len(rows) == 9
     assert set(column(rows, "expertise")) == {"strategic issues"}
     assert set(column(rows, "expertiseAccordingTo")) == {"Nezavisimaya Gazeta"}
@@ -177,7 +174,7 @@ def test_q11_portanskiy(store):
 
 
 def test_q12_events_in_ankara(store):
-    rows = answer(store, "events-in-ankara")
+    rows = [r for r in answer(store, "events-in-ankara") if r["event"] == "first meeting of Turkish and Saudi naval officers"]
     assert [(r["event"], r["earliest"], r["latest"], r["asReported"]) for r in rows] == [
         ("first meeting of Turkish and Saudi naval officers", "2026-01-05", "2026-01-11", "last week")
     ]
@@ -281,7 +278,7 @@ def test_q22_nuclear_armed_states(store):
         ("India", "2025-01"), ("Pakistan", "2025-01"),
     ]
     assert all("SIPRI Yearbook 2025" in r["attestedBy"] for r in rows if r["state"] in ("India", "Pakistan"))
-    assert {r["accordingTo"] for r in rows if r.get("reportSays")} == {NG_REPORT}
+    assert {r["accordingTo"] for r in rows if r.get("reportSays") in SHIPPED_QUOTES} == {NG_REPORT}
 
 
 def test_q23_state_relations(store):
@@ -296,6 +293,9 @@ def test_q23_state_relations(store):
 
 def test_q24_located_in_russia(store):
     rows = answer(store, "located-in")
+    assert {r["countryName"] for r in rows} == {"Russia"}
+    # The outlet and the institution the shipped report names (later reports may name others).
+    rows = [r for r in rows if r["name"] in ("HSE University", NG_REPORT) and r.get("affiliated") in (None, "Alexei Portanskiy")]
     assert sorted((r["name"], r["kind"], r.get("affiliated"), r.get("role")) for r in rows) == [
         ("HSE University", "university", "Alexei Portanskiy", "professor"),
         (NG_REPORT, "news outlet", None, None),
@@ -303,7 +303,7 @@ def test_q24_located_in_russia(store):
 
 
 def test_q25_what_events_prompt(store):
-    rows = answer(store, "what-events-prompt")
+    rows = shipped(answer(store, "what-events-prompt"))
     assert [(r["event"], r["prompts"], r["accordingTo"], r["firstReportedIn"]) for r in rows] == [
         ("several regional conflicts", "countries setting up new mechanisms to tell friends from enemies",
          "Nihat Ali Özcan", "Bloomberg"),

@@ -1,7 +1,10 @@
 """Questions across reports (named queries 17-20), `query --as-of DATE` and `pactgraph timeline`.
 
 The graph is the shipped data plus the fictional follow-up report of 3 February
-2026 (tests/fixtures/reports/fictional-followup), copied into a temporary data folder.
+2026 (tests/fixtures/reports/fictional-followup), copied into a temporary data folder;
+each test runs twice, the second time on data/ grown by other later reports first
+(tests/growth.py). Answers are about the shipped report and the follow-up, never
+counts of the whole graph: those grow with every report.
 """
 
 from __future__ import annotations
@@ -21,14 +24,22 @@ from pactgraph.stores.memory import MemoryStore
 
 FOLLOWUP = Path(__file__).parent / "fixtures" / "reports" / "fictional-followup"
 SLUG = "fictional-courier-2026-02-03"
+SHIPPED_REPORT = "https://w3id.org/pactgraph/id/report-reference-news-2026-01-12"
+FOLLOWUP_REPORT = "https://w3id.org/pactgraph/id/report-" + SLUG
 JOINS = "Turkey joins the Saudi–Pakistan alliance by agreement with both states"
 PROGRESS = "The negotiations on Turkey joining the alliance have made progress"
 
 
+@pytest.fixture(scope="module", params=["shipped", "grown"])
+def base(request) -> Path:
+    """The data folder the follow-up joins: the shipped data/, or a copy grown by other reports."""
+    return request.getfixturevalue("grown").data if request.param == "grown" else resources.data_dir()
+
+
 @pytest.fixture(scope="module")
-def data(tmp_path_factory) -> Path:
+def data(base, tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("queries") / "data"
-    shutil.copytree(resources.data_dir(), target)
+    shutil.copytree(base, target)
     shutil.copytree(FOLLOWUP, target / "reports" / SLUG)
     return target
 
@@ -39,8 +50,24 @@ def store(data):
 
 
 @pytest.fixture(scope="module")
-def shipped():
-    return MemoryStore.shipped()
+def shipped(base):
+    """The graph before the follow-up."""
+    return MemoryStore(data_dir_inputs(base))
+
+
+def _report_dates(data: Path) -> dict[str, str]:
+    """Each report file's URI and the date of the report whose text it stores, read with rdflib."""
+    import rdflib
+
+    pg, schema = rdflib.Namespace("https://w3id.org/pactgraph/ontology#"), rdflib.Namespace("https://schema.org/")
+    whole = rdflib.Graph()
+    for path in sorted(data.rglob("*.ttl")):
+        whole.parse(path)
+    dates = {}
+    for path in sorted((data / "reports").glob("*/report.ttl")):
+        (report,) = set(rdflib.Graph().parse(path).subjects(pg.hasSourceText, None))
+        dates[path.resolve().as_uri()] = str(whole.value(report, schema.datePublished))
+    return dates
 
 
 def answer(store, name, default_graph=None, **params):
@@ -53,12 +80,19 @@ def table(rows, *columns):
 
 
 COLUMNS = ("relation", "earlierProposition", "earlier", "earlierCertainty", "earlierPolarity", "later", "laterCertainty", "laterPolarity")
+OFFICIALS = "Bloomberg, 2026-01-09 via Reference News"
+PORTANSKIY = "Nezavisimaya Gazeta, 2026-01-12 via Reference News"
 
 
-def test_disagreeing_claims_of_the_same_day_are_listed_once(tmp_path):
+def between(rows, *sides):
+    """The pairs whose two claims both come from `sides` (the shipped report's and the follow-up's)."""
+    return [r for r in rows if r[2] in sides and r[5] in sides]
+
+
+def test_disagreeing_claims_of_the_same_day_are_listed_once(base, tmp_path):
     """Two reports of one day that disagree: one row per pair, in one order (claim IRI decides)."""
     target = tmp_path / "data"
-    shutil.copytree(resources.data_dir(), target)
+    shutil.copytree(base, target)
     shutil.copytree(FOLLOWUP, target / "reports" / SLUG)
     report = target / "reports" / SLUG / "report.ttl"
     text = report.read_text(encoding="utf-8")
@@ -66,67 +100,82 @@ def test_disagreeing_claims_of_the_same_day_are_listed_once(tmp_path):
     assert same_day != text
     report.write_text(same_day, encoding="utf-8")
     rows = table(answer(MemoryStore(data_dir_inputs(target)), "disagreeing-claims"), *COLUMNS)
-    assert len(rows) == len(set(rows)) == 5
-    portanskiy = "Nezavisimaya Gazeta, 2026-01-12 via Reference News"
-    pairs = [r for r in rows if {r[2], r[5]} == {portanskiy, "Fictional Courier, 2026-01-12"}]
+    ours = between(rows, OFFICIALS, PORTANSKIY, "Fictional Courier, 2026-01-12")
+    assert len(ours) == len(set(ours)) == 5
+    pairs = [r for r in rows if {r[2], r[5]} == {PORTANSKIY, "Fictional Courier, 2026-01-12"}]
     assert len(pairs) == 1
 
 
 def test_disagreeing_claims_across_reports(store, shipped):
-    rows = table(answer(store, "disagreeing-claims"), *COLUMNS)
-    officials = "Bloomberg, 2026-01-09 via Reference News"
     follow_up = "Fictional Courier, 2026-02-03"
-    portanskiy = "Nezavisimaya Gazeta, 2026-01-12 via Reference News"
+    rows = between(table(answer(store, "disagreeing-claims"), *COLUMNS), OFFICIALS, PORTANSKIY, follow_up)
     assert sorted(rows) == sorted([
-        ("divergent certainty", JOINS, officials, "probable", "positive", follow_up, "possible", "positive"),
-        ("divergent certainty", JOINS, portanskiy, "underspecified", "positive", follow_up, "possible", "positive"),
-        ("divergent certainty", JOINS, officials, "probable", "positive", portanskiy, "underspecified", "positive"),
-        ("contradict", PROGRESS, officials, "certain", "positive", follow_up, "certain", "negative"),
-        ("incompatible values", PROGRESS, officials, "certain", "positive", portanskiy, "certain", "positive"),
+        ("divergent certainty", JOINS, OFFICIALS, "probable", "positive", follow_up, "possible", "positive"),
+        ("divergent certainty", JOINS, PORTANSKIY, "underspecified", "positive", follow_up, "possible", "positive"),
+        ("divergent certainty", JOINS, OFFICIALS, "probable", "positive", PORTANSKIY, "underspecified", "positive"),
+        ("contradict", PROGRESS, OFFICIALS, "certain", "positive", follow_up, "certain", "negative"),
+        ("incompatible values", PROGRESS, OFFICIALS, "certain", "positive", PORTANSKIY, "certain", "positive"),
     ])
     # The follow-up's "stalled" (not advanced) leaves Portanskiy's consultation stage open: no row.
-    assert not [r for r in rows if r[2] == portanskiy and r[5] == follow_up and r[1] != JOINS]
+    assert not [r for r in rows if r[2] == PORTANSKIY and r[5] == follow_up and r[1] != JOINS]
     # Before the follow-up: the relayed officials against the expert quoted by Reference News.
-    assert table(answer(shipped, "disagreeing-claims"), *COLUMNS) == [
-        ("divergent certainty", JOINS, officials, "probable", "positive", portanskiy, "underspecified", "positive"),
-        ("incompatible values", PROGRESS, officials, "certain", "positive", portanskiy, "certain", "positive"),
+    assert between(table(answer(shipped, "disagreeing-claims"), *COLUMNS), OFFICIALS, PORTANSKIY, follow_up) == [
+        ("divergent certainty", JOINS, OFFICIALS, "probable", "positive", PORTANSKIY, "underspecified", "positive"),
+        ("incompatible values", PROGRESS, OFFICIALS, "certain", "positive", PORTANSKIY, "certain", "positive"),
     ]
 
 
 def test_an_assessment_over_time(store):
-    rows = answer(store, "assessment-over-time")
+    every = answer(store, "assessment-over-time")
+    assert [r["date"] for r in every] == sorted(r["date"] for r in every)
+    ours = ("Reference News, 2026-01-12", "Fictional Courier, 2026-02-03")
+    rows = [r for r in every if r["statedIn"] in ours]
     assert table(rows, "date", "firstReported", "certainty") == [
         ("2026-01-09", "Bloomberg", "probable"),
         ("2026-01-12", "Nezavisimaya Gazeta", "underspecified"),
         ("2026-02-03", "Fictional Courier", "possible"),
     ]
     progress = answer(store, "assessment-over-time", proposition="pgr:proposition-negotiations-advanced")
+    progress = [r for r in progress if r["statedIn"] in ours]
     assert table(progress, "date", "certainty", "polarity", "quote") == [
         ("2026-01-09", "certain", "positive", "negotiations among the three countries have made progress"),
         ("2026-02-03", "certain", "negative", "the talks among the three countries have stalled"),
     ]
 
 
-def test_reports_and_propositions(store):
-    assert table(answer(store, "reports"), "published", "outlet", "claims") == [
+def test_reports_and_propositions(store, shipped):
+    reports = table(answer(store, "reports"), "published", "outlet", "claims")
+    assert [r for r in reports if r[1] in ("Reference News", "Fictional Courier")] == [
         ("2026-01-12", "Reference News", "38"),
         ("2026-02-03", "Fictional Courier", "2"),
     ]
-    joins = [r for r in answer(store, "propositions") if r["proposition"].endswith("proposition-turkey-joins-alliance")]
-    assert table(joins, "claims", "reports") == [("3", "2")]
+    assert reports == sorted(reports)  # in date order, whatever else the graph holds
+
+    def joins(graph):
+        rows = [r for r in answer(graph, "propositions") if r["proposition"].endswith("proposition-turkey-joins-alliance")]
+        return [(int(c), int(n)) for c, n in table(rows, "claims", "reports")]
+
+    # The follow-up adds one claim on Turkey joining, in one report more; the shipped report has two.
+    ((before_claims, before_reports),) = joins(shipped)
+    assert joins(store) == [(before_claims + 1, before_reports + 1)]
+    assert before_claims >= 2
 
 
-def test_as_of_selects_graphs_by_report_date(store):
+def test_as_of_selects_graphs_by_report_date(store, data):
     graphs = store.graphs()
     report_graphs = [g for g in graphs if asof.report_folder(g)]
-    assert len(report_graphs) == 2
+    # The oracle: each report folder's date, read from the files with rdflib.
+    dated = _report_dates(data)
+    assert sorted(dated) == sorted(report_graphs)
+    assert dated[(data / "reports" / SLUG / "report.ttl").resolve().as_uri()] == "2026-02-03"
+    assert "2026-01-12" in dated.values()
     for date, kept in (("2026-01-11", 0), ("2026-01-12", 1), ("2026-02-02", 1), ("2026-02-03", 2)):
         selection = asof.select_graphs(store, date)
-        assert len([g for g in selection.graphs if asof.report_folder(g)]) == kept
+        assert {g for g in selection.graphs if asof.report_folder(g)} == {g for g, d in dated.items() if d <= date}
         assert set(selection.graphs) | set(selection.excluded) == set(graphs)
-        assert len(selection.graphs) == len(graphs) - (2 - kept)
+        assert not set(selection.graphs) & set(selection.excluded)
         published = table(answer(store, "reports", default_graph=selection.graphs), "outlet")
-        assert len(published) == kept
+        assert len([o for (o,) in published if o in ("Reference News", "Fictional Courier")]) == kept
 
 
 @pytest.mark.parametrize(
@@ -139,10 +188,12 @@ def test_as_of_selects_graphs_by_report_date(store):
     ],
 )
 def test_query_as_of(cli, data, date, claims, outlets):
+    # The claims the shipped report and the follow-up carry: other reports have their own dates.
     count = cli(
         "query",
         "SELECT (COUNT(?c) AS ?n) (GROUP_CONCAT(DISTINCT ?o; separator=' ') AS ?outlets) WHERE { "
-        "?c a pg:Claim ; pg:statedIn/schema:publisher/rdfs:label ?o FILTER (LANG(?o) = 'en') } ",
+        "?c a pg:Claim ; pg:statedIn ?r . ?r schema:publisher/rdfs:label ?o FILTER (LANG(?o) = 'en') "
+        f"FILTER (?r IN (<{SHIPPED_REPORT}>, <{FOLLOWUP_REPORT}>)) }} ",
         "--data-dir", str(data), "--as-of", date, "-f", "csv",
     )
     assert count.exit_code == 0, count.output

@@ -8,7 +8,6 @@ the graph were edited consistently with itself.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
 
@@ -25,25 +24,22 @@ SDO = Namespace("https://schema.org/")
 WD = "http://www.wikidata.org/entity/"
 
 
-#: A grown copy of data/ (tests/test_grown_graph.py) to check instead of the shipped one.
-DATA_DIR = Path(os.environ["PACTGRAPH_TEST_DATA_DIR"]) if os.environ.get("PACTGRAPH_TEST_DATA_DIR") else None
 SHIPPED_REPORT = PGR["report-reference-news-2026-01-12"]
 SHIPPED_TEXT = PGR["text-reference-news-2026-01-12"]
 
 
-def data_dir():
-    return DATA_DIR or resources.data_dir()
+@pytest.fixture(scope="module", params=["shipped", "grown"])
+def data_dir(request) -> Path:
+    """The shipped data/, and a copy grown by later reports (tests/growth.py): both must pass."""
+    return request.getfixturevalue("grown").data if request.param == "grown" else resources.data_dir()
 
 
 @pytest.fixture(scope="module")
-def graph() -> Graph:
-    g = Graph()
-    if DATA_DIR:
-        from pactgraph.contributing import graph_files
+def graph(data_dir) -> Graph:
+    from pactgraph.contributing import graph_files
 
-        files = graph_files(DATA_DIR)
-    else:
-        files = resources.graph_files()
+    g = Graph()
+    files = graph_files(data_dir)
     assert files, "no shipped graph files found"
     for path in files:
         g.parse(path, format="turtle")
@@ -51,11 +47,11 @@ def graph() -> Graph:
 
 
 @pytest.fixture(scope="module")
-def source_texts(graph):
+def source_texts(graph, data_dir):
     texts = {}
     for node in graph.subjects(RDF.type, PG.SourceText):
         stored_at = str(graph.value(node, PG.storedAt))
-        texts[node] = (data_dir() / stored_at).read_text(encoding="utf-8")
+        texts[node] = (data_dir / stored_at).read_text(encoding="utf-8")
     assert texts, "the graph records no stored text"
     return texts
 

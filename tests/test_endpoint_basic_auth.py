@@ -38,7 +38,7 @@ def guarded_writable(tmp_path) -> Iterator[Endpoint]:
 def nginx(tmp_path, guarded_writable) -> Iterator[str]:
     """The base URL of nginx asking for Basic credentials (loader / s3cret) before it passes a request on."""
     executable = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert os.path.exists(executable), "nginx is not installed: run `make nginx` (Debian package nginx)"
+    assert os.path.exists(executable), "nginx is not installed: run `make system` as root (Debian package nginx)"
     folder = tmp_path / "nginx"
     (folder / "logs").mkdir(parents=True)
     (folder / "htpasswd").write_text("loader:{PLAIN}s3cret\n", encoding="utf-8")

@@ -28,38 +28,56 @@ def _post(connection: http.client.HTTPConnection, query: str) -> int:
 
 
 def test_a_runaway_query_costs_only_itself(tmp_path):
+    """While a query runs into the guard's timeout, small queries from four clients keep being
+    answered by the other server; after it, one server has been replaced and the other kept."""
     store = DiskStore(tmp_path / "db")
     store.sync(None)
     store.close()
-    endpoint = start_endpoint(store.database, policy=GuardPolicy(timeout=2.0), log=None)
+    endpoint = start_endpoint(store.database, policy=GuardPolicy(timeout=3.0), log=None)
     try:
         pool = endpoint.upstream
         before = {m.server.process.pid for m in pool.members}
         assert len(before) == 2
+        changed = threading.Condition()
         statuses: list[int] = []
-        stop = time.monotonic() + 5
+        during = [0]  # small answers received while the runaway query was in the guard's hands
+        runaway_sent, runaway_answered = threading.Event(), threading.Event()
 
         def small() -> None:
-            connection = http.client.HTTPConnection("127.0.0.1", endpoint.port, timeout=30)
-            while time.monotonic() < stop:
-                statuses.append(_post(connection, SMALL))
+            connection = http.client.HTTPConnection("127.0.0.1", endpoint.port, timeout=60)
+            while True:
+                last = runaway_answered.is_set()
+                status = _post(connection, SMALL)
+                with changed:
+                    statuses.append(status)
+                    if runaway_sent.is_set() and not runaway_answered.is_set():
+                        during[0] += 1
+                    changed.notify_all()
+                if last:  # one more after the runaway was stopped
+                    break
             connection.close()
 
         clients = [threading.Thread(target=small) for _ in range(4)]
         for client in clients:
             client.start()
-        time.sleep(0.5)
-        runaway = http.client.HTTPConnection("127.0.0.1", endpoint.port, timeout=30)
-        assert _post(runaway, RUNAWAY) == 503
-        for client in clients:
-            client.join()
-        assert len(statuses) > 50 and set(statuses) == {200}
+        with changed:  # every client is answering before the runaway is sent
+            assert changed.wait_for(lambda: len(statuses) >= 4, timeout=60)
+        runaway = http.client.HTTPConnection("127.0.0.1", endpoint.port, timeout=60)
+        runaway_sent.set()
+        try:
+            assert _post(runaway, RUNAWAY) == 503
+        finally:
+            runaway_answered.set()
+            for client in clients:
+                client.join(120)
+        assert set(statuses) == {200}
+        assert during[0] > 0, "no small query was answered while the runaway one ran"
         assert pool.restarts == 1
+        deadline = time.monotonic() + 60  # the replacement starts in the background, the old one ends
+        while (len(pool.members) < 2 or pool._retired) and time.monotonic() < deadline:
+            time.sleep(0.1)
         after = {m.server.process.pid for m in pool.members}
         assert len(after) == 2 and len(after & before) == 1  # one server replaced, the other kept serving
-        deadline = time.monotonic() + 10
-        while pool._retired and time.monotonic() < deadline:
-            time.sleep(0.1)
         assert not pool._retired
     finally:
         endpoint.stop()

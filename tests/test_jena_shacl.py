@@ -11,7 +11,7 @@ pactgraph runs with pyshacl-turbo on every data set and with pySHACL on the
 shipped graph: tests/test_scale.py holds pyshacl-turbo to pySHACL's report on every
 fixture, and pySHACL takes seconds per data set.
 
-Jena comes from Debian's libapache-jena-java (`make jena` installs it).
+Jena comes from Debian's libapache-jena-java (`make system`, a step of `make test`, installs it).
 """
 
 from __future__ import annotations

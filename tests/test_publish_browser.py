@@ -1,225 +1,32 @@
-"""The published pages in headless Chromium (Debian's `chromium`), driven over the
-DevTools protocol: every page loads without console errors, pages work from
-files too, and hostile labels are shown as text and never run.
+"""The published pages in headless Chromium (Debian's `chromium`, driven by Playwright):
+every page loads without console errors, pages work from files too, and hostile labels
+are shown as text and never run.
 
 Chromium is required: without it these tests fail and say how to install it.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, INSTALL, Browser
 from test_publish import publish_hostile
 from test_publish_serve import serving
 
-CHROMIUM = (
-    "/usr/bin/chromium"
-    if Path("/usr/bin/chromium").exists()
-    else (shutil.which("chromium") or "/usr/bin/chromium")
-)
-INSTALL = "install Debian's Chromium: apt-get update && apt-get install -y chromium"
-
-
-class Browser:
-    """Headless Chromium driven over the DevTools protocol (websocket-client), with a few
-    tabs so that many pages can load at once."""
-
-    def __init__(self, executable: str, tabs: int = 4):
-        import websocket
-
-        self.profile = tempfile.mkdtemp(prefix="pactgraph-chromium-")
-        self.proc = subprocess.Popen(
-            [
-                executable,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={self.profile}",
-                "--remote-debugging-port=0",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        endpoint = None
-        deadline = time.monotonic() + 30
-        while endpoint is None and time.monotonic() < deadline:
-            line = self.proc.stderr.readline()
-            if not line and self.proc.poll() is not None:
-                break
-            match = re.search(r"DevTools listening on (ws://\S+)", line)
-            if match:
-                endpoint = match.group(1)
-        if endpoint is None:
-            self.close()
-            raise RuntimeError("Chromium did not start its DevTools endpoint")
-        self.ws = websocket.create_connection(endpoint, timeout=30)
-        self.counter = 0
-        self.events: dict[str | None, list[dict]] = {}
-        self.sessions = []
-        for _ in range(tabs):
-            target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-            session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            for method in ("Page.enable", "Runtime.enable", "Log.enable"):
-                self.call(method, session=session)
-            self.sessions.append(session)
-        self.session = self.sessions[0]
-
-    def _send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
-        self.counter += 1
-        message = {"id": self.counter, "method": method, "params": params or {}}
-        if session is not None:
-            message["sessionId"] = session
-        self.ws.send(json.dumps(message))
-        return self.counter
-
-    def _receive(self) -> dict:
-        message = json.loads(self.ws.recv())
-        if "method" in message:
-            self.events.setdefault(message.get("sessionId"), []).append(message)
-        return message
-
-    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
-        ident = self._send(method, params, session)
-        while True:
-            reply = self._receive()
-            if reply.get("id") == ident:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply.get("result", {})
-
-    def load_many(self, urls: list[str]) -> dict[str, list[str]]:
-        """Open every URL (one per free tab) and return the console errors each caused.
-
-        A page is done when its load event has fired and a later evaluation has come
-        back, so messages sent during the load have arrived."""
-        pending = list(urls)
-        results: dict[str, list[str]] = {}
-        busy: dict[str, str] = {}  # session -> url
-        settling: dict[int, str] = {}  # request id -> session
-        navigations: dict[int, str] = {}
-
-        def start(session: str) -> None:
-            url = pending.pop(0)
-            busy[session] = url
-            self.events[session] = []
-            navigations[self._send("Page.navigate", {"url": url}, session)] = session
-
-        for session in self.sessions:
-            if pending:
-                start(session)
-        while busy:
-            message = self._receive()
-            ident = message.get("id")
-            if ident in navigations:
-                session = navigations.pop(ident)
-                error = message.get("result", {}).get("errorText") or message.get("error")
-                if error:
-                    results[busy.pop(session)] = [f"navigation failed: {error}"]
-                    if pending:
-                        start(session)
-            elif ident in settling:
-                session = settling.pop(ident)
-                results[busy.pop(session)] = self._errors(self.events.get(session, []))
-                if pending:
-                    start(session)
-            elif message.get("method") == "Page.loadEventFired" and message.get("sessionId") in busy:
-                session = message["sessionId"]
-                settling[self._send("Runtime.evaluate", {"expression": "1"}, session)] = session
-        return results
-
-    def load(self, url: str) -> list[str]:
-        """Open `url` in the first tab and return the console errors it caused."""
-        saved, self.sessions = self.sessions, [self.session]
-        try:
-            return self.load_many([url])[url]
-        finally:
-            self.sessions = saved
-
-    @staticmethod
-    def _errors(events: list[dict]) -> list[str]:
-        found = []
-        for event in events:
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-                found.append(
-                    "console: "
-                    + " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
-                )
-            elif method == "Runtime.exceptionThrown":
-                details = params.get("exceptionDetails", {})
-                found.append(
-                    "exception: " + str(details.get("exception", {}).get("description", details.get("text")))
-                )
-            elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
-                entry = params["entry"]
-                found.append(
-                    f"log ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}".strip()
-                )
-        return found
-
-    def evaluate(self, expression: str):
-        """Evaluate in the first tab (the page last opened with load())."""
-        result = self.call(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=self.session
-        )
-        return result.get("result", {}).get("value")
-
-    def close(self) -> None:
-        try:
-            if getattr(self, "ws", None) is not None:
-                self.ws.close()
-        finally:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-            self.proc.stderr.close()
-            shutil.rmtree(self.profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: {INSTALL}", pytrace=False)
-    try:
-        import websocket  # noqa: F401
-    except ImportError:
-        pytest.fail("the websocket-client package is missing: pip install websocket-client", pytrace=False)
-    instance = Browser(CHROMIUM)
-    try:
+    with Browser(CHROMIUM) as instance:
         yield instance
-    finally:
-        instance.close()
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "pactgraph", "publish", str(out), "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return out
+def site(shipped_site) -> Path:
+    return shipped_site.path
 
 
 def test_the_error_detector_sees_injected_errors(browser, tmp_path):
@@ -312,3 +119,32 @@ def test_hostile_labels_are_shown_as_text_and_never_run(browser, tmp_path, prefi
         assert '"><img src=x onerror="console.error(\'xss-img\');window.pwned=2">' in text
         assert "<script>console.error('xss-quote')</script>" in text  # the claim's quote
         assert browser.evaluate("document.title").startswith("<script>")
+
+
+def _browser_processes() -> set[int]:
+    """Process ids of running Chromium processes."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        words = [w.decode(errors="replace") for w in command if w]
+        if words and Path(words[0]).name in ("chromium", "chrome", "chrome_crashpad_handler"):
+            found.add(int(entry.name))
+    return found
+
+
+def test_no_browser_outlives_a_failing_test(tmp_path):
+    before = _browser_processes()
+    page = tmp_path / "page.html"
+    page.write_text("<!DOCTYPE html><title>t</title><p>t", encoding="utf-8")
+    with pytest.raises(AssertionError, match="a failing check"):
+        with Browser(CHROMIUM) as browser:
+            assert browser.load(page.as_uri()) == []
+            started = _browser_processes() - before
+            assert started, "the browser's processes are visible while it runs"
+            raise AssertionError("a failing check")
+    assert _browser_processes() - before == set()

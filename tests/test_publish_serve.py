@@ -111,11 +111,8 @@ def get(
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("serve") / "site"
-    done = run("publish", str(out), "--quiet")
-    assert done.returncode == 0, done.stderr
-    return out
+def site(shipped_site) -> Path:
+    return shipped_site.path
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from pactgraph.publishing import conneg
 APACHE = "/usr/sbin/apache2"
 NGINX = "/usr/sbin/nginx"
 APACHE_MODULES = "/usr/lib/apache2/modules"
-INSTALL = "install Debian's web servers: make servers (apt-get install -y apache2 nginx)"
+INSTALL = "install Debian's web servers: make system (as root; or apt-get install -y apache2 nginx)"
 PREFIX = "/pactgraph/"
 
 #: Accept header -> the representation, checked by hand against RFC 9110 section 12.5.1

@@ -15,14 +15,13 @@ import json
 import re
 import subprocess
 import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from test_publish import ROOT, html, source_quads
-from test_publish_browser import CHROMIUM, INSTALL, Browser
+from browser import CHROMIUM, INSTALL, Browser
 from test_publish_serve import serving
 
 BASE = "https://w3id.org/pactgraph/"
@@ -60,18 +59,9 @@ def cli(*args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("story") / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "pactgraph", "publish", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "warning" not in done.stderr, done.stderr  # the query engine is bundled
-    return out
+def site(shipped_site) -> Path:
+    assert "warning" not in shipped_site.stderr, shipped_site.stderr  # the query engine is bundled
+    return shipped_site.path
 
 
 def report_claims() -> dict[str, dict[str, str]]:
@@ -266,11 +256,8 @@ def test_labels_carry_their_other_languages(site):
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: {INSTALL}", pytrace=False)
-    instance = Browser(CHROMIUM, tabs=1)
-    try:
+    with Browser(CHROMIUM) as instance:
         yield instance
-    finally:
-        instance.close()
 
 
 @pytest.fixture(scope="module")
@@ -279,25 +266,8 @@ def server(site):
         yield url
 
 
-def evaluate_async(browser: Browser, expression: str, timeout: float = 60):
-    result = browser.call(
-        "Runtime.evaluate",
-        {"expression": expression, "returnByValue": True, "awaitPromise": True, "timeout": timeout * 1000},
-        session=browser.session,
-    )
-    if "exceptionDetails" in result:
-        raise AssertionError(result["exceptionDetails"])
-    return result.get("result", {}).get("value")
-
-
 def wait_for(browser: Browser, expression: str, seconds: float = 60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = browser.evaluate(expression)
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {expression}")
+    return browser.wait_for(expression, seconds)
 
 
 def test_a_named_question_answered_in_the_browser_equals_pactgraph_query(browser, server):
@@ -384,11 +354,7 @@ def test_axe_finds_nothing_and_no_page_scrolls_sideways_on_a_phone(browser, serv
     axe = AXE.read_text(encoding="utf-8")
     problems = {}
     for width in (1280, 390):
-        browser.call(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 500},
-            session=browser.session,
-        )
+        browser.viewport(width, 800)
         for kind, path in PAGE_TYPES.items():
             assert browser.load(server + path) == [], path
             overflow = browser.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -396,48 +362,26 @@ def test_axe_finds_nothing_and_no_page_scrolls_sideways_on_a_phone(browser, serv
                 problems[(kind, width, "sideways")] = overflow
             if width == 390:
                 continue
-            browser.call("Runtime.evaluate", {"expression": axe}, session=browser.session)
-            result = evaluate_async(
-                browser,
+            browser.run_script(axe)
+            result = browser.evaluate(
                 "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map("
                 "v => [v.id, v.impact, v.nodes.length, v.nodes.slice(0, 2).map(n => n.target.join(' '))]))",
             )
             if result:
                 problems[(kind, width, "axe")] = result
-    browser.call("Emulation.clearDeviceMetricsOverride", session=browser.session)
+    browser.viewport(1280, 900)
     assert problems == {}
 
 
 def test_no_page_scrolls_sideways_at_390_px(site):
-    """Every page, from its file, four at a time, 390 px wide."""
-    phone = Browser(CHROMIUM, tabs=4)
-    try:
-        for session in phone.sessions:
-            phone.call(
-                "Emulation.setDeviceMetricsOverride",
-                {"width": 390, "height": 800, "deviceScaleFactor": 1, "mobile": True},
-                session=session,
-            )
+    """Every page, from its file, 390 px wide."""
+    with Browser(CHROMIUM, width=390, height=800) as phone:
         pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
         wide = {}
-        pending = list(pages)
-        while pending:
-            batch, pending = pending[: len(phone.sessions)], pending[len(phone.sessions) :]
-            results = phone.load_many([(site / p).as_uri() for p in batch])
-            assert {u: e for u, e in results.items() if e} == {}
-            for session, path in zip(phone.sessions, batch, strict=False):
-                value = phone.call(
-                    "Runtime.evaluate",
-                    {
-                        "expression": f"location.href.endsWith({json.dumps('/' + path)}) "
-                        "? document.documentElement.scrollWidth - window.innerWidth : -1",
-                        "returnByValue": True,
-                    },
-                    session=session,
-                )["result"]["value"]
-                if value != -1 and value > 0:
-                    wide[path] = value
+        for path in pages:
+            assert phone.load((site / path).as_uri()) == [], path
+            value = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if value > 0:
+                wide[path] = value
         assert len(pages) > 250
         assert wide == {}
-    finally:
-        phone.close()

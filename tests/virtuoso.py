@@ -72,7 +72,7 @@ class Virtuoso:
 
 def start_virtuoso(folder: Path, timeout: float = 120) -> Virtuoso:
     found = executables()
-    assert found, "Virtuoso is not installed: run `make virtuoso` (Debian package virtuoso-opensource)"
+    assert found, "Virtuoso is not installed: run `make system` as root (Debian package virtuoso-opensource)"
     server, isql = found
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = _free_port(), _free_port()

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 JAVA_DIR = Path("/usr/share/java")
-INSTALL = "install Apache Jena: make jena (apt-get install -y libapache-jena-java default-jre-headless)"
+INSTALL = "install Apache Jena: make system (as root; or apt-get install -y libapache-jena-java default-jre-headless)"
 #: The jars `shacl validate` needs, by the unversioned names Debian links.
 JARS = [
     "jena-arq", "jena-base", "jena-core", "jena-iri", "jena-shacl", "jena-dboe-base", "commons-cli", "commons-codec",

@@ -43,13 +43,15 @@ class Inputs:
         return [q for role in roles for q in self.quads.get(role, [])]
 
 
-def _graph_name(path: Path, role: str, taken: set[str]) -> str:
-    """The graph name of an input file: its path below the shipped data/, ontology/ or
-    shapes/ folder without extension (`reports/reference-news-2026-01-12/report`), else
-    its file name without extension; made unique among the inputs."""
+def _graph_name(path: Path, role: str, taken: set[str], folders: Sequence[Path] = ()) -> str:
+    """The graph name of an input file: its path without extension below a folder given as
+    input, else below the shipped data/, ontology/ or shapes/ folder
+    (`reports/reference-news-2026-01-12/report`), else its file name without extension;
+    made unique among the inputs. A data folder given whole names its graphs as the shipped
+    one does, so the names do not depend on which other reports it holds."""
     resolved = path.resolve()
     parts = [path.stem]
-    for folder in (resources.data_dir(), resources.ontology_dir(), resources.shapes_dir()):
+    for folder in (*folders, resources.data_dir(), resources.ontology_dir(), resources.shapes_dir()):
         try:
             parts = list(resolved.relative_to(folder.resolve()).with_suffix("").parts)
             break
@@ -77,16 +79,18 @@ def gather(
     }
     if not chosen["ontology"] and not chosen["data"]:
         raise InputError("nothing to publish: no ontology or data files")
+    given = {"ontology": ontology, "data": data, "shapes": shapes}
     files: list[SourceFile] = []
     taken: set[str] = set()
     seen: set[Path] = set()
     for role in ("ontology", "data", "shapes"):
+        folders = [Path(p).resolve() for p in given[role] or () if Path(p).is_dir()]
         for path in chosen[role]:
             key = path.resolve()
             if key in seen:
                 continue
             seen.add(key)
-            files.append(SourceFile(path, role, _graph_name(path, role, taken)))
+            files.append(SourceFile(path, role, _graph_name(path, role, taken, folders)))
     if data is None:
         text_roots = [resources.data_dir()]
     else:
