@@ -188,7 +188,7 @@ def article(report: Report) -> str:
 def _sheet(report: Report, first: bool) -> str:
     out = io.StringIO()
     columns = ["kind", "label", "claimant", "role", "quote", "proposition", "certainty", "polarity", "time",
-               "description", "about"]
+               "description", "about", "subject", "predicate", "object"]
     writer = csv.DictWriter(out, columns, lineterminator="\n")
     writer.writeheader()
     if first:
@@ -197,7 +197,8 @@ def _sheet(report: Report, first: bool) -> str:
         writer.writerow({"kind": "anonymous-source", "label": DIPLOMAT,
                          "description": "An envoy the fictional report does not name."})
         writer.writerow({"kind": "proposition", "label": EXERCISES,
-                         "about": "pgr:turkey; pgr:saudi-pakistan-alliance"})
+                         "about": "pgr:turkey; pgr:saudi-pakistan-alliance", "subject": "pgr:saudi-pakistan-alliance",
+                         "predicate": "pg:pursues", "object": '"joint naval exercises with Turkey"'})
     for claim in report.claims:
         writer.writerow({"kind": "claim", "claimant": claim.claimant, "quote": claim.quote,
                          "proposition": claim.proposition, "certainty": claim.certainty,

@@ -130,7 +130,7 @@ def test_the_walkthrough_builds_validates_and_adds_the_report(walkthrough):
 def test_the_new_claims_show_in_the_questions_and_the_timeline(walkthrough):
     copy, runs = walkthrough
     (disagreeing,) = ran(runs, "query", "disagreeing-claims")
-    assert any("contradiction" in line and "Example Daily" in line for line in disagreeing.stdout.splitlines())
+    assert any("contradict" in line and "Example Daily" in line for line in disagreeing.stdout.splitlines())
     (over_time,) = ran(runs, "query", "assessment-over-time")
     assert "Turkey will not join the alliance this year" in over_time.stdout
     (as_of,) = ran(runs, "query", "reports")
