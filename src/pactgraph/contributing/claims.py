@@ -202,6 +202,8 @@ class Context:
     blocks: list[tuple[str, str]] = field(default_factory=list)  # (marker IRI, Turtle)
     choose: Chooser | None = None
     notes: list[str] = field(default_factory=list)
+    #: The report's claims by what they say (claimant, proposition, certainty, polarity, time, quote start).
+    said: dict[tuple[str, ...], str] = field(default_factory=dict)
 
 
 def context(report_dir: str | Path, data_dir: Path, choose: Chooser | None = None) -> Context:
@@ -217,7 +219,19 @@ def context(report_dir: str | Path, data_dir: Path, choose: Chooser | None = Non
         row["r"].value
         for row in _select(store, "SELECT ?r WHERE { ?report pg:relays+ ?r }", report=report.iri)
     ]
-    return Context(report, store, index, numbers, roles, chain, choose=choose)
+    ctx = Context(report, store, index, numbers, roles, chain, choose=choose)
+    for row in _select(store, _SAID, report=report.iri):
+        key = tuple(row[name].value for name in ("claimant", "proposition", "certainty", "polarity", "time", "start"))
+        ctx.said[key] = row["claim"].value
+    return ctx
+
+
+_SAID = """
+SELECT ?claim ?claimant ?proposition ?certainty ?polarity ?time ?start WHERE {
+  ?claim pg:statedIn ?report ; pg:claimant ?claimant ; pg:proposition ?proposition ; pg:certainty ?certainty ;
+      pg:polarity ?polarity ; pg:timeOrientation ?time ; pg:hasAnchor/oa:hasSelector/oa:start ?start .
+}
+"""
 
 
 def _pick(ctx: Context, text: str, kind: str, option: str, scheme: str | None = None) -> Resource:
@@ -320,7 +334,7 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
             "a proposition, a certainty, a polarity and a time orientation"
         )
     assert spec.claimant and spec.quote and spec.proposition and spec.certainty and spec.polarity and spec.time
-    claimant = _pick(ctx, spec.claimant, "agent", spec.origin("claimant"))
+    claimant = _claimant(ctx, spec)
     proposition = _pick(ctx, spec.proposition, "proposition", spec.origin("proposition"))
     certainty = _pick(ctx, spec.certainty, "concept", spec.origin("certainty"), "pgv:certainty")
     polarity = _pick(ctx, spec.polarity, "concept", spec.origin("polarity"), "pgv:polarity")
@@ -330,6 +344,12 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     reason = _pick(ctx, spec.reason_for, "claim", spec.origin("reason_for")) if spec.reason_for else None
     condition = _pick(ctx, spec.conditional_on, "claim", spec.origin("conditional_on")) if spec.conditional_on else None
     start, end, sentence = _anchor(ctx, spec.quote, spec.origin("quote"))
+    said = (claimant.iri, proposition.iri, certainty.iri, polarity.iri, orientation.iri, str(start))
+    if said in ctx.said:
+        raise InputError(
+            f"{spec.origin('quote')}: the report already has this claim, {shorten(ctx.said[said])} (the same claimant, "
+            "proposition, certainty, polarity, time and quote); leave it out"
+        )
 
     if spec.number is not None:
         if spec.number < 1 or spec.number in ctx.numbers:
@@ -340,6 +360,7 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     ctx.numbers.add(number)
     claim = PGR + f"claim-{ctx.report.slug}-{number:02d}"
     anchor_iri = claim + "-anchor"
+    ctx.said[said] = claim
 
     label = (spec.label or "").strip() or _claim_label(claimant, proposition, certainty, polarity, orientation)
     u = rdflib.URIRef
@@ -387,6 +408,22 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     ctx.index.add(Resource(claim, types={PG + "Claim"}, labels=[label], english=label))
     ctx.blocks.append((claim, turtle))
     return claim, turtle
+
+
+def _claimant(ctx: Context, spec: ClaimInput) -> Resource:
+    """The claimant; one that is not in the graph is told how to declare it."""
+    assert spec.claimant
+    try:
+        return _pick(ctx, spec.claimant, "agent", spec.origin("claimant"))
+    except AmbiguousError as err:
+        if not err.unknown:
+            raise
+        how = (
+            "declare it in an earlier row (kind person, outlet or anonymous-source)"
+            if "claimant" in spec.where
+            else "add --new-claimant person (or outlet, anonymous-source)"
+        )
+        raise InputError(f"{err}; if the claimant is new, {how}") from None
 
 
 def _claim_label(

@@ -178,11 +178,45 @@ def _kinds(res: Resource) -> set[str]:
 
 
 class AmbiguousError(InputError):
-    """A name matches several resources; `candidates` lists them, best first."""
+    """A name matches several resources (or, with `unknown`, none); `candidates` lists them, best first."""
 
-    def __init__(self, message: str, candidates: Sequence[Resource]):
+    def __init__(self, message: str, candidates: Sequence[Resource], unknown: bool = False):
         super().__init__(message)
         self.candidates = list(candidates)
+        self.unknown = unknown
+
+
+_SCHEME_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def looks_like_iri(text: str) -> bool:
+    """Whether `text` is written as an IRI or a prefixed name (bracketed, with a scheme, or `prefix:name`)."""
+    wanted = text.strip()
+    return (
+        (wanted.startswith("<") and wanted.endswith(">"))
+        or _SCHEME_IRI.match(wanted) is not None
+        or re.match(r"^[A-Za-z][\w.\-]*:\S+$", wanted) is not None
+    )
+
+
+def check_name(text: str, option: str, what: str = "a new resource") -> str:
+    """`text` as the name of something new: words, never an IRI or a prefixed name (InputError)."""
+    if looks_like_iri(text):
+        raise InputError(
+            f"{option} {text.strip()!r} is written as an IRI or a prefixed name, but {what} is named in words "
+            "(pactgraph makes its IRI); give its name, or leave out the option that declares it to refer to one of the graph"
+        )
+    return text
+
+
+def _check_iri_syntax(wanted: str, option: str) -> None:
+    """A bracketed or scheme-led IRI must be one: no spaces or characters IRIs leave out."""
+    inner = wanted[1:-1] if wanted.startswith("<") and wanted.endswith(">") else wanted
+    if (wanted.startswith("<") or _SCHEME_IRI.match(wanted)) and re.search(r'[\s<>"{}|\\^`]', inner):
+        raise InputError(
+            f"{option} {wanted!r}: an IRI cannot hold spaces or any of <>\"{{}}|\\^`; give a name in words, "
+            "a prefixed name (pgr:...) or a well-formed IRI"
+        )
 
 
 def _looks_like_iri(text: str) -> bool:
@@ -204,6 +238,7 @@ def resolve(index: Index, text: str, kind: str, option: str, scheme: str | None 
     wanted = text.strip()
     if not wanted:
         raise InputError(f"{option} is empty")
+    _check_iri_syntax(wanted, option)
     pool = index.of_kind(kind, scheme)
     if not pool:
         raise InputError(f"{option} {wanted!r}: the graph has no {kind} to choose from")
@@ -247,8 +282,12 @@ def resolve(index: Index, text: str, kind: str, option: str, scheme: str | None 
             f"{option} {wanted!r} matches {len(whole_word)} {kind}s: {_describe(ordered)}; give one as a prefixed name",
             ordered,
         )
+    if kind == "concept" and scheme is not None:
+        stem = shorten(expand(scheme)).split(":", 1)[-1] + "-"
+        values = sorted(shorten(r.iri).split(":", 1)[-1].removeprefix(stem) for r in pool)
+        raise AmbiguousError(f"{option} {wanted!r} is not one of {', '.join(values)}", [], unknown=True)
     hint = f"; nearest: {_describe(ranked[:5])}" if ranked else ""
-    raise AmbiguousError(f"{option} {wanted!r}: no {kind} of the graph is called that{hint}", ranked[:5])
+    raise AmbiguousError(f"{option} {wanted!r}: no {kind} of the graph is called that{hint}", ranked[:5], unknown=True)
 
 
 def similarity(query: str, text: str) -> float:
