@@ -13,6 +13,8 @@ Agents and propositions a sheet declares (see `sheet.py`) are blocks of their ow
 
 from __future__ import annotations
 
+import bisect
+import functools
 import os
 import re
 import shutil
@@ -248,13 +250,21 @@ def _pick(ctx: Context, text: str, kind: str, option: str, scheme: str | None = 
 # ---------------------------------------------------------------- building a claim
 
 
-def _graph() -> Any:
+@functools.cache
+def _prefixes() -> Any:
+    """The prefixes of every block, bound once (binding is most of the cost of a small graph)."""
     import rdflib
 
     graph = rdflib.Graph(bind_namespaces="none")
     for prefix in ("oa", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "skos", "org", "xsd"):
         graph.bind(prefix, PREFIXES[prefix])
-    return graph
+    return graph.namespace_manager
+
+
+def _graph() -> Any:
+    import rdflib
+
+    return rdflib.Graph(bind_namespaces="none", namespace_manager=_prefixes())
 
 
 def serialize(graph: Any) -> str:
@@ -314,7 +324,10 @@ def _anchor(ctx: Context, quote: str, where: str) -> tuple[int, int, str]:
         raise InputError(f"{where}: {outcome.message.replace(chr(10), ' | ')}")
     start = found.starts[0]
     end = start + len(quote)
-    for s, e, sentence in ctx.report.sentences:
+    sentences = ctx.report.sentences  # in text order: the last one starting at or before the quote
+    at = bisect.bisect_right(sentences, start, key=lambda s: s[0]) - 1
+    if at >= 0:
+        s, e, sentence = sentences[at]
         if s <= start and end <= e:
             return start, end, sentence
     raise InputError(f"{where}: the quote at {start}..{end} spans a sentence boundary; an anchor lies within one sentence")
@@ -491,9 +504,9 @@ def _replace_file(path: Path, content: str) -> None:
 def write_blocks(ctx: Context, *, dry_run: bool = False) -> str:
     """Append the pending blocks to the report file after validating the result; the new content."""
     current = ctx.report.file.read_text(encoding="utf-8")
-    content = current if current.endswith("\n") else current + "\n"
-    for marker, turtle in ctx.blocks:
-        content += "\n" + block(marker, turtle)
+    content = "".join(
+        [current if current.endswith("\n") else current + "\n"] + ["\n" + block(marker, turtle) for marker, turtle in ctx.blocks]
+    )
     _validated(ctx.report, content)
     if not dry_run:
         _replace_file(ctx.report.file, content)

@@ -410,10 +410,7 @@ def _umask() -> int:
 
 def _nearest_propositions(store: Any, text: str, spans: list[tuple[int, int]], n: int = 3) -> list[list[tuple[str, str]]]:
     """For each sentence, (IRI, name) of the propositions whose labels or anchored quotes are closest to it."""
-    from pactgraph.contributing.resolve import Index, rank
+    from pactgraph.contributing.resolve import Index, Ranker
 
-    index = Index.from_store(store)
-    return [
-        [(res.iri, res.name) for _, res in rank(index, text[s:e], kinds=("proposition",), minimum=0.35, with_quotes=True)[:n]]
-        for s, e in spans
-    ]
+    ranker = Ranker(Index.from_store(store), kinds=("proposition",), with_quotes=True)
+    return [[(res.iri, res.name) for _, res in ranker.rank(text[s:e], minimum=0.35)[:n]] for s, e in spans]

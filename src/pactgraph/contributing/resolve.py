@@ -12,6 +12,7 @@ a sentence.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -51,6 +52,7 @@ _STOP = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Accents, case and punctuation folded: `Nihat Ali Özcan` -> `nihat ali ozcan`."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -66,9 +68,10 @@ def _stem(token: str) -> str:
     return token[:7]
 
 
-def terms(text: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def terms(text: str) -> frozenset[str]:
     """The content words of a text, folded and crudely stemmed (for ranking, not for matching names)."""
-    return {_stem(t) for t in fold(text).split() if t not in _STOP}
+    return frozenset(_stem(t) for t in fold(text).split() if t not in _STOP)
 
 
 @dataclass
@@ -110,11 +113,17 @@ SELECT ?proposition ?quote WHERE {
 """
 
 
+#: A kind's resources, then their exact labels, folded labels and folded local names.
+_Pool = tuple[list[Resource], dict[str, list[Resource]], dict[str, list[Resource]], dict[str, list[Resource]]]
+
+
 class Index:
     """Every typed or labelled resource of a graph, by IRI."""
 
     def __init__(self, resources: dict[str, Resource]):
         self.resources = resources
+        #: By (kind, scheme): the pool and its names (exact labels, folded labels, folded local names).
+        self._pools: dict[tuple[str, str | None], _Pool] = {}
 
     @classmethod
     def from_store(cls, store: Any) -> Index:
@@ -147,15 +156,35 @@ class Index:
         return cls(found)
 
     def of_kind(self, kind: str, scheme: str | None = None) -> list[Resource]:
-        return [
-            r
-            for r in self.resources.values()
-            if kind in r.kinds and (scheme is None or r.scheme == expand(scheme))
-        ]
+        return list(self._pool(kind, scheme)[0])
+
+    def _pool(self, kind: str, scheme: str | None) -> _Pool:
+        """The resources of a kind with their names as lookup tables, built once (so that resolving
+        many names costs one pass over the graph, not one a name)."""
+        key = (kind, scheme)
+        if key not in self._pools:
+            wanted = expand(scheme) if scheme is not None else None
+            pool = [r for r in self.resources.values() if kind in r.kinds and (wanted is None or r.scheme == wanted)]
+            exact: dict[str, list[Resource]] = {}
+            folded: dict[str, list[Resource]] = {}
+            local: dict[str, list[Resource]] = {}
+            for r in pool:
+                _file(r, exact, r.labels)
+                _file(r, folded, [fold(label) for label in r.labels])
+                _file(r, local, [fold(name) for name in r.local_names()])
+            self._pools[key] = (pool, exact, folded, local)
+        return self._pools[key]
 
     def add(self, resource: Resource) -> None:
         resource.kinds = resource.kinds or _kinds(resource)
         self.resources[resource.iri] = resource
+        for key in [k for k in self._pools if k[0] in resource.kinds]:
+            del self._pools[key]
+
+
+def _file(res: Resource, table: dict[str, list[Resource]], names: Iterable[str]) -> None:
+    for name in dict.fromkeys(names):
+        table.setdefault(name, []).append(res)
 
 
 def _kinds(res: Resource) -> set[str]:
@@ -239,7 +268,7 @@ def resolve(index: Index, text: str, kind: str, option: str, scheme: str | None 
     if not wanted:
         raise InputError(f"{option} is empty")
     _check_iri_syntax(wanted, option)
-    pool = index.of_kind(kind, scheme)
+    pool, exact, folded_labels, local = index._pool(kind, scheme)
     if not pool:
         raise InputError(f"{option} {wanted!r}: the graph has no {kind} to choose from")
     if _looks_like_iri(wanted):
@@ -248,18 +277,14 @@ def resolve(index: Index, text: str, kind: str, option: str, scheme: str | None 
         except ValueError:
             iri = ""
         if iri:
-            for res in pool:
-                if res.iri == iri:
-                    return res
+            found = index.resources.get(iri)
+            if found is not None and kind in found.kinds and (scheme is None or found.scheme == expand(scheme)):
+                return found
             near = rank(index, shorten(iri).split(":", 1)[-1].replace("-", " "), kinds=(kind,), scheme=scheme)[:3]
             hint = f"; nearest: {_describe(r for _, r in near)}" if near else ""
             raise InputError(f"{option} {wanted}: no {kind} with that IRI in the graph{hint}")
-    for matcher in (
-        lambda r: wanted in r.labels,
-        lambda r: fold(wanted) in {fold(label) for label in r.labels},
-        lambda r: fold(wanted) in {fold(name) for name in r.local_names()},
-    ):
-        hits = [r for r in pool if matcher(r)]
+    for hits in (exact.get(wanted, []), folded_labels.get(fold(wanted), []), local.get(fold(wanted), [])):
+        hits = list(hits)
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
@@ -328,6 +353,35 @@ def rank(
             scored.append((round(score, 3), res))
     scored.sort(key=lambda pair: (-pair[0], pair[1].iri))
     return scored
+
+
+class Ranker:
+    """`rank` for many queries over one index (the sentences of a long text): each resource's
+    texts are read once and filed by their content words, and a query is scored only against
+    the resources that share a word with it (a text sharing none scores below any useful minimum)."""
+
+    def __init__(self, index: Index, kinds: Sequence[str], with_quotes: bool = False):
+        self.texts: dict[str, list[str]] = {}
+        self.by_term: dict[str, set[str]] = {}
+        self.index = index
+        for res in index.resources.values():
+            if not (res.kinds & set(kinds)):
+                continue
+            texts = list(res.labels) + res.local_names()[:1] + (res.extra if with_quotes else [])
+            self.texts[res.iri] = texts
+            for text in texts:
+                for term in terms(text):
+                    self.by_term.setdefault(term, set()).add(res.iri)
+
+    def rank(self, query: str, minimum: float = 0.3) -> list[tuple[float, Resource]]:
+        candidates = set().union(*(self.by_term.get(term, set()) for term in terms(query)))
+        scored = []
+        for iri in candidates:
+            score = max((similarity(query, t) for t in self.texts[iri]), default=0.0)
+            if score >= minimum:
+                scored.append((round(score, 3), self.index.resources[iri]))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].iri))
+        return scored
 
 
 def kind_of(res: Resource) -> str:
