@@ -30,6 +30,7 @@ from pactgraph.contributing import (
     REPORTS,
     TEXT_NAME,
     graph_files,
+    parse_date,
     read_text_file,
     slugify,
 )
@@ -71,6 +72,10 @@ class ClaimInput:
     first_reported_in: str | None = None
     role: str | None = None
     label: str | None = None
+    #: The day the statement was made (YYYY-MM-DD), when not the day of publication.
+    stated_on: str | None = None
+    #: An agent the claim's first report cites as its source (pg:citesAgent of that report).
+    cites: str | None = None
     number: int | None = None
     #: Where the values came from, for messages: option name or sheet column, by field.
     where: dict[str, str] = field(default_factory=dict)
@@ -356,6 +361,8 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     first = _first_report(ctx, claimant, role, spec.first_reported_in, spec.origin("first_reported_in"))
     reason = _pick(ctx, spec.reason_for, "claim", spec.origin("reason_for")) if spec.reason_for else None
     condition = _pick(ctx, spec.conditional_on, "claim", spec.origin("conditional_on")) if spec.conditional_on else None
+    cited = _pick(ctx, spec.cites, "agent", spec.origin("cites")) if spec.cites else None
+    stated_on = parse_date(spec.stated_on, spec.origin("stated_on")) if spec.stated_on else None
     start, end, sentence = _anchor(ctx, spec.quote, spec.origin("quote"))
     said = (claimant.iri, proposition.iri, certainty.iri, polarity.iri, orientation.iri, str(start))
     if said in ctx.said:
@@ -402,6 +409,10 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
         g.add((c, pg.reasonFor, u(reason.iri)))
     if condition:
         g.add((c, pg.conditionalOn, u(condition.iri)))
+    if stated_on:
+        g.add((c, pg.statedOn, Literal(stated_on.isoformat(), datatype=XSD.date)))
+    if cited:
+        g.add((u(first or ctx.report.iri), pg.citesAgent, u(cited.iri)))
     a = u(anchor_iri)
     g.add((a, RDF.type, pg.TextAnchor))
     g.add((a, RDFS.label, Literal(f"anchor of claim {number} in the {ctx.report.label}", lang="en")))

@@ -85,6 +85,9 @@ class Resource:
     english: str = ""
     scheme: str = ""
     extra: list[str] = field(default_factory=list)  # further text to rank by (anchored quotes)
+    #: A proposition's words with those of its structure (subject, predicate, object, the object's
+    #: scale), alternative labels included: "talks" finds the negotiations' progress.
+    structure: str = ""
 
     @property
     def name(self) -> str:
@@ -105,6 +108,13 @@ _INDEX_QUERY = (
     + " ".join(f"<{p}>" for p in LABELS)
     + " } } UNION { ?s skos:inScheme ?scheme }\n}\n"
 )
+
+_STRUCTURE_QUERY = """
+SELECT ?proposition ?part WHERE {
+  ?proposition a pg:Proposition .
+  { ?proposition rdf:subject|rdf:predicate|rdf:object ?part } UNION { ?proposition rdf:object/skos:inScheme ?part }
+}
+"""
 
 _QUOTES_QUERY = """
 SELECT ?proposition ?quote WHERE {
@@ -150,9 +160,16 @@ class Index:
             about = found.get(row["proposition"].value)
             if about is not None and row["quote"].value not in about.extra:
                 about.extra.append(row["quote"].value)
+        parts: dict[str, list[str]] = {}
+        for row in run_query(store, _STRUCTURE_QUERY).bindings():
+            part = found.get(row["part"].value)
+            if part is not None:
+                parts.setdefault(row["proposition"].value, []).extend(part.labels)
         for res in found.values():
             res.labels.sort(key=lambda label: (label != res.english, label))
             res.kinds = _kinds(res)
+            if res.iri in parts:
+                res.structure = " ".join([res.name, *sorted(set(parts[res.iri]))])
         return cls(found)
 
     def of_kind(self, kind: str, scheme: str | None = None) -> list[Resource]:
@@ -345,7 +362,7 @@ def rank(
     for res in index.resources.values():
         if not (res.kinds & set(kinds)) or (scheme is not None and res.scheme != expand(scheme)):
             continue
-        texts = list(res.labels) + res.local_names()[:1]
+        texts = list(res.labels) + res.local_names()[:1] + ([res.structure] if res.structure else [])
         if with_quotes:
             texts += res.extra
         score = max((similarity(query, t) for t in texts), default=0.0)
@@ -368,6 +385,7 @@ class Ranker:
             if not (res.kinds & set(kinds)):
                 continue
             texts = list(res.labels) + res.local_names()[:1] + (res.extra if with_quotes else [])
+            texts += [res.structure] if res.structure else []
             self.texts[res.iri] = texts
             for text in texts:
                 for term in terms(text):

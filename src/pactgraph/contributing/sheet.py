@@ -461,13 +461,19 @@ def add_claim(
     dry_run: bool = False,
     new_claimant: str | None = None,
     description: str | None = None,
+    structure: dict[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[str, str]:
     """Resolve, build, validate with the graph and append one claim; (claim IRI, its block).
 
     `new_claimant` (person, outlet or anonymous-source): the claimant is new, named by
     `spec.claimant`, and declared in a block of its own as a sheet row would declare it.
+    `structure` (subject, predicate, object): the proposition with that structure, made
+    when the graph has none (see `structured_proposition`). Notes are added to `notes`.
     """
     ctx = context(report_dir, data_dir, choose)
+    if structure and any(structure.values()):
+        spec.proposition = shorten(structured_proposition(ctx, spec.proposition, structure))
     if new_claimant is not None:
         if new_claimant not in ("person", "outlet", "anonymous-source"):
             raise InputError(f"--new-claimant must be person, outlet or anonymous-source, not {new_claimant!r}")
@@ -475,4 +481,46 @@ def add_claim(
         spec.claimant = shorten(declare(ctx, new_claimant, row, "--new-claimant", label_option="--claimant"))
     claim, turtle = build_claim(ctx, spec)
     write_blocks(ctx, dry_run=dry_run)
+    if notes is not None:
+        notes.extend(ctx.notes)
     return claim, block(claim, turtle)
+
+
+_SAME_STRUCTURE = """
+SELECT ?proposition ?object WHERE {
+  ?proposition a pg:Proposition ; rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object .
+}
+"""
+
+
+def structured_proposition(ctx: Context, label: str | None, structure: dict[str, str]) -> str:
+    """The proposition whose subject, predicate and object are `structure`'s: the graph's own when
+    it has one, else a new one (labelled `label`, or from its parts) declared in the report, with
+    the propositions nearest to it named in a note, those sharing its subject and predicate first."""
+    from pactgraph.contributing.claims import _select
+
+    where = "--subject/--predicate/--value"
+    row = {"subject": structure.get("subject", ""), "predicate": structure.get("predicate", ""),
+           "object": structure.get("object", "")}
+    (_, subject), (_, predicate), (_, obj) = _structure(ctx, row, where)
+    rows = _select(ctx.store, _SAME_STRUCTURE, subject=str(subject), predicate=str(predicate))
+    shared = [r["proposition"].value for r in rows]
+    same = [r["proposition"].value for r in rows if r["object"].value == str(obj)
+            and (type(r["object"]).__name__ == "Literal") == (type(obj).__name__ == "Literal")]
+    if same:
+        ctx.notes.append(f"{where}: the graph states this as {shorten(same[0])} ({ctx.index.resources[same[0]].name}): used")
+        return same[0]
+    def name(term: Any) -> str:
+        res = ctx.index.resources.get(str(term))
+        return res.name if res is not None else str(term)
+
+    label = (label or "").strip() or f"{name(subject)} {name(predicate)} {name(obj)}"
+    about = [shorten(str(t)) for t in (subject, obj) if str(t) in ctx.index.resources
+             and ctx.index.resources[str(t)].kinds & {"entity", "agent"}]
+    if shared:
+        ctx.notes.append(
+            f"{where}: propositions with the same subject and predicate: "
+            + "; ".join(f"{shorten(p)} ({ctx.index.resources[p].name})" for p in shared[:5] if p in ctx.index.resources)
+        )
+    row.update(label=label, about="; ".join(about))
+    return declare(ctx, "proposition", row, where, label_option="--proposition")
