@@ -89,3 +89,24 @@ def test_find_reaches_a_proposition_through_its_structures_words():
     found = run("find", "talks", "--kind", "proposition")
     assert found.exit_code == 0, found.output
     assert "pgr:proposition-negotiations-advanced" in found.stdout.splitlines()[0]
+
+
+def test_entity_add_declares_entities_that_claims_then_name(data, draft):
+    person = run("entity", "add", str(draft), "--kind", "person", "--label", "Jane Placeholder",
+                 "--description", "Deputy minister (fictional)", "--data-dir", str(data))
+    assert person.exit_code == 0, person.output
+    event = run("entity", "add", str(draft), "--kind", "event", "--label", "Fictional naval exercise", "--type",
+                "meeting", "--data-dir", str(data))
+    assert event.exit_code == 0, event.output
+    assert objects(draft, PGR + "fictional-naval-exercise", PG + "eventType") == [
+        "https://w3id.org/pactgraph/vocab/event-type-meeting"
+    ]
+    untyped = run("entity", "add", str(draft), "--kind", "event", "--label", "Another exercise", "--data-dir", str(data))
+    assert untyped.exit_code == 2 and "--type" in untyped.stderr
+    claim = run("claim", "add", str(draft), "--claimant", "Jane Placeholder", "--role", "on-record-official", "--quote",
+                "Turkey has not abandoned its bid",
+                "--proposition", "proposition-turkey-seeks-to-join-alliance", "--certainty", "certain", "--time",
+                "non-future", "--data-dir", str(data))
+    assert claim.exit_code == 0, claim.output
+    assert objects(draft, PGR + "claim-example-daily-2026-02-03-01", PG + "claimant") == [PGR + "jane-placeholder"]
+    assert run("validate", str(draft / "report.ttl"), "--data-dir", str(data)).exit_code == 0

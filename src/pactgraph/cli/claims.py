@@ -269,6 +269,40 @@ def claims_export(report_dir: ReportDir, output: OutputOption = None, data_dir: 
         emit(export_sheet(report_dir, data_dir_for_reading(data_dir)).encode("utf-8"), _output(output))
 
 
+entity_app = typer.Typer(help="Declare a new agreement, organisation, person, event or place in a report.", no_args_is_help=True)
+app.add_typer(entity_app, name="entity")
+
+
+@entity_app.command("add")
+def entity_add(
+    report_dir: ReportDir,
+    kind: Annotated[str, typer.Option("--kind", metavar="KIND", help="agreement, organisation, person, event or place.")],
+    label: Annotated[str, typer.Option("--label", metavar="TEXT", help="Its English name, in words.")],
+    description: Annotated[str, typer.Option("--description", metavar="TEXT", help="An English description.")] = "",
+    affiliation: Annotated[str, typer.Option("--affiliation", metavar="NAME", help="A person's organisation, as a claimant is named.")] = "",
+    affiliation_role: Annotated[str, typer.Option("--affiliation-role", metavar="NAME", help="The person's role there.")] = "",
+    event_type: Annotated[str, typer.Option("--type", metavar="NAME", help="An event's type (negotiation, signing, meeting, ...).")] = "",
+    party: Annotated[list[str] | None, typer.Option("--party", metavar="NAME", help="A party to an agreement. Repeatable.")] = None,
+    dry_run: DryRun = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Declare a new entity in a report, mentioned in and attested by it; validated with the graph before it is written."""
+    with _user_errors():
+        from pactgraph.contributing import data_dir_for_reading
+        from pactgraph.contributing.claims import CheckFailed
+        from pactgraph.contributing.entities import EntityInput, add_entity
+        from pactgraph.namespaces import shorten
+
+        spec = EntityInput(kind, label, description, "", affiliation, affiliation_role, event_type, list(party or []))
+        try:
+            iri, notes = add_entity(report_dir, data_dir_for_reading(data_dir), spec, choose=_choose, dry_run=dry_run)
+        except CheckFailed as err:
+            _check_failed(err)
+        for note in notes:
+            typer.echo(f"pactgraph: note: {note}", err=True)
+        typer.echo(f"{'would add' if dry_run else 'added'}: {shorten(iri)}")
+
+
 @app.command("find")
 def find(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to look for in labels (any language).")],
