@@ -13,7 +13,13 @@ article says asserts them and the report they first appeared in:
   paragraph; they are the people Bloomberg cited (its report is known through
   the Express Tribune and NDTV Profit relays), so Bloomberg first reported them.
 - Özcan's and Portanskiy's words are theirs, in the article Nezavisimaya Gazeta
-  published: the item credits no earlier report for them.
+  published. The item credits no earlier report for them, but Özcan spoke to Bloomberg:
+  its report cites him (pg:citesAgent), and the relays of 10 and 14 January quote him
+  from it, so his claims were first reported by Bloomberg.
+- Four sentences the item gives in Nezavisimaya Gazeta's voice (the balance of power,
+  Trump's statements, the new phase, the former rivals) are Bloomberg's own, as the same
+  relays show: Bloomberg is their claimant and first report. The data names those relays
+  (pg:firstReportAttestedBy); tests/test_claim_shapes.py checks it does.
 - Only the closing "Statement: ..." is Reference News' own text.
 
 Each quote is read from article.txt at the anchor's offsets, so a claim anchored
@@ -50,7 +56,7 @@ TABLE = {
     7: ("negotiations among the three countries have made progress", "anonymous-officials", BB),
     8: ("the likelihood of reaching an agreement is high", "anonymous-officials", BB),
     9: ("which includes a NATO member state Turkey", "nezavisimaya-gazeta", NG),
-    10: ("it could change the balance of power in the Middle East and beyond", "nezavisimaya-gazeta", NG),
+    10: ("it could change the balance of power in the Middle East and beyond", "bloomberg", BB),
     11: ("The agreement reached by Saudi Arabia and Pakistan last September", "nezavisimaya-gazeta", NG),
     12: ("An aggression against any member of the alliance will be considered an aggression against all members.",
          "nezavisimaya-gazeta", NG),
@@ -58,23 +64,23 @@ TABLE = {
     14: ("The new agreement serves Turkey's interests", "nezavisimaya-gazeta", NG),
     15: ("the broad consensus in foreign policy with Saudi Arabia and Pakistan", "nezavisimaya-gazeta", NG),
     16: (("statements by former US President Trump have raised doubts among allies about the reliability of the US "
-         "fulfilling its NATO obligations"), "nezavisimaya-gazeta", NG),
+         "fulfilling its NATO obligations"), "bloomberg", BB),
     17: ("Turkey has been forced to seek other ways to strengthen its own security", "nezavisimaya-gazeta", NG),
     18: ("the participating parties of the agreement will contribute their respective strengths to a common cause",
-         "nihat-ali-ozcan", NG),
-    19: ("Saudi Arabia provides financial resources", "nihat-ali-ozcan", NG),
-    20: ("Pakistan offers nuclear weapons capabilities", "nihat-ali-ozcan", NG),
-    21: ("ballistic missiles", "nihat-ali-ozcan", NG),
-    22: ("a large number of human resources", "nihat-ali-ozcan", NG),
-    23: ("Turkey has armed forces with combat experience", "nihat-ali-ozcan", NG),
-    24: ("a developed military industry", "nihat-ali-ozcan", NG),
-    25: ("The United States prioritizes protecting its own and Israel's interests", "nihat-ali-ozcan", NG),
+         "nihat-ali-ozcan", BB),
+    19: ("Saudi Arabia provides financial resources", "nihat-ali-ozcan", BB),
+    20: ("Pakistan offers nuclear weapons capabilities", "nihat-ali-ozcan", BB),
+    21: ("ballistic missiles", "nihat-ali-ozcan", BB),
+    22: ("a large number of human resources", "nihat-ali-ozcan", BB),
+    23: ("Turkey has armed forces with combat experience", "nihat-ali-ozcan", BB),
+    24: ("a developed military industry", "nihat-ali-ozcan", BB),
+    25: ("The United States prioritizes protecting its own and Israel's interests", "nihat-ali-ozcan", BB),
     26: (("the consequences of several regional conflicts are prompting countries to establish new mechanisms to "
-         "distinguish friends from enemies"), "nihat-ali-ozcan", NG),
+         "distinguish friends from enemies"), "nihat-ali-ozcan", BB),
     27: ("If Turkey signs the agreement to join the alliance, it will open a new phase in its relations with Saudi Arabia",
-         "nezavisimaya-gazeta", NG),
+         "bloomberg", BB),
     28: ("the two countries were once rivals in the struggle for influence over global Sunni Muslims",
-         "nezavisimaya-gazeta", NG),
+         "bloomberg", BB),
     29: ("both sides hope to end the disputes and build cooperation", "nezavisimaya-gazeta", NG),
     30: ("Last week, naval officers from the two countries held their first meeting in Ankara in history.",
          "nezavisimaya-gazeta", NG),

@@ -136,6 +136,13 @@ def test_sheet_proposition_needs_its_whole_structure(data, tmp_path):
     )
     assert run("claims", "import", str(folder), str(whole), "--data-dir", str(data)).exit_code == 0
     assert "rdf:object pgv:negotiation-stage-draft-prepared" in (folder / "report.ttl").read_text(encoding="utf-8")
+    # Without a label, one is read off the structure.
+    unnamed = tmp_path / "unnamed.csv"
+    unnamed.write_text(
+        'kind,subject,predicate,object\nproposition,pgr:turkey,pg:pursues,"""a seat at the table"""\n', encoding="utf-8"
+    )
+    assert run("claims", "import", str(folder), str(unnamed), "--data-dir", str(data)).exit_code == 0
+    assert 'rdfs:label "Turkey pursues a seat at the table"@en' in (folder / "report.ttl").read_text(encoding="utf-8")
 
 
 def test_find_ranks_by_labels_in_every_language_accents_folded(data):
@@ -237,7 +244,7 @@ def test_query_17_names_the_relation_and_13_shows_polarity(graph, request):
     where = ("--data-dir", str(request.getfixturevalue("grown").data)) if graph == "grown" else ()
     result = run("query", "disagreeing-claims", "--format", "csv", *where)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0].split(",")[0] == "relation"
+    assert result.output.splitlines()[0].split(",")[:2] == ["earlierProposition", "relation"]
     rows = list(csv.DictReader(io.StringIO(result.output)))
     # Between the claims the shipped report carries: the officials' "probable" against Portanskiy's "too early to say".
     shipped = [r for r in rows if r["earlier"].endswith(" via Reference News") and r["later"].endswith(" via Reference News")]

@@ -233,6 +233,8 @@ def declare(ctx: Context, kind: str, row: dict[str, str], where: str, label_opti
 
     label = row.get("label", "")
     label_where = label_option or f"{where}: column label:"
+    if not label and kind == "proposition" and any(row.get(c) for c in ("subject", "predicate", "object")):
+        label = structure_label(ctx, _structure(ctx, row, where))
     if not label:
         raise InputError(f"{label_where} a {kind} needs a label")
     check_name(label, label_where, f"a new {kind}")
@@ -346,6 +348,29 @@ def _structure(ctx: Context, row: dict[str, str], where: str) -> list[tuple[Any,
         except InputError:
             obj = rdflib.URIRef(_pick_any(ctx, value, f"{where}: column object").iri)
     return [(RDF.subject, rdflib.URIRef(subject.iri)), (RDF.predicate, rdflib.URIRef(predicate)), (RDF.object, obj)]
+
+
+def structure_label(ctx: Context, structure: list[tuple[Any, Any]]) -> str:
+    """An English label read off a proposition's structure ('Turkey seeks membership in
+    Saudi–Pakistan defence alliance'), for a sheet row that gives none; edit it at will."""
+    from rdflib import Literal
+
+    from pactgraph.contributing.claims import _select
+
+    parts = dict(structure)
+    words = []
+    for term in parts.values():
+        if isinstance(term, Literal):
+            words.append(str(term))
+            continue
+        found = ctx.index.resources.get(str(term))
+        if found is not None and found.name:
+            words.append(found.name)
+            continue
+        rows = _select(ctx.store, "SELECT ?l WHERE { ?t rdfs:label|skos:prefLabel ?l FILTER (LANG(?l) = 'en') }", t=str(term))
+        words.append(str(rows[0]["l"].value) if rows else str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def _pick_any(ctx: Context, text: str, where: str) -> Resource:
@@ -502,7 +527,8 @@ def structured_proposition(ctx: Context, label: str | None, structure: dict[str,
     where = "--subject/--predicate/--value"
     row = {"subject": structure.get("subject", ""), "predicate": structure.get("predicate", ""),
            "object": structure.get("object", "")}
-    (_, subject), (_, predicate), (_, obj) = _structure(ctx, row, where)
+    triples = _structure(ctx, row, where)
+    (_, subject), (_, predicate), (_, obj) = triples
     rows = _select(ctx.store, _SAME_STRUCTURE, subject=str(subject), predicate=str(predicate))
     shared = [r["proposition"].value for r in rows]
     same = [r["proposition"].value for r in rows if r["object"].value == str(obj)
@@ -510,11 +536,7 @@ def structured_proposition(ctx: Context, label: str | None, structure: dict[str,
     if same:
         ctx.notes.append(f"{where}: the graph states this as {shorten(same[0])} ({ctx.index.resources[same[0]].name}): used")
         return same[0]
-    def name(term: Any) -> str:
-        res = ctx.index.resources.get(str(term))
-        return res.name if res is not None else str(term)
-
-    label = (label or "").strip() or f"{name(subject)} {name(predicate)} {name(obj)}"
+    label = (label or "").strip() or structure_label(ctx, triples)
     about = [shorten(str(t)) for t in (subject, obj) if str(t) in ctx.index.resources
              and ctx.index.resources[str(t)].kinds & {"entity", "agent"}]
     if shared:
