@@ -162,6 +162,14 @@ def test_a_huge_sheet_cell_is_one_clear_line_before_anything_is_loaded(draft, tm
     assert f"{path}:2: column quote: " in line and "1000000 characters" in line
 
 
+def test_a_huge_option_value_is_one_clear_line_before_anything_is_loaded(draft, tmp_path):
+    result = run("claim", "add", str(draft), "--claimant", "Portanskiy", "--quote", "x" * 1_000_000, "--proposition",
+                 "proposition-turkey-joins-alliance", "--certainty", "possible", "--time", "future",
+                 "--data-dir", str(broken_data(tmp_path)))
+    line = one_error_line(result)
+    assert "--quote: " in line and "1000000 characters" in line
+
+
 def test_new_report_checks_the_text_limit_before_loading_the_graph(tmp_path):
     text = tmp_path / "long.txt"
     text.write_text("FICTIONAL. " + "A sentence. " * 200, encoding="utf-8")

@@ -47,6 +47,9 @@ def add_entity(
     """Declare the entity in the report's file after validating it with the graph; (its IRI, notes)."""
     if spec.kind not in KINDS:
         raise InputError(f"--kind must be one of {', '.join(KINDS)}, not {spec.kind!r}")
+    from pactgraph.contributing.sheet import check_sizes
+
+    check_sizes({"--label": spec.label, "--description": spec.description, "--affiliation": spec.affiliation})
     check_name(spec.label, "--label", f"a new {spec.kind}")
     ctx = context(report_dir, data_dir, choose)
     if spec.kind == "person":

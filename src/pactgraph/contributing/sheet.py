@@ -84,6 +84,13 @@ MAX_CELL = 64 * 1024
 MAX_ROWS = 100_000
 
 
+def check_sizes(values: dict[str, str]) -> None:
+    """Every value no longer than a sheet's cell may be (InputError naming the first that is), before any work."""
+    for option, value in values.items():
+        if len(value) > MAX_CELL:
+            raise InputError(f"{option}: the value holds {len(value)} characters, more than the limit of {MAX_CELL}")
+
+
 def escape_cell(value: str) -> str:
     """A cell a spreadsheet shows as text: a leading apostrophe before a formula start
     (and before apostrophes that precede one, so that `unescape_cell` gives the value back)."""
@@ -496,6 +503,8 @@ def add_claim(
     `structure` (subject, predicate, object): the proposition with that structure, made
     when the graph has none (see `structured_proposition`). Notes are added to `notes`.
     """
+    check_sizes({**{spec.origin(k): v for k, v in vars(spec).items() if isinstance(v, str)},
+                 "--description": description or "", **{f"--{k}": v for k, v in (structure or {}).items()}})
     ctx = context(report_dir, data_dir, choose)
     if structure and any(structure.values()):
         spec.proposition = shorten(structured_proposition(ctx, spec.proposition, structure))
