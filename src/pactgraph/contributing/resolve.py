@@ -332,8 +332,8 @@ def resolve(index: Index, text: str, kind: str, option: str, scheme: str | None 
     raise AmbiguousError(f"{option} {wanted!r}: no {kind} of the graph is called that{hint}", ranked[:5], unknown=True)
 
 
-def similarity(query: str, text: str) -> float:
-    """0..1: how well `text` matches `query` (content words shared, then spelling)."""
+def similarity(query: str, text: str, spelling: bool = True) -> float:
+    """0..1: how well `text` matches `query` (content words shared, then, with `spelling`, spelling)."""
     fq, ft = fold(query), fold(text)
     if not fq or not ft:
         return 0.0
@@ -344,8 +344,15 @@ def similarity(query: str, text: str) -> float:
     if q and t:
         shared = len(q & t)
         words = 0.7 * shared / len(q) + 0.3 * shared / len(q | t)
-    spelling = difflib.SequenceMatcher(None, fq, ft, autojunk=False).ratio() if len(ft) < 4 * len(fq) + 20 else 0.0
-    return max(words, 0.85 * spelling if spelling > 0.75 else 0.0)
+    if not spelling:
+        return words
+    spelt = 0.0
+    if len(ft) < 4 * len(fq) + 20:
+        matcher = difflib.SequenceMatcher(None, fq, ft, autojunk=False)
+        # Only a ratio above 0.75 counts: the cheap upper bounds rule most pairs out first.
+        if matcher.real_quick_ratio() > 0.75 and matcher.quick_ratio() > 0.75:
+            spelt = matcher.ratio()
+    return max(words, 0.85 * spelt if spelt > 0.75 else 0.0)
 
 
 def rank(
@@ -362,10 +369,12 @@ def rank(
     for res in index.resources.values():
         if not (res.kinds & set(kinds)) or (scheme is not None and res.scheme != expand(scheme)):
             continue
-        texts = list(res.labels) + res.local_names()[:1] + ([res.structure] if res.structure else [])
+        texts = list(res.labels) + res.local_names()[:1]
         if with_quotes:
             texts += res.extra
         score = max((similarity(query, t) for t in texts), default=0.0)
+        if res.structure:  # the structure's words count, not its spelling (it is no one's phrase)
+            score = max(score, similarity(query, res.structure, spelling=False))
         if score >= minimum:
             scored.append((round(score, 3), res))
     scored.sort(key=lambda pair: (-pair[0], pair[1].iri))
@@ -385,9 +394,8 @@ class Ranker:
             if not (res.kinds & set(kinds)):
                 continue
             texts = list(res.labels) + res.local_names()[:1] + (res.extra if with_quotes else [])
-            texts += [res.structure] if res.structure else []
             self.texts[res.iri] = texts
-            for text in texts:
+            for text in texts + [res.structure]:
                 for term in terms(text):
                     self.by_term.setdefault(term, set()).add(res.iri)
 
@@ -396,6 +404,9 @@ class Ranker:
         scored = []
         for iri in candidates:
             score = max((similarity(query, t) for t in self.texts[iri]), default=0.0)
+            structure = self.index.resources[iri].structure
+            if structure:
+                score = max(score, similarity(query, structure, spelling=False))
             if score >= minimum:
                 scored.append((round(score, 3), self.index.resources[iri]))
         scored.sort(key=lambda pair: (-pair[0], pair[1].iri))
