@@ -102,6 +102,8 @@ class Report:
     sentences: list[tuple[int, int, str]]
     text: str
     data_dir: Path
+    #: The graph with the report's file, as it was opened.
+    store: Any = None
 
     @property
     def in_data_dir(self) -> bool:
@@ -123,11 +125,13 @@ def open_report(path: str | Path, data_dir: Path) -> Report:
         raise InputError(f"{path}: no such report folder (give the folder new-report created)")
     if not file.is_file() or not text_file.is_file():
         raise InputError(f"{folder}: not a report folder: it needs {REPORT_NAME} and {TEXT_NAME} (see `pactgraph new-report`)")
-    graph = _parse(file)
-    reports = [s for s, _, _ in graph.triples((None, _u(PG + "hasSourceText"), None))]
+    from pactgraph.validation.inputs import parse_inputs
+
+    parsed = parse_inputs([file])[0]
+    reports = sorted({q.subject.value for q in parsed.quads if q.predicate.value == PG + "hasSourceText"})
     if len(reports) != 1:
         raise InputError(f"{file}: expected one report with a stored text (pg:hasSourceText), found {len(reports)}")
-    iri = str(reports[0])
+    iri = reports[0]
     if not iri.startswith(PGR + "report-"):
         raise InputError(f"{file}: the report {shorten(iri)} is not named pgr:report-<slug>")
     known = _report_sentences(file, text_file)
@@ -157,22 +161,8 @@ def open_report(path: str | Path, data_dir: Path) -> Report:
         sentences=known.sentences,
         text=text,
         data_dir=data_dir,
+        store=store,
     )
-
-
-def _u(iri: str) -> Any:
-    import rdflib
-
-    return rdflib.URIRef(iri)
-
-
-def _parse(path: Path) -> Any:
-    import rdflib
-
-    from pactgraph.loading import load_graph
-
-    graph = load_graph([path])
-    return graph if isinstance(graph, rdflib.Graph) else rdflib.Graph()
 
 
 def _graph_store(data_dir: Path, *extra: Path) -> Any:
@@ -215,7 +205,7 @@ class Context:
 
 def context(report_dir: str | Path, data_dir: Path, choose: Chooser | None = None) -> Context:
     report = open_report(report_dir, data_dir)
-    store = _graph_store(data_dir, report.file)
+    store = report.store
     index = Index.from_store(store)
     pattern = re.compile(re.escape(PGR + f"claim-{report.slug}-") + r"(\d+)$")
     numbers = {int(m.group(1)) for iri in index.resources if (m := pattern.match(iri))}
