@@ -118,7 +118,7 @@ def test_add_puts_a_contributors_report_in_place_then_queries_see_it(cli, tmp_pa
     assert dry.exit_code == 0, dry.output
     assert "would add:" in dry.stdout and tree_fingerprint(data) == before
 
-    added = cli("add", str(work / "report.ttl"), "--data-dir", str(data))
+    added = cli("add", str(work / "report.ttl"), "--keep", "--data-dir", str(data))
     assert added.exit_code == 0, added.output
     assert "added: " in added.stdout and f"reports/{SLUG}/ (article.txt, report.ttl)" in added.stdout
     target = data / "reports" / SLUG
@@ -132,7 +132,7 @@ def test_add_puts_a_contributors_report_in_place_then_queries_see_it(cli, tmp_pa
 
     # The same report again changes nothing.
     snapshot = tree_fingerprint(data)
-    again = cli("add", str(work / "report.ttl"), "--data-dir", str(data))
+    again = cli("add", str(work / "report.ttl"), "--keep", "--data-dir", str(data))
     assert again.exit_code == 0 and "unchanged:" in again.stdout
     assert tree_fingerprint(data) == snapshot
 
@@ -143,7 +143,7 @@ def test_add_puts_a_contributors_report_in_place_then_queries_see_it(cli, tmp_pa
         text.replace("pg:certainty pgv:certainty-possible ;", "pg:certainty pgv:certainty-underspecified ;"),
         encoding="utf-8",
     )
-    replaced = cli("add", str(work / "report.ttl"), "--data-dir", str(data))
+    replaced = cli("add", str(work / "report.ttl"), "--keep", "--data-dir", str(data))
     assert replaced.exit_code == 0, replaced.output
     assert "replaced:" in replaced.stdout
     assert sorted(p.name for p in target.iterdir()) == ["article.txt", "report.ttl"]
@@ -156,7 +156,7 @@ def test_add_puts_a_contributors_report_in_place_then_queries_see_it(cli, tmp_pa
 def test_add_refreshes_a_persistent_store(cli, tmp_path):
     data = copy_data(tmp_path / "data")
     store = tmp_path / "store"
-    result = cli("add", str(FOLLOWUP / "report.ttl"), "--data-dir", str(data), "--store", str(store))
+    result = cli("add", str(FOLLOWUP / "report.ttl"), "--keep", "--data-dir", str(data), "--store", str(store))
     assert result.exit_code == 0, result.output
     assert "Loaded" in result.stdout
     count = cli(

@@ -617,7 +617,7 @@ def test_add_killed_mid_write_leaves_the_data_directory_as_it_was(tmp_path):
     before = tree_fingerprint(data_dir)
     pause = tmp_path / "paused"
     process = _spawn(
-        ["add", str(FOLLOWUP), "--data-dir", str(data_dir)],
+        ["add", str(FOLLOWUP), "--keep", "--data-dir", str(data_dir)],
         env={"PACTGRAPH_PAUSE_AT": "add-staged", "PACTGRAPH_PAUSE_FILE": str(pause)},
     )
     _wait_for(pause, process)
@@ -630,7 +630,7 @@ def test_add_killed_mid_write_leaves_the_data_directory_as_it_was(tmp_path):
         leftover_lock.unlink()
     assert tree_fingerprint(data_dir) == before, sorted(after_kill)
     # The next run ignores what the killed one left and adds the report.
-    again = run_cli(["add", str(FOLLOWUP), "--data-dir", str(data_dir)])
+    again = run_cli(["add", str(FOLLOWUP), "--keep", "--data-dir", str(data_dir)])
     assert again.exit_code == 0, again.stderr
     assert (data_dir / "reports" / "fictional-courier-2026-02-03" / "report.ttl").is_file()
 
@@ -640,11 +640,11 @@ def test_two_adds_take_turns(tmp_path):
     shutil.copytree(resources.data_dir(), data_dir)
     pause = tmp_path / "paused"
     holder = _spawn(
-        ["add", str(FOLLOWUP), "--data-dir", str(data_dir)],
+        ["add", str(FOLLOWUP), "--keep", "--data-dir", str(data_dir)],
         env={"PACTGRAPH_PAUSE_AT": "add-staged", "PACTGRAPH_PAUSE_FILE": str(pause)},
     )
     _wait_for(pause, holder)
-    waiter = _spawn(["add", str(FOLLOWUP), "--data-dir", str(data_dir)])
+    waiter = _spawn(["add", str(FOLLOWUP), "--keep", "--data-dir", str(data_dir)])
     _queued_for_lock(data_dir / ".pactgraph-add.lock", waiter)  # the second add waits for the first
     _kill(holder)
     _, err_text = waiter.communicate(timeout=120)

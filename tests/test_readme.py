@@ -124,6 +124,7 @@ def test_the_walkthrough_builds_validates_and_adds_the_report(walkthrough):
     assert "Dry run: nothing was changed." in dry_run.stdout
     assert f"added: data/reports/{SLUG}/" in add.stdout
     assert (copy / "data" / "reports" / SLUG / "article.txt").read_bytes() == EXAMPLE_TEXT.read_bytes()
+    assert not (copy / "drafts" / SLUG).exists()  # moved, as the README says
     assert not (ROOT / "data" / "reports" / SLUG).exists()  # the checkout itself is untouched
 
 

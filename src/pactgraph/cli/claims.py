@@ -64,14 +64,14 @@ _ALLOWED = {
 }
 
 
-def _ask_missing(spec: Any, report_dir: str, data_dir: Any) -> None:
+def _ask_missing(spec: Any, report_dir: str, data_dir: Any, skip: tuple[str, ...] = ()) -> None:
     """On a terminal, ask for each missing value, showing the allowed values of the closed ones."""
     from pactgraph.contributing import graph_files
     from pactgraph.contributing.claims import REQUIRED
     from pactgraph.contributing.newreport import _concepts
     from pactgraph.loading import load_store
 
-    missing = [name for name in REQUIRED if not getattr(spec, name)]
+    missing = [name for name in REQUIRED if not getattr(spec, name) and name not in skip]
     if not missing or not _interactive():
         return
     store = load_store(graph_files(data_dir))
@@ -118,6 +118,23 @@ def claim_add(
     description: Annotated[
         str | None, typer.Option("--description", metavar="TEXT", help="The new claimant's English description.")
     ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option("--subject", metavar="NAME", help="What the proposition is about (with --predicate and --value): the graph's proposition with this structure, else a new one labelled --proposition."),
+    ] = None,
+    predicate: Annotated[
+        str | None, typer.Option("--predicate", metavar="PROPERTY", help="The proposition's predicate: a property of the ontology (pg:progress, org:memberOf).")
+    ] = None,
+    value: Annotated[
+        str | None,
+        typer.Option("--value", metavar="VALUE", help='The proposition\'s object: an entity, a value of a scale (pgv:negotiation-stage-advanced) or "words" in double quotes.'),
+    ] = None,
+    stated_on: Annotated[
+        str | None, typer.Option("--stated-on", metavar="YYYY-MM-DD", help="The day the statement was made, when not the day the report was published.")
+    ] = None,
+    cites: Annotated[
+        str | None, typer.Option("--cites", metavar="AGENT", help="An agent the claim's first report cites as its source (a relayed agency's source).")
+    ] = None,
     dry_run: DryRun = False,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -146,8 +163,13 @@ def claim_add(
             first_reported_in=first_reported_in,
             role=role,
             label=label,
+            stated_on=stated_on,
+            cites=cites,
         )
-        _ask_missing(spec, report_dir, target)
+        structure = {"subject": subject or "", "predicate": predicate or "", "object": value or ""}
+        # A proposition given by its structure needs no --proposition: its label is made from it.
+        _ask_missing(spec, report_dir, target, skip=("proposition",) if any(structure.values()) else ())
+        notes: list[str] = []
         try:
             claim, block = add_claim(
                 report_dir,
@@ -157,11 +179,15 @@ def claim_add(
                 dry_run=dry_run,
                 new_claimant=new_claimant,
                 description=description,
+                structure=structure,
+                notes=notes,
             )
         except CheckFailed as err:
             _check_failed(err)
         from pactgraph.namespaces import shorten
 
+        for note in notes:
+            typer.echo(f"pactgraph: note: {note}", err=True)
         if dry_run:
             typer.echo(block, nl=False)
         typer.echo(f"{'would add' if dry_run else 'added'}: {shorten(claim)}")
@@ -241,6 +267,40 @@ def claims_export(report_dir: ReportDir, output: OutputOption = None, data_dir: 
         from pactgraph.output import emit
 
         emit(export_sheet(report_dir, data_dir_for_reading(data_dir)).encode("utf-8"), _output(output))
+
+
+entity_app = typer.Typer(help="Declare a new agreement, organisation, person, event or place in a report.", no_args_is_help=True)
+app.add_typer(entity_app, name="entity")
+
+
+@entity_app.command("add")
+def entity_add(
+    report_dir: ReportDir,
+    kind: Annotated[str, typer.Option("--kind", metavar="KIND", help="agreement, organisation, person, event or place.")],
+    label: Annotated[str, typer.Option("--label", metavar="TEXT", help="Its English name, in words.")],
+    description: Annotated[str, typer.Option("--description", metavar="TEXT", help="An English description.")] = "",
+    affiliation: Annotated[str, typer.Option("--affiliation", metavar="NAME", help="A person's organisation, as a claimant is named.")] = "",
+    affiliation_role: Annotated[str, typer.Option("--affiliation-role", metavar="NAME", help="The person's role there.")] = "",
+    event_type: Annotated[str, typer.Option("--type", metavar="NAME", help="An event's type (negotiation, signing, meeting, ...).")] = "",
+    party: Annotated[list[str] | None, typer.Option("--party", metavar="NAME", help="A party to an agreement. Repeatable.")] = None,
+    dry_run: DryRun = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Declare a new entity in a report, mentioned in and attested by it; validated with the graph before it is written."""
+    with _user_errors():
+        from pactgraph.contributing import data_dir_for_reading
+        from pactgraph.contributing.claims import CheckFailed
+        from pactgraph.contributing.entities import EntityInput, add_entity
+        from pactgraph.namespaces import shorten
+
+        spec = EntityInput(kind, label, description, "", affiliation, affiliation_role, event_type, list(party or []))
+        try:
+            iri, notes = add_entity(report_dir, data_dir_for_reading(data_dir), spec, choose=_choose, dry_run=dry_run)
+        except CheckFailed as err:
+            _check_failed(err)
+        for note in notes:
+            typer.echo(f"pactgraph: note: {note}", err=True)
+        typer.echo(f"{'would add' if dry_run else 'added'}: {shorten(iri)}")
 
 
 @app.command("find")

@@ -38,17 +38,21 @@ def _shown(path: object) -> str:
 def new_report(
     text_file: Annotated[str, typer.Argument(metavar="TEXT_FILE", help="The article's text (UTF-8), stored verbatim.")],
     publisher: Annotated[
-        str,
+        Optional[str],
         typer.Option(
             "--publisher",
             metavar="OUTLET",
             help="An existing outlet (pgr:reference-news) or, in words, a new outlet defined in the file.",
+            show_default="required",
         ),
-    ],
-    date: Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="The date the report was published.")],
+    ] = None,
+    date: Annotated[
+        Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="The date the report was published.", show_default="required")
+    ] = None,
     language: Annotated[
-        str, typer.Option("--language", metavar="LANG", help="The language the report was published in (en, zh, ru).")
-    ],
+        Optional[str],
+        typer.Option("--language", metavar="LANG", help="The language the report was published in (en, zh, ru).", show_default="required"),
+    ] = None,
     url: Annotated[
         Optional[str], typer.Option("--url", metavar="URL", help="Where the report was published.", show_default="none")
     ] = None,
@@ -89,6 +93,10 @@ def new_report(
             show_default="the data directory's reports/",
         ),
     ] = None,
+    discard: Annotated[
+        bool,
+        typer.Option("--discard", help="TEXT_FILE is a draft folder new-report made: remove it (its report.ttl and article.txt)."),
+    ] = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """Create a report folder (article.txt, report.ttl) from an article's text.
@@ -96,10 +104,22 @@ def new_report(
     report.ttl holds the report node, the stored text with its SHA-256, the
     sentences with their selectors and a commented skeleton for the claims; it
     conforms as written. An existing report is never overwritten (exit 1).
+    `new-report --discard DRAFT_DIR` removes a draft instead.
     """
     with user_errors():
         from pactgraph.contributing import data_dir_for_reading, data_dir_for_writing
         from pactgraph.contributing.newreport import ReportExistsError, create
+        from pactgraph.contributing.newreport import discard as discard_draft
+        from pactgraph.errors import InputError
+
+        if discard:
+            removed = discard_draft(text_file, data_dir_for_reading(data_dir))
+            typer.echo(f"removed: {_shown(removed)}/")
+            return
+        missing = [name for name, value in (("--publisher", publisher), ("--date", date), ("--language", language)) if value is None]
+        if missing:
+            raise InputError(f"new-report needs {', '.join(missing)} (or --discard to remove a draft)")
+        assert publisher is not None and date is not None and language is not None
 
         target = data_dir_for_writing(data_dir) if draft_dir is None else data_dir_for_reading(data_dir)
         try:
@@ -202,11 +222,15 @@ def add(
         ),
     ] = None,
     endpoint: EndpointOption = None,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Copy the report files and leave the draft where it is.")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Validate report files with the graph and, only if they conform, move them into the data directory.
 
-    Each report goes to reports/<slug>/ (from its pg:storedAt) whole and atomically;
+    Each report goes to reports/<slug>/ (from its pg:storedAt) whole and atomically,
+    and its files leave the draft folder (the folder too, once empty; --keep copies);
     the same report again is left unchanged, a changed one replaces the old one.
     A store (--store, --endpoint or pactgraph.toml) is brought up to date. On any
     violation or error nothing changes and the exit status is 1 (violations) or 2.
@@ -220,7 +244,7 @@ def add(
 
         target = data_dir_for_writing(data_dir)
         settings = read_settings(config=config, store=store, endpoint=endpoint)
-        outcome = add_reports(paths, target, dry_run=dry_run)
+        outcome = add_reports(paths, target, dry_run=dry_run, move=not keep)
         report = outcome.report
         if not outcome.conforms:
             typer.echo(validation.format_text(report), nl=False)
@@ -238,6 +262,9 @@ def add(
         if dry_run:
             typer.echo("Dry run: nothing was changed.")
             return
+        for folder in outcome.moved_from:
+            typer.echo(f"moved from: {_shown(folder)}/")
+        warn(outcome.notes)
         explicit = bool(store or endpoint)
         for line in refresh_store(settings, target, outcome.units, explicit=explicit):
             typer.echo(line)

@@ -54,6 +54,9 @@ class AddOutcome:
     units: list[Unit]
     dry_run: bool = False
     store_lines: list[str] = field(default_factory=list)
+    #: The draft folders whose files were moved into the data directory.
+    moved_from: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def conforms(self) -> bool:
@@ -237,8 +240,10 @@ def add(
     dry_run: bool = False,
     engine: str = "auto",
     fail_on: str = "violation",
+    move: bool = False,
 ) -> AddOutcome:
-    """Validate `paths` with the graph of `data_dir` and, if they conform, put their report folders in place."""
+    """Validate `paths` with the graph of `data_dir` and, if they conform, put their report folders in place;
+    with `move`, the files then leave the folders they came from (see `_remove_sources`)."""
     from pactgraph.validation import validate
     from pactgraph.validation.inputs import parse_inputs
 
@@ -251,8 +256,54 @@ def add(
     for unit in units:
         unit.status = _status(unit, data_dir)
     changed = [u for u in units if u.status not in (UNCHANGED, IN_PLACE)]
-    if dry_run or not changed:
+    if dry_run:
         return outcome
+    if changed:
+        _lock_and_put(outcome, units, changed, paths, data_dir, before, engine, fail_on)
+    if move and outcome.conforms:
+        _remove_sources(outcome, data_dir)
+    return outcome
+
+
+def _remove_sources(outcome: AddOutcome, data_dir: Path) -> None:
+    """Delete each added unit's source files, now in the data directory byte for byte, and
+    their folder once it is empty; a file that cannot be deleted is left with a note."""
+    for unit in outcome.units:
+        if unit.status not in (ADDED, REPLACED, UNCHANGED):
+            continue
+        target = unit.target(data_dir)
+        folders = set()
+        for name, source in unit.files.items():
+            if not _same_file_bytes(source, target / name):
+                outcome.notes.append(f"{source}: left in place: it differs from {target / name}")
+                continue
+            try:
+                source.unlink()
+                folders.add(source.parent)
+            except OSError as err:
+                outcome.notes.append(f"{source}: left in place: {err.strerror or err}")
+        for folder in sorted(folders):
+            outcome.moved_from.append(folder)
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # other files remain in it
+
+
+def _same_file_bytes(a: Path, b: Path) -> bool:
+    try:
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _lock_and_put(
+    outcome: AddOutcome, units: list[Unit], changed: list[Unit], paths: Sequence[str | Path], data_dir: Path,
+    before: str, engine: str, fail_on: str,
+) -> None:
+    """Under the data directory's lock: validate again if the data changed meanwhile, then put the units in place."""
+    from pactgraph.validation import validate
+
     with data_lock(data_dir):
         if _graph_fingerprint(data_dir) != before:
             # Another run changed the data meanwhile: validate again against what is there now.
@@ -261,13 +312,12 @@ def add(
             if not report.conforms:
                 for unit in units:
                     unit.status = ""
-                return outcome
+                return
             for unit in units:
                 unit.status = _status(unit, data_dir)
             changed = [u for u in units if u.status not in (UNCHANGED, IN_PLACE)]
         if changed:
             _put_in_place(changed, data_dir)
-    return outcome
 
 
 def refresh_store(settings: Any, data_dir: Path, units: Sequence[Unit], *, explicit: bool) -> list[str]:

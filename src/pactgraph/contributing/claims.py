@@ -13,6 +13,8 @@ Agents and propositions a sheet declares (see `sheet.py`) are blocks of their ow
 
 from __future__ import annotations
 
+import bisect
+import functools
 import os
 import re
 import shutil
@@ -28,6 +30,7 @@ from pactgraph.contributing import (
     REPORTS,
     TEXT_NAME,
     graph_files,
+    parse_date,
     read_text_file,
     slugify,
 )
@@ -69,6 +72,10 @@ class ClaimInput:
     first_reported_in: str | None = None
     role: str | None = None
     label: str | None = None
+    #: The day the statement was made (YYYY-MM-DD), when not the day of publication.
+    stated_on: str | None = None
+    #: An agent the claim's first report cites as its source (pg:citesAgent of that report).
+    cites: str | None = None
     number: int | None = None
     #: Where the values came from, for messages: option name or sheet column, by field.
     where: dict[str, str] = field(default_factory=dict)
@@ -95,6 +102,8 @@ class Report:
     sentences: list[tuple[int, int, str]]
     text: str
     data_dir: Path
+    #: The graph with the report's file, as it was opened.
+    store: Any = None
 
     @property
     def in_data_dir(self) -> bool:
@@ -116,11 +125,13 @@ def open_report(path: str | Path, data_dir: Path) -> Report:
         raise InputError(f"{path}: no such report folder (give the folder new-report created)")
     if not file.is_file() or not text_file.is_file():
         raise InputError(f"{folder}: not a report folder: it needs {REPORT_NAME} and {TEXT_NAME} (see `pactgraph new-report`)")
-    graph = _parse(file)
-    reports = [s for s, _, _ in graph.triples((None, _u(PG + "hasSourceText"), None))]
+    from pactgraph.validation.inputs import parse_inputs
+
+    parsed = parse_inputs([file])[0]
+    reports = sorted({q.subject.value for q in parsed.quads if q.predicate.value == PG + "hasSourceText"})
     if len(reports) != 1:
         raise InputError(f"{file}: expected one report with a stored text (pg:hasSourceText), found {len(reports)}")
-    iri = str(reports[0])
+    iri = reports[0]
     if not iri.startswith(PGR + "report-"):
         raise InputError(f"{file}: the report {shorten(iri)} is not named pgr:report-<slug>")
     known = _report_sentences(file, text_file)
@@ -150,22 +161,8 @@ def open_report(path: str | Path, data_dir: Path) -> Report:
         sentences=known.sentences,
         text=text,
         data_dir=data_dir,
+        store=store,
     )
-
-
-def _u(iri: str) -> Any:
-    import rdflib
-
-    return rdflib.URIRef(iri)
-
-
-def _parse(path: Path) -> Any:
-    import rdflib
-
-    from pactgraph.loading import load_graph
-
-    graph = load_graph([path])
-    return graph if isinstance(graph, rdflib.Graph) else rdflib.Graph()
 
 
 def _graph_store(data_dir: Path, *extra: Path) -> Any:
@@ -202,11 +199,13 @@ class Context:
     blocks: list[tuple[str, str]] = field(default_factory=list)  # (marker IRI, Turtle)
     choose: Chooser | None = None
     notes: list[str] = field(default_factory=list)
+    #: The report's claims by what they say (claimant, proposition, certainty, polarity, time, quote start).
+    said: dict[tuple[str, ...], str] = field(default_factory=dict)
 
 
 def context(report_dir: str | Path, data_dir: Path, choose: Chooser | None = None) -> Context:
     report = open_report(report_dir, data_dir)
-    store = _graph_store(data_dir, report.file)
+    store = report.store
     index = Index.from_store(store)
     pattern = re.compile(re.escape(PGR + f"claim-{report.slug}-") + r"(\d+)$")
     numbers = {int(m.group(1)) for iri in index.resources if (m := pattern.match(iri))}
@@ -217,7 +216,19 @@ def context(report_dir: str | Path, data_dir: Path, choose: Chooser | None = Non
         row["r"].value
         for row in _select(store, "SELECT ?r WHERE { ?report pg:relays+ ?r }", report=report.iri)
     ]
-    return Context(report, store, index, numbers, roles, chain, choose=choose)
+    ctx = Context(report, store, index, numbers, roles, chain, choose=choose)
+    for row in _select(store, _SAID, report=report.iri):
+        key = tuple(row[name].value for name in ("claimant", "proposition", "certainty", "polarity", "time", "start"))
+        ctx.said[key] = row["claim"].value
+    return ctx
+
+
+_SAID = """
+SELECT ?claim ?claimant ?proposition ?certainty ?polarity ?time ?start WHERE {
+  ?claim pg:statedIn ?report ; pg:claimant ?claimant ; pg:proposition ?proposition ; pg:certainty ?certainty ;
+      pg:polarity ?polarity ; pg:timeOrientation ?time ; pg:hasAnchor/oa:hasSelector/oa:start ?start .
+}
+"""
 
 
 def _pick(ctx: Context, text: str, kind: str, option: str, scheme: str | None = None) -> Resource:
@@ -234,13 +245,21 @@ def _pick(ctx: Context, text: str, kind: str, option: str, scheme: str | None = 
 # ---------------------------------------------------------------- building a claim
 
 
-def _graph() -> Any:
+@functools.cache
+def _prefixes() -> Any:
+    """The prefixes of every block, bound once (binding is most of the cost of a small graph)."""
     import rdflib
 
     graph = rdflib.Graph(bind_namespaces="none")
     for prefix in ("oa", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "skos", "org", "xsd"):
         graph.bind(prefix, PREFIXES[prefix])
-    return graph
+    return graph.namespace_manager
+
+
+def _graph() -> Any:
+    import rdflib
+
+    return rdflib.Graph(bind_namespaces="none", namespace_manager=_prefixes())
 
 
 def serialize(graph: Any) -> str:
@@ -300,7 +319,10 @@ def _anchor(ctx: Context, quote: str, where: str) -> tuple[int, int, str]:
         raise InputError(f"{where}: {outcome.message.replace(chr(10), ' | ')}")
     start = found.starts[0]
     end = start + len(quote)
-    for s, e, sentence in ctx.report.sentences:
+    sentences = ctx.report.sentences  # in text order: the last one starting at or before the quote
+    at = bisect.bisect_right(sentences, start, key=lambda s: s[0]) - 1
+    if at >= 0:
+        s, e, sentence = sentences[at]
         if s <= start and end <= e:
             return start, end, sentence
     raise InputError(f"{where}: the quote at {start}..{end} spans a sentence boundary; an anchor lies within one sentence")
@@ -320,7 +342,7 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
             "a proposition, a certainty, a polarity and a time orientation"
         )
     assert spec.claimant and spec.quote and spec.proposition and spec.certainty and spec.polarity and spec.time
-    claimant = _pick(ctx, spec.claimant, "agent", spec.origin("claimant"))
+    claimant = _claimant(ctx, spec)
     proposition = _pick(ctx, spec.proposition, "proposition", spec.origin("proposition"))
     certainty = _pick(ctx, spec.certainty, "concept", spec.origin("certainty"), "pgv:certainty")
     polarity = _pick(ctx, spec.polarity, "concept", spec.origin("polarity"), "pgv:polarity")
@@ -329,7 +351,15 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     first = _first_report(ctx, claimant, role, spec.first_reported_in, spec.origin("first_reported_in"))
     reason = _pick(ctx, spec.reason_for, "claim", spec.origin("reason_for")) if spec.reason_for else None
     condition = _pick(ctx, spec.conditional_on, "claim", spec.origin("conditional_on")) if spec.conditional_on else None
+    cited = _pick(ctx, spec.cites, "agent", spec.origin("cites")) if spec.cites else None
+    stated_on = parse_date(spec.stated_on, spec.origin("stated_on")) if spec.stated_on else None
     start, end, sentence = _anchor(ctx, spec.quote, spec.origin("quote"))
+    said = (claimant.iri, proposition.iri, certainty.iri, polarity.iri, orientation.iri, str(start))
+    if said in ctx.said:
+        raise InputError(
+            f"{spec.origin('quote')}: the report already has this claim, {shorten(ctx.said[said])} (the same claimant, "
+            "proposition, certainty, polarity, time and quote); leave it out"
+        )
 
     if spec.number is not None:
         if spec.number < 1 or spec.number in ctx.numbers:
@@ -340,6 +370,7 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     ctx.numbers.add(number)
     claim = PGR + f"claim-{ctx.report.slug}-{number:02d}"
     anchor_iri = claim + "-anchor"
+    ctx.said[said] = claim
 
     label = (spec.label or "").strip() or _claim_label(claimant, proposition, certainty, polarity, orientation)
     u = rdflib.URIRef
@@ -368,6 +399,10 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
         g.add((c, pg.reasonFor, u(reason.iri)))
     if condition:
         g.add((c, pg.conditionalOn, u(condition.iri)))
+    if stated_on:
+        g.add((c, pg.statedOn, Literal(stated_on.isoformat(), datatype=XSD.date)))
+    if cited:
+        g.add((u(first or ctx.report.iri), pg.citesAgent, u(cited.iri)))
     a = u(anchor_iri)
     g.add((a, RDF.type, pg.TextAnchor))
     g.add((a, RDFS.label, Literal(f"anchor of claim {number} in the {ctx.report.label}", lang="en")))
@@ -387,6 +422,22 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     ctx.index.add(Resource(claim, types={PG + "Claim"}, labels=[label], english=label))
     ctx.blocks.append((claim, turtle))
     return claim, turtle
+
+
+def _claimant(ctx: Context, spec: ClaimInput) -> Resource:
+    """The claimant; one that is not in the graph is told how to declare it."""
+    assert spec.claimant
+    try:
+        return _pick(ctx, spec.claimant, "agent", spec.origin("claimant"))
+    except AmbiguousError as err:
+        if not err.unknown:
+            raise
+        how = (
+            "declare it in an earlier row (kind person, outlet or anonymous-source)"
+            if "claimant" in spec.where
+            else "add --new-claimant person (or outlet, anonymous-source)"
+        )
+        raise InputError(f"{err}; if the claimant is new, {how}") from None
 
 
 def _claim_label(
@@ -454,9 +505,9 @@ def _replace_file(path: Path, content: str) -> None:
 def write_blocks(ctx: Context, *, dry_run: bool = False) -> str:
     """Append the pending blocks to the report file after validating the result; the new content."""
     current = ctx.report.file.read_text(encoding="utf-8")
-    content = current if current.endswith("\n") else current + "\n"
-    for marker, turtle in ctx.blocks:
-        content += "\n" + block(marker, turtle)
+    content = "".join(
+        [current if current.endswith("\n") else current + "\n"] + ["\n" + block(marker, turtle) for marker, turtle in ctx.blocks]
+    )
     _validated(ctx.report, content)
     if not dry_run:
         _replace_file(ctx.report.file, content)

@@ -235,7 +235,7 @@ def create(
     """
     from pactgraph.loading import load_store
 
-    text = read_text_file(text_file)
+    text = _read_limited(Path(text_file))
     if not text.strip():
         raise InputError(f"{text_file}: the text is empty")
     published = parse_date(date)
@@ -330,6 +330,50 @@ def create(
     )
 
 
+def _read_limited(path: Path) -> str:
+    """The text, refused before any work when it is longer than a stored text may be
+    (PACTGRAPH_MAX_LITERAL characters: it is stored as one literal)."""
+    from pactgraph import limits
+
+    limit = limits.max_literal()
+    message = f"{path}: the text is longer than the limit of {limit} characters ({limits.ENV_MAX_LITERAL})"
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_text_file says why it cannot be read
+    if size > 4 * limit:  # more bytes than the longest UTF-8 of `limit` characters
+        raise InputError(message)
+    text = read_text_file(path)
+    if len(text) > limit:
+        raise InputError(message)
+    return text
+
+
+def discard(path: str | Path, data_dir: Path) -> Path:
+    """Remove a draft report folder that new-report made: its report.ttl and article.txt, and the
+    folder when nothing else is in it. A folder of the data directory is part of the graph: refused."""
+    from pactgraph.contributing.claims import open_report
+
+    given = Path(path)
+    folder = given.parent if given.name == REPORT_NAME else given
+    if not (folder / REPORT_NAME).is_file() or not (folder / TEXT_NAME).is_file():
+        raise InputError(f"{path}: not a report folder (it needs {REPORT_NAME} and {TEXT_NAME}); nothing was removed")
+    try:
+        folder.resolve().relative_to(data_dir.resolve())
+    except ValueError:
+        pass
+    else:
+        raise InputError(
+            f"{folder}: is in the data directory {data_dir}, so it is part of the graph, not a draft; nothing was removed"
+        )
+    open_report(folder, data_dir)  # a report new-report made, or InputError
+    for name in (REPORT_NAME, TEXT_NAME):
+        (folder / name).unlink()
+    if not any(folder.iterdir()):
+        folder.rmdir()
+    return folder
+
+
 def _write_folder(folder: Path, files: dict[str, bytes]) -> None:
     """Write the files into a temporary sibling folder, then rename it to `folder`."""
     parent = folder.parent
@@ -366,10 +410,7 @@ def _umask() -> int:
 
 def _nearest_propositions(store: Any, text: str, spans: list[tuple[int, int]], n: int = 3) -> list[list[tuple[str, str]]]:
     """For each sentence, (IRI, name) of the propositions whose labels or anchored quotes are closest to it."""
-    from pactgraph.contributing.resolve import Index, rank
+    from pactgraph.contributing.resolve import Index, Ranker
 
-    index = Index.from_store(store)
-    return [
-        [(res.iri, res.name) for _, res in rank(index, text[s:e], kinds=("proposition",), minimum=0.35, with_quotes=True)[:n]]
-        for s, e in spans
-    ]
+    ranker = Ranker(Index.from_store(store), kinds=("proposition",), with_quotes=True)
+    return [[(res.iri, res.name) for _, res in ranker.rank(text[s:e], minimum=0.35)[:n]] for s, e in spans]

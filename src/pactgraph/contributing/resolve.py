@@ -12,6 +12,7 @@ a sentence.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -51,6 +52,7 @@ _STOP = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Accents, case and punctuation folded: `Nihat Ali Özcan` -> `nihat ali ozcan`."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -66,9 +68,10 @@ def _stem(token: str) -> str:
     return token[:7]
 
 
-def terms(text: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def terms(text: str) -> frozenset[str]:
     """The content words of a text, folded and crudely stemmed (for ranking, not for matching names)."""
-    return {_stem(t) for t in fold(text).split() if t not in _STOP}
+    return frozenset(_stem(t) for t in fold(text).split() if t not in _STOP)
 
 
 @dataclass
@@ -82,6 +85,9 @@ class Resource:
     english: str = ""
     scheme: str = ""
     extra: list[str] = field(default_factory=list)  # further text to rank by (anchored quotes)
+    #: A proposition's words with those of its structure (subject, predicate, object, the object's
+    #: scale), alternative labels included: "talks" finds the negotiations' progress.
+    structure: str = ""
 
     @property
     def name(self) -> str:
@@ -103,6 +109,13 @@ _INDEX_QUERY = (
     + " } } UNION { ?s skos:inScheme ?scheme }\n}\n"
 )
 
+_STRUCTURE_QUERY = """
+SELECT ?proposition ?part WHERE {
+  ?proposition a pg:Proposition .
+  { ?proposition rdf:subject|rdf:predicate|rdf:object ?part } UNION { ?proposition rdf:object/skos:inScheme ?part }
+}
+"""
+
 _QUOTES_QUERY = """
 SELECT ?proposition ?quote WHERE {
   ?claim pg:proposition ?proposition ; pg:hasAnchor/oa:hasSelector/oa:exact ?quote .
@@ -110,11 +123,17 @@ SELECT ?proposition ?quote WHERE {
 """
 
 
+#: A kind's resources, then their exact labels, folded labels and folded local names.
+_Pool = tuple[list[Resource], dict[str, list[Resource]], dict[str, list[Resource]], dict[str, list[Resource]]]
+
+
 class Index:
     """Every typed or labelled resource of a graph, by IRI."""
 
     def __init__(self, resources: dict[str, Resource]):
         self.resources = resources
+        #: By (kind, scheme): the pool and its names (exact labels, folded labels, folded local names).
+        self._pools: dict[tuple[str, str | None], _Pool] = {}
 
     @classmethod
     def from_store(cls, store: Any) -> Index:
@@ -141,21 +160,48 @@ class Index:
             about = found.get(row["proposition"].value)
             if about is not None and row["quote"].value not in about.extra:
                 about.extra.append(row["quote"].value)
+        parts: dict[str, list[str]] = {}
+        for row in run_query(store, _STRUCTURE_QUERY).bindings():
+            part = found.get(row["part"].value)
+            if part is not None:
+                parts.setdefault(row["proposition"].value, []).extend(part.labels)
         for res in found.values():
             res.labels.sort(key=lambda label: (label != res.english, label))
             res.kinds = _kinds(res)
+            if res.iri in parts:
+                res.structure = " ".join([res.name, *sorted(set(parts[res.iri]))])
         return cls(found)
 
     def of_kind(self, kind: str, scheme: str | None = None) -> list[Resource]:
-        return [
-            r
-            for r in self.resources.values()
-            if kind in r.kinds and (scheme is None or r.scheme == expand(scheme))
-        ]
+        return list(self._pool(kind, scheme)[0])
+
+    def _pool(self, kind: str, scheme: str | None) -> _Pool:
+        """The resources of a kind with their names as lookup tables, built once (so that resolving
+        many names costs one pass over the graph, not one a name)."""
+        key = (kind, scheme)
+        if key not in self._pools:
+            wanted = expand(scheme) if scheme is not None else None
+            pool = [r for r in self.resources.values() if kind in r.kinds and (wanted is None or r.scheme == wanted)]
+            exact: dict[str, list[Resource]] = {}
+            folded: dict[str, list[Resource]] = {}
+            local: dict[str, list[Resource]] = {}
+            for r in pool:
+                _file(r, exact, r.labels)
+                _file(r, folded, [fold(label) for label in r.labels])
+                _file(r, local, [fold(name) for name in r.local_names()])
+            self._pools[key] = (pool, exact, folded, local)
+        return self._pools[key]
 
     def add(self, resource: Resource) -> None:
         resource.kinds = resource.kinds or _kinds(resource)
         self.resources[resource.iri] = resource
+        for key in [k for k in self._pools if k[0] in resource.kinds]:
+            del self._pools[key]
+
+
+def _file(res: Resource, table: dict[str, list[Resource]], names: Iterable[str]) -> None:
+    for name in dict.fromkeys(names):
+        table.setdefault(name, []).append(res)
 
 
 def _kinds(res: Resource) -> set[str]:
@@ -178,11 +224,45 @@ def _kinds(res: Resource) -> set[str]:
 
 
 class AmbiguousError(InputError):
-    """A name matches several resources; `candidates` lists them, best first."""
+    """A name matches several resources (or, with `unknown`, none); `candidates` lists them, best first."""
 
-    def __init__(self, message: str, candidates: Sequence[Resource]):
+    def __init__(self, message: str, candidates: Sequence[Resource], unknown: bool = False):
         super().__init__(message)
         self.candidates = list(candidates)
+        self.unknown = unknown
+
+
+_SCHEME_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def looks_like_iri(text: str) -> bool:
+    """Whether `text` is written as an IRI or a prefixed name (bracketed, with a scheme, or `prefix:name`)."""
+    wanted = text.strip()
+    return (
+        (wanted.startswith("<") and wanted.endswith(">"))
+        or _SCHEME_IRI.match(wanted) is not None
+        or re.match(r"^[A-Za-z][\w.\-]*:\S+$", wanted) is not None
+    )
+
+
+def check_name(text: str, option: str, what: str = "a new resource") -> str:
+    """`text` as the name of something new: words, never an IRI or a prefixed name (InputError)."""
+    if looks_like_iri(text):
+        raise InputError(
+            f"{option} {text.strip()!r} is written as an IRI or a prefixed name, but {what} is named in words "
+            "(pactgraph makes its IRI); give its name, or leave out the option that declares it to refer to one of the graph"
+        )
+    return text
+
+
+def _check_iri_syntax(wanted: str, option: str) -> None:
+    """A bracketed or scheme-led IRI must be one: no spaces or characters IRIs leave out."""
+    inner = wanted[1:-1] if wanted.startswith("<") and wanted.endswith(">") else wanted
+    if (wanted.startswith("<") or _SCHEME_IRI.match(wanted)) and re.search(r'[\s<>"{}|\\^`]', inner):
+        raise InputError(
+            f"{option} {wanted!r}: an IRI cannot hold spaces or any of <>\"{{}}|\\^`; give a name in words, "
+            "a prefixed name (pgr:...) or a well-formed IRI"
+        )
 
 
 def _looks_like_iri(text: str) -> bool:
@@ -204,7 +284,8 @@ def resolve(index: Index, text: str, kind: str, option: str, scheme: str | None 
     wanted = text.strip()
     if not wanted:
         raise InputError(f"{option} is empty")
-    pool = index.of_kind(kind, scheme)
+    _check_iri_syntax(wanted, option)
+    pool, exact, folded_labels, local = index._pool(kind, scheme)
     if not pool:
         raise InputError(f"{option} {wanted!r}: the graph has no {kind} to choose from")
     if _looks_like_iri(wanted):
@@ -213,18 +294,14 @@ def resolve(index: Index, text: str, kind: str, option: str, scheme: str | None 
         except ValueError:
             iri = ""
         if iri:
-            for res in pool:
-                if res.iri == iri:
-                    return res
+            found = index.resources.get(iri)
+            if found is not None and kind in found.kinds and (scheme is None or found.scheme == expand(scheme)):
+                return found
             near = rank(index, shorten(iri).split(":", 1)[-1].replace("-", " "), kinds=(kind,), scheme=scheme)[:3]
             hint = f"; nearest: {_describe(r for _, r in near)}" if near else ""
             raise InputError(f"{option} {wanted}: no {kind} with that IRI in the graph{hint}")
-    for matcher in (
-        lambda r: wanted in r.labels,
-        lambda r: fold(wanted) in {fold(label) for label in r.labels},
-        lambda r: fold(wanted) in {fold(name) for name in r.local_names()},
-    ):
-        hits = [r for r in pool if matcher(r)]
+    for hits in (exact.get(wanted, []), folded_labels.get(fold(wanted), []), local.get(fold(wanted), [])):
+        hits = list(hits)
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
@@ -247,12 +324,16 @@ def resolve(index: Index, text: str, kind: str, option: str, scheme: str | None 
             f"{option} {wanted!r} matches {len(whole_word)} {kind}s: {_describe(ordered)}; give one as a prefixed name",
             ordered,
         )
+    if kind == "concept" and scheme is not None:
+        stem = shorten(expand(scheme)).split(":", 1)[-1] + "-"
+        values = sorted(shorten(r.iri).split(":", 1)[-1].removeprefix(stem) for r in pool)
+        raise AmbiguousError(f"{option} {wanted!r} is not one of {', '.join(values)}", [], unknown=True)
     hint = f"; nearest: {_describe(ranked[:5])}" if ranked else ""
-    raise AmbiguousError(f"{option} {wanted!r}: no {kind} of the graph is called that{hint}", ranked[:5])
+    raise AmbiguousError(f"{option} {wanted!r}: no {kind} of the graph is called that{hint}", ranked[:5], unknown=True)
 
 
-def similarity(query: str, text: str) -> float:
-    """0..1: how well `text` matches `query` (content words shared, then spelling)."""
+def similarity(query: str, text: str, spelling: bool = True) -> float:
+    """0..1: how well `text` matches `query` (content words shared, then, with `spelling`, spelling)."""
     fq, ft = fold(query), fold(text)
     if not fq or not ft:
         return 0.0
@@ -263,8 +344,15 @@ def similarity(query: str, text: str) -> float:
     if q and t:
         shared = len(q & t)
         words = 0.7 * shared / len(q) + 0.3 * shared / len(q | t)
-    spelling = difflib.SequenceMatcher(None, fq, ft, autojunk=False).ratio() if len(ft) < 4 * len(fq) + 20 else 0.0
-    return max(words, 0.85 * spelling if spelling > 0.75 else 0.0)
+    if not spelling:
+        return words
+    spelt = 0.0
+    if len(ft) < 4 * len(fq) + 20:
+        matcher = difflib.SequenceMatcher(None, fq, ft, autojunk=False)
+        # Only a ratio above 0.75 counts: the cheap upper bounds rule most pairs out first.
+        if matcher.real_quick_ratio() > 0.75 and matcher.quick_ratio() > 0.75:
+            spelt = matcher.ratio()
+    return max(words, 0.85 * spelt if spelt > 0.75 else 0.0)
 
 
 def rank(
@@ -285,10 +373,44 @@ def rank(
         if with_quotes:
             texts += res.extra
         score = max((similarity(query, t) for t in texts), default=0.0)
+        if res.structure:  # the structure's words count, not its spelling (it is no one's phrase)
+            score = max(score, similarity(query, res.structure, spelling=False))
         if score >= minimum:
             scored.append((round(score, 3), res))
     scored.sort(key=lambda pair: (-pair[0], pair[1].iri))
     return scored
+
+
+class Ranker:
+    """`rank` for many queries over one index (the sentences of a long text): each resource's
+    texts are read once and filed by their content words, and a query is scored only against
+    the resources that share a word with it (a text sharing none scores below any useful minimum)."""
+
+    def __init__(self, index: Index, kinds: Sequence[str], with_quotes: bool = False):
+        self.texts: dict[str, list[str]] = {}
+        self.by_term: dict[str, set[str]] = {}
+        self.index = index
+        for res in index.resources.values():
+            if not (res.kinds & set(kinds)):
+                continue
+            texts = list(res.labels) + res.local_names()[:1] + (res.extra if with_quotes else [])
+            self.texts[res.iri] = texts
+            for text in texts + [res.structure]:
+                for term in terms(text):
+                    self.by_term.setdefault(term, set()).add(res.iri)
+
+    def rank(self, query: str, minimum: float = 0.3) -> list[tuple[float, Resource]]:
+        candidates = set().union(*(self.by_term.get(term, set()) for term in terms(query)))
+        scored = []
+        for iri in candidates:
+            score = max((similarity(query, t) for t in self.texts[iri]), default=0.0)
+            structure = self.index.resources[iri].structure
+            if structure:
+                score = max(score, similarity(query, structure, spelling=False))
+            if score >= minimum:
+                scored.append((round(score, 3), self.index.resources[iri]))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].iri))
+        return scored
 
 
 def kind_of(res: Resource) -> str:

@@ -34,7 +34,7 @@ from pactgraph.contributing.claims import (
     serialize,
     write_blocks,
 )
-from pactgraph.contributing.resolve import Resource, fold, rank
+from pactgraph.contributing.resolve import Resource, check_name, fold, rank
 from pactgraph.errors import InputError
 from pactgraph.namespaces import PG, PGR, PREFIXES, shorten
 
@@ -77,70 +77,174 @@ _CLAIM_FIELDS = (
 )
 
 
+#: Cells a spreadsheet runs as formulas start with one of these (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The longest cell a sheet may hold (characters), and the most rows: checked before any work.
+MAX_CELL = 64 * 1024
+MAX_ROWS = 100_000
+
+
+def check_sizes(values: dict[str, str]) -> None:
+    """Every value no longer than a sheet's cell may be (InputError naming the first that is), before any work."""
+    for option, value in values.items():
+        if len(value) > MAX_CELL:
+            raise InputError(f"{option}: the value holds {len(value)} characters, more than the limit of {MAX_CELL}")
+
+
+def escape_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: a leading apostrophe before a formula start
+    (and before apostrophes that precede one, so that `unescape_cell` gives the value back)."""
+    return "'" + value if value.lstrip("'")[:1] in FORMULA_STARTS and value[:1] in FORMULA_STARTS + ("'",) else value
+
+
+def unescape_cell(value: str, where: str) -> str:
+    """The value of a cell `escape_cell` wrote; InputError for a formula that was not escaped."""
+    if value[:1] in FORMULA_STARTS:
+        shown = {"\t": "a tab", "\r": "a carriage return"}.get(value[0], repr(value[0]))
+        raise InputError(
+            f"{where}: the cell starts with {shown}, so a spreadsheet would run it as a formula; "
+            "if it is text, write it with a leading apostrophe (as `claims export` does)"
+        )
+    if value.startswith("'") and value.lstrip("'")[:1] in FORMULA_STARTS:
+        return value[1:]
+    return value
+
+
+def _read_sheet(sheet: Path) -> str:
+    """The sheet's text, its size checked before it is read."""
+    from pactgraph import limits
+
+    try:
+        size = sheet.stat().st_size
+    except OSError:
+        size = 0  # read_text_file says why it cannot be read
+    if size > limits.max_input():
+        raise InputError(
+            f"{sheet}: the sheet is {limits.human_size(size)}, more than the limit of "
+            f"{limits.human_size(limits.max_input())} ({limits.ENV_MAX_INPUT})"
+        )
+    return read_text_file(sheet)
+
+
 def _rows(sheet: Path) -> list[tuple[int, dict[str, str]]]:
-    text = read_text_file(sheet)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    unknown = [name for name in header if name not in COLUMNS]
-    if not header:
-        raise InputError(f"{sheet}:1: the sheet is empty; its first line names the columns ({', '.join(COLUMNS)})")
-    if unknown:
-        raise InputError(f"{sheet}:1: unknown column {unknown[0]!r}; the columns are {', '.join(COLUMNS)}")
-    rows = []
-    for row in reader:
-        if None in row:
-            raise InputError(f"{sheet}:{reader.line_num}: more values than columns")
-        values = {k: (v or "").strip() for k, v in row.items() if k}
-        if any(values.values()):
-            rows.append((reader.line_num, values))
+    """The sheet's non-empty rows (line, values), every cell checked first: its size, that it
+    is no formula (an escaped one unescaped) and that no row repeats another; every problem at once."""
+    text = _read_sheet(sheet)
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(len(text) + 1, previous))
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = reader.fieldnames or []
+        unknown = [name for name in header if name not in COLUMNS]
+        if not header:
+            raise InputError(f"{sheet}:1: the sheet is empty; its first line names the columns ({', '.join(COLUMNS)})")
+        if unknown:
+            raise InputError(f"{sheet}:1: unknown column {unknown[0]!r}; the columns are {', '.join(COLUMNS)}")
+        rows: list[tuple[int, dict[str, str]]] = []
+        problems: list[str] = []
+        seen: dict[tuple[tuple[str, str], ...], int] = {}
+        start = 2
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if len(rows) >= MAX_ROWS:
+                raise InputError(f"{sheet}:{line}: the sheet has more than {MAX_ROWS} rows; split it")
+            if None in row:
+                problems.append(f"{sheet}:{line}: more values than columns")
+                continue
+            values: dict[str, str] = {}
+            for name, raw in row.items():
+                if not name:
+                    continue
+                where = f"{sheet}:{line}: column {name}"
+                cell = raw or ""
+                if len(cell) > MAX_CELL:
+                    problems.append(f"{where}: the cell holds {len(cell)} characters, more than the limit of {MAX_CELL}")
+                    continue
+                try:
+                    values[name] = unescape_cell(cell, where).strip()
+                except InputError as err:
+                    problems.append(str(err))
+            if not any(values.values()):
+                continue
+            key = tuple(sorted((k, v) for k, v in values.items() if v))
+            if key in seen:
+                problems.append(f"{sheet}:{line}: the same row as line {seen[key]}; leave one out")
+                continue
+            seen[key] = line
+            rows.append((line, values))
+    finally:
+        csv.field_size_limit(previous)
+    if problems:
+        raise InputError(_all(problems, sheet))
     return rows
+
+
+def _all(problems: list[str], sheet: Path) -> str:
+    """Every problem, one line each (as the command prints errors); nothing was written."""
+    if len(problems) == 1:
+        return problems[0]
+    return "\npactgraph: error: ".join(problems + [f"{sheet}: {len(problems)} problems; nothing was written"])
 
 
 def import_sheet(
     report_dir: str | Path, sheet: str | Path, data_dir: Path, *, dry_run: bool = False
 ) -> tuple[list[str], list[str]]:
-    """Read every row, build its block, validate the report with all of them, then write; (IRIs written, notes)."""
+    """Read every row, build its block, validate the report with all of them, then write; (IRIs written, notes).
+
+    Every bad row is named (InputError, one line each); nothing is written unless all are good."""
     sheet = Path(sheet)
     rows = _rows(sheet)
     ctx = context(report_dir, data_dir)
     written = []
+    problems = []
     for line, row in rows:
         where = f"{sheet}:{line}"
-        kind = row.get("kind") or "claim"
-        if kind not in KINDS:
-            raise InputError(f"{where}: column kind: {kind!r} is not one of {', '.join(KINDS)}")
-        if kind == "claim":
-            spec = ClaimInput(where={})
-            for name in _CLAIM_FIELDS:
-                value = row.get(name) or None
-                if name == "polarity" and value is None:
-                    value = "positive"
-                setattr(spec, name, value)
-                spec.where[name] = f"{where}: column {name}"
-            if row.get("id"):
-                try:
-                    spec.number = int(row["id"])
-                except ValueError:
-                    raise InputError(f"{where}: column id: {row['id']!r} is not a claim number") from None
-                spec.where["number"] = f"{where}: column id"
-            iri, _ = build_claim(ctx, spec)
-        else:
-            iri = declare(ctx, kind, row, where)
-        written.append(iri)
+        try:
+            written.append(_row(ctx, row, where))
+        except InputError as err:
+            problems.append(str(err))
+    if problems:
+        raise InputError(_all(problems, sheet))
     write_blocks(ctx, dry_run=dry_run)
     return written, ctx.notes
 
 
-def declare(ctx: Context, kind: str, row: dict[str, str], where: str) -> str:
-    """Build the block of a new person, outlet, anonymous source or proposition."""
+def _row(ctx: Context, row: dict[str, str], where: str) -> str:
+    kind = row.get("kind") or "claim"
+    if kind not in KINDS:
+        raise InputError(f"{where}: column kind: {kind!r} is not one of {', '.join(KINDS)}")
+    if kind != "claim":
+        return declare(ctx, kind, row, where)
+    spec = ClaimInput(where={})
+    for name in _CLAIM_FIELDS:
+        value = row.get(name) or None
+        if name == "polarity" and value is None:
+            value = "positive"
+        setattr(spec, name, value)
+        spec.where[name] = f"{where}: column {name}"
+    if row.get("id"):
+        try:
+            spec.number = int(row["id"])
+        except ValueError:
+            raise InputError(f"{where}: column id: {row['id']!r} is not a claim number") from None
+        spec.where["number"] = f"{where}: column id"
+    iri, _ = build_claim(ctx, spec)
+    return iri
+
+
+def declare(ctx: Context, kind: str, row: dict[str, str], where: str, label_option: str | None = None) -> str:
+    """Build the block of a new person, outlet, anonymous source or proposition (its label named in
+    messages as `label_option`, by default the row's label column)."""
     import rdflib
     from rdflib import RDF, RDFS, Literal
 
     label = row.get("label", "")
+    label_where = label_option or f"{where}: column label:"
     if not label and kind == "proposition" and any(row.get(c) for c in ("subject", "predicate", "object")):
         label = structure_label(ctx, _structure(ctx, row, where))
     if not label:
-        raise InputError(f"{where}: column label: a {kind} needs a label")
+        raise InputError(f"{label_where} a {kind} needs a label")
+    check_name(label, label_where, f"a new {kind}")
     u = rdflib.URIRef
     pg = rdflib.Namespace(PG)
     schema = rdflib.Namespace(PREFIXES["schema"])
@@ -344,17 +448,24 @@ def export_sheet(report_dir: str | Path, data_dir: Path) -> str:
     written = report.file.read_text(encoding="utf-8")
     declared = {iri: entry for iri, entry in declared.items() if f"{BEGIN}{shorten(iri)} " in written}
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    plain = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    # The csv module quotes only the line terminator's characters: a row holding a lone CR is quoted whole.
+    quoted = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+
+    def write(row: dict[str, str]) -> None:
+        cells = {k: escape_cell(v) for k, v in row.items()}
+        (quoted if any("\r" in v for v in cells.values()) else plain).writerow(cells)
+
+    plain.writeheader()
     order = {kind: n for n, kind in enumerate(KINDS)}
     for iri, entry in sorted(declared.items(), key=lambda item: (order[item[1]["kind"]], item[0])):
         entry["about"] = "; ".join(sorted(entry["about"]))
         if entry["kind"] == "person" and shorten(iri) in roles:
             entry["role"] = _short(roles[shorten(iri)], "source-role")
-        writer.writerow({k: v for k, v in entry.items() if v})
+        write({k: v for k, v in entry.items() if v})
     for c in claims:
-        writer.writerow(
-            {
+        claim_row = {
                 "kind": "claim",
                 "id": c.claim.rsplit("-", 1)[-1].lstrip("0"),
                 "label": c.label,
@@ -369,7 +480,7 @@ def export_sheet(report_dir: str | Path, data_dir: Path) -> str:
                 "conditional_on": c.conditional_on,
                 "first_reported_in": c.first_reported_in,
             }
-        )
+        write(claim_row)
     return out.getvalue()
 
 
@@ -382,18 +493,65 @@ def add_claim(
     dry_run: bool = False,
     new_claimant: str | None = None,
     description: str | None = None,
+    structure: dict[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[str, str]:
     """Resolve, build, validate with the graph and append one claim; (claim IRI, its block).
 
     `new_claimant` (person, outlet or anonymous-source): the claimant is new, named by
     `spec.claimant`, and declared in a block of its own as a sheet row would declare it.
+    `structure` (subject, predicate, object): the proposition with that structure, made
+    when the graph has none (see `structured_proposition`). Notes are added to `notes`.
     """
+    check_sizes({**{spec.origin(k): v for k, v in vars(spec).items() if isinstance(v, str)},
+                 "--description": description or "", **{f"--{k}": v for k, v in (structure or {}).items()}})
     ctx = context(report_dir, data_dir, choose)
+    if structure and any(structure.values()):
+        spec.proposition = shorten(structured_proposition(ctx, spec.proposition, structure))
     if new_claimant is not None:
         if new_claimant not in ("person", "outlet", "anonymous-source"):
             raise InputError(f"--new-claimant must be person, outlet or anonymous-source, not {new_claimant!r}")
         row = {"label": spec.claimant or "", "description": description or "", "role": spec.role or ""}
-        spec.claimant = shorten(declare(ctx, new_claimant, row, "--new-claimant"))
+        spec.claimant = shorten(declare(ctx, new_claimant, row, "--new-claimant", label_option="--claimant"))
     claim, turtle = build_claim(ctx, spec)
     write_blocks(ctx, dry_run=dry_run)
+    if notes is not None:
+        notes.extend(ctx.notes)
     return claim, block(claim, turtle)
+
+
+_SAME_STRUCTURE = """
+SELECT ?proposition ?object WHERE {
+  ?proposition a pg:Proposition ; rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object .
+}
+"""
+
+
+def structured_proposition(ctx: Context, label: str | None, structure: dict[str, str]) -> str:
+    """The proposition whose subject, predicate and object are `structure`'s: the graph's own when
+    it has one, else a new one (labelled `label`, or from its parts) declared in the report, with
+    the propositions nearest to it named in a note, those sharing its subject and predicate first."""
+    from pactgraph.contributing.claims import _select
+
+    where = "--subject/--predicate/--value"
+    row = {"subject": structure.get("subject", ""), "predicate": structure.get("predicate", ""),
+           "object": structure.get("object", "")}
+    triples = _structure(ctx, row, where)
+    (_, subject), (_, predicate), (_, obj) = triples
+    rows = _select(ctx.store, _SAME_STRUCTURE, subject=str(subject), predicate=str(predicate))
+    shared = [r["proposition"].value for r in rows]
+    same = [r["proposition"].value for r in rows if r["object"].value == str(obj)
+            and (type(r["object"]).__name__ == "Literal") == (type(obj).__name__ == "Literal")]
+    if same:
+        ctx.notes.append(f"{where}: the graph states this as {shorten(same[0])} ({ctx.index.resources[same[0]].name}): used")
+        return same[0]
+    label = (label or "").strip() or structure_label(ctx, triples)
+    about = [shorten(str(t)) for t in (subject, obj) if str(t) in ctx.index.resources
+             and ctx.index.resources[str(t)].kinds & {"entity", "agent"}]
+    if shared:
+        ctx.notes.append(
+            f"{where}: propositions with the same subject and predicate: "
+            + "; ".join(f"{shorten(p)} ({ctx.index.resources[p].name})" for p in shared[:5] if p in ctx.index.resources)
+        )
+    row.update(label=label, about="; ".join(about))
+    return declare(ctx, "proposition", row, where, label_option="--proposition")
