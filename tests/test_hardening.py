@@ -411,8 +411,15 @@ class _PageCheck(HTMLParser):
         self.problems: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        own_script = tag == "script" and re.fullmatch(r"(\.\./)*site\.js", dict(attrs).get("src") or "")
-        if tag in ("script", "iframe", "object", "embed") and not own_script:  # only the site's own script file
+        given = dict(attrs)
+        src = given.get("src") or ""
+        # The site's own script files (the 404 page names them from the base path), and inert data
+        # blocks (a claim's schema.org JSON-LD, the query and search pages' JSON), never a script from the data.
+        own_script = tag == "script" and (
+            re.fullmatch(r"(\.\./)*(site|query|search)\.js|(\.\./)*vendor/[\w./-]+\.js|/[\w-]+/site\.js", src)
+            or (not src and given.get("type") in ("application/ld+json", "application/json"))
+        )
+        if tag in ("script", "iframe", "object", "embed") and not own_script:
             self.problems.append(f"<{tag}>")
         for name, value in attrs:
             if name.startswith("on"):
