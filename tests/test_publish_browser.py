@@ -7,6 +7,7 @@ Chromium is required: without it these tests fail and say how to install it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -123,19 +124,35 @@ def test_hostile_labels_are_shown_as_text_and_never_run(browser, tmp_path, prefi
 
 
 def _browser_processes() -> set[int]:
-    """Process ids of running Chromium processes."""
-    found = set()
+    """Process ids of the Chromium processes this test process started (its descendants), so
+    that a browser of another test run on the same machine is neither counted nor blamed."""
+    parents: dict[int, int] = {}
+    commands: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
+            stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
             command = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        words = [w.decode(errors="replace") for w in command if w]
-        if words and Path(words[0]).name in ("chromium", "chrome", "chrome_crashpad_handler"):
-            found.add(int(entry.name))
-    return found
+        # The fields after the command name, which is in parentheses and may hold spaces.
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        commands[int(entry.name)] = [w.decode(errors="replace") for w in command if w]
+
+    def ours(pid: int) -> bool:
+        seen = set()
+        while pid not in seen and pid > 1:
+            seen.add(pid)
+            pid = parents.get(pid, 0)
+            if pid == os.getpid():
+                return True
+        return False
+
+    return {
+        pid for pid, words in commands.items()
+        if words and Path(words[0]).name in ("chromium", "chrome", "chrome_crashpad_handler") and ours(pid)
+    }
 
 
 def test_no_browser_outlives_a_failing_test(tmp_path):
