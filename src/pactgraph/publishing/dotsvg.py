@@ -27,7 +27,7 @@ SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
 FONT = "sans-serif"
 MISSING = (
-    "Graphviz's `dot` program was not found: the site's figures are laid out by it. "
+    "Graphviz's `dot` program was not found on PATH: it lays out the site's figures. "
     "Install Graphviz (Debian/Ubuntu: apt-get install graphviz, or `make system`; others: https://graphviz.org/download/)"
 )
 
@@ -62,6 +62,7 @@ def require_dot() -> None:
 def render(dot: Any, title: str, css_class: str, titles: Mapping[str, str], layout: str = "") -> Markup:
     """`dot` laid out as an inline <svg> with `title` (also its aria-label) and role="img";
     `titles` maps dot's node names and `a->b` edge names to the tooltips shown instead."""
+    require_dot()  # checked on every figure: a layout cached earlier does not hide that dot went
     return Markup(clean(_laid_out(dot.source), title, css_class, titles, layout))
 
 
@@ -70,7 +71,6 @@ def _laid_out(source: str) -> str:
     """dot's SVG for a graph's source; a site draws the same relay chain on many pages."""
     import graphviz
 
-    require_dot()
     try:
         return graphviz.pipe_string("dot", "svg", source, encoding="utf-8")
     except graphviz.ExecutableNotFound:
@@ -95,14 +95,14 @@ def clean(raw: str, title: str, css_class: str, titles: Mapping[str, str], layou
         elif group.tag == f"{{{SVG}}}polygon" and group.get("fill") in ("white", "transparent"):
             top.remove(group)  # the page background
     for group in top.iter(f"{{{SVG}}}g"):
-        name = group.find(f"{{{SVG}}}title")
-        if name is None:
+        found = group.find(f"{{{SVG}}}title")
+        if found is None:
             continue
-        key = (name.text or "").replace("&#45;", "-")
+        key = (found.text or "").replace("&#45;", "-")
         if key in titles:
-            name.text = titles[key]
+            found.text = titles[key]
         else:
-            group.remove(name)
+            group.remove(found)
     attrs = {
         "class": css_class,
         "viewBox": f"0 0 {width:g} {height:g}",

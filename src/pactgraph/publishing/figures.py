@@ -190,7 +190,6 @@ def ontology_overview(
                 dotsvg.text(node.label),
                 fillcolor=BOX if node.own else "#ffffff",
                 style="rounded,filled" if node.own else "rounded,filled,dashed",
-                tooltip=dotsvg.text(node.label),
                 **extra,
             )
         for sub, sup in parents:
@@ -199,7 +198,7 @@ def ontology_overview(
                 index[sup], index[sub], dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"}
             )
         for (source, target), names in properties:
-            words = ", ".join(_clip(name, 30) for name in sorted(set(names)))
+            words = "\n".join(_clip(name, 30) for name in sorted(set(names)))
             dot.edge(
                 index[source],
                 index[target],
@@ -224,7 +223,7 @@ class Span:
 
 
 #: Days closer than this belong to one segment of the timeline's scale.
-SEGMENT_GAP = 31
+SEGMENT_GAP = 14
 STORY_SHARE = 0.6  # of the scale's width, for the segments that hold the story
 BREAK = 16  # px between two segments, where the axis shows a break
 
@@ -265,9 +264,9 @@ class _Scale:
         if not story:
             shares = [s[2] / sum(t[2] for t in self.segments) for s in self.segments]
         widths = [minimum + (room - minimum * len(shares)) * share for share in shares]
-        self.bounds = []
+        self.bounds: list[tuple[float, float]] = []
         x = left
-        for seg, w in zip(self.segments, widths, strict=True):
+        for w in widths:
             self.bounds.append((x, x + w))
             x += w + BREAK
 
