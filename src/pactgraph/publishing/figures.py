@@ -225,7 +225,7 @@ class Span:
 #: Days closer than this belong to one segment of the timeline's scale.
 SEGMENT_GAP = 14
 STORY_SHARE = 0.6  # of the scale's width, for the segments that hold the story
-BREAK = 16  # px between two segments, where the axis shows a break
+BREAK = 12  # px between two segments, where the axis shows a break
 
 
 def _segments(spans: Sequence[Span]) -> list[tuple[dt.date, dt.date, int, bool]]:
@@ -254,16 +254,19 @@ class _Scale:
         self.segments = _segments(spans)
         self.left, self.right = left, left + width
         room = width - BREAK * (len(self.segments) - 1)
-        minimum = 26.0
+        minimum = 18.0  # a diamond and some air
         story = [s for s in self.segments if s[3]]
-        shares: list[float] = []
+        if story and len(story) < len(self.segments):
+            rooms = {True: room * STORY_SHARE, False: room * (1 - STORY_SHARE)}
+        else:
+            rooms = {True: room, False: room}
+        widths = []
         for seg in self.segments:
             group = [s for s in self.segments if s[3] == seg[3]]
-            share = 1.0 if len(group) == len(self.segments) else (STORY_SHARE if seg[3] else 1 - STORY_SHARE)
-            shares.append(share * seg[2] / sum(s[2] for s in group))
-        if not story:
-            shares = [s[2] / sum(t[2] for t in self.segments) for s in self.segments]
-        widths = [minimum + (room - minimum * len(shares)) * share for share in shares]
+            spare = max(0.0, rooms[seg[3]] - minimum * len(group))
+            widths.append(minimum + spare * seg[2] / sum(s[2] for s in group))
+        fit = min(1.0, room / sum(widths))  # many short segments: narrower than the minimum, not wider than the plot
+        widths = [w * fit for w in widths]
         self.bounds: list[tuple[float, float]] = []
         x = left
         for w in widths:
