@@ -378,11 +378,11 @@ def _axis_labels(scale: _Scale, axis: float) -> list[str]:
     placed: list[tuple[float, float]] = []
     out = []
     for _, x, words, anchor in sorted(wanted, key=lambda w: (w[0], w[1])):
-        w = 6.5 * len(words)
+        w = 7.0 * len(words)
         a = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
         a = max(a, scale.left)
         if any(a < b1 + 6 and a + w > b0 - 6 for b0, b1 in placed):
             continue
         placed.append((a, a + w))
-        out.append(f'<text x="{a:.1f}" y="{axis - 7}" font-size="11" fill="{MUTED}">{words}</text>')
+        out.append(f'<text x="{a:.1f}" y="{axis - 7}" font-size="12" fill="{MUTED}">{words}</text>')
     return out
