@@ -161,7 +161,8 @@ def ontology_overview(
 ) -> Markup:
     """Classes laid out by dot: an open-headed arrow from each subclass to its superclass, and
     the properties as labelled arrows from domain to range (parallel properties share one arrow).
-    The wide variant runs top to bottom, the narrow one (phones) left to right, which is taller."""
+    Both variants run top to bottom (left to right is as wide and twice as tall); the narrow one
+    (phones) packs the classes closer, and scrolls sideways in its region like the wide one."""
     from pactgraph.publishing import dotsvg
 
     index = {node.key: f"c{i}" for i, node in enumerate(sorted(nodes, key=lambda n: (n.label, n.key)))}
@@ -179,8 +180,8 @@ def ontology_overview(
         words = ", ".join(sorted(set(names)))
         titles[f"{index[source]}->{index[target]}"] = f"{labels[source]} — {words} → {labels[target]}"
     variants = []
-    for layout, rankdir in (("wide", "TB"), ("narrow", "LR")):
-        dot = dotsvg.digraph(rankdir=rankdir, nodesep="0.3", ranksep="0.45", newrank="true")
+    for layout, nodesep, ranksep in (("wide", "0.3", "0.45"), ("narrow", "0.15", "0.35")):
+        dot = dotsvg.digraph(rankdir="TB", nodesep=nodesep, ranksep=ranksep, newrank="true")
         dot.attr("node", shape="box", style="rounded,filled", color=ACCENT, fontcolor=INK, margin="0.12,0.04", height="0.3")
         dot.attr("edge", color=LINE, fontcolor=MUTED, arrowsize="0.7")
         for node in sorted(nodes, key=lambda n: index[n.key]):
