@@ -61,8 +61,9 @@ lint: $(STAMP)
 #   libapache-jena-java   Apache Jena, the second SHACL engine
 #   apache2, nginx        serving the published site (nginx also with Basic auth in front of the endpoint)
 #   virtuoso-opensource   a SPARQL server other than Oxigraph
+#   graphviz              `dot`, which lays out the published site's figures (relay chains, the ontology overview)
 SYSTEM_NEEDS := chromium:chromium java:default-jre-headless /usr/share/java/jena-shacl.jar:libapache-jena-java \
-	/usr/sbin/apache2:apache2 /usr/sbin/nginx:nginx virtuoso-t:virtuoso-opensource
+	/usr/sbin/apache2:apache2 /usr/sbin/nginx:nginx virtuoso-t:virtuoso-opensource /usr/bin/dot:graphviz
 APT := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 # `apt-get update` takes the package lists' lock, which the option above does not cover: retried
 # while another package manager holds it (up to 10 minutes), any other failure ends at once.

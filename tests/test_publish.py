@@ -928,7 +928,7 @@ def test_hostile_text_is_escaped_and_hostile_iris_stay_inside_the_site(tmp_path,
             if tag == "img":
                 assert path == "timeline.html" and attrs.get("src") == "timeline.svg", (path, attrs)
             if tag == "svg":
-                assert attrs.get("class") in ("chain-figure", "chart", "overview"), (path, attrs)
+                assert attrs.get("class") in ("chain-figure", "chart", "overview", "timeline"), (path, attrs)
             assert tag not in ("iframe", "object", "embed"), (path, tag)
         assert not any(link.lower().startswith("javascript:") for link in page.links), path
     # The hostile claim's data block stays one JSON document: its words cannot close the script.

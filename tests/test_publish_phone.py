@@ -83,3 +83,32 @@ def test_every_page_type_reads_on_a_phone(phone, server, kind):
         ".map(e => e.textContent)"
     )
     assert broken == []
+
+
+#: Each visible chart: [class, layout, its smallest text as drawn]: the computed font size times
+#: the chart's scale (its drawn width over its viewBox width, by getBoundingClientRect) times any
+#: scale inside it (the text's transformation relative to the chart).
+CHART_TEXT = """
+(() => [...document.querySelectorAll("svg[role=img]")].filter((svg) => svg.getBoundingClientRect().width > 0)
+  .map((svg) => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll("text")].filter((t) => t.textContent.trim()).map((t) => {
+      const inner = svg.getScreenCTM().inverse().multiply(t.getScreenCTM());
+      return parseFloat(getComputedStyle(t).fontSize) * scale * Math.sqrt(Math.abs(inner.a * inner.d - inner.b * inner.c));
+    });
+    return [svg.getAttribute("class"), svg.dataset.layout || "", Math.min(...sizes)];
+  }))()
+"""
+
+CHARTS = {"story": {"chart"}, "claim": {"chain-figure"}, "ontology": {"overview"}, "timeline": {"timeline"}}
+
+
+@pytest.mark.parametrize("kind", sorted(CHARTS))
+def test_each_chart_s_smallest_text_is_readable_on_a_phone(phone, server, kind):
+    assert phone.load(server + PAGE_TYPES[kind]) == []
+    charts = phone.evaluate(CHART_TEXT)
+    assert {c[0] for c in charts} == CHARTS[kind], charts
+    for css_class, layout, smallest in charts:
+        assert smallest >= SMALLEST - 0.01, (css_class, layout, smallest)
+        # graphs and the timeline show their narrow layout on a phone
+        assert layout in ("", "narrow"), (css_class, layout)

@@ -1,15 +1,18 @@
 """Static SVG figures drawn at build time: the relay chain of a claim, certainty over time,
-and an overview of the ontology's classes and properties.
+the timeline and an overview of the ontology's classes and properties.
 
-Every text is XML-escaped here, numbers are rounded to one decimal, and nothing depends
-on anything but the arguments, so the bytes are stable. The figures are inline SVG
-(scaled to the page width through their viewBox); each has a <title> and the pages
-give the same facts as text beside them.
+The graphs (relay chains, the ontology) are laid out by Graphviz dot (publishing.dotsvg);
+the timeline is not a graph but a time scale, drawn here on a scale of its own that gives
+the story's weeks the room. Every text comes from the caller and is XML-escaped, and nothing
+depends on anything but the arguments, so the bytes are stable. The figures are inline SVG
+drawn at their natural size, each with a <title>, role="img" and aria-label; graphs and the
+timeline come in a "wide" and a "narrow" variant (data-layout), of which the page's CSS shows
+one by the screen's width. The pages give the same facts as text beside them.
 """
 
 from __future__ import annotations
 
-import math
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -36,32 +39,38 @@ def _svg(width: float, height: float, title: str, body: list[str], css_class: st
     return Markup("".join([head, f"<title>{escape(title)}</title>", *body, "</svg>"]))
 
 
-def relay_chain(outlets: Sequence[str], dates: Sequence[str], gap: bool = False) -> Markup:
-    """Boxes for the reports a claim passed through, oldest on the left, arrows to the relays."""
-    box_w, box_h, arrow = 150, 40, 34
-    n = max(1, len(outlets))
-    width = n * box_w + (n - 1) * arrow + 2
-    height = box_h + 2
-    body: list[str] = []
-    for i, (outlet, date) in enumerate(zip(outlets, dates, strict=False)):
-        x = 1 + i * (box_w + arrow)
-        body.append(
-            f'<rect x="{x}" y="1" width="{box_w}" height="{box_h}" rx="4" fill="{BOX}" stroke="{LINE}"/>'
-            f'<text x="{x + box_w / 2:.1f}" y="18" text-anchor="middle" fill="{INK}">{escape(_clip(outlet, 22))}</text>'
-            f'<text x="{x + box_w / 2:.1f}" y="33" text-anchor="middle" fill="{MUTED}">{escape(date)}</text>'
+def relay_chain(
+    outlets: Sequence[str], dates: Sequence[str], gap: bool = False, title: str | None = None
+) -> Markup:
+    """The reports a claim passed through, oldest first, an arrow from each to the one that relays it
+    (dashed where the chain has a gap); laid out by dot left to right, and top to bottom for narrow screens."""
+    from pactgraph.publishing import dotsvg
+
+    if title is None:
+        title = "Relay chain, oldest first: " + " → ".join(
+            f"{o} ({d})" if d else o for o, d in zip(outlets, dates, strict=False)
         )
-        if i:
-            dash = ' stroke-dasharray="4 3"' if gap and i == 1 else ""
-            mid = 1 + box_h / 2
-            body.append(
-                f'<line x1="{x - arrow + 2}" y1="{mid:.1f}" x2="{x - 8}" y2="{mid:.1f}" '
-                f'stroke="{LINE}" stroke-width="1.5"{dash}/>'
-                f'<path d="M{x - 9},{mid - 5:.1f} L{x - 1},{mid:.1f} L{x - 9},{mid + 5:.1f} z" fill="{LINE}"/>'
+    names = [_clip(outlet, 28) for outlet in outlets]
+    titles = {f"n{i}": f"{o} ({d})" if d else o for i, (o, d) in enumerate(zip(outlets, dates, strict=False))}
+    for i in range(1, len(names)):
+        titles[f"n{i - 1}->n{i}"] = f"{names[i - 1]} → {names[i]}"
+    variants = []
+    for layout, rankdir in (("wide", "LR"), ("narrow", "TB")):
+        dot = dotsvg.digraph(rankdir=rankdir, nodesep="0.25", ranksep="0.35")
+        dot.attr("node", shape="box", style="rounded,filled", fillcolor=BOX, color=LINE, fontcolor=INK, margin="0.15,0.06")
+        dot.attr("edge", color=LINE, arrowsize="0.8")
+        for i, (name, date) in enumerate(zip(names, dates, strict=False)):
+            dot.node(f"n{i}", dotsvg.text(f"{name}\n{date}" if date else name))
+        for i in range(1, len(names)):
+            dashed = gap and i == 1
+            dot.edge(
+                f"n{i - 1}",
+                f"n{i}",
+                style="dashed" if dashed else "solid",
+                _attributes={"class": "gap" if dashed else "relay"},
             )
-    title = "Relay chain, oldest first: " + " → ".join(
-        f"{o} ({d})" if d else o for o, d in zip(outlets, dates, strict=False)
-    )
-    return _svg(width, height, title, body, "chain-figure")
+        variants.append(dotsvg.render(dot, title, "chain-figure", titles, layout))
+    return Markup("").join(variants)
 
 
 @dataclass(frozen=True)
@@ -129,102 +138,252 @@ def certainty_chart(title: str, levels: Sequence[str], points: Sequence[Point]) 
 
 
 @dataclass(frozen=True)
+class Node:
+    """A class on the ontology overview: `key` identifies it (its IRI), `label` is drawn."""
+
+    key: str
+    label: str
+    href: str = ""  # where a click takes the reader (the class's section), if anywhere
+    own: bool = True  # defined by the ontology (drawn filled) or reused from elsewhere
+
+
+@dataclass(frozen=True)
 class Edge:
+    """A property from its domain to its range (keys of nodes), with the property's label."""
+
     source: str
     target: str
     label: str
 
 
-def _circle_order(classes: Sequence[str], edges: Sequence[Edge]) -> list[str]:
-    """Classes in an order that keeps linked ones near each other: start from the most linked,
-    then always take the class with most links to those already placed (ties by name)."""
-    links: dict[str, dict[str, int]] = {c: {} for c in classes}
-    for e in edges:
-        if e.source in links and e.target in links and e.source != e.target:
-            links[e.source][e.target] = links[e.source].get(e.target, 0) + 1
-            links[e.target][e.source] = links[e.target].get(e.source, 0) + 1
-    order: list[str] = []
-    left = sorted(classes)
-    while left:
-        if order:
-            best = max(
-                left,
-                key=lambda c: (
-                    sum(links[c].get(o, 0) for o in order[-3:]) * 2 + sum(links[c].get(o, 0) for o in order),
-                    len(links[c]),
-                    [-ord(ch) for ch in c],
-                ),
-            )
-        else:
-            best = max(left, key=lambda c: (len(links[c]), [-ord(ch) for ch in c]))
-        order.append(best)
-        left.remove(best)
-    return order
+def ontology_overview(
+    nodes: Sequence[Node], subclasses: Sequence[tuple[str, str]], edges: Sequence[Edge], title: str
+) -> Markup:
+    """Classes laid out by dot: an open-headed arrow from each subclass to its superclass, and
+    the properties as labelled arrows from domain to range (parallel properties share one arrow).
+    Both variants run top to bottom (left to right is as wide and twice as tall); the narrow one
+    (phones) packs the classes closer, and scrolls sideways in its region like the wide one."""
+    from pactgraph.publishing import dotsvg
 
-
-def ontology_overview(classes: Sequence[str], edges: Sequence[Edge], title: str) -> Markup:
-    """Classes on a circle, the main properties as arrows from domain to range (parallel
-    properties share one arrow)."""
+    index = {node.key: f"c{i}" for i, node in enumerate(sorted(nodes, key=lambda n: (n.label, n.key)))}
     merged: dict[tuple[str, str], list[str]] = {}
     for edge in edges:
-        merged.setdefault((edge.source, edge.target), []).append(edge.label)
-    edges = [Edge(s, t, ", ".join(sorted(set(labels)))) for (s, t), labels in sorted(merged.items())]
-    classes = _circle_order(classes, edges)
-    n = max(1, len(classes))
-    widths = [12 + 7 * len(_clip(c, 24)) for c in classes]
-    # an ellipse wider than tall: boxes are wide, so neighbours at the top and bottom need room
-    rx = max(220.0, (sum(widths) + 20 * n) / (2 * math.pi) * 1.25)
-    ry = rx * 0.6
-    cx, cy = rx + 110, ry + 70
-    position = {}
-    for i, name in enumerate(classes):
-        angle = 2 * math.pi * i / n - math.pi / 2
-        position[name] = (cx + rx * math.cos(angle), cy + ry * math.sin(angle))
-    body = [
-        (
-            '<defs><marker id="ontology-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="6" '
-            f'markerHeight="6" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="{LINE}"/></marker></defs>'
-        )
-    ]
-    for edge in edges:
-        if edge.source not in position or edge.target not in position:
-            continue
-        (x1, y1), (x2, y2) = position[edge.source], position[edge.target]
-        if edge.source == edge.target:
-            # a loop above the class, drawn away from the centre
-            dx, dy = x1 - cx, y1 - cy
-            norm = math.hypot(dx, dy) or 1
-            ux, uy = dx / norm, dy / norm
-            px, py = -uy, ux
-            ax, ay = x1 + ux * 11, y1 + uy * 11
-            c1 = (ax + ux * 40 + px * 22, ay + uy * 40 + py * 22)
-            c2 = (ax + ux * 40 - px * 22, ay + uy * 40 - py * 22)
-            body.append(
-                f"<g><title>{escape(f'{edge.source} — {edge.label} → {edge.target}')}</title>"
-                f'<path d="M{ax + px * 8:.1f},{ay + py * 8:.1f} C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} '
-                f'{ax - px * 8:.1f},{ay - py * 8:.1f}" fill="none" stroke="{LINE}" stroke-width="1" '
-                f'marker-end="url(#ontology-arrow)"/>'
-                f'<text x="{ax + ux * 44:.1f}" y="{ay + uy * 44 + 4:.1f}" text-anchor="middle" fill="{MUTED}" '
-                f'font-size="11" paint-order="stroke" stroke="#fff" stroke-width="3">{escape(_clip(edge.label, 40))}</text></g>'
+        if edge.source in index and edge.target in index:
+            merged.setdefault((edge.source, edge.target), []).append(edge.label)
+    parents = sorted({(s, t) for s, t in subclasses if s in index and t in index and s != t}, key=lambda p: (index[p[0]], index[p[1]]))
+    properties = sorted(merged.items(), key=lambda item: (index[item[0][0]], index[item[0][1]]))
+    labels = {node.key: node.label for node in nodes}
+    titles = {index[node.key]: node.label for node in nodes}
+    for sub, sup in parents:
+        titles[f"{index[sup]}->{index[sub]}"] = f"{labels[sub]} ⊂ {labels[sup]}"
+    for (source, target), names in properties:
+        words = ", ".join(sorted(set(names)))
+        titles[f"{index[source]}->{index[target]}"] = f"{labels[source]} — {words} → {labels[target]}"
+    variants = []
+    for layout, nodesep, ranksep in (("wide", "0.3", "0.45"), ("narrow", "0.15", "0.35")):
+        dot = dotsvg.digraph(rankdir="TB", nodesep=nodesep, ranksep=ranksep, newrank="true")
+        dot.attr("node", shape="box", style="rounded,filled", color=ACCENT, fontcolor=INK, margin="0.12,0.04", height="0.3")
+        dot.attr("edge", color=LINE, fontcolor=MUTED, arrowsize="0.7")
+        for node in sorted(nodes, key=lambda n: index[n.key]):
+            extra = {"href": node.href, "target": "_top"} if node.href else {}
+            dot.node(
+                index[node.key],
+                dotsvg.text(node.label),
+                fillcolor=BOX if node.own else "#ffffff",
+                style="rounded,filled" if node.own else "rounded,filled,dashed",
+                **extra,
             )
+        for sub, sup in parents:
+            # drawn from the superclass with the arrow reversed, so that superclasses rank above
+            dot.edge(
+                index[sup], index[sub], dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"}
+            )
+        for (source, target), names in properties:
+            words = "\n".join(_clip(name, 30) for name in sorted(set(names)))
+            dot.edge(
+                index[source],
+                index[target],
+                label=dotsvg.text(words),
+                constraint="false" if source == target else "true",
+                _attributes={"class": "property"},
+            )
+        variants.append(dotsvg.render(dot, title, "overview", titles, layout))
+    return Markup("").join(variants)
+
+
+@dataclass(frozen=True)
+class Span:
+    """One item on the timeline: a day (`start` == `end`), or a range open at either end."""
+
+    start: dt.date | None
+    end: dt.date | None
+    label: str  # drawn beside its row
+    tip: str  # its tooltip
+    colour: str
+    story: bool = False  # one of the reports the story is about: its weeks get the room
+
+
+#: Days closer than this belong to one segment of the timeline's scale.
+SEGMENT_GAP = 14
+STORY_SHARE = 0.6  # of the scale's width, for the segments that hold the story
+BREAK = 12  # px between two segments, where the axis shows a break
+
+
+def _segments(spans: Sequence[Span]) -> list[tuple[dt.date, dt.date, int, bool]]:
+    """(first day, last day, items touching it, holds the story) for each stretch of time with
+    items no more than SEGMENT_GAP days apart."""
+    days = sorted({d for s in spans for d in (s.start, s.end) if d is not None})
+    runs: list[list[dt.date]] = []
+    for day in days:
+        if runs and (day - runs[-1][-1]).days <= SEGMENT_GAP:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    found = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        touching = [s for s in spans if any(d is not None and first <= d <= last for d in (s.start, s.end))]
+        found.append((first, last, len(touching), any(s.story for s in touching)))
+    return found
+
+
+class _Scale:
+    """x for a day: the segments side by side with a break between them; the segments that hold
+    the story share STORY_SHARE of the width, the others the rest, each by its number of items."""
+
+    def __init__(self, spans: Sequence[Span], left: float, width: float) -> None:
+        self.segments = _segments(spans)
+        self.left, self.right = left, left + width
+        room = width - BREAK * (len(self.segments) - 1)
+        minimum = 18.0  # a diamond and some air
+        story = [s for s in self.segments if s[3]]
+        if story and len(story) < len(self.segments):
+            rooms = {True: room * STORY_SHARE, False: room * (1 - STORY_SHARE)}
+        else:
+            rooms = {True: room, False: room}
+        widths = []
+        for seg in self.segments:
+            group = [s for s in self.segments if s[3] == seg[3]]
+            spare = max(0.0, rooms[seg[3]] - minimum * len(group))
+            widths.append(minimum + spare * seg[2] / sum(s[2] for s in group))
+        fit = min(1.0, room / sum(widths))  # many short segments: narrower than the minimum, not wider than the plot
+        widths = [w * fit for w in widths]
+        self.bounds: list[tuple[float, float]] = []
+        x = left
+        for w in widths:
+            self.bounds.append((x, x + w))
+            x += w + BREAK
+
+    def x(self, day: dt.date) -> float:
+        for (first, last, _, _), (x0, x1) in zip(self.segments, self.bounds, strict=True):
+            if first <= day <= last:
+                pad = min(10.0, (x1 - x0) / 2)
+                if first == last:
+                    return (x0 + x1) / 2
+                return x0 + pad + (x1 - x0 - 2 * pad) * (day - first).days / (last - first).days
+        return self.left if day < self.segments[0][0] else self.right
+
+
+def timeline_svg(
+    spans: Sequence[Span],
+    title: str,
+    legend: Sequence[tuple[str, str]],
+    note: str,
+    empty: str,
+    layout: str = "wide",
+) -> str:
+    """A timeline on a scale made for the story: a row per item (a diamond for a day, a bar for a
+    range, dashed where it is open), the label beside it ("wide") or above it ("narrow", for
+    phones). Background periods are compressed segments separated by break marks on the axis."""
+    wide = layout == "wide"
+    left, plot = (16, 520) if wide else (10, 340)
+    label_x, label_chars = (left + plot + 16, 64) if wide else (left, 50)
+    width = label_x + 410 if wide else left + plot + 10
+    row = 22 if wide else 36
+    top = 70
+    dated = [s for s in spans if s.start is not None or s.end is not None]
+    height = top + row * max(1, len(dated)) + (34 if wide else 60)
+    out = [
+        f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" '
+        f'font-family="sans-serif" font-size="12" data-layout="{layout}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{left}" y="20" font-size="15" font-weight="bold" fill="{INK}">{escape(_clip(title, 40 if not wide else 120))}</text>',
+    ]
+    if not dated:
+        out.append(f'<text x="{left}" y="{top}" fill="{INK}">{escape(empty)}</text></svg>')
+        return "".join(out)
+    scale = _Scale(dated, left, plot)
+    axis = top - 16
+    bottom = top + row * len(dated)
+    for (first, last, _, story), (x0, x1) in zip(scale.segments, scale.bounds, strict=True):
+        when = first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
+        out.append(
+            f'<rect class="segment{" story" if story else ""}" x="{x0:.1f}" y="{axis:.1f}" width="{x1 - x0:.1f}" '
+            f'height="{bottom - axis:.1f}" fill="{"#e6eef7" if story else "#f4f6f8"}"><title>{when}</title></rect>'
+            f'<line x1="{x0:.1f}" y1="{axis}" x2="{x1:.1f}" y2="{axis}" stroke="{MUTED}"/>'
+        )
+    for x0, _ in scale.bounds[1:]:
+        gap = x0 - BREAK / 2
+        out.append(
+            f'<path class="break" d="M{gap - 5:.1f},{axis + 6} L{gap - 1:.1f},{axis - 6} M{gap + 1:.1f},{axis + 6} '
+            f'L{gap + 5:.1f},{axis - 6}" stroke="{MUTED}" stroke-width="1.5" fill="none"/>'
+        )
+    out.extend(_axis_labels(scale, axis))
+    for n, span in enumerate(dated):
+        y = top + n * row + (row / 2 if wide else 26)
+        out.append(f'<g class="{"story" if span.story else "item"}"><title>{escape(span.tip)}</title>')
+        if span.start == span.end:
+            cx = scale.x(span.start)  # type: ignore[arg-type]
+            out.append(
+                f'<path d="M{cx:.1f},{y - 6:.1f} L{cx + 6:.1f},{y:.1f} L{cx:.1f},{y + 6:.1f} L{cx - 6:.1f},{y:.1f} Z" '
+                f'fill="{span.colour}"/>'
+            )
+        else:
+            x0 = scale.x(span.start) if span.start else left
+            x1 = scale.x(span.end) if span.end else left + plot
+            dash = ' stroke-dasharray="3 2"' if span.start is None or span.end is None else ""
+            out.append(
+                f'<rect x="{x0:.1f}" y="{y - 5:.1f}" width="{max(3.0, x1 - x0):.1f}" height="10" rx="2" '
+                f'fill="{span.colour}" fill-opacity="0.35" stroke="{span.colour}"{dash}/>'
+            )
+        ty = y + 4 if wide else y - 12
+        out.append(f'<text x="{label_x}" y="{ty:.1f}" fill="{INK}">{escape(_clip(span.label, label_chars))}</text></g>')
+    ly = bottom + 22
+    lx = left
+    for name, colour in legend:
+        if not wide and lx + 24 + 7 * len(name) > width:
+            lx, ly = left, ly + 18
+        out.append(f'<rect x="{lx}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
+        out.append(f'<text x="{lx + 14}" y="{ly}" fill="{INK}">{escape(name)}</text>')
+        lx += 24 + 7 * len(name)
+    if wide:
+        out.append(f'<text x="{lx}" y="{ly}" fill="{MUTED}">{escape(note)}</text>')
+    else:
+        out.append(f'<text x="{left}" y="{ly + 18}" fill="{MUTED}">{escape(_clip(note, 52))}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _axis_labels(scale: _Scale, axis: float) -> list[str]:
+    """Dates over the axis, where they fit: the story's first and last days first, then each
+    other segment's month; a label that would overlap one already placed is left out."""
+    wanted: list[tuple[int, float, str, str]] = []
+    for (first, last, _, story), (x0, x1) in zip(scale.segments, scale.bounds, strict=True):
+        if story:
+            wanted.append((0, x0, first.isoformat(), "start"))
+            if last != first:
+                wanted.append((0, x1, last.isoformat(), "end"))
+        else:
+            wanted.append((1, (x0 + x1) / 2, first.isoformat()[:7], "middle"))
+    placed: list[tuple[float, float]] = []
+    out = []
+    for _, x, words, anchor in sorted(wanted, key=lambda w: (w[0], w[1])):
+        w = 7.0 * len(words)
+        a = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
+        a = max(a, scale.left)
+        if any(a < b1 + 6 and a + w > b0 - 6 for b0, b1 in placed):
             continue
-        mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-        # pull the curve towards the centre so that arrows between neighbours stay apart
-        qx, qy = mx + (cx - mx) * 0.35, my + (cy - my) * 0.35
-        length = math.hypot(x2 - qx, y2 - qy) or 1
-        ex, ey = x2 - (x2 - qx) / length * 14, y2 - (y2 - qy) / length * 14
-        body.append(
-            f"<g><title>{escape(f'{edge.source} — {edge.label} → {edge.target}')}</title>"
-            f'<path d="M{x1:.1f},{y1:.1f} Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}" fill="none" stroke="{LINE}" '
-            f'stroke-width="1" marker-end="url(#ontology-arrow)"/>'
-            f'<text x="{(mx + qx) / 2:.1f}" y="{(my + qy) / 2:.1f}" text-anchor="middle" fill="{MUTED}" '
-            f'font-size="11" paint-order="stroke" stroke="#fff" stroke-width="3">{escape(_clip(edge.label, 40))}</text></g>'
-        )
-    for name, (x, y) in position.items():
-        w = 12 + 7 * len(_clip(name, 24))
-        body.append(
-            f'<rect x="{x - w / 2:.1f}" y="{y - 11:.1f}" width="{w:.1f}" height="22" rx="11" fill="{BOX}" '
-            f'stroke="{ACCENT}"/><text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" fill="{INK}">'
-            f"{escape(_clip(name, 24))}</text>"
-        )
-    return _svg(2 * cx, 2 * cy, title, body, "overview")
+        placed.append((a, a + w))
+        out.append(f'<text x="{a:.1f}" y="{axis - 7}" font-size="12" fill="{MUTED}">{words}</text>')
+    return out

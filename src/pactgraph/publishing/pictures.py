@@ -1,16 +1,16 @@
-"""The timeline page (drawn by pactgraph.contributing.timeline, the same figure as
-`pactgraph timeline --format svg`) and the ontology overview diagram."""
+"""The timeline page (the items of `pactgraph timeline`, drawn on the story's scale) and the
+ontology overview diagram."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import rdflib
 from markupsafe import Markup
 
-from pactgraph.publishing.figures import Edge, ontology_overview
+from pactgraph.publishing.figures import Edge, Node, ontology_overview
 from pactgraph.publishing.layout import CANONICAL_BASE
 from pactgraph.publishing.model import OWL, RDFS, SiteGraph, natural_key
 from pactgraph.publishing.render import render
@@ -40,10 +40,40 @@ def timeline_items(graph: SiteGraph) -> list[Any]:
     return items(MemoryStore.wrap(store))
 
 
-def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, bytes]:
-    """timeline.svg (the figure) and timeline.html (the figure and the same items as a table)."""
-    from pactgraph.contributing.timeline import render_svg
+#: The timeline's colours by kind of item (events have the third).
+KIND_COLOURS = {"report": "#1f5fa8", "background source": "#6a3d9a"}
+EVENT_COLOUR = "#c0392b"
 
+
+def timeline_figure(rows: Sequence[Any], layout: str, title: str = "Events and publications") -> str:
+    """The timeline drawn on the story's scale: the reports are the story."""
+    from pactgraph.publishing.figures import Span, timeline_svg
+
+    spans = [
+        Span(
+            item.start,
+            item.end,
+            f"{item.when()}  {item.label}",
+            f"{item.when()} — {item.kind}: {item.label}" + (f" ({item.source})" if item.source else ""),
+            KIND_COLOURS.get(item.kind, EVENT_COLOUR),
+            story=item.kind == "report",
+        )
+        for item in rows
+    ]
+    legend = [("event", EVENT_COLOUR), *KIND_COLOURS.items()]
+    return timeline_svg(
+        spans,
+        title,
+        legend,
+        "diamond: exact date; bar: earliest to latest possible date; // a break in the time scale",
+        "No dated events or publications.",
+        layout,
+    )
+
+
+def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, bytes]:
+    """timeline.svg (the figure) and timeline.html (the figure, in a wide and a narrow variant,
+    and the same items as a table)."""
     page = "timeline.html"
     rows = timeline_items(graph)
     linker = Linker(graph, page)
@@ -59,14 +89,18 @@ def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, byt
                 "vague": item.dated and not item.point and item.start != item.end,
             }
         )
-    svg = render_svg(rows, title="Events and publications")
-    html = render("timeline.html", page, title="Timeline", entries=entries, **common)
+    wide = timeline_figure(rows, "wide")
+    figure = Markup(wide + timeline_figure(rows, "narrow"))
+    html = render("timeline.html", page, title="Timeline", entries=entries, figure=figure, **common)
+    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + wide + "\n"
     return {"timeline.svg": svg.encode("utf-8"), page: html}
 
 
-def ontology_figure(ontology: SiteGraph) -> Markup:
-    """The ontology's classes, and the classes its object properties link them to, on a
-    circle; each object property with a named domain and range is an arrow between them."""
+def ontology_figure(ontology: SiteGraph, title: str | None = None) -> Markup:
+    """The ontology's classes, the classes its subclass axioms and object properties reach, an
+    edge for each rdfs:subClassOf between them and one for each object property with a named
+    domain and range. Own classes are named by their local name and link to their section;
+    reused ones by their prefixed name."""
     ns = ontology.layout.ontology_ns
     links = []
     for prop in sorted(ontology.instances(OWL.ObjectProperty), key=str):
@@ -76,18 +110,31 @@ def ontology_figure(ontology: SiteGraph) -> Markup:
             for range_ in ontology.objects(prop, RDFS.range):
                 if isinstance(domain, rdflib.URIRef) and isinstance(range_, rdflib.URIRef):
                     links.append((domain, ontology.label(prop), range_))
+    parents = sorted(
+        {
+            (sub, sup)
+            for sub, prop, sup in ontology.triples
+            if prop == RDFS.subClassOf and isinstance(sub, rdflib.URIRef) and isinstance(sup, rdflib.URIRef)
+        }
+    )
     own = {c for c in ontology.instances(OWL.Class) if isinstance(c, rdflib.URIRef) and str(c).startswith(ns)}
-    nodes = own | {d for d, _, _ in links} | {r for _, _, r in links}
+    nodes = own | {d for d, _, _ in links} | {r for _, _, r in links} | {c for pair in parents for c in pair}
 
     def name(node: Any) -> str:
         iri = str(node)
-        return iri[len(ns) :] if iri.startswith(ns) else re.split(r"[#/]", iri)[-1]
+        if iri.startswith(ns):
+            return iri[len(ns) :]
+        short = ontology.short(iri)
+        return short if short != iri else re.split(r"[#/]", iri)[-1]
 
-    classes = sorted(nodes, key=lambda c: (str(c) not in {str(o) for o in own}, natural_key(name(c)), str(c)))
-    names = {c: name(c) for c in classes}
-    edges = [Edge(names[d], names[r], label) for d, label, r in links]
-    return ontology_overview(
-        [names[c] for c in classes],
-        edges,
-        f"Overview of the ontology: {len(classes)} classes and the {len(edges)} properties between them",
-    )
+    classes = sorted(nodes, key=lambda c: (c not in own, natural_key(name(c)), str(c)))
+    drawn = [
+        Node(str(c), name(c), href=f"#{name(c)}" if c in own else "", own=c in own) for c in classes
+    ]
+    edges = [Edge(str(d), str(r), label) for d, label, r in links]
+    if title is None:
+        title = (
+            f"Overview of the ontology: {len(classes)} classes, the subclass relations between them "
+            f"and the {len(edges)} properties that link them"
+        )
+    return ontology_overview(drawn, [(str(a), str(b)) for a, b in parents], edges, title)

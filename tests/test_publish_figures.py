@@ -1,0 +1,182 @@
+"""The published site's figures: laid out by Graphviz, the same bytes on every publish, and
+showing what the graph says.
+
+Oracles: rdflib over ontology/*.ttl for the subclass edges, a SPARQL query over the data
+(pyoxigraph) for the relay edges, the reports' dates for the timeline's story; `dot` taken
+off PATH for the missing-Graphviz line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from conftest import _run_pactgraph
+from test_publish import source_quads
+
+from pactgraph import resources
+
+
+PG = "https://w3id.org/pactgraph/ontology#"
+CLAIM = "id/claim-reference-news-2026-01-12-08.html"
+
+
+def figures(text: str, css_class: str) -> list[str]:
+    """Every inline <svg> of a class on a page (graph figures hold no nested <svg>)."""
+    return re.findall(rf'<svg class="{css_class}"[^>]*>.*?</svg>', text, re.DOTALL)
+
+
+def edges(svg: str, kind: str) -> list[str]:
+    """The tooltips of a figure's edges of one kind (`subclass`, `property`, `relay`, `gap`)."""
+    return [html.unescape(t) for t in re.findall(rf'<g class="edge {kind}"><title>(.*?)</title>', svg)]
+
+
+def all_figures(site: Path) -> dict[str, list[str]]:
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        svgs = [s for c in ("chain-figure", "overview", "timeline", "chart") for s in figures(text, c)]
+        if svgs:
+            found[page.relative_to(site).as_posix()] = svgs
+    return found
+
+
+def test_every_figure_is_the_same_bytes_on_a_second_publish(shipped_site, tmp_path):
+    again = tmp_path / "site"
+    done = _run_pactgraph("publish", str(again), "--no-validate", "--quiet", env={"PYTHONHASHSEED": "1"})
+    assert done.returncode == 0, done.stderr
+    first, second = all_figures(shipped_site.path), all_figures(again)
+    assert {"ontology.html", "timeline.html", CLAIM} <= set(first)
+    assert first == second
+    assert (shipped_site.path / "timeline.svg").read_bytes() == (again / "timeline.svg").read_bytes()
+    # nothing of dot's that names its version or the time, no ids that repeat on a page
+    for svgs in first.values():
+        for svg in svgs:
+            assert "<!--" not in svg and "graphviz" not in svg.lower()
+            assert " id=" not in svg
+
+
+def test_each_figure_is_an_image_with_a_title_in_two_layouts(shipped_site):
+    for page, svgs in all_figures(shipped_site.path).items():
+        for svg in svgs:
+            head = svg[: svg.index(">")]
+            label = re.search(r'aria-label="([^"]+)"', head)
+            assert 'role="img"' in head and label, (page, head)
+            assert svg[len(head) + 1 :].startswith(f"<title>{label.group(1)}</title>"), page
+    text = (shipped_site.path / CLAIM).read_text(encoding="utf-8")
+    for css_class, page in (("chain-figure", CLAIM), ("overview", "ontology.html"), ("timeline", "timeline.html")):
+        svgs = figures((shipped_site.path / page).read_text(encoding="utf-8"), css_class)
+        assert [re.search(r'data-layout="(\w+)"', s).group(1) for s in svgs] == ["wide", "narrow"], css_class
+    # the overview's own classes still link to their sections on the page
+    overview = figures((shipped_site.path / "ontology.html").read_text(encoding="utf-8"), "overview")[0]
+    assert 'xlink:href="#Claim"' in overview and 'xlink:href="#Report"' in overview
+    assert '<section class="term" id="Claim">' in (shipped_site.path / "ontology.html").read_text(encoding="utf-8")
+    assert text.count('<svg class="chain-figure"') == 2
+
+
+def test_the_overview_has_an_edge_for_each_subclass_axiom(shipped_site):
+    graph = rdflib.Graph()
+    for path in sorted(resources.ontology_dir().glob("*.ttl")):
+        graph.parse(path, format="turtle")
+
+    def name(iri: rdflib.URIRef) -> str:
+        return str(iri)[len(PG) :] if str(iri).startswith(PG) else graph.qname(iri)
+
+    expected = {
+        f"{name(sub)} ⊂ {name(sup)}"
+        for sub, sup in graph.subject_objects(rdflib.RDFS.subClassOf)
+        if isinstance(sub, rdflib.URIRef) and isinstance(sup, rdflib.URIRef) and sub != sup
+    }
+    assert len(expected) > 20
+    for svg in figures((shipped_site.path / "ontology.html").read_text(encoding="utf-8"), "overview"):
+        drawn = edges(svg, "subclass")
+        assert len(drawn) == len(set(drawn)) and set(drawn) == expected
+        assert len(edges(svg, "property")) > 10
+
+
+RELAYS = """
+PREFIX pg: <https://w3id.org/pactgraph/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?older ?newer WHERE {
+  ?newerReport pg:relays ?olderReport .
+  ?newerReport schema:publisher/rdfs:label ?newer FILTER (LANG(?newer) = "en")
+  ?olderReport schema:publisher/rdfs:label ?older FILTER (LANG(?older) = "en")
+}
+"""
+
+
+def test_relay_chain_edges_are_the_relays_of_the_graph(shipped_site):
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in source_quads("data"))
+    relays = {f"{r['older'].value} → {r['newer'].value}" for r in store.query(RELAYS)}
+    assert "Bloomberg → Nezavisimaya Gazeta" in relays
+    drawn: set[str] = set()
+    for page in sorted((shipped_site.path / "id").glob("claim-*.html")):
+        for svg in figures(page.read_text(encoding="utf-8"), "chain-figure"):
+            solid, gaps = edges(svg, "relay"), edges(svg, "gap")
+            assert solid or gaps, page
+            assert set(solid) <= relays, page  # every solid arrow is a pg:relays in the data
+            assert not set(gaps) & relays, page  # a dashed one is where the chain has no relay
+            drawn |= set(solid)
+    assert drawn  # the shipped report's chains are drawn
+    chain = figures((shipped_site.path / CLAIM).read_text(encoding="utf-8"), "chain-figure")
+    for svg in chain:  # oldest first: Bloomberg, relayed by Nezavisimaya Gazeta, relayed by Reference News
+        assert edges(svg, "relay") == ["Bloomberg → Nezavisimaya Gazeta", "Nezavisimaya Gazeta → Reference News"]
+
+
+REPORT_DATES = """
+PREFIX pg: <https://w3id.org/pactgraph/ontology#>
+PREFIX schema: <https://schema.org/>
+SELECT DISTINCT ?date WHERE { ?report a pg:Report ; schema:datePublished ?date }
+"""
+
+
+def test_the_timeline_gives_the_story_weeks_more_room_than_the_background_years(shipped_site):
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in source_quads("data"))
+    reports = sorted(dt.date.fromisoformat(r["date"].value[:10]) for r in store.query(REPORT_DATES))
+    assert reports
+    text = (shipped_site.path / "timeline.html").read_text(encoding="utf-8")
+    for svg in [*figures(text, "timeline"), (shipped_site.path / "timeline.svg").read_text(encoding="utf-8")]:
+        segments = re.findall(
+            r'<rect class="segment( story)?" x="[\d.]+" y="[\d.]+" width="([\d.]+)"[^>]*><title>([^<]+)</title>', svg
+        )
+        story = [(float(w), t) for s, w, t in segments if s]
+        background = [(float(w), t) for s, w, t in segments if not s]
+        assert story and background
+
+        def days(parts: list[tuple[float, str]]) -> list[dt.date]:
+            return [dt.date.fromisoformat(d) for _, t in parts for d in re.findall(r"\d{4}-\d{2}-\d{2}", t)]
+
+        # every report falls in a story segment; the story is weeks, the background a year
+        assert all(any(a <= r <= b for a, b in zip(days(story)[::2], days(story)[1::2], strict=True)) for r in reports)
+        story_days = (max(days(story)) - min(days(story))).days
+        background_days = (max(days(background)) - min(days(background))).days
+        assert story_days < 60 < 180 < background_days
+        assert sum(w for w, _ in story) > sum(w for w, _ in background)
+        assert svg.count('class="break"') == len(segments) - 1  # a break mark between segments
+
+
+def test_publish_without_dot_says_what_to_install(tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    out = tmp_path / "site"
+    done = _run_pactgraph("publish", str(out), "--no-validate", env={"PATH": str(empty)})
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "`dot`" in lines[0] and "apt-get install graphviz" in lines[0], lines
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("words", ["<b>bold</b>", "\\N and \\G", 'quote " & <tag>'])
+def test_drawn_words_are_the_caller_s_verbatim(words):
+    from pactgraph.publishing.figures import relay_chain
+
+    svg = str(relay_chain([words, "Other"], ["2026-01-01", "2026-01-02"]))
+    assert html.escape(words, quote=False) in svg and "<b>" not in svg
