@@ -360,3 +360,59 @@ def test_as_of_gives_the_same_view_from_a_disk_store(tmp_path):
         disk = run("query", query, "--as-of", "2026-01-10", "--format", "csv", "--store", str(store))
         assert files.exit_code == disk.exit_code == 0
         assert disk.output == files.output
+
+
+def test_sheet_stated_on_and_cites_round_trip_to_the_same_graph(data, tmp_path):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    sheet = tmp_path / "dated.csv"
+    sheet.write_text(
+        "claimant,quote,proposition,certainty,time,stated_on,cites\n"
+        "Portanskiy,it is too early to say whether Turkey will join,proposition-turkey-joins-alliance,"
+        "underspecified,future,2026-02-02,Portanskiy\n"
+        "officials who did not want,\"Turkey's accession is now only possible, not probable\","
+        "proposition-turkey-joins-alliance,possible,future,,\n",
+        encoding="utf-8",
+    )
+    imported = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
+    assert imported.exit_code == 0, imported.output
+    exported = run("claims", "export", str(folder), "--data-dir", str(data))
+    assert exported.exit_code == 0, exported.output
+    rows = {row["quote"]: row for row in csv.DictReader(io.StringIO(exported.stdout)) if row["kind"] == "claim"}
+    assert rows["it is too early to say whether Turkey will join"]["stated_on"] == "2026-02-02"
+    assert rows["it is too early to say whether Turkey will join"]["cites"] == "pgr:alexei-portanskiy"
+    assert rows["Turkey's accession is now only possible, not probable"]["stated_on"] == ""
+    assert rows["Turkey's accession is now only possible, not probable"]["cites"] == ""
+    first = Graph().parse(folder / "report.ttl", format="turtle")
+    again_sheet = tmp_path / "exported.csv"
+    again_sheet.write_text(exported.stdout, encoding="utf-8")
+    shutil.rmtree(tmp_path / "drafts")
+    again = new_report(data, tmp_path, "example-daily.txt")
+    reimported = run("claims", "import", str(again), str(again_sheet), "--data-dir", str(data))
+    assert reimported.exit_code == 0, reimported.output
+    assert isomorphic(first, Graph().parse(again / "report.ttl", format="turtle"))
+
+
+def test_sheet_bad_stated_on_and_cites_are_each_named_by_row_and_column(data, tmp_path):
+    folder = new_report(data, tmp_path, "example-daily.txt")
+    before = (folder / "report.ttl").read_bytes()
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text(
+        "claimant,quote,proposition,certainty,time,stated_on,cites\n"
+        "Portanskiy,it is too early to say whether Turkey will join,proposition-turkey-joins-alliance,"
+        "underspecified,future,2 February,\n"
+        "officials who did not want,\"Turkey's accession is now only possible, not probable\","
+        "proposition-turkey-joins-alliance,possible,future,2026-02-31,Nobody Atall\n"
+        "Portanskiy,Turkey has not abandoned its bid,proposition-turkey-joins-alliance,certain,future,,Nobody Atall\n",
+        encoding="utf-8",
+    )
+    result = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("pactgraph: error:")]
+    assert len(errors) == 4, result.stderr
+    assert "bad.csv:2: column stated_on must be a date as YYYY-MM-DD, not '2 February'" in errors[0]
+    assert "bad.csv:3: column" in errors[1] and "bad.csv:4: column cites" in errors[2]
+    assert "3 problems; nothing was written" in errors[3]
+    assert (folder / "report.ttl").read_bytes() == before

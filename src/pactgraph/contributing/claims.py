@@ -569,16 +569,17 @@ class ClaimRow:
     conditional_on: str = ""
     first_reported_in: str = ""
     label: str = ""
+    stated_on: str = ""
 
 
 _LIST = """
-SELECT ?claim ?claimant ?role ?quote ?proposition ?certainty ?polarity ?time ?reason ?condition ?first ?label WHERE {
+SELECT ?claim ?claimant ?role ?quote ?proposition ?certainty ?polarity ?time ?reason ?condition ?first ?label ?statedOn WHERE {
   ?claim pg:statedIn ?report ; pg:claimant ?claimant ; pg:proposition ?proposition ;
       pg:certainty ?certainty ; pg:polarity ?polarity ; pg:timeOrientation ?time ;
       pg:hasAnchor/oa:hasSelector/oa:exact ?quote .
   OPTIONAL { ?claim prov:qualifiedAttribution [ prov:agent ?claimant ; prov:hadRole ?role ] }
   OPTIONAL { ?claim pg:reasonFor ?reason } OPTIONAL { ?claim pg:conditionalOn ?condition }
-  OPTIONAL { ?claim pg:reportedFirstIn ?first }
+  OPTIONAL { ?claim pg:reportedFirstIn ?first } OPTIONAL { ?claim pg:statedOn ?statedOn }
   OPTIONAL { ?claim rdfs:label ?label FILTER (LANG(?label) = "en") }
 }
 """
@@ -608,6 +609,7 @@ def list_claims(report_dir: str | Path, data_dir: Path) -> list[ClaimRow]:
                 conditional_on=get("condition"),
                 first_reported_in=get("first"),
                 label=r["label"].value if "label" in r else "",
+                stated_on=r["statedOn"].value if "statedOn" in r else "",
             )
         )
     return sorted(rows, key=lambda row: _claim_key(row.claim))

@@ -52,6 +52,8 @@ COLUMNS = (
     "reason_for",
     "conditional_on",
     "first_reported_in",
+    "stated_on",
+    "cites",
     "description",
     "affiliation",
     "affiliation_role",
@@ -73,6 +75,8 @@ _CLAIM_FIELDS = (
     "reason_for",
     "conditional_on",
     "first_reported_in",
+    "stated_on",
+    "cites",
     "label",
 )
 
@@ -446,6 +450,7 @@ def export_sheet(report_dir: str | Path, data_dir: Path) -> str:
             entry["object"] = f'"{value.value}"' if type(value).__name__ == "Literal" else shorten(value.value)
     roles = {c.claimant: c.role for c in claims}
     written = report.file.read_text(encoding="utf-8")
+    cited = _cited(written, [c.claim for c in claims])
     declared = {iri: entry for iri, entry in declared.items() if f"{BEGIN}{shorten(iri)} " in written}
     out = io.StringIO()
     plain = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
@@ -479,9 +484,31 @@ def export_sheet(report_dir: str | Path, data_dir: Path) -> str:
                 "reason_for": c.reason_for,
                 "conditional_on": c.conditional_on,
                 "first_reported_in": c.first_reported_in,
+                "stated_on": c.stated_on,
+                "cites": cited.get(c.claim, ""),
             }
         write(claim_row)
     return out.getvalue()
+
+
+def _cited(written: str, claims: list[str]) -> dict[str, str]:
+    """The agent each claim's block records as cited (`--cites`, the `cites` column), by claim name:
+    the pg:citesAgent a claim's block holds, read from that block alone."""
+    import pyoxigraph as ox
+
+    from pactgraph.contributing.claims import _block_span
+
+    found = {}
+    for name in claims:
+        span = _block_span(written, name)
+        text = written[span[0] : span[1]] if span is not None else ""
+        if "citesAgent" not in text:
+            continue
+        parsed = ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+        agents = sorted(t.object.value for t in parsed if t.predicate.value == PG + "citesAgent")
+        if agents:
+            found[name] = shorten(agents[0])
+    return found
 
 
 def add_claim(
