@@ -212,6 +212,8 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
         for fields, text, node, hint in rows:
             results.setdefault(tuple(fields), (_result(fields, hint), text, node))
     info["parsed"] = parsed
+    if book is not None:
+        info["hashed"] = book.hasher.hashed
     merged = sorted((r for r, _, _ in results.values()), key=ValidationResult.sort_key)
     report = ValidationReport(
         results=merged,
