@@ -198,3 +198,22 @@ def test_a_changed_shapes_file_invalidates(corpus, tmp_path):
     assert warm.run_info["cached"] == 0
     assert keys(warm) == keys(oracle(corpus, shapes=[shapes]))
     assert {r.path for r in warm.results if "ReportNeedsAnAuthor" in r.source_shape} == {"schema:author"}
+
+
+def test_an_edited_text_file_runs_its_unit_again(corpus):
+    corpus, cache = corpus
+    article = reports(corpus)[0].parent / "article.txt"
+    article.write_text(article.read_text(encoding="utf-8") + " (edited)", encoding="utf-8")
+    warm = cached(corpus, cache)
+    assert warm.run_info["cached"] == warm.run_info["units"] - 1 and warm.run_info["parsed"] > 0
+    assert keys(warm) == keys(oracle(corpus))
+    assert any(r.source_constraint == "pgsh:SourceText-storedFileMatches" for r in warm.results)
+
+
+def test_an_unreadable_manifest_means_parsing(corpus, warmed, parses):
+    corpus, cache = corpus
+    for manifest in (cache / "validation" / "manifest").glob("*.json"):
+        manifest.write_text('{"format": 1, "files": {', encoding="utf-8")
+    warm = cached(corpus, cache)
+    assert len(parses) >= len(reports(corpus)) and warm.run_info["parsed"] > 0
+    assert validation.format_json(warm) == validation.format_json(warmed[4])

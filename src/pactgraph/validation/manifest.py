@@ -80,6 +80,18 @@ class Hasher:
         return sha
 
 
+def _whole(entry: dict[str, Any]) -> bool:
+    """True when a file's record has every content field, each of its kind."""
+    kinds = {"graph": str, "triples": int, "subjects": list, "names": list, "prefixes": dict, "shared": dict}
+    return all(isinstance(entry.get(k), kind) for k, kind in kinds.items())
+
+
+def _unit_record(record: Any) -> bool:
+    """True when a unit's record has every field, each of its kind."""
+    kinds = {"name": str, "files": list, "key": str, "touched": list, "texts": dict, "facts": int}
+    return isinstance(record, dict) and all(isinstance(record.get(k), kind) for k, kind in kinds.items())
+
+
 class LazySource(GraphSource):
     """The graph's files as GraphSource gives them, each parsed only when a unit needs its triples.
 
@@ -102,7 +114,7 @@ class LazySource(GraphSource):
             self.graphs[name] = path
             sha = hasher.sha256(path)
             entry = hasher.table.get(_key(path), {})
-            if sha is not None and entry.get("sha256") == sha and entry.get("graph") == name and "shared" in entry:
+            if sha is not None and entry.get("sha256") == sha and entry.get("graph") == name and _whole(entry):
                 self.hashes[name] = sha
                 self.records[name] = entry
             else:
@@ -252,7 +264,7 @@ class Book:
             key = _key(files[0])
             record = self.old_units.get(key) if self.old_base == base else None
             entry = None
-            if record is not None and record.get("files") == [_key(p) for p in files]:
+            if _unit_record(record) and record is not None and record["files"] == [_key(p) for p in files]:
                 graphs = [source.name_of(p) for p in files]
                 if (not any(g in stale or names_changed(g) for g in graphs + list(record["touched"]))
                         and all(self.hasher.sha256(Path(t)) == sha for t, sha in record["texts"].items())):

@@ -199,6 +199,8 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
         # Every input as it was last time (the units' keys hold the stored texts): the same results.
         whole_key = book.whole_key(base, (u.key for u, _ in done)) if book is not None and done else None
         rows = (cache_read(executor.cache_dir, whole_key) or {}).get("results") if whole_key else None
+        if not (isinstance(rows, list) and all(isinstance(row, list) and len(row) == 4 for row in rows)):
+            rows = None
         info["whole_graph_cached"] = rows is not None
         if rows is None:
             whole = validate_single(scope, split(shapes_graph, placed)[1], [], [], fail_on, engine)
@@ -237,9 +239,12 @@ def _placements(shapes_graph: Any, key: str, cache_dir: Path | None) -> list[Any
     from pactgraph.validation.locality import Placement, placements
 
     key = digest(key, f"rdflib {rdflib.__version__}")
-    hit = cache_read(cache_dir, key)
-    if hit is not None:
-        return [Placement(rdflib.URIRef(iri), local, reason) for iri, local, reason in hit["placements"]]
+    rows = (cache_read(cache_dir, key) or {}).get("placements")
+    try:
+        if rows is not None:
+            return [Placement(rdflib.URIRef(iri), bool(local), str(reason)) for iri, local, reason in rows]
+    except (TypeError, ValueError):
+        pass  # an entry not of this shape: placed again
     placed = placements(shapes_graph)
     if all(isinstance(p.shape, rdflib.URIRef) for p in placed):
         rows = [[str(p.shape), p.local, p.reason] for p in placed]
