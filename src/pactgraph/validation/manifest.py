@@ -264,7 +264,9 @@ class Book:
             key = _key(files[0])
             record = self.old_units.get(key) if self.old_base == base else None
             entry = None
-            if _unit_record(record) and record is not None and record["files"] == [_key(p) for p in files]:
+            # The files as named (a stored text's problem names its path as the scope gave it) and as found.
+            if (_unit_record(record) and record is not None and record["name"] == str(files[0])
+                    and record["files"] == [_key(p) for p in files]):
                 graphs = [source.name_of(p) for p in files]
                 if (not any(g in stale or names_changed(g) for g in graphs + list(record["touched"]))
                         and all(self.hasher.sha256(Path(t)) == sha for t, sha in record["texts"].items())):
