@@ -8,7 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from pactgraph.validation.report import ValidationReport, ValidationResult, result_key
-from pactgraph.validation.units import GraphSource, Unit, digest, ntriples, result_ntriples, run_units
+from pactgraph.validation.units import (
+    CACHE_FORMAT,
+    GraphSource,
+    Unit,
+    cache_read,
+    cache_write,
+    digest,
+    ntriples,
+    result_ntriples,
+    run_units,
+)
 
 _FIELDS = (
     "severity",
@@ -58,8 +68,6 @@ def _terms_n3(quads: Sequence[Any]) -> tuple[list[str], dict[str, str]]:
 
 def build_units(scope: Any, source: GraphSource, base: str) -> Iterator[Unit]:
     """Units of the scope: the new files together (joined), else each report file and the other files."""
-    from pactgraph.validation import storedtext
-    from pactgraph.validation.scope import is_report_file
     from pactgraph.validation.single import read_files
 
     if scope.joined:
@@ -81,25 +89,39 @@ def build_units(scope: Any, source: GraphSource, base: str) -> Iterator[Unit]:
         unit.triples = sum(1 for t in set(own) if not source.holds(t))
         yield unit
         return
-    reports = [p for p in scope.data if is_report_file(p)]
-    groups = [[report] for report in reports]
+    for files in _groups(scope):
+        yield _group_unit(files, source, base)[0]
+
+
+def _groups(scope: Any) -> list[list[Path]]:
+    """The files of each unit of a whole-graph scope: each report file alone, and the other files together."""
+    from pactgraph.validation.scope import is_report_file
+
+    groups = [[report] for report in scope.data if is_report_file(report)]
     others = list(scope.ontology) + [p for p in scope.data if not is_report_file(p)]
     if others:
         groups.append(others)
-    for files in groups:
-        own = []
-        facts: list[Any] = []
-        for path in files:
-            found = source.own(path)
-            own.extend(found)
-            facts.extend(t.triple for t in storedtext.facts(path, found))
-        own.extend(facts)
-        skip = {source.name_of(p) for p in files}
-        closure, touched = source.closure(own, skip)
-        # What the stored text files hold decides results too: an edited article.txt is a new key.
-        key = digest(base, "unit", *_hashes(files), *sorted(source.hashes[g] for g in touched), ntriples(facts))
-        # The stored-text facts are the unit's triples that no file holds.
-        yield Unit(str(files[0]), ntriples(own + closure), key, prefixes=source.prefixes, triples=len(facts))
+    return groups
+
+
+def _group_unit(files: list[Path], source: GraphSource, base: str) -> tuple[Unit, set[str]]:
+    """The unit of `files` with its closure, and the graphs the closure touched."""
+    from pactgraph.validation import storedtext
+
+    own = []
+    facts: list[Any] = []
+    for path in files:
+        found = source.own(path)
+        own.extend(found)
+        facts.extend(t.triple for t in storedtext.facts(path, found))
+    own.extend(facts)
+    skip = {source.name_of(p) for p in files}
+    closure, touched = source.closure(own, skip)
+    # What the stored text files hold decides results too: an edited article.txt is a new key.
+    key = digest(base, "unit", *_hashes(files), *sorted(source.hashes[g] for g in touched), ntriples(facts))
+    # The stored-text facts are the unit's triples that no file holds.
+    unit = Unit(str(files[0]), ntriples(own + closure), key, prefixes=source.prefixes, triples=len(facts))
+    return unit, touched
 
 
 def _source(scope: Any) -> GraphSource:
@@ -126,26 +148,44 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
     once over the whole graph (validation.locality); each distinct result once, sorted as always."""
     from pactgraph import __version__
     from pactgraph.loading import load_graph
-    from pactgraph.validation.locality import placements, split
+    from pactgraph.validation.locality import split
     from pactgraph.validation.names import count_shapes
     from pactgraph.validation.single import validate_single
 
     shapes_graph = load_graph(shape_files)
-    placed = placements(shapes_graph)
-    source = _source(scope)
+    code = _code_key()
+    placed = _placements(shapes_graph, digest(code, "placements", *_hashes(shape_files)), executor.cache_dir)
+    book = None
+    if not scope.joined and executor.cache_dir is not None:
+        from pactgraph.validation.manifest import Book
+
+        # The manifest of the files as last validated: unchanged report files are not parsed.
+        book = Book(executor.cache_dir, scope)
+        source: GraphSource = book.source
+    else:
+        source = _source(scope)
     if scope.joined and _reaches_new_files(scope, source):
         # A node of the graph that leads to what the new files describe may change with them, and a
         # unit holds only what the new files reach: the whole graph, once, is the sound way.
         placed = [replace(p, local=False) for p in placed]
-    _, whole_shapes = split(shapes_graph, placed)
     results: dict[tuple[str, ...], tuple[ValidationResult, str, str]] = {}
     info: dict[str, Any] = {"units": 0, "cached": 0, "jobs": executor.jobs or 1}
     done: list[tuple[Unit, dict[str, Any]]] = []
+    # The prefixes name the nodes in results: a file declaring another one changes every key.
+    base = digest(f"pactgraph {__version__}", code, "local shapes", _engine_key(engine),
+                  *_hashes(shape_files), "ontology", *_hashes(scope.ontology),
+                  "prefixes", *(f"{k} {v}" for k, v in source.prefixes.items()))
     if any(p.local for p in placed):
-        base = digest(f"pactgraph {__version__}", _code_key(), "local shapes", _engine_key(engine),
-                      *_hashes(shape_files), "ontology", *_hashes(scope.ontology))
         init_args = ([str(p) for p in shape_files], engine, True, "local")
-        done, info = run_units(build_units(scope, source, base), init_args, executor.jobs or 1, executor.cache_dir)
+        reused: list[tuple[Unit, dict[str, Any]]] = []
+        if book is not None:
+            reused, units = book.plan(_groups(scope), base, lambda files: _group_unit(files, source, base))
+        else:
+            units = build_units(scope, source, base)
+        done, info = run_units(units, init_args, executor.jobs or 1, executor.cache_dir)
+        done = reused + done
+        info["units"] += len(reused)
+        info["cached"] += len(reused)
         for _, entry in done:
             before = {result_key(_result(fields)) for fields in entry.get("baseline", [])}
             for fields, text, node, own, hint in entry["results"]:
@@ -153,12 +193,29 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
                 if scope.joined and not own and result_key(result) in before:
                     continue
                 results.setdefault(tuple(fields), (result, text, node))
+    parsed = book.source.loaded if book is not None else len(source.by_graph)
     whole_count = sum(1 for p in placed if not p.local)
     if whole_count:
-        whole = validate_single(scope, whole_shapes, [], [], fail_on, engine)
-        for result in whole.results:
-            text, node = result_ntriples(whole.graph, whole.result_nodes[result], "whole")
-            results.setdefault(tuple(result.to_dict().values()), (result, text, node))
+        # Every input as it was last time (the units' keys hold the stored texts): the same results.
+        whole_key = book.whole_key(base, (u.key for u, _ in done)) if book is not None and done else None
+        rows = (cache_read(executor.cache_dir, whole_key) or {}).get("results") if whole_key else None
+        if not (isinstance(rows, list) and all(isinstance(row, list) and len(row) == 4 for row in rows)):
+            rows = None
+        info["whole_graph_cached"] = rows is not None
+        if rows is None:
+            whole = validate_single(scope, split(shapes_graph, placed)[1], [], [], fail_on, engine)
+            parsed += len(scope.ontology) + len(scope.data) + len(scope.new)
+            rows = []
+            for result in whole.results:
+                text, node = result_ntriples(whole.graph, whole.result_nodes[result], "whole")
+                rows.append([list(result.to_dict().values()), text, node, result.location_hint])
+            if whole_key:
+                cache_write(executor.cache_dir, whole_key, {"format": CACHE_FORMAT, "results": rows})
+        for fields, text, node, hint in rows:
+            results.setdefault(tuple(fields), (_result(fields, hint), text, node))
+    info["parsed"] = parsed
+    if book is not None:
+        info["hashed"] = book.hasher.hashed
     merged = sorted((r for r, _, _ in results.values()), key=ValidationResult.sort_key)
     report = ValidationReport(
         results=merged,
@@ -169,7 +226,30 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
     report.graph = _report_graph(shapes_graph, [(t, n) for _, t, n in results.values()], report.conforms)
     report.run_info = {"executor": "units", "engine": _engine_key(engine).split()[0], **info,
                        "whole_graph_shapes": whole_count}
+    if book is not None:
+        book.save(base)
     return report
+
+
+def _placements(shapes_graph: Any, key: str, cache_dir: Path | None) -> list[Any]:
+    """Where each shape runs (validation.locality parses every SPARQL constraint: seconds), cached by
+    the shapes' and the validation code's hashes when every shape with targets is named."""
+    import rdflib
+
+    from pactgraph.validation.locality import Placement, placements
+
+    key = digest(key, f"rdflib {rdflib.__version__}")
+    rows = (cache_read(cache_dir, key) or {}).get("placements")
+    try:
+        if rows is not None:
+            return [Placement(rdflib.URIRef(iri), bool(local), str(reason)) for iri, local, reason in rows]
+    except (TypeError, ValueError):
+        pass  # an entry not of this shape: placed again
+    placed = placements(shapes_graph)
+    if all(isinstance(p.shape, rdflib.URIRef) for p in placed):
+        rows = [[str(p.shape), p.local, p.reason] for p in placed]
+        cache_write(cache_dir, key, {"format": CACHE_FORMAT, "placements": rows})
+    return placed
 
 
 def _result(fields: Sequence[str], hint: str = "") -> ValidationResult:

@@ -74,3 +74,14 @@ def facts(path: Path, quads: Iterable[Any]) -> list[Any]:
         if fact is not None:
             out.append(ox.Quad(quad.subject, ox.NamedNode(fact[0]), ox.Literal(fact[1])))
     return out
+
+
+def text_paths(path: Path, quads: Iterable[Any]) -> list[Path]:
+    """The text files `facts` reads for the file `path` (there or not): what a cached result depends on."""
+    import pyoxigraph as ox
+
+    return sorted({
+        path.parent / PurePosixPath(quad.object.value).name
+        for quad in quads
+        if quad.predicate.value == STORED_AT and isinstance(quad.object, ox.Literal) and _STORED_AT.match(quad.object.value)
+    })

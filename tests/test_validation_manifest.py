@@ -1,0 +1,219 @@
+"""The validation manifest: a warm re-validation parses only what changed and gives the cold answer.
+
+Each test validates a copy of a small synthetic corpus (benchmarks/generate.py) with a cache
+folder of its own, changes something, validates again from the cache, and compares with an
+independent oracle: the one-graph executor over the files, without any cache.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pactgraph import resources, validation
+from pactgraph.validation import Executor, run, whole_graph
+from pactgraph.validation.report import result_key
+
+#: An old, fixed mtime: files that old are trusted by their size and mtime (no racy re-hash).
+OLD = 1_600_000_000
+
+
+@pytest.fixture(scope="module")
+def warmed(tmp_path_factory) -> tuple[Path, Path, Path, Path, object]:
+    """(pristine corpus, corpus, its cache, the cache as the cold run left it, the cold run's report)."""
+    base = tmp_path_factory.mktemp("manifest")
+    pristine = base / "pristine"
+    subprocess.run(
+        [sys.executable, str(Path(__file__).parents[1] / "benchmarks" / "generate.py"), str(pristine), "--triples", "3k",
+         "--seed", "11", "--violations", "1"],
+        check=True,
+        capture_output=True,
+    )
+    _set_old(pristine)
+    data, cache, warm = base / "data", base / "cache", base / "warm-cache"
+    shutil.copytree(pristine, data)
+    cold = cached(data, cache)
+    shutil.copytree(cache, warm)
+    return pristine, data, cache, warm, cold
+
+
+def _set_old(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        os.utime(path, (OLD, OLD))
+
+
+@pytest.fixture
+def corpus(warmed) -> tuple[Path, Path]:
+    """The corpus (as generated) at the path the cold run saw, and its cache as the cold run left it."""
+    pristine, data, cache, warm, _ = warmed
+    for folder, source in ((data, pristine), (cache, warm)):
+        shutil.rmtree(folder)
+        shutil.copytree(source, folder)
+    _set_old(data)
+    return data, cache
+
+
+@pytest.fixture
+def parses(monkeypatch, warmed) -> list[Path]:
+    """Every data or ontology file pactgraph parses from here on."""
+    from pactgraph import loading
+
+    seen: list[Path] = []
+    original = loading._parse
+    watched = (warmed[1].resolve(), resources.ontology_dir().resolve())
+
+    def spy(path, *args, **kwargs):
+        resolved = Path(path).resolve()
+        if any(resolved.is_relative_to(folder) for folder in watched):
+            seen.append(resolved)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(loading, "_parse", spy)
+    return seen
+
+
+def cached(data: Path, cache: Path, shapes=None):
+    return run(whole_graph(data_dir=data), Executor("units", 1, cache), shapes=shapes, engine="auto")
+
+
+def oracle(data: Path, shapes=None):
+    return run(whole_graph(data_dir=data), Executor("single"), shapes=shapes, engine="pyshacl-turbo")
+
+
+def keys(report) -> set[tuple[str, ...]]:
+    return {result_key(r) for r in report.results}
+
+
+def reports(data: Path) -> list[Path]:
+    return sorted((data / "reports").glob("*/report.ttl"))
+
+
+def test_unchanged_corpus_is_not_parsed_and_gives_the_cold_output(corpus, warmed, parses):
+    corpus, cache = corpus
+    cold = warmed[4]
+    assert cold.results, "the corpus carries an injected violation"
+    assert cold.run_info["cached"] == 0 and cold.run_info["parsed"] > 0
+    warm = cached(corpus, cache)
+    assert parses == []
+    assert warm.run_info["parsed"] == 0 and warm.run_info["hashed"] == 0
+    assert warm.run_info["cached"] == warm.run_info["units"] == len(reports(corpus)) + 1
+    assert warm.run_info["whole_graph_cached"] is True
+    for fmt in ("text", "table", "json", "turtle"):
+        if fmt == "turtle":
+            continue  # blank-node labels of a report graph differ between any two runs
+        assert validation.FORMATTERS[fmt](warm) == validation.FORMATTERS[fmt](cold), fmt
+    assert warm.triples == cold.triples == oracle(corpus).triples
+
+
+def test_an_edited_report_is_parsed_again_alone(corpus, parses):
+    corpus, cache = corpus
+    edited = reports(corpus)[1]
+    text = edited.read_text(encoding="utf-8")
+    assert 'schema:inLanguage "en"' in text
+    edited.write_text(text.replace('schema:inLanguage "en"', 'schema:inLanguage "EN"', 1), encoding="utf-8")
+    warm = cached(corpus, cache)
+    # Parsed for the units: the edited report and what its unit reaches, never another report.
+    # (The whole-graph shapes then read every file: their inputs changed.)
+    assert warm.run_info["whole_graph_cached"] is False
+    every = len(whole_graph(data_dir=corpus).data) + len(resources.ontology_files())
+    for_units = parses[: len(parses) - every]
+    assert [p for p in for_units if p.name == "report.ttl"] == [edited.resolve()]
+    assert warm.run_info["cached"] == warm.run_info["units"] - 1
+    reference = oracle(corpus)
+    assert keys(warm) == keys(reference)
+    assert warm.triples == reference.triples
+    assert any(r.source_shape == "pgsh:Report-inLanguage" for r in warm.results)
+
+
+def test_a_violation_a_report_reaches_in_another_file_shows_after_a_warm_run(corpus, warmed):
+    """Report B states a later date of the wire that report A relays: A's unit now reaches B."""
+    corpus, cache = corpus
+    before = warmed[4]
+    relays = {p: re.search(r"pg:relays (pgr:[\w-]+)", p.read_text(encoding="utf-8")).group(1) for p in reports(corpus)}
+    a, wire = next(iter(relays.items()))
+    b = next(p for p, w in relays.items() if w != wire)
+    with b.open("a", encoding="utf-8") as out:
+        out.write(f'\n{wire} schema:dateModified "2099-01-01"^^xsd:date ; schema:datePublished "2099-01-01"^^xsd:date .\n')
+    warm = cached(corpus, cache)
+    reference = oracle(corpus)
+    assert keys(warm) == keys(reference) != keys(before)
+    assert warm.triples == reference.triples  # the wire is now described in two files
+    report_a = re.search(r"(pgr:[\w-]+)\s+a pg:Report", a.read_text(encoding="utf-8"))
+    focus = {r.focus_node for r in warm.results if r.source_constraint == "pgsh:Report-relaysEarlierReport"}
+    assert report_a is not None and report_a.group(1) in focus
+    assert warm.run_info["cached"] <= warm.run_info["units"] - 2  # A and B ran again
+
+
+def test_an_entities_edit_reaches_every_unit_that_touched_it(corpus):
+    corpus, cache = corpus
+    entities = corpus / "entities.ttl"
+    entities.write_text(entities.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    warm = cached(corpus, cache)
+    assert warm.run_info["cached"] == 0
+    assert keys(warm) == keys(oracle(corpus))
+
+
+def test_a_touched_file_is_hashed_again_and_its_results_reused(corpus, warmed, parses):
+    corpus, cache = corpus
+    cold = warmed[4]
+    os.utime(reports(corpus)[0], (OLD + 60, OLD + 60))
+    warm = cached(corpus, cache)
+    assert warm.run_info["hashed"] == 1
+    assert parses == [] and warm.run_info["parsed"] == 0
+    assert warm.run_info["cached"] == warm.run_info["units"]
+    assert validation.format_json(warm) == validation.format_json(cold)
+    # The new mtime is recorded: the next run hashes nothing.
+    assert cached(corpus, cache).run_info["hashed"] == 0
+
+
+def test_a_removed_report_is_left_out(corpus):
+    corpus, cache = corpus
+    shutil.rmtree(reports(corpus)[0].parent)
+    warm = cached(corpus, cache)
+    reference = oracle(corpus)
+    assert keys(warm) == keys(reference) and warm.triples == reference.triples
+    assert warm.run_info["units"] == len(reports(corpus)) + 1
+
+
+def test_a_changed_shapes_file_invalidates(corpus, tmp_path):
+    corpus, cache = corpus
+    shapes = tmp_path / "shapes"
+    shutil.copytree(resources.shapes_dir(), shapes)
+    first = cached(corpus, cache, shapes=[shapes])
+    assert not any("ReportNeedsAnAuthor" in r.source_shape for r in first.results)
+    (shapes / "extra.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "@prefix pg: <https://w3id.org/pactgraph/ontology#> .\n@prefix schema: <https://schema.org/> .\n"
+        "ex:ReportNeedsAnAuthor a sh:NodeShape ; sh:targetClass pg:Report ;\n"
+        "    sh:property [ sh:path schema:author ; sh:minCount 1 ] .\n",
+        encoding="utf-8",
+    )
+    warm = cached(corpus, cache, shapes=[shapes])
+    assert warm.run_info["cached"] == 0
+    assert keys(warm) == keys(oracle(corpus, shapes=[shapes]))
+    assert {r.path for r in warm.results if "ReportNeedsAnAuthor" in r.source_shape} == {"schema:author"}
+
+
+def test_an_edited_text_file_runs_its_unit_again(corpus):
+    corpus, cache = corpus
+    article = reports(corpus)[0].parent / "article.txt"
+    article.write_text(article.read_text(encoding="utf-8") + " (edited)", encoding="utf-8")
+    warm = cached(corpus, cache)
+    assert warm.run_info["cached"] == warm.run_info["units"] - 1 and warm.run_info["parsed"] > 0
+    assert keys(warm) == keys(oracle(corpus))
+    assert any(r.source_constraint == "pgsh:SourceText-storedFileMatches" for r in warm.results)
+
+
+def test_an_unreadable_manifest_means_parsing(corpus, warmed, parses):
+    corpus, cache = corpus
+    for manifest in (cache / "validation" / "manifest").glob("*.json"):
+        manifest.write_text('{"format": 1, "files": {', encoding="utf-8")
+    warm = cached(corpus, cache)
+    assert len(parses) >= len(reports(corpus)) and warm.run_info["parsed"] > 0
+    assert validation.format_json(warm) == validation.format_json(warmed[4])
