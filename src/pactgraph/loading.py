@@ -235,11 +235,6 @@ def read_rdf(paths: Sequence[PathLike] | None = None) -> tuple[list[pyoxigraph.Q
     return quads, prefixes
 
 
-def parse_files(paths: Sequence[PathLike] | None = None) -> list[pyoxigraph.Quad]:
-    """Parse the given files and directories, or the shipped graph when `paths` is None."""
-    return read_rdf(paths)[0]
-
-
 def load_store(paths: Sequence[PathLike] | None = None) -> pyoxigraph.Store:
     """An in-memory Oxigraph store holding all triples of `paths` (default: the shipped graph).
 

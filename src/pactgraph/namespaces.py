@@ -116,11 +116,6 @@ def expand(name: str) -> str:
     return _PROJECT.expand(name)
 
 
-def sparql_prefix_block() -> str:
-    """PREFIX declarations for all project prefixes, for SPARQL engines without a prefixes= API."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-
-
 def turtle_prefix_block() -> str:
     """@prefix declarations for all project prefixes."""
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())

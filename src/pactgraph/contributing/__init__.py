@@ -130,28 +130,6 @@ def read_text_file(path: str | Path) -> str:
     return text
 
 
-def joint_mode(
-    paths: object,
-    with_graph: bool | None,
-    data_dir: object,
-    *,
-    standalone_options: bool,
-) -> bool:
-    """Whether `validate PATH...` checks the files with the graph they join (see `validate --help`).
-
-    Explicit --with-graph / --standalone decide; otherwise files are checked with the
-    graph unless options describe another set-up (--shapes, --ontology, --per-report,
-    --jobs) and no --data-dir is given.
-    """
-    if with_graph is not None:
-        if with_graph and not paths:
-            raise InputError("--with-graph needs the files to check (validate NEW_FILE... --with-graph)")
-        if not with_graph and data_dir is not None and paths:
-            raise InputError("--standalone checks the files on their own: leave out --data-dir")
-        return with_graph
-    return bool(paths) and (data_dir is not None or not standalone_options)
-
-
 def data_dir_inputs(data_dir: str | Path) -> list[str]:
     """The inputs standing for the graph of a data directory: the ontology files and the directory."""
     from pactgraph import resources

@@ -27,7 +27,6 @@ from typing import Any
 
 from pactgraph.contributing import (
     REPORT_NAME,
-    REPORTS,
     TEXT_NAME,
     graph_files,
     parse_date,
@@ -104,14 +103,6 @@ class Report:
     data_dir: Path
     #: The graph with the report's file, as it was opened.
     store: Any = None
-
-    @property
-    def in_data_dir(self) -> bool:
-        try:
-            self.folder.resolve().relative_to((self.data_dir / REPORTS).resolve())
-            return True
-        except ValueError:
-            return False
 
 
 def open_report(path: str | Path, data_dir: Path) -> Report:

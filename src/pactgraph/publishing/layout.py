@@ -123,9 +123,6 @@ class Layout:
 
     # ------------------------------------------------------------ resources
 
-    def in_project(self, iri: str) -> bool:
-        return iri.startswith(self.base)
-
     def resource_stem(self, iri: str) -> str | None:
         """'id/turkey' for a resource IRI in the id/ or vocab/ namespace, else None."""
         for folder in RESOURCE_FOLDERS:
