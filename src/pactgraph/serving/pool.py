@@ -14,8 +14,8 @@ when a request finds it gone, or by `replace_dead` (which `pactgraph endpoint`
 calls twice a second), and is replaced the same way; the request it was serving
 gets a one-line 502 from the guard, and the endpoint keeps serving.
 
-Connections to the servers are kept alive and reused (the guard would otherwise
-open a TCP connection per request).
+The pool hands out servers, not connections: the guard keeps its own pool of
+kept-alive connections to them (pactgraph.serving.guard).
 
 Servers are started and stopped from one long-lived thread: on Linux a server is
 told to stop when the thread that started it ends (PR_SET_PDEATHSIG is per thread).
@@ -23,21 +23,18 @@ told to stop when the thread that started it ends (PR_SET_PDEATHSIG is per threa
 
 from __future__ import annotations
 
-import http.client
 import socket
 import subprocess
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 #: Read-only servers in the pool unless told otherwise.
 POOL_SIZE = 2
 #: Seconds a server that still listens is given to end, when a connection to it failed.
 DYING = 0.5
-#: Idle connections kept per server.
-IDLE_CONNECTIONS = 64
 
 
 @dataclass(eq=False)
@@ -46,16 +43,13 @@ class Member:
     generation: int
     inflight: int = 0
     retired: bool = False
-    idle: list[http.client.HTTPConnection] = field(default_factory=list)
 
 
 @dataclass(eq=False)
 class Lease:
-    """One request's use of one server over one connection."""
+    """One request's use of one server."""
 
     member: Member
-    connection: http.client.HTTPConnection
-    reused: bool
     done: bool = False
 
     @property
@@ -106,8 +100,19 @@ class ServerPool:
             member = self.members[0]
             return member.server, member.generation
 
+    def try_acquire(self) -> Lease | None:
+        """The server with the fewest requests in flight, or None when none is running now (never waits)."""
+        with self._lock:
+            if not self.members or self._stopped:
+                return None
+            member = min(self.members, key=lambda m: m.inflight)
+            if member.server.process.poll() is not None:  # died: replaced by acquire
+                return None
+            member.inflight += 1
+        return Lease(member)
+
     def acquire(self, timeout: float | None = None) -> Lease:
-        """A connection to the server with the fewest requests in flight (dead servers are replaced first)."""
+        """The server with the fewest requests in flight (dead servers are replaced first); waits for one."""
         self.replace_dead()
         with self._lock:
             if not self._lock.wait_for(lambda: self.members or self._stopped, timeout=timeout or 60):
@@ -116,28 +121,19 @@ class ServerPool:
                 raise ConnectionError("the endpoint is stopping")
             member = min(self.members, key=lambda m: m.inflight)
             member.inflight += 1
-            connection = member.idle.pop() if member.idle else None
-        reused = connection is not None
-        if connection is None:
-            connection = http.client.HTTPConnection(member.server.host, member.server.port, timeout=timeout or 3600)
-        return Lease(member, connection, reused)
+        return Lease(member)
 
-    def release(self, lease: Lease, *, reusable: bool) -> None:
-        """The request is done; keep the connection for the next one when it can be reused."""
+    def release(self, lease: Lease) -> None:
+        """The request is done; a retired server is stopped after its last one."""
         with self._lock:
             if lease.done:
                 return
             lease.done = True
             member = lease.member
             member.inflight -= 1
-            keep = reusable and not member.retired and len(member.idle) < IDLE_CONNECTIONS
-            if keep:
-                member.idle.append(lease.connection)
             stop = member.retired and member.inflight == 0 and member in self._retired
             if stop:
                 self._retired.remove(member)
-        if not keep:
-            lease.connection.close()
         if stop:
             self._stop_member(member)
 
@@ -153,7 +149,6 @@ class ServerPool:
             lease.done = True
             member = lease.member
             member.inflight -= 1
-        lease.connection.close()
         self._retire(member, wait=True)
 
     def replace_dead(self) -> list[tuple[int, Any]]:
@@ -187,7 +182,6 @@ class ServerPool:
             if not lease.done:
                 lease.done = True
                 lease.member.inflight -= 1
-        lease.connection.close()
         self._retire(lease.member, wait=False)
         return code
 
@@ -199,14 +193,12 @@ class ServerPool:
             self._retire(member, wait=True)
 
     def _retire(self, member: Member, *, wait: bool) -> None:
-        idle: list[http.client.HTTPConnection] = []
         with self._lock:
             fresh = member in self.members and not self._stopped
             if fresh:
                 member.retired = True
                 self.members.remove(member)
                 self.restarts += 1
-                idle, member.idle = member.idle, []
                 stop_now = member.inflight == 0 or not self.shared
                 if not stop_now:
                     self._retired.append(member)
@@ -214,8 +206,6 @@ class ServerPool:
                 stop_now = member.inflight == 0 and member in self._retired
                 if stop_now:
                     self._retired.remove(member)
-        for connection in idle:
-            connection.close()
         if stop_now:
             # A writable store can be opened by one server only: the old one goes first.
             self._keeper.submit(member.server.stop, 2).result()
@@ -255,8 +245,6 @@ class ServerPool:
             self.members, self._retired = [], []
             self._lock.notify_all()
         for member in members:
-            for connection in member.idle:
-                connection.close()
             member.server.stop()
         self._keeper.shutdown(wait=False)
 

@@ -3,8 +3,8 @@
 `start_server` starts `oxigraph serve-read-only` (or `serve` when writable) with
 `--union-default-graph` on an address, waits until it accepts connections and
 returns a handle. `start_endpoint` puts that server on a private loopback port
-behind the guard of pactgraph.serving.guard, which listens on the public
-address; `serve` is `pactgraph endpoint`: it prints the query URL and waits
+behind the guard of pactgraph.serving.guard, which uvicorn serves on the public
+address (pactgraph.serving.listener); `serve` is `pactgraph endpoint`: it prints the query URL and waits
 until it is stopped.
 """
 
@@ -235,7 +235,8 @@ def start_endpoint(
 
     `servers`: Oxigraph processes serving a read-only store side by side (pactgraph.serving.pool).
     """
-    from pactgraph.serving.guard import GuardPolicy, start_guard
+    from pactgraph.serving.listener import start_guard
+    from pactgraph.serving.policy import GuardPolicy
     from pactgraph.serving.pool import POOL_SIZE, ServerPool
 
     host = host.strip("[]")
@@ -247,11 +248,11 @@ def start_endpoint(
         shared=not writable,
     )
     try:
-        guard, thread = start_guard((host, port), upstream, policy, log)
+        guard = start_guard((host, port), upstream, policy, log)
     except BaseException:
         upstream.stop()
         raise
-    return Endpoint(guard, thread, upstream, host, guard.server_address[1], writable)
+    return Endpoint(guard, guard.thread, upstream, host, guard.server_address[1], writable)
 
 
 class _Stop(Exception):
