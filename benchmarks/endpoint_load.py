@@ -1,6 +1,6 @@
 """`pactgraph endpoint` under load, next to the bare Oxigraph server on the same store, in one run.
 
-    python benchmarks/endpoint_load.py [--clients 8 32] [--seconds 10] [--timeout 2] [--store DIR]
+    python benchmarks/endpoint_load.py [--clients 8 32] [--seconds 10] [--timeout 2] [--workers N] [--store DIR]
 
 Both targets serve the same on-disk store (default: the shipped graph, loaded into
 a temporary store): the bare server is `oxigraph serve-read-only` on it, the
@@ -133,6 +133,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=2.0, help="the endpoint's --timeout (the runaway runs past it)")
     parser.add_argument("--runaway", choices=["no", "yes"], nargs="+", default=["no", "yes"],
                         help="rows without (no) and with (yes) a runaway client")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="the endpoint's --workers")
     parser.add_argument("--store", help="an on-disk pactgraph store (default: the shipped graph in a temporary one)")
     parser.add_argument("--log", help="write what pactgraph endpoint logs (refusals, timeouts) to this file")
     args = parser.parse_args()
@@ -145,13 +146,14 @@ def main() -> None:
     log = open(args.log, "w") if args.log else subprocess.DEVNULL
     guarded = subprocess.Popen(
         [sys.executable, "-m", "pactgraph", "endpoint", "--store", location, "--port", "0",
-         "--timeout", f"{args.timeout:g}"],
+         "--timeout", f"{args.timeout:g}", "--workers", str(args.workers)],
         stdout=subprocess.PIPE, stderr=log, text=True,
     )
     guarded_url = guarded.stdout.readline().strip() if guarded.stdout else ""
     if not guarded_url:
         sys.exit("pactgraph endpoint did not start")
-    print(f"store: {location}; endpoint --timeout {args.timeout:g} s; {args.seconds:g} s per row; "
+    time.sleep(3)  # the other guard workers start after the first one prints its URL
+    print(f"store: {location}; endpoint --timeout {args.timeout:g} --workers {args.workers}; {args.seconds:g} s per row; "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start", flush=True)
     header = (f"{'target':<20} {'clients':>7} {'runaway':>7} {'q/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
               f"{'failures':>8} {'q/s vs bare':>11} {'p99 vs bare':>11}")

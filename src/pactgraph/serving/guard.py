@@ -105,6 +105,14 @@ class Guard:
             )
         return self._session
 
+    def warm(self) -> None:
+        """Import and build now what the first request would otherwise wait for (on a busy machine, a second)."""
+        self.session()
+        try:
+            check([("query", "ASK {}")], self.policy.allow_service)
+        except Refused:
+            pass
+
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()

@@ -97,7 +97,7 @@ def _protocol_class(admission: Admission) -> type:
 class Listener:
     """The guard application served by uvicorn on `address`, in a background thread, until shutdown()."""
 
-    def __init__(self, address: tuple[str, int], app: Any, *, max_connections: int):
+    def __init__(self, address: tuple[str, int], app: Any, *, max_connections: int, reuse_port: bool = False):
         import uvicorn
 
         host, port = address
@@ -105,6 +105,8 @@ class Listener:
         self.socket = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
         try:
             self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if reuse_port:  # guard worker processes share the port (pactgraph.serving.workers)
+                self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             self.socket.bind((host, port))
             self.socket.listen(BACKLOG)
         except OSError as err:
@@ -151,6 +153,7 @@ class Listener:
     def _run(self) -> None:
         async def serve() -> None:
             try:
+                self.app.warm()
                 await self.server.serve(sockets=[self.socket])
             finally:
                 await self.app.aclose()
@@ -171,6 +174,8 @@ class Listener:
         self.socket.close()
 
 
-def start_guard(address: tuple[str, int], upstream: Any, policy: GuardPolicy, log: Any) -> Listener:
+def start_guard(
+    address: tuple[str, int], upstream: Any, policy: GuardPolicy, log: Any, *, reuse_port: bool = False
+) -> Listener:
     """Listen on `address` and serve the guard in front of `upstream` (a ServerPool); StoreError when taken."""
-    return Listener(address, Guard(upstream, policy, log), max_connections=policy.max_connections)
+    return Listener(address, Guard(upstream, policy, log), max_connections=policy.max_connections, reuse_port=reuse_port)
