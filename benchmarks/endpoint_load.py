@@ -146,7 +146,7 @@ def main() -> None:
     log = open(args.log, "w") if args.log else subprocess.DEVNULL
     guarded = subprocess.Popen(
         [sys.executable, "-m", "pactgraph", "endpoint", "--store", location, "--port", "0",
-         "--timeout", f"{args.timeout:g}", "--workers", str(args.workers)],
+         "--timeout", f"{args.timeout:g}"] + (["--workers", str(args.workers)] if args.workers != 1 else []),
         stdout=subprocess.PIPE, stderr=log, text=True,
     )
     guarded_url = guarded.stdout.readline().strip() if guarded.stdout else ""
