@@ -88,9 +88,10 @@ class Guard:
     def session(self) -> Any:
         """The connection pool to the Oxigraph servers: kept-alive connections, reused across requests.
 
-        aiohttp's client: on two busy cores it costs a quarter of the CPU per request that
-        httpx's asynchronous client does (benchmarks/endpoint_load.py), and nothing of a
-        client's own (default headers, cookies, redirects, decompression) is added.
+        aiohttp's client: measured on two busy cores, a small query through it costs about
+        0.25 ms of CPU, through httpx's asynchronous client about 1 ms (most of it in its
+        anyio layer). Nothing of a client's own (default headers, cookies, redirects,
+        decompression) is added to what is passed on.
         """
         if self._session is None:
             import aiohttp
