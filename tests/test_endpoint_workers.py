@@ -50,7 +50,7 @@ def test_workers_serve_the_port_and_one_that_dies_is_replaced():
         assert url.endswith("/query"), process.stderr.read()
         wait_for(lambda: len(_workers(process.pid)) == 1, "a second guard process")
         (worker,) = _workers(process.pid)
-        wait_for(lambda: len(_children(worker)) == 2, "the worker's own two Oxigraph servers")
+        wait_for(lambda: len(_children(worker)) == 3, "the worker's own two Oxigraph servers and its spare")
         os.kill(worker, signal.SIGKILL)
         wait_for(lambda: _workers(process.pid) not in ([], [worker]), "a new guard process")
         for _ in range(20):  # new connections, spread by the kernel over both processes: every one is answered

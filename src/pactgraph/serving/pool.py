@@ -193,6 +193,12 @@ class ServerPool:
         """Retire every server whose process has ended and start its replacement; (exit status, server) of each."""
         with self._lock:
             dead = [m for m in self.members if m.server.process.poll() is not None]
+            dead_spares = [s for s in self.spares if s.process.poll() is not None]
+            for server in dead_spares:  # never served: stopped and started again without a word
+                self.spares.remove(server)
+                self._stop_server(server)
+        if dead_spares and not dead:
+            self._keeper.submit(self._refill)
         for member in dead:
             self._retire(member, wait=False)
         return [(m.server.process.returncode, m.server) for m in dead]
@@ -246,7 +252,8 @@ class ServerPool:
                     self._retired.remove(member)
         if stop_now:
             if self.shared:
-                self._stop_member(member)  # beside the starts: a runaway evaluation ends now
+                # On the stopper, not behind a start: the runaway evaluation has ended when the client hears so.
+                self._stopper.submit(member.server.stop, 2).result()
             else:
                 # A writable store can be opened by one server only: the old one goes first.
                 self._keeper.submit(member.server.stop, 2).result()
