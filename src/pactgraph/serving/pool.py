@@ -11,7 +11,7 @@ the fewest requests in flight. When a query runs out of time, its server is
 already serving have finished (the runaway one has been answered by the guard).
 Its place is taken at once by a warm spare, a server started beforehand and kept
 out of service, and a new spare is started in the background: replacing a server
-costs the requests nothing (starting one costs a loaded machine up to a second),
+costs the requests nothing (starting one means a process start and opening the store),
 and the server that ran the runaway is stopped without waiting for that start. A
 writable store has one server and no spare (Oxigraph lets one process open it);
 retiring it stops it at once and starts a new one, as before.
@@ -128,7 +128,7 @@ class ServerPool:
             return member.server, member.generation
 
     def try_acquire(self) -> Lease | None:
-        """The server with the fewest requests in flight, or None when none is running now (never waits)."""
+        """An idle server first, else the least busy, or None when none is running now (never waits)."""
         with self._lock:
             if not self.members or self._stopped:
                 return None
@@ -155,7 +155,7 @@ class ServerPool:
         lease.member.since.pop(lease, None)
 
     def acquire(self, timeout: float | None = None) -> Lease:
-        """The server with the fewest requests in flight (dead servers are replaced first); waits for one."""
+        """An idle server first, as try_acquire (dead servers are replaced first); waits for one."""
         self.replace_dead()
         with self._lock:
             if not self._lock.wait_for(lambda: self.members or self._stopped, timeout=timeout or 60):
