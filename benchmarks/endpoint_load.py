@@ -1,28 +1,36 @@
-"""`pactgraph endpoint` under load, next to the bare Oxigraph server on the same store.
+"""`pactgraph endpoint` under load, next to the bare Oxigraph server on the same store, in one run.
 
-    python benchmarks/endpoint_load.py [--clients 8 32] [--seconds 10] [--timeout 2] [--store DIR]
+    python benchmarks/endpoint_load.py [--clients 8 32] [--seconds 10] [--timeout 2] [--workers N] [--store DIR]
 
-N clients (threads, one kept-alive connection each) send small queries in a loop
-for --seconds, first alone, then beside one more client that keeps sending a
-query that runs past --timeout (three copies of the graph side by side, sorted).
-The guarded endpoint runs as `pactgraph endpoint --timeout SECONDS` in its own
-process; the bare server is `oxigraph serve-read-only` (which cannot stop that
-query: its client gives up after --timeout and the server keeps computing).
-Printed: queries/s, p50 and p99 in ms, and failed queries among the small ones.
+Both targets serve the same on-disk store (default: the shipped graph, loaded into
+a temporary store): the bare server is `oxigraph serve-read-only` on it, the
+guarded one `pactgraph endpoint --store DIR --timeout SECONDS` in its own process.
+For each number of clients, each target is driven for --seconds by N clients
+(asyncio coroutines on one aiohttp connection pool, one kept-alive connection
+each) sending small queries in a loop, first alone, then beside one more client
+that keeps sending a query that runs past --timeout (three copies of the graph
+side by side, sorted). The guard stops it after --timeout and replaces the
+server process that ran it; the bare server cannot stop it (its client gives up
+after --timeout and the server keeps computing), so each row gets a fresh bare
+server.
+
+Printed per row: queries/s, p50 and p99 latency in ms, failed small queries (any
+answer but 200, or no answer), and for the endpoint its q/s and p99 against the
+bare server's in the same row pair. The load generator shares the machine's cores
+with both servers: on a small or busy machine the numbers move from run to run.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
-import statistics
+import asyncio
+import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from collections import Counter
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
 SMALL = [
     "ASK { <https://w3id.org/pactgraph/id/turkey> a <https://w3id.org/pactgraph/ontology#SovereignState> }",
@@ -30,126 +38,149 @@ SMALL = [
     "SELECT ?s WHERE { ?s a <https://w3id.org/pactgraph/ontology#SovereignState> } LIMIT 10",
 ]
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
+FORM = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
 
 
-def client(url: str, stop: float, queries: list[str], timeout: float, out: list, failures: list) -> None:
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+async def _client(session, url: str, stop: float, latencies: list[float], failures: Counter) -> None:
+    from urllib.parse import urlencode
+
+    import aiohttp
+
+    bodies = [urlencode({"query": q}).encode() for q in SMALL]
     i = 0
     while time.monotonic() < stop:
-        body = urlencode({"query": queries[i % len(queries)]})
+        body = bodies[i % len(bodies)]
         i += 1
         start = time.perf_counter()
         try:
-            connection.request("POST", parts.path, body=body, headers={
-                "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
-            answer = connection.getresponse()
-            answer.read()
-            if answer.status != 200:
-                failures.append(answer.status)
-            else:
-                out.append(time.perf_counter() - start)
-            if answer.will_close:
-                connection.close()
-        except (OSError, http.client.HTTPException) as err:
-            failures.append(type(err).__name__)
-            connection.close()
-            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    connection.close()
+            async with session.post(url, data=body, headers=FORM) as answer:
+                await answer.read()
+                if answer.status == 200:
+                    latencies.append(time.perf_counter() - start)
+                else:
+                    failures[answer.status] += 1
+        except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as err:
+            failures[type(err).__name__] += 1
 
 
-def runaway(url: str, stop: float, timeout: float, sent: list) -> None:
-    parts = urlsplit(url)
+async def _runaway(session, url: str, stop: float, timeout: float, sent: list[int]) -> None:
+    from urllib.parse import urlencode
+
+    import aiohttp
+
+    body = urlencode({"query": RUNAWAY}).encode()
     while time.monotonic() < stop:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout + 1)
         try:
-            connection.request("POST", parts.path, body=urlencode({"query": RUNAWAY}),
-                               headers={"Content-Type": "application/x-www-form-urlencoded"})
-            connection.getresponse().read()
-        except (OSError, http.client.HTTPException):
+            async with session.post(url, data=body, headers=FORM, timeout=aiohttp.ClientTimeout(total=timeout + 1)) as answer:
+                await answer.read()
+        except (aiohttp.ClientError, OSError, asyncio.TimeoutError):
             pass
         sent.append(1)
-        connection.close()
 
 
-def run(url: str, clients: int, seconds: float, timeout: float, with_runaway: bool) -> dict:
+async def _drive(url: str, clients: int, seconds: float, timeout: float, with_runaway: bool) -> dict:
+    import aiohttp
+
     latencies: list[float] = []
-    failures: list = []
-    sent: list = []
-    stop = time.monotonic() + seconds
-    threads = [
-        threading.Thread(target=client, args=(url, stop, SMALL, 30.0, latencies, failures)) for _ in range(clients)
-    ]
-    if with_runaway:
-        threads.append(threading.Thread(target=runaway, args=(url, stop, timeout, sent)))
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    failures: Counter = Counter()
+    sent: list[int] = []
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as session:
+        stop = time.monotonic() + seconds
+        tasks = [_client(session, url, stop, latencies, failures) for _ in range(clients)]
+        if with_runaway:
+            tasks.append(_runaway(session, url, stop, timeout, sent))
+        started = time.perf_counter()
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - started
     ordered = sorted(latencies) or [float("nan")]
     return {
         "qps": len(latencies) / elapsed,
-        "p50": statistics.median(ordered) * 1000,
+        "p50": ordered[len(ordered) // 2] * 1000,
         "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
-        "failed": len(failures),
-        "kinds": dict(__import__("collections").Counter(failures)),
-        "ok": len(latencies),
+        "failures": sum(failures.values()),
+        "kinds": dict(failures),
         "runaways": len(sent),
     }
 
 
+def drive(url: str, clients: int, seconds: float, timeout: float, with_runaway: bool) -> dict:
+    try:
+        import uvloop
+
+        return uvloop.run(_drive(url, clients, seconds, timeout, with_runaway))
+    except ImportError:
+        return asyncio.run(_drive(url, clients, seconds, timeout, with_runaway))
+
+
+def _store(location: str | None) -> str:
+    """An on-disk pactgraph store: the one given, else the shipped graph loaded into a temporary one."""
+    from pactgraph.stores.disk import DiskStore
+
+    if location:
+        return location
+    path = str(Path(tempfile.mkdtemp(prefix="pactgraph-endpoint-load-")) / "db")
+    store = DiskStore(path)
+    store.sync(None)
+    store.close()
+    return path
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 32])
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--timeout", type=float, default=2.0)
-    parser.add_argument("--runaway", type=lambda v: v == "yes", nargs="+", default=[False, True],
+    parser.add_argument("--seconds", type=float, default=10.0, help="per row and target")
+    parser.add_argument("--timeout", type=float, default=2.0, help="the endpoint's --timeout (the runaway runs past it)")
+    parser.add_argument("--runaway", choices=["no", "yes"], nargs="+", default=["no", "yes"],
                         help="rows without (no) and with (yes) a runaway client")
-    parser.add_argument("--store", help="an on-disk pactgraph store (default: the shipped graph)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="the endpoint's --workers")
+    parser.add_argument("--store", help="an on-disk pactgraph store (default: the shipped graph in a temporary one)")
     parser.add_argument("--log", help="write what pactgraph endpoint logs (refusals, timeouts) to this file")
     args = parser.parse_args()
 
-    from pactgraph.stores.disk import DiskStore
     from pactgraph.serving.server import start_server
+    from pactgraph.stores.disk import DiskStore
 
-    location = args.store or str(Path(tempfile.mkdtemp(prefix="pactgraph-bench-")) / "db")
-    if not args.store:
-        store = DiskStore(location)
-        store.sync(None)
-        store.close()
+    location = _store(args.store)
     database = DiskStore(location).database
+    log = open(args.log, "w") if args.log else subprocess.DEVNULL
     guarded = subprocess.Popen(
         [sys.executable, "-m", "pactgraph", "endpoint", "--store", location, "--port", "0",
-         "--timeout", f"{args.timeout:g}", "--max-connections", "256"],
-        stdout=subprocess.PIPE, stderr=open(args.log, "w") if args.log else subprocess.DEVNULL, text=True,
+         "--timeout", f"{args.timeout:g}"] + (["--workers", str(args.workers)] if args.workers != 1 else []),
+        stdout=subprocess.PIPE, stderr=log, text=True,
     )
     guarded_url = guarded.stdout.readline().strip() if guarded.stdout else ""
-    print(f"store: {location}; --timeout {args.timeout:g} s; {args.seconds:g} s per row", flush=True)
-    header = (
-        f"{'server':<20} {'clients':>7} {'runaway':>7} {'queries/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'failed':>7} {'ok':>7}"
-    )
+    if not guarded_url:
+        sys.exit("pactgraph endpoint did not start")
+    time.sleep(3)  # the other guard workers start after the first one prints its URL
+    print(f"store: {location}; endpoint --timeout {args.timeout:g} --workers {args.workers}; {args.seconds:g} s per row; "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start", flush=True)
+    header = (f"{'target':<20} {'clients':>7} {'runaway':>7} {'q/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+              f"{'failures':>8} {'q/s vs bare':>11} {'p99 vs bare':>11}")
     print(header)
-    print("-" * len(header))
+    print("-" * len(header), flush=True)
     try:
         for clients in args.clients:
-            for with_runaway in args.runaway:
+            for runaway in args.runaway:
+                with_runaway = runaway == "yes"
                 bare = start_server(database)  # a fresh one per row: a runaway keeps computing in it
                 try:
-                    rows = [("oxigraph (bare)", bare.query_url), ("pactgraph endpoint", guarded_url)]
-                    for label, url in rows:
-                        found = run(url, clients, args.seconds, args.timeout, with_runaway)
-                        print(f"{label:<20} {clients:>7} {'yes' if with_runaway else 'no':>7} {found['qps']:>10.0f} "
-                              f"{found['p50']:>8.1f} {found['p99']:>8.1f} {found['failed']:>7} {found['ok']:>7}"
-                              + (f"  {found['kinds']}" if found["kinds"] else ""),
-                              flush=True)
+                    found = {}
+                    for label, url in (("oxigraph (bare)", bare.query_url), ("pactgraph endpoint", guarded_url)):
+                        found[label] = row = drive(url, clients, args.seconds, args.timeout, with_runaway)
+                        versus = ""
+                        if label != "oxigraph (bare)":
+                            base = found["oxigraph (bare)"]
+                            versus = f" {row['qps'] / base['qps']:>10.2f}x {row['p99'] / base['p99']:>10.2f}x"
+                        print(f"{label:<20} {clients:>7} {runaway:>7} {row['qps']:>8.0f} {row['p50']:>8.1f} "
+                              f"{row['p99']:>8.1f} {row['failures']:>8}{versus}"
+                              + (f"  {row['kinds']}" if row["kinds"] else ""), flush=True)
                 finally:
                     bare.stop()
     finally:
         guarded.terminate()
-        guarded.wait(20)
+        guarded.wait(30)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end", flush=True)
 
 
 if __name__ == "__main__":

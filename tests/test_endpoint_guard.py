@@ -24,7 +24,8 @@ import pytest
 from conftest import start_endpoint_process
 
 from pactgraph.stores.disk import DiskStore
-from pactgraph.serving.guard import BUFFER, GuardHandler, GuardPolicy
+from pactgraph.serving import guard, listener
+from pactgraph.serving.guard import BUFFER, GuardPolicy
 from pactgraph.serving.server import Endpoint, start_endpoint
 
 #: Three copies of the whole graph side by side: ~1.7e10 rows, sorted before the first one is known.
@@ -267,47 +268,50 @@ def test_deeply_nested_queries_are_refused(guarded):
 
 def test_connections_are_capped_and_silent_ones_closed(database, monkeypatch):
     """With one connection allowed, a silent one holds it: the next request is answered only
-    after the guard has given up on the silent one, which it closes after GuardHandler.timeout."""
-    monkeypatch.setattr(GuardHandler, "timeout", 1)
+    after the guard has given up on the silent one, which it closes after guard.SILENT seconds."""
+    monkeypatch.setattr(guard, "SILENT", 1.0)
+    monkeypatch.setattr(listener, "SILENT", 1.0)
     changed = threading.Condition()
-    in_service: set[tuple[str, int]] = set()
-    finished: set[tuple[str, int]] = set()
-    setup, finish = GuardHandler.setup, GuardHandler.finish
+    events: list[str] = []  # "enter" when a connection is taken into service, "leave" when it is done with
+    enter, leave = listener.Admission.enter, listener.Admission.leave
 
-    def noting_setup(self):
-        setup(self)
+    def noting_enter(self, protocol):
+        admitted = enter(self, protocol)
         with changed:
-            in_service.add(self.client_address[:2])
+            events.append("enter" if admitted else "wait")
             changed.notify_all()
+        return admitted
 
-    def noting_finish(self):
-        finish(self)
+    def noting_leave(self, protocol, admitted):
+        following = leave(self, protocol, admitted)
         with changed:
-            finished.add(self.client_address[:2])
+            events.append("leave")
             changed.notify_all()
+        return following
 
-    monkeypatch.setattr(GuardHandler, "setup", noting_setup)
-    monkeypatch.setattr(GuardHandler, "finish", noting_finish)
+    monkeypatch.setattr(listener.Admission, "enter", noting_enter)
+    monkeypatch.setattr(listener.Admission, "leave", noting_leave)
     endpoint = start_endpoint(database, policy=GuardPolicy(max_connections=1), log=None)
     try:
         silent = socket.create_connection(("127.0.0.1", endpoint.port))
-        address = silent.getsockname()[:2]
         with changed:
-            assert changed.wait_for(lambda: address in in_service, timeout=60), "the guard never took the connection"
-        answered: list[tuple[int, bool]] = []  # (status, whether the silent connection was done with by then)
+            assert changed.wait_for(lambda: events == ["enter"], timeout=60), "the guard never took the connection"
+        answered: list[tuple[int, list[str]]] = []  # (status, what the guard had done with connections by then)
 
         def ask() -> None:
             status, _ = request(endpoint.query_url, query="ASK {}", timeout=60)
             with changed:
-                answered.append((status, address in finished))
+                answered.append((status, list(events)))
 
         asker = threading.Thread(target=ask)
         asker.start()
         silent.settimeout(60)
-        assert silent.recv(1024) == b"", "a silent connection is closed after GuardHandler.timeout"
+        assert silent.recv(1024) == b"", "a silent connection is closed after guard.SILENT seconds"
         silent.close()
         asker.join(90)
-        assert answered == [(200, True)], "the second connection was served while the first held the only slot"
+        ((status, then),) = answered
+        assert status == 200
+        assert then[:3] == ["enter", "wait", "leave"], "the second connection was served while the first held the only slot"
     finally:
         endpoint.stop()
 

@@ -83,6 +83,74 @@ def test_a_runaway_query_costs_only_itself(tmp_path):
         endpoint.stop()
 
 
+class _Process:
+    def __init__(self) -> None:
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+
+class _Server:
+    """Stands in for an Oxigraph server: the pool only starts, watches and stops it."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.process = _Process()
+
+    def stop(self, timeout: float = 10.0) -> int:
+        self.process.returncode = -15
+        return -15
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def _eventually(condition, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+def test_new_requests_go_to_idle_servers_and_a_warm_spare_replaces_a_retired_one(monkeypatch):
+    """A server with a request in flight past BUSY gets no new ones while another is idle; when that
+    request runs out of time, the spare started beforehand serves in its place at once, the retired
+    server is stopped, and a new spare is started."""
+    from pactgraph.serving import pool as pool_module
+
+    clock = _Clock()
+    monkeypatch.setattr(pool_module, "time", clock)
+    started: list[_Server] = []
+    pool = pool_module.ServerPool(lambda: started.append(_Server(len(started))) or started[-1], 2)
+    try:
+        _eventually(lambda: len(pool.spares) == 1, "a spare was started")
+        (spare,) = pool.spares
+        runaway = pool.try_acquire()
+        assert runaway is not None
+        busy = runaway.server
+        clock.now += 2 * pool_module.BUSY
+        small = [pool.try_acquire() for _ in range(3)]
+        assert all(lease is not None and lease.server is not busy for lease in small)
+        for lease in small:
+            assert lease is not None
+            pool.release(lease)
+        pool.retire(runaway)
+        assert spare in [m.server for m in pool.members] and busy not in [m.server for m in pool.members]
+        assert len(pool.members) == 2
+        _eventually(lambda: busy.process.poll() is not None, "the retired server was stopped")
+        _eventually(lambda: len(pool.spares) == 1 and pool.spares[0] is not spare, "a new spare was started")
+        assert len(started) == 4  # two in service, the first spare, the new one
+    finally:
+        pool.stop()
+    assert all(server.process.poll() is not None for server in started)
+
+
 # ---------------------------------------------------------------- parameters inside WHERE
 
 

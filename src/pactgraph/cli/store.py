@@ -113,8 +113,22 @@ def endpoint_command(
     allow_service: AllowServiceOption = None,
     max_connections: Annotated[
         int,
-        typer.Option("--max-connections", metavar="N", help="Connections served at once; more wait.", min=1),
+        typer.Option(
+            "--max-connections", metavar="N", help="Connections served at once (per worker); more wait.", min=1
+        ),
     ] = 64,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            metavar="N",
+            help=(
+                "Guard processes sharing the port (SO_REUSEPORT), each with its own Oxigraph servers: "
+                "the guard on N cores. A read-only store only."
+            ),
+            min=1,
+        ),
+    ] = 1,
 ) -> None:
     """Run a guarded SPARQL endpoint over a store (the Oxigraph server behind pactgraph's guard) and print its URL.
 
@@ -137,5 +151,7 @@ def endpoint_command(
             max_result_size=size or None,
             max_connections=max_connections,
         )
-        code = serve(store=store, bind=bind, port=port, writable=writable, config=config, policy=policy)
+        code = serve(
+            store=store, bind=bind, port=port, writable=writable, config=config, policy=policy, workers=workers
+        )
     raise typer.Exit(code if code in (0, 1) else EXIT_ERROR)

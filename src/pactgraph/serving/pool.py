@@ -3,30 +3,39 @@
 Oxigraph 0.5 cannot stop one evaluation; only ending its process does. With one
 server, that ends every other query in flight too. A read-only store can be opened
 by several `oxigraph serve-read-only` processes at once, so the pool runs `size` of
-them and sends each request to the one with the fewest requests in flight. When a
-query runs out of time, its server is *retired*: it gets no new requests, a
-replacement is started, and it is stopped once the requests it was already serving
-have finished (the runaway one has been answered by the guard). A writable store
-has one server; retiring it stops it at once and starts a new one, as before.
+them and sends each request to an idle one first: a server with a request in
+flight for more than BUSY seconds (perhaps a query on its way to the timeout) gets
+new requests only when every other one is as busy; among the others, the one with
+the fewest requests in flight. When a query runs out of time, its server is
+*retired*: it gets no new requests, and it is stopped once the requests it was
+already serving have finished (the runaway one has been answered by the guard).
+Its place is taken at once by a warm spare, a server started beforehand and kept
+out of service, and a new spare is started in the background: replacing a server
+costs the requests nothing (starting one means a process start and opening the store),
+and the server that ran the runaway is stopped without waiting for that start. A
+writable store has one server and no spare (Oxigraph lets one process open it);
+retiring it stops it at once and starts a new one, as before.
 
 A server that dies (a signal, an abort, the out-of-memory killer) is noticed
 when a request finds it gone, or by `replace_dead` (which `pactgraph endpoint`
 calls twice a second), and is replaced the same way; the request it was serving
 gets a one-line 502 from the guard, and the endpoint keeps serving.
 
-Connections to the servers are kept alive and reused (the guard would otherwise
-open a TCP connection per request).
+The pool hands out servers, not connections: the guard keeps its own pool of
+kept-alive connections to them (pactgraph.serving.guard).
 
-Servers are started and stopped from one long-lived thread: on Linux a server is
-told to stop when the thread that started it ends (PR_SET_PDEATHSIG is per thread).
+Servers are started from one long-lived thread: on Linux a server is told to stop
+when the thread that started it ends (PR_SET_PDEATHSIG is per thread). They are
+stopped from other threads, so stopping one never waits for a start. Nothing here
+runs on the guard's event loop but try_acquire and release, which never wait.
 """
 
 from __future__ import annotations
 
-import http.client
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,8 +45,10 @@ from typing import Any
 POOL_SIZE = 2
 #: Seconds a server that still listens is given to end, when a connection to it failed.
 DYING = 0.5
-#: Idle connections kept per server.
-IDLE_CONNECTIONS = 64
+#: Seconds after which a request in flight makes its server busy: new requests go to another one first.
+BUSY = 0.25
+#: Warm servers kept out of service to take a retired one's place at once (read-only stores only).
+SPARES = 1
 
 
 @dataclass(eq=False)
@@ -46,16 +57,19 @@ class Member:
     generation: int
     inflight: int = 0
     retired: bool = False
-    idle: list[http.client.HTTPConnection] = field(default_factory=list)
+    #: When each request in flight on it was handed out (time.monotonic()).
+    since: dict[Lease, float] = field(default_factory=dict)
+
+    def load(self, now: float) -> tuple[bool, int]:
+        """Lower is better: busy last, then by requests in flight."""
+        return any(now - t > BUSY for t in self.since.values()), self.inflight
 
 
 @dataclass(eq=False)
 class Lease:
-    """One request's use of one server over one connection."""
+    """One request's use of one server."""
 
     member: Member
-    connection: http.client.HTTPConnection
-    reused: bool
     done: bool = False
 
     @property
@@ -75,6 +89,10 @@ class ServerPool:
         self.size = max(1, size if shared else 1)
         self.shared = shared
         self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pactgraph-endpoint-keeper")
+        self._stopper = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pactgraph-endpoint-stopper")
+        #: Started servers out of service, each taking a retired server's place at once.
+        self.spares: list[Any] = []
+        self._spares = SPARES if shared else 0
         self._lock = threading.Condition()
         self._generations = 0
         self.restarts = 0
@@ -90,7 +108,10 @@ class ServerPool:
             for member in self.members:
                 member.server.stop()
             self._keeper.shutdown(wait=False)
+            self._stopper.shutdown(wait=False)
             raise
+        if self._spares:
+            self._keeper.submit(self._refill)  # in the background: serving starts without waiting for it
 
     def _new_member(self, server: Any) -> Member:
         self._generations += 1
@@ -106,38 +127,53 @@ class ServerPool:
             member = self.members[0]
             return member.server, member.generation
 
+    def try_acquire(self) -> Lease | None:
+        """An idle server first, else the least busy, or None when none is running now (never waits)."""
+        with self._lock:
+            if not self.members or self._stopped:
+                return None
+            member = self._pick()
+            if member.server.process.poll() is not None:  # died: replaced by acquire
+                return None
+            return self._lease(member)
+
+    def _pick(self) -> Member:
+        now = time.monotonic()
+        return min(self.members, key=lambda m: m.load(now))
+
+    @staticmethod
+    def _lease(member: Member) -> Lease:
+        lease = Lease(member)
+        member.inflight += 1
+        member.since[lease] = time.monotonic()
+        return lease
+
+    @staticmethod
+    def _end(lease: Lease) -> None:
+        lease.done = True
+        lease.member.inflight -= 1
+        lease.member.since.pop(lease, None)
+
     def acquire(self, timeout: float | None = None) -> Lease:
-        """A connection to the server with the fewest requests in flight (dead servers are replaced first)."""
+        """An idle server first, as try_acquire (dead servers are replaced first); waits for one."""
         self.replace_dead()
         with self._lock:
             if not self._lock.wait_for(lambda: self.members or self._stopped, timeout=timeout or 60):
                 raise ConnectionError("no SPARQL server is running; a new one could not be started")
             if self._stopped:
                 raise ConnectionError("the endpoint is stopping")
-            member = min(self.members, key=lambda m: m.inflight)
-            member.inflight += 1
-            connection = member.idle.pop() if member.idle else None
-        reused = connection is not None
-        if connection is None:
-            connection = http.client.HTTPConnection(member.server.host, member.server.port, timeout=timeout or 3600)
-        return Lease(member, connection, reused)
+            return self._lease(self._pick())
 
-    def release(self, lease: Lease, *, reusable: bool) -> None:
-        """The request is done; keep the connection for the next one when it can be reused."""
+    def release(self, lease: Lease) -> None:
+        """The request is done; a retired server is stopped after its last one."""
         with self._lock:
             if lease.done:
                 return
-            lease.done = True
+            self._end(lease)
             member = lease.member
-            member.inflight -= 1
-            keep = reusable and not member.retired and len(member.idle) < IDLE_CONNECTIONS
-            if keep:
-                member.idle.append(lease.connection)
             stop = member.retired and member.inflight == 0 and member in self._retired
             if stop:
                 self._retired.remove(member)
-        if not keep:
-            lease.connection.close()
         if stop:
             self._stop_member(member)
 
@@ -150,16 +186,19 @@ class ServerPool:
         with self._lock:
             if lease.done:
                 return
-            lease.done = True
-            member = lease.member
-            member.inflight -= 1
-        lease.connection.close()
-        self._retire(member, wait=True)
+            self._end(lease)
+        self._retire(lease.member, wait=True)
 
     def replace_dead(self) -> list[tuple[int, Any]]:
         """Retire every server whose process has ended and start its replacement; (exit status, server) of each."""
         with self._lock:
             dead = [m for m in self.members if m.server.process.poll() is not None]
+            dead_spares = [s for s in self.spares if s.process.poll() is not None]
+            for server in dead_spares:  # never served: stopped and started again without a word
+                self.spares.remove(server)
+                self._stop_server(server)
+        if dead_spares and not dead:
+            self._keeper.submit(self._refill)
         for member in dead:
             self._retire(member, wait=False)
         return [(m.server.process.returncode, m.server) for m in dead]
@@ -185,9 +224,7 @@ class ServerPool:
                 return None
         with self._lock:
             if not lease.done:
-                lease.done = True
-                lease.member.inflight -= 1
-        lease.connection.close()
+                self._end(lease)
         self._retire(lease.member, wait=False)
         return code
 
@@ -199,32 +236,67 @@ class ServerPool:
             self._retire(member, wait=True)
 
     def _retire(self, member: Member, *, wait: bool) -> None:
-        idle: list[http.client.HTTPConnection] = []
         with self._lock:
             fresh = member in self.members and not self._stopped
             if fresh:
                 member.retired = True
                 self.members.remove(member)
                 self.restarts += 1
-                idle, member.idle = member.idle, []
                 stop_now = member.inflight == 0 or not self.shared
                 if not stop_now:
                     self._retired.append(member)
+                self._promote_spare()
             else:  # retired already: stopped when its last request ends
                 stop_now = member.inflight == 0 and member in self._retired
                 if stop_now:
                     self._retired.remove(member)
-        for connection in idle:
-            connection.close()
         if stop_now:
-            # A writable store can be opened by one server only: the old one goes first.
-            self._keeper.submit(member.server.stop, 2).result()
+            if self.shared:
+                # On the stopper, not behind a start: the runaway evaluation has ended when the client hears so.
+                self._stopper.submit(member.server.stop, 2).result()
+            else:
+                # A writable store can be opened by one server only: the old one goes first.
+                self._keeper.submit(member.server.stop, 2).result()
         if not fresh:
             return
-        self._keeper.submit(self._replace)
+        self._keeper.submit(self._refill if self._spares else self._replace)
         if not self.shared and wait:
             with self._lock:
                 self._lock.wait_for(lambda: bool(self.members) or self._stopped, timeout=60)
+
+    def _promote_spare(self) -> None:
+        """Put a running spare in service, if there is one (with the lock held)."""
+        while self.spares and len(self.members) < self.size:
+            server = self.spares.pop(0)
+            if server.process.poll() is not None:  # died while waiting: stopped, replaced by _refill
+                self._stop_server(server)
+                continue
+            self.members.append(self._new_member(server))
+            self._lock.notify_all()
+
+    def _refill(self) -> None:
+        """Start servers until the pool has its members and its spares (on the keeper thread)."""
+        while True:
+            with self._lock:
+                if self._stopped:
+                    return
+                self._promote_spare()
+                missing = len(self.members) < self.size
+                if not missing and len(self.spares) >= self._spares:
+                    return
+            try:
+                server = self._start()
+            except Exception as err:  # noqa: BLE001 - retried on the next retirement; the pool keeps its others
+                with self._lock:
+                    self.start_error = str(err)
+                    self._lock.notify_all()
+                return
+            with self._lock:
+                self.start_error = None
+                if self._stopped:
+                    server.stop()
+                    return
+                self.spares.append(server)
 
     def _replace(self) -> None:
         try:
@@ -243,22 +315,24 @@ class ServerPool:
             self._lock.notify_all()
 
     def _stop_member(self, member: Member) -> None:
+        self._stop_server(member.server)
+
+    def _stop_server(self, server: Any) -> None:
         try:
-            self._keeper.submit(member.server.stop, 2)
-        except RuntimeError:  # the keeper is shut down: the pool is stopping
-            member.server.stop(2)
+            self._stopper.submit(server.stop, 2)
+        except RuntimeError:  # the stopper is shut down: the pool is stopping
+            server.stop(2)
 
     def stop(self) -> None:
         with self._lock:
             self._stopped = True
-            members = self.members + self._retired
-            self.members, self._retired = [], []
+            servers = [m.server for m in self.members + self._retired] + self.spares
+            self.members, self._retired, self.spares = [], [], []
             self._lock.notify_all()
-        for member in members:
-            for connection in member.idle:
-                connection.close()
-            member.server.stop()
+        for server in servers:
+            server.stop()
         self._keeper.shutdown(wait=False)
+        self._stopper.shutdown(wait=False)
 
     @property
     def server(self) -> Any:

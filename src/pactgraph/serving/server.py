@@ -3,8 +3,8 @@
 `start_server` starts `oxigraph serve-read-only` (or `serve` when writable) with
 `--union-default-graph` on an address, waits until it accepts connections and
 returns a handle. `start_endpoint` puts that server on a private loopback port
-behind the guard of pactgraph.serving.guard, which listens on the public
-address; `serve` is `pactgraph endpoint`: it prints the query URL and waits
+behind the guard of pactgraph.serving.guard, which uvicorn serves on the public
+address (pactgraph.serving.listener); `serve` is `pactgraph endpoint`: it prints the query URL and waits
 until it is stopped.
 """
 
@@ -20,7 +20,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from pactgraph.process import describe_exit, die_with_parent
 from pactgraph.stores.base import StoreError
@@ -230,28 +230,32 @@ def start_endpoint(
     policy: Any = None,
     log: IO[str] | None = None,
     servers: int | None = None,
+    reuse_port: bool = False,
 ) -> Endpoint:
     """Start Oxigraph on free loopback ports and the guard on host:port; return once both listen.
 
     `servers`: Oxigraph processes serving a read-only store side by side (pactgraph.serving.pool).
+    `reuse_port`: other guard processes may listen on the same port (pactgraph.serving.workers).
     """
-    from pactgraph.serving.guard import GuardPolicy, start_guard
+    from pactgraph.serving.listener import start_guard
+    from pactgraph.serving.policy import GuardPolicy
     from pactgraph.serving.pool import POOL_SIZE, ServerPool
 
     host = host.strip("[]")
     policy = policy or GuardPolicy()
-    _check_free(host, port)  # a busy public address is reported before Oxigraph is started
+    if not reuse_port:
+        _check_free(host, port)  # a busy public address is reported before Oxigraph is started
     upstream = ServerPool(
         lambda: start_server(database, host="127.0.0.1", port=0, writable=writable),
         POOL_SIZE if servers is None else servers,
         shared=not writable,
     )
     try:
-        guard, thread = start_guard((host, port), upstream, policy, log)
+        guard = start_guard((host, port), upstream, policy, log, reuse_port=reuse_port)
     except BaseException:
         upstream.stop()
         raise
-    return Endpoint(guard, thread, upstream, host, guard.server_address[1], writable)
+    return Endpoint(guard, guard.thread, upstream, host, guard.server_address[1], writable)
 
 
 class _Stop(Exception):
@@ -260,6 +264,43 @@ class _Stop(Exception):
 
 def _on_signal(signum: int, frame: Any) -> None:
     raise _Stop()
+
+
+def _watch(endpoint: Endpoint, workers: Any = None) -> NoReturn:
+    """Replace the endpoint's Oxigraph servers (and guard workers) that die, until a signal stops it."""
+    pool = endpoint.upstream
+    while True:
+        time.sleep(0.5)
+        for code, server in pool.replace_dead():  # a server that died is replaced; the endpoint serves on
+            detail = server.detail if server.log.closed else _log_line(server.log)
+            detail = detail if detail.lower().startswith("error") else ""  # not "Listening for requests"
+            endpoint.guard.note(
+                f"the Oxigraph server stopped ({describe_exit(code)}" + (f": {detail}" if detail else "")
+                + "); started a new one"
+            )
+        if pool.start_error is not None and not pool.members:
+            raise StoreError(f"the Oxigraph server stopped and cannot be started again: {pool.start_error}")
+        for code in workers.replace_dead() if workers is not None else []:
+            endpoint.guard.note(f"a guard worker stopped ({describe_exit(code)}); started a new one")
+
+
+def _worker(database: str, host: str, port: int, policy: Any) -> None:  # pragma: no cover - a worker process
+    """One more guard process on the endpoint's port (pactgraph.serving.workers), until SIGTERM."""
+    die_with_parent()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _on_signal)
+    endpoint = None
+    try:
+        endpoint = start_endpoint(database, host=host, port=port, policy=policy, log=sys.stderr, reuse_port=True)
+        _watch(endpoint)
+    except _Stop:
+        pass
+    except StoreError as err:
+        print(f"pactgraph: error: guard worker: {err}", file=sys.stderr, flush=True)
+        sys.exit(2)
+    finally:
+        if endpoint is not None:
+            endpoint.stop()
 
 
 def serve(
@@ -272,11 +313,13 @@ def serve(
     out: Any = None,
     err: Any = None,
     policy: Any = None,
+    workers: int = 1,
 ) -> int:
     """`pactgraph endpoint`: serve a store behind the guard until stopped; 0 when stopped by a signal.
 
     `policy`: a pactgraph.serving.guard.GuardPolicy (the default allows no SERVICE,
-    30 s per query, 256 MiB per answer).
+    30 s per query, 256 MiB per answer). `workers`: guard processes on the port, each
+    with its own Oxigraph servers (pactgraph.serving.workers); a writable store has one.
     """
     from pactgraph.stores.config import read_settings
     from pactgraph.stores.disk import DiskStore
@@ -291,6 +334,10 @@ def serve(
         raise StoreError(f"--port must be between 0 and 65535, not {port_number}")
     if not bind.strip():
         raise StoreError("empty value given for --bind")
+    if workers < 1:
+        raise StoreError(f"--workers must be at least 1, not {workers}")
+    if writable and workers > 1:
+        raise StoreError("--workers: a writable store is served by one process (its Oxigraph server has it alone)")
     settings = read_settings(config=config, store=store)
     temporary: str | None = None
     if settings.kind == "disk":
@@ -308,34 +355,34 @@ def serve(
         what = "the shipped graph"
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     endpoint = None
+    others = None
     try:
-        endpoint = start_endpoint(disk.database, host=bind, port=port_number, writable=writable, policy=policy, log=err)
+        endpoint = start_endpoint(
+            disk.database, host=bind, port=port_number, writable=writable, policy=policy, log=err,
+            reuse_port=workers > 1,
+        )
+        if workers > 1:
+            from pactgraph.serving.workers import Workers
+
+            others = Workers(_worker, (str(disk.database), endpoint.host, endpoint.port, endpoint.guard.policy), workers - 1)
         print(endpoint.query_url, file=out, flush=True)
         mode = "read-write" if writable else "read-only"
         extra = f"; updates at {endpoint.update_url}, graph store at {endpoint.graph_store_url}" if writable else ""
         print(
             f"pactgraph: serving {what} ({mode}, default graph = union of all graphs) at "
-            f"{endpoint.query_url}{extra}; Ctrl-C stops",
+            f"{endpoint.query_url}{extra}" + (f" with {workers} guard processes" if workers > 1 else "")
+            + "; Ctrl-C stops",
             file=err,
             flush=True,
         )
-        pool = endpoint.upstream
-        while True:
-            time.sleep(0.5)
-            for code, server in pool.replace_dead():  # a server that died is replaced; the endpoint serves on
-                detail = server.detail if server.log.closed else _log_line(server.log)
-                detail = detail if detail.lower().startswith("error") else ""  # not "Listening for requests"
-                endpoint.guard.note(
-                    f"the Oxigraph server stopped ({describe_exit(code)}" + (f": {detail}" if detail else "")
-                    + "); started a new one"
-                )
-            if pool.start_error is not None and not pool.members:
-                raise StoreError(f"the Oxigraph server stopped and cannot be started again: {pool.start_error}")
+        _watch(endpoint, others)
     except _Stop:
         return 0
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if others is not None:
+            others.stop()
         if endpoint is not None:
             endpoint.stop()
         if temporary is not None:
