@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pactgraph.validation.report import ValidationReport, ValidationResult, result_key
-from pactgraph.validation.units import GraphSource, Unit, digest, ntriples, result_ntriples, run_units
+from pactgraph.validation.units import GraphSource, Unit, code_key, digest, ntriples, result_ntriples, run_units
 
 _FIELDS = (
     "severity",
@@ -113,17 +113,25 @@ def _source(scope: Any) -> GraphSource:
     return GraphSource.from_files(list(scope.ontology) + list(scope.data))
 
 
-def _code_key() -> str:
-    """SHA-256 of the validation package's source: edited validation code never reuses old results."""
-    import pactgraph.validation as package
-
-    folder = Path(package.__file__).parent
-    return digest(*(f"{p.name}:{p.read_text(encoding='utf-8')}" for p in sorted(folder.glob("*.py"))))
-
-
 def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine: str, executor: Any) -> ValidationReport:
-    """Validate the scope: the shapes that read only forward of their focus nodes in units, the others
-    once over the whole graph (validation.locality); each distinct result once, sorted as always."""
+    """Validate the scope: the shapes that read only forward of their focus nodes in units (here, in
+    local processes, or on a Dask cluster: validation.cluster), the others once over the whole graph
+    here (validation.locality); each distinct result once, sorted as always."""
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        remote = None
+        if executor.kind == "dask":
+            from pactgraph.validation.cluster import DaskPool
+
+            # Reached before any work, so that a scheduler out of reach stops the run at once.
+            remote = stack.enter_context(DaskPool(executor.scheduler))
+        return _validate_units(scope, shape_files, fail_on, engine, executor, remote)
+
+
+def _validate_units(
+    scope: Any, shape_files: Sequence[Path], fail_on: str, engine: str, executor: Any, remote: Any
+) -> ValidationReport:
     from pactgraph import __version__
     from pactgraph.loading import load_graph
     from pactgraph.validation.locality import placements, split
@@ -139,13 +147,17 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
         placed = [replace(p, local=False) for p in placed]
     _, whole_shapes = split(shapes_graph, placed)
     results: dict[tuple[str, ...], tuple[ValidationResult, str, str]] = {}
-    info: dict[str, Any] = {"units": 0, "cached": 0, "jobs": executor.jobs or 1}
+    info: dict[str, Any] = {"units": 0, "cached": 0, "jobs": remote.size if remote else executor.jobs or 1}
     done: list[tuple[Unit, dict[str, Any]]] = []
     if any(p.local for p in placed):
-        base = digest(f"pactgraph {__version__}", _code_key(), "local shapes", _engine_key(engine),
+        base = digest(f"pactgraph {__version__}", code_key(), "local shapes", _engine_key(engine),
                       *_hashes(shape_files), "ontology", *_hashes(scope.ontology))
         init_args = ([str(p) for p in shape_files], engine, True, "local")
-        done, info = run_units(build_units(scope, source, base), init_args, executor.jobs or 1, executor.cache_dir)
+        if remote is not None:
+            remote.load(shape_files, engine, "local")
+        done, info = run_units(
+            build_units(scope, source, base), init_args, executor.jobs or 1, executor.cache_dir, remote
+        )
         for _, entry in done:
             before = {result_key(_result(fields)) for fields in entry.get("baseline", [])}
             for fields, text, node, own, hint in entry["results"]:
@@ -167,7 +179,7 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
         fail_on=fail_on,
     )
     report.graph = _report_graph(shapes_graph, [(t, n) for _, t, n in results.values()], report.conforms)
-    report.run_info = {"executor": "units", "engine": _engine_key(engine).split()[0], **info,
+    report.run_info = {"executor": executor.kind, "engine": _engine_key(engine).split()[0], **info,
                        "whole_graph_shapes": whole_count}
     return report
 
