@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ class DaskPool:
     def __init__(self, address: str):
         self.address = address
         self.client: Any = None
+        self.stack = ExitStack()
         self.bundle: Any = None
         self.size = 1
 
@@ -63,10 +65,25 @@ class DaskPool:
                 f"--scheduler {self.address}: the distributed package is not installed: "
                 "pip install 'pactgraph[cluster]', or leave out --scheduler and validate.scheduler"
             ) from None
+        from distributed.comm import get_address_host_port
+
+        from pactgraph.process import network_to
+
+        try:
+            host, port = get_address_host_port(self.address)
+        except ValueError as err:
+            # Checked before a Client exists: a Client that failed on its address hangs when collected.
+            raise InputError(
+                f"--scheduler {self.address}: not the address of a Dask scheduler ({err}); "
+                "give one such as tcp://HOST:8786"
+            ) from None
         timeout = dask.config.get("distributed.comm.timeouts.connect")
+        # `validate` opens no connection (pactgraph.process.no_network) but to the scheduler named.
+        self.stack.enter_context(network_to(str(host), int(port)))
         try:
             self.client = Client(self.address, timeout=timeout, set_as_default=False)
         except (OSError, ValueError, TypeError):
+            self.close()
             raise InputError(
                 f"cannot reach the Dask scheduler at {self.address} within {timeout}: {_fix(self.address)}"
             ) from None
@@ -84,9 +101,12 @@ class DaskPool:
         self.close()
 
     def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
-            self.client = None
+        try:
+            if self.client is not None:
+                self.client.close()
+                self.client = None
+        finally:
+            self.stack.close()
 
     def load(self, shape_files: Sequence[Path], engine: str, part: str) -> None:
         """Send the shapes (N-Triples and prefixes) and the engine to every worker, once."""
