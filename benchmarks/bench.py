@@ -294,11 +294,14 @@ class Bench:
             if "error" in row:
                 self.put(size, label, "value", f"error after {row['seconds']:.1f} s: {row['error'][:70]}")
                 continue
-            # Two cores: two processes, or two workers of one thread each.
+            # Two cores: two processes, or two workers of one thread each; and per CPU-hour spent
+            # (every process of the run), which a busy machine does not distort.
             rate = row["triples"] / row["seconds"] * 3600 / 2
+            per_cpu = row["triples"] / row["cpu_seconds"] * 3600
             rss = max(row.get("rss_mb", 0), row.get("children_rss_mb", 0))
-            self.put(size, label, "value", f"{row['seconds']:.1f} s, {rate:,.0f} triples/h/core, {rss:,.0f} MB, "
-                                           f"{row['results']} results, {row['units']} units")
+            self.put(size, label, "value", f"{row['seconds']:.1f} s wall, {rate:,.0f} triples/h/core; "
+                                           f"{row['cpu_seconds']:.0f} CPU s, {per_cpu:,.0f} triples/CPU-hour; "
+                                           f"{rss:,.0f} MB, {row['results']} results, {row['units']} units")
 
     # -- cold start
     def cold(self, size: str, store: Path, first: bool) -> None:

@@ -1,8 +1,9 @@
 """Validation on a Dask cluster (`validate --scheduler`): the single-graph results, the same cache.
 
 Two local worker processes on loopback stand in for a cluster. The reference is
-the one-graph executor with pySHACL (an independent path: no units, no Dask);
-the local units executor is compared too, report for report, cache for cache.
+the one-graph executor (an independent path: no units, no Dask; pySHACL against
+pyshacl-turbo on that path is tests/test_validation_paths.py's); the local units
+executor is compared too, report for report, cache for cache.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def fired(report) -> set[tuple[str, str]]:
 
 def test_shipped_graph_same_as_one_graph_and_the_same_cache_as_local_units(scheduler, tmp_path):
     cache = tmp_path / "cache"
-    reference = run(whole_graph(), Executor("single"), engine="pyshacl")
+    reference = run(whole_graph(), Executor("single"), engine="pyshacl-turbo")
     on_cluster = pactgraph.validate(scheduler=scheduler, cache=cache)
     assert on_cluster.run_info["executor"] == "dask"
     assert on_cluster.run_info["jobs"] == 2
@@ -67,7 +68,7 @@ def test_grown_graph_with_a_violation_same_as_one_graph(scheduler, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(resources.data_dir(), data)
     shutil.copytree(DANGLING, data / "reports" / DANGLING.name)
-    reference = run(whole_graph(data_dir=data), Executor("single"), engine="pyshacl")
+    reference = run(whole_graph(data_dir=data), Executor("single"), engine="pyshacl-turbo")
     on_cluster = pactgraph.validate(data_dir=data, scheduler=scheduler, no_cache=True)
     assert on_cluster.run_info["executor"] == "dask" and on_cluster.run_info["units"] >= 3
     assert EXPECTED <= fired(reference)
@@ -80,7 +81,7 @@ def test_joined_report_through_the_command_line(scheduler, tmp_path):
 
     (`validate` opens no network connection but to the scheduler it is given: a process of its own.)"""
     new = [DANGLING / "report.ttl"]
-    reference = run(joined(new), Executor("single"), engine="pyshacl")
+    reference = run(joined(new), Executor("single"), engine="pyshacl-turbo")
     result = _pactgraph(
         "validate", str(new[0]), "--scheduler", scheduler, "--cache", str(tmp_path / "cache"), "--format", "json"
     )
