@@ -13,6 +13,9 @@ shipped graph is measured, every figure in a process of its own:
 * validation of the synthetic corpus, seconds and peak RSS: pactgraph report by
   report in two processes (uncached, then cached), pySHACL and pyshacl-turbo over
   the whole graph in one process, pyrudof;
+* past one machine (`validate --scheduler`): units in a process pool of two against
+  two local Dask workers (one thread each), in triples per hour per core, on a
+  corpus of its own size (--cluster-size, BENCH_CLUSTER_SIZE, default 10M; "" skips);
 * cold `pactgraph query NAME` wall time on the shipped graph and with --store.
 
 A measurement that runs past its cap is killed and shown as `>N s`; one whose
@@ -150,6 +153,7 @@ class Bench:
         self.seconds: dict[tuple[str, str], float] = {}  # (measurement, engine) -> seconds at the last size
         self.triples: dict[str, int] = {}
         self.previous: str | None = None
+        self.cluster_size = ""
 
     def put(self, size: str, what: str, engine: str, value: object) -> None:
         self.results.setdefault(size, {}).setdefault(what, {})[engine] = value
@@ -275,6 +279,30 @@ class Bench:
             self.put(size, label, "value", text)
             self.note(label, mode, row["seconds"])
 
+    # -- past one machine
+    def cluster(self, size: str) -> None:
+        """Units in a process pool of two against two local Dask workers: the cost of going through Dask."""
+        _, synthetic, _ = prepare(size)
+        for label, mode in (("validate: units, process pool of 2", "pactgraph"),
+                            ("validate: units, 2 local Dask workers (--scheduler)", "pactgraph-dask")):
+            self.log(f"{size}: {label}")
+            lines, timed_out = run_lines(["validate", mode, str(synthetic), ""], CAP)
+            if timed_out:
+                self.put(size, label, "value", f">{CAP:.0f} s")
+                continue
+            row = lines[-1]
+            if "error" in row:
+                self.put(size, label, "value", f"error after {row['seconds']:.1f} s: {row['error'][:70]}")
+                continue
+            # Two cores: two processes, or two workers of one thread each; and per CPU-hour spent
+            # (every process of the run), which a busy machine does not distort.
+            rate = row["triples"] / row["seconds"] * 3600 / 2
+            per_cpu = row["triples"] / row["cpu_seconds"] * 3600
+            rss = max(row.get("rss_mb", 0), row.get("children_rss_mb", 0))
+            self.put(size, label, "value", f"{row['seconds']:.1f} s wall, {rate:,.0f} triples/h/core; "
+                                           f"{row['cpu_seconds']:.0f} CPU s, {per_cpu:,.0f} triples/CPU-hour; "
+                                           f"{rss:,.0f} MB, {row['results']} results, {row['units']} units")
+
     # -- cold start
     def cold(self, size: str, store: Path, first: bool) -> None:
         def median_wall(argv: list[str], runs: int) -> str:
@@ -330,6 +358,11 @@ class Bench:
                     self.log(f"{size}: measurement failed: {type(err).__name__}: {err}")
                     self.put(size, "failed measurement", "value", f"{type(err).__name__}: {err}"[:120])
             self.previous = size
+        if self.cluster_size:
+            try:
+                self.cluster(self.cluster_size)
+            except Exception as err:  # one failed measurement does not lose the others
+                self.log(f"{self.cluster_size}: measurement failed: {type(err).__name__}: {err}")
 
 
 # ---------------------------------------------------------------- the table
@@ -352,7 +385,7 @@ def table(bench: Bench) -> str:
             if what not in order:
                 order.append(what)
     for what in order:
-        for size in ["shipped", *bench.sizes]:
+        for size in ["shipped", *bench.sizes, *([bench.cluster_size] if bench.cluster_size else [])]:
             found = bench.results.get(size, {}).get(what)
             if not found:
                 continue
@@ -381,16 +414,22 @@ def table(bench: Bench) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES") or "10k,100k,1M",
-                        help="corpus sizes (default: BENCH_SIZES, else 10k,100k,1M)")
+                        help="corpus sizes (default: BENCH_SIZES, else 10k,100k,1M; \"\": none)")
+    parser.add_argument("--cluster-size", default=os.environ.get("BENCH_CLUSTER_SIZE", "10M"),
+                        help="corpus size of the process pool against Dask rows (default: BENCH_CLUSTER_SIZE, "
+                             "else 10M; \"\": skipped)")
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    for size in sizes:
+    cluster_size = args.cluster_size.strip()
+    for size in sizes + ([cluster_size] if cluster_size else []):
         generate.parse_size(size)
     start = time.perf_counter()
     bench = Bench(sizes)
+    bench.cluster_size = cluster_size
     bench.run()
     elapsed = time.perf_counter() - start
-    print(f"pactgraph benchmark, sizes {', '.join(sizes)}; {os.cpu_count()} cores; caps {CAP:.0f} s, "
+    print(f"pactgraph benchmark, sizes {', '.join(sizes) or 'none'}, cluster rows {cluster_size or 'none'}; "
+          f"{os.cpu_count()} cores; caps {CAP:.0f} s, "
           f"queries {QUERY_CAP:.0f} s; ms unless stated; pg/ox = pactgraph / pyoxigraph direct "
           f"(load: pyoxigraph rate / pactgraph rate)")
     print(table(bench))

@@ -51,6 +51,23 @@ def test_no_network_nests():
             socket.getaddrinfo("localhost", 80)
 
 
+def test_network_to_lets_through_only_the_service_named(listener):
+    """`validate --scheduler`: the scheduler's host and port pass, another port of the same host does not."""
+    port = listener.getsockname()[1]
+    other = socket.socket()
+    other.bind(("127.0.0.1", 0))
+    other.listen(1)
+    try:
+        with process.no_network(), process.network_to("127.0.0.1", port):
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+            with pytest.raises(process.NetworkRefused):
+                socket.create_connection(("127.0.0.1", other.getsockname()[1]), timeout=2)
+        with process.no_network(), pytest.raises(process.NetworkRefused):
+            socket.create_connection(("127.0.0.1", port), timeout=2)
+    finally:
+        other.close()
+
+
 def test_bounded_work_past_its_timeout_calls_the_limit_hook():
     with pytest.raises(process.LimitExceeded, match=r"the test ran for more than 0.2 s"):
         limits.run_bounded(lambda: time.sleep(3), timeout=0.2, what="the test")

@@ -257,6 +257,7 @@ def test_relative_paths_in_the_config_file_are_relative_to_it(tmp_path):
         ("[store]\nkind = 'endpoint'\n", "endpoint.url is not set"),
         ("[endpoint]\nurl = 'http://127.0.0.1:1/q'\n[store]\npath = 'x'\n", "choose with store.kind"),
         ("[validate]\njobs = 0\n", "validate.jobs must be"),
+        ("[validate]\nscheduler = 8786\n", "validate.scheduler must be the address of a Dask scheduler"),
     ],
 )
 def test_bad_config_is_exit_two_with_one_line(tmp_path, cli, text, message):

@@ -183,5 +183,5 @@ def test_the_cache_key_covers_the_validation_code(tmp_path, monkeypatch):
     first = run(whole_graph(), executor, engine="auto")
     assert first.run_info["cached"] == 0 and first.run_info["units"] > 0
     assert run(whole_graph(), executor, engine="auto").run_info["cached"] == first.run_info["units"]
-    monkeypatch.setattr(merge, "_code_key", lambda: "other code")
+    monkeypatch.setattr(merge, "code_key", lambda: "other code")
     assert run(whole_graph(), executor, engine="auto").run_info["cached"] == 0

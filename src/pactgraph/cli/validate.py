@@ -139,6 +139,19 @@ WithGraphArg = Annotated[
     ),
 ]
 
+SchedulerArg = Annotated[
+    Optional[str],
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help=(
+            "Validate the units on the workers of this Dask scheduler (e.g. tcp://10.0.0.5:8786; needs "
+            "pactgraph[cluster]): same results and cache; the other shapes run here, once."
+        ),
+        show_default="validate.scheduler in the config when units are chosen, else here",
+    ),
+]
+
 ExplainArg = Annotated[
     bool,
     typer.Option(
@@ -191,6 +204,7 @@ def validate(
     with_graph: WithGraphArg = None,
     timeout: TimeoutArg = None,
     explain: ExplainArg = False,
+    scheduler: SchedulerArg = None,
 ) -> None:
     """Validate data against SHACL shapes (pyshacl-turbo or pySHACL, SHACL-AF on, no inference).
 
@@ -213,7 +227,7 @@ def validate(
                 paths or None, _paths(shapes), ontology=_paths(ontology), data_dir=data_dir, with_graph=with_graph,
                 focus=focus or (), shape=shape or (), fail_on=fail_on.value,
                 executor="units" if (per_report or jobs is not None) else "auto", jobs=_jobs(jobs), cache=cache,
-                no_cache=no_cache, engine=engine, config=config,
+                no_cache=no_cache, engine=engine, config=config, scheduler=scheduler,
             )
 
         from pactgraph import limits

@@ -22,6 +22,7 @@ directory when there is one. Relative paths in it are relative to the file.
     cache = "~/.cache/pactgraph"   # validation results by content hash
     jobs = 2                       # processes for validation report by report
     engine = "auto"                # pyshacl | pyshacl-turbo | auto
+    scheduler = "tcp://10.0.0.5:8786"  # a Dask scheduler whose workers validate the units
 
 Credentials are never read from the file or the command line: see
 `pactgraph.stores.endpoint` for the environment variables.
@@ -42,7 +43,7 @@ KINDS = ("memory", "disk", "endpoint")
 _KEYS = {
     "store": {"kind", "path", "on_change"},
     "endpoint": {"url", "update_url", "graph_store_url", "load_method", "timeout", "union_default_graph"},
-    "validate": {"cache", "jobs", "engine"},
+    "validate": {"cache", "jobs", "engine", "scheduler"},
 }
 
 
@@ -63,6 +64,7 @@ class StoreSettings:
     cache: str | None = None
     jobs: int | None = None
     engine: str | None = None
+    scheduler: str | None = None
     config_file: str | None = None
     explicit: set[str] = field(default_factory=set)
 
@@ -141,6 +143,11 @@ def _apply_file(settings: StoreSettings, raw: dict[str, Any], config_path: Path)
         settings.cache = relative(validate_section["cache"])
     if "engine" in validate_section:
         settings.engine = str(validate_section["engine"])
+    if "scheduler" in validate_section:
+        scheduler = validate_section["scheduler"]
+        if not isinstance(scheduler, str) or not scheduler.strip():
+            raise StoreError(f"{config_path}: validate.scheduler must be the address of a Dask scheduler")
+        settings.scheduler = scheduler.strip()
     if "jobs" in validate_section:
         jobs = validate_section["jobs"]
         if not isinstance(jobs, int) or jobs < 1:

@@ -34,6 +34,7 @@ class ValidateRequest:
     config: str | None = None
     data_dir: str | None = None
     with_graph: bool | None = None
+    scheduler: str | None = None
 
 
 def is_joined(request: ValidateRequest) -> bool:
@@ -61,7 +62,8 @@ def scope_of(request: ValidateRequest, settings: StoreSettings | None = None) ->
 
 
 def executor_of(request: ValidateRequest, settings: StoreSettings) -> Executor:
-    """--per-report / --jobs ask for units; otherwise `auto` picks (see pipeline.choose_executor)."""
+    """--per-report / --jobs ask for units, --scheduler for units on a Dask cluster; otherwise `auto`
+    picks (see pipeline.choose_executor), on the cluster of validate.scheduler when it picks units."""
     from pactgraph.validation.units import default_cache_dir
 
     try:
@@ -71,7 +73,15 @@ def executor_of(request: ValidateRequest, settings: StoreSettings) -> Executor:
     kind = "units" if (request.per_report or request.jobs is not None) else "auto"
     configured = request.cache or settings.cache
     cache = None if request.no_cache else Path(configured) if configured else default_cache_dir()
-    return Executor(kind, jobs, cache)
+    if request.scheduler is not None:
+        if not request.scheduler.strip():
+            raise InputError("empty address given for --scheduler")
+        if request.jobs is not None:
+            raise InputError("--jobs counts local processes: leave it out with --scheduler (the workers do the work)")
+        return Executor("dask", None, cache, request.scheduler.strip())
+    # validate.scheduler: used when units are chosen, unless --jobs asks for local processes.
+    scheduler = None if request.jobs is not None else settings.scheduler
+    return Executor(kind, jobs, cache, scheduler)
 
 
 def validate(
@@ -90,25 +100,28 @@ def validate(
     no_cache: bool = False,
     engine: str | None = None,
     config: str | Path | None = None,
+    scheduler: str | None = None,
 ) -> ValidationReport:
     """Validate as `pactgraph validate` does, with its defaults: the library's one entry point.
 
     `paths` (default: the shipped graph, or the graph of `data_dir`) against `shapes` (default:
     the shipped shapes). Files given are checked joined with the graph they join unless
     `with_graph=False` or `shapes`, `ontology`, an `executor` other than auto or `jobs` is given
-    (see `validate --help`). `executor`: auto, single (one graph, the reference) or units;
+    (see `validate --help`). `executor`: auto, single (one graph, the reference), units or dask;
     `jobs`, `cache`, `engine`: else `pactgraph.toml` (or `config`), else one process per 40
-    report files, `~/.cache/pactgraph`, auto (pyshacl-turbo when installed).
+    report files, `~/.cache/pactgraph`, auto (pyshacl-turbo when installed). `scheduler`: the
+    address of a Dask scheduler whose workers validate the units (validation.cluster), else
+    validate.scheduler when units are chosen; the scope is the same as without it.
     """
     from pactgraph.stores.config import read_settings
 
     request = ValidateRequest(
         paths=[str(p) for p in paths or ()], shapes=[str(s) for s in shapes] if shapes else None,
         ontology=None if ontology is None else [str(o) for o in ontology], focus=list(focus), shape=list(shape),
-        fail_on=fail_on, per_report=executor != "auto", jobs=None if jobs is None else str(jobs),
+        fail_on=fail_on, per_report=executor in ("single", "units"), jobs=None if jobs is None else str(jobs),
         cache=None if cache is None else str(cache), no_cache=no_cache, engine=engine,
         config=None if config is None else str(config), data_dir=None if data_dir is None else str(data_dir),
-        with_graph=with_graph,
+        with_graph=with_graph, scheduler=scheduler,
     )
     if request.shapes:
         from pactgraph.sparql_policy import check_shapes_queries
@@ -116,8 +129,10 @@ def validate(
         check_shapes_queries(request.shapes)
     settings = read_settings(config=request.config)
     chosen = executor_of(request, settings)
+    if scheduler is not None and executor == "single":
+        raise InputError("the single executor validates here: leave out the scheduler, or use executor dask")
     if executor != "auto":
-        chosen = Executor(executor, chosen.jobs, chosen.cache_dir)
+        chosen = Executor(executor, chosen.jobs, chosen.cache_dir, chosen.scheduler)
     return run(
         scope_of(request, settings),
         chosen,

@@ -14,6 +14,7 @@ from pactgraph.validation.units import (
     Unit,
     cache_read,
     cache_write,
+    code_key,
     digest,
     ntriples,
     result_ntriples,
@@ -135,17 +136,25 @@ def _source(scope: Any) -> GraphSource:
     return GraphSource.from_files(list(scope.ontology) + list(scope.data))
 
 
-def _code_key() -> str:
-    """SHA-256 of the validation package's source: edited validation code never reuses old results."""
-    import pactgraph.validation as package
-
-    folder = Path(package.__file__).parent
-    return digest(*(f"{p.name}:{p.read_text(encoding='utf-8')}" for p in sorted(folder.glob("*.py"))))
-
-
 def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine: str, executor: Any) -> ValidationReport:
-    """Validate the scope: the shapes that read only forward of their focus nodes in units, the others
-    once over the whole graph (validation.locality); each distinct result once, sorted as always."""
+    """Validate the scope: the shapes that read only forward of their focus nodes in units (here, in
+    local processes, or on a Dask cluster: validation.cluster), the others once over the whole graph
+    here (validation.locality); each distinct result once, sorted as always."""
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        remote = None
+        if executor.kind == "dask":
+            from pactgraph.validation.cluster import DaskPool
+
+            # Reached before any work, so that a scheduler out of reach stops the run at once.
+            remote = stack.enter_context(DaskPool(executor.scheduler))
+        return _validate_units(scope, shape_files, fail_on, engine, executor, remote)
+
+
+def _validate_units(
+    scope: Any, shape_files: Sequence[Path], fail_on: str, engine: str, executor: Any, remote: Any
+) -> ValidationReport:
     from pactgraph import __version__
     from pactgraph.loading import load_graph
     from pactgraph.validation.locality import split
@@ -153,7 +162,7 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
     from pactgraph.validation.single import validate_single
 
     shapes_graph = load_graph(shape_files)
-    code = _code_key()
+    code = code_key()
     placed = _placements(shapes_graph, digest(code, "placements", *_hashes(shape_files)), executor.cache_dir)
     book = None
     if not scope.joined and executor.cache_dir is not None:
@@ -169,7 +178,7 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
         # unit holds only what the new files reach: the whole graph, once, is the sound way.
         placed = [replace(p, local=False) for p in placed]
     results: dict[tuple[str, ...], tuple[ValidationResult, str, str]] = {}
-    info: dict[str, Any] = {"units": 0, "cached": 0, "jobs": executor.jobs or 1}
+    info: dict[str, Any] = {"units": 0, "cached": 0, "jobs": remote.size if remote else executor.jobs or 1}
     done: list[tuple[Unit, dict[str, Any]]] = []
     # The prefixes name the nodes in results: a file declaring another one changes every key.
     base = digest(f"pactgraph {__version__}", code, "local shapes", _engine_key(engine),
@@ -177,12 +186,14 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
                   "prefixes", *(f"{k} {v}" for k, v in source.prefixes.items()))
     if any(p.local for p in placed):
         init_args = ([str(p) for p in shape_files], engine, True, "local")
+        if remote is not None:
+            remote.load(shape_files, engine, "local")
         reused: list[tuple[Unit, dict[str, Any]]] = []
         if book is not None:
             reused, units = book.plan(_groups(scope), base, lambda files: _group_unit(files, source, base))
         else:
             units = build_units(scope, source, base)
-        done, info = run_units(units, init_args, executor.jobs or 1, executor.cache_dir)
+        done, info = run_units(units, init_args, executor.jobs or 1, executor.cache_dir, remote)
         done = reused + done
         info["units"] += len(reused)
         info["cached"] += len(reused)
@@ -224,7 +235,7 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
         fail_on=fail_on,
     )
     report.graph = _report_graph(shapes_graph, [(t, n) for _, t, n in results.values()], report.conforms)
-    report.run_info = {"executor": "units", "engine": _engine_key(engine).split()[0], **info,
+    report.run_info = {"executor": executor.kind, "engine": _engine_key(engine).split()[0], **info,
                        "whole_graph_shapes": whole_count}
     if book is not None:
         book.save(base)

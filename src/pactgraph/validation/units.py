@@ -53,6 +53,14 @@ def digest(*parts: str) -> str:
     return h.hexdigest()
 
 
+def code_key() -> str:
+    """SHA-256 of the validation package's source: edited validation code never reuses old results."""
+    import pactgraph.validation as package
+
+    folder = Path(package.__file__).parent
+    return digest(*(f"{p.name}:{p.read_text(encoding='utf-8')}" for p in sorted(folder.glob("*.py"))))
+
+
 @dataclass
 class Unit:
     """One validation run: its data as N-Triples, the nodes whose results it reports, its cache key."""
@@ -254,19 +262,30 @@ def init_worker(shape_files: list[str], engine: str, in_child: bool = True, part
     """Load the shapes (compiled once) in this process: all of them, or (`part="local"`) only the
     targets of the shapes that run per unit (validation.locality)."""
     from pactgraph.loading import load_graph
-    from pactgraph.validation.engine import engine_runner
 
     if in_child and sys.platform.startswith("linux"):
         from pactgraph.limits import die_with_parent
 
         die_with_parent()
-    shapes_graph = load_graph(shape_files)
+    prepare(load_graph(shape_files), engine, part)
+
+
+def prepare(shapes_graph: Any, engine: str, part: str = "all", key: str = "") -> None:
+    """Make `shapes_graph` (all of it, or only the shapes that run per unit) this process's shapes,
+    compiled once for `engine`; `key` names them (validation.cluster prepares again when it changes)."""
+    from pactgraph.validation.engine import engine_runner
+
     if part == "local":
         from pactgraph.validation.locality import split
 
         shapes_graph = split(shapes_graph)[0]
     _STATE.clear()
-    _STATE.update(shapes=shapes_graph, runner=engine_runner(engine, shapes_graph))
+    _STATE.update(shapes=shapes_graph, runner=engine_runner(engine, shapes_graph), key=key)
+
+
+def prepared(key: str) -> bool:
+    """True when this process holds the shapes named `key` (see prepare)."""
+    return bool(key) and _STATE.get("key") == key
 
 
 def _graph(text: str, prefixes: dict[str, str]) -> Any:
@@ -404,13 +423,21 @@ def cache_write(cache_dir: Path | None, key: str, data: dict[str, Any]) -> None:
 
 
 def run_units(
-    units: Iterable[Unit], init_args: tuple[list[str], str, bool, str], jobs: int, cache_dir: Path | None
+    units: Iterable[Unit],
+    init_args: tuple[list[str], str, bool, str],
+    jobs: int,
+    cache_dir: Path | None,
+    pool: Any = None,
 ) -> tuple[list[tuple[Unit, dict[str, Any]]], dict[str, int]]:
-    """Each unit with its plain result (from the cache, else validated here or in `jobs` processes),
-    and how the run went. Units are taken one at a time and let go of their text once validated,
-    so at most a few units' data are held at once."""
+    """Each unit with its plain result (from the cache, else validated here, in `jobs` processes or
+    by `pool`), and how the run went. Units are taken one at a time and let go of their text once
+    validated, so at most a few units' data are held at once.
+
+    `pool`: workers elsewhere, already reached (validation.cluster.DaskPool): `submit(unit)` gives
+    a future of `run_unit(unit)`, `size` is how many units it validates at once. The cache is
+    read and written here either way."""
     done: list[tuple[Unit, dict[str, Any]]] = []
-    info = {"units": 0, "cached": 0, "jobs": jobs}
+    info = {"units": 0, "cached": 0, "jobs": jobs if pool is None else pool.size}
 
     def finish(unit: Unit, result: dict[str, Any], cached: bool) -> None:
         if not cached:
@@ -429,6 +456,23 @@ def run_units(
                 info["cached"] += 1
                 finish(unit, hit, True)
 
+    def stream(submit: Any, size: int) -> None:
+        """Submit the uncached units, at most `size` * 4 at a time; finish them in order."""
+        from collections import deque
+
+        pending: deque[tuple[Unit, Any]] = deque()
+        for unit in uncached(units):
+            pending.append((unit, submit(unit)))
+            while len(pending) >= size * 4:
+                waiting, future = pending.popleft()
+                finish(waiting, future.result(), False)
+        while pending:
+            waiting, future = pending.popleft()
+            finish(waiting, future.result(), False)
+
+    if pool is not None:
+        stream(pool.submit, pool.size)
+        return done, info
     if jobs == 1:
         ready = False
         for unit in uncached(units):
@@ -438,19 +482,10 @@ def run_units(
             finish(unit, run_unit(unit), False)
         return done, info
     import multiprocessing
-    from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
 
     # fork on Linux: the workers start at once, without importing the caller's main module again.
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    pending: deque[tuple[Unit, Future[dict[str, Any]]]] = deque()
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker, initargs=init_args) as pool:
-        for unit in uncached(units):
-            pending.append((unit, pool.submit(run_unit, unit)))
-            while len(pending) >= jobs * 4:
-                waiting, future = pending.popleft()
-                finish(waiting, future.result(), False)
-        while pending:
-            waiting, future = pending.popleft()
-            finish(waiting, future.result(), False)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker, initargs=init_args) as processes:
+        stream(lambda unit: processes.submit(run_unit, unit), jobs)
     return done, info
