@@ -10,6 +10,7 @@ from typing import Any
 import rdflib
 from markupsafe import Markup
 
+from pactgraph.publishing.i18n import N_, _, page_path
 from pactgraph.publishing.figures import Edge, ontology_overview
 from pactgraph.publishing.layout import CANONICAL_BASE
 from pactgraph.publishing.model import OWL, RDFS, SiteGraph, natural_key
@@ -40,11 +41,22 @@ def timeline_items(graph: SiteGraph) -> list[Any]:
     return items(MemoryStore.wrap(store))
 
 
+#: The timeline's kinds of item, as pactgraph.contributing.timeline names them.
+TIMELINE_KINDS = (N_("event"), N_("report"), N_("background source"))
+
+
+def timeline_words() -> dict[str, str]:
+    """The timeline figure's words in the language being built."""
+    words = {kind: _(kind) for kind in TIMELINE_KINDS}
+    words["key"] = _("diamond: exact date; bar: from earliest to latest possible date")
+    return words
+
+
 def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, bytes]:
     """timeline.svg (the figure) and timeline.html (the figure and the same items as a table)."""
     from pactgraph.contributing.timeline import render_svg
 
-    page = "timeline.html"
+    page = page_path("timeline.html")
     rows = timeline_items(graph)
     linker = Linker(graph, page)
     entries = []
@@ -53,15 +65,16 @@ def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, byt
         entries.append(
             {
                 "when": item.when(),
-                "kind": item.kind,
+                "kind": _(item.kind.split(": ", 1)[0]),
+                "kind_detail": item.kind.split(": ", 1)[1] if ": " in item.kind else "",
                 "item": linker.link(rdflib.URIRef(iri)),
                 "source": item.source,
                 "vague": item.dated and not item.point and item.start != item.end,
             }
         )
-    svg = render_svg(rows, title="Events and publications")
-    html = render("timeline.html", page, title="Timeline", entries=entries, **common)
-    return {"timeline.svg": svg.encode("utf-8"), page: html}
+    svg = render_svg(rows, title=_("Events and publications"), words=timeline_words())
+    html = render("timeline.html", page, title=_("Timeline"), entries=entries, **common)
+    return {page_path("timeline.svg"): svg.encode("utf-8"), page: html}
 
 
 def ontology_figure(ontology: SiteGraph) -> Markup:
