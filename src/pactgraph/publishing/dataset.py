@@ -170,7 +170,7 @@ def facts(graph: SiteGraph, ontology: SiteGraph, shapes_triples: int, version: s
     def data_subject(n: Any) -> bool:
         return isinstance(n, rdflib.BNode) or str(n).startswith(layout.id_ns)
 
-    for s_, _, o in graph.triples:
+    for s_, _p, o in graph.triples:
         if not isinstance(o, rdflib.Literal) or not data_subject(s_):
             continue
         primary = (o.language or "").split("-")[0].lower()

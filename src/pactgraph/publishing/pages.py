@@ -18,7 +18,7 @@ from pactgraph.publishing.layout import RDF_EXTENSIONS
 from pactgraph.publishing.model import SiteGraph, natural_key
 from pactgraph.publishing.render import alternates, render
 from pactgraph.publishing.schemaclaim import claim_json, claim_triples
-from pactgraph.publishing.views import Linker, Terms, Value, resource_view, span_id
+from pactgraph.publishing.views import Linker, Terms, Value, resource_view, span_id, text_language
 
 
 def resource_triples(graph: SiteGraph, node: Any) -> list[tuple[Any, Any, Any]]:
@@ -103,6 +103,7 @@ def resource_files(
             view.related = comparisons.related(graph, node, Linker(graph, page, texts), terms)
         if node in texts and text_files is not None and texts[node] in text_files:
             view.annotated = annotated_text(graph, node, text_files[texts[node]], terms, page)
+            view.annotated_language = text_language(graph, node)
             if view.annotated is not None:  # the text is shown once: annotated, not again as a value
                 shown = text_files[texts[node]].decode("utf-8")
                 for row in view.rows:

@@ -55,8 +55,8 @@ def render(template: str, page: str, root: str | None = None, **context: Any) ->
     context.setdefault("alternates", [])
     language = i18n.current()
     switch = language_links(page, root)
+    home = root_of(i18n.unprefixed(page)) if root is None else root + i18n.prefix()
     root = root_of(page) if root is None else root
-    home = root + i18n.prefix()
     text = (
         environment()
         .get_template(template)

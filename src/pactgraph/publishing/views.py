@@ -93,6 +93,7 @@ class Chain:
     gap: bool = False  # the first report is not reached by following pg:relays
     outlets: list[str] = field(default_factory=list)  # the publisher of each report, for the figure
     figure: Any = None  # the chain drawn as SVG (markup)
+    outlet_languages: list[str] = field(default_factory=list)  # of each outlet's name, when not the page's
 
 
 @dataclass
@@ -117,6 +118,7 @@ class ClaimView:
     node: Any = None
     certainty_meaning: str = ""  # the definition of its certainty, in words
     certainty_meaning_language: str = ""  # its language, when not the page's
+    quote_language: str = ""  # the language of the quoted text, when not the page's
 
 
 class Terms:
@@ -306,6 +308,7 @@ class Linker:
             node=claim,
             certainty_meaning=str(meaning[0]) if meaning else "",
             certainty_meaning_language=_other_language(meaning[0]) if meaning else "",
+            quote_language=text_language(g, source) if source is not None and exact else "",
         )
 
     def chain(self, stated_in: Any, first_in: Any, terms: Terms) -> Chain:
@@ -332,7 +335,10 @@ class Linker:
 
         names = [outlet or g.label(r) for outlet, r in zip(outlets, reports, strict=True)]
         figure = relay_chain(names, dates, gap) if len(reports) > 1 else None
-        return Chain([self.link(r) for r in reports], dates, gap, outlets, figure)
+        languages = [
+            g.label_language(g.first(r, SCHEMA.publisher)) if g.first(r, SCHEMA.publisher) else "" for r in reports
+        ]
+        return Chain([self.link(r) for r in reports], dates, gap, outlets, figure, languages)
 
 
 @dataclass
@@ -366,6 +372,7 @@ class ResourceView:
     stored_text: Value | None
     legend: list[tuple[Value, list[tuple[Value, Value]]]] = field(default_factory=list)
     annotated: Any = None  # the annotated text, for a stored source text
+    annotated_language: str = ""  # its language, when not the page's
     related: list[Any] = field(default_factory=list)  # comparisons.Related: what other claims say
 
 
@@ -387,6 +394,13 @@ def _legend_nodes(graph: SiteGraph, terms: Terms) -> list[tuple[Any, list[tuple[
             found.append((scheme, rows))
     graph._legend_nodes = found  # type: ignore[attr-defined]
     return found
+
+
+def text_language(graph: SiteGraph, source: Any) -> str:
+    """The language of a stored source text (its rdf:value's tag; an untagged one is English,
+    as the project stores English texts) when it is not the page's, else ''."""
+    value = graph.first(source, RDF.value)
+    return _other_language(value if isinstance(value, rdflib.Literal) else rdflib.Literal(""))
 
 
 def _other_language(literal: Any) -> str:
