@@ -56,7 +56,7 @@ LOCALE := src/pactgraph/publishing/locale
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 --no-location --sort-output \
 		--omit-header -o $(LOCALE)/messages.pot .
-	for lang in zh ru; do $(BIN)/pybabel update --no-location --omit-header --no-fuzzy-matching \
+	for lang in zh ru; do $(BIN)/pybabel update --no-wrap --ignore-obsolete --no-fuzzy-matching \
 		-i $(LOCALE)/messages.pot -d $(LOCALE) -l $$lang; done
 
 lint: $(STAMP)

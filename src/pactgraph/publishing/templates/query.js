@@ -188,7 +188,8 @@ function showBindings(json) {
   }
   wrapper.appendChild(table);
   output.appendChild(wrapper);
-  return say("rows", { count: results.results.bindings.length });
+  const count = results.results.bindings.length;
+  return say(count === 1 ? "row" : "rows", { count: count });
 }
 
 async function run(event) {
@@ -212,7 +213,7 @@ async function run(event) {
       status.textContent = say("done", { ms: Math.round(performance.now() - started) });
     } else {
       const summary = showBindings(engine.query(query, { results_format: "application/sparql-results+json" }));
-      status.textContent = summary + " " + say("done", { ms: Math.round(performance.now() - started) });
+      status.textContent = summary + " " + say("took", { ms: Math.round(performance.now() - started) });
     }
   } catch (error) {
     output.replaceChildren();
