@@ -38,8 +38,9 @@ def root_of(page: str) -> str:
 
 def language_links(page: str, root: str | None = None) -> list[dict[str, str]]:
     """The same page in every site language (code, own name, link), for the language switch
-    and the hreflang links; from a page with a fixed `root` (the 404 page), links start there."""
-    base = i18n.unprefixed(page)
+    and the hreflang links. The 404 page (with a fixed `root`, where its links start) is
+    served for any missing address in English: its switch leads to each language's index."""
+    base = "index.html" if root is not None else i18n.unprefixed(page)
     found = []
     for code in i18n.LANGUAGES:
         target = i18n.page_path(base, code)
@@ -66,6 +67,7 @@ def render(template: str, page: str, root: str | None = None, **context: Any) ->
             home=home,
             lang=language,
             language_links=switch,
+            same_page_in_languages=root is None,  # hreflang alternates (not for the 404 page)
             en_attr=Markup(' lang="en"') if language != "en" else "",  # for the data's English words
             **context,
         )

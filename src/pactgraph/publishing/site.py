@@ -225,6 +225,9 @@ def build(
     files.update(vendored.site_files(vendored.MINISEARCH) or {})
     files["search.js"] = static_bytes("search.js")
 
+    # served for any missing address (in English), so its links start from the URL-path of the base
+    files[conneg.NOT_FOUND_PAGE] = render("404.html", conneg.NOT_FOUND_PAGE, root=base_path, title="Not found", **common)
+
     # the pages, in each language: English at the root, the others in their folders
     warnings: list[str] = []
     for code in i18n.LANGUAGES:
@@ -240,9 +243,6 @@ def build(
             files.update(pictures.timeline_files(graph, common))
             files[i18n.page_path("void.html")] = dataset.dataset_page(graph, info, distributions, extra, common)
             files[i18n.page_path("index.html")] = pages.index_page(graph, stats, downloads, common, texts)
-            # served for any missing address, so its links start from the URL-path of the base
-            not_found = i18n.page_path(conneg.NOT_FOUND_PAGE)
-            files[not_found] = render("404.html", not_found, root=base_path, title=i18n._("Not found"), **common)
             files[i18n.page_path("search.html")], search_warnings = pages.search_page(graph, common)
             query_files, query_warnings = querypage.query_files(graph, common)
             files.update(query_files)
