@@ -56,6 +56,7 @@ def render(template: str, page: str, root: str | None = None, **context: Any) ->
     context.setdefault("alternates", [])
     language = i18n.current()
     switch = language_links(page, root)
+    same_page = root is None  # hreflang alternates (not for the 404 page)
     home = root_of(i18n.unprefixed(page)) if root is None else root + i18n.prefix()
     root = root_of(page) if root is None else root
     text = (
@@ -67,7 +68,7 @@ def render(template: str, page: str, root: str | None = None, **context: Any) ->
             home=home,
             lang=language,
             language_links=switch,
-            same_page_in_languages=root is None,  # hreflang alternates (not for the 404 page)
+            same_page_in_languages=same_page,
             en_attr=Markup(' lang="en"') if language != "en" else "",  # for the data's English words
             **context,
         )
