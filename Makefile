@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean install site system vendor
+.PHONY: demo test lint bench clean install site system vendor messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,16 @@ vendor: $(STAMP) node_modules/.package-lock.json
 site: $(STAMP)
 	@$(BIN)/pactgraph publish $(SITE)
 	@echo "Published to $(SITE)/. Preview it with: $(BIN)/pactgraph serve $(SITE)  (then open http://127.0.0.1:8000/)"
+
+# The site's interface strings: extract the template (.pot) from the templates and the Python
+# that writes page text, then merge it into each language's catalogue (translate the new or
+# changed entries there; tests/test_publish_languages.py checks that none is left empty or fuzzy).
+LOCALE := src/pactgraph/publishing/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 --no-location --sort-output \
+		--omit-header -o $(LOCALE)/messages.pot .
+	for lang in zh ru; do $(BIN)/pybabel update --no-wrap --ignore-obsolete --no-fuzzy-matching \
+		-i $(LOCALE)/messages.pot -d $(LOCALE) -l $$lang; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -686,17 +686,26 @@ def test_dcat_contact_languages_coverage_and_sources(any_site):
 
 
 def test_every_page_links_back_to_the_index_and_the_index_reaches_every_resource(any_site):
+    """Also in each language's folder: a page links to its language's index, which reaches
+    every resource page of that language."""
     site = any_site
+    reached: dict[str, set[str]] = {}
+    for language in ("", "zh/", "ru/"):
+        index = html(site / (language + "index.html"))
+        internal = [link for link in index.links if not link.startswith(("http:", "https:", "data:", "#"))]
+        reached[language] = {os.path.normpath(language + link) for link in internal}
+        for link in internal:
+            assert (site / language / link.split("#")[0]).exists(), link
+    for path in site_files(site):
+        if path.endswith(".html") and not path.endswith("404.html"):  # (served at any address: see below)
+            language = path[:3] if path.startswith(("zh/", "ru/")) else ""
+            page = html(site / path)
+            back = os.path.relpath(language + "index.html", os.path.dirname(path) or ".")
+            assert back in page.links, path
+            if re.match(r"(id|vocab)/", path.removeprefix(language)):
+                assert path in reached[language], path
     index = html(site / "index.html")
     internal = [link for link in index.links if not link.startswith(("http:", "https:", "data:", "#"))]
-    reached = {os.path.normpath(link) for link in internal}
-    for path in site_files(site):
-        if path.endswith(".html") and path != "404.html":  # (served at any address: see below)
-            page = html(site / path)
-            back = os.path.relpath("index.html", os.path.dirname(path) or ".")
-            assert back in page.links, path
-            if re.match(r"(id|vocab)/", path):
-                assert path in reached, path
     for link in internal:
         assert (site / link.split("#")[0]).exists(), link
     for dump in ("dumps/pactgraph.ttl", "dumps/pactgraph.jsonld", "dumps/pactgraph.nq"):
@@ -915,18 +924,19 @@ def test_hostile_text_is_escaped_and_hostile_iris_stay_inside_the_site(tmp_path,
             os.path.relpath(f, os.path.dirname(path) or ".")
             for f in ("site.js", "query.js", "search.js", "vendor/minisearch/dist/umd/index.js")
         }
-        if path == "404.html":  # served at any address: its links start from the base path
+        if path.endswith("404.html"):  # served at any address: its links start from the base path
             own_scripts = {"/pactgraph/site.js"}
+        shown = path.removeprefix("zh/").removeprefix("ru/")  # the page in a language's folder
         for tag, attrs in page.elements:
             assert not any(name.startswith("on") for name in attrs), (path, tag, attrs)
             if tag == "script" and attrs.get("type") == "application/ld+json":
                 assert "src" not in attrs, (path, attrs)  # an inert data block: a claim's schema.org Claim
             elif tag == "script" and attrs.get("type") == "application/json":  # data, never run
-                assert path in ("query.html", "search.html") and "src" not in attrs, (path, attrs)
+                assert shown in ("query.html", "search.html") and "src" not in attrs, (path, attrs)
             elif tag == "script":
                 assert attrs.get("src") in own_scripts, (path, attrs)
             if tag == "img":
-                assert path == "timeline.html" and attrs.get("src") == "timeline.svg", (path, attrs)
+                assert shown == "timeline.html" and attrs.get("src") == "timeline.svg", (path, attrs)
             if tag == "svg":
                 assert attrs.get("class") in ("chain-figure", "chart", "overview", "timeline"), (path, attrs)
             assert tag not in ("iframe", "object", "embed"), (path, tag)

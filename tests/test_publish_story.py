@@ -15,6 +15,7 @@ import json
 import re
 import subprocess
 import sys
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -241,13 +242,12 @@ def test_labels_carry_their_other_languages(site):
         )
     )
     assert found
-    page = (site / "index.html").read_text(encoding="utf-8")
-    assert 'data-langs="en' in page
-    for row in found:
+    for row in found:  # the name on the page in that language (one of its names, if several)
         name = row["s"].value.rsplit("/", 1)[1]
-        own = (site / f"id/{name}.html").read_text(encoding="utf-8")
         language = "zh" if re.search(r"[\u4e00-\u9fff]", row["l"].value) else "ru"
-        assert f'data-l-{language}="{row["l"].value}"' in own, name
+        own = (site / language / f"id/{name}.html").read_text(encoding="utf-8")
+        assert f'<html lang="{language}">' in own
+        assert f">{escape(row['l'].value, quote=False)}<" in own, name
 
 
 # ---------------------------------------------------------------- in Chromium
@@ -318,7 +318,6 @@ def run_query(browser: Browser, query: str) -> None:
 
 def test_query_results_are_labelled_links_with_language_tags(browser, server):
     assert browser.load(server + "query.html") == []
-    browser.evaluate("localStorage.removeItem('pactgraph-label-language'); 1")
     run_query(
         browser,
         "SELECT ?place ?name WHERE { VALUES ?place { pgr:turkey } ?place rdfs:label ?name FILTER(lang(?name) = 'zh') }",
@@ -337,9 +336,8 @@ def test_query_results_are_labelled_links_with_language_tags(browser, server):
     assert "scroll" in browser.evaluate(
         "document.querySelector('#query-results .table-scroll').getAttribute('aria-label')"
     )
-    # in the visitor's label language, and an external IRI links to itself
-    browser.evaluate("localStorage.setItem('pactgraph-label-language', 'zh'); 1")
-    assert browser.load(server + "query.html") == []
+    # in the page's language, and an external IRI links to itself
+    assert browser.load(server + "zh/query.html") == []
     run_query(browser, "SELECT ?place ?same WHERE { VALUES ?place { pgr:turkey } ?place schema:sameAs ?same }")
     cells = browser.evaluate(
         "[...document.querySelectorAll('#query-results tbody td')].map(c => [c.textContent, "
@@ -347,7 +345,6 @@ def test_query_results_are_labelled_links_with_language_tags(browser, server):
     )
     assert cells[0] == ["土耳其 @zh", "id/turkey.html"]
     assert cells[1][1] == "http://www.wikidata.org/entity/Q43"
-    browser.evaluate("localStorage.removeItem('pactgraph-label-language'); 1")
 
 
 def test_query_errors_name_the_visible_line_and_column(browser, server):
@@ -422,20 +419,17 @@ def test_search_ranks_the_entity_named_by_the_search_first_in_every_language(bro
     assert claim_like == sorted(claim_like) and claim_like[0] is False and True in claim_like
 
 
-def test_the_visitor_chooses_the_language_of_labels(browser, server):
+def test_the_visitor_chooses_the_language_of_the_page(browser, server):
     assert browser.load(server + "id/reference-news.html") == []
     assert browser.evaluate("document.querySelector('h1').textContent") == "Reference News"
-    browser.evaluate("document.querySelector('.langs button[value=zh]').click(); 1")
+    href = browser.evaluate("document.querySelector('.langs a[lang=zh]').href")
+    assert href == server + "zh/id/reference-news.html"
+    assert browser.load(href) == []
     assert browser.evaluate("document.querySelector('h1').textContent") == "参考消息"
-    assert browser.evaluate("document.querySelector('h1').lang") == "zh"
-    browser.load(server + "index.html")  # the choice is kept
-    assert browser.evaluate(
-        "[...document.querySelectorAll('[data-l-zh]')].some(e => e.textContent === '参考消息')"
-    )
-    browser.evaluate("document.querySelector('.langs button[value=en]').click(); 1")
-    assert not browser.evaluate(
-        "[...document.querySelectorAll('[data-l-zh]')].some(e => e.textContent === '参考消息')"
-    )
+    assert browser.evaluate("document.documentElement.lang") == "zh"
+    assert browser.evaluate("document.querySelector('nav[aria-label] a').textContent") == "故事"  # the interface too
+    href = browser.evaluate("document.querySelector('.langs a[lang=en]').href")
+    assert href == server + "id/reference-news.html"
 
 
 def test_a_claims_words_are_reached_from_the_claim_and_by_keyboard(browser, server):

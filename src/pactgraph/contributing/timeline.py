@@ -157,8 +157,10 @@ _COLOURS = {"report": "#1f5fa8", "background source": "#6a3d9a"}
 _EVENT_COLOUR = "#c0392b"
 
 
-def render_svg(rows: list[Item], title: str = "pactgraph timeline") -> str:
-    """An SVG figure: a time axis, one row per dated item; points as diamonds, vague dates as bars."""
+def render_svg(rows: list[Item], title: str = "pactgraph timeline", words: dict[str, str] | None = None) -> str:
+    """An SVG figure: a time axis, one row per dated item; points as diamonds, vague dates as bars.
+    `words` gives the legend's words in another language (keys: the kinds, and "key")."""
+    words = words or {}
     dated = [i for i in rows if i.dated]
     row_height, top, left, right, label_width = 22, 56, 20, 20, 430
     plot_width = 560
@@ -219,9 +221,11 @@ def render_svg(rows: list[Item], title: str = "pactgraph timeline") -> str:
     lx = left
     for name, colour in legend:
         out.append(f'<rect x="{lx}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>')
-        out.append(f'<text x="{lx + 14}" y="{legend_y}">{escape(name)}</text>')
-        lx += 24 + 8 * len(name)
-    out.append(f'<text x="{lx}" y="{legend_y}" fill="#555">diamond: exact date; bar: from earliest to latest possible date</text>')
+        shown = words.get(name, name)
+        out.append(f'<text x="{lx + 14}" y="{legend_y}">{escape(shown)}</text>')
+        lx += 24 + 8 * len(shown) if shown.isascii() else 24 + 13 * len(shown)
+    key = words.get("key", "diamond: exact date; bar: from earliest to latest possible date")
+    out.append(f'<text x="{lx}" y="{legend_y}" fill="#555">{escape(key)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

@@ -13,6 +13,7 @@ from typing import Any
 import rdflib
 
 from pactgraph.namespaces import PREFIXES
+from pactgraph.publishing.i18n import _, language
 from pactgraph.publishing.layout import Layout
 from pactgraph.publishing.model import SCHEMA, SiteGraph, natural_key
 from pactgraph.publishing.views import Linker, Terms, Value
@@ -98,6 +99,7 @@ class Related:
     relation: str
     reason: str
     comparison: Value
+    relation_language: str = ""
 
 
 @dataclass
@@ -107,6 +109,8 @@ class Comparison:
     later: Any
     relation: str
     reason: str
+    key: str = ""  # the relation in English, as pactgraph.comparing names it
+    relation_language: str = ""  # of `relation`, when not the page's
 
 
 def comparisons(graph: SiteGraph) -> list[Comparison]:
@@ -118,10 +122,20 @@ def comparisons(graph: SiteGraph) -> list[Comparison]:
     for node in graph.instances(t.ClaimComparison):
         relation = graph.first(node, t.relation)
         words = graph.label(relation) if relation is not None else ""
+        with language("en"):
+            key = graph.label(relation) if relation is not None else ""
         found.append(
-            Comparison(node, graph.first(node, t.earlier), graph.first(node, t.later), words, str(graph.first(node, t.reason) or ""))
+            Comparison(
+                node,
+                graph.first(node, t.earlier),
+                graph.first(node, t.later),
+                words,
+                str(graph.first(node, t.reason) or ""),
+                key,
+                graph.label_language(relation) if relation is not None else "",
+            )
         )
-    found.sort(key=lambda c: (RELATIONS.index(c.relation) if c.relation in RELATIONS else len(RELATIONS), str(c.earlier), str(c.later)))
+    found.sort(key=lambda c: (RELATIONS.index(c.key) if c.key in RELATIONS else len(RELATIONS), str(c.earlier), str(c.later)))
     return found
 
 
@@ -134,7 +148,7 @@ def related(graph: SiteGraph, node: Any, linker: Linker, terms: Terms) -> list[R
         other = c.later if c.earlier == node else c.earlier
         claimant = graph.first(other, terms.claimant)
         found.append(
-            Related(linker.link(other), linker.link(claimant) if claimant is not None else None, c.relation, c.reason, _named(linker, c.node, "the comparison"))
+            Related(linker.link(other), linker.link(claimant) if claimant is not None else None, c.relation, c.reason, _named(linker, c.node, _("the comparison")), c.relation_language)
         )
     return found
 
@@ -144,8 +158,8 @@ class Voice:
     """One claimant's claim in the lede: who, how sure, through which outlets."""
 
     claimant: Value | None
-    certainty: str
-    outlets: list[str]
+    certainty: Value | None
+    outlets: list[Value]
     claim: Value
     says: Value
     date: str = ""
@@ -160,6 +174,7 @@ class Disagreement:
     relation: str
     reason: str
     comparison: Value
+    relation_language: str = ""
 
 
 @dataclass
@@ -168,7 +183,7 @@ class Change:
 
     report: Value
     date: str
-    outlet: str
+    outlet: Value | None
     new_claims: int
     comparisons: list[Value] = field(default_factory=list)
 
@@ -182,7 +197,12 @@ class Lede:
 
 def _named(linker: Linker, node: Any, text: str) -> Value:
     """A link to `node` with words of the page's own instead of its (long) label."""
-    return replace(linker.link(node), text=text, names={})
+    return replace(linker.link(node), text=text, names={}, language="")
+
+
+def _name(graph: SiteGraph, node: Any) -> Value:
+    """A name shown as words (not a link), with its language when it is not the page's."""
+    return Value("link", text=graph.label(node), language=graph.label_language(node))
 
 
 def _origin(graph: SiteGraph, claim: Any, terms: Terms) -> Any:
@@ -206,16 +226,18 @@ def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Le
         for proposition in propositions:
             for claim in graph.subjects(terms.proposition, proposition):
                 view = linker.claim(claim, terms)
-                outlets = [o for o in (view.chain.outlets if view.chain else []) if o]
-                certainty = view.certainty.text if view.certainty else ""
+                reports = view.chain.reports if view.chain else []
+                publishers = [graph.first(rdflib.URIRef(r.iri), SCHEMA.publisher) for r in reports if r.iri]
+                outlets = [_name(graph, p) for p in dict.fromkeys(publishers) if p is not None]
+                certainty = replace(view.certainty, href=None, iri="") if view.certainty else None
                 date = view.chain.dates[0] if view.chain and view.chain.dates else ""
-                voices.append(Voice(view.claimant, certainty, list(dict.fromkeys(outlets)), view.claim, linker.link(proposition), date))
+                voices.append(Voice(view.claimant, certainty, outlets, view.claim, linker.link(proposition), date))
         voices.sort(key=lambda v: (v.date, v.claim.iri))
         wants.append((headline, voices))
     found = comparisons(graph)
     disagreements = []
     for c in found:
-        if c.relation not in DISAGREEING:
+        if c.key not in DISAGREEING:
             continue
 
         def who(claim: Any) -> Value | None:
@@ -227,19 +249,26 @@ def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Le
             return linker.link(proposition) if proposition is not None else None
 
         disagreements.append(
-            Disagreement(who(c.earlier), says(c.earlier), who(c.later), says(c.later), c.relation, c.reason, _named(linker, c.node, "why"))
+            Disagreement(who(c.earlier), says(c.earlier), who(c.later), says(c.later), c.relation, c.reason, _named(linker, c.node, _("why")), c.relation_language)
         )
-    def who_said(claim: Any) -> str:
+    def who_said(claim: Any) -> Any:
         agent = graph.first(claim, terms.claimant)
-        return graph.label(agent) if agent is not None else graph.label(claim)
+        return agent if agent is not None else claim
+
+    def brought_name(c: Comparison) -> Value:
+        first, second = who_said(c.earlier), who_said(c.later)
+        found = _named(linker, c.node, f"{c.relation}: {graph.label(first)} / {graph.label(second)}")
+        if c.relation_language or graph.label_language(first) or graph.label_language(second):
+            found.language = "en"
+        return found
 
     changes = []
     for report in graph.instances(terms.Report):
         publisher = graph.first(report, SCHEMA.publisher)
         new = {c for c in graph.instances(terms.Claim) if _origin(graph, c, terms) == report}
-        brought = [_named(linker, c.node, f"{c.relation}: {who_said(c.earlier)} / {who_said(c.later)}") for c in found if c.later in new]
+        brought = [brought_name(c) for c in found if c.later in new]
         changes.append(
-            Change(linker.link(report), str(graph.first(report, SCHEMA.datePublished) or ""), graph.label(publisher) if publisher is not None else "", len(new), brought)
+            Change(linker.link(report), str(graph.first(report, SCHEMA.datePublished) or ""), _name(graph, publisher) if publisher is not None else None, len(new), brought)
         )
-    changes.sort(key=lambda ch: (ch.date, natural_key(ch.outlet), ch.report.iri))
+    changes.sort(key=lambda ch: (ch.date, natural_key(ch.outlet.text if ch.outlet else ""), ch.report.iri))
     return Lede(wants, disagreements, changes)

@@ -13,6 +13,7 @@ from typing import Any
 import rdflib
 
 from pactgraph.namespaces import PREFIXES
+from pactgraph.publishing.i18n import _, page_path
 from pactgraph.publishing.layout import Layout
 from pactgraph.publishing.model import OWL, RDF, SiteGraph, natural_key
 from pactgraph.publishing.render import alternates, render
@@ -169,7 +170,7 @@ def facts(graph: SiteGraph, ontology: SiteGraph, shapes_triples: int, version: s
     def data_subject(n: Any) -> bool:
         return isinstance(n, rdflib.BNode) or str(n).startswith(layout.id_ns)
 
-    for s_, _, o in graph.triples:
+    for s_, _p, o in graph.triples:
         if not isinstance(o, rdflib.Literal) or not data_subject(s_):
             continue
         primary = (o.language or "").split("-")[0].lower()
@@ -373,44 +374,58 @@ def dataset_page(
     extra_downloads: Sequence[Mapping[str, Any]],
     common: Mapping[str, Any],
 ) -> bytes:
-    page = "void.html"
+    page = page_path("void.html")
     layout = graph.layout
     linker = Linker(graph, page)
     rows = [
-        ("Title", [Value("literal", text=info.title)]),
-        ("Licence", [Value("link", text=info.license, href=info.license, iri=info.license, external=True)]),
-        ("Publisher", [Value("literal", text=info.publisher)]),
+        (_("Title"), [Value("literal", text=info.title)]),
+        (_("Licence"), [Value("link", text=info.license, href=info.license, iri=info.license, external=True)]),
+        (_("Publisher"), [Value("literal", text=info.publisher)]),
         (
-            "Contact",
+            _("Contact"),
             [Value("literal", text=info.publisher), Value("link", text=layout.base, href="index.html")],
         ),
-        ("Languages", [Value("literal", text=", ".join(info.languages))] if info.languages else []),
-        ("Time covered", [Value("literal", text=f"{info.start} to {info.end}")] if info.start else []),
-        ("Places", [linker.link(p) for p in info.places]),
-        ("Sources", [linker.link(src) for src in info.sources]),
-        ("Created", [Value("literal", text=str(info.created))] if info.created is not None else []),
-        ("Modified", [Value("literal", text=str(info.modified))] if info.modified is not None else []),
-        ("Version", [Value("literal", text=info.version)]),
-        ("IRI space", [Value("literal", text=layout.base)]),
-        ("Statements", [Value("literal", text=str(info.triples))]),
-        ("Entities", [Value("literal", text=f"{info.entities} resources with IRIs under {layout.base}")]),
+        (_("Languages"), [Value("literal", text=", ".join(info.languages))] if info.languages else []),
+        (_("Time covered"), [Value("literal", text=_("%(start)s to %(end)s") % {"start": info.start, "end": info.end})] if info.start else []),
+        (_("Places"), [linker.link(p) for p in info.places]),
+        (_("Sources"), [linker.link(src) for src in info.sources]),
+        (_("Created"), [Value("literal", text=str(info.created))] if info.created is not None else []),
+        (_("Modified"), [Value("literal", text=str(info.modified))] if info.modified is not None else []),
+        (_("Version"), [Value("literal", text=info.version)]),
+        (_("IRI space"), [Value("literal", text=layout.base)]),
+        (_("Statements"), [Value("literal", text=str(info.triples))]),
         (
-            "Classes, properties",
-            [Value("literal", text=f"{info.classes} classes, {info.properties} properties")],
+            _("Entities"),
+            [
+                Value(
+                    "literal",
+                    text=_("%(count)s resources with IRIs under %(base)s") % {"count": info.entities, "base": layout.base},
+                )
+            ],
         ),
         (
-            "Vocabularies used",
+            _("Classes, properties"),
+            [
+                Value(
+                    "literal",
+                    text=_("%(classes)s classes, %(properties)s properties")
+                    % {"classes": info.classes, "properties": info.properties},
+                )
+            ],
+        ),
+        (
+            _("Vocabularies used"),
             [
                 Value("link", text=ns, href=ns if ns.startswith("http") else None, iri=ns, external=True)
                 for ns in info.vocabularies
             ],
         ),
-        ("Example resources", [linker.link(e) for e in info.examples]),
+        (_("Example resources"), [linker.link(e) for e in info.examples]),
     ]
     return render(
         "void.html",
         page,
-        title="Dataset description",
+        title=_("Dataset description"),
         info=info,
         rows=[(k, v) for k, v in rows if v],
         distributions=[

@@ -10,6 +10,7 @@ from typing import Any
 import rdflib
 
 from pactgraph.namespaces import PREFIXES
+from pactgraph.publishing.i18n import N_, gettext, page_path
 from pactgraph.publishing.model import (
     LABEL_PROPERTIES,
     OWL,
@@ -30,10 +31,10 @@ VANN = rdflib.Namespace(PREFIXES["vann"])
 
 CLASS_TYPES = (OWL.Class, RDFS.Class)
 PROPERTY_KINDS = (
-    ("object", "Object properties", OWL.ObjectProperty),
-    ("datatype", "Datatype properties", OWL.DatatypeProperty),
-    ("annotation", "Annotation properties", OWL.AnnotationProperty),
-    ("other", "Other properties", RDF.Property),
+    ("object", N_("Object properties"), OWL.ObjectProperty),
+    ("datatype", N_("Datatype properties"), OWL.DatatypeProperty),
+    ("annotation", N_("Annotation properties"), OWL.AnnotationProperty),
+    ("other", N_("Other properties"), RDF.Property),
 )
 HEADER_PROPERTIES = (
     DCTERMS.title,
@@ -88,6 +89,7 @@ class TermDoc:
     kinds: list[Value]
     definitions: list[Value]
     rows: list[Row]
+    label_language: str = ""  # of `label`, when not the page's
 
 
 @dataclass
@@ -115,6 +117,7 @@ class OntologyDoc:
     sections: list[Section]
     schemes: list[SchemeDoc]
     alignment: list[tuple[Value, list[Row]]]
+    title_language: str = ""
 
 
 @dataclass
@@ -261,6 +264,7 @@ def ontology_doc(
             anchor=_local(str(term), namespace),
             iri=str(term),
             label=ontology.label(term),
+            label_language=ontology.label_language(term),
             kinds=[linker.link(k) for k in sorted(kinds, key=str)],
             definitions=descriptions,
             rows=rows,
@@ -284,12 +288,12 @@ def ontology_doc(
     def by_label(docs: list[TermDoc]) -> list[TermDoc]:
         return sorted(docs, key=lambda d: (natural_key(d.label), d.iri))
 
-    sections = [Section("sec-classes", "Classes", by_label(classes))]
+    sections = [Section("sec-classes", gettext("Classes"), by_label(classes))]
     for key, title, _ in PROPERTY_KINDS:
         if by_kind[key]:
-            sections.append(Section(f"sec-{key}-properties", title, by_label(by_kind[key])))
+            sections.append(Section(f"sec-{key}-properties", gettext(title), by_label(by_kind[key])))
     if others:
-        sections.append(Section("sec-other-terms", "Other terms", by_label(others)))
+        sections.append(Section("sec-other-terms", gettext("Other terms"), by_label(others)))
 
     schemes: list[Any] = []
     for scheme in _sorted(ontology, ontology.instances(SKOS.ConceptScheme)):
@@ -337,7 +341,8 @@ def ontology_doc(
             alignment.append((linker.link(subject), rows))
 
     return OntologyDoc(
-        title=ontology.label(main) if headers else "Ontology",
+        title=ontology.label(main) if headers else gettext("Ontology"),
+        title_language=ontology.label_language(main) if headers else "",
         iri=str(main),
         header=header_rows,
         descriptions=_literals(linker, ontology.objects(main, DCTERMS.description)),
@@ -472,7 +477,7 @@ def shapes_doc(files: Mapping[str, SiteGraph], page: str = "shapes.html") -> lis
 def ontology_page(
     ontology: SiteGraph, data: SiteGraph, shapes: SiteGraph, common: Mapping[str, Any]
 ) -> bytes:
-    page = "ontology.html"
+    page = page_path("ontology.html")
     doc = ontology_doc(ontology, data, shapes, page)
     from pactgraph.publishing.pictures import ontology_figure
 
@@ -488,11 +493,11 @@ def ontology_page(
 
 
 def shapes_page(files: Mapping[str, SiteGraph], common: Mapping[str, Any]) -> bytes:
-    page = "shapes.html"
+    page = page_path("shapes.html")
     return render(
         "shapes.html",
         page,
-        title="Shapes",
+        title=gettext("Shapes"),
         files=shapes_doc(files, page),
         alternates=alternates("shapes", page),
         **common,

@@ -83,8 +83,12 @@ class Target:
     fragment: str = ""
 
     def href(self, page: str) -> str:
-        """The relative link to this place from site file `page`."""
-        link = relative(self.path, page)
+        """The relative link to this place from site file `page`: a page in the language of
+        the pages being built (see i18n)."""
+        from pactgraph.publishing.i18n import page_path
+
+        path = page_path(self.path) if self.path.endswith(".html") else self.path
+        link = relative(path, page)
         if self.fragment:
             link += "#" + quote(self.fragment, safe="-._~")
         return link
@@ -136,17 +140,20 @@ class Layout:
         return None
 
     def page(self, iri: str) -> str | None:
-        """The HTML page of a resource IRI ('id/turkey.html'), or None if it has none."""
+        """The HTML page of a resource IRI ('id/turkey.html', in the language being built:
+        'zh/id/turkey.html'), or None if it has none."""
+        from pactgraph.publishing.i18n import page_path
+
         stem = self.resource_stem(iri)
-        return None if stem is None else stem + ".html"
+        return None if stem is None else page_path(stem + ".html")
 
     def target(self, iri: str) -> Target | None:
         """Where in the site `iri` is documented, or None when it is not the site's."""
         if not iri.startswith(self.base):
             return None
-        page = self.page(iri)
-        if page is not None:
-            return Target(page)
+        stem = self.resource_stem(iri)
+        if stem is not None:
+            return Target(stem + ".html")
         rest = iri[len(self.base) :]
         for doc, html in (("ontology", "ontology.html"), ("shapes", "shapes.html"), ("void", "void.html")):
             if rest == doc:

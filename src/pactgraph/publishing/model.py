@@ -36,6 +36,11 @@ def natural_key(text: str) -> tuple:
     return tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
 
 
+def _primary(literal: Any) -> str:
+    """The primary language subtag of a literal ('zh' for zh-Hans), '' when untagged."""
+    return (getattr(literal, "language", None) or "").lower().split("-")[0]
+
+
 def language_rank(literal: Any) -> tuple[int, str, str]:
     """Sort key: English first, then other English variants, untagged, then other languages."""
     language = (getattr(literal, "language", None) or "").lower()
@@ -63,7 +68,7 @@ class SiteGraph:
             self.out.setdefault(s, []).append((p, o))
             if not isinstance(o, rdflib.Literal):
                 self.inc.setdefault(o, []).append((s, p))
-        self._labels: dict[Any, str] = {}
+        self._labels: dict[tuple[str, Any], tuple[str, str]] = {}
 
     # ------------------------------------------------------------ lookups
 
@@ -108,32 +113,56 @@ class SiteGraph:
         return found
 
     def label(self, node: Any) -> str:
-        """The preferred label of a node: its best-ranked label, else a prefixed name or the IRI."""
-        cached = self._labels.get(node)
+        """The preferred label of a node in the language being built (i18n): its label in that
+        language, else its best-ranked label, else a prefixed name or the IRI."""
+        return self.label_in(node)[0]
+
+    def label_language(self, node: Any) -> str:
+        """The language of `node`'s label when it differs from the page's ('en' for an untagged
+        label or a prefixed name on a page in another language), else ''."""
+        return self.label_in(node)[1]
+
+    def label_in(self, node: Any) -> tuple[str, str]:
+        from pactgraph.publishing.i18n import current
+
+        page_language = current()
+        key = (page_language, node)
+        cached = self._labels.get(key)
         if cached is not None:
             return cached
-        text = ""
+        text, language = "", ""
         for prop in LABEL_PROPERTIES:
             values = [o for o in self.objects(node, prop) if isinstance(o, rdflib.Literal) and str(o).strip()]
             if values:
-                text = str(min(values, key=language_rank))
+                best = min(values, key=lambda v: (_primary(v) != page_language, language_rank(v)))
+                text = str(best)
+                language = "" if _primary(best) == page_language else (best.language or "en")
                 break
         if not text:
             if isinstance(node, rdflib.URIRef):
                 text = self.short(str(node))
             elif isinstance(node, rdflib.BNode):
-                text = "(unnamed node)"
+                from pactgraph.publishing.i18n import gettext
+
+                text = gettext("(unnamed node)")
             else:
                 text = str(node)
-        self._labels[node] = text
-        return text
+            language = "" if page_language == "en" or isinstance(node, rdflib.BNode) else "en"
+        if page_language == "en" and language == "en":
+            language = ""
+        self._labels[key] = (text, language)
+        return text, language
 
     def descriptions(self, node: Any) -> list[Any]:
+        """The node's descriptions, those in the language being built first."""
+        from pactgraph.publishing.i18n import current
+
         values = []
         for prop in DESCRIPTION_PROPERTIES:
             values.extend(
                 sorted(
-                    (o for o in self.objects(node, prop) if isinstance(o, rdflib.Literal)), key=language_rank
+                    (o for o in self.objects(node, prop) if isinstance(o, rdflib.Literal)),
+                    key=lambda v: (_primary(v) != current(), language_rank(v)),
                 )
             )
         return values

@@ -11,13 +11,14 @@ from typing import Any
 import rdflib
 
 from pactgraph.publishing import comparisons, serialize
+from pactgraph.publishing.i18n import _, page_path
 from pactgraph.publishing.annotate import Annotated, annotate, spans
 from pactgraph.publishing.jsonld import Compactor
 from pactgraph.publishing.layout import RDF_EXTENSIONS
 from pactgraph.publishing.model import SiteGraph, natural_key
 from pactgraph.publishing.render import alternates, render
 from pactgraph.publishing.schemaclaim import claim_json, claim_triples
-from pactgraph.publishing.views import Linker, Terms, Value, resource_view, span_id
+from pactgraph.publishing.views import Linker, Terms, Value, resource_view, span_id, text_language
 
 
 def resource_triples(graph: SiteGraph, node: Any) -> list[tuple[Any, Any, Any]]:
@@ -86,20 +87,23 @@ def resource_files(
     common: Mapping[str, Any],
     license_: str,
     text_files: Mapping[str, bytes] | None = None,
+    documents: bool = True,
 ) -> dict[str, bytes]:
     """Every resource page and its RDF representations (which also state their licence and
-    dataset); a claim's also give it as a schema.org Claim (see schemaclaim)."""
+    dataset); a claim's also give it as a schema.org Claim (see schemaclaim). Pages are in the
+    language being built (i18n); `documents=False` leaves out the RDF documents (written once)."""
     terms = Terms(graph.layout)
     files: dict[str, bytes] = {}
     for node in graph.resources():
         stem = graph.layout.resource_stem(str(node))
         assert stem is not None
-        page = stem + ".html"
+        page = page_path(stem + ".html")
         view = resource_view(graph, node, page, terms, texts)
         if view.this_claim is not None:
             view.related = comparisons.related(graph, node, Linker(graph, page, texts), terms)
         if node in texts and text_files is not None and texts[node] in text_files:
             view.annotated = annotated_text(graph, node, text_files[texts[node]], terms, page)
+            view.annotated_language = text_language(graph, node)
             if view.annotated is not None:  # the text is shown once: annotated, not again as a value
                 shown = text_files[texts[node]].decode("utf-8")
                 for row in view.rows:
@@ -114,6 +118,8 @@ def resource_files(
             structured_data=claim_json(graph, node),
             **common,
         )
+        if not documents:
+            continue
         triples = sorted(
             set(resource_triples(graph, node))
             | set(document_triples(graph.layout, stem, node, license_))
@@ -157,7 +163,7 @@ def class_groups(graph: SiteGraph, page: str) -> list[ClassGroup]:
     if untyped:
         members = sorted(untyped, key=lambda n: (natural_key(graph.label(n)), str(n)))
         groups.append(
-            ClassGroup("class-none", Value("link", text="Without a class"), [linker.link(n) for n in members])
+            ClassGroup("class-none", Value("link", text=_("Without a class")), [linker.link(n) for n in members])
         )
     return groups
 
@@ -173,14 +179,14 @@ def index_page(
     from pactgraph.publishing.story import story
     from pactgraph.publishing.views import legend_entries
 
-    page = "index.html"
+    page = page_path("index.html")
     terms = Terms(graph.layout)
     groups = class_groups(graph, page)
     internal = {class_anchor(graph, c) for c in (terms.Sentence, terms.TextAnchor, terms.Concept)}
     return render(
         "index.html",
         page,
-        title="The story",
+        title=_("The story"),
         story=story(graph, page, terms, texts or {}),
         lede=comparisons.lede(graph, page, terms, texts or {}),
         legend=legend_entries(graph, Linker(graph, page, texts), terms),
@@ -203,7 +209,7 @@ def search_page(graph: SiteGraph, common: Mapping[str, Any]) -> tuple[bytes, lis
     from pactgraph.publishing.model import ALT_LABEL_PROPERTIES, LABEL_PROPERTIES
     from pactgraph.publishing.vendored import MINISEARCH, site_files
 
-    page = "search.html"
+    page = page_path("search.html")
     linker = Linker(graph, page)
     terms = Terms(graph.layout)
     comparison = rdflib.Namespace(graph.layout.ontology_ns).ClaimComparison
@@ -215,10 +221,12 @@ def search_page(graph: SiteGraph, common: Mapping[str, Any]) -> tuple[bytes, lis
         types = sorted(
             linker.prop(t).text if not graph.literal_labels(t) else graph.label(t) for t in graph.shown_types(node)
         )
+        foreign = [linker.prop(t).language for t in graph.shown_types(node)]
         entries.append(
             {
                 "link": linker.link(node),
                 "kind": ", ".join(types),
+                "kind_language": "en" if any(foreign) else "",
                 "search": " ".join(dict.fromkeys([graph.label(node), *labels, *aliases, *types])).lower(),
                 "index": {
                     "labels": sorted(dict.fromkeys([graph.label(node), *labels])),
@@ -239,5 +247,5 @@ def search_page(graph: SiteGraph, common: Mapping[str, Any]) -> tuple[bytes, lis
             "(pactgraph/publishing/vendor/minisearch/), so search.html filters without ranking; "
             "reinstall pactgraph and publish again"
         )
-    body = render("search.html", page, title="Search", entries=entries, index=index, engine=engine, **common)
+    body = render("search.html", page, title=_("Search"), entries=entries, index=index, engine=engine, **common)
     return body, warnings

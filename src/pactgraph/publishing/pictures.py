@@ -11,6 +11,7 @@ import rdflib
 from markupsafe import Markup
 
 from pactgraph.publishing.figures import Edge, Node, ontology_overview
+from pactgraph.publishing.i18n import N_, _, page_path
 from pactgraph.publishing.layout import CANONICAL_BASE
 from pactgraph.publishing.model import OWL, RDFS, SiteGraph, natural_key
 from pactgraph.publishing.render import render
@@ -40,13 +41,15 @@ def timeline_items(graph: SiteGraph) -> list[Any]:
     return items(MemoryStore.wrap(store))
 
 
-#: The timeline's colours by kind of item (events have the third).
-KIND_COLOURS = {"report": "#1f5fa8", "background source": "#6a3d9a"}
+#: The timeline's colours by kind of item (events have the third), the kinds as
+#: pactgraph.contributing.timeline names them.
+KIND_COLOURS = {N_("report"): "#1f5fa8", N_("background source"): "#6a3d9a"}
 EVENT_COLOUR = "#c0392b"
+TIMELINE_KINDS = (N_("event"), *KIND_COLOURS)
 
 
-def timeline_figure(rows: Sequence[Any], layout: str, title: str = "Events and publications") -> str:
-    """The timeline drawn on the story's scale: the reports are the story."""
+def timeline_figure(rows: Sequence[Any], layout: str) -> str:
+    """The timeline drawn on the story's scale, in the language being built: the reports are the story."""
     from pactgraph.publishing.figures import Span, timeline_svg
 
     spans = [
@@ -54,19 +57,19 @@ def timeline_figure(rows: Sequence[Any], layout: str, title: str = "Events and p
             item.start,
             item.end,
             f"{item.when()}  {item.label}",
-            f"{item.when()} — {item.kind}: {item.label}" + (f" ({item.source})" if item.source else ""),
+            f"{item.when()} — {_(item.kind)}: {item.label}" + (f" ({item.source})" if item.source else ""),
             KIND_COLOURS.get(item.kind, EVENT_COLOUR),
             story=item.kind == "report",
         )
         for item in rows
     ]
-    legend = [("event", EVENT_COLOUR), *KIND_COLOURS.items()]
+    legend = [(_(kind), KIND_COLOURS.get(kind, EVENT_COLOUR)) for kind in TIMELINE_KINDS]
     return timeline_svg(
         spans,
-        title,
+        _("Events and publications"),
         legend,
-        "diamond: exact date; bar: earliest to latest possible date; // a break in the time scale",
-        "No dated events or publications.",
+        _("diamond: exact date; bar: earliest to latest possible date; // a break in the time scale"),
+        _("No dated events or publications."),
         layout,
     )
 
@@ -74,7 +77,7 @@ def timeline_figure(rows: Sequence[Any], layout: str, title: str = "Events and p
 def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, bytes]:
     """timeline.svg (the figure) and timeline.html (the figure, in a wide and a narrow variant,
     and the same items as a table)."""
-    page = "timeline.html"
+    page = page_path("timeline.html")
     rows = timeline_items(graph)
     linker = Linker(graph, page)
     entries = []
@@ -83,7 +86,8 @@ def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, byt
         entries.append(
             {
                 "when": item.when(),
-                "kind": item.kind,
+                "kind": _(item.kind.split(": ", 1)[0]),
+                "kind_detail": item.kind.split(": ", 1)[1] if ": " in item.kind else "",
                 "item": linker.link(rdflib.URIRef(iri)),
                 "source": item.source,
                 "vague": item.dated and not item.point and item.start != item.end,
@@ -91,9 +95,9 @@ def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, byt
         )
     wide = timeline_figure(rows, "wide")
     figure = Markup(wide + timeline_figure(rows, "narrow"))
-    html = render("timeline.html", page, title="Timeline", entries=entries, figure=figure, **common)
+    html = render("timeline.html", page, title=_("Timeline"), entries=entries, figure=figure, **common)
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + wide + "\n"
-    return {"timeline.svg": svg.encode("utf-8"), page: html}
+    return {page_path("timeline.svg"): svg.encode("utf-8"), page: html}
 
 
 def ontology_figure(ontology: SiteGraph, title: str | None = None) -> Markup:
@@ -133,8 +137,8 @@ def ontology_figure(ontology: SiteGraph, title: str | None = None) -> Markup:
     ]
     edges = [Edge(str(d), str(r), label) for d, label, r in links]
     if title is None:
-        title = (
-            f"Overview of the ontology: {len(classes)} classes, the subclass relations between them "
-            f"and the {len(edges)} properties that link them"
-        )
+        title = _(
+            "Overview of the ontology: %(classes)d classes, the subclass relations between them "
+            "and the %(properties)d properties that link them"
+        ) % {"classes": len(classes), "properties": len(edges)}
     return ontology_overview(drawn, [(str(a), str(b)) for a, b in parents], edges, title)

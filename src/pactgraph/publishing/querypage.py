@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pactgraph.publishing.i18n import _, page_path
 from pactgraph.publishing.layout import Layout
 from pactgraph.publishing.model import SiteGraph
 from pactgraph.publishing.render import render
@@ -98,12 +99,12 @@ def query_files(graph: SiteGraph, common: Mapping[str, Any]) -> tuple[dict[str, 
     else:
         files.update(engine)
         files["query.js"] = static_bytes("query.js")
-    page = "query.html"
+    page = page_path("query.html")
     layout = graph.layout
     files[page] = render(
         "query.html",
         page,
-        title="Query",
+        title=_("Query"),
         examples=examples(layout),
         prefixes=prefix_lines(layout),
         pages=result_links(graph, page),

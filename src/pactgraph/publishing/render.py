@@ -6,7 +6,9 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
+from pactgraph.publishing import i18n
 from pactgraph.publishing.layout import relative
 
 TEMPLATE_PACKAGE = "pactgraph.publishing"
@@ -21,7 +23,10 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # the language being built decides (i18n.language); strings are marked {{ _("...") }}
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
@@ -31,12 +36,43 @@ def root_of(page: str) -> str:
     return "../" * depth
 
 
+def language_links(page: str, root: str | None = None) -> list[dict[str, str]]:
+    """The same page in every site language (code, own name, link), for the language switch
+    and the hreflang links. The 404 page (with a fixed `root`, where its links start) is
+    served for any missing address in English: its switch leads to each language's index."""
+    base = "index.html" if root is not None else i18n.unprefixed(page)
+    found = []
+    for code in i18n.LANGUAGES:
+        target = i18n.page_path(base, code)
+        href = root + target if root is not None else relative(target, page)
+        found.append({"code": code, "name": i18n.NATIVE_NAMES[code], "href": href})
+    return found
+
+
 def render(template: str, page: str, root: str | None = None, **context: Any) -> bytes:
     """Render `template` for site file `page` (links in it are relative to that file, or start
-    with `root` when given)."""
+    with `root` when given). `root` leads to the site's folder (shared files), `home` to the
+    folder of the page's language (its pages)."""
     context.setdefault("alternates", [])
+    language = i18n.current()
+    switch = language_links(page, root)
+    same_page = root is None  # hreflang alternates (not for the 404 page)
+    home = root_of(i18n.unprefixed(page)) if root is None else root + i18n.prefix()
     root = root_of(page) if root is None else root
-    text = environment().get_template(template).render(page=page, root=root, **context)
+    text = (
+        environment()
+        .get_template(template)
+        .render(
+            page=page,
+            root=root,
+            home=home,
+            lang=language,
+            language_links=switch,
+            same_page_in_languages=same_page,
+            en_attr=Markup(' lang="en"') if language != "en" else "",  # for the data's English words
+            **context,
+        )
+    )
     return text.encode("utf-8")
 
 

@@ -18,6 +18,7 @@ from pactgraph.loading import to_oxigraph
 from pactgraph.namespaces import PREFIXES
 from pactgraph.publishing import (
     comparisons,
+    i18n,
     conneg,
     dataset,
     docs,
@@ -29,6 +30,7 @@ from pactgraph.publishing import (
     vendored,
 )
 from pactgraph.publishing.dataset import Distribution, human_size
+from pactgraph.publishing.i18n import N_
 from pactgraph.publishing.jsonld import Compactor, context_bytes, load_context
 from pactgraph.publishing.layout import DEFAULT_BASE, Layout, safe_site_path
 from pactgraph.publishing.model import SiteGraph
@@ -43,12 +45,24 @@ _TEXT_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 #: The whole-graph dumps: file, title, writer.
 _DUMP_TITLES = {
-    "ttl": "The whole graph (ontology and data) in Turtle",
-    "nt": "The whole graph in N-Triples, one sorted statement per line",
-    "jsonld": "The whole graph in JSON-LD",
-    "rdf": "The whole graph in RDF/XML",
-    "trig": "The graph in TriG, one named graph per source file",
-    "nq": "The graph in N-Quads, one named graph per source file, sorted",
+    "ttl": N_("The whole graph (ontology and data) in Turtle"),
+    "nt": N_("The whole graph in N-Triples, one sorted statement per line"),
+    "jsonld": N_("The whole graph in JSON-LD"),
+    "rdf": N_("The whole graph in RDF/XML"),
+    "trig": N_("The graph in TriG, one named graph per source file"),
+    "nq": N_("The graph in N-Quads, one named graph per source file, sorted"),
+}
+
+#: The ontology's and the shapes' documents: (stem, format) -> title (pages translate them).
+_DOCUMENT_TITLES = {
+    ("ontology", "Turtle"): N_("The ontology and concept schemes in Turtle"),
+    ("ontology", "JSON-LD"): N_("The ontology and concept schemes in JSON-LD"),
+    ("ontology", "N-Triples"): N_("The ontology and concept schemes in N-Triples"),
+    ("ontology", "RDF/XML"): N_("The ontology and concept schemes in RDF/XML"),
+    ("shapes", "Turtle"): N_("The SHACL shapes in Turtle"),
+    ("shapes", "JSON-LD"): N_("The SHACL shapes in JSON-LD"),
+    ("shapes", "N-Triples"): N_("The SHACL shapes in N-Triples"),
+    ("shapes", "RDF/XML"): N_("The SHACL shapes in RDF/XML"),
 }
 
 
@@ -154,30 +168,21 @@ def build(
     }
     for ext, data_bytes in dumps.items():
         distributions.append(Distribution(f"dumps/pactgraph.{ext}", "dataset", _DUMP_TITLES[ext], data_bytes))
-    for stem, triples, label in (
-        ("ontology", ontology_graph.triples, "The ontology and concept schemes"),
-        ("shapes", shapes_graph.triples, "The SHACL shapes"),
-    ):
+    for stem, triples in (("ontology", ontology_graph.triples), ("shapes", shapes_graph.triples)):
         for path, data_bytes in pages.rdf_documents(triples, stem, compactor, prefixes).items():
             name = dataset.FORMAT_INFO[path.rsplit(".", 1)[-1]][0]
-            distributions.append(Distribution(path, stem, f"{label} in {name}", data_bytes))
+            distributions.append(Distribution(path, stem, _DOCUMENT_TITLES[stem, name], data_bytes))
     files.update({d.path: d.data for d in distributions})
     files["context.jsonld"] = context_bytes(context)
-
-    # a page per resource, the ontology and the shapes
-    files.update(pages.resource_files(graph, compactor, prefixes, texts, common, info.license, text_files))
-    files["ontology.html"] = docs.ontology_page(ontology_graph, graph, shapes_graph, common)
-    files["shapes.html"] = docs.shapes_page(shape_files, common)
-    files.update(pictures.timeline_files(graph, common))
 
     # the dataset description (VoID and DCAT), also at /.well-known/void
     description = canonical_triples(_to_quads(dataset.description_triples(layout, info, distributions)))
     files.update(pages.rdf_documents(description, "void", compactor, prefixes))
     files[".well-known/void"] = files["void.ttl"]
     others = [
-        ("context.jsonld", "JSON-LD", "The JSON-LD context of every JSON-LD file here"),
-        (".well-known/void", "Turtle", "This dataset description, at its well-known place"),
-    ] + [(path, "text", "Stored text of a report, verbatim") for path in sorted(text_files)]
+        ("context.jsonld", "JSON-LD", N_("The JSON-LD context of every JSON-LD file here")),
+        (".well-known/void", "Turtle", N_("This dataset description, at its well-known place")),
+    ] + [(path, N_("text"), N_("Stored text of a report, verbatim")) for path in sorted(text_files)]
     extra = [
         {
             "path": path,
@@ -190,9 +195,15 @@ def build(
         }
         for path, kind, title in others
     ]
-    files["void.html"] = dataset.dataset_page(graph, info, distributions, extra, common)
-
-    # the index
+    terms = Terms(graph.layout)
+    resources = graph.resources()
+    stats = {
+        "description": info.description,
+        "triples": info.triples,
+        "resources": len(resources),
+        "claims": len(graph.instances(terms.Claim)),
+        "reports": len(graph.instances(terms.Report)),
+    }
     downloads = [
         {
             "path": d.path,
@@ -203,32 +214,40 @@ def build(
         }
         for d in distributions
     ] + extra
-    terms = Terms(layout)
-    resources = graph.resources()
-    stats = {
-        "description": info.description,
-        "triples": info.triples,
-        "resources": len(resources),
-        "claims": len(graph.instances(terms.Claim)),
-        "reports": len(graph.instances(terms.Report)),
-    }
-    files["index.html"] = pages.index_page(graph, stats, downloads, common, texts)
 
-    # content negotiation for servers, and the style sheet
+    # content negotiation for servers, and the shared files
     base_path = urlsplit(layout.base).path or "/"
     files[".htaccess"] = conneg.htaccess(base_path).encode("utf-8")
     files["server/htaccess.txt"] = files[".htaccess"]
     files["server/nginx.conf"] = conneg.nginx(base_path).encode("utf-8")
-    # served for any missing address, so its links start from the URL-path of the base
-    files[conneg.NOT_FOUND_PAGE] = render("404.html", conneg.NOT_FOUND_PAGE, root=base_path, title="Not found", **common)
     files["style.css"] = static_bytes("style.css")
     files["site.js"] = static_bytes("site.js")
-    files["search.html"], warnings = pages.search_page(graph, common)
     files.update(vendored.site_files(vendored.MINISEARCH) or {})
     files["search.js"] = static_bytes("search.js")
-    query_files, query_warnings = querypage.query_files(graph, common)
-    warnings += query_warnings
-    files.update(query_files)
+
+    # served for any missing address (in English), so its links start from the URL-path of the base
+    files[conneg.NOT_FOUND_PAGE] = render("404.html", conneg.NOT_FOUND_PAGE, root=base_path, title="Not found", **common)
+
+    # the pages, in each language: English at the root, the others in their folders
+    warnings: list[str] = []
+    for code in i18n.LANGUAGES:
+        with i18n.language(code):
+            first = code == i18n.LANGUAGES[0]
+            files.update(
+                pages.resource_files(
+                    graph, compactor, prefixes, texts, common, info.license, text_files, documents=first
+                )
+            )
+            files[i18n.page_path("ontology.html")] = docs.ontology_page(ontology_graph, graph, shapes_graph, common)
+            files[i18n.page_path("shapes.html")] = docs.shapes_page(shape_files, common)
+            files.update(pictures.timeline_files(graph, common))
+            files[i18n.page_path("void.html")] = dataset.dataset_page(graph, info, distributions, extra, common)
+            files[i18n.page_path("index.html")] = pages.index_page(graph, stats, downloads, common, texts)
+            files[i18n.page_path("search.html")], search_warnings = pages.search_page(graph, common)
+            query_files, query_warnings = querypage.query_files(graph, common)
+            files.update(query_files)
+            if first:
+                warnings += search_warnings + query_warnings
 
     for path in files:
         safe_site_path(path)

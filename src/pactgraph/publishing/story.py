@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from pactgraph.publishing.i18n import _
 from pactgraph.publishing.figures import Point, certainty_chart
 from pactgraph.publishing.model import SiteGraph, natural_key
 from pactgraph.publishing.views import ClaimView, Linker, Terms, Value, group_claims
@@ -90,9 +91,9 @@ def story(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> S
             )
             for v in ordered
         ]
-        title = "Certainty by the date first reported: " + (
-            group.proposition.text if group.proposition else ""
-        )
+        title = _("Certainty by the date first reported: %(proposition)s") % {
+            "proposition": group.proposition.text if group.proposition else ""
+        }
         questions.append(
             Question(group.proposition, ordered, group.disagree, certainty_chart(title, levels, points))
         )

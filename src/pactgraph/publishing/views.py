@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rdflib
+from markupsafe import Markup, escape
 
 from pactgraph.namespaces import PREFIXES
+from pactgraph.publishing.i18n import _, current
 from pactgraph.publishing.layout import Layout, relative, slug_of
 from pactgraph.publishing.model import (
     ALT_LABEL_PROPERTIES,
@@ -91,6 +93,7 @@ class Chain:
     gap: bool = False  # the first report is not reached by following pg:relays
     outlets: list[str] = field(default_factory=list)  # the publisher of each report, for the figure
     figure: Any = None  # the chain drawn as SVG (markup)
+    outlet_languages: list[str] = field(default_factory=list)  # of each outlet's name, when not the page's
 
 
 @dataclass
@@ -114,6 +117,8 @@ class ClaimView:
     text_anchor: Value | None = None  # the claim's words in the annotated text
     node: Any = None
     certainty_meaning: str = ""  # the definition of its certainty, in words
+    certainty_meaning_language: str = ""  # its language, when not the page's
+    quote_language: str = ""  # the language of the quoted text, when not the page's
 
 
 class Terms:
@@ -167,6 +172,7 @@ class Linker:
                 iri=iri,
                 external=external,
                 names=language_labels(self.graph, node),
+                language=self.graph.label_language(node),
             )
         if isinstance(node, rdflib.BNode):
             return Value("link", text=self.graph.label(node))
@@ -177,6 +183,7 @@ class Linker:
         found = self.link(node)
         if isinstance(node, rdflib.URIRef) and not self.graph.literal_labels(node):
             found.text = words(str(node))
+            found.language = "" if current() == "en" else "en"
         return found
 
     def literal(self, node: Any) -> Value:
@@ -272,11 +279,11 @@ class Linker:
 
         source_text = text_anchor = None
         if source is not None and source in self.texts:
-            source_text = Value("link", text="stored text", href=relative(self.texts[source], self.page))
+            source_text = Value("link", text=_("stored text"), href=relative(self.texts[source], self.page))
             source_page = self.layout.page(str(source))
             if source_page is not None and exact:
                 text_anchor = Value(
-                    "link", text="in the text", href=relative(source_page, self.page) + "#" + span_id(claim)
+                    "link", text=_("in the text"), href=relative(source_page, self.page) + "#" + span_id(claim)
                 )
         certainty = g.first(claim, terms.certainty)
         meaning = g.descriptions(certainty) if certainty is not None else []
@@ -300,6 +307,8 @@ class Linker:
             text_anchor=text_anchor,
             node=claim,
             certainty_meaning=str(meaning[0]) if meaning else "",
+            certainty_meaning_language=_other_language(meaning[0]) if meaning else "",
+            quote_language=text_language(g, source) if source is not None and exact else "",
         )
 
     def chain(self, stated_in: Any, first_in: Any, terms: Terms) -> Chain:
@@ -325,8 +334,14 @@ class Linker:
         from pactgraph.publishing.figures import relay_chain
 
         names = [outlet or g.label(r) for outlet, r in zip(outlets, reports, strict=True)]
-        figure = relay_chain(names, dates, gap) if len(reports) > 1 else None
-        return Chain([self.link(r) for r in reports], dates, gap, outlets, figure)
+        title = _("Relay chain, oldest first: %(chain)s") % {
+            "chain": " → ".join(f"{o} ({d})" if d else o for o, d in zip(names, dates, strict=True))
+        }
+        figure = relay_chain(names, dates, gap, title) if len(reports) > 1 else None
+        languages = [
+            g.label_language(g.first(r, SCHEMA.publisher)) if g.first(r, SCHEMA.publisher) else "" for r in reports
+        ]
+        return Chain([self.link(r) for r in reports], dates, gap, outlets, figure, languages)
 
 
 @dataclass
@@ -344,6 +359,7 @@ class ResourceView:
 
     iri: str
     title: str
+    language: str  # of the title, when not the page's
     names: dict[str, str]
     labels: list[Value]
     alt_labels: list[Value]
@@ -353,16 +369,17 @@ class ResourceView:
     same_as: list[Value]
     infobox: list[tuple[str, list[Value]]]
     this_claim: ClaimView | None
-    claim_sections: list[tuple[str, str, list[ClaimGroup]]]
+    claim_sections: list[tuple[str, Any, list[ClaimGroup]]]
     rows: list[Row]
     incoming: list[Row]
     stored_text: Value | None
-    legend: list[tuple[Value, list[tuple[Value, str]]]] = field(default_factory=list)
+    legend: list[tuple[Value, list[tuple[Value, Value]]]] = field(default_factory=list)
     annotated: Any = None  # the annotated text, for a stored source text
+    annotated_language: str = ""  # its language, when not the page's
     related: list[Any] = field(default_factory=list)  # comparisons.Related: what other claims say
 
 
-def _legend_nodes(graph: SiteGraph, terms: Terms) -> list[tuple[Any, list[tuple[Any, str]]]]:
+def _legend_nodes(graph: SiteGraph, terms: Terms) -> list[tuple[Any, list[tuple[Any, Any]]]]:
     cached = getattr(graph, "_legend_nodes", None)
     if cached is not None:
         return cached
@@ -376,19 +393,36 @@ def _legend_nodes(graph: SiteGraph, terms: Terms) -> list[tuple[Any, list[tuple[
             )
             rows = []
             for concept in concepts:
-                definition = graph.descriptions(concept)
-                rows.append((concept, str(definition[0]) if definition else ""))
+                rows.append((concept, None))
             found.append((scheme, rows))
     graph._legend_nodes = found  # type: ignore[attr-defined]
     return found
 
 
+def text_language(graph: SiteGraph, source: Any) -> str:
+    """The language of a stored source text (its rdf:value's tag; an untagged one is English,
+    as the project stores English texts) when it is not the page's, else ''."""
+    value = graph.first(source, RDF.value)
+    return _other_language(value if isinstance(value, rdflib.Literal) else rdflib.Literal(""))
+
+
+def _other_language(literal: Any) -> str:
+    """The language of a literal when it is not the page's ('en' for an untagged one), else ''."""
+    language = (getattr(literal, "language", None) or "en").lower()
+    return "" if language.split("-")[0] == current() else language
+
+
+def _definition(graph: SiteGraph, linker: Linker, concept: Any) -> Value:
+    found = graph.descriptions(concept)
+    return linker.literal(found[0]) if found else Value("literal")
+
+
 def legend_entries(
     graph: SiteGraph, linker: Linker, terms: Terms
-) -> list[tuple[Value, list[tuple[Value, str]]]]:
+) -> list[tuple[Value, list[tuple[Value, Value]]]]:
     """The schemes of certainty, polarity and time orientation, each concept with its definition."""
     return [
-        (linker.link(scheme), [(linker.link(c), definition) for c, definition in rows])
+        (linker.link(scheme), [(linker.link(c), _definition(graph, linker, c)) for c, _unused in rows])
         for scheme, rows in _legend_nodes(graph, terms)
     ]
 
@@ -416,17 +450,23 @@ def group_claims(views: list[ClaimView]) -> list[ClaimGroup]:
     )
 
 
+def _named(message: str, name: str, language: str) -> Markup:
+    """A translated phrase around a name, the name marked with its language when it is not the page's."""
+    shown = Markup('<span lang="%s">%s</span>') % (language, name) if language else name
+    return Markup(escape(message)) % {"name": shown}
+
+
 def _phrase(*parts: Value | str) -> Value:
     return Value("phrase", items=[Value("literal", text=p) if isinstance(p, str) else p for p in parts])
 
 
 def _dates(start: str, end: str) -> str:
     if start and end:
-        return f" ({start} to {end})"
+        return " " + _("(%(start)s to %(end)s)") % {"start": start, "end": end}
     if start:
-        return f" (since {start})"
+        return " " + _("(since %(start)s)") % {"start": start}
     if end:
-        return f" (until {end})"
+        return " " + _("(until %(end)s)") % {"end": end}
     return ""
 
 
@@ -436,7 +476,7 @@ def infobox(
     """The facts shown first on a page: type, names, memberships with status and dates, capital."""
     rows: list[tuple[str, list[Value]]] = []
     if types:
-        rows.append(("Type", types))
+        rows.append((_("Type"), types))
     names = sorted(graph.literal_labels(node), key=language_rank)
     names += sorted(graph.literal_labels(node, ALT_LABEL_PROPERTIES), key=language_rank)
     unique: dict[str, Any] = {}
@@ -444,12 +484,12 @@ def infobox(
         unique.setdefault(str(n), n)  # each spelling once, in rank order
     names = list(unique.values())
     if len(names) > 1:
-        rows.append(("Names", [linker.literal(n) for n in names]))
+        rows.append((_("Names"), [linker.literal(n) for n in names]))
     box = memberships(graph, node, terms.membershipStatus)
     if box.memberships:
         rows.append(
             (
-                "Member of",
+                _("Member of"),
                 [
                     _phrase(
                         linker.link(m.other) if m.other is not None else "?",
@@ -464,7 +504,7 @@ def infobox(
     if box.members:
         rows.append(
             (
-                "Members",
+                _("Members"),
                 [
                     _phrase(
                         linker.link(m.other) if m.other is not None else "?",
@@ -477,12 +517,12 @@ def infobox(
             )
         )
     for label, prop in (
-        ("Capital", terms.capital),
-        ("Published", SCHEMA.datePublished),
-        ("Publisher", SCHEMA.publisher),
-        ("Address", SCHEMA.url),
-        ("Language", SCHEMA.inLanguage),
-        ("Relays", terms.relays),
+        (_("Capital"), terms.capital),
+        (_("Published"), SCHEMA.datePublished),
+        (_("Publisher"), SCHEMA.publisher),
+        (_("Address"), SCHEMA.url),
+        (_("Language"), SCHEMA.inLanguage),
+        (_("Relays"), terms.relays),
     ):
         values = graph.objects(node, prop)
         if values:
@@ -528,7 +568,7 @@ def resource_view(
             wikidata.append(
                 Value(
                     "link",
-                    text=f"Wikidata {qid}",
+                    text=_("Wikidata %(id)s") % {"id": qid},
                     href=f"https://www.wikidata.org/wiki/{qid}",
                     iri=iri,
                     external=True,
@@ -541,7 +581,7 @@ def resource_view(
     )
 
     this_claim = linker.claim(node, terms) if graph.has_type(node, terms.Claim) else None
-    sections: list[tuple[str, str, list[ClaimGroup]]] = []
+    sections: list[tuple[str, Any, list[ClaimGroup]]] = []
     title = graph.label(node)
     shown: set[Any] = {node}
 
@@ -553,9 +593,9 @@ def resource_view(
     made = set(graph.subjects(terms.claimant, node))
     stated = set(graph.subjects(terms.statedIn, node)) | set(graph.subjects(terms.reportedFirstIn, node))
     for anchor, heading, found in (
-        ("claims-about", f"Claims about {title}", about),
-        ("claims-by", f"Claims made by {title}", made),
-        ("claims-in", "Claims stated or first reported in this report", stated),
+        ("claims-about", _named(_("Claims about %(name)s"), title, graph.label_language(node)), about),
+        ("claims-by", _named(_("Claims made by %(name)s"), title, graph.label_language(node)), made),
+        ("claims-in", _("Claims stated or first reported in this report"), stated),
     ):
         views = [linker.claim(c, terms) for c in sorted(found - shown, key=str)]
         shown |= found
@@ -564,11 +604,12 @@ def resource_view(
 
     stored_text = None
     if node in texts:
-        stored_text = Value("link", text="Download the stored text", href=relative(texts[node], page))
+        stored_text = Value("link", text=_("Download the stored text"), href=relative(texts[node], page))
     types = [linker.link(t) for t in graph.shown_types(node)]
     for t in types:
         if t.text.startswith(tuple(f"{prefix}:" for prefix in PREFIXES)):
             t.text = words(t.iri)
+            t.language = "" if current() == "en" else "en"
     # Referenced by: not the claims listed above, nor the text anchors and sentences that
     # the annotated text and the claims show
     hidden = {terms.TextAnchor, terms.Sentence}
@@ -586,6 +627,7 @@ def resource_view(
     return ResourceView(
         iri=str(node),
         title=title,
+        language=graph.label_language(node),
         names=language_labels(graph, node),
         labels=[linker.literal(v) for v in labels],
         alt_labels=[linker.literal(v) for v in alt],

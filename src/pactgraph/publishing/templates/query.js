@@ -12,7 +12,11 @@ const prefixes = document.getElementById("query-prefixes").textContent.trim().sp
 let loading = null;
 
 const pages = JSON.parse(document.getElementById("query-pages").textContent);
-const LABEL_KEY = "pactgraph-label-language";
+// the page's words in its language (the template fills them from the site's catalogues)
+const words = JSON.parse(document.getElementById("query-words").textContent);
+function say(key, values) {
+  return words[key].replace(/\{(\w+)\}/g, (whole, name) => (name in (values || {}) ? String(values[name]) : whole));
+}
 const LABEL_QUERY =
   "SELECT ?s ?p ?l WHERE { VALUES ?p { " +
   pages.labels.map((iri) => "<" + iri + ">").join(" ") +
@@ -22,11 +26,11 @@ let labels = new Map(); // IRI -> [property rank, language, text][]
 function store() {
   if (loading === null) {
     loading = (async () => {
-      status.textContent = "Loading the query engine and the data…";
+      status.textContent = say("loading");
       await init();
       const response = await fetch(form.getAttribute("data-dump"));
       if (!response.ok) {
-        throw new Error("cannot load the data (HTTP " + response.status + ")");
+        throw new Error(say("noData", { status: response.status }));
       }
       const loaded = new Store();
       loaded.load(await response.text(), { format: "application/n-triples" });
@@ -45,20 +49,14 @@ function store() {
   return loading;
 }
 
-// The label of an IRI in the visitor's label language (the site's switch), else English, else
-// any: properties in the site's order of preference first.
+// The label of an IRI in the page's language, else English, else any: properties in the
+// site's order of preference first.
 function labelOf(iri) {
   const found = labels.get(iri);
   if (!found) {
     return null;
   }
-  let chosen = null;
-  try {
-    chosen = window.localStorage.getItem(LABEL_KEY);
-  } catch (e) {
-    chosen = null;
-  }
-  const order = [chosen || "en", "en", ""];
+  const order = [document.documentElement.lang || "en", "en", ""];
   const rank = (entry) => {
     const place = order.indexOf(entry[1]);
     return [entry[0], place < 0 ? order.length : place, entry[1], entry[2]];
@@ -161,7 +159,7 @@ function showBindings(json) {
   output.replaceChildren();
   if (typeof results.boolean === "boolean") {
     const answer = document.createElement("p");
-    answer.textContent = results.boolean ? "Yes (true)." : "No (false).";
+    answer.textContent = results.boolean ? say("yes") : say("no");
     output.appendChild(answer);
     return "ASK: " + results.boolean;
   }
@@ -170,7 +168,7 @@ function showBindings(json) {
   wrapper.className = "table-scroll";
   wrapper.tabIndex = 0;
   wrapper.setAttribute("role", "region");
-  wrapper.setAttribute("aria-label", "Results (scroll sideways for more columns)");
+  wrapper.setAttribute("aria-label", say("results"));
   const table = document.createElement("table");
   table.className = "files results";
   const head = table.createTHead().insertRow();
@@ -190,7 +188,8 @@ function showBindings(json) {
   }
   wrapper.appendChild(table);
   output.appendChild(wrapper);
-  return results.results.bindings.length + " row" + (results.results.bindings.length === 1 ? "" : "s") + ".";
+  const count = results.results.bindings.length;
+  return say(count === 1 ? "row" : "rows", { count: count });
 }
 
 async function run(event) {
@@ -211,14 +210,14 @@ async function run(event) {
       pre.tabIndex = 0;
       pre.textContent = turtle;
       output.replaceChildren(pre);
-      status.textContent = "Done in " + Math.round(performance.now() - started) + " ms.";
+      status.textContent = say("done", { ms: Math.round(performance.now() - started) });
     } else {
       const summary = showBindings(engine.query(query, { results_format: "application/sparql-results+json" }));
-      status.textContent = summary + " (" + Math.round(performance.now() - started) + " ms)";
+      status.textContent = summary + " " + say("took", { ms: Math.round(performance.now() - started) });
     }
   } catch (error) {
     output.replaceChildren();
-    status.textContent = "Error: " + visibleError(error && error.message ? error.message : String(error), shift);
+    status.textContent = say("error", { message: visibleError(error && error.message ? error.message : String(error), shift) });
   } finally {
     output.removeAttribute("aria-busy");
   }

@@ -9,6 +9,13 @@
   var status = document.getElementById("search-status");
   var docs = JSON.parse(document.getElementById("search-index").textContent);
   var items = Array.prototype.slice.call(list.querySelectorAll("li"));
+  // the page's words in its language (filled from the site's catalogues)
+  var words = JSON.parse(document.getElementById("search-words").textContent);
+  function say(key, values) {
+    return words[key].replace(/\{(\w+)\}/g, function (whole, name) {
+      return name in values ? String(values[name]) : whole;
+    });
+  }
 
   function normal(text) {
     return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
@@ -67,14 +74,14 @@
     var query = input.value;
     if (!normal(query)) {
       items.forEach(function (item) { item.hidden = false; list.appendChild(item); });
-      status.textContent = items.length + " resources.";
+      status.textContent = say("all", { count: items.length });
       return;
     }
     var order = ranked(query);
     var shown = {};
     order.forEach(function (id) { shown[id] = true; list.appendChild(items[id]); });
     items.forEach(function (item, id) { item.hidden = !shown[id]; if (!shown[id]) { list.appendChild(item); } });
-    status.textContent = order.length + " of " + items.length + " resources match.";
+    status.textContent = say("matching", { found: order.length, count: items.length });
   }
 
   var query = new URLSearchParams(window.location.search).get("q");

@@ -1,0 +1,190 @@
+"""The site in English, Chinese and Russian: complete catalogues, a folder per language with
+hreflang links that resolve, no English interface words on a Chinese page, and every English
+word of the data marked lang="en" there.
+
+Oracles: the extracted template of interface strings (locale/messages.pot, made by
+`make messages` from the templates and the Python, independent of the rendered pages), the
+catalogues as shipped, and the data's own language tags.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from babel.messages.pofile import read_po
+
+LOCALE = Path(__file__).resolve().parents[1] / "src" / "pactgraph" / "publishing" / "locale"
+TRANSLATED = ("zh", "ru")
+#: Pages a Chinese reader checks first: the story, Turkey, a claim, the timeline.
+PAGES = ("index.html", "id/turkey.html", "id/claim-reference-news-2026-01-12-08.html", "timeline.html")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+#: Names that are not English words and read the same in every language.
+NAMES = {"pactgraph", "SPARQL", "Oxigraph", "WebAssembly", "VoID", "DCAT", "SHA-256", "SHACL", "JSON-LD", "HTTP"}
+
+
+def template_ids() -> list[str]:
+    with (LOCALE / "messages.pot").open("rb") as f:
+        catalog = read_po(f)
+    found: list[str] = []
+    for message in catalog:
+        if message.id:
+            found.extend(message.id if isinstance(message.id, tuple) else [message.id])
+    return found
+
+
+def english_words(message: str) -> list[str]:
+    """The runs of an interface string that a page would show verbatim if it were not
+    translated: the text between placeholders, when it holds a word that is not a name."""
+    runs = []
+    for run in PLACEHOLDER.split(message):
+        run = run.strip(" .,:;()…“”")
+        words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", run) if w not in NAMES]
+        if len(run) >= 3 and words:
+            runs.append(run)
+    return runs
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_interface_string_is_translated_and_none_is_fuzzy(language):
+    with (LOCALE / language / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalog = read_po(f, locale=language)
+    wanted = set()
+    with (LOCALE / "messages.pot").open("rb") as f:
+        for message in read_po(f):
+            if message.id:
+                wanted.add(message.id)
+    have = {m.id: m for m in catalog if m.id}
+    assert wanted <= set(have), sorted(map(str, wanted - set(have)))
+    for msgid in wanted:
+        message = have[msgid]
+        assert not message.fuzzy, msgid
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert strings and all(s.strip() for s in strings), msgid
+        sources = msgid if isinstance(msgid, tuple) else (msgid,)
+        for s in strings:  # the same placeholders, so formatting cannot fail
+            assert sorted(PLACEHOLDER.findall(s)) == sorted(PLACEHOLDER.findall(sources[-1])), (msgid, s)
+    assert not catalog.check() or all(not errors for _, errors in catalog.check())
+
+
+def test_the_template_holds_the_strings_of_the_templates():
+    """The .pot is current: strings marked in the templates are in it (run `make messages`)."""
+    ids = set(template_ids())
+    for wanted in ("Referenced by", "What changed", "Every claim", "Not found", "Timeline", "Search labels"):
+        assert wanted in ids
+
+
+@pytest.fixture(scope="module")
+def site(shipped_site) -> Path:
+    return shipped_site.path
+
+
+class Visible(HTMLParser):
+    """The visible text of a page, each run with the language of its nearest lang attribute."""
+
+    VOID = {"meta", "link", "br", "img", "input", "hr", "source", "area", "base", "col", "wbr"}
+    # The inline figures (charts, relay chains) are left out: their SVG text is drawn by
+    # publishing/figures.py, whose layout is being replaced; their words are checked there.
+    HIDDEN = {"script", "style", "title", "head", "svg"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str, bool]] = []
+        self.runs: list[tuple[str, str]] = []  # (language, text)
+        self.links: list[tuple[str, str]] = []  # (hreflang, href) of <link rel=alternate hreflang>
+        self.lang = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "link" and a.get("rel") == "alternate" and a.get("hreflang"):
+            self.links.append((a["hreflang"], a.get("href") or ""))
+        if tag == "html":
+            self.lang = a.get("lang") or ""
+        if tag in self.VOID:
+            return
+        parent_lang, parent_hidden = (self.stack[-1][1], self.stack[-1][2]) if self.stack else (self.lang, False)
+        hidden = parent_hidden or tag in self.HIDDEN or "hidden" in a
+        self.stack.append((tag, a.get("lang", parent_lang), hidden))
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if self.stack and not self.stack[-1][2] and data.strip():
+            self.runs.append((self.stack[-1][1], data))
+
+
+def parsed(path: Path) -> Visible:
+    page = Visible()
+    page.feed(path.read_text("utf-8"))
+    return page
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_chinese_page_holds_no_english_interface_words(site, page):
+    visible = parsed(site / "zh" / page)
+    assert visible.lang == "zh"
+    text = " ".join(t for language, t in visible.runs if language != "en")
+    text = re.sub(r"https?://\S+|\S+\.(?:html|ttl|nt|jsonld|rdf|trig|nq|txt)\b", " ", text)  # addresses
+    text = re.sub(r"\s+", " ", text)
+    for msgid in template_ids():
+        for run in english_words(msgid):
+            assert not re.search(r"(?<![A-Za-z])" + re.escape(run) + r"(?![A-Za-z])", text), (page, msgid)
+    assert "参考消息" in text or page != "index.html"  # names in the page's language where the data has them
+
+
+@pytest.mark.parametrize("language", ("zh", "ru"))
+@pytest.mark.parametrize("page", PAGES)
+def test_english_words_of_the_data_are_marked_lang_en(site, language, page):
+    """Outside lang="en", no run of visible text is a sentence of English words (two or more
+    words of Latin letters; format names and IRIs aside)."""
+    visible = parsed(site / language / page)
+    assert visible.lang == language
+    english = re.compile(r"\b[A-Za-z]{2,}[a-z]\b(?:\s+[A-Za-z]+)+")
+    for lang, text in visible.runs:
+        if lang == "en":
+            continue
+        stripped = text
+        for name in NAMES:
+            stripped = stripped.replace(name, "")
+        stripped = re.sub(r"https?://\S+|\S+\.(?:html|ttl|nt|jsonld|rdf|trig|nq|txt|conf)\b", "", stripped)
+        assert not english.search(stripped), (page, lang, text)
+
+
+@pytest.mark.parametrize("page", ("index.html", "id/turkey.html", "timeline.html", "search.html", "ontology.html"))
+def test_hreflang_links_resolve_to_the_same_page_in_each_language(site, page):
+    for language, prefix in (("en", ""), ("zh", "zh/"), ("ru", "ru/")):
+        path = site / (prefix + page)
+        visible = parsed(path)
+        assert visible.lang == language
+        links = dict(visible.links)
+        assert sorted(links) == ["en", "ru", "x-default", "zh"]
+        for code, href in links.items():
+            target = (path.parent / unquote(urlsplit(href).path)).resolve()
+            expected = site / ("" if code in ("en", "x-default") else code + "/") / page
+            assert target == expected.resolve() and target.is_file(), (path, code, href)
+        # the visible switch links to the same pages
+        html = path.read_text("utf-8")
+        switch = re.search(r'<nav class="langs"[^>]*>(.*?)</nav>', html, re.S)
+        assert switch is not None
+        hrefs = dict(re.findall(r'href="([^"]+)" lang="(\w+)"', switch.group(1)))
+        assert sorted(hrefs.values()) == ["en", "ru", "zh"]
+        assert {v: k for k, v in hrefs.items()} == {c: h for c, h in links.items() if c != "x-default"}
+
+
+def test_labels_are_in_the_page_language_where_the_data_has_them(site):
+    zh = (site / "zh" / "id" / "turkey.html").read_text("utf-8")
+    ru = (site / "ru" / "id" / "turkey.html").read_text("utf-8")
+    assert re.search(r"<h1[^>]*>土耳其</h1>", zh)
+    assert re.search(r"<h1[^>]*>Турция</h1>", ru)
+    # a class label from the ontology with its sourced translation
+    assert ">主权国家<" in zh and ">Суверенное государство<" in ru
+    # links between pages stay in the language's folder; shared files come from the site's root
+    assert 'href="../index.html"' in zh and 'href="../../style.css"' in zh
