@@ -94,8 +94,10 @@ system:
 	command -v apt-get >/dev/null 2>&1 || { echo "make system: apt-get not found: the tests need Debian or Ubuntu packages:" $$missing >&2; exit 1; }; \
 	$(APT_UPDATE) && $(APT) install -y -q $$missing
 
+# One pytest worker per core (pytest-xdist), each taking whole test files, so a file's servers
+# and published sites are set up once; the 15 slowest tests are listed at the end.
 test: $(STAMP) system node_modules/.package-lock.json lint
-	$(BIN)/python -m pytest --durations=15
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=15
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

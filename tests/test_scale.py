@@ -15,7 +15,12 @@ from pactgraph.validation import Executor, run, whole_graph
 from pactgraph.validation.scope import is_report_file
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = sorted((ROOT / "tests" / "fixtures").rglob("*.ttl"))
+#: The data fixtures, each validated as the shape tests do: the valid/invalid pairs on their own,
+#: the report folders with the shipped graph they extend.
+FIXTURES = sorted((ROOT / "tests" / "fixtures" / "valid").glob("*.ttl")) + sorted(
+    (ROOT / "tests" / "fixtures" / "invalid").glob("*.ttl")
+)
+REPORT_FIXTURES = sorted((ROOT / "tests" / "fixtures" / "reports").glob("*/report.ttl"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import generate  # noqa: E402
 
@@ -133,10 +138,11 @@ def test_unchanged_reports_are_not_validated_again(corpus, tmp_path):
 # ---------------------------------------------------------------- the engines agree
 
 
-def _both_engines(path: str | None) -> tuple[str, str, str]:
+def _both_engines(case: tuple[str | None, bool | None]) -> tuple[str, str, str]:
+    path, with_graph = case
     paths = None if path is None else [path]
-    reference = validation.validate(paths, executor="single", engine="pyshacl")
-    other = validation.validate(paths, executor="single", engine="pyshacl-turbo")
+    reference = validation.validate(paths, executor="single", engine="pyshacl", with_graph=with_graph)
+    other = validation.validate(paths, executor="single", engine="pyshacl-turbo", with_graph=with_graph)
     return str(path), validation.format_json(reference), validation.format_json(other)
 
 
@@ -146,10 +152,11 @@ def test_pyshacl_turbo_gives_pyshacl_results_on_every_fixture():
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    inputs = [str(p) for p in FIXTURES] + [None]
+    inputs: list[tuple[str | None, bool | None]] = [(str(p), False) for p in FIXTURES]
+    inputs += [(str(p), None) for p in REPORT_FIXTURES] + [(None, None)]
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
         compared = list(pool.map(_both_engines, inputs))
-    assert len(compared) == len(FIXTURES) + 1
+    assert len(compared) == len(FIXTURES) + len(REPORT_FIXTURES) + 1
     differing = [name for name, reference, other in compared if reference != other]
     assert differing == []
     assert sum('"results": []' not in reference for _, reference, _ in compared) >= 25
