@@ -228,13 +228,6 @@ class ServerPool:
         self._retire(lease.member, wait=False)
         return code
 
-    def restart(self, generation: int) -> None:
-        """Replace the server of `generation` (unless it was replaced already)."""
-        with self._lock:
-            member = next((m for m in self.members if m.generation == generation), None)
-        if member is not None:
-            self._retire(member, wait=True)
-
     def _retire(self, member: Member, *, wait: bool) -> None:
         with self._lock:
             fresh = member in self.members and not self._stopped
