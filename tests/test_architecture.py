@@ -121,3 +121,17 @@ def test_help_imports_neither_rdflib_nor_pyshacl():
 def test_query_imports_neither_rdflib_nor_pyshacl():
     code, heavy, stderr = heavy_modules_after(["query", "parties-and-date"])
     assert (code, heavy) == (0, []), stderr
+
+
+def test_no_module_imports_another_modules_private_names():
+    """A name with a leading underscore is its module's own: a module that needs another's
+    helper gets it under a public name, so what a module promises is what it exports (`_` is
+    gettext's, by convention)."""
+    borrowed = []
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pactgraph"):
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__") and alias.name != "_":
+                        borrowed.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.module}.{alias.name}")
+    assert borrowed == []

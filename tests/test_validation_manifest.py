@@ -65,7 +65,7 @@ def parses(monkeypatch, warmed) -> list[Path]:
     from pactgraph import loading
 
     seen: list[Path] = []
-    original = loading._parse
+    original = loading.parse_with_prefixes
     watched = (warmed[1].resolve(), resources.ontology_dir().resolve())
 
     def spy(path, *args, **kwargs):
@@ -74,7 +74,7 @@ def parses(monkeypatch, warmed) -> list[Path]:
             seen.append(resolved)
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(loading, "_parse", spy)
+    monkeypatch.setattr(loading, "parse_with_prefixes", spy)
     return seen
 
 

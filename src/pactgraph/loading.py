@@ -184,7 +184,7 @@ def _syntax_errors(path: Path, name: str | None = None, data: bytes | None = Non
         raise InputError(f"{path}: {err}") from None
 
 
-def _parse(path: Path, *, nesting: bool = True) -> tuple[list[Any], dict[str, str]]:
+def parse_with_prefixes(path: Path, *, nesting: bool = True) -> tuple[list[Any], dict[str, str]]:
     """Quads and declared prefixes of one file (blank nodes made unique to this file).
 
     `nesting`: refuse blank nodes nested deeper than the depth limit (rdflib's writers
@@ -212,7 +212,7 @@ def parse_file(path: PathLike, *, nesting: bool = True) -> list[pyoxigraph.Quad]
     InputError for a syntax error or input beyond the limits (`pactgraph.limits`); `nesting`:
     also for blank nodes nested deeper than the depth limit.
     """
-    return _parse(Path(path), nesting=nesting)[0]
+    return parse_with_prefixes(Path(path), nesting=nesting)[0]
 
 
 def _files(paths: Sequence[PathLike] | None) -> list[Path]:
@@ -228,7 +228,7 @@ def read_rdf(paths: Sequence[PathLike] | None = None) -> tuple[list[pyoxigraph.Q
     quads: list[Any] = []
     prefixes: dict[str, str] = {}
     for path in _files(paths):
-        found, declared = _parse(path)
+        found, declared = parse_with_prefixes(path)
         quads.extend(found)
         for prefix, namespace in declared.items():
             prefixes.setdefault(prefix, namespace)

@@ -68,7 +68,7 @@ def _ask_missing(spec: Any, report_dir: str, data_dir: Any, skip: tuple[str, ...
     """On a terminal, ask for each missing value, showing the allowed values of the closed ones."""
     from pactgraph.contributing import graph_files
     from pactgraph.contributing.claims import REQUIRED
-    from pactgraph.contributing.newreport import _concepts
+    from pactgraph.contributing.newreport import scheme_concepts
     from pactgraph.loading import load_store
 
     missing = [name for name in REQUIRED if not getattr(spec, name) and name not in skip]
@@ -78,7 +78,7 @@ def _ask_missing(spec: Any, report_dir: str, data_dir: Any, skip: tuple[str, ...
     for name in missing:
         hint = ""
         if name in _ALLOWED:
-            values = [c[0].split("-")[-1] if name != "time" else c[0][len("pgv:time-orientation-") :] for c in _concepts(store, _ALLOWED[name])]
+            values = [c[0].split("-")[-1] if name != "time" else c[0][len("pgv:time-orientation-") :] for c in scheme_concepts(store, _ALLOWED[name])]
             hint = f" ({' | '.join(values)})"
         setattr(spec, name, typer.prompt(f"{name}{hint}"))
 

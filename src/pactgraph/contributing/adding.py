@@ -78,7 +78,7 @@ def describe(status: str, dry_run: bool) -> str:
 
 def plan_units(parsed: Sequence[Any]) -> list[Unit]:
     """Group the parsed new files into report folders; InputError when a file is not a report file."""
-    from pactgraph.validation.storedtext import _STORED_AT
+    from pactgraph.validation.storedtext import STORED_AT_PATTERN
 
     units: dict[str, Unit] = {}
     for item in parsed:
@@ -93,7 +93,7 @@ def plan_units(parsed: Sequence[Any]) -> list[Unit]:
         slugs = set()
         texts = []
         for _, at, _ in stored:
-            match = _STORED_AT.match(at)
+            match = STORED_AT_PATTERN.match(at)
             if not match:
                 raise InputError(f"{item.path}: pg:storedAt {at!r} is not of the form reports/<slug>/<file>")
             slugs.add(match.group(1))

@@ -239,7 +239,7 @@ class _ReportSentences:
     value: str | None
 
 
-def _report_sentences(report_path: Any, text_path: Any) -> _ReportSentences | None:
+def report_sentences(report_path: Any, text_path: Any) -> _ReportSentences | None:
     """The stored text IRI and sentences a report file gives for `text_path` (matched by file name)."""
     from pathlib import Path, PurePosixPath
 
@@ -295,7 +295,7 @@ def anchor(text_path: Any, quote: str, report_path: Any = None) -> AnchorOutcome
         beside = Path(text_path).with_name(REPORT_NAME)
         report_path = beside if beside.is_file() else None
     if report_path is not None:
-        known = _report_sentences(report_path, text_path)
+        known = report_sentences(report_path, text_path)
         if known is None:
             notes.append(f"{report_path} has no pg:SourceText stored as {Path(text_path).name}; sentences numbered as new-report does")
         elif known.value is not None and known.value != text:

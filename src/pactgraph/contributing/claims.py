@@ -107,7 +107,7 @@ class Report:
 
 def open_report(path: str | Path, data_dir: Path) -> Report:
     """The report of a folder (or its report.ttl) created by `new-report`."""
-    from pactgraph.contributing.anchoring import _report_sentences
+    from pactgraph.contributing.anchoring import report_sentences
 
     given = Path(path)
     folder = given.parent if given.name == REPORT_NAME and given.is_file() else given
@@ -125,14 +125,14 @@ def open_report(path: str | Path, data_dir: Path) -> Report:
     iri = reports[0]
     if not iri.startswith(PGR + "report-"):
         raise InputError(f"{file}: the report {shorten(iri)} is not named pgr:report-<slug>")
-    known = _report_sentences(file, text_file)
+    known = report_sentences(file, text_file)
     if known is None:
         raise InputError(f"{file}: no pg:SourceText stored as {TEXT_NAME}")
     text = read_text_file(text_file)
     if known.value is not None and known.value != text:
         raise InputError(f"{text_file}: differs from the stored text in {file}; never edit the text")
     store = _graph_store(data_dir, file)
-    rows = _select(
+    rows = select_bindings(
         store,
         """SELECT ?label ?publisher WHERE {
              OPTIONAL { ?r rdfs:label ?label FILTER (LANG(?label) = "en") } OPTIONAL { ?r schema:publisher ?publisher } }""",
@@ -164,7 +164,7 @@ def _graph_store(data_dir: Path, *extra: Path) -> Any:
     return load_store(files + [p for p in extra if p.resolve() not in known])
 
 
-def _select(store: Any, query: str, **params: str) -> list[dict[str, Any]]:
+def select_bindings(store: Any, query: str, **params: str) -> list[dict[str, Any]]:
     from pactgraph.querying import run_query
 
     if params:
@@ -201,14 +201,14 @@ def context(report_dir: str | Path, data_dir: Path, choose: Chooser | None = Non
     pattern = re.compile(re.escape(PGR + f"claim-{report.slug}-") + r"(\d+)$")
     numbers = {int(m.group(1)) for iri in index.resources if (m := pattern.match(iri))}
     roles: dict[str, Counter[str]] = {}
-    for row in _select(store, "SELECT ?agent ?role WHERE { ?c prov:qualifiedAttribution [ prov:agent ?agent ; prov:hadRole ?role ] }"):
+    for row in select_bindings(store, "SELECT ?agent ?role WHERE { ?c prov:qualifiedAttribution [ prov:agent ?agent ; prov:hadRole ?role ] }"):
         roles.setdefault(row["agent"].value, Counter())[row["role"].value] += 1
     chain = [
         row["r"].value
-        for row in _select(store, "SELECT ?r WHERE { ?report pg:relays+ ?r }", report=report.iri)
+        for row in select_bindings(store, "SELECT ?r WHERE { ?report pg:relays+ ?r }", report=report.iri)
     ]
     ctx = Context(report, store, index, numbers, roles, chain, choose=choose)
-    for row in _select(store, _SAID, report=report.iri):
+    for row in select_bindings(store, _SAID, report=report.iri):
         key = tuple(row[name].value for name in ("claimant", "proposition", "certainty", "polarity", "time", "start"))
         ctx.said[key] = row["claim"].value
     return ctx
@@ -222,7 +222,7 @@ SELECT ?claim ?claimant ?proposition ?certainty ?polarity ?time ?start WHERE {
 """
 
 
-def _pick(ctx: Context, text: str, kind: str, option: str, scheme: str | None = None) -> Resource:
+def pick_resource(ctx: Context, text: str, kind: str, option: str, scheme: str | None = None) -> Resource:
     try:
         return resolve(ctx.index, text, kind, option, scheme)
     except AmbiguousError as err:
@@ -247,7 +247,7 @@ def _prefixes() -> Any:
     return graph.namespace_manager
 
 
-def _graph() -> Any:
+def empty_graph() -> Any:
     import rdflib
 
     return rdflib.Graph(bind_namespaces="none", namespace_manager=_prefixes())
@@ -268,7 +268,7 @@ def block(marker: str, turtle: str) -> str:
 
 def _role(ctx: Context, claimant: Resource, given: str | None, where: str) -> Resource:
     if given:
-        return _pick(ctx, given, "concept", where, ROLE_SCHEME)
+        return pick_resource(ctx, given, "concept", where, ROLE_SCHEME)
     if claimant.iri == ctx.report.publisher:
         local = "reporting-outlet"
     elif PG + "NewsOutlet" in claimant.types:
@@ -285,12 +285,12 @@ def _role(ctx: Context, claimant: Resource, given: str | None, where: str) -> Re
 
 def _first_report(ctx: Context, claimant: Resource, role: Resource, given: str | None, where: str) -> str | None:
     if given:
-        return _pick(ctx, given, "report", where).iri
+        return pick_resource(ctx, given, "report", where).iri
     if not role.iri.endswith("relaying-outlet"):
         return None
     rows = [
         r["r"].value
-        for r in _select(ctx.store, "SELECT ?r WHERE { ?r schema:publisher ?outlet }", outlet=claimant.iri)
+        for r in select_bindings(ctx.store, "SELECT ?r WHERE { ?r schema:publisher ?outlet }", outlet=claimant.iri)
         if r["r"].value in ctx.relay_chain
     ]
     if len(rows) == 1:
@@ -334,15 +334,15 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
         )
     assert spec.claimant and spec.quote and spec.proposition and spec.certainty and spec.polarity and spec.time
     claimant = _claimant(ctx, spec)
-    proposition = _pick(ctx, spec.proposition, "proposition", spec.origin("proposition"))
-    certainty = _pick(ctx, spec.certainty, "concept", spec.origin("certainty"), "pgv:certainty")
-    polarity = _pick(ctx, spec.polarity, "concept", spec.origin("polarity"), "pgv:polarity")
-    orientation = _pick(ctx, spec.time, "concept", spec.origin("time"), "pgv:time-orientation")
+    proposition = pick_resource(ctx, spec.proposition, "proposition", spec.origin("proposition"))
+    certainty = pick_resource(ctx, spec.certainty, "concept", spec.origin("certainty"), "pgv:certainty")
+    polarity = pick_resource(ctx, spec.polarity, "concept", spec.origin("polarity"), "pgv:polarity")
+    orientation = pick_resource(ctx, spec.time, "concept", spec.origin("time"), "pgv:time-orientation")
     role = _role(ctx, claimant, spec.role, spec.origin("role"))
     first = _first_report(ctx, claimant, role, spec.first_reported_in, spec.origin("first_reported_in"))
-    reason = _pick(ctx, spec.reason_for, "claim", spec.origin("reason_for")) if spec.reason_for else None
-    condition = _pick(ctx, spec.conditional_on, "claim", spec.origin("conditional_on")) if spec.conditional_on else None
-    cited = _pick(ctx, spec.cites, "agent", spec.origin("cites")) if spec.cites else None
+    reason = pick_resource(ctx, spec.reason_for, "claim", spec.origin("reason_for")) if spec.reason_for else None
+    condition = pick_resource(ctx, spec.conditional_on, "claim", spec.origin("conditional_on")) if spec.conditional_on else None
+    cited = pick_resource(ctx, spec.cites, "agent", spec.origin("cites")) if spec.cites else None
     stated_on = parse_date(spec.stated_on, spec.origin("stated_on")) if spec.stated_on else None
     start, end, sentence = _anchor(ctx, spec.quote, spec.origin("quote"))
     said = (claimant.iri, proposition.iri, certainty.iri, polarity.iri, orientation.iri, str(start))
@@ -368,7 +368,7 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     pg = rdflib.Namespace(PG)
     prov = rdflib.Namespace(PREFIXES["prov"])
     oa = rdflib.Namespace(PREFIXES["oa"])
-    g = _graph()
+    g = empty_graph()
     c = u(claim)
     g.add((c, RDF.type, pg.Claim))
     g.add((c, RDFS.label, Literal(label, lang="en")))
@@ -419,7 +419,7 @@ def _claimant(ctx: Context, spec: ClaimInput) -> Resource:
     """The claimant; one that is not in the graph is told how to declare it."""
     assert spec.claimant
     try:
-        return _pick(ctx, spec.claimant, "agent", spec.origin("claimant"))
+        return pick_resource(ctx, spec.claimant, "agent", spec.origin("claimant"))
     except AmbiguousError as err:
         if not err.unknown:
             raise
@@ -505,7 +505,7 @@ def write_blocks(ctx: Context, *, dry_run: bool = False) -> str:
     return content
 
 
-def _block_span(content: str, name: str) -> tuple[int, int] | None:
+def block_span(content: str, name: str) -> tuple[int, int] | None:
     begin = re.search(r"(?m)^\n?" + re.escape(BEGIN + name) + r"(?= |\n)", content)
     if begin is None:
         return None
@@ -529,7 +529,7 @@ def remove_claim(report_dir: str | Path, data_dir: Path, claim: str, *, dry_run:
         except ValueError as err:
             raise InputError(f"claim {wanted}: {err}") from None
     content = report.file.read_text(encoding="utf-8")
-    span = _block_span(content, shorten(iri))
+    span = block_span(content, shorten(iri))
     if span is None:
         if shorten(iri) in content:
             raise InputError(
@@ -581,7 +581,7 @@ def list_claims(report_dir: str | Path, data_dir: Path) -> list[ClaimRow]:
     report = open_report(report_dir, data_dir)
     store = _graph_store(data_dir, report.file)
     rows = []
-    for r in _select(store, _LIST, report=report.iri):
+    for r in select_bindings(store, _LIST, report=report.iri):
 
         def get(name: str, row: dict[str, Any] = r) -> str:
             return shorten(row[name].value) if name in row else ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pactgraph.contributing.claims import Chooser, Context, _graph, _pick, context, new_iri, serialize, write_blocks
+from pactgraph.contributing.claims import Chooser, Context, empty_graph, pick_resource, context, new_iri, serialize, write_blocks
 from pactgraph.contributing.resolve import Resource, check_name, fold
 from pactgraph.errors import InputError
 from pactgraph.namespaces import PG, PREFIXES, shorten
@@ -76,7 +76,7 @@ def _declare(ctx: Context, spec: EntityInput) -> str:
     iri = new_iri(ctx, spec.label)
     u, pg = rdflib.URIRef, rdflib.Namespace(PG)
     node = u(iri)
-    g = _graph()
+    g = empty_graph()
     for cls in CLASSES[spec.kind]:
         g.add((node, RDF.type, u(cls)))
     g.add((node, RDFS.label, Literal(spec.label, lang="en")))
@@ -88,14 +88,14 @@ def _declare(ctx: Context, spec: EntityInput) -> str:
     if spec.kind == "event":
         if not spec.event_type:
             raise InputError("--type: an event needs its type (pactgraph find, or the values report.ttl lists)")
-        kind = _pick(ctx, spec.event_type, "concept", "--type", "pgv:event-type")
+        kind = pick_resource(ctx, spec.event_type, "concept", "--type", "pgv:event-type")
         g.add((node, pg.eventType, u(kind.iri)))
     elif spec.event_type:
         raise InputError(f"--type is for events, not a {spec.kind}")
     for party in spec.parties:
         if spec.kind != "agreement":
             raise InputError(f"--party is for agreements, not a {spec.kind}")
-        g.add((node, pg.party, u(_pick(ctx, party, "entity", "--party").iri)))
+        g.add((node, pg.party, u(pick_resource(ctx, party, "entity", "--party").iri)))
     ctx.index.add(Resource(iri, types=set(CLASSES[spec.kind]), labels=[spec.label], english=spec.label))
     ctx.blocks.append((iri, serialize(g)))
     return iri

@@ -200,7 +200,7 @@ def _existing_report(store: Any, iri: str) -> dict[str, Any] | None:
     }
 
 
-def _concepts(store: Any, scheme: str) -> list[tuple[str, str, str]]:
+def scheme_concepts(store: Any, scheme: str) -> list[tuple[str, str, str]]:
     rows = _rows(
         store,
         """SELECT ?c ?label ?definition WHERE {
@@ -316,7 +316,7 @@ def create(
         earlier=earlier,
         spans=spans,
         nearest=_nearest_propositions(store, text, spans),
-        concepts={scheme: _concepts(store, scheme) for scheme in SCHEMES},
+        concepts={scheme: scheme_concepts(store, scheme) for scheme in SCHEMES},
     )
     _write_folder(folder, {TEXT_NAME: text.encode("utf-8"), REPORT_NAME: turtle.encode("utf-8")})
     return NewReport(

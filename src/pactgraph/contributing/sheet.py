@@ -23,8 +23,8 @@ from pactgraph.contributing.claims import (
     Chooser,
     ClaimInput,
     Context,
-    _graph,
-    _pick,
+    empty_graph,
+    pick_resource,
     block,
     build_claim,
     context,
@@ -253,7 +253,7 @@ def declare(ctx: Context, kind: str, row: dict[str, str], where: str, label_opti
     pg = rdflib.Namespace(PG)
     schema = rdflib.Namespace(PREFIXES["schema"])
     org = rdflib.Namespace(PREFIXES["org"])
-    g = _graph()
+    g = empty_graph()
     folded = fold(label)
     pool = "proposition" if kind == "proposition" else "agent"
     same = [r for r in ctx.index.of_kind(pool) if folded in {fold(x) for x in r.labels}]
@@ -288,7 +288,7 @@ def declare(ctx: Context, kind: str, row: dict[str, str], where: str, label_opti
         g.add((node, RDF.type, schema.Person))
         g.add((node, RDF.type, rdflib.URIRef(PREFIXES["prov"] + "Person")))
         if row.get("role"):
-            role = _pick(ctx, row["role"], "concept", f"{where}: column role", "pgv:source-role")
+            role = pick_resource(ctx, row["role"], "concept", f"{where}: column role", "pgv:source-role")
             ctx.roles[iri] = Counter({role.iri: 1})
         if row.get("affiliation"):
             organisation = _pick_any(ctx, row["affiliation"], f"{where}: column affiliation")
@@ -299,14 +299,14 @@ def declare(ctx: Context, kind: str, row: dict[str, str], where: str, label_opti
             g.add((membership, org.organization, u(organisation.iri)))
             g.add((membership, pg.attestedBy, u(ctx.report.iri)))
             if row.get("affiliation_role"):
-                role = _pick(ctx, row["affiliation_role"], "concept", f"{where}: column affiliation_role", "pgv:affiliation-role")
+                role = pick_resource(ctx, row["affiliation_role"], "concept", f"{where}: column affiliation_role", "pgv:affiliation-role")
                 g.add((membership, org.role, u(role.iri)))
     elif kind == "outlet":
         resource.types = {PG + "NewsOutlet"}
         g.add((node, RDF.type, pg.NewsOutlet))
         g.add((node, schema.name, Literal(label, lang="en")))
         if row.get("country"):
-            country = _pick(ctx, row["country"], "entity", f"{where}: column country")
+            country = pick_resource(ctx, row["country"], "entity", f"{where}: column country")
             g.add((node, schema.location, u(country.iri)))
     elif kind == "anonymous-source":
         resource.types = {PG + "AnonymousSource"}
@@ -355,7 +355,7 @@ def _structure(ctx: Context, row: dict[str, str], where: str) -> list[tuple[Any,
         obj: Any = Literal(value[1:-1], lang="en")
     else:
         try:
-            obj = rdflib.URIRef(_pick(ctx, value, "concept", f"{where}: column object").iri)
+            obj = rdflib.URIRef(pick_resource(ctx, value, "concept", f"{where}: column object").iri)
         except InputError:
             obj = rdflib.URIRef(_pick_any(ctx, value, f"{where}: column object").iri)
     return [(RDF.subject, rdflib.URIRef(subject.iri)), (RDF.predicate, rdflib.URIRef(predicate)), (RDF.object, obj)]
@@ -366,7 +366,7 @@ def structure_label(ctx: Context, structure: list[tuple[Any, Any]]) -> str:
     Saudi–Pakistan defence alliance'), for a sheet row that gives none; edit it at will."""
     from rdflib import Literal
 
-    from pactgraph.contributing.claims import _select
+    from pactgraph.contributing.claims import select_bindings
 
     parts = dict(structure)
     words = []
@@ -378,7 +378,7 @@ def structure_label(ctx: Context, structure: list[tuple[Any, Any]]) -> str:
         if found is not None and found.name:
             words.append(found.name)
             continue
-        rows = _select(ctx.store, "SELECT ?l WHERE { ?t rdfs:label|skos:prefLabel ?l FILTER (LANG(?l) = 'en') }", t=str(term))
+        rows = select_bindings(ctx.store, "SELECT ?l WHERE { ?t rdfs:label|skos:prefLabel ?l FILTER (LANG(?l) = 'en') }", t=str(term))
         words.append(str(rows[0]["l"].value) if rows else str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
     text = " ".join(words)
     return text[:1].upper() + text[1:]
@@ -388,7 +388,7 @@ def _pick_any(ctx: Context, text: str, where: str) -> Resource:
     errors = []
     for kind in ("entity", "agent", "proposition"):
         try:
-            return _pick(ctx, text, kind, where)
+            return pick_resource(ctx, text, kind, where)
         except InputError as err:
             errors.append(str(err))
     raise InputError(errors[0])
@@ -421,7 +421,7 @@ def export_sheet(report_dir: str | Path, data_dir: Path) -> str:
     report = open_report(report_dir, data_dir)
     claims = list_claims(report_dir, data_dir)
     store = load_store([report.file])
-    from pactgraph.contributing.claims import _select
+    from pactgraph.contributing.claims import select_bindings
 
     declared: dict[str, dict[str, Any]] = {}
     kinds = {
@@ -430,7 +430,7 @@ def export_sheet(report_dir: str | Path, data_dir: Path) -> str:
         PREFIXES["schema"] + "Person": "person",
         PG + "Proposition": "proposition",
     }
-    for r in _select(store, _DECLARED):
+    for r in select_bindings(store, _DECLARED):
         entry = declared.setdefault(
             r["s"].value, {"kind": kinds[r["type"].value], "id": shorten(r["s"].value), "label": r["label"].value, "about": set()}
         )
@@ -496,11 +496,11 @@ def _cited(written: str, claims: list[str]) -> dict[str, str]:
     the pg:citesAgent a claim's block holds, read from that block alone."""
     import pyoxigraph as ox
 
-    from pactgraph.contributing.claims import _block_span
+    from pactgraph.contributing.claims import block_span
 
     found = {}
     for name in claims:
-        span = _block_span(written, name)
+        span = block_span(written, name)
         text = written[span[0] : span[1]] if span is not None else ""
         if "citesAgent" not in text:
             continue
@@ -558,14 +558,14 @@ def structured_proposition(ctx: Context, label: str | None, structure: dict[str,
     """The proposition whose subject, predicate and object are `structure`'s: the graph's own when
     it has one, else a new one (labelled `label`, or from its parts) declared in the report, with
     the propositions nearest to it named in a note, those sharing its subject and predicate first."""
-    from pactgraph.contributing.claims import _select
+    from pactgraph.contributing.claims import select_bindings
 
     where = "--subject/--predicate/--value"
     row = {"subject": structure.get("subject", ""), "predicate": structure.get("predicate", ""),
            "object": structure.get("object", "")}
     triples = _structure(ctx, row, where)
     (_, subject), (_, predicate), (_, obj) = triples
-    rows = _select(ctx.store, _SAME_STRUCTURE, subject=str(subject), predicate=str(predicate))
+    rows = select_bindings(ctx.store, _SAME_STRUCTURE, subject=str(subject), predicate=str(predicate))
     shared = [r["proposition"].value for r in rows]
     same = [r["proposition"].value for r in rows if r["object"].value == str(obj)
             and (type(r["object"]).__name__ == "Literal") == (type(obj).__name__ == "Literal")]

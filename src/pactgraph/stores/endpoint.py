@@ -29,10 +29,10 @@ from urllib.parse import urlencode, urlsplit
 from pactgraph.stores.base import LoadSummary, StoreError
 from pactgraph.stores.http import ENV_PASSWORD, ENV_TOKEN, ENV_USER
 from pactgraph.stores.protocol import (
-    _RDF_ACCEPT,
-    _RDF_TYPES,
-    _RESULTS_ACCEPT,
-    _RESULTS_TYPES,
+    RDF_ACCEPT,
+    RDF_TYPES,
+    RESULTS_ACCEPT,
+    RESULTS_TYPES,
     STAGING_PREFIX,
     sparql_term,
 )
@@ -173,7 +173,7 @@ class EndpointStore:
         form = sparql_text.query_form(full)
         if form == "DESCRIBE":
             return self._describe(full, prologue, graphs, source)
-        accept = _RDF_ACCEPT if form == "CONSTRUCT" else _RESULTS_ACCEPT
+        accept = RDF_ACCEPT if form == "CONSTRUCT" else RESULTS_ACCEPT
         return self._answer(full, accept, graphs, source, policy.max_results)
 
     def _answer(self, full: str, accept: str, graphs: Sequence[str] | None, source: str, limit: int | None) -> Any:
@@ -185,10 +185,10 @@ class EndpointStore:
             content_type, body = self._post_query(full, accept, graphs, f"{source}: the SPARQL endpoint")
         except StoreError as err:
             raise _query_error(err, source) from None
-        expected = "RDF" if accept == _RDF_ACCEPT else "SPARQL results"
+        expected = "RDF" if accept == RDF_ACCEPT else "SPARQL results"
         try:
-            if content_type in _RESULTS_TYPES and expected != "RDF":
-                fmt = getattr(ox.QueryResultsFormat, _RESULTS_TYPES[content_type])
+            if content_type in RESULTS_TYPES and expected != "RDF":
+                fmt = getattr(ox.QueryResultsFormat, RESULTS_TYPES[content_type])
                 parsed = ox.parse_query_results(body, fmt)
                 if isinstance(parsed, ox.QueryBoolean):
                     return QueryResult(kind=ASK, boolean=bool(parsed))
@@ -199,8 +199,8 @@ class EndpointStore:
                 assert isinstance(solutions, ox.QuerySolutions)
                 rows = [tuple(solution[v] for v in variables) for solution in bounded(solutions, limit, source, "rows")]
                 return QueryResult(kind=SELECT, variables=variables, rows=rows, _json=encoded)
-            if content_type in _RDF_TYPES and expected == "RDF":
-                fmt = getattr(ox.RdfFormat, _RDF_TYPES[content_type])
+            if content_type in RDF_TYPES and expected == "RDF":
+                fmt = getattr(ox.RdfFormat, RDF_TYPES[content_type])
                 triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(input=body, format=fmt)]
                 return QueryResult(kind=GRAPH, triples=bounded(triples, limit, source, "triples"))
         except (SyntaxError, ValueError, OSError) as err:
@@ -227,7 +227,7 @@ class EndpointStore:
             assert isinstance(local, ox.QuerySolutions)
             resources.update((solution["r"], None) for solution in local)
         if asked.select is not None:
-            found = self._answer(asked.select, _RESULTS_ACCEPT, graphs, source, None)
+            found = self._answer(asked.select, RESULTS_ACCEPT, graphs, source, None)
             for row in found.rows:
                 for term in row:
                     if isinstance(term, ox.BlankNode):
@@ -243,7 +243,7 @@ class EndpointStore:
         depth = _DESCRIBE_DEPTH
         while True:
             construct = sparql_text.describe_construct(prologue, [sparql_term(t) for t in targets], depth)
-            answer = self._answer(construct, _RDF_ACCEPT, graphs, source, None)
+            answer = self._answer(construct, RDF_ACCEPT, graphs, source, None)
             triples, complete = sparql_text.bounded_description(answer.triples, targets, depth)
             if complete:
                 return QueryResult(kind=GRAPH, triples=bounded(triples, limit, source, "triples"))
@@ -260,17 +260,17 @@ class EndpointStore:
 
         content_type, body = self._post_query(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-            _RESULTS_ACCEPT,
+            RESULTS_ACCEPT,
             None,
             "the SPARQL endpoint (listing its graphs)",
         )
-        if content_type not in _RESULTS_TYPES:
+        if content_type not in RESULTS_TYPES:
             raise StoreError(
                 f"the SPARQL endpoint {self.url} answered the graph listing with content type "
                 f"{content_type or '(none)'}; the graphs cannot be listed"
             )
         try:
-            parsed = ox.parse_query_results(body, getattr(ox.QueryResultsFormat, _RESULTS_TYPES[content_type]))
+            parsed = ox.parse_query_results(body, getattr(ox.QueryResultsFormat, RESULTS_TYPES[content_type]))
             if isinstance(parsed, ox.QueryBoolean):
                 raise ValueError("a boolean instead of solutions")
             return sorted(

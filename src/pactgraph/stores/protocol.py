@@ -9,18 +9,18 @@ from pactgraph.stores.base import StoreError
 #: Graph names of loads under way; never listed as graphs of the store.
 STAGING_PREFIX = "urn:pactgraph:staging:"
 
-_RESULTS_ACCEPT = (
+RESULTS_ACCEPT = (
     "application/sparql-results+json, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.8"
 )
-_RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_RESULTS_TYPES = {
+RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+RESULTS_TYPES = {
     "application/sparql-results+json": "JSON",
     "application/json": "JSON",
     "application/sparql-results+xml": "XML",
     "application/xml": "XML",
     "text/tab-separated-values": "TSV",
 }
-_RDF_TYPES = {
+RDF_TYPES = {
     "application/n-triples": "N_TRIPLES",
     "text/plain": "N_TRIPLES",
     "text/turtle": "TURTLE",

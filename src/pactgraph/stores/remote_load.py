@@ -99,15 +99,15 @@ def _drop(store: Any, update: str, graphs: Sequence[str]) -> str | None:
 def _raw_graphs(store: Any) -> list[str]:
     import pyoxigraph as ox
 
-    from pactgraph.stores.protocol import _RESULTS_ACCEPT, _RESULTS_TYPES
+    from pactgraph.stores.protocol import RESULTS_ACCEPT, RESULTS_TYPES
 
     content_type, body = store._post_query(
-        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", _RESULTS_ACCEPT, None, "the SPARQL endpoint"
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", RESULTS_ACCEPT, None, "the SPARQL endpoint"
     )
-    if content_type not in _RESULTS_TYPES:
+    if content_type not in RESULTS_TYPES:
         raise StoreError(f"{store.url} answered the graph listing with {content_type or 'no content type'}")
     try:
-        parsed = ox.parse_query_results(body, getattr(ox.QueryResultsFormat, _RESULTS_TYPES[content_type]))
+        parsed = ox.parse_query_results(body, getattr(ox.QueryResultsFormat, RESULTS_TYPES[content_type]))
         return [s["g"].value for s in parsed if isinstance(s["g"], ox.NamedNode)]  # type: ignore[union-attr]
     except (SyntaxError, ValueError, TypeError) as err:
         raise StoreError(f"{store.url} sent an unreadable graph list: {err}") from None

@@ -29,11 +29,11 @@ def _subjects(scope: Any) -> list[str]:
     """Local names of the pgr: IRIs that are subjects in the scope's files."""
     import pyoxigraph as ox
 
-    from pactgraph.loading import _parse
+    from pactgraph.loading import parse_with_prefixes
 
     found: set[str] = set()
     for path in [*scope.ontology, *scope.data, *scope.new]:
-        for quad in _parse(path)[0]:
+        for quad in parse_with_prefixes(path)[0]:
             if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(PGR):
                 found.add(quad.subject.value[len(PGR) :])
     return sorted(found)

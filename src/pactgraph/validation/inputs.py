@@ -16,7 +16,7 @@ from typing import Any
 
 from pactgraph.errors import InputError
 from pactgraph.namespaces import PREFIXES
-from pactgraph.validation.storedtext import _STORED_AT, STORED_AT
+from pactgraph.validation.storedtext import STORED_AT_PATTERN, STORED_AT
 
 REPORTS = "reports"
 RDF_VALUE = PREFIXES["rdf"] + "value"
@@ -45,7 +45,7 @@ class ParsedFile:
         """The report folders (`reports/<slug>/`) the file's stored texts live in."""
         found = set()
         for _, at, _ in self.stored_texts():
-            match = _STORED_AT.match(at)
+            match = STORED_AT_PATTERN.match(at)
             if match:
                 found.add(match.group(1))
         return found
@@ -53,12 +53,12 @@ class ParsedFile:
 
 def parse_inputs(paths: Sequence[str | Path]) -> list[ParsedFile]:
     """Parse new files (directories expanded); InputError `FILE:LINE:COL: message` on bad syntax."""
-    from pactgraph.loading import _parse, resolve_inputs
+    from pactgraph.loading import parse_with_prefixes, resolve_inputs
 
     files = resolve_inputs(paths)
     if not files:
         raise InputError("no input files given")
-    return [ParsedFile(path, *_parse(path)) for path in files]
+    return [ParsedFile(path, *parse_with_prefixes(path)) for path in files]
 
 
 def replaced_folders(new: Iterable[ParsedFile], data_dir: Path) -> set[Path]:

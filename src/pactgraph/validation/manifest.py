@@ -128,9 +128,9 @@ class LazySource(GraphSource):
                 self.index.setdefault(subject, []).append(name)
 
     def _load(self, name: str) -> None:
-        from pactgraph.loading import _parse
+        from pactgraph.loading import parse_with_prefixes
 
-        quads, declared = _parse(self.graphs[name])
+        quads, declared = parse_with_prefixes(self.graphs[name])
         triples = [q.triple for q in quads]
         self.by_graph[name] = triples
         for triple in triples:

@@ -12,13 +12,13 @@ from pactgraph.validation.report import ValidationReport
 
 def read_files(files: Sequence[Path], with_facts: bool = True) -> tuple[list[Any], dict[str, str]]:
     """Quads of `files` (each parsed once, blank nodes per file) with their stored-text facts; prefixes."""
-    from pactgraph.loading import _parse
+    from pactgraph.loading import parse_with_prefixes
     from pactgraph.validation import storedtext
 
     quads: list[Any] = []
     prefixes: dict[str, str] = {}
     for path in files:
-        found, declared = _parse(path)
+        found, declared = parse_with_prefixes(path)
         quads.extend(found)
         if with_facts:
             quads.extend(storedtext.facts(path, found))

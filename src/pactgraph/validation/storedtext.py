@@ -25,7 +25,7 @@ from pactgraph.namespaces import PG, PGSH
 STORED_AT = PG + "storedAt"
 FILE_SHA256 = PGSH + "storedFileSha256"
 FILE_PROBLEM = PGSH + "storedFileProblem"
-_STORED_AT = re.compile(r"^reports/([a-z0-9][a-z0-9\-]*)/([^/]+)$")
+STORED_AT_PATTERN = re.compile(r"^reports/([a-z0-9][a-z0-9\-]*)/([^/]+)$")
 #: Larger text files are not read (a report's text is a few kilobytes).
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 
@@ -37,7 +37,7 @@ def _file_fact(folder: Path, stored_at: str) -> tuple[str, str] | None:
     report folder (`reports/<slug>/`, or a draft folder named after the slug); a lone file
     elsewhere (a test fixture, say) is checked only against a text file beside it.
     """
-    match = _STORED_AT.match(stored_at)
+    match = STORED_AT_PATTERN.match(stored_at)
     if not match:
         return None
     path = folder / PurePosixPath(stored_at).name
@@ -83,5 +83,5 @@ def text_paths(path: Path, quads: Iterable[Any]) -> list[Path]:
     return sorted({
         path.parent / PurePosixPath(quad.object.value).name
         for quad in quads
-        if quad.predicate.value == STORED_AT and isinstance(quad.object, ox.Literal) and _STORED_AT.match(quad.object.value)
+        if quad.predicate.value == STORED_AT and isinstance(quad.object, ox.Literal) and STORED_AT_PATTERN.match(quad.object.value)
     })

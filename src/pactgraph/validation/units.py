@@ -100,7 +100,7 @@ class GraphSource:
     @classmethod
     def from_files(cls, files: Sequence[Path]) -> GraphSource:
         """Parse `files` (checked as every pactgraph input)."""
-        from pactgraph.loading import _parse
+        from pactgraph.loading import parse_with_prefixes
         from pactgraph.stores.base import sha256_file
 
         source = cls()
@@ -110,7 +110,7 @@ class GraphSource:
                 continue
             source.graphs[name] = path
             source.hashes[name] = sha256_file(path)
-            quads, declared = _parse(path)
+            quads, declared = parse_with_prefixes(path)
             triples = [q.triple for q in quads]
             source.by_graph[name] = triples
             for triple in triples:
