@@ -139,3 +139,20 @@ def test_what_changed_puts_each_comparison_under_the_report_that_brought_it(site
             continue
         words = f"{p['relation']}: {p['earlierClaimant']} / {p['laterClaimant']}"
         assert any(words in line and line.startswith(p["laterDate"]) for line in lines), (words, lines)
+
+
+def test_the_front_page_flags_a_proposition_exactly_when_compare_finds_two_of_its_claims_disagreeing(site, pairs):
+    """Disagreement is defined once (pactgraph.comparing): a "claims disagree" flag on the front
+    page stands for a pair that `compare` relates by one of its disagreeing relations."""
+    disagreeing = {frozenset((p["earlier"], p["later"])) for p in pairs if p["relation"] in DISAGREEING}
+    front = (site / "index.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<section class="question( disagree)?">(.*?)</section>', front, re.S)
+    assert sections
+    flagged_shipped = 0
+    for flag, body in sections:
+        claims = sorted({"pgr:" + name for name in re.findall(r'href="id/(claim-[^"#]+)\.html"', body)})
+        assert len(claims) >= 2, body[:200]
+        disagree = any(frozenset((a, b)) in disagreeing for a in claims for b in claims if a < b)
+        assert bool(flag) == disagree, claims
+        flagged_shipped += bool(flag) and all(c.startswith(SHIPPED) for c in claims)
+    assert flagged_shipped >= 1, "the officials and Portanskiy disagree in the shipped report"

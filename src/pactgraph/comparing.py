@@ -44,6 +44,13 @@ RELATIONS = (
 #: The relations question 17 (disagreeing-claims) lists; question 26 lists "agree".
 DISAGREEING = ("contradict", "incompatible values", "divergent certainty", "revision")
 
+
+def relation_iri(relation: str) -> str:
+    """The pgv:claim-relation concept that names `relation` (one of RELATIONS)."""
+    from pactgraph.namespaces import PREFIXES
+
+    return f"{PREFIXES['pgv']}claim-relation-{relation.replace(' ', '-')}"
+
 _PGV = "https://w3id.org/pactgraph/vocab/"
 POSITIVE = _PGV + "polarity-positive"
 FUTURE = _PGV + "time-orientation-future"

@@ -32,10 +32,6 @@ def node_iri(earlier: str, later: str) -> str:
     return f"{PREFIXES['pgr']}comparison-{local(earlier)}-vs-{local(later)}"
 
 
-def relation_iri(relation: str) -> str:
-    return f"{PREFIXES['pgv']}claim-relation-{relation.replace(' ', '-')}"
-
-
 def compute(paths: Sequence[Path]) -> list[Any]:
     """The related pairs of the graph in these files (ontology and data), as `compare` lists them."""
     from pactgraph import comparing
@@ -47,6 +43,8 @@ def compute(paths: Sequence[Path]) -> list[Any]:
 def quads(pairs: list[Any], layout: Layout) -> list[Any]:
     """The pairs as statements in their own named graph, under the site's base."""
     import pyoxigraph as ox
+
+    from pactgraph import comparing
 
     graph = ox.NamedNode(layout.iri(GRAPH))
     pg, rdfs = layout.rebase(PREFIXES["pg"]), PREFIXES["rdfs"]
@@ -63,7 +61,7 @@ def quads(pairs: list[Any], layout: Layout) -> list[Any]:
             (rdfs + "label", ox.Literal(label, language="en")),
             (pg + "earlierClaim", iri(p.earlier.iri)),
             (pg + "laterClaim", iri(p.later.iri)),
-            (pg + "claimRelation", iri(relation_iri(p.relation))),
+            (pg + "claimRelation", iri(comparing.relation_iri(p.relation))),
             (pg + "comparisonReason", ox.Literal(p.reason, language="en")),
         ):
             found.append(ox.Quad(node, ox.NamedNode(predicate), value, graph))

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from pactgraph.publishing.i18n import _
 from pactgraph.publishing.figures import Point, certainty_chart
 from pactgraph.publishing.model import SiteGraph, natural_key
-from pactgraph.publishing.views import ClaimView, Linker, Terms, Value, group_claims
+from pactgraph.publishing.views import ClaimView, Linker, Terms, Value, disagreeing_pairs, group_claims
 
 #: The certainty scale from most to least sure (GRaSP's certain > probable > possible,
 #: then "underspecified", which says nothing about how sure); other values follow by name.
@@ -76,7 +76,7 @@ def story(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> S
     levels = [graph.label(n) for n in _levels(graph, terms)]
     questions = []
     disagreeing: set[str] = set()
-    for group in group_claims(views):
+    for group in group_claims(views, disagreeing_pairs(graph)):
         if group.disagree:
             disagreeing.update(c.claim.iri for c in group.claims)
         if len(group.claims) < 2:

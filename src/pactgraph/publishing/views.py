@@ -7,6 +7,7 @@ Nothing here produces HTML; the templates (autoescaped) do.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -350,7 +351,7 @@ class ClaimGroup:
 
     proposition: Value | None
     claims: list[ClaimView]
-    disagree: bool = False  # its claims differ in certainty or polarity
+    disagree: bool = False  # two of its claims disagree (see disagreeing_pairs)
 
 
 @dataclass
@@ -427,23 +428,32 @@ def legend_entries(
     ]
 
 
-def group_claims(views: list[ClaimView]) -> list[ClaimGroup]:
-    """Claims grouped by proposition, groups and claims in a stable order."""
+def disagreeing_pairs(graph: SiteGraph) -> set[frozenset[str]]:
+    """The pairs of claims whose published comparison is a disagreement: one of
+    `pactgraph.comparing.DISAGREEING`, the one definition the site flags everywhere."""
+    from pactgraph.comparing import DISAGREEING, relation_iri
+
+    layout = graph.layout
+    pg = rdflib.Namespace(layout.ontology_ns)
+    wanted = {rdflib.URIRef(layout.rebase(relation_iri(r))) for r in DISAGREEING}
+    return {
+        frozenset((str(graph.first(node, pg.earlierClaim)), str(graph.first(node, pg.laterClaim))))
+        for node in graph.instances(pg.ClaimComparison)
+        if graph.first(node, pg.claimRelation) in wanted
+    }
+
+
+def group_claims(views: list[ClaimView], disagreeing: Collection[frozenset[str]] = ()) -> list[ClaimGroup]:
+    """Claims grouped by proposition, groups and claims in a stable order; a group disagrees when
+    two of its claims are one of the `disagreeing` pairs."""
     groups: dict[str, ClaimGroup] = {}
     for view in views:
         key = view.proposition.iri if view.proposition is not None else view.claim.iri
         group = groups.setdefault(key, ClaimGroup(view.proposition, []))
         group.claims.append(view)
     for group in groups.values():
-        group.disagree = (
-            len(
-                {
-                    (c.certainty.iri if c.certainty else "", c.polarity.iri if c.polarity else "")
-                    for c in group.claims
-                }
-            )
-            > 1
-        )
+        iris = [c.claim.iri for c in group.claims]
+        group.disagree = any(frozenset((a, b)) in disagreeing for i, a in enumerate(iris) for b in iris[i + 1 :])
     return sorted(
         groups.values(),
         key=lambda g: (natural_key(g.proposition.text if g.proposition else ""), g.claims[0].claim.iri),
@@ -600,7 +610,7 @@ def resource_view(
         views = [linker.claim(c, terms) for c in sorted(found - shown, key=str)]
         shown |= found
         if views:
-            sections.append((anchor, heading, group_claims(views)))
+            sections.append((anchor, heading, group_claims(views, disagreeing_pairs(graph))))
 
     stored_text = None
     if node in texts:
