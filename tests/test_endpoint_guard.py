@@ -283,11 +283,12 @@ def test_connections_are_capped_and_silent_ones_closed(database, monkeypatch):
         return admitted
 
     def noting_leave(self, protocol, admitted):
-        following = leave(self, protocol, admitted)
+        # Noted before the slot is handed on: leave() may admit the waiting connection, whose
+        # answer must find "leave" already in the log.
         with changed:
             events.append("leave")
             changed.notify_all()
-        return following
+        return leave(self, protocol, admitted)
 
     monkeypatch.setattr(listener.Admission, "enter", noting_enter)
     monkeypatch.setattr(listener.Admission, "leave", noting_leave)
