@@ -269,8 +269,10 @@ def test_deeply_nested_queries_are_refused(guarded):
 def test_connections_are_capped_and_silent_ones_closed(database, monkeypatch):
     """With one connection allowed, a silent one holds it: the next request is answered only
     after the guard has given up on the silent one, which it closes after guard.SILENT seconds."""
-    monkeypatch.setattr(guard, "SILENT", 1.0)
-    monkeypatch.setattr(listener, "SILENT", 1.0)
+    # Long enough for the second connection to arrive while the silent one holds the slot, on a
+    # loaded machine too.
+    monkeypatch.setattr(guard, "SILENT", 5.0)
+    monkeypatch.setattr(listener, "SILENT", 5.0)
     changed = threading.Condition()
     events: list[str] = []  # "enter" when a connection is taken into service, "leave" when it is done with
     enter, leave = listener.Admission.enter, listener.Admission.leave
@@ -296,7 +298,7 @@ def test_connections_are_capped_and_silent_ones_closed(database, monkeypatch):
     try:
         silent = socket.create_connection(("127.0.0.1", endpoint.port))
         with changed:
-            assert changed.wait_for(lambda: events == ["enter"], timeout=60), "the guard never took the connection"
+            assert changed.wait_for(lambda: events[:1] == ["enter"], timeout=60), "the guard never took the connection"
         answered: list[tuple[int, list[str]]] = []  # (status, what the guard had done with connections by then)
 
         def ask() -> None:

@@ -69,6 +69,8 @@ def _protocol_class(admission: Admission) -> type:
         """uvicorn's HTTP/1.1 protocol with the admission and the silence timeout above."""
 
         admitted = False
+        #: What a waiting connection sent before its admission, kept from the HTTP parser until then.
+        held = b""
 
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
@@ -77,12 +79,24 @@ def _protocol_class(admission: Admission) -> type:
             else:
                 transport.pause_reading()
 
+        def data_received(self, data: bytes) -> None:
+            if not self.admitted:
+                # Not every event loop honours a pause made in connection_made: a waiting
+                # connection's bytes are held, never served, until it is admitted.
+                self.held += data
+                self.transport.pause_reading()
+                return
+            super().data_received(data)
+
         def _admit(self) -> None:
             self.admitted = True
             self.transport.resume_reading()
             self._unset_keepalive_if_required()
             # Silent before its first request: closed as a kept-alive connection silent between requests is.
             self.timeout_keep_alive_task = self.loop.call_later(SILENT, self.timeout_keep_alive_handler)
+            held, self.held = self.held, b""
+            if held:
+                super().data_received(held)
 
         def connection_lost(self, exc: Exception | None) -> None:
             following = admission.leave(self, self.admitted)
