@@ -111,6 +111,22 @@ def test_limits_follow_the_environment(monkeypatch):
         check_limits(query, "<q>")
 
 
+def test_the_guards_remembered_verdict_follows_the_environment(monkeypatch):
+    """The guard remembers verdicts per request; a limit changed later still decides the same request."""
+    from pactgraph.serving.policy import Refused, verdict
+
+    form = urllib.parse.urlencode({"query": "SELECT * WHERE { VALUES ?x { 1 2 3 4 } }"}).encode()
+    arguments = ("/query", "application/x-www-form-urlencoded", form, ())
+    assert verdict(*arguments) is True
+    monkeypatch.setenv("PACTGRAPH_MAX_VALUES", "3")
+    for _ in range(2):  # refused, and refused again from memory
+        with pytest.raises(Refused, match="more than 3 rows") as refused:
+            verdict(*arguments)
+        assert refused.value.status == 400
+    monkeypatch.delenv("PACTGRAPH_MAX_VALUES")
+    assert verdict(*arguments) is True
+
+
 def test_data_blocks_are_rows_not_trees():
     """Negative numbers in VALUES and long INSERT DATA blocks are flat lists: no depth, no patterns."""
     check_query("SELECT * WHERE { VALUES (?a ?b) { " + " ".join(f"(-{i} -{i})" for i in range(2000)) + " } }")

@@ -12,12 +12,15 @@ endpoint not allowed and LOAD.
 from __future__ import annotations
 
 import functools
+from os import environ
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
 
 from pactgraph.http_server import MAX_CONNECTIONS
+from pactgraph.limits import ENV_MAX_DEPTH, ENV_MAX_QUERY
+from pactgraph.sparql_limits import ENV_MAX_PATTERNS, ENV_MAX_QUERY_LITERAL, ENV_MAX_UNION, ENV_MAX_VALUES
 
 #: Default cap on the size of one answer (bytes).
 MAX_RESULT_SIZE = 256 * 1024 * 1024
@@ -116,29 +119,33 @@ def check_request(texts: Iterable[tuple[str, str]], allow_service: Iterable[str]
     return is_query
 
 
-#: Requests whose texts are at most this long have their verdict remembered.
-_REMEMBERED = 4096
+#: Requests whose URL and body are at most this long (bytes) have their verdict remembered.
+REMEMBERED = 32 * 1024
+#: The settings a verdict depends on besides the request: the size limit and pactgraph.sparql_limits'.
+_SETTINGS = (ENV_MAX_QUERY, ENV_MAX_DEPTH, ENV_MAX_VALUES, ENV_MAX_UNION, ENV_MAX_PATTERNS, ENV_MAX_QUERY_LITERAL)
 
 
-def check(texts: list[tuple[str, str]], allow_service: Iterable[str]) -> bool:
-    """check_request; the verdict on short texts is remembered (clients repeat their queries)."""
-    from pactgraph import limits
-    from pactgraph.sparql_limits import QueryLimits
+def verdict(target: str, content_type: str, body: bytes, allow_service: tuple[str, ...]) -> bool:
+    """Refused for a request carrying a text the guard will not pass on; True when one of them is a query.
 
-    if sum(len(text) for _, text in texts) > _REMEMBERED:
-        return check_request(texts, allow_service)
-    found = _checked_request(tuple(texts), tuple(allow_service), limits.max_query(), QueryLimits.from_environment())
+    The verdict is a function of the request's target, content type and body, the endpoints
+    allowed and the limits as set in the environment, nothing else: clients repeat their
+    requests, so it is remembered for the short ones (only the verdict, never an answer).
+    """
+    if len(target) + len(body) > REMEMBERED:
+        return check_request(sparql_texts("", target, content_type, body), allow_service)
+    found = _remembered(target, content_type, body, allow_service, tuple(map(environ.get, _SETTINGS)))
     if isinstance(found, Refused):
         raise Refused(found.status, found.message)
     return found
 
 
 @functools.lru_cache(maxsize=1024)
-def _checked_request(
-    texts: tuple[tuple[str, str], ...], allow_service: tuple[str, ...], max_query: int, limits: object
+def _remembered(
+    target: str, content_type: str, body: bytes, allow_service: tuple[str, ...], settings: tuple[str | None, ...]
 ) -> bool | Refused:
-    """check_request, remembered for the texts most recently seen; the limits are part of the key."""
+    """verdict, for the requests most recently seen; `settings` (read by check_request) is part of the key."""
     try:
-        return check_request(texts, allow_service)
+        return check_request(sparql_texts("", target, content_type, body), allow_service)
     except Refused as refusal:
         return refusal
