@@ -262,6 +262,10 @@ def main() -> None:
     finally:
         guarded.terminate()
         guarded.wait(30)
+        if not args.store:  # the temporary store made for this run
+            import shutil
+
+            shutil.rmtree(Path(location).parent, ignore_errors=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end", flush=True)
 
 
