@@ -180,3 +180,63 @@ def test_drawn_words_are_the_caller_s_verbatim(words):
 
     svg = str(relay_chain([words, "Other"], ["2026-01-01", "2026-01-02"]))
     assert html.escape(words, quote=False) in svg and "<b>" not in svg
+
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: The page's own script, by language.
+SCRIPTS = {"zh": re.compile(r"[\u4e00-\u9fff]"), "ru": re.compile(r"[\u0400-\u04ff]")}
+LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+LANGUAGE_PAGES = ("index.html", "ontology.html", "timeline.html", CLAIM)
+
+
+def drawn_runs(svg: str) -> tuple[str, list[tuple[str, str]]]:
+    """The language of a figure (its root's lang, which must equal its xml:lang) and each run of
+    drawn text with the language it is in: the nearest lang of the run's element or its ancestors."""
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(svg)
+    runs: list[tuple[str, str]] = []
+
+    def walk(element: ET.Element, language: str) -> None:
+        assert element.get("lang") == element.get(XML_LANG), ET.tostring(element)[:200]
+        language = element.get("lang") or language
+        if element.tag in (SVG_NS + "text", SVG_NS + "tspan") and element.text and element.text.strip():
+            runs.append((language, element.text))
+        for child in element:
+            if child.tag != SVG_NS + "title":  # tooltips are in the page's language with names as they come
+                walk(child, language)
+            if element.tag in (SVG_NS + "text", SVG_NS + "tspan") and child.tail and child.tail.strip():
+                runs.append((language, child.tail))
+
+    walk(root, "")
+    return root.get("lang") or "", runs
+
+
+@pytest.mark.parametrize("language", ("zh", "ru"))
+def test_figures_carry_their_language_and_mark_english_words(shipped_site, language):
+    """Every figure of a translated site (the inline ones and timeline.svg) says its language; a
+    drawn run of English words is marked lang="en", one in the page's script is not."""
+    site = shipped_site.path / language
+    svgs = [(page, s) for page in LANGUAGE_PAGES for s in re.findall(r"<svg.*?</svg>", (site / page).read_text("utf-8"), re.S)]
+    svgs.append(("timeline.svg", (site / "timeline.svg").read_text("utf-8").split("\n", 1)[1]))
+    assert {page for page, _ in svgs} == {*LANGUAGE_PAGES, "timeline.svg"}
+    # names the data gives in this language in Latin letters ("Bloomberg"@ru) are the page's words
+    names = {
+        o.value
+        for q in source_quads("ontology", "data")
+        if isinstance(o := q.object, ox.Literal) and (o.language or "").split("-")[0] == language
+    }
+    english = own = 0
+    for page, svg in svgs:
+        figure_language, runs = drawn_runs(svg)
+        assert figure_language == language, page
+        for run_language, text in runs:
+            words = [w for w in LATIN_WORD.findall(text) if w not in {"SPARQL", "SHACL"}]
+            if words and text.strip() not in names:
+                assert run_language == "en", (page, text)
+                english += 1
+            if SCRIPTS[language].search(text):
+                assert run_language == language, (page, text)
+                own += 1
+    assert english and own  # both kinds are drawn: the check has something to check

@@ -26,32 +26,57 @@ ACCENT = "#1f5f99"
 BOX = "#eef3f8"
 
 
+@dataclass(frozen=True)
+class Words:
+    """Words drawn in a figure with their language when it is not the figure's ('' when it is):
+    a name the data has only in English stays English on a Chinese page, marked lang="en"."""
+
+    text: str
+    language: str = ""
+
+
+def _words(words: str | Words) -> Words:
+    return words if isinstance(words, Words) else Words(words)
+
+
+def lang(language: str) -> str:
+    """The attributes giving SVG text its language (lang for SVG 2 and HTML, xml:lang for SVG 1.1)."""
+    return f' lang="{language}" xml:lang="{language}"' if language else ""
+
+
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _svg(width: float, height: float, title: str, body: list[str], css_class: str) -> Markup:
+def _svg(width: float, height: float, title: str, body: list[str], css_class: str, language: str = "en") -> Markup:
     head = (
         f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" '
-        'font-family="sans-serif" font-size="12">'
+        f'font-family="sans-serif" font-size="12"{lang(language)}>'
     )
     return Markup("".join([head, f"<title>{escape(title)}</title>", *body, "</svg>"]))
 
 
 def relay_chain(
-    outlets: Sequence[str], dates: Sequence[str], gap: bool = False, title: str | None = None
+    outlets: Sequence[str | Words],
+    dates: Sequence[str],
+    gap: bool = False,
+    title: str | None = None,
+    language: str = "en",
 ) -> Markup:
     """The reports a claim passed through, oldest first, an arrow from each to the one that relays it
     (dashed where the chain has a gap); laid out by dot left to right, and top to bottom for narrow screens."""
     from pactgraph.publishing import dotsvg
 
+    drawn = [_words(o) for o in outlets]
+    texts = [o.text for o in drawn]
+    languages = {f"n{i}": [o.language] for i, o in enumerate(drawn)}
     if title is None:
         title = "Relay chain, oldest first: " + " → ".join(
-            f"{o} ({d})" if d else o for o, d in zip(outlets, dates, strict=False)
+            f"{o} ({d})" if d else o for o, d in zip(texts, dates, strict=False)
         )
-    names = [_clip(outlet, 28) for outlet in outlets]
-    titles = {f"n{i}": f"{o} ({d})" if d else o for i, (o, d) in enumerate(zip(outlets, dates, strict=False))}
+    names = [_clip(text, 28) for text in texts]
+    titles = {f"n{i}": f"{o} ({d})" if d else o for i, (o, d) in enumerate(zip(texts, dates, strict=False))}
     for i in range(1, len(names)):
         titles[f"n{i - 1}->n{i}"] = f"{names[i - 1]} → {names[i]}"
     variants = []
@@ -69,7 +94,7 @@ def relay_chain(
                 style="dashed" if dashed else "solid",
                 _attributes={"class": "gap" if dashed else "relay"},
             )
-        variants.append(dotsvg.render(dot, title, "chain-figure", titles, layout))
+        variants.append(dotsvg.render(dot, title, "chain-figure", titles, layout, language, languages))
     return Markup("").join(variants)
 
 
@@ -81,11 +106,23 @@ class Point:
     level: str  # the certainty label
     claimant: str
     polarity: str
+    claimant_language: str = ""  # of the claimant's name, when not the chart's
+    negative: bool = False  # the claim denies the proposition (drawn as a square)
+    tip: str = ""  # the tooltip, in the chart's language (else one in English)
 
 
-def certainty_chart(title: str, levels: Sequence[str], points: Sequence[Point]) -> Markup:
+def certainty_chart(
+    title: str,
+    levels: Sequence[str | Words],
+    points: Sequence[Point],
+    language: str = "en",
+    empty: str = "No dated claims.",
+) -> Markup:
     """Certainty (rows, most certain on top) by the date each claim was first reported."""
     import datetime as dt
+
+    level_words = [_words(level) for level in levels]
+    names = [level.text for level in level_words]
 
     left, right, top, row_h = 130, 40, 30, 34
     plot_w = 440
@@ -94,20 +131,19 @@ def certainty_chart(title: str, levels: Sequence[str], points: Sequence[Point]) 
     days = sorted({dt.date.fromisoformat(p.date) for p in points if p.date})
     body: list[str] = []
     if not days:
-        return _svg(
-            width, height, title, [f'<text x="10" y="20">{escape("No dated claims.")}</text>'], "chart"
-        )
+        return _svg(width, height, title, [f'<text x="10" y="20">{escape(empty)}</text>'], "chart", language)
     first, last = days[0] - dt.timedelta(days=1), days[-1] + dt.timedelta(days=1)
     span = max(1, (last - first).days)
 
     def x(day: dt.date) -> float:
         return left + plot_w * (day - first).days / span
 
-    for i, level in enumerate(levels):
+    for i, level in enumerate(level_words):
         y = top + i * row_h + row_h / 2
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e3e7ec"/>'
-            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}">{escape(level)}</text>'
+            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}"{lang(level.language)}>'
+            f"{escape(level.text)}</text>"
         )
     axis = top + row_h * len(levels) + 4
     body.append(f'<line x1="{left}" y1="{axis}" x2="{left + plot_w}" y2="{axis}" stroke="{LINE}"/>')
@@ -117,24 +153,25 @@ def certainty_chart(title: str, levels: Sequence[str], points: Sequence[Point]) 
         )
     stacked: dict[tuple[str, str], int] = {}
     for p in points:
-        if not p.date or p.level not in levels:
+        if not p.date or p.level not in names:
             continue
         key = (p.date, p.level)
         k = stacked.get(key, 0)
         stacked[key] = k + 1
         cx = x(dt.date.fromisoformat(p.date))
-        cy = top + levels.index(p.level) * row_h + row_h / 2 + (k * 11 if k else 0) - (5 if k else 0)
+        cy = top + names.index(p.level) * row_h + row_h / 2 + (k * 11 if k else 0) - (5 if k else 0)
         shape = (
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{ACCENT}"/>'
-            if p.polarity != "negative"
+            if not p.negative
             else f'<rect x="{cx - 6:.1f}" y="{cy - 6:.1f}" width="12" height="12" fill="#b0413e"/>'
         )
         label = (
-            f'<text x="{cx + 10:.1f}" y="{cy + 4:.1f}" fill="{INK}">{escape(_clip(p.claimant, 28))}</text>'
+            f'<text x="{cx + 10:.1f}" y="{cy + 4:.1f}" fill="{INK}"{lang(p.claimant_language)}>'
+            f"{escape(_clip(p.claimant, 28))}</text>"
         )
-        tip = f"{p.claimant}: {p.level}, {p.polarity}, first reported {p.date}"
+        tip = p.tip or f"{p.claimant}: {p.level}, {p.polarity}, first reported {p.date}"
         body.append(f"<g><title>{escape(tip)}</title>{shape}{label}</g>")
-    return _svg(width, height, title, body, "chart")
+    return _svg(width, height, title, body, "chart", language)
 
 
 @dataclass(frozen=True)
@@ -145,6 +182,7 @@ class Node:
     label: str
     href: str = ""  # where a click takes the reader (the class's section), if anywhere
     own: bool = True  # defined by the ontology (drawn filled) or reused from elsewhere
+    language: str = ""  # of the label, when not the figure's
 
 
 @dataclass(frozen=True)
@@ -154,10 +192,15 @@ class Edge:
     source: str
     target: str
     label: str
+    language: str = ""  # of the label, when not the figure's
 
 
 def ontology_overview(
-    nodes: Sequence[Node], subclasses: Sequence[tuple[str, str]], edges: Sequence[Edge], title: str
+    nodes: Sequence[Node],
+    subclasses: Sequence[tuple[str, str]],
+    edges: Sequence[Edge],
+    title: str,
+    language: str = "en",
 ) -> Markup:
     """Classes laid out by dot: an open-headed arrow from each subclass to its superclass, and
     the properties as labelled arrows from domain to range (parallel properties share one arrow).
@@ -166,18 +209,21 @@ def ontology_overview(
     from pactgraph.publishing import dotsvg
 
     index = {node.key: f"c{i}" for i, node in enumerate(sorted(nodes, key=lambda n: (n.label, n.key)))}
-    merged: dict[tuple[str, str], list[str]] = {}
+    merged: dict[tuple[str, str], dict[str, str]] = {}  # label -> its language
     for edge in edges:
         if edge.source in index and edge.target in index:
-            merged.setdefault((edge.source, edge.target), []).append(edge.label)
+            merged.setdefault((edge.source, edge.target), {})[edge.label] = edge.language
     parents = sorted({(s, t) for s, t in subclasses if s in index and t in index and s != t}, key=lambda p: (index[p[0]], index[p[1]]))
     properties = sorted(merged.items(), key=lambda item: (index[item[0][0]], index[item[0][1]]))
     labels = {node.key: node.label for node in nodes}
     titles = {index[node.key]: node.label for node in nodes}
+    languages = {index[node.key]: [node.language] for node in nodes}
+    for (source, target), names in properties:
+        languages[f"{index[source]}->{index[target]}"] = [names[name] for name in sorted(names)]
     for sub, sup in parents:
         titles[f"{index[sup]}->{index[sub]}"] = f"{labels[sub]} ⊂ {labels[sup]}"
     for (source, target), names in properties:
-        words = ", ".join(sorted(set(names)))
+        words = ", ".join(sorted(names))
         titles[f"{index[source]}->{index[target]}"] = f"{labels[source]} — {words} → {labels[target]}"
     variants = []
     for layout, nodesep, ranksep in (("wide", "0.3", "0.45"), ("narrow", "0.15", "0.35")):
@@ -199,7 +245,7 @@ def ontology_overview(
                 index[sup], index[sub], dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"}
             )
         for (source, target), names in properties:
-            words = "\n".join(_clip(name, 30) for name in sorted(set(names)))
+            words = "\n".join(_clip(name, 30) for name in sorted(names))
             dot.edge(
                 index[source],
                 index[target],
@@ -207,7 +253,7 @@ def ontology_overview(
                 constraint="false" if source == target else "true",
                 _attributes={"class": "property"},
             )
-        variants.append(dotsvg.render(dot, title, "overview", titles, layout))
+        variants.append(dotsvg.render(dot, title, "overview", titles, layout, language, languages))
     return Markup("").join(variants)
 
 
@@ -221,6 +267,8 @@ class Span:
     tip: str  # its tooltip
     colour: str
     story: bool = False  # one of the reports the story is about: its weeks get the room
+    when: str = ""  # its dates in words, drawn before the label
+    language: str = ""  # of the label, when not the figure's
 
 
 #: Days closer than this belong to one segment of the timeline's scale.
@@ -291,6 +339,7 @@ def timeline_svg(
     note: str,
     empty: str,
     layout: str = "wide",
+    language: str = "en",
 ) -> str:
     """A timeline on a scale made for the story: a row per item (a diamond for a day, a bar for a
     range, dashed where it is open), the label beside it ("wide") or above it ("narrow", for
@@ -306,7 +355,7 @@ def timeline_svg(
     out = [
         f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" '
-        f'font-family="sans-serif" font-size="12" data-layout="{layout}">',
+        f'font-family="sans-serif" font-size="12" data-layout="{layout}"{lang(language)}>',
         f"<title>{escape(title)}</title>",
         f'<text x="{left}" y="20" font-size="15" font-weight="bold" fill="{INK}">{escape(_clip(title, 40 if not wide else 120))}</text>',
     ]
@@ -348,7 +397,11 @@ def timeline_svg(
                 f'fill="{span.colour}" fill-opacity="0.35" stroke="{span.colour}"{dash}/>'
             )
         ty = y + 4 if wide else y - 12
-        out.append(f'<text x="{label_x}" y="{ty:.1f}" fill="{INK}">{escape(_clip(span.label, label_chars))}</text></g>')
+        lead = f"{span.when}  " if span.when else ""
+        words = escape(_clip(span.label, max(12, label_chars - len(lead))))
+        if span.language:
+            words = f"<tspan{lang(span.language)}>{words}</tspan>"
+        out.append(f'<text x="{label_x}" y="{ty:.1f}" fill="{INK}">{escape(lead)}{words}</text></g>')
     ly = bottom + 22
     lx = left
     for name, colour in legend:

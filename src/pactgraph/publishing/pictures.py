@@ -11,7 +11,7 @@ import rdflib
 from markupsafe import Markup
 
 from pactgraph.publishing.figures import Edge, Node, ontology_overview
-from pactgraph.publishing.i18n import N_, _, page_path
+from pactgraph.publishing.i18n import N_, _, current, page_path
 from pactgraph.publishing.layout import CANONICAL_BASE
 from pactgraph.publishing.model import OWL, RDFS, SiteGraph, natural_key
 from pactgraph.publishing.render import render
@@ -48,21 +48,32 @@ EVENT_COLOUR = "#c0392b"
 TIMELINE_KINDS = (N_("event"), *KIND_COLOURS)
 
 
-def timeline_figure(rows: Sequence[Any], layout: str) -> str:
-    """The timeline drawn on the story's scale, in the language being built: the reports are the story."""
+def timeline_figure(rows: Sequence[Any], layout: str, graph: SiteGraph | None = None) -> str:
+    """The timeline drawn on the story's scale, in the language being built: the reports are the
+    story. With the site's `graph`, items are named in the page's language where it has them."""
     from pactgraph.publishing.figures import Span, timeline_svg
 
-    spans = [
-        Span(
-            item.start,
-            item.end,
-            f"{item.when()}  {item.label}",
-            f"{item.when()} — {_(item.kind)}: {item.label}" + (f" ({item.source})" if item.source else ""),
-            KIND_COLOURS.get(item.kind, EVENT_COLOUR),
-            story=item.kind == "report",
+    def name(item: Any) -> tuple[str, str]:
+        if graph is None:
+            return item.label, "" if current() == "en" else "en"
+        node = rdflib.URIRef(graph.layout.rebase(item.iri))
+        return graph.label_in(node) if graph.literal_labels(node) else (item.label, graph.label_language(node))
+
+    spans = []
+    for item in rows:
+        label, language = name(item)
+        spans.append(
+            Span(
+                item.start,
+                item.end,
+                label,
+                f"{item.when()} — {_(item.kind)}: {label}" + (f" ({item.source})" if item.source else ""),
+                KIND_COLOURS.get(item.kind, EVENT_COLOUR),
+                story=item.kind == "report",
+                when=item.when(),
+                language=language,
+            )
         )
-        for item in rows
-    ]
     legend = [(_(kind), KIND_COLOURS.get(kind, EVENT_COLOUR)) for kind in TIMELINE_KINDS]
     return timeline_svg(
         spans,
@@ -71,6 +82,7 @@ def timeline_figure(rows: Sequence[Any], layout: str) -> str:
         _("diamond: exact date; bar: earliest to latest possible date; // a break in the time scale"),
         _("No dated events or publications."),
         layout,
+        current(),
     )
 
 
@@ -93,8 +105,8 @@ def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, byt
                 "vague": item.dated and not item.point and item.start != item.end,
             }
         )
-    wide = timeline_figure(rows, "wide")
-    figure = Markup(wide + timeline_figure(rows, "narrow"))
+    wide = timeline_figure(rows, "wide", graph)
+    figure = Markup(wide + timeline_figure(rows, "narrow", graph))
     html = render("timeline.html", page, title=_("Timeline"), entries=entries, figure=figure, **common)
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + wide + "\n"
     return {page_path("timeline.svg"): svg.encode("utf-8"), page: html}
@@ -113,7 +125,7 @@ def ontology_figure(ontology: SiteGraph, title: str | None = None) -> Markup:
         for domain in ontology.objects(prop, RDFS.domain):
             for range_ in ontology.objects(prop, RDFS.range):
                 if isinstance(domain, rdflib.URIRef) and isinstance(range_, rdflib.URIRef):
-                    links.append((domain, ontology.label(prop), range_))
+                    links.append((domain, ontology.label_in(prop), range_))
     parents = sorted(
         {
             (sub, sup)
@@ -132,13 +144,15 @@ def ontology_figure(ontology: SiteGraph, title: str | None = None) -> Markup:
         return short if short != iri else re.split(r"[#/]", iri)[-1]
 
     classes = sorted(nodes, key=lambda c: (c not in own, natural_key(name(c)), str(c)))
+    identifier = "" if current() == "en" else "en"  # local and prefixed names are English words
     drawn = [
-        Node(str(c), name(c), href=f"#{name(c)}" if c in own else "", own=c in own) for c in classes
+        Node(str(c), name(c), href=f"#{name(c)}" if c in own else "", own=c in own, language=identifier)
+        for c in classes
     ]
-    edges = [Edge(str(d), str(r), label) for d, label, r in links]
+    edges = [Edge(str(d), str(r), label, language) for d, (label, language), r in links]
     if title is None:
         title = _(
             "Overview of the ontology: %(classes)d classes, the subclass relations between them "
             "and the %(properties)d properties that link them"
         ) % {"classes": len(classes), "properties": len(edges)}
-    return ontology_overview(drawn, [(str(a), str(b)) for a, b in parents], edges, title)
+    return ontology_overview(drawn, [(str(a), str(b)) for a, b in parents], edges, title, current())

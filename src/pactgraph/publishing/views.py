@@ -316,14 +316,14 @@ class Linker:
         """The relay chain from the report a claim is stated in to the report it first appeared in."""
         g = self.graph
         reports = [stated_in]
-        current = stated_in
+        at = stated_in
         # Without pg:reportedFirstIn the claim starts in the report that states it.
-        while first_in is not None and current != first_in:
-            following = sorted(g.objects(current, terms.relays), key=str)
+        while first_in is not None and at != first_in:
+            following = sorted(g.objects(at, terms.relays), key=str)
             if not following or following[0] in reports:
                 break
-            current = following[0]
-            reports.append(current)
+            at = following[0]
+            reports.append(at)
         gap = first_in is not None and first_in not in reports
         if gap:
             reports.append(first_in)
@@ -332,16 +332,20 @@ class Linker:
         outlets = [
             g.label(g.first(r, SCHEMA.publisher)) if g.first(r, SCHEMA.publisher) else "" for r in reports
         ]
-        from pactgraph.publishing.figures import relay_chain
+        from pactgraph.publishing.figures import Words, relay_chain
 
         names = [outlet or g.label(r) for outlet, r in zip(outlets, reports, strict=True)]
         title = _("Relay chain, oldest first: %(chain)s") % {
             "chain": " → ".join(f"{o} ({d})" if d else o for o, d in zip(names, dates, strict=True))
         }
-        figure = relay_chain(names, dates, gap, title) if len(reports) > 1 else None
         languages = [
             g.label_language(g.first(r, SCHEMA.publisher)) if g.first(r, SCHEMA.publisher) else "" for r in reports
         ]
+        drawn = [
+            Words(name, languages[i] if outlets[i] else g.label_language(r))
+            for i, (name, r) in enumerate(zip(names, reports, strict=True))
+        ]
+        figure = relay_chain(drawn, dates, gap, title, language=current()) if len(reports) > 1 else None
         return Chain([self.link(r) for r in reports], dates, gap, outlets, figure, languages)
 
 
