@@ -69,9 +69,9 @@ def test_each_figure_is_an_image_with_a_title_in_two_layouts(shipped_site):
             assert 'role="img"' in head and label, (page, head)
             assert svg[len(head) + 1 :].startswith(f"<title>{label.group(1)}</title>"), page
     text = (shipped_site.path / CLAIM).read_text(encoding="utf-8")
-    for css_class, page in (("chain-figure", CLAIM), ("overview", "ontology.html"), ("timeline", "timeline.html")):
+    for css_class, page, count in (("chain-figure", CLAIM, 1), ("overview", "ontology.html", 2), ("timeline", "timeline.html", 1)):
         svgs = figures((shipped_site.path / page).read_text(encoding="utf-8"), css_class)
-        assert [re.search(r'data-layout="(\w+)"', s).group(1) for s in svgs] == ["wide", "narrow"], css_class
+        assert [re.search(r'data-layout="(\w+)"', s).group(1) for s in svgs] == ["wide", "narrow"] * count, css_class
     # the overview's own classes still link to their sections on the page
     overview = figures((shipped_site.path / "ontology.html").read_text(encoding="utf-8"), "overview")[0]
     assert 'xlink:href="#Claim"' in overview and 'xlink:href="#Report"' in overview
@@ -93,10 +93,37 @@ def test_the_overview_has_an_edge_for_each_subclass_axiom(shipped_site):
         if isinstance(sub, rdflib.URIRef) and isinstance(sup, rdflib.URIRef) and sub != sup
     }
     assert len(expected) > 20
-    for svg in figures((shipped_site.path / "ontology.html").read_text(encoding="utf-8"), "overview"):
+    charts = figures((shipped_site.path / "ontology.html").read_text(encoding="utf-8"), "overview")
+    kinds = [re.search(r'data-figure="(\w+)"', svg).group(1) for svg in charts]
+    assert kinds == ["hierarchy", "hierarchy", "properties", "properties"]
+    for kind, svg in zip(kinds, charts, strict=True):
         drawn = edges(svg, "subclass")
-        assert len(drawn) == len(set(drawn)) and set(drawn) == expected
-        assert len(edges(svg, "property")) > 10
+        if kind == "hierarchy":
+            assert len(drawn) == len(set(drawn)) and set(drawn) == expected and not edges(svg, "property")
+        else:
+            assert not drawn and len(edges(svg, "property")) > 10
+
+
+#: The width a page gives a figure: 1280 px less the page's margins, and 390 px (a phone) less them.
+PAGE_WIDTH = {"wide": 1072, "narrow": 364}
+
+
+@pytest.mark.parametrize("language", ("", "zh/"))
+def test_the_ontology_charts_fit_the_page_with_readable_text(shipped_site, language):
+    """Each ontology chart, drawn at its natural size, fits a 1280 px window (wide) and a 390 px
+    phone (narrow) without scrolling, and none of its text is under 11 px."""
+    charts = figures((shipped_site.path / language / "ontology.html").read_text(encoding="utf-8"), "overview")
+    assert len(charts) == 4
+    for svg in charts:
+        layout = re.search(r'data-layout="(\w+)"', svg).group(1)
+        width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+        assert width <= PAGE_WIDTH[layout], (layout, width)
+        sizes = [float(size) for size in re.findall(r'<text[^>]* font-size="([\d.]+)"', svg)]
+        assert sizes and min(sizes) >= 11, layout
+    # every own class is drawn in the hierarchy or the property chart, in each layout
+    for layout in ("wide", "narrow"):
+        drawn = " ".join(svg for svg in charts if f'data-layout="{layout}"' in svg)
+        assert all(f">{name}</text>" in drawn for name in ("Claim", "ClaimComparison", "Report", "NewsOutlet")), layout
 
 
 RELAYS = """

@@ -68,13 +68,15 @@ def render(
     layout: str = "",
     language: str = "en",
     languages: Mapping[str, Sequence[str]] | None = None,
+    data: Mapping[str, str] | None = None,
 ) -> Markup:
     """`dot` laid out as an inline <svg> with `title` (also its aria-label) and role="img", in
     `language` (lang and xml:lang); `titles` maps dot's node names and `a->b` edge names to the
     tooltips shown instead, `languages` maps them to the language of each line of their label
-    ('' for the figure's own), so that words left in another language are marked."""
+    ('' for the figure's own), so that words left in another language are marked; `data` adds
+    attributes (data-*) to the <svg>."""
     require_dot()  # checked on every figure: a layout cached earlier does not hide that dot went
-    return Markup(clean(_laid_out(dot.source), title, css_class, titles, layout, language, languages or {}))
+    return Markup(clean(_laid_out(dot.source), title, css_class, titles, layout, language, languages or {}, data))
 
 
 @functools.lru_cache(maxsize=512)
@@ -96,6 +98,7 @@ def clean(
     layout: str = "",
     language: str = "en",
     languages: Mapping[str, Sequence[str]] | None = None,
+    data: Mapping[str, str] | None = None,
 ) -> str:
     ET.register_namespace("", SVG)
     ET.register_namespace("xlink", XLINK)
@@ -137,6 +140,7 @@ def clean(
     }
     if layout:
         attrs["data-layout"] = layout
+    attrs.update(data or {})
     attrs["lang"] = attrs["xml:lang"] = language
     heading = ET.Element(f"{{{SVG}}}title")
     heading.text = title

@@ -13,8 +13,10 @@ one by the screen's width. The pages give the same facts as text beside them.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
@@ -195,65 +197,149 @@ class Edge:
     language: str = ""  # of the label, when not the figure's
 
 
-def ontology_overview(
-    nodes: Sequence[Node],
-    subclasses: Sequence[tuple[str, str]],
-    edges: Sequence[Edge],
-    title: str,
-    language: str = "en",
+#: The ontology charts' narrow variants: class names drawn at 12 px (never under 11 on a phone,
+#: drawn at their natural size), property names wrapped at this many characters.
+NARROW_FONT = "12"
+NARROW_WRAP = 12
+WRAP = 14
+
+
+def _class_node(dot: Any, name: str, node: Node) -> None:
+    from pactgraph.publishing import dotsvg
+
+    extra = {"href": node.href, "target": "_top"} if node.href else {}
+    dot.node(
+        name,
+        dotsvg.text(node.label),
+        fillcolor=BOX if node.own else "#ffffff",
+        style="rounded,filled" if node.own else "rounded,filled,dashed",
+        **extra,
+    )
+
+
+def _class_graph(**graph_attr: str) -> Any:
+    from pactgraph.publishing import dotsvg
+
+    dot = dotsvg.digraph(rankdir="LR", **graph_attr)
+    dot.attr("node", shape="box", style="rounded,filled", color=ACCENT, fontcolor=INK, margin="0.1,0.04", height="0.3")
+    dot.attr("edge", color=LINE, fontcolor=MUTED, arrowsize="0.7")
+    return dot
+
+
+def class_hierarchy(
+    nodes: Sequence[Node], subclasses: Sequence[tuple[str, str]], title: str, language: str = "en"
 ) -> Markup:
-    """Classes laid out by dot: an open-headed arrow from each subclass to its superclass, and
-    the properties as labelled arrows from domain to range (parallel properties share one arrow).
-    Both variants run top to bottom (left to right is as wide and twice as tall); the narrow one
-    (phones) packs the classes closer, and scrolls sideways in its region like the wide one."""
+    """The classes in a subclass relation, superclasses on the left, an open-headed arrow from each
+    subclass to its superclass. Drawn left to right, the wide chart is as wide as the hierarchy is
+    deep; the narrow one (phones) is two columns wide."""
     from pactgraph.publishing import dotsvg
 
     index = {node.key: f"c{i}" for i, node in enumerate(sorted(nodes, key=lambda n: (n.label, n.key)))}
+    parents = sorted(
+        {(s, t) for s, t in subclasses if s in index and t in index and s != t},
+        key=lambda p: (index[p[1]], index[p[0]]),
+    )
+    shown = {key for pair in parents for key in pair}
+    drawn = sorted((n for n in nodes if n.key in shown), key=lambda n: index[n.key])
+    labels = {node.key: node.label for node in nodes}
+    titles = {index[node.key]: node.label for node in drawn}
+    languages = {index[node.key]: [node.language] for node in drawn}
+    for sub, sup in parents:
+        titles[f"{index[sup]}->{index[sub]}"] = f"{labels[sub]} ⊂ {labels[sup]}"
+    variants = []
+    dot = _class_graph(nodesep="0.12", ranksep="0.6")
+    for node in drawn:
+        _class_node(dot, index[node.key], node)
+    for sub, sup in parents:
+        # drawn from the superclass with the arrow reversed, so that superclasses come first
+        dot.edge(index[sup], index[sub], dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"})
+    data = {"data-figure": "hierarchy"}
+    variants.append(dotsvg.render(dot, title, "overview", titles, "wide", language, languages, data))
+    # narrow: two columns, each superclass with its subclasses beside it (a class drawn again
+    # wherever it is a subclass), so that the deepest chain does not widen the chart
+    titles, languages = {}, {}
+    dot = _class_graph(nodesep="0.08", ranksep="0.2")
+    dot.attr("node", fontsize=NARROW_FONT)
+    # dot stacks disconnected parts of a left-to-right graph bottom up: given last first, they read in order
+    supers = sorted({sup for _, sup in parents}, key=lambda k: index[k], reverse=True)
+    by_key = {node.key: node for node in nodes}
+    for i, sup in enumerate(supers):
+        head = f"s{i}"
+        _class_node(dot, head, by_key[sup])
+        titles[head], languages[head] = by_key[sup].label, [by_key[sup].language]
+        for j, sub in enumerate(sorted((s for s, t in parents if t == sup), key=lambda k: index[k])):
+            tail = f"s{i}c{j}"
+            _class_node(dot, tail, by_key[sub])
+            titles[tail], languages[tail] = by_key[sub].label, [by_key[sub].language]
+            titles[f"{head}->{tail}"] = f"{labels[sub]} ⊂ {labels[sup]}"
+            dot.edge(head, tail, dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"})
+    variants.append(dotsvg.render(dot, title, "overview", titles, "narrow", language, languages, data))
+    return Markup("").join(variants)
+
+
+def property_map(nodes: Sequence[Node], edges: Sequence[Edge], title: str, language: str = "en") -> Markup:
+    """The properties as labelled arrows from domain to range (parallel properties share one arrow).
+    The wide variant is one graph, each class drawn once; the narrow one (phones) draws each
+    domain with its ranges beside it, a class drawn again wherever it is a range, so the chart
+    is two columns wide however many classes the properties link."""
+    from pactgraph.publishing import dotsvg
+
+    index = {node.key: f"c{i}" for i, node in enumerate(sorted(nodes, key=lambda n: (n.label, n.key)))}
+    by_key = {node.key: node for node in nodes}
     merged: dict[tuple[str, str], dict[str, str]] = {}  # label -> its language
     for edge in edges:
         if edge.source in index and edge.target in index:
             merged.setdefault((edge.source, edge.target), {})[edge.label] = edge.language
-    parents = sorted({(s, t) for s, t in subclasses if s in index and t in index and s != t}, key=lambda p: (index[p[0]], index[p[1]]))
     properties = sorted(merged.items(), key=lambda item: (index[item[0][0]], index[item[0][1]]))
-    labels = {node.key: node.label for node in nodes}
-    titles = {index[node.key]: node.label for node in nodes}
-    languages = {index[node.key]: [node.language] for node in nodes}
-    for (source, target), names in properties:
-        languages[f"{index[source]}->{index[target]}"] = [names[name] for name in sorted(names)]
-    for sub, sup in parents:
-        titles[f"{index[sup]}->{index[sub]}"] = f"{labels[sub]} ⊂ {labels[sup]}"
-    for (source, target), names in properties:
-        words = ", ".join(sorted(names))
-        titles[f"{index[source]}->{index[target]}"] = f"{labels[source]} — {words} → {labels[target]}"
+    shown = {key for (source, target), _ in properties for key in (source, target)}
+
+    def tip(source: str, target: str, names: dict[str, str]) -> str:
+        return f"{by_key[source].label} — {', '.join(sorted(names))} → {by_key[target].label}"
+
+    def lines(names: dict[str, str], width: int) -> list[tuple[str, str]]:
+        """Each property's name wrapped at `width` characters, each line with its language."""
+        return [(line, names[n]) for n in sorted(names) for line in textwrap.wrap(n, width) or [n]]
+
+    def words(names: dict[str, str], width: int) -> Any:
+        return dotsvg.text("\n".join(line for line, _ in lines(names, width)))
+
     variants = []
-    for layout, nodesep, ranksep in (("wide", "0.3", "0.45"), ("narrow", "0.15", "0.35")):
-        dot = dotsvg.digraph(rankdir="TB", nodesep=nodesep, ranksep=ranksep, newrank="true")
-        dot.attr("node", shape="box", style="rounded,filled", color=ACCENT, fontcolor=INK, margin="0.12,0.04", height="0.3")
-        dot.attr("edge", color=LINE, fontcolor=MUTED, arrowsize="0.7")
-        for node in sorted(nodes, key=lambda n: index[n.key]):
-            extra = {"href": node.href, "target": "_top"} if node.href else {}
-            dot.node(
-                index[node.key],
-                dotsvg.text(node.label),
-                fillcolor=BOX if node.own else "#ffffff",
-                style="rounded,filled" if node.own else "rounded,filled,dashed",
-                **extra,
-            )
-        for sub, sup in parents:
-            # drawn from the superclass with the arrow reversed, so that superclasses rank above
-            dot.edge(
-                index[sup], index[sub], dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"}
-            )
-        for (source, target), names in properties:
-            words = "\n".join(_clip(name, 30) for name in sorted(names))
-            dot.edge(
-                index[source],
-                index[target],
-                label=dotsvg.text(words),
-                constraint="false" if source == target else "true",
-                _attributes={"class": "property"},
-            )
-        variants.append(dotsvg.render(dot, title, "overview", titles, layout, language, languages))
+    # wide: each class once
+    titles = {index[key]: by_key[key].label for key in shown}
+    languages = {index[key]: [by_key[key].language] for key in shown}
+    dot = _class_graph(nodesep="0.2", ranksep="0.3", newrank="true")
+    for node in sorted((by_key[k] for k in shown), key=lambda n: index[n.key]):
+        _class_node(dot, index[node.key], node)
+    for (source, target), names in properties:
+        name = f"{index[source]}->{index[target]}"
+        titles[name] = tip(source, target, names)
+        languages[name] = [language for _, language in lines(names, WRAP)]
+        dot.edge(
+            index[source],
+            index[target],
+            label=words(names, WRAP),
+            constraint="false" if source == target else "true",
+            _attributes={"class": "property"},
+        )
+    variants.append(dotsvg.render(dot, title, "overview", titles, "wide", language, languages, {"data-figure": "properties"}))
+    # narrow: a domain, then its ranges, each range drawn anew
+    titles, languages = {}, {}
+    dot = _class_graph(nodesep="0.08", ranksep="0.2")
+    dot.attr("node", fontsize=NARROW_FONT)
+    domains = sorted({source for (source, _), _ in properties}, key=lambda k: index[k], reverse=True)  # see above
+    for d, source in enumerate(domains):
+        head = f"d{d}"
+        _class_node(dot, head, by_key[source])
+        titles[head], languages[head] = by_key[source].label, [by_key[source].language]
+        for r, ((_, target), names) in enumerate(p for p in properties if p[0][0] == source):
+            tail = f"d{d}r{r}"
+            node = by_key[target]
+            _class_node(dot, tail, Node(node.key, node.label, node.href, node.own, node.language))
+            titles[tail], languages[tail] = node.label, [node.language]
+            titles[f"{head}->{tail}"] = tip(source, target, names)
+            languages[f"{head}->{tail}"] = [language for _, language in lines(names, NARROW_WRAP)]
+            dot.edge(head, tail, label=words(names, NARROW_WRAP), _attributes={"class": "property"})
+    variants.append(dotsvg.render(dot, title, "overview", titles, "narrow", language, languages, {"data-figure": "properties"}))
     return Markup("").join(variants)
 
 

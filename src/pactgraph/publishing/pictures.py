@@ -1,5 +1,5 @@
 """The timeline page (the items of `pactgraph timeline`, drawn on the story's scale) and the
-ontology overview diagram."""
+ontology's charts (class hierarchy, properties)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import rdflib
 from markupsafe import Markup
 
-from pactgraph.publishing.figures import Edge, Node, ontology_overview
+from pactgraph.publishing.figures import Edge, Node, class_hierarchy, property_map
 from pactgraph.publishing.i18n import N_, _, current, page_path
 from pactgraph.publishing.layout import CANONICAL_BASE
 from pactgraph.publishing.model import OWL, RDFS, SiteGraph, natural_key
@@ -112,11 +112,11 @@ def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, byt
     return {page_path("timeline.svg"): svg.encode("utf-8"), page: html}
 
 
-def ontology_figure(ontology: SiteGraph, title: str | None = None) -> Markup:
-    """The ontology's classes, the classes its subclass axioms and object properties reach, an
-    edge for each rdfs:subClassOf between them and one for each object property with a named
-    domain and range. Own classes are named by their local name and link to their section;
-    reused ones by their prefixed name."""
+def ontology_figures(ontology: SiteGraph) -> tuple[Markup, Markup]:
+    """Two charts of the ontology: its class hierarchy (an edge for each rdfs:subClassOf between
+    named classes) and its properties (an edge for each object property with a named domain and
+    range). Own classes are named by their local name and link to their section; reused ones by
+    their prefixed name."""
     ns = ontology.layout.ontology_ns
     links = []
     for prop in sorted(ontology.instances(OWL.ObjectProperty), key=str):
@@ -150,9 +150,15 @@ def ontology_figure(ontology: SiteGraph, title: str | None = None) -> Markup:
         for c in classes
     ]
     edges = [Edge(str(d), str(r), label, language) for d, (label, language), r in links]
-    if title is None:
-        title = _(
-            "Overview of the ontology: %(classes)d classes, the subclass relations between them "
-            "and the %(properties)d properties that link them"
-        ) % {"classes": len(classes), "properties": len(edges)}
-    return ontology_overview(drawn, [(str(a), str(b)) for a, b in parents], edges, title, current())
+    pairs = [(str(a), str(b)) for a, b in parents]
+    in_hierarchy = {c for pair in pairs for c in pair}
+    hierarchy = _(
+        "The ontology's class hierarchy: %(classes)d classes and the %(subclasses)d subclass relations between them"
+    ) % {"classes": len(in_hierarchy), "subclasses": len(pairs)}
+    linked = _("The ontology's properties: %(properties)d properties, each from its domain class to its range class") % {
+        "properties": len(edges)
+    }
+    return (
+        class_hierarchy(drawn, pairs, hierarchy, current()),
+        property_map(drawn, edges, linked, current()),
+    )
