@@ -267,3 +267,14 @@ def test_figures_carry_their_language_and_mark_english_words(shipped_site, langu
                 assert run_language == language, (page, text)
                 own += 1
     assert english and own  # both kinds are drawn: the check has something to check
+
+
+def test_the_timeline_command_draws_the_site_s_timeline(shipped_site, tmp_path):
+    """One drawing of the timeline: `pactgraph timeline --format svg` writes the site's
+    timeline.svg (the English one), its title aside."""
+    out = tmp_path / "timeline.svg"
+    done = _run_pactgraph("timeline", "--format", "svg", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    site = (shipped_site.path / "timeline.svg").read_text(encoding="utf-8")
+    assert site.count("Events and publications") == 3  # the label, the <title> and the drawn heading
+    assert out.read_text(encoding="utf-8") == site.replace("Events and publications", "pactgraph timeline")

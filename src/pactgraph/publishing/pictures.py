@@ -11,7 +11,7 @@ import rdflib
 from markupsafe import Markup
 
 from pactgraph.publishing.figures import Edge, Node, class_hierarchy, property_map
-from pactgraph.publishing.i18n import N_, _, current, page_path
+from pactgraph.publishing.i18n import _, current, page_path
 from pactgraph.publishing.layout import CANONICAL_BASE
 from pactgraph.publishing.model import OWL, RDFS, SiteGraph, natural_key
 from pactgraph.publishing.render import render
@@ -41,17 +41,10 @@ def timeline_items(graph: SiteGraph) -> list[Any]:
     return items(MemoryStore.wrap(store))
 
 
-#: The timeline's colours by kind of item (events have the third), the kinds as
-#: pactgraph.contributing.timeline names them.
-KIND_COLOURS = {N_("report"): "#1f5fa8", N_("background source"): "#6a3d9a"}
-EVENT_COLOUR = "#c0392b"
-TIMELINE_KINDS = (N_("event"), *KIND_COLOURS)
-
-
 def timeline_figure(rows: Sequence[Any], layout: str, graph: SiteGraph | None = None) -> str:
-    """The timeline drawn on the story's scale, in the language being built: the reports are the
-    story. With the site's `graph`, items are named in the page's language where it has them."""
-    from pactgraph.publishing.figures import Span, timeline_svg
+    """The timeline drawn as `pactgraph timeline --format svg` draws it, in the language being
+    built. With the site's `graph`, items are named in the page's language where it has them."""
+    from pactgraph.contributing.timeline import figure
 
     def name(item: Any) -> tuple[str, str]:
         if graph is None:
@@ -59,31 +52,7 @@ def timeline_figure(rows: Sequence[Any], layout: str, graph: SiteGraph | None = 
         node = rdflib.URIRef(graph.layout.rebase(item.iri))
         return graph.label_in(node) if graph.literal_labels(node) else (item.label, graph.label_language(node))
 
-    spans = []
-    for item in rows:
-        label, language = name(item)
-        spans.append(
-            Span(
-                item.start,
-                item.end,
-                label,
-                f"{item.when()} — {_(item.kind)}: {label}" + (f" ({item.source})" if item.source else ""),
-                KIND_COLOURS.get(item.kind, EVENT_COLOUR),
-                story=item.kind == "report",
-                when=item.when(),
-                language=language,
-            )
-        )
-    legend = [(_(kind), KIND_COLOURS.get(kind, EVENT_COLOUR)) for kind in TIMELINE_KINDS]
-    return timeline_svg(
-        spans,
-        _("Events and publications"),
-        legend,
-        _("diamond: exact date; bar: earliest to latest possible date; // a break in the time scale"),
-        _("No dated events or publications."),
-        layout,
-        current(),
-    )
+    return figure(list(rows), _("Events and publications"), layout, current(), _, name)
 
 
 def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, bytes]:
