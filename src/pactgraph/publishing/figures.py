@@ -46,6 +46,11 @@ def lang(language: str) -> str:
     return f' lang="{language}" xml:lang="{language}"' if language else ""
 
 
+def _width(text: str) -> int:
+    """About how wide `text` is drawn at 12 px: CJK characters take a full em, others about 7 px."""
+    return sum(13 if "\u2e80" <= c <= "\ufaff" else 7 for c in text)
+
+
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -491,11 +496,11 @@ def timeline_svg(
     ly = bottom + 22
     lx = left
     for name, colour in legend:
-        if not wide and lx + 24 + 7 * len(name) > width:
+        if not wide and lx + 24 + _width(name) > width:
             lx, ly = left, ly + 18
         out.append(f'<rect x="{lx}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
         out.append(f'<text x="{lx + 14}" y="{ly}" fill="{INK}">{escape(name)}</text>')
-        lx += 24 + 7 * len(name)
+        lx += 24 + _width(name)
     if wide:
         out.append(f'<text x="{lx}" y="{ly}" fill="{MUTED}">{escape(note)}</text>')
     else:
