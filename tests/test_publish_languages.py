@@ -188,3 +188,30 @@ def test_labels_are_in_the_page_language_where_the_data_has_them(site):
     assert ">主权国家<" in zh and ">Суверенное государство<" in ru
     # links between pages stay in the language's folder; shared files come from the site's root
     assert 'href="../index.html"' in zh and 'href="../../style.css"' in zh
+
+
+def lede_runs(site: Path, language: str) -> list[tuple[str, str]]:
+    """The visible runs of the front page's lede ("the story in brief" and "what changed")."""
+    page = (site / language / "index.html").read_text("utf-8")
+    start = page.index('<section id="lede"')
+    visible = Visible()
+    visible.lang = language
+    visible.feed(page[start : page.index("</section>", start) + len("</section>")])
+    return visible.runs
+
+
+def test_the_chinese_lede_uses_chinese_punctuation(site):
+    """The lede's own words and marks (all but the data's English, marked lang="en") use Chinese
+    punctuation: no ASCII comma, full stop, colon, semicolon, bracket or quotation mark."""
+    runs = lede_runs(site, "zh")
+    own = "".join(text for language, text in runs if language != "en")
+    assert not re.search(r"""[,.:;()"']""", own), own
+    for mark in ("。", "，", "：", "；", "“", "”", "（", "）", "、"):
+        assert mark in own, mark
+    # the English words stay English, with their own punctuation
+    assert any(language == "en" and "," in text for language, text in runs)
+
+
+def test_the_russian_lede_quotes_with_guillemets(site):
+    own = "".join(text for language, text in lede_runs(site, "ru") if language != "en")
+    assert "«" in own and "»" in own and "“" not in own and "”" not in own

@@ -15,8 +15,11 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
+
+from pactgraph.publishing.i18n import N_
 
 FORMATS = ("table", "csv", "svg", "html")
 
@@ -153,110 +156,57 @@ def render_csv(rows: list[Item]) -> str:
     return out.getvalue()
 
 
-_COLOURS = {"report": "#1f5fa8", "background source": "#6a3d9a"}
-_EVENT_COLOUR = "#c0392b"
+#: The figure's colours by kind of item (events have the third). The kinds and the figure's
+#: words are marked for the site's catalogues (N_): the site draws this figure in each language.
+KIND_COLOURS = {N_("report"): "#1f5fa8", N_("background source"): "#6a3d9a"}
+EVENT_COLOUR = "#c0392b"
+KINDS = (N_("event"), *KIND_COLOURS)
+KEY = N_("diamond: exact date; bar: earliest to latest possible date; // a break in the time scale")
+EMPTY = N_("No dated events or publications.")
 
 
-def render_svg(rows: list[Item], title: str = "pactgraph timeline", words: dict[str, str] | None = None) -> str:
-    """An SVG figure: a time axis, one row per dated item; points as diamonds, vague dates as bars.
-    `words` gives the legend's words in another language (keys: the kinds, and "key")."""
-    words = words or {}
-    dated = [i for i in rows if i.dated]
-    row_height, top, left, right, label_width = 22, 56, 20, 20, 430
-    plot_width = 560
-    width = left + plot_width + 16 + label_width + right
-    height = top + row_height * max(1, len(dated)) + 40
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
-        f"<title>{escape(title)}</title>",
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-        f'<text x="{left}" y="22" font-size="15" font-weight="bold">{escape(title)}</text>',
-    ]
-    if not dated:
-        out.append(f'<text x="{left}" y="{top}">No dated events or publications.</text>')
-        out.append("</svg>")
-        return "\n".join(out) + "\n"
-    days = [d for i in dated for d in (i.start, i.end) if d is not None]
-    first, last = min(days), max(days)
-    first = first - dt.timedelta(days=3)
-    last = last + dt.timedelta(days=3)
-    span = max(1, (last - first).days)
+def figure(
+    rows: list[Item],
+    title: str,
+    layout: str = "wide",
+    language: str = "en",
+    translate: Callable[[str], str] = str,
+    name: Callable[[Item], tuple[str, str]] | None = None,
+) -> str:
+    """The timeline as an inline SVG on the story's scale (publishing.figures.timeline_svg): the one
+    drawing of `timeline --format svg` and of the site. `translate` gives the words in `language`,
+    `name` an item's label and that label's language when it is not the figure's."""
+    from pactgraph.publishing.figures import Span, timeline_svg
 
-    def x(day: dt.date) -> float:
-        return left + plot_width * (day - first).days / span
+    def named(item: Item) -> tuple[str, str]:
+        return name(item) if name is not None else (item.label, "" if language == "en" else "en")
 
-    axis_y = top - 14
-    out.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + plot_width}" y2="{axis_y}" stroke="#444"/>')
-    for tick in _ticks(first, last):
-        tx = x(tick)
-        out.append(f'<line x1="{tx:.1f}" y1="{axis_y - 4}" x2="{tx:.1f}" y2="{height - 30}" stroke="#ddd"/>')
-        out.append(f'<text x="{tx:.1f}" y="{axis_y - 7}" text-anchor="middle" fill="#444">{escape(_tick_label(tick, span))}</text>')
-    for n, item in enumerate(dated):
-        y = top + n * row_height + row_height / 2
-        colour = _COLOURS.get(item.kind, _EVENT_COLOUR)
-        tooltip = f"{item.when()} — {item.kind}: {item.label}" + (f" ({item.source})" if item.source else "")
-        out.append(f"<g><title>{escape(tooltip)}</title>")
-        if item.point or item.start == item.end:
-            cx = x(item.start or item.end)  # type: ignore[arg-type]
-            out.append(
-                f'<path d="M {cx:.1f} {y - 6:.1f} L {cx + 6:.1f} {y:.1f} L {cx:.1f} {y + 6:.1f} L {cx - 6:.1f} {y:.1f} Z" '
-                f'fill="{colour}"/>'
+    spans = []
+    for item in rows:
+        label, label_language = named(item)
+        spans.append(
+            Span(
+                item.start,
+                item.end,
+                label,
+                f"{item.when()} — {translate(item.kind)}: {label}" + (f" ({item.source})" if item.source else ""),
+                KIND_COLOURS.get(item.kind, EVENT_COLOUR),
+                story=item.kind == "report",
+                when=item.when(),
+                language=label_language,
             )
-        else:
-            x0 = x(item.start) if item.start else left
-            x1 = x(item.end) if item.end else left + plot_width
-            dash = ' stroke-dasharray="3 2"' if item.start is None or item.end is None else ""
-            out.append(
-                f'<rect x="{x0:.1f}" y="{y - 5:.1f}" width="{max(2.0, x1 - x0):.1f}" height="10" rx="2" '
-                f'fill="{colour}" fill-opacity="0.35" stroke="{colour}"{dash}/>'
-            )
-        label = f"{item.when()}  {item.label}"
-        out.append(
-            f'<text x="{left + plot_width + 16}" y="{y + 4:.1f}" fill="#222">{escape(_clip(label, 68))}</text></g>'
         )
-    legend_y = height - 12
-    legend = [("event", _EVENT_COLOUR), ("report", _COLOURS["report"]), ("background source", _COLOURS["background source"])]
-    lx = left
-    for name, colour in legend:
-        out.append(f'<rect x="{lx}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>')
-        shown = words.get(name, name)
-        out.append(f'<text x="{lx + 14}" y="{legend_y}">{escape(shown)}</text>')
-        lx += 24 + 8 * len(shown) if shown.isascii() else 24 + 13 * len(shown)
-    key = words.get("key", "diamond: exact date; bar: from earliest to latest possible date")
-    out.append(f'<text x="{lx}" y="{legend_y}" fill="#555">{escape(key)}</text>')
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    legend = [(translate(kind), KIND_COLOURS.get(kind, EVENT_COLOUR)) for kind in KINDS]
+    return timeline_svg(spans, title, legend, translate(KEY), translate(EMPTY), layout, language)
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _ticks(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Month starts (or year starts for long spans) between first and last, at most about 12."""
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    step = max(1, -(-months // 12))
-    ticks = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        day = dt.date(year, month, 1)
-        if first <= day <= last:
-            ticks.append(day)
-        month += step
-        while month > 12:
-            month -= 12
-            year += 1
-    return ticks
-
-
-def _tick_label(day: dt.date, span: int) -> str:
-    return day.strftime("%b %Y")
+def render_svg(rows: list[Item], title: str = "pactgraph timeline") -> str:
+    """The timeline figure as an SVG file (the site's timeline.svg is the same drawing)."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + figure(rows, title) + "\n"
 
 
 def render_html(rows: list[Item], title: str = "pactgraph timeline") -> str:
-    svg = render_svg(rows, title).split("\n", 1)[1]  # without the XML declaration
+    svg = figure(rows, title)
     body = "".join(
         "<tr>"
         + "".join(f"<td>{escape(cell)}</td>" for cell in (i.when(), i.kind, i.label, i.source))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import rdflib
+from markupsafe import Markup, escape
 
 from pactgraph.namespaces import PREFIXES
 from pactgraph.publishing.i18n import _, language
@@ -198,6 +199,11 @@ def _named(linker: Linker, node: Any, text: str) -> Value:
     return replace(linker.link(node), text=text, names={}, language="")
 
 
+def _marked(words: str, language: str) -> Markup:
+    """Words as markup, in a span with their language when it is not the page's."""
+    return Markup('<span lang="%s">%s</span>') % (language, words) if language else Markup(escape(words))
+
+
 def _name(graph: SiteGraph, node: Any) -> Value:
     """A name shown as words (not a link), with its language when it is not the page's."""
     return Value("link", text=graph.label(node), language=graph.label_language(node))
@@ -254,11 +260,14 @@ def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Le
         return agent if agent is not None else claim
 
     def brought_name(c: Comparison) -> Value:
+        """"relation: claimant / claimant" in the catalogue's words, each name marked with its language."""
         first, second = who_said(c.earlier), who_said(c.later)
-        found = _named(linker, c.node, f"{c.relation}: {graph.label(first)} / {graph.label(second)}")
-        if c.relation_language or graph.label_language(first) or graph.label_language(second):
-            found.language = "en"
-        return found
+        words = Markup(escape(_("%(relation)s: %(first)s / %(second)s"))) % {
+            "relation": _marked(c.relation, c.relation_language),
+            "first": _marked(graph.label(first), graph.label_language(first)),
+            "second": _marked(graph.label(second), graph.label_language(second)),
+        }
+        return _named(linker, c.node, words)
 
     changes = []
     for report in graph.instances(terms.Report):
