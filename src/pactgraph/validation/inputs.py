@@ -77,22 +77,6 @@ def replaced_folders(new: Iterable[ParsedFile], data_dir: Path) -> set[Path]:
     return folders
 
 
-def base_files(new: Sequence[ParsedFile], data_dir: Path, ontology: Sequence[Path] | None = None) -> list[Path]:
-    """The graph the new files join: the ontology and the data files, minus what the new files replace."""
-    from pactgraph import resources
-
-    ontology_files = resources.ontology_files() if ontology is None else list(ontology)
-    skip_folders = replaced_folders(new, data_dir)
-    skip_files = {p.path.resolve() for p in new}
-    kept = []
-    for path in resources.data_files_under(data_dir):
-        resolved = path.resolve()
-        if resolved in skip_files or any(folder in resolved.parents for folder in skip_folders):
-            continue
-        kept.append(path)
-    return [p for p in ontology_files if p.resolve() not in skip_files] + kept
-
-
 _TOKEN = re.compile(
     r'''(?P<comment>\#[^\n]*)
       |(?P<long>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\')
