@@ -88,7 +88,7 @@ def test_the_analysis_finds_a_cycle():
 
 def test_the_analysis_sees_function_level_and_relative_imports():
     graph = module_imports()
-    assert "pactgraph.loading" in graph["pactgraph.stores.memory"]  # imported inside a method
+    assert "pactgraph.rdf.loading" in graph["pactgraph.stores.memory"]  # imported inside a method
     assert "pactgraph.cli.app" in graph["pactgraph.cli.query"]
 
 

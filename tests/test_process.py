@@ -8,7 +8,9 @@ import time
 
 import pytest
 
-from pactgraph import limits, process
+from pactgraph.rdf import limits
+
+from pactgraph import process
 
 
 @pytest.fixture

@@ -23,8 +23,8 @@ def timeline_items(graph: SiteGraph) -> list[Any]:
     holding the graph under the canonical base (the code's queries use it)."""
     import pyoxigraph as ox
 
-    from pactgraph.contributing.timeline import items
-    from pactgraph.loading import to_oxigraph
+    from pactgraph.reading.timeline import items
+    from pactgraph.rdf.loading import to_oxigraph
     from pactgraph.stores.memory import MemoryStore
 
     base = graph.layout.base
@@ -42,7 +42,7 @@ def timeline_items(graph: SiteGraph) -> list[Any]:
 
 
 #: The timeline's colours by kind of item (events have the third), the kinds as
-#: pactgraph.contributing.timeline names them.
+#: pactgraph.reading.timeline names them.
 KIND_COLOURS = {N_("report"): "#1f5fa8", N_("background source"): "#6a3d9a"}
 EVENT_COLOUR = "#c0392b"
 TIMELINE_KINDS = (N_("event"), *KIND_COLOURS)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pactgraph.errors import InputError
-from pactgraph.namespaces import PREFIXES
+from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.validation.storedtext import STORED_AT_PATTERN, STORED_AT
 
 REPORTS = "reports"
@@ -53,7 +53,7 @@ class ParsedFile:
 
 def parse_inputs(paths: Sequence[str | Path]) -> list[ParsedFile]:
     """Parse new files (directories expanded); InputError `FILE:LINE:COL: message` on bad syntax."""
-    from pactgraph.loading import parse_with_prefixes, resolve_inputs
+    from pactgraph.rdf.loading import parse_with_prefixes, resolve_inputs
 
     files = resolve_inputs(paths)
     if not files:
