@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from pactgraph.reading import comparing
-
 from pactgraph import resources
+from pactgraph.reading import comparing
 from pactgraph.contributing import data_dir_inputs
 from pactgraph.query.named_queries import find_query
 from pactgraph.stores.memory import MemoryStore

@@ -21,9 +21,8 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from pactgraph.rdf import loading  # noqa: E402
-
 from pactgraph.query import querying, sparql_policy  # noqa: E402
+from pactgraph.rdf import loading  # noqa: E402
 from pactgraph.errors import InputError, QueryError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,9 +8,8 @@ import time
 
 import pytest
 
-from pactgraph.rdf import limits
-
 from pactgraph import process
+from pactgraph.rdf import limits
 
 
 @pytest.fixture

@@ -20,9 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pactgraph.rdf import limits
-
 from pactgraph import resources
+from pactgraph.rdf import limits
 from pactgraph.errors import InputError
 from pactgraph.rdf.rdflib_bridge import (  # noqa: F401 - re-exported for callers of loading
     bind_prefixes,

@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pactgraph.rdf import limits
-
 from pactgraph.query import querying
 from pactgraph.query.query_source import query_text
 from pactgraph.query.sparql_policy import check_query, service_urls
+from pactgraph.rdf import limits
 
 
 @dataclass
