@@ -153,8 +153,8 @@ def named_mix(url: str, longest: float) -> list[str]:
     import urllib.request
     from urllib.parse import urlencode
 
-    from pactgraph.named_queries import list_queries
-    from pactgraph.querying import bind_params
+    from pactgraph.query.named_queries import list_queries
+    from pactgraph.query.querying import bind_params
     from pactgraph.stores.endpoint import with_values
 
     texts, slow = [], []

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from pactgraph.serving.server import Endpoint, start_endpoint
-from pactgraph.sparql_limits import QueryLimitError, check_limits
-from pactgraph.sparql_policy import check_query
-from pactgraph.sparql_tokens import tokens
+from pactgraph.query.sparql_limits import QueryLimitError, check_limits
+from pactgraph.query.sparql_policy import check_query
+from pactgraph.query.sparql_tokens import tokens
 from pactgraph.stores.disk import DiskStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,7 +137,7 @@ def test_data_blocks_are_rows_not_trees():
 def test_the_named_questions_and_shapes_pass():
     for path in sorted((ROOT / "queries").glob("*.rq")):
         check_query(path.read_text(encoding="utf-8"), str(path))
-    from pactgraph.sparql_policy import check_shapes_queries
+    from pactgraph.query.sparql_policy import check_shapes_queries
 
     check_shapes_queries([ROOT / "shapes"])
 

@@ -1,6 +1,6 @@
 """The comparison of claims in the published site: each related pair (every relation but
 "unrelated") as a pg:ClaimComparison with its relation (a pgv:claim-relation concept) and
-its reason, computed by `pactgraph.comparing` at publish time; what a claim page lists
+its reason, computed by `pactgraph.reading.comparing` at publish time; what a claim page lists
 under "What other claims say"; and the front page's lede, written from the graph."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import rdflib
 from markupsafe import Markup, escape
 
-from pactgraph.namespaces import PREFIXES
+from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing.i18n import _, language
 from pactgraph.publishing.layout import Layout
 from pactgraph.publishing.model import SCHEMA, SiteGraph, natural_key
@@ -35,7 +35,7 @@ def node_iri(earlier: str, later: str) -> str:
 
 def compute(paths: Sequence[Path]) -> list[Any]:
     """The related pairs of the graph in these files (ontology and data), as `compare` lists them."""
-    from pactgraph import comparing
+    from pactgraph.reading import comparing
     from pactgraph.stores.memory import MemoryStore
 
     return comparing.compare_all(MemoryStore(files=list(paths)))
@@ -45,7 +45,7 @@ def quads(pairs: list[Any], layout: Layout) -> list[Any]:
     """The pairs as statements in their own named graph, under the site's base."""
     import pyoxigraph as ox
 
-    from pactgraph import comparing
+    from pactgraph.reading import comparing
 
     graph = ox.NamedNode(layout.iri(GRAPH))
     pg, rdfs = layout.rebase(PREFIXES["pg"]), PREFIXES["rdfs"]
@@ -108,13 +108,13 @@ class Comparison:
     later: Any
     relation: str
     reason: str
-    key: str = ""  # the relation in English, as pactgraph.comparing names it
+    key: str = ""  # the relation in English, as pactgraph.reading.comparing names it
     relation_language: str = ""  # of `relation`, when not the page's
 
 
 def comparisons(graph: SiteGraph) -> list[Comparison]:
     """The published comparisons, in `compare`'s order of relations, then by claim."""
-    from pactgraph.comparing import RELATIONS
+    from pactgraph.reading.comparing import RELATIONS
 
     t = _Terms(graph.layout)
     found = []
@@ -216,7 +216,7 @@ def _origin(graph: SiteGraph, claim: Any, terms: Terms) -> Any:
 def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Lede:
     """Who wants what (each prospective membership, named by its pg:seeksMembershipIn proposition),
     who says what about it, how sure and through which outlets; who disagrees (the disagreeing comparisons); and what each report changed."""
-    from pactgraph.comparing import DISAGREEING
+    from pactgraph.reading.comparing import DISAGREEING
 
     linker = Linker(graph, page, texts)
     pg = rdflib.Namespace(graph.layout.ontology_ns)

@@ -9,7 +9,7 @@ from typing import Any
 
 import rdflib
 
-from pactgraph.namespaces import PREFIXES
+from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing.i18n import N_, gettext, page_path
 from pactgraph.publishing.model import (
     LABEL_PROPERTIES,

@@ -23,8 +23,8 @@ def timeline_items(graph: SiteGraph) -> list[Any]:
     holding the graph under the canonical base (the code's queries use it)."""
     import pyoxigraph as ox
 
-    from pactgraph.contributing.timeline import items
-    from pactgraph.loading import to_oxigraph
+    from pactgraph.reading.timeline import items
+    from pactgraph.rdf.loading import to_oxigraph
     from pactgraph.stores.memory import MemoryStore
 
     base = graph.layout.base
@@ -44,7 +44,7 @@ def timeline_items(graph: SiteGraph) -> list[Any]:
 def timeline_figure(rows: Sequence[Any], layout: str, graph: SiteGraph | None = None) -> str:
     """The timeline drawn as `pactgraph timeline --format svg` draws it, in the language being
     built. With the site's `graph`, items are named in the page's language where it has them."""
-    from pactgraph.contributing.timeline import figure
+    from pactgraph.reading.timeline import figure
 
     def name(item: Any) -> tuple[str, str]:
         if graph is None:

@@ -14,7 +14,7 @@ from typing import Any
 import rdflib
 from markupsafe import Markup, escape
 
-from pactgraph.namespaces import PREFIXES
+from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing.i18n import _, current
 from pactgraph.publishing.layout import Layout, relative, slug_of
 from pactgraph.publishing.model import (
@@ -434,8 +434,8 @@ def legend_entries(
 
 def disagreeing_pairs(graph: SiteGraph) -> set[frozenset[str]]:
     """The pairs of claims whose published comparison is a disagreement: one of
-    `pactgraph.comparing.DISAGREEING`, the one definition the site flags everywhere."""
-    from pactgraph.comparing import DISAGREEING, relation_iri
+    `pactgraph.reading.comparing.DISAGREEING`, the one definition the site flags everywhere."""
+    from pactgraph.reading.comparing import DISAGREEING, relation_iri
 
     layout = graph.layout
     pg = rdflib.Namespace(layout.ontology_ns)

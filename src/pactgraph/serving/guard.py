@@ -33,7 +33,7 @@ import asyncio
 from http import HTTPStatus
 from typing import IO, Any
 
-from pactgraph.cors import ALLOW_ORIGIN, PREFLIGHT_HEADERS
+from pactgraph.serving.cors import ALLOW_ORIGIN, PREFLIGHT_HEADERS
 from pactgraph.serving.policy import MAX_RESULT_SIZE, GuardPolicy, Refused, check_request, verdict  # noqa: F401
 
 #: Answers up to this size are held back until they are complete.
@@ -156,7 +156,7 @@ class Guard:
         return f"{self._client_host(scope)} {scope['method']} {target.decode('latin-1')[:80]}"
 
     async def _body(self, scope: dict, receive: Any) -> bytes:
-        from pactgraph import limits
+        from pactgraph.rdf import limits
 
         limit = limits.max_input()
         length_header = _header(scope, b"content-length")
@@ -306,7 +306,7 @@ class Guard:
             held_size += len(chunk)
             ended = answer.content.at_eof()  # the whole answer arrived: no wait for its end
             if limit is not None and held_size > limit:
-                from pactgraph.limits import human_size
+                from pactgraph.rdf.limits import human_size
 
                 message = (
                     f"the answer is larger than {human_size(limit)} and was cut (--max-result-size); "

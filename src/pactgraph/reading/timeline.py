@@ -110,7 +110,7 @@ def _month(value: str | None) -> tuple[dt.date, dt.date] | None:
 
 def items(store: Any, default_graph: list[str] | None = None) -> list[Item]:
     """The timeline of a store (optionally of some of its graphs), sorted."""
-    from pactgraph.namespaces import shorten
+    from pactgraph.rdf.namespaces import shorten
 
     def text(row: dict[str, Any], name: str) -> str:
         term = row.get(name)
@@ -140,7 +140,7 @@ def items(store: Any, default_graph: list[str] | None = None) -> list[Item]:
 
 
 def render_table(rows: list[Item]) -> str:
-    from pactgraph.querying import render_table as table
+    from pactgraph.query.querying import render_table as table
 
     return table(["date", "kind", "label", "source"], [[i.when(), i.kind, i.label, i.source] for i in rows])
 
@@ -246,14 +246,14 @@ def timeline(data_dir: str | None, as_of: str | None, fmt: str) -> tuple[str, li
     """The timeline of the data directory's graph (as of a date: later reports' graphs and
     later items left out) in `fmt`, and warnings for the user."""
     from pactgraph.contributing import data_dir_for_reading, graph_files
-    from pactgraph.loading import load_store
+    from pactgraph.rdf.loading import load_store
     from pactgraph.stores.memory import MemoryStore
 
     store: Any = MemoryStore.wrap(load_store(graph_files(data_dir_for_reading(data_dir))))
     title = "pactgraph timeline"
     warnings: list[str] = []
     if as_of is not None:
-        from pactgraph.contributing.asof import view
+        from pactgraph.reading.asof import view
 
         selection = view(store, as_of)
         warnings, store = list(selection.warnings), selection.store
