@@ -295,7 +295,7 @@ def timeline(
 ) -> None:
     """Events and publications in date order: vague dates are intervals (bars in the figure)."""
     with user_errors():
-        from pactgraph.reading.timeline import timeline as build
+        from pactgraph.publishing.timelines import timeline as build
         from pactgraph.cli.output import emit
 
         output = checked_output(output)

@@ -44,7 +44,7 @@ def timeline_items(graph: SiteGraph) -> list[Any]:
 def timeline_figure(rows: Sequence[Any], layout: str, graph: SiteGraph | None = None) -> str:
     """The timeline drawn as `pactgraph timeline --format svg` draws it, in the language being
     built. With the site's `graph`, items are named in the page's language where it has them."""
-    from pactgraph.reading.timeline import figure
+    from pactgraph.publishing.timelines import figure
 
     def name(item: Any) -> tuple[str, str]:
         if graph is None:
