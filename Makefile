@@ -72,8 +72,10 @@ lint: $(STAMP)
 #   apache2, nginx        serving the published site (nginx also with Basic auth in front of the endpoint)
 #   virtuoso-opensource   a SPARQL server other than Oxigraph
 #   graphviz              `dot`, which lays out the published site's figures (relay chains, the ontology overview)
+#   fonts-noto-cjk        Chinese glyphs, so the browser checks measure the Chinese pages as readers see them
 SYSTEM_NEEDS := chromium:chromium java:default-jre-headless /usr/share/java/jena-shacl.jar:libapache-jena-java \
-	/usr/sbin/apache2:apache2 /usr/sbin/nginx:nginx virtuoso-t:virtuoso-opensource /usr/bin/dot:graphviz
+	/usr/sbin/apache2:apache2 /usr/sbin/nginx:nginx virtuoso-t:virtuoso-opensource /usr/bin/dot:graphviz \
+	/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk
 APT := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 # `apt-get update` takes the package lists' lock, which the option above does not cover: retried
 # while another package manager holds it (up to 10 minutes), any other failure ends at once.
