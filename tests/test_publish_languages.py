@@ -140,6 +140,16 @@ def test_a_chinese_page_holds_no_english_interface_words(site, page):
     assert "参考消息" in text or page != "index.html"  # names in the page's language where the data has them
 
 
+def test_the_stylesheet_adds_no_words(site):
+    """Text a stylesheet generates (`content:`) is the same in every language, so it holds marks
+    and arrows only; words come from the catalogue (an attribute such as data-label is one)."""
+    css = (site / "style.css").read_text("utf-8")
+    generated = re.findall(r"content:\s*([^;}]+)", css)
+    assert generated
+    for value in generated:
+        assert not re.search(r"[A-Za-z]{2,}", re.sub(r"attr\([^)]*\)", "", value)), value
+
+
 @pytest.mark.parametrize("language", ("zh", "ru"))
 @pytest.mark.parametrize("page", PAGES)
 def test_english_words_of_the_data_are_marked_lang_en(site, language, page):
