@@ -4,6 +4,7 @@ ontology's charts (class hierarchy, properties)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -84,8 +85,8 @@ def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, byt
 def ontology_figures(ontology: SiteGraph) -> tuple[Markup, Markup]:
     """Two charts of the ontology: its class hierarchy (an edge for each rdfs:subClassOf between
     named classes) and its properties (an edge for each object property with a named domain and
-    range). Own classes are named by their local name and link to their section; reused ones by
-    their prefixed name."""
+    range). Classes are named by their labels in the page's language (a reused class whose label
+    another shares, by its label and vocabulary); own classes link to their section."""
     ns = ontology.layout.ontology_ns
     links = []
     for prop in sorted(ontology.instances(OWL.ObjectProperty), key=str):
@@ -112,10 +113,16 @@ def ontology_figures(ontology: SiteGraph) -> tuple[Markup, Markup]:
         short = ontology.short(iri)
         return short if short != iri else re.split(r"[#/]", iri)[-1]
 
-    classes = sorted(nodes, key=lambda c: (c not in own, natural_key(name(c)), str(c)))
-    identifier = "" if current() == "en" else "en"  # local and prefixed names are English words
+    labels = {c: ontology.label_in(c) for c in nodes}
+    taken = Counter(label for label, _language in labels.values())
+    for c in nodes:
+        label, language = labels[c]
+        if taken[label] > 1 and c not in own:
+            # reused classes that share a label (sem:Event, schema:Event) say whose they are
+            labels[c] = (f"{label} ({ontology.short(str(c)).split(':')[0]})", language)
+    classes = sorted(nodes, key=lambda c: (c not in own, natural_key(labels[c][0]), str(c)))
     drawn = [
-        Node(str(c), name(c), href=f"#{name(c)}" if c in own else "", own=c in own, language=identifier)
+        Node(str(c), labels[c][0], href=f"#{name(c)}" if c in own else "", own=c in own, language=labels[c][1])
         for c in classes
     ]
     edges = [Edge(str(d), str(r), label, language) for d, (label, language), r in links]
