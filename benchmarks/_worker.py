@@ -108,7 +108,7 @@ def runner(engine: str, store: object):
                 return 1
             return len([tuple(row) for row in result]) if hasattr(result, "variables") else len(list(result))
         return run_ox
-    from pactgraph.rdf.loading import to_rdflib_term
+    from pactgraph.rdf.rdflib_bridge import to_rdflib_term
 
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 

@@ -41,7 +41,7 @@ def main() -> None:
     from pactgraph.query.querying import bind_params
     from pactgraph.stores.disk import DiskStore
     from pactgraph.stores.endpoint import with_values
-    from pactgraph.serving.guard import GuardPolicy
+    from pactgraph.serving.policy import GuardPolicy
     from pactgraph.serving.server import start_endpoint, start_server
 
     if args.store:

@@ -184,3 +184,60 @@ def test_no_module_imports_another_modules_private_names():
                     if alias.name.startswith("_") and not alias.name.startswith("__") and alias.name != "_":
                         borrowed.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.module}.{alias.name}")
     assert borrowed == []
+
+
+def imports_a_module(finding: str) -> bool:
+    """Whether a ruff F401 finding is about a pactgraph module imported for what importing it does
+    (cli.main registers the commands that way), not about a name passed on."""
+    name = finding.split("`")[1] if finding.count("`") >= 2 else ""
+    where = SRC.joinpath(*name.split("."))
+    return name.startswith("pactgraph.") and (where.with_suffix(".py").is_file() or where.is_dir())
+
+
+def reexports(paths: list[Path]) -> list[str]:
+    """Names the modules at `paths` import without using them: ruff's F401, which no `noqa` silences,
+    and imported names listed in a module's `__all__` (which F401 would count as a use)."""
+    if not paths:
+        return []
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "F401", "--ignore-noqa",
+         "--output-format", "concise", "--no-cache", *map(str, paths)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    found = [line for line in done.stdout.splitlines() if ": F401 " in line and not imports_a_module(line)]
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {
+            (alias.asname or alias.name).split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names
+        }
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+                listed = {elt.value for elt in getattr(node.value, "elts", []) if isinstance(elt, ast.Constant)}
+                found += [f"{path}:{node.lineno}: {name} in __all__ is imported" for name in sorted(listed & imported)]
+    return found
+
+
+def test_the_reexport_check_finds_a_name_imported_only_to_be_offered(tmp_path):
+    facade = tmp_path / "facade.py"
+    facade.write_text(
+        "from os.path import join  # noqa: F401 - re-exported\nfrom os import sep\n"
+        "from pactgraph.cli import store  # noqa: F401 - registers commands\n\nROOT = sep\n"
+    )
+    listed = tmp_path / "listed.py"
+    listed.write_text('from os import sep\n\n__all__ = ["ROOT", "sep"]\nROOT = sep\n')
+    plain = tmp_path / "plain.py"
+    plain.write_text('from os import sep\n\n__all__ = ["ROOT"]\nROOT = sep\n')
+    found = reexports([facade, listed, plain])
+    assert len(found) == 2, found
+    assert "facade.py:1:" in found[0] and "join" in found[0]
+    assert "listed.py:3: sep in __all__" in found[1]
+
+
+def test_no_module_reexports_names():
+    """A name is imported from the module that defines it, never from one that passes it on: a
+    module imports only what it uses. Package `__init__` files are left to their own rule."""
+    assert reexports(sorted(p for p in (SRC / "pactgraph").rglob("*.py") if p.name != "__init__.py")) == []

@@ -9,7 +9,7 @@ import sys
 import pyoxigraph as ox
 import pytest
 
-from pactgraph.query import querying
+from pactgraph.query import querying, sparql_policy
 from pactgraph.errors import QueryError, UpdateRefusedError
 from pactgraph.rdf.loading import load_store
 
@@ -204,11 +204,11 @@ def test_sparql_update_is_refused(cli, graph_file, update):
 
 def test_update_keyword_detection_skips_prologue_comments_and_strings():
     assert (
-        querying.update_keyword("BASE <http://x/> PREFIX a: <urn:a:> # INSERT?\n insert data {}") == "INSERT"
+        sparql_policy.update_keyword("BASE <http://x/> PREFIX a: <urn:a:> # INSERT?\n insert data {}") == "INSERT"
     )
-    assert querying.update_keyword('SELECT ("DELETE" AS ?x) {}') is None
-    assert querying.update_keyword("PREFIX insert: <urn:x:> SELECT * {}") is None
-    assert querying.update_keyword("") is None
+    assert sparql_policy.update_keyword('SELECT ("DELETE" AS ?x) {}') is None
+    assert sparql_policy.update_keyword("PREFIX insert: <urn:x:> SELECT * {}") is None
+    assert sparql_policy.update_keyword("") is None
 
 
 def test_syntax_error_gives_line_and_column(cli, graph_file):

@@ -21,8 +21,9 @@ from conftest import start_endpoint_process, stop_process
 
 from pactgraph import resources
 from pactgraph.query.named_queries import list_queries
-from pactgraph.query.querying import format_result
-from pactgraph.stores.base import GRAPH_BASE, StoreError
+from pactgraph.query.query_results import format_result
+from pactgraph.rdf.graph_names import GRAPH_BASE
+from pactgraph.stores.base import StoreError
 from pactgraph.stores.disk import DiskStore
 from pactgraph.stores.endpoint import EndpointStore
 from pactgraph.stores.memory import MemoryStore

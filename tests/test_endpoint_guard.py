@@ -25,7 +25,8 @@ from conftest import start_endpoint_process
 
 from pactgraph.stores.disk import DiskStore
 from pactgraph.serving import guard, listener
-from pactgraph.serving.guard import BUFFER, GuardPolicy
+from pactgraph.serving.guard import BUFFER
+from pactgraph.serving.policy import GuardPolicy
 from pactgraph.serving.server import Endpoint, start_endpoint
 
 #: Three copies of the whole graph side by side: ~1.7e10 rows, sorted before the first one is known.

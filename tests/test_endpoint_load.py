@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pactgraph.stores.base import graph_name
+from pactgraph.rdf.graph_names import graph_name
 from pactgraph.stores.endpoint import STAGING_PREFIX, EndpointStore
 from pactgraph.serving.server import Endpoint, start_endpoint
 

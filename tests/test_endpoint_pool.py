@@ -11,7 +11,7 @@ import pytest
 
 from pactgraph.query.named_queries import list_queries
 from pactgraph.stores.disk import DiskStore
-from pactgraph.serving.guard import GuardPolicy
+from pactgraph.serving.policy import GuardPolicy
 from pactgraph.serving.server import start_endpoint
 from pactgraph.stores.sparql_text import bind_inside, check_parses, describe_targets, query_form, where_brace
 

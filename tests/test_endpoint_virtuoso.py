@@ -15,7 +15,7 @@ import pytest
 
 from pactgraph.rdf.loading import default_graph_paths
 from pactgraph.query.named_queries import list_queries
-from pactgraph.query.querying import ALL_FORMATS, ASK, GRAPH, SELECT, QueryResult, format_result
+from pactgraph.query.query_results import ALL_FORMATS, ASK, GRAPH, SELECT, QueryResult, format_result
 from pactgraph.stores.endpoint import EndpointStore
 from pactgraph.stores.memory import MemoryStore
 
@@ -223,7 +223,7 @@ def _graph_of(store: EndpointStore, graph: str) -> QueryResult:
 
 
 def test_anonymous_load_needs_grants(virtuoso, cli, graph_file):
-    from pactgraph.stores.base import graph_name
+    from pactgraph.rdf.graph_names import graph_name
 
     before = cli("load", str(graph_file), "--endpoint", virtuoso.sparql)
     assert before.exit_code == 2 and "HTTP 500" in before.output and "permission" in before.output, before.output
@@ -254,7 +254,7 @@ def _file_store(path):
 
 @pytest.mark.parametrize("method", ["update", "graph-store"])
 def test_authenticated_load_with_digest(virtuoso, cli, tmp_path, graph_text, monkeypatch, method):
-    from pactgraph.stores.base import graph_name
+    from pactgraph.rdf.graph_names import graph_name
 
     path = tmp_path / f"{method}.ttl"
     path.write_text(graph_text, encoding="utf-8")

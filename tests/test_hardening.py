@@ -694,12 +694,12 @@ def test_limits_can_be_raised_and_switched_off(tmp_path):
 
 def test_the_pause_points_are_no_ops_in_normal_runs(monkeypatch, tmp_path):
     """A pause point that pauses writes the pause file first: none is written unless asked for by name."""
-    from pactgraph.rdf import limits
+    from pactgraph import process
 
     pause = tmp_path / "paused"
     monkeypatch.setenv("PACTGRAPH_PAUSE_FILE", str(pause))
     monkeypatch.delenv("PACTGRAPH_PAUSE_AT", raising=False)
-    limits.checkpoint("publish-staged")
+    process.checkpoint("publish-staged")
     monkeypatch.setenv("PACTGRAPH_PAUSE_AT", "add-staged")
-    limits.checkpoint("publish-staged")
+    process.checkpoint("publish-staged")
     assert not pause.exists()

@@ -14,7 +14,8 @@ import pytest
 from pactgraph import resources
 from pactgraph.query.named_queries import list_queries
 from pactgraph.stores import graph_name, read_settings
-from pactgraph.stores.base import GRAPH_BASE, StoreError
+from pactgraph.rdf.graph_names import GRAPH_BASE
+from pactgraph.stores.base import StoreError
 from pactgraph.stores.disk import DiskStore
 from pactgraph.stores.memory import MemoryStore
 

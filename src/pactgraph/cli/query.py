@@ -160,7 +160,7 @@ def query(
     with user_errors():
         from pactgraph.reading import query_session
         from pactgraph.cli.output import emit
-        from pactgraph.query.querying import ASK
+        from pactgraph.query.query_results import ASK
 
         output = checked_output(output)
         request = query_session.prepare(

@@ -139,7 +139,7 @@ def endpoint_command(
     """
     with user_errors():
         from pactgraph.rdf import limits
-        from pactgraph.serving.guard import MAX_RESULT_SIZE, GuardPolicy
+        from pactgraph.serving.policy import MAX_RESULT_SIZE, GuardPolicy
         from pactgraph.serving.server import serve
         from pactgraph.query.sparql_policy import service_urls
 

@@ -25,7 +25,7 @@ def timeline_items(graph: SiteGraph) -> list[Any]:
     import pyoxigraph as ox
 
     from pactgraph.reading.timeline import items
-    from pactgraph.rdf.loading import to_oxigraph
+    from pactgraph.rdf.rdflib_bridge import to_oxigraph
     from pactgraph.stores.memory import MemoryStore
 
     base = graph.layout.base

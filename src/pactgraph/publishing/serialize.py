@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import rdflib
 
 from pactgraph.errors import InputError
-from pactgraph.rdf.loading import to_oxigraph
+from pactgraph.rdf.rdflib_bridge import to_oxigraph
 from pactgraph.rdf.namespaces import used_prefixes
 
 Triple = tuple[Any, Any, Any]

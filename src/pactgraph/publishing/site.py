@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import rdflib
 
 from pactgraph.rdf.canonical import canonical_quads, canonical_triples
-from pactgraph.rdf.loading import to_oxigraph
+from pactgraph.rdf.rdflib_bridge import to_oxigraph
 from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing import (
     comparisons,

@@ -18,7 +18,7 @@ FORMATS = ("table", "csv", "svg", "html")
 
 
 def render_table(rows: list[Item]) -> str:
-    from pactgraph.query.querying import render_table as table
+    from pactgraph.query.query_results import render_table as table
 
     return table(["date", "kind", "label", "source"], [[i.when(), i.kind, i.label, i.source] for i in rows])
 

@@ -116,7 +116,7 @@ def find_query(key: str, directory: Path | str | None = None) -> NamedQuery:
 
 def table(directory: Path | str | None = None) -> str | None:
     """The named queries as a text table (number, name, title, question); None when there are none."""
-    from pactgraph.query.querying import render_table
+    from pactgraph.query.query_results import render_table
 
     found = list_queries(directory)
     if not found:

@@ -12,24 +12,13 @@ from typing import Any
 
 from pactgraph.errors import QueryError, UpdateRefusedError
 from pactgraph.rdf.namespaces import PREFIXES, turtle_prefix_block
-from pactgraph.query.query_results import (  # noqa: F401 - re-exported: results are part of what querying offers
-    ALL_FORMATS,
+from pactgraph.query.query_results import (
     ASK,
-    ASK_FORMATS,
     GRAPH,
-    GRAPH_FORMATS,
     SELECT,
-    SELECT_FORMATS,
-    TABLE_MAX_WIDTH,
     QueryResult,
-    count_line,
-    default_format,
-    display_term,
-    format_result,
-    render_table,
-    results_json,
 )
-from pactgraph.query.sparql_policy import UPDATE_KEYWORDS, check_query, update_keyword  # noqa: F401 - re-exported
+from pactgraph.query.sparql_policy import check_query, update_keyword
 
 _OX_QUERY_ERROR = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
 # SPARQL variable-name characters (a practical subset of VARNAME); compiled on first use.

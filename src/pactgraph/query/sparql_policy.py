@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pactgraph.errors import InputError, QueryError
 from pactgraph.rdf.namespaces import PREFIXES
-from pactgraph.query.sparql_limits import QueryLimitError, QueryLimits, check_limits  # noqa: F401 - re-exported
+from pactgraph.query.sparql_limits import QueryLimits, check_limits
 from pactgraph.query.sparql_tokens import tokens
 
 UPDATE_KEYWORDS = frozenset(

@@ -61,7 +61,7 @@ def canonical_triples(graph: Any) -> list[tuple[Any, Any, Any]]:
 
 
 def _turtle(triples: list[Any]) -> bytes:
-    from pactgraph.rdf.loading import new_graph
+    from pactgraph.rdf.rdflib_bridge import new_graph
 
     graph = new_graph()
     for triple in triples:
@@ -70,7 +70,7 @@ def _turtle(triples: list[Any]) -> bytes:
 
 
 def _ntriples(triples: list[Any]) -> bytes:
-    from pactgraph.rdf.loading import new_graph
+    from pactgraph.rdf.rdflib_bridge import new_graph
 
     graph = new_graph()
     for triple in triples:
@@ -143,7 +143,7 @@ def _xml(triples: list[Any]) -> bytes:
     """
     import pyoxigraph as ox
 
-    from pactgraph.rdf.loading import to_oxigraph
+    from pactgraph.rdf.rdflib_bridge import to_oxigraph
 
     ox_triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
     data = ox.serialize(ox_triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(triples)) or b""

@@ -50,9 +50,6 @@ from typing import TypeVar
 
 from pactgraph.errors import InputError
 
-# Process-level effects live in pactgraph.process; these names stay importable from here.
-from pactgraph.process import NetworkRefused, checkpoint, die_with_parent  # noqa: F401
-from pactgraph.process import no_network as offline  # noqa: F401
 
 T = TypeVar("T")
 

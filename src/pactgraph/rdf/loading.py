@@ -23,16 +23,11 @@ from typing import TYPE_CHECKING, Any
 from pactgraph import resources
 from pactgraph.rdf import limits
 from pactgraph.errors import InputError
-from pactgraph.rdf.rdflib_bridge import (  # noqa: F401 - re-exported for callers of loading
-    bind_prefixes,
-    new_graph,
+from pactgraph.rdf.rdflib_bridge import (
     quads_to_graph,
-    to_oxigraph,
-    to_rdflib_term,
 )
-from pactgraph.rdf.rdf_formats import (  # noqa: F401 - re-exported for callers of loading
+from pactgraph.rdf.rdf_formats import (
     EXTENSIONS,
-    FORMAT_LABELS,
     TRIPLE_FORMATS,
     TURTLE_FAMILY,
     PathLike,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pactgraph.query import querying
+from pactgraph.query import query_results, querying
 from pactgraph.query.query_source import query_text
 from pactgraph.query.sparql_policy import check_query, service_urls
 from pactgraph.rdf import limits
@@ -41,7 +41,7 @@ class Target:
 class Answer:
     """A query's result, the format chosen and the bytes to print; `count`: a line for stderr."""
 
-    result: querying.QueryResult
+    result: query_results.QueryResult
     format: str
     data: bytes
     count: str | None = None
@@ -105,10 +105,10 @@ def answer(request: QueryRequest, target: Target, fmt: str | None = None) -> Ans
     def work() -> Answer:
         with limits.query_policy(request.services, request.max_results):
             found = target.store.query(request.text, request.params, source=request.source, default_graph=target.graphs)
-        kind = fmt if fmt is not None else querying.default_format(found)
-        return Answer(found, kind, querying.format_result(found, kind))
+        kind = fmt if fmt is not None else query_results.default_format(found)
+        return Answer(found, kind, query_results.format_result(found, kind))
 
     done = limits.run_bounded(work, timeout=request.timeout, what=f"{request.source}: the query")
-    if done.format == "table" and done.result.kind != querying.ASK:
-        done.count = querying.count_line(done.result)
+    if done.format == "table" and done.result.kind != query_results.ASK:
+        done.count = query_results.count_line(done.result)
     return done

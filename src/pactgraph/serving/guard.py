@@ -34,7 +34,7 @@ from http import HTTPStatus
 from typing import IO, Any
 
 from pactgraph.serving.cors import ALLOW_ORIGIN, PREFLIGHT_HEADERS
-from pactgraph.serving.policy import MAX_RESULT_SIZE, GuardPolicy, Refused, check_request, verdict  # noqa: F401
+from pactgraph.serving.policy import GuardPolicy, Refused, check_request, verdict
 
 #: Answers up to this size are held back until they are complete.
 BUFFER = 1024 * 1024

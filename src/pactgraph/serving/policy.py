@@ -91,7 +91,9 @@ def _load_word(text: str) -> bool:
 def check_request(texts: Iterable[tuple[str, str]], allow_service: Iterable[str]) -> bool:
     """Refused for a text the guard will not pass on; True when one of them is a query."""
     from pactgraph.rdf import limits
-    from pactgraph.query.sparql_policy import QueryError, QueryLimitError, check_query
+    from pactgraph.errors import QueryError
+    from pactgraph.query.sparql_limits import QueryLimitError
+    from pactgraph.query.sparql_policy import check_query
 
     allowed = tuple(allow_service)
     is_query = False

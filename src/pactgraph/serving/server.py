@@ -317,7 +317,7 @@ def serve(
 ) -> int:
     """`pactgraph endpoint`: serve a store behind the guard until stopped; 0 when stopped by a signal.
 
-    `policy`: a pactgraph.serving.guard.GuardPolicy (the default allows no SERVICE,
+    `policy`: a pactgraph.serving.policy.GuardPolicy (the default allows no SERVICE,
     30 s per query, 256 MiB per answer). `workers`: guard processes on the port, each
     with its own Oxigraph servers (pactgraph.serving.workers); a writable store has one.
     """

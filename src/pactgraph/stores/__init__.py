@@ -12,12 +12,8 @@ pyoxigraph nor rdflib; the store modules import what they need when used.
 
 from __future__ import annotations
 
-from pactgraph.stores.base import (
-    GraphStore,
-    LoadSummary,
-    StoreError,
-    graph_name,
-)
+from pactgraph.rdf.graph_names import graph_name
+from pactgraph.stores.base import GraphStore, LoadSummary, StoreError
 from pactgraph.stores.config import StoreSettings, open_store, read_settings
 
 __all__ = [

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pactgraph.errors import PactgraphError
-from pactgraph.rdf.graph_names import GRAPH_BASE, graph_name  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:  # pragma: no cover
-    from pactgraph.query.querying import QueryResult
+    from pactgraph.query.query_results import QueryResult
 
 class StoreError(PactgraphError):
     """A store cannot be opened, read or written, or an endpoint cannot be reached or refused a request."""

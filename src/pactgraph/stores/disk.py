@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pactgraph.stores.base import LoadSummary, StoreError, fingerprint, graph_name, sha256_file
+from pactgraph.stores.base import LoadSummary, StoreError, fingerprint, sha256_file
+from pactgraph.rdf.graph_names import graph_name
 
 MANIFEST = "pactgraph-store.json"
 DATABASE = "oxigraph"

@@ -42,7 +42,7 @@ LOAD_METHODS = ("auto", "graph-store", "update")
 _DESCRIBE_DEPTH = 4
 _DESCRIBE_MAX_DEPTH = 64
 
-__all__ = ["ENV_PASSWORD", "ENV_TOKEN", "ENV_USER", "EndpointStore", "check_url", "sparql_term", "with_values"]
+__all__ = ["EndpointStore", "check_url", "with_values"]
 
 
 def check_url(url: str, what: str = "endpoint") -> str:
@@ -139,7 +139,8 @@ class EndpointStore:
         from pactgraph.errors import UpdateRefusedError
         from pactgraph.rdf.limits import current_query_policy
         from pactgraph.rdf.namespaces import PREFIXES
-        from pactgraph.query.querying import bind_params, check_query, update_keyword
+        from pactgraph.query.querying import bind_params
+        from pactgraph.query.sparql_policy import check_query, update_keyword
         from pactgraph.stores import sparql_text
 
         keyword = update_keyword(text)
@@ -179,7 +180,8 @@ class EndpointStore:
     def _answer(self, full: str, accept: str, graphs: Sequence[str] | None, source: str, limit: int | None) -> Any:
         import pyoxigraph as ox
 
-        from pactgraph.query.querying import ASK, GRAPH, SELECT, QueryResult, bounded
+        from pactgraph.query.query_results import ASK, GRAPH, SELECT, QueryResult
+        from pactgraph.query.querying import bounded
 
         try:
             content_type, body = self._post_query(full, accept, graphs, f"{source}: the SPARQL endpoint")
@@ -215,7 +217,8 @@ class EndpointStore:
         import pyoxigraph as ox
 
         from pactgraph.rdf.limits import current_query_policy
-        from pactgraph.query.querying import GRAPH, QueryResult, bounded
+        from pactgraph.query.query_results import GRAPH, QueryResult
+        from pactgraph.query.querying import bounded
         from pactgraph.stores import sparql_text
 
         limit = current_query_policy().max_results

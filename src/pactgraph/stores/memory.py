@@ -53,7 +53,7 @@ class MemoryStore:
         import pyoxigraph as ox
 
         from pactgraph.rdf.loading import load_file_into
-        from pactgraph.stores.base import graph_name
+        from pactgraph.rdf.graph_names import graph_name
 
         summary = LoadSummary(target=self.description)
         start = time.perf_counter()

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from pactgraph.stores.base import LoadSummary, StoreError, graph_name
+from pactgraph.stores.base import LoadSummary, StoreError
+from pactgraph.rdf.graph_names import graph_name
 
 
 @dataclass

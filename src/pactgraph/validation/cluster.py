@@ -149,6 +149,6 @@ def _shapes_graph(text: str, prefixes: dict[str, str]) -> Any:
     """The shapes graph as `loading.load_graph` builds it from the files (the same triples and prefixes)."""
     import pyoxigraph as ox
 
-    from pactgraph.rdf.loading import quads_to_graph
+    from pactgraph.rdf.rdflib_bridge import quads_to_graph
 
     return quads_to_graph(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES), prefixes=prefixes)

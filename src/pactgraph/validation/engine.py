@@ -24,7 +24,7 @@ def validation_graph(*graphs: Any) -> Any:
     It is a ConstraintGraph, on which pySHACL's per-focus-node SPARQL constraints
     run fast. pySHACL may add triples to it (SHACL rules), never to the inputs.
     """
-    from pactgraph.rdf.loading import bind_prefixes, new_graph
+    from pactgraph.rdf.rdflib_bridge import bind_prefixes, new_graph
     from pactgraph.validation.bindings import ConstraintGraph
 
     graph = new_graph(ConstraintGraph)
@@ -65,7 +65,7 @@ ENGINES = ("pyshacl", "pyshacl-turbo", "auto")
 
 
 #: Errors that pass the engine boundary unchanged: pactgraph's own, a refused network
-#: connection (pactgraph.rdf.limits.offline) and running out of memory.
+#: connection (pactgraph.process.no_network) and running out of memory.
 _PASS_THROUGH = (InputError, OSError, MemoryError)
 #: Errors whose message says what is wrong with the shapes: pySHACL's ReportableRuntimeError
 #: (a RuntimeError), pyshacl-turbo's native errors (ValueError) and rdflib's SPARQL parse
@@ -293,7 +293,7 @@ def kept_report_graph(source: Any, result_nodes: list[Any], conforms: bool) -> A
     """A fresh sh:ValidationReport holding only the kept results (with their blank-node details)."""
     import rdflib
 
-    from pactgraph.rdf.loading import new_graph
+    from pactgraph.rdf.rdflib_bridge import new_graph
 
     sh = rdflib.Namespace(SH)
     graph = new_graph()

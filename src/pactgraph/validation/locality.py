@@ -119,7 +119,7 @@ def split(shapes_graph: Any, found: Iterable[Placement] | None = None) -> tuple[
 
 
 def _copy(shapes_graph: Any) -> Any:
-    from pactgraph.rdf.loading import new_graph
+    from pactgraph.rdf.rdflib_bridge import new_graph
 
     graph = new_graph()
     for prefix, namespace in shapes_graph.namespaces():

@@ -284,7 +284,7 @@ def _report_graph(shapes_graph: Any, results: list[tuple[str, str]], conforms: b
     import pyoxigraph as ox
     import rdflib
 
-    from pactgraph.rdf.loading import new_graph
+    from pactgraph.rdf.rdflib_bridge import new_graph
     from pactgraph.rdf.namespaces import SH
     from pactgraph.rdf.rdflib_bridge import quads_to_graph
 

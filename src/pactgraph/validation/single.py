@@ -31,7 +31,7 @@ def owned_nodes(quads: Sequence[Any]) -> tuple[set[Any], dict[Any, Any]]:
     """rdflib terms of the subjects (and blank objects) of `quads`; blank node -> the subject holding it."""
     import pyoxigraph as ox
 
-    from pactgraph.rdf.loading import to_rdflib_term
+    from pactgraph.rdf.rdflib_bridge import to_rdflib_term
 
     own: set[Any] = set()
     parents: dict[Any, Any] = {}
@@ -63,7 +63,7 @@ def validate_single(
     them does not have)."""
     import rdflib
 
-    from pactgraph.rdf.loading import quads_to_graph
+    from pactgraph.rdf.rdflib_bridge import quads_to_graph
     from pactgraph.rdf.namespaces import SH
     from pactgraph.validation.engine import engine_runner, run_engine, validation_graph
     from pactgraph.validation.names import Names

@@ -121,7 +121,7 @@ class GraphSource:
 
     @staticmethod
     def name_of(path: Path) -> str:
-        from pactgraph.stores.base import graph_name
+        from pactgraph.rdf.graph_names import graph_name
 
         return graph_name(path)
 
@@ -264,7 +264,7 @@ def init_worker(shape_files: list[str], engine: str, in_child: bool = True, part
     from pactgraph.rdf.loading import load_graph
 
     if in_child and sys.platform.startswith("linux"):
-        from pactgraph.rdf.limits import die_with_parent
+        from pactgraph.process import die_with_parent
 
         die_with_parent()
     prepare(load_graph(shape_files), engine, part)
@@ -291,7 +291,7 @@ def prepared(key: str) -> bool:
 def _graph(text: str, prefixes: dict[str, str]) -> Any:
     import pyoxigraph as ox
 
-    from pactgraph.rdf.loading import bind_prefixes, quads_to_graph
+    from pactgraph.rdf.rdflib_bridge import bind_prefixes, quads_to_graph
     from pactgraph.validation.engine import validation_graph
 
     graph = validation_graph()
