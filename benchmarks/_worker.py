@@ -39,7 +39,7 @@ def cpu_seconds() -> float:
 
 
 def files_of(data: str) -> list[Path]:
-    from pactgraph.loading import resolve_inputs
+    from pactgraph.rdf.loading import resolve_inputs
 
     return resolve_inputs([data])
 
@@ -89,13 +89,13 @@ def load(engine: str, data: str, store_dir: str | None = None):
 
 def runner(engine: str, store: object):
     """A function text -> number of rows, running the query as each engine's users would."""
-    from pactgraph.namespaces import PREFIXES
+    from pactgraph.rdf.namespaces import PREFIXES
 
     if engine in ("pactgraph", "pactgraph-store"):
         def run(text: str) -> int:
             return len(store.query(text))  # type: ignore[attr-defined]
         return run
-    from pactgraph.querying import bind_params
+    from pactgraph.query.querying import bind_params
 
     if engine == "pyoxigraph":
         import pyoxigraph as ox
@@ -108,7 +108,7 @@ def runner(engine: str, store: object):
                 return 1
             return len([tuple(row) for row in result]) if hasattr(result, "variables") else len(list(result))
         return run_ox
-    from pactgraph.loading import to_rdflib_term
+    from pactgraph.rdf.loading import to_rdflib_term
 
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 

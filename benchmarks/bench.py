@@ -137,7 +137,7 @@ def prepare(size: str) -> tuple[Path, Path, dict]:
 
 
 def competency_queries() -> list[tuple[str, str]]:
-    from pactgraph.named_queries import list_queries
+    from pactgraph.query.named_queries import list_queries
 
     found = [(f"q{q.number:02d} {q.name}", q.text) for q in list_queries()]
     return found + [(name, text) for name, text in SHAPED.items()]

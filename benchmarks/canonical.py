@@ -4,7 +4,7 @@
 
 A graph of N claims, each with an anchor and a selector blank node (2N blank
 nodes, 4N triples, every selector's `exact` the same text, as repeated quotes
-are), is given canonical labels by pactgraph.canonical (RDFC-1.0, pyoxigraph)
+are), is given canonical labels by pactgraph.rdf.canonical (RDFC-1.0, pyoxigraph)
 and by rdflib.compare.to_canonical_graph. Each figure is the median of three
 runs in a process of its own; a run past the cap is shown as `>CAP s`.
 """
@@ -29,7 +29,7 @@ for i in range(n):
     g.add((selector, ex.exact, rdflib.Literal("the likelihood of reaching an agreement is high")))
 start = time.perf_counter()
 if how == "pactgraph":
-    from pactgraph.canonical import canonical_graph_triples
+    from pactgraph.rdf.canonical import canonical_graph_triples
     canonical_graph_triples(g)
 else:
     from rdflib.compare import to_canonical_graph

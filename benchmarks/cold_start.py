@@ -32,7 +32,7 @@ def pactgraph_command() -> list[str]:
 
 
 def first_query_name() -> str | None:
-    from pactgraph.named_queries import list_queries
+    from pactgraph.query.named_queries import list_queries
 
     queries = list_queries()
     return queries[0].name if queries else None

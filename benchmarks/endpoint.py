@@ -37,8 +37,8 @@ def main() -> None:
     parser.add_argument("--store", help="an on-disk pactgraph store (default: the shipped graph)")
     args = parser.parse_args()
 
-    from pactgraph.named_queries import list_queries
-    from pactgraph.querying import bind_params
+    from pactgraph.query.named_queries import list_queries
+    from pactgraph.query.querying import bind_params
     from pactgraph.stores.disk import DiskStore
     from pactgraph.stores.endpoint import with_values
     from pactgraph.serving.guard import GuardPolicy

@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pactgraph.namespaces import PREFIXES as PROJECT_PREFIXES
+from pactgraph.rdf.namespaces import PREFIXES as PROJECT_PREFIXES
 
 PREFIXES = "".join(
     f"PREFIX {p}: <{PROJECT_PREFIXES[p]}>\n"

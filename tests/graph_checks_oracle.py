@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pactgraph.namespaces import PG, PGR, PGSH, PREFIXES, Namer
+from pactgraph.rdf.namespaces import PG, PGR, PGSH, PREFIXES, Namer
 from pactgraph.validation.inputs import ParsedFile, parse_inputs
 
 RDF_TYPE = PREFIXES["rdf"] + "type"

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from pactgraph import resources
-from pactgraph.contributing import asof, data_dir_inputs
-from pactgraph.named_queries import list_queries
+from pactgraph.contributing import data_dir_inputs
+from pactgraph.query.named_queries import list_queries
+from pactgraph.reading import asof
 from pactgraph.stores.memory import MemoryStore
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"

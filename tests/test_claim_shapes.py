@@ -19,7 +19,7 @@ import rdflib
 from rdflib.namespace import RDF
 
 from pactgraph import resources
-from pactgraph.namespaces import PG
+from pactgraph.rdf.namespaces import PG
 
 REPORT = "reports/reference-news-2026-01-12/report.ttl"
 OZCAN = [f"pgr:claim-reference-news-2026-01-12-{n}" for n in range(18, 27)]

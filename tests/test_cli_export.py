@@ -7,7 +7,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from pactgraph import exporting
+from pactgraph.rdf import exporting
 
 FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "trig": "TRIG", "xml": "RDF_XML"}
 

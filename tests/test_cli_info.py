@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from pactgraph.info import graph_info
-from pactgraph.loading import load_store
+from pactgraph.reading.info import graph_info
+from pactgraph.rdf.loading import load_store
 
 ONTOLOGY = """
 <https://w3id.org/pactgraph/ontology> a owl:Ontology ;

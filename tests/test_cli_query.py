@@ -9,9 +9,9 @@ import sys
 import pyoxigraph as ox
 import pytest
 
-from pactgraph import querying
+from pactgraph.query import querying
 from pactgraph.errors import QueryError, UpdateRefusedError
-from pactgraph.loading import load_store
+from pactgraph.rdf.loading import load_store
 
 MEMBERS = "SELECT ?state ?label WHERE { ?state schema:memberOf pgr:smda ; rdfs:label ?label } ORDER BY ?label"
 

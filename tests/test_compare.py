@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from pactgraph import comparing, resources
+from pactgraph import resources
+from pactgraph.reading import comparing
 from pactgraph.contributing import data_dir_inputs
-from pactgraph.named_queries import find_query
+from pactgraph.query.named_queries import find_query
 from pactgraph.stores.memory import MemoryStore
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"

@@ -10,9 +10,9 @@ import pytest
 import rdflib
 
 from pactgraph import resources
-from pactgraph.loading import load_store
-from pactgraph.named_queries import find_query, list_queries
-from pactgraph.querying import run_query
+from pactgraph.rdf.loading import load_store
+from pactgraph.query.named_queries import find_query, list_queries
+from pactgraph.query.querying import run_query
 
 SHIPPED = "reports/reference-news-2026-01-12/"
 

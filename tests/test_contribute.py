@@ -17,7 +17,7 @@ from pactgraph.contributing import anchoring, data_dir_for_writing
 from pactgraph.contributing.adding import tree_fingerprint
 from pactgraph.validation import validate
 from pactgraph.errors import InputError
-from pactgraph.namespaces import turtle_prefix_block
+from pactgraph.rdf.namespaces import turtle_prefix_block
 
 ARTICLE = resources.data_dir() / "reports" / "reference-news-2026-01-12" / "article.txt"
 SHIPPED_REPORT = ARTICLE.with_name("report.ttl")

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from pactgraph import resources
-from pactgraph.contributing import asof, data_dir_inputs
-from pactgraph.named_queries import find_query
+from pactgraph.contributing import data_dir_inputs
+from pactgraph.query.named_queries import find_query
+from pactgraph.reading import asof
 from pactgraph.stores.memory import MemoryStore
 
 FOLLOWUP = Path(__file__).parent / "fixtures" / "reports" / "fictional-followup"

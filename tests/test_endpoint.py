@@ -20,8 +20,8 @@ import pytest
 from conftest import start_endpoint_process, stop_process
 
 from pactgraph import resources
-from pactgraph.named_queries import list_queries
-from pactgraph.querying import format_result
+from pactgraph.query.named_queries import list_queries
+from pactgraph.query.querying import format_result
 from pactgraph.stores.base import GRAPH_BASE, StoreError
 from pactgraph.stores.disk import DiskStore
 from pactgraph.stores.endpoint import EndpointStore

@@ -88,7 +88,7 @@ def proxy(writable) -> Iterator[FailingProxy]:
 
 def _state(url: str) -> dict[str, list[str]]:
     """Every graph (staging graphs included) and its triples, blank nodes labelled canonically."""
-    from pactgraph.canonical import canonical_triples
+    from pactgraph.rdf.canonical import canonical_triples
 
     store = EndpointStore(url)
     listed = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from pactgraph.named_queries import list_queries
+from pactgraph.query.named_queries import list_queries
 from pactgraph.stores.disk import DiskStore
 from pactgraph.serving.guard import GuardPolicy
 from pactgraph.serving.server import start_endpoint
@@ -160,8 +160,8 @@ def test_values_inside_where_gives_the_embedded_answer(name):
     for the parameters it declares, else for its first column bound to a value from its answer."""
     import pyoxigraph as ox
 
-    from pactgraph.namespaces import PREFIXES
-    from pactgraph.querying import bind_params
+    from pactgraph.rdf.namespaces import PREFIXES
+    from pactgraph.query.querying import bind_params
     from pactgraph.stores.memory import MemoryStore
 
     query = next(q for q in list_queries() if q.name == name).text

@@ -33,7 +33,7 @@ from conftest import start_endpoint_process, stop_process
 from pactgraph.errors import QueryError
 from pactgraph.serving.policy import GuardPolicy
 from pactgraph.serving.server import Endpoint, start_endpoint
-from pactgraph.sparql_policy import check_query
+from pactgraph.query.sparql_policy import check_query
 from pactgraph.stores.disk import DiskStore
 
 FUZZ_QUERIES = int(os.environ.get("PACTGRAPH_FUZZ_QUERIES", "200"))

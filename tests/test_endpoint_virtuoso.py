@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from pactgraph.loading import default_graph_paths
-from pactgraph.named_queries import list_queries
-from pactgraph.querying import ALL_FORMATS, ASK, GRAPH, SELECT, QueryResult, format_result
+from pactgraph.rdf.loading import default_graph_paths
+from pactgraph.query.named_queries import list_queries
+from pactgraph.query.querying import ALL_FORMATS, ASK, GRAPH, SELECT, QueryResult, format_result
 from pactgraph.stores.endpoint import EndpointStore
 from pactgraph.stores.memory import MemoryStore
 
@@ -90,7 +90,7 @@ def _isomorphic(a: QueryResult, b: QueryResult) -> bool:
     """The same graph up to blank-node labels (RDFC-1.0 canonical forms compared)."""
     import pyoxigraph as ox
 
-    from pactgraph.canonical import canonical_triples
+    from pactgraph.rdf.canonical import canonical_triples
 
     integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
     forms = []
@@ -247,7 +247,7 @@ def test_anonymous_load_needs_grants(virtuoso, cli, graph_file):
 
 
 def _file_store(path):
-    from pactgraph.loading import load_store
+    from pactgraph.rdf.loading import load_store
 
     return load_store([str(path)])
 

@@ -20,8 +20,8 @@ import graph_checks_oracle as joint_validation
 import rdflib
 
 from pactgraph import resources
-from pactgraph.loading import read_rdf, to_rdflib_term
-from pactgraph.namespaces import Namer
+from pactgraph.rdf.loading import read_rdf, to_rdflib_term
+from pactgraph.rdf.namespaces import Namer
 from pactgraph.validation import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"

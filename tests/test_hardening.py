@@ -694,7 +694,7 @@ def test_limits_can_be_raised_and_switched_off(tmp_path):
 
 def test_the_pause_points_are_no_ops_in_normal_runs(monkeypatch, tmp_path):
     """A pause point that pauses writes the pause file first: none is written unless asked for by name."""
-    from pactgraph import limits
+    from pactgraph.rdf import limits
 
     pause = tmp_path / "paused"
     monkeypatch.setenv("PACTGRAPH_PAUSE_FILE", str(pause))

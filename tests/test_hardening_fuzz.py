@@ -21,7 +21,8 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from pactgraph import loading, querying, sparql_policy  # noqa: E402
+from pactgraph.query import querying, sparql_policy  # noqa: E402
+from pactgraph.rdf import loading  # noqa: E402
 from pactgraph.errors import InputError, QueryError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,7 +170,7 @@ QUERY_PIECES = [
     )
 )
 def test_queries_either_run_or_give_a_query_error(small_store, text):
-    from pactgraph.limits import query_policy
+    from pactgraph.rdf.limits import query_policy
 
     try:
         with query_policy(max_results=1000):

@@ -26,7 +26,7 @@ from jena_engine import missing, validate_all
 from rdflib.namespace import RDF, SH
 
 from pactgraph import resources, validation
-from pactgraph.loading import load_graph, new_graph, quads_to_graph, read_rdf
+from pactgraph.rdf.loading import load_graph, new_graph, quads_to_graph, read_rdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
 Key = tuple[str, ...]

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from pactgraph import limits, process
+from pactgraph import process
+from pactgraph.rdf import limits
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from pactgraph.comparing import DISAGREEING, RELATIONS
-from pactgraph.namespaces import PREFIXES
+from pactgraph.reading.comparing import DISAGREEING, RELATIONS
+from pactgraph.rdf.namespaces import PREFIXES
 
 SHIPPED = "pgr:claim-reference-news-2026-01-12-"
 PG, PGV = PREFIXES["pg"], PREFIXES["pgv"]
@@ -142,7 +142,7 @@ def test_what_changed_puts_each_comparison_under_the_report_that_brought_it(site
 
 
 def test_the_front_page_flags_a_proposition_exactly_when_compare_finds_two_of_its_claims_disagreeing(site, pairs):
-    """Disagreement is defined once (pactgraph.comparing): a "claims disagree" flag on the front
+    """Disagreement is defined once (pactgraph.reading.comparing): a "claims disagree" flag on the front
     page stands for a pair that `compare` relates by one of its disagreeing relations."""
     disagreeing = {frozenset((p["earlier"], p["later"])) for p in pairs if p["relation"] in DISAGREEING}
     front = (site / "index.html").read_text(encoding="utf-8")

@@ -69,9 +69,9 @@ def test_each_figure_is_an_image_with_a_title_in_two_layouts(shipped_site):
             assert 'role="img"' in head and label, (page, head)
             assert svg[len(head) + 1 :].startswith(f"<title>{label.group(1)}</title>"), page
     text = (shipped_site.path / CLAIM).read_text(encoding="utf-8")
-    for css_class, page in (("chain-figure", CLAIM), ("overview", "ontology.html"), ("timeline", "timeline.html")):
+    for css_class, page, count in (("chain-figure", CLAIM, 1), ("overview", "ontology.html", 2), ("timeline", "timeline.html", 1)):
         svgs = figures((shipped_site.path / page).read_text(encoding="utf-8"), css_class)
-        assert [re.search(r'data-layout="(\w+)"', s).group(1) for s in svgs] == ["wide", "narrow"], css_class
+        assert [re.search(r'data-layout="(\w+)"', s).group(1) for s in svgs] == ["wide", "narrow"] * count, css_class
     # the overview's own classes still link to their sections on the page
     overview = figures((shipped_site.path / "ontology.html").read_text(encoding="utf-8"), "overview")[0]
     assert 'xlink:href="#Claim"' in overview and 'xlink:href="#Report"' in overview
@@ -93,10 +93,37 @@ def test_the_overview_has_an_edge_for_each_subclass_axiom(shipped_site):
         if isinstance(sub, rdflib.URIRef) and isinstance(sup, rdflib.URIRef) and sub != sup
     }
     assert len(expected) > 20
-    for svg in figures((shipped_site.path / "ontology.html").read_text(encoding="utf-8"), "overview"):
+    charts = figures((shipped_site.path / "ontology.html").read_text(encoding="utf-8"), "overview")
+    kinds = [re.search(r'data-figure="(\w+)"', svg).group(1) for svg in charts]
+    assert kinds == ["hierarchy", "hierarchy", "properties", "properties"]
+    for kind, svg in zip(kinds, charts, strict=True):
         drawn = edges(svg, "subclass")
-        assert len(drawn) == len(set(drawn)) and set(drawn) == expected
-        assert len(edges(svg, "property")) > 10
+        if kind == "hierarchy":
+            assert len(drawn) == len(set(drawn)) and set(drawn) == expected and not edges(svg, "property")
+        else:
+            assert not drawn and len(edges(svg, "property")) > 10
+
+
+#: The width a page gives a figure: 1280 px less the page's margins, and 390 px (a phone) less them.
+PAGE_WIDTH = {"wide": 1072, "narrow": 364}
+
+
+@pytest.mark.parametrize("language", ("", "zh/"))
+def test_the_ontology_charts_fit_the_page_with_readable_text(shipped_site, language):
+    """Each ontology chart, drawn at its natural size, fits a 1280 px window (wide) and a 390 px
+    phone (narrow) without scrolling, and none of its text is under 11 px."""
+    charts = figures((shipped_site.path / language / "ontology.html").read_text(encoding="utf-8"), "overview")
+    assert len(charts) == 4
+    for svg in charts:
+        layout = re.search(r'data-layout="(\w+)"', svg).group(1)
+        width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+        assert width <= PAGE_WIDTH[layout], (layout, width)
+        sizes = [float(size) for size in re.findall(r'<text[^>]* font-size="([\d.]+)"', svg)]
+        assert sizes and min(sizes) >= 11, layout
+    # every own class is drawn in the hierarchy or the property chart, in each layout
+    for layout in ("wide", "narrow"):
+        drawn = " ".join(svg for svg in charts if f'data-layout="{layout}"' in svg)
+        assert all(f">{name}</text>" in drawn for name in ("Claim", "ClaimComparison", "Report", "NewsOutlet")), layout
 
 
 RELAYS = """
@@ -180,3 +207,74 @@ def test_drawn_words_are_the_caller_s_verbatim(words):
 
     svg = str(relay_chain([words, "Other"], ["2026-01-01", "2026-01-02"]))
     assert html.escape(words, quote=False) in svg and "<b>" not in svg
+
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: The page's own script, by language.
+SCRIPTS = {"zh": re.compile(r"[\u4e00-\u9fff]"), "ru": re.compile(r"[\u0400-\u04ff]")}
+LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+LANGUAGE_PAGES = ("index.html", "ontology.html", "timeline.html", CLAIM)
+
+
+def drawn_runs(svg: str) -> tuple[str, list[tuple[str, str]]]:
+    """The language of a figure (its root's lang, which must equal its xml:lang) and each run of
+    drawn text with the language it is in: the nearest lang of the run's element or its ancestors."""
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(svg)
+    runs: list[tuple[str, str]] = []
+
+    def walk(element: ET.Element, language: str) -> None:
+        assert element.get("lang") == element.get(XML_LANG), ET.tostring(element)[:200]
+        language = element.get("lang") or language
+        if element.tag in (SVG_NS + "text", SVG_NS + "tspan") and element.text and element.text.strip():
+            runs.append((language, element.text))
+        for child in element:
+            if child.tag != SVG_NS + "title":  # tooltips are in the page's language with names as they come
+                walk(child, language)
+            if element.tag in (SVG_NS + "text", SVG_NS + "tspan") and child.tail and child.tail.strip():
+                runs.append((language, child.tail))
+
+    walk(root, "")
+    return root.get("lang") or "", runs
+
+
+@pytest.mark.parametrize("language", ("zh", "ru"))
+def test_figures_carry_their_language_and_mark_english_words(shipped_site, language):
+    """Every figure of a translated site (the inline ones and timeline.svg) says its language; a
+    drawn run of English words is marked lang="en", one in the page's script is not."""
+    site = shipped_site.path / language
+    svgs = [(page, s) for page in LANGUAGE_PAGES for s in re.findall(r"<svg.*?</svg>", (site / page).read_text("utf-8"), re.S)]
+    svgs.append(("timeline.svg", (site / "timeline.svg").read_text("utf-8").split("\n", 1)[1]))
+    assert {page for page, _ in svgs} == {*LANGUAGE_PAGES, "timeline.svg"}
+    # names the data gives in this language in Latin letters ("Bloomberg"@ru) are the page's words
+    names = {
+        o.value
+        for q in source_quads("ontology", "data")
+        if isinstance(o := q.object, ox.Literal) and (o.language or "").split("-")[0] == language
+    }
+    english = own = 0
+    for page, svg in svgs:
+        figure_language, runs = drawn_runs(svg)
+        assert figure_language == language, page
+        for run_language, text in runs:
+            words = [w for w in LATIN_WORD.findall(text) if w not in {"SPARQL", "SHACL"}]
+            if words and text.strip() not in names:
+                assert run_language == "en", (page, text)
+                english += 1
+            if SCRIPTS[language].search(text):
+                assert run_language == language, (page, text)
+                own += 1
+    assert english and own  # both kinds are drawn: the check has something to check
+
+
+def test_the_timeline_command_draws_the_site_s_timeline(shipped_site, tmp_path):
+    """One drawing of the timeline: `pactgraph timeline --format svg` writes the site's
+    timeline.svg (the English one), its title aside."""
+    out = tmp_path / "timeline.svg"
+    done = _run_pactgraph("timeline", "--format", "svg", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    site = (shipped_site.path / "timeline.svg").read_text(encoding="utf-8")
+    assert site.count("Events and publications") == 3  # the label, the <title> and the drawn heading
+    assert out.read_text(encoding="utf-8") == site.replace("Events and publications", "pactgraph timeline")

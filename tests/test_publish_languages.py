@@ -188,3 +188,71 @@ def test_labels_are_in_the_page_language_where_the_data_has_them(site):
     assert ">主权国家<" in zh and ">Суверенное государство<" in ru
     # links between pages stay in the language's folder; shared files come from the site's root
     assert 'href="../index.html"' in zh and 'href="../../style.css"' in zh
+
+
+def lede_runs(site: Path, language: str) -> list[tuple[str, str]]:
+    """The visible runs of the front page's lede ("the story in brief" and "what changed")."""
+    page = (site / language / "index.html").read_text("utf-8")
+    start = page.index('<section id="lede"')
+    visible = Visible()
+    visible.lang = language
+    visible.feed(page[start : page.index("</section>", start) + len("</section>")])
+    return visible.runs
+
+
+def test_the_chinese_lede_uses_chinese_punctuation(site):
+    """The lede's own words and marks (all but the data's English, marked lang="en") use Chinese
+    punctuation: no ASCII comma, full stop, colon, semicolon, bracket or quotation mark."""
+    runs = lede_runs(site, "zh")
+    own = "".join(text for language, text in runs if language != "en")
+    assert not re.search(r"""[,.:;()"']""", own), own
+    for mark in ("。", "，", "：", "；", "“", "”", "（", "）", "、"):
+        assert mark in own, mark
+    # the English words stay English, with their own punctuation
+    assert any(language == "en" and "," in text for language, text in runs)
+
+
+def test_the_russian_lede_quotes_with_guillemets(site):
+    own = "".join(text for language, text in lede_runs(site, "ru") if language != "en")
+    assert "«" in own and "»" in own and "“" not in own and "”" not in own
+
+
+def test_class_and_concept_names_come_from_the_ontology_in_the_page_language(site):
+    """NATO's page names its class, and the India-Pakistan ceasefire's page its event type, by
+    the ontology's sourced Chinese and Russian names."""
+    for language, alliance, ceasefire in (("zh", "军事同盟", "停火"), ("ru", "Военно-политический блок", "прекращение огня")):
+        nato = (site / language / "id" / "nato.html").read_text("utf-8")
+        assert f">{alliance}<" in nato, language
+        event = (site / language / "id" / "india-pakistan-ceasefire-2025.html").read_text("utf-8")
+        assert f">{ceasefire}<" in event, language
+
+
+def test_every_name_of_the_ontology_in_another_language_names_its_source():
+    """Oracle independent of SHACL: with rdflib, every Chinese or Russian rdfs:label,
+    skos:prefLabel or skos:altLabel of a term or concept the ontology defines has an owl:Axiom
+    on that very name whose dcterms:source is a web address."""
+    import rdflib
+    from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+    from pactgraph import resources
+
+    graph = rdflib.Graph()
+    for path in resources.ontology_files():
+        graph.parse(path, format="turtle")
+    ontology = rdflib.URIRef("https://w3id.org/pactgraph/ontology")
+    sources: dict[tuple, set[str]] = {}
+    for axiom in graph.subjects(RDF.type, OWL.Axiom):
+        key = (graph.value(axiom, OWL.annotatedSource), graph.value(axiom, OWL.annotatedProperty),
+               graph.value(axiom, OWL.annotatedTarget))
+        sources.setdefault(key, set()).update(str(s) for s in graph.objects(axiom, DCTERMS.source))
+    names = [
+        (term, prop, name)
+        for term in set(graph.subjects(RDFS.isDefinedBy, ontology))
+        for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+        for name in graph.objects(term, prop)
+        if isinstance(name, rdflib.Literal) and (name.language or "").split("-")[0] in TRANSLATED
+    ]
+    assert {str(n) for _, _, n in names} >= {"主权国家", "Суверенное государство", "军事同盟", "停火"}
+    for term, prop, name in names:
+        found = sources.get((term, prop, name), set())
+        assert found and all(s.startswith(("https://", "http://")) for s in found), (term, prop, name)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from test_publish import source_quads
-from test_publish_story import ARTICLE, TEXT_PAGE, report_claims
+from test_publish import ROOT, source_quads
+from test_publish_story import ARTICLE, BASE, PG, TEXT_PAGE, report_claims
 
 PREFIXED = re.compile(r"^(pg|pgv|pgr|rdf|rdfs|owl|xsd|skos|schema|prov|org|time|oa|sem|dcterms|vann|sh):\w")
 CAMEL = re.compile(r"\b[a-z]+ [A-Z][a-z]+\b")  # "contained In Place", "is Defined By"
@@ -121,3 +121,88 @@ def test_quote_context_starts_and_ends_at_word_boundaries(site):
         assert not after or after[-1].isspace() or end == len(article) or not article[end].isalnum(), (iri, after)
         checked += 1
     assert checked >= len(claims) // 2
+
+
+#: The ways a claim concerns a resource, most relevant first, and the page section of each.
+RELEVANCE = f"""
+PREFIX pg: <{PG}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX schema: <https://schema.org/>
+SELECT ?claim ?rank WHERE {{
+  {{ ?claim pg:proposition/rdf:subject ?x BIND(0 AS ?rank) }}
+  UNION {{ ?claim pg:claimant ?x BIND(1 AS ?rank) }}
+  UNION {{ ?claim pg:proposition/rdf:object ?x BIND(2 AS ?rank) }}
+  UNION {{ ?claim pg:proposition ?p . ?p pg:about ?x ; rdf:subject|rdf:object ?part . ?part ?role ?x
+           FILTER(?part != ?x) BIND(3 AS ?rank) }}
+  UNION {{ ?claim pg:proposition/pg:about ?x BIND(4 AS ?rank) }}
+}}"""
+FIRST_PUBLISHED = f"""
+PREFIX pg: <{PG}>
+PREFIX schema: <https://schema.org/>
+SELECT ?claim ?date WHERE {{
+  ?claim a pg:Claim .
+  OPTIONAL {{ ?claim pg:reportedFirstIn/schema:datePublished ?first }}
+  OPTIONAL {{ ?claim pg:statedIn/schema:datePublished ?stated }}
+  BIND(STR(COALESCE(?first, ?stated, "")) AS ?date)
+}}"""
+SECTIONS = {0: "claims-about", 1: "claims-by", 2: "claims-involving", 3: "claims-involving", 4: "claims-mentioning"}
+
+
+def relevance_oracle(entity: str) -> list[tuple[str, str]]:
+    """(section, claim IRI) in the order the entity's page should list its claims, computed with
+    rdflib's SPARQL from the source files: each claim in the section of its most relevant role;
+    in a section, claims grouped by proposition, each group where its first claim falls, claims
+    by (role, day first published with undated last, IRI)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    for path in sorted((ROOT / "data").rglob("*.ttl")):
+        graph.parse(path, format="turtle")
+    x = rdflib.URIRef(entity)
+    ranks: dict[str, int] = {}
+    for row in graph.query(RELEVANCE, initBindings={"x": x}):
+        ranks[str(row.claim)] = min(int(row.rank), ranks.get(str(row.claim), 99))
+    dates = {str(row.claim): str(row.date) for row in graph.query(FIRST_PUBLISHED)}
+    proposition = {
+        str(c): str(p) for c, p in graph.subject_objects(rdflib.URIRef(PG + "proposition"))
+    }
+
+    def key(claim: str) -> tuple:
+        return (ranks[claim], dates[claim] == "", dates[claim], claim)
+
+    order = []
+    for section in dict.fromkeys(SECTIONS.values()):
+        claims = [c for c in ranks if SECTIONS[ranks[c]] == section]
+        groups: dict[str, list[str]] = {}
+        for claim in claims:
+            groups.setdefault(proposition.get(claim, claim), []).append(claim)
+        for members in sorted((sorted(m, key=key) for m in groups.values()), key=lambda m: key(m[0])):
+            order.extend((section, claim) for claim in members)
+    return order
+
+
+def listed_claims(page: str) -> list[tuple[str, str]]:
+    """(section, claim IRI) of the claim cards of a resource page, in page order."""
+    found, section = [], ""
+    for m in re.finditer(r'<h2 id="([^"]+)"|<dl class="facts">\s*<dt>[^<]*</dt><dd><a href="(claim-[^"]+)\.html"', page):
+        if m.group(1):
+            section = m.group(1)
+        elif section.startswith("claims-"):
+            found.append((section, BASE + "id/" + m.group(2)))
+    return found
+
+
+@pytest.mark.parametrize("language", ("", "zh/"))
+@pytest.mark.parametrize("entity", ("turkey", "saudi-pakistan-alliance", "alexei-portanskiy"))
+def test_an_entity_page_lists_claims_by_relevance_to_it(site, language, entity):
+    """Claims with the entity as the proposition's subject first, then as claimant, value or
+    another role, then mentions; in each, by the day first published, then IRI. Scoped to the
+    shipped report's claims (a new report's claims may fall anywhere among them)."""
+    shipped = set(report_claims())
+    page = (site / f"{language}id/{entity}.html").read_text("utf-8")
+    listed = [item for item in listed_claims(page) if item[1] in shipped]
+    expected = [item for item in relevance_oracle(BASE + "id/" + entity) if item[1] in shipped]
+    assert listed and listed == expected
+    if entity == "turkey":  # the order is not the alphabetical one of before
+        sections = [s for s, _ in listed]
+        assert sections.index("claims-mentioning") > sections.index("claims-involving") > 0

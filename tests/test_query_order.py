@@ -23,7 +23,7 @@ from conftest import _run_pactgraph, start_endpoint_process, stop_process
 
 from pactgraph import resources
 from pactgraph.contributing import data_dir_inputs
-from pactgraph.named_queries import find_query, list_queries
+from pactgraph.query.named_queries import find_query, list_queries
 from pactgraph.stores.disk import DiskStore
 from pactgraph.stores.endpoint import EndpointStore
 from pactgraph.stores.memory import MemoryStore

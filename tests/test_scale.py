@@ -203,7 +203,7 @@ def test_cli_per_report_usage_errors(cli, args, message):
 def test_fast_clean_check_agrees_with_the_core_on_every_fixture():
     """Report units the fast check calls clean skip the core's path: it must see every fixture's results."""
     from pactgraph import resources
-    from pactgraph.loading import read_rdf
+    from pactgraph.rdf.loading import read_rdf
     from pactgraph.validation import units
 
     units.init_worker([str(p) for p in resources.shape_files()], "pyshacl-turbo", in_child=False)

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from pactgraph.serving.server import Endpoint, start_endpoint
-from pactgraph.sparql_limits import QueryLimitError, check_limits
-from pactgraph.sparql_policy import check_query
-from pactgraph.sparql_tokens import tokens
+from pactgraph.query.sparql_limits import QueryLimitError, check_limits
+from pactgraph.query.sparql_policy import check_query
+from pactgraph.query.sparql_tokens import tokens
 from pactgraph.stores.disk import DiskStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +111,22 @@ def test_limits_follow_the_environment(monkeypatch):
         check_limits(query, "<q>")
 
 
+def test_the_guards_remembered_verdict_follows_the_environment(monkeypatch):
+    """The guard remembers verdicts per request; a limit changed later still decides the same request."""
+    from pactgraph.serving.policy import Refused, verdict
+
+    form = urllib.parse.urlencode({"query": "SELECT * WHERE { VALUES ?x { 1 2 3 4 } }"}).encode()
+    arguments = ("/query", "application/x-www-form-urlencoded", form, ())
+    assert verdict(*arguments) is True
+    monkeypatch.setenv("PACTGRAPH_MAX_VALUES", "3")
+    for _ in range(2):  # refused, and refused again from memory
+        with pytest.raises(Refused, match="more than 3 rows") as refused:
+            verdict(*arguments)
+        assert refused.value.status == 400
+    monkeypatch.delenv("PACTGRAPH_MAX_VALUES")
+    assert verdict(*arguments) is True
+
+
 def test_data_blocks_are_rows_not_trees():
     """Negative numbers in VALUES and long INSERT DATA blocks are flat lists: no depth, no patterns."""
     check_query("SELECT * WHERE { VALUES (?a ?b) { " + " ".join(f"(-{i} -{i})" for i in range(2000)) + " } }")
@@ -121,7 +137,7 @@ def test_data_blocks_are_rows_not_trees():
 def test_the_named_questions_and_shapes_pass():
     for path in sorted((ROOT / "queries").glob("*.rq")):
         check_query(path.read_text(encoding="utf-8"), str(path))
-    from pactgraph.sparql_policy import check_shapes_queries
+    from pactgraph.query.sparql_policy import check_shapes_queries
 
     check_shapes_queries([ROOT / "shapes"])
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pactgraph import resources
-from pactgraph.named_queries import list_queries
+from pactgraph.query.named_queries import list_queries
 from pactgraph.stores import graph_name, read_settings
 from pactgraph.stores.base import GRAPH_BASE, StoreError
 from pactgraph.stores.disk import DiskStore

@@ -175,7 +175,7 @@ def test_a_fixed_draw_gives_jenas_results_and_the_same_in_units(tmp_path):
     from jena_engine import missing, validate_all
     from test_jena_shacl import jena_keys, result_keys
 
-    from pactgraph.loading import load_graph, new_graph, quads_to_graph, read_rdf
+    from pactgraph.rdf.loading import load_graph, new_graph, quads_to_graph, read_rdf
     from pactgraph.validation import validate_graphs
 
     why = missing()

@@ -62,7 +62,7 @@ def corpus(warmed) -> tuple[Path, Path]:
 @pytest.fixture
 def parses(monkeypatch, warmed) -> list[Path]:
     """Every data or ontology file pactgraph parses from here on."""
-    from pactgraph import loading
+    from pactgraph.rdf import loading
 
     seen: list[Path] = []
     original = loading.parse_with_prefixes

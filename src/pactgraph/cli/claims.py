@@ -37,7 +37,7 @@ def _interactive() -> bool:
 
 
 def _choose(message: str, candidates: Sequence[Any]) -> Any:
-    from pactgraph.namespaces import shorten
+    from pactgraph.rdf.namespaces import shorten
 
     if not _interactive():
         return None
@@ -69,7 +69,7 @@ def _ask_missing(spec: Any, report_dir: str, data_dir: Any, skip: tuple[str, ...
     from pactgraph.contributing import graph_files
     from pactgraph.contributing.claims import REQUIRED
     from pactgraph.contributing.newreport import scheme_concepts
-    from pactgraph.loading import load_store
+    from pactgraph.rdf.loading import load_store
 
     missing = [name for name in REQUIRED if not getattr(spec, name) and name not in skip]
     if not missing or not _interactive():
@@ -184,7 +184,7 @@ def claim_add(
             )
         except CheckFailed as err:
             _check_failed(err)
-        from pactgraph.namespaces import shorten
+        from pactgraph.rdf.namespaces import shorten
 
         for note in notes:
             typer.echo(f"pactgraph: note: {note}", err=True)
@@ -220,7 +220,7 @@ def claim_remove(
     with _user_errors():
         from pactgraph.contributing import data_dir_for_reading
         from pactgraph.contributing.claims import CheckFailed, remove_claim
-        from pactgraph.namespaces import shorten
+        from pactgraph.rdf.namespaces import shorten
 
         try:
             iri = remove_claim(report_dir, data_dir_for_reading(data_dir), claim, dry_run=dry_run)
@@ -246,7 +246,7 @@ def claims_import(
         from pactgraph.contributing import data_dir_for_reading
         from pactgraph.contributing.claims import CheckFailed
         from pactgraph.contributing.sheet import import_sheet
-        from pactgraph.namespaces import shorten
+        from pactgraph.rdf.namespaces import shorten
 
         try:
             written, notes = import_sheet(report_dir, sheet, data_dir_for_reading(data_dir), dry_run=dry_run)
@@ -264,7 +264,7 @@ def claims_export(report_dir: ReportDir, output: OutputOption = None, data_dir: 
     with _user_errors():
         from pactgraph.contributing import data_dir_for_reading
         from pactgraph.contributing.sheet import export_sheet
-        from pactgraph.output import emit
+        from pactgraph.cli.output import emit
 
         emit(export_sheet(report_dir, data_dir_for_reading(data_dir)).encode("utf-8"), _output(output))
 
@@ -291,7 +291,7 @@ def entity_add(
         from pactgraph.contributing import data_dir_for_reading
         from pactgraph.contributing.claims import CheckFailed
         from pactgraph.contributing.entities import EntityInput, add_entity
-        from pactgraph.namespaces import shorten
+        from pactgraph.rdf.namespaces import shorten
 
         spec = EntityInput(kind, label, description, "", affiliation, affiliation_role, event_type, list(party or []))
         try:
@@ -322,8 +322,8 @@ def find(
     with _user_errors():
         from pactgraph.contributing import data_dir_for_reading, graph_files
         from pactgraph.contributing.resolve import Index, kind_of, rank
-        from pactgraph.loading import load_store
-        from pactgraph.namespaces import shorten
+        from pactgraph.rdf.loading import load_store
+        from pactgraph.rdf.namespaces import shorten
 
         kinds = ("proposition", "agent", "entity", "report")
         if kind is not None and kind not in kinds:

@@ -1,6 +1,6 @@
 """`pactgraph compare`: how two claims, or every pair of claims of a graph, stand to each other.
 
-The relation is defined once, in `pactgraph.comparing`; this module parses options and prints.
+The relation is defined once, in `pactgraph.reading.comparing`; this module parses options and prints.
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ def compare(
 ) -> None:
     """Compare claims: agree, contradict, incompatible values, divergent certainty, revision, compatible or unrelated, each with its reason."""
     with user_errors():
-        from pactgraph import comparing, query_session
+        from pactgraph.reading import comparing, query_session
         from pactgraph.errors import InputError
-        from pactgraph.output import emit
+        from pactgraph.cli.output import emit
 
         output = checked_output(output)
         if claims and len(claims) != 2:

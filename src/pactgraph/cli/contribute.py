@@ -145,7 +145,7 @@ def new_report(
 
 def _created(made: Any, data_dir: str | None) -> None:
     """What new-report made, and the next steps."""
-    from pactgraph.namespaces import shorten
+    from pactgraph.rdf.namespaces import shorten
 
     folder = _shown(made.folder)
     typer.echo(f"Created {folder}/")
@@ -295,8 +295,8 @@ def timeline(
 ) -> None:
     """Events and publications in date order: vague dates are intervals (bars in the figure)."""
     with user_errors():
-        from pactgraph.contributing.timeline import timeline as build
-        from pactgraph.output import emit
+        from pactgraph.publishing.timelines import timeline as build
+        from pactgraph.cli.output import emit
 
         output = checked_output(output)
         text, warnings = build(data_dir, as_of, fmt.value)

@@ -46,8 +46,8 @@ def export(
     longturtle, jsonld uses the project prefixes as its @context.
     """
     with user_errors(offline=True):
-        from pactgraph import exporting
-        from pactgraph.output import emit
+        from pactgraph.rdf import exporting
+        from pactgraph.cli.output import emit
 
         output = checked_output(output)
         chosen = exporting.chosen_format(fmt.value if fmt is not None else None, output)
@@ -70,8 +70,8 @@ def info(
 ) -> None:
     """Summarise the graph: triples, instances per class, reports and sources, ontology version."""
     with user_errors():
-        from pactgraph.info import format_info, graph_info
-        from pactgraph.output import emit
+        from pactgraph.reading.info import format_info, graph_info
+        from pactgraph.cli.output import emit
         from pactgraph.stores.config import open_store, read_settings
 
         output = checked_output(output)

@@ -1,6 +1,6 @@
 """`pactgraph query` and `pactgraph queries`: read-only SPARQL over the graph, and the named queries.
 
-Never imports rdflib or pyshacl: the work is in pactgraph.query_session (pyoxigraph only).
+Never imports rdflib or pyshacl: the work is in pactgraph.reading.query_session (pyoxigraph only).
 """
 
 from __future__ import annotations
@@ -158,9 +158,9 @@ def query(
     PACTGRAPH_MAX_MEMORY is stopped with an error (exit 2).
     """
     with user_errors():
-        from pactgraph import query_session
-        from pactgraph.output import emit
-        from pactgraph.querying import ASK
+        from pactgraph.reading import query_session
+        from pactgraph.cli.output import emit
+        from pactgraph.query.querying import ASK
 
         output = checked_output(output)
         request = query_session.prepare(
@@ -185,8 +185,8 @@ def list_queries(
 ) -> None:
     """List the named queries: number, name, title and the question each answers."""
     with user_errors():
-        from pactgraph import named_queries
-        from pactgraph.output import emit
+        from pactgraph.query import named_queries
+        from pactgraph.cli.output import emit
 
         table = named_queries.table(queries_dir)
         if table is None:

@@ -138,10 +138,10 @@ def endpoint_command(
     --max-result-size. Stops on Ctrl-C or SIGTERM; a temporary store is removed then.
     """
     with user_errors():
-        from pactgraph import limits
+        from pactgraph.rdf import limits
         from pactgraph.serving.guard import MAX_RESULT_SIZE, GuardPolicy
         from pactgraph.serving.server import serve
-        from pactgraph.sparql_policy import service_urls
+        from pactgraph.query.sparql_policy import service_urls
 
         seconds = limits.parse_seconds(timeout, "--timeout", limits.QUERY_TIMEOUT)
         size = MAX_RESULT_SIZE if max_result_size is None else limits.parse_size(max_result_size, "--max-result-size")

@@ -215,7 +215,7 @@ def validate(
     """
     with _user_errors(offline=True):
         from pactgraph import validation
-        from pactgraph.output import emit
+        from pactgraph.cli.output import emit
 
         output = _output(output)
         if explain:
@@ -230,7 +230,7 @@ def validate(
                 no_cache=no_cache, engine=engine, config=config, scheduler=scheduler,
             )
 
-        from pactgraph import limits
+        from pactgraph.rdf import limits
 
         seconds = limits.parse_seconds(timeout, "--timeout", 0)
         # The engines cannot be interrupted: past --timeout the process ends (see limits.run_bounded).

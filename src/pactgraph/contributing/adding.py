@@ -53,7 +53,6 @@ class AddOutcome:
     report: Any  # the ValidationReport
     units: list[Unit]
     dry_run: bool = False
-    store_lines: list[str] = field(default_factory=list)
     #: The draft folders whose files were moved into the data directory.
     moved_from: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

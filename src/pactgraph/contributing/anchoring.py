@@ -244,7 +244,7 @@ def report_sentences(report_path: Any, text_path: Any) -> _ReportSentences | Non
     from pathlib import Path, PurePosixPath
 
     from pactgraph.validation.inputs import parse_inputs
-    from pactgraph.namespaces import PREFIXES
+    from pactgraph.rdf.namespaces import PREFIXES
 
     parsed = parse_inputs([report_path])[0]
     name = Path(text_path).name
@@ -284,7 +284,7 @@ def anchor(text_path: Any, quote: str, report_path: Any = None) -> AnchorOutcome
 
     from pactgraph.contributing import REPORT_NAME, read_text_file
     from pactgraph.errors import InputError
-    from pactgraph.namespaces import shorten
+    from pactgraph.rdf.namespaces import shorten
 
     text = read_text_file(text_path)
     if quote == "" or not quote.strip():

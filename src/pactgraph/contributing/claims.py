@@ -35,7 +35,7 @@ from pactgraph.contributing import (
 )
 from pactgraph.contributing.resolve import AmbiguousError, Index, Resource, resolve
 from pactgraph.errors import InputError, PactgraphError
-from pactgraph.namespaces import PG, PGR, PREFIXES, shorten
+from pactgraph.rdf.namespaces import PG, PGR, PREFIXES, shorten
 
 PGV = PREFIXES["pgv"]
 BEGIN = "# >>> "
@@ -157,7 +157,7 @@ def open_report(path: str | Path, data_dir: Path) -> Report:
 
 
 def _graph_store(data_dir: Path, *extra: Path) -> Any:
-    from pactgraph.loading import load_store
+    from pactgraph.rdf.loading import load_store
 
     files = graph_files(data_dir)
     known = {f.resolve() for f in files}
@@ -165,7 +165,7 @@ def _graph_store(data_dir: Path, *extra: Path) -> Any:
 
 
 def select_bindings(store: Any, query: str, **params: str) -> list[dict[str, Any]]:
-    from pactgraph.querying import run_query
+    from pactgraph.query.querying import run_query
 
     if params:
         values = "".join(f" VALUES ?{name} {{ <{iri}> }}" for name, iri in params.items())
@@ -525,7 +525,7 @@ def remove_claim(report_dir: str | Path, data_dir: Path, claim: str, *, dry_run:
     if re.fullmatch(r"\d+", wanted):
         iri = PGR + f"claim-{report.slug}-{int(wanted):02d}"
     else:
-        from pactgraph.namespaces import expand
+        from pactgraph.rdf.namespaces import expand
 
         try:
             iri = expand(wanted)

@@ -15,7 +15,7 @@ from pathlib import Path
 from pactgraph.contributing.claims import Chooser, Context, empty_graph, pick_resource, context, new_iri, serialize, write_blocks
 from pactgraph.contributing.resolve import Resource, check_name, fold
 from pactgraph.errors import InputError
-from pactgraph.namespaces import PG, PREFIXES, shorten
+from pactgraph.rdf.namespaces import PG, PREFIXES, shorten
 
 #: The kinds `entity add` declares, with their classes.
 CLASSES = {

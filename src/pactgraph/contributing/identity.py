@@ -34,8 +34,8 @@ def text_key(text: str) -> str:
 
 def same_text(store: Any, text: str) -> str | None:
     """Where the graph already stores `text` up to normalisation (pg:storedAt or the text's IRI), else None."""
-    from pactgraph.namespaces import shorten
-    from pactgraph.querying import run_query
+    from pactgraph.rdf.namespaces import shorten
+    from pactgraph.query.querying import run_query
 
     key = text_key(text)
     rows = run_query(store, "SELECT ?t ?value ?at WHERE { ?t a pg:SourceText ; rdf:value ?value OPTIONAL { ?t pg:storedAt ?at } }")

@@ -34,7 +34,7 @@ from pactgraph.contributing import (
 from pactgraph.contributing.anchoring import sentences
 from pactgraph.contributing.identity import outlet_likeness, same_text
 from pactgraph.errors import InputError, PactgraphError
-from pactgraph.namespaces import PGR, expand, shorten
+from pactgraph.rdf.namespaces import PGR, expand, shorten
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^\s<>\"{}|\\^`]+$")
@@ -68,7 +68,7 @@ class NewReport:
 
 def _rows(store: Any, query: str, **params: Any) -> list[dict[str, Any]]:
     """SELECT rows as dicts; `params` are pyoxigraph terms bound with VALUES (internal lookups only)."""
-    from pactgraph.querying import run_query
+    from pactgraph.query.querying import run_query
 
     if params:
         values = "".join(f" VALUES ?{name} {{ {term} }}" for name, term in params.items())
@@ -233,7 +233,7 @@ def create(
 
     InputError for bad arguments; ReportExistsError when the text or the folder is already there.
     """
-    from pactgraph.loading import load_store
+    from pactgraph.rdf.loading import load_store
 
     text = _read_limited(Path(text_file))
     if not text.strip():
@@ -333,7 +333,7 @@ def create(
 def _read_limited(path: Path) -> str:
     """The text, refused before any work when it is longer than a stored text may be
     (PACTGRAPH_MAX_LITERAL characters: it is stored as one literal)."""
-    from pactgraph import limits
+    from pactgraph.rdf import limits
 
     limit = limits.max_literal()
     message = f"{path}: the text is longer than the limit of {limit} characters ({limits.ENV_MAX_LITERAL})"

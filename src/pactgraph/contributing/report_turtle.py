@@ -13,8 +13,8 @@ from typing import Any
 from pactgraph.contributing import CONTEXT, REPORTS, TEXT_NAME, turtle_long_string, turtle_string
 from pactgraph.contributing.anchoring import prefix_of, suffix_of
 from pactgraph.contributing.storyline import EarlierReports
-from pactgraph.namespaces import PGR, shorten
-from pactgraph.namespaces import PREFIXES as PROJECT_PREFIXES
+from pactgraph.rdf.namespaces import PGR, shorten
+from pactgraph.rdf.namespaces import PREFIXES as PROJECT_PREFIXES
 
 #: The prefixes report.ttl declares, in this order.
 _PREFIX_NAMES = ("oa", "org", "pg", "pgr", "pgv", "prov", "rdf", "rdfs", "schema", "sem", "skos", "xsd")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pactgraph.errors import InputError
-from pactgraph.namespaces import PG, PREFIXES, expand, shorten
+from pactgraph.rdf.namespaces import PG, PREFIXES, expand, shorten
 
 SCHEMA = PREFIXES["schema"]
 PROV = PREFIXES["prov"]
@@ -137,7 +137,7 @@ class Index:
 
     @classmethod
     def from_store(cls, store: Any) -> Index:
-        from pactgraph.querying import run_query
+        from pactgraph.query.querying import run_query
 
         found: dict[str, Resource] = {}
         for row in run_query(store, _INDEX_QUERY).bindings():

@@ -36,7 +36,7 @@ from pactgraph.contributing.claims import (
 )
 from pactgraph.contributing.resolve import Resource, check_name, fold, rank
 from pactgraph.errors import InputError
-from pactgraph.namespaces import PG, PGR, PREFIXES, shorten
+from pactgraph.rdf.namespaces import PG, PGR, PREFIXES, shorten
 
 COLUMNS = (
     "kind",
@@ -116,7 +116,7 @@ def unescape_cell(value: str, where: str) -> str:
 
 def _read_sheet(sheet: Path) -> str:
     """The sheet's text, its size checked before it is read."""
-    from pactgraph import limits
+    from pactgraph.rdf import limits
 
     try:
         size = sheet.stat().st_size
@@ -338,7 +338,7 @@ def _structure(ctx: Context, row: dict[str, str], where: str) -> list[tuple[Any,
     import rdflib
     from rdflib import RDF, Literal
 
-    from pactgraph.namespaces import expand
+    from pactgraph.rdf.namespaces import expand
 
     given = {name: row.get(name, "").strip() for name in ("subject", "predicate", "object")}
     if not any(given.values()):
@@ -416,7 +416,7 @@ SELECT ?s ?type ?label ?description ?organisation ?orole ?country ?about ?subjec
 
 def export_sheet(report_dir: str | Path, data_dir: Path) -> str:
     """The report's declared agents and propositions, then its claims, as a sheet `import` reads back."""
-    from pactgraph.loading import load_store
+    from pactgraph.rdf.loading import load_store
 
     report = open_report(report_dir, data_dir)
     claims = list_claims(report_dir, data_dir)

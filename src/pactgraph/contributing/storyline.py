@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pactgraph.errors import InputError
-from pactgraph.namespaces import PGR, expand, shorten
+from pactgraph.rdf.namespaces import PGR, expand, shorten
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 def _rows(store: Any, query: str) -> list[dict[str, Any]]:
-    from pactgraph.querying import run_query
+    from pactgraph.query.querying import run_query
 
     return run_query(store, query).bindings()
 

@@ -10,7 +10,7 @@ modules, one job each:
 - jsonld: compact JSON-LD against the bundled context.jsonld
 - model, views: an indexed graph and the plain data shown on pages
 - pages: a page per resource and the index; docs: ontology and shapes documentation
-- comparisons: each related pair of claims (pactgraph.comparing) as data, on claim pages and in the lede
+- comparisons: each related pair of claims (pactgraph.reading.comparing) as data, on claim pages and in the lede
 - dataset: the VoID/DCAT description; conneg: the negotiation rules, .htaccess and nginx
 - server: the preview server (`pactgraph serve`); site: all of it together; tree: writing
 """

@@ -1,6 +1,6 @@
 """The comparison of claims in the published site: each related pair (every relation but
 "unrelated") as a pg:ClaimComparison with its relation (a pgv:claim-relation concept) and
-its reason, computed by `pactgraph.comparing` at publish time; what a claim page lists
+its reason, computed by `pactgraph.reading.comparing` at publish time; what a claim page lists
 under "What other claims say"; and the front page's lede, written from the graph."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import rdflib
+from markupsafe import Markup, escape
 
-from pactgraph.namespaces import PREFIXES
+from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing.i18n import _, language
 from pactgraph.publishing.layout import Layout
 from pactgraph.publishing.model import SCHEMA, SiteGraph, natural_key
@@ -34,7 +35,7 @@ def node_iri(earlier: str, later: str) -> str:
 
 def compute(paths: Sequence[Path]) -> list[Any]:
     """The related pairs of the graph in these files (ontology and data), as `compare` lists them."""
-    from pactgraph import comparing
+    from pactgraph.reading import comparing
     from pactgraph.stores.memory import MemoryStore
 
     return comparing.compare_all(MemoryStore(files=list(paths)))
@@ -44,7 +45,7 @@ def quads(pairs: list[Any], layout: Layout) -> list[Any]:
     """The pairs as statements in their own named graph, under the site's base."""
     import pyoxigraph as ox
 
-    from pactgraph import comparing
+    from pactgraph.reading import comparing
 
     graph = ox.NamedNode(layout.iri(GRAPH))
     pg, rdfs = layout.rebase(PREFIXES["pg"]), PREFIXES["rdfs"]
@@ -107,13 +108,13 @@ class Comparison:
     later: Any
     relation: str
     reason: str
-    key: str = ""  # the relation in English, as pactgraph.comparing names it
+    key: str = ""  # the relation in English, as pactgraph.reading.comparing names it
     relation_language: str = ""  # of `relation`, when not the page's
 
 
 def comparisons(graph: SiteGraph) -> list[Comparison]:
     """The published comparisons, in `compare`'s order of relations, then by claim."""
-    from pactgraph.comparing import RELATIONS
+    from pactgraph.reading.comparing import RELATIONS
 
     t = _Terms(graph.layout)
     found = []
@@ -198,6 +199,11 @@ def _named(linker: Linker, node: Any, text: str) -> Value:
     return replace(linker.link(node), text=text, names={}, language="")
 
 
+def _marked(words: str, language: str) -> Markup:
+    """Words as markup, in a span with their language when it is not the page's."""
+    return Markup('<span lang="%s">%s</span>') % (language, words) if language else Markup(escape(words))
+
+
 def _name(graph: SiteGraph, node: Any) -> Value:
     """A name shown as words (not a link), with its language when it is not the page's."""
     return Value("link", text=graph.label(node), language=graph.label_language(node))
@@ -210,7 +216,7 @@ def _origin(graph: SiteGraph, claim: Any, terms: Terms) -> Any:
 def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Lede:
     """Who wants what (each prospective membership, named by its pg:seeksMembershipIn proposition),
     who says what about it, how sure and through which outlets; who disagrees (the disagreeing comparisons); and what each report changed."""
-    from pactgraph.comparing import DISAGREEING
+    from pactgraph.reading.comparing import DISAGREEING
 
     linker = Linker(graph, page, texts)
     pg = rdflib.Namespace(graph.layout.ontology_ns)
@@ -254,11 +260,14 @@ def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Le
         return agent if agent is not None else claim
 
     def brought_name(c: Comparison) -> Value:
+        """"relation: claimant / claimant" in the catalogue's words, each name marked with its language."""
         first, second = who_said(c.earlier), who_said(c.later)
-        found = _named(linker, c.node, f"{c.relation}: {graph.label(first)} / {graph.label(second)}")
-        if c.relation_language or graph.label_language(first) or graph.label_language(second):
-            found.language = "en"
-        return found
+        words = Markup(escape(_("%(relation)s: %(first)s / %(second)s"))) % {
+            "relation": _marked(c.relation, c.relation_language),
+            "first": _marked(graph.label(first), graph.label_language(first)),
+            "second": _marked(graph.label(second), graph.label_language(second)),
+        }
+        return _named(linker, c.node, words)
 
     changes = []
     for report in graph.instances(terms.Report):

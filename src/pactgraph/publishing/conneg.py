@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from pactgraph import cors
+from pactgraph.serving import cors
 
 #: Marker on the first line of the generated .htaccess; publish uses it to
 #: recognise an OUTDIR that it may replace.
@@ -68,7 +68,7 @@ SPECIAL_FILES: dict[str, str] = {
 
 #: Headers sent with every answer by the preview server and the Apache/nginx configuration.
 #: Access-Control-Allow-Origin lets browser RDF clients on other sites read the data; the
-#: preflight headers say what they may send (pactgraph.cors).
+#: preflight headers say what they may send (pactgraph.serving.cors).
 COMMON_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
     **cors.ALLOW_ORIGIN,

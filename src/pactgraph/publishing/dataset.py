@@ -12,7 +12,7 @@ from typing import Any
 
 import rdflib
 
-from pactgraph.namespaces import PREFIXES
+from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing.i18n import _, page_path
 from pactgraph.publishing.layout import Layout
 from pactgraph.publishing.model import OWL, RDF, SiteGraph, natural_key

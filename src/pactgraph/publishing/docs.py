@@ -9,7 +9,7 @@ from typing import Any
 
 import rdflib
 
-from pactgraph.namespaces import PREFIXES
+from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing.i18n import N_, gettext, page_path
 from pactgraph.publishing.model import (
     LABEL_PROPERTIES,
@@ -479,14 +479,16 @@ def ontology_page(
 ) -> bytes:
     page = page_path("ontology.html")
     doc = ontology_doc(ontology, data, shapes, page)
-    from pactgraph.publishing.pictures import ontology_figure
+    from pactgraph.publishing.pictures import ontology_figures
 
+    hierarchy, properties = ontology_figures(ontology)
     return render(
         "ontology.html",
         page,
         title=doc.title,
         doc=doc,
-        overview=ontology_figure(ontology),
+        hierarchy=hierarchy,
+        properties=properties,
         alternates=alternates("ontology", page),
         **common,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -25,6 +25,7 @@ from pactgraph.errors import InputError
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
+XML = "http://www.w3.org/XML/1998/namespace"
 FONT = "sans-serif"
 MISSING = (
     "Graphviz's `dot` program was not found on PATH: it lays out the site's figures. "
@@ -59,11 +60,23 @@ def require_dot() -> None:
         raise InputError(MISSING)
 
 
-def render(dot: Any, title: str, css_class: str, titles: Mapping[str, str], layout: str = "") -> Markup:
-    """`dot` laid out as an inline <svg> with `title` (also its aria-label) and role="img";
-    `titles` maps dot's node names and `a->b` edge names to the tooltips shown instead."""
+def render(
+    dot: Any,
+    title: str,
+    css_class: str,
+    titles: Mapping[str, str],
+    layout: str = "",
+    language: str = "en",
+    languages: Mapping[str, Sequence[str]] | None = None,
+    data: Mapping[str, str] | None = None,
+) -> Markup:
+    """`dot` laid out as an inline <svg> with `title` (also its aria-label) and role="img", in
+    `language` (lang and xml:lang); `titles` maps dot's node names and `a->b` edge names to the
+    tooltips shown instead, `languages` maps them to the language of each line of their label
+    ('' for the figure's own), so that words left in another language are marked; `data` adds
+    attributes (data-*) to the <svg>."""
     require_dot()  # checked on every figure: a layout cached earlier does not hide that dot went
-    return Markup(clean(_laid_out(dot.source), title, css_class, titles, layout))
+    return Markup(clean(_laid_out(dot.source), title, css_class, titles, layout, language, languages or {}, data))
 
 
 @functools.lru_cache(maxsize=512)
@@ -77,7 +90,16 @@ def _laid_out(source: str) -> str:
         raise InputError(MISSING) from None
 
 
-def clean(raw: str, title: str, css_class: str, titles: Mapping[str, str], layout: str = "") -> str:
+def clean(
+    raw: str,
+    title: str,
+    css_class: str,
+    titles: Mapping[str, str],
+    layout: str = "",
+    language: str = "en",
+    languages: Mapping[str, Sequence[str]] | None = None,
+    data: Mapping[str, str] | None = None,
+) -> str:
     ET.register_namespace("", SVG)
     ET.register_namespace("xlink", XLINK)
     root = ET.fromstring(raw)  # comments and the DOCTYPE are dropped by the parser
@@ -99,6 +121,10 @@ def clean(raw: str, title: str, css_class: str, titles: Mapping[str, str], layou
         if found is None:
             continue
         key = (found.text or "").replace("&#45;", "-")
+        lines = (languages or {}).get(key, ())
+        for drawn, words_language in zip(group.iter(f"{{{SVG}}}text"), lines, strict=False):
+            if words_language:
+                mark(drawn, words_language)
         if key in titles:
             found.text = titles[key]
         else:
@@ -114,6 +140,8 @@ def clean(raw: str, title: str, css_class: str, titles: Mapping[str, str], layou
     }
     if layout:
         attrs["data-layout"] = layout
+    attrs.update(data or {})
+    attrs["lang"] = attrs["xml:lang"] = language
     heading = ET.Element(f"{{{SVG}}}title")
     heading.text = title
     body = "".join(ET.tostring(child, encoding="unicode") for child in [heading, *root])
@@ -122,6 +150,12 @@ def clean(raw: str, title: str, css_class: str, titles: Mapping[str, str], layou
     head = "".join(f' {k}="{_attr(v)}"' for k, v in attrs.items())
     links = f' xmlns:xlink="{XLINK}"' if "xlink:" in body else ""
     return f'<svg{head} xmlns="{SVG}"{links}>{_tidy(body).strip()}</svg>'
+
+
+def mark(element: Any, language: str) -> None:
+    """Give an SVG element a language: lang (SVG 2, HTML) and xml:lang (SVG 1.1), the same value."""
+    element.set("lang", language)
+    element.set(f"{{{XML}}}lang", language)
 
 
 def _attr(value: str) -> str:

@@ -13,8 +13,10 @@ one by the screen's width. The pages give the same facts as text beside them.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
@@ -26,32 +28,62 @@ ACCENT = "#1f5f99"
 BOX = "#eef3f8"
 
 
+@dataclass(frozen=True)
+class Words:
+    """Words drawn in a figure with their language when it is not the figure's ('' when it is):
+    a name the data has only in English stays English on a Chinese page, marked lang="en"."""
+
+    text: str
+    language: str = ""
+
+
+def _words(words: str | Words) -> Words:
+    return words if isinstance(words, Words) else Words(words)
+
+
+def lang(language: str) -> str:
+    """The attributes giving SVG text its language (lang for SVG 2 and HTML, xml:lang for SVG 1.1)."""
+    return f' lang="{language}" xml:lang="{language}"' if language else ""
+
+
+def _width(text: str) -> int:
+    """About how wide `text` is drawn at 12 px: CJK characters take a full em, others about 7 px."""
+    return sum(13 if "\u2e80" <= c <= "\ufaff" else 7 for c in text)
+
+
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _svg(width: float, height: float, title: str, body: list[str], css_class: str) -> Markup:
+def _svg(width: float, height: float, title: str, body: list[str], css_class: str, language: str = "en") -> Markup:
     head = (
         f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" '
-        'font-family="sans-serif" font-size="12">'
+        f'font-family="sans-serif" font-size="12"{lang(language)}>'
     )
     return Markup("".join([head, f"<title>{escape(title)}</title>", *body, "</svg>"]))
 
 
 def relay_chain(
-    outlets: Sequence[str], dates: Sequence[str], gap: bool = False, title: str | None = None
+    outlets: Sequence[str | Words],
+    dates: Sequence[str],
+    gap: bool = False,
+    title: str | None = None,
+    language: str = "en",
 ) -> Markup:
     """The reports a claim passed through, oldest first, an arrow from each to the one that relays it
     (dashed where the chain has a gap); laid out by dot left to right, and top to bottom for narrow screens."""
     from pactgraph.publishing import dotsvg
 
+    drawn = [_words(o) for o in outlets]
+    texts = [o.text for o in drawn]
+    languages = {f"n{i}": [o.language] for i, o in enumerate(drawn)}
     if title is None:
         title = "Relay chain, oldest first: " + " → ".join(
-            f"{o} ({d})" if d else o for o, d in zip(outlets, dates, strict=False)
+            f"{o} ({d})" if d else o for o, d in zip(texts, dates, strict=False)
         )
-    names = [_clip(outlet, 28) for outlet in outlets]
-    titles = {f"n{i}": f"{o} ({d})" if d else o for i, (o, d) in enumerate(zip(outlets, dates, strict=False))}
+    names = [_clip(text, 28) for text in texts]
+    titles = {f"n{i}": f"{o} ({d})" if d else o for i, (o, d) in enumerate(zip(texts, dates, strict=False))}
     for i in range(1, len(names)):
         titles[f"n{i - 1}->n{i}"] = f"{names[i - 1]} → {names[i]}"
     variants = []
@@ -69,7 +101,7 @@ def relay_chain(
                 style="dashed" if dashed else "solid",
                 _attributes={"class": "gap" if dashed else "relay"},
             )
-        variants.append(dotsvg.render(dot, title, "chain-figure", titles, layout))
+        variants.append(dotsvg.render(dot, title, "chain-figure", titles, layout, language, languages))
     return Markup("").join(variants)
 
 
@@ -81,11 +113,23 @@ class Point:
     level: str  # the certainty label
     claimant: str
     polarity: str
+    claimant_language: str = ""  # of the claimant's name, when not the chart's
+    negative: bool = False  # the claim denies the proposition (drawn as a square)
+    tip: str = ""  # the tooltip, in the chart's language (else one in English)
 
 
-def certainty_chart(title: str, levels: Sequence[str], points: Sequence[Point]) -> Markup:
+def certainty_chart(
+    title: str,
+    levels: Sequence[str | Words],
+    points: Sequence[Point],
+    language: str = "en",
+    empty: str = "No dated claims.",
+) -> Markup:
     """Certainty (rows, most certain on top) by the date each claim was first reported."""
     import datetime as dt
+
+    level_words = [_words(level) for level in levels]
+    names = [level.text for level in level_words]
 
     left, right, top, row_h = 130, 40, 30, 34
     plot_w = 440
@@ -94,20 +138,19 @@ def certainty_chart(title: str, levels: Sequence[str], points: Sequence[Point]) 
     days = sorted({dt.date.fromisoformat(p.date) for p in points if p.date})
     body: list[str] = []
     if not days:
-        return _svg(
-            width, height, title, [f'<text x="10" y="20">{escape("No dated claims.")}</text>'], "chart"
-        )
+        return _svg(width, height, title, [f'<text x="10" y="20">{escape(empty)}</text>'], "chart", language)
     first, last = days[0] - dt.timedelta(days=1), days[-1] + dt.timedelta(days=1)
     span = max(1, (last - first).days)
 
     def x(day: dt.date) -> float:
         return left + plot_w * (day - first).days / span
 
-    for i, level in enumerate(levels):
+    for i, level in enumerate(level_words):
         y = top + i * row_h + row_h / 2
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e3e7ec"/>'
-            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}">{escape(level)}</text>'
+            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}"{lang(level.language)}>'
+            f"{escape(level.text)}</text>"
         )
     axis = top + row_h * len(levels) + 4
     body.append(f'<line x1="{left}" y1="{axis}" x2="{left + plot_w}" y2="{axis}" stroke="{LINE}"/>')
@@ -117,24 +160,25 @@ def certainty_chart(title: str, levels: Sequence[str], points: Sequence[Point]) 
         )
     stacked: dict[tuple[str, str], int] = {}
     for p in points:
-        if not p.date or p.level not in levels:
+        if not p.date or p.level not in names:
             continue
         key = (p.date, p.level)
         k = stacked.get(key, 0)
         stacked[key] = k + 1
         cx = x(dt.date.fromisoformat(p.date))
-        cy = top + levels.index(p.level) * row_h + row_h / 2 + (k * 11 if k else 0) - (5 if k else 0)
+        cy = top + names.index(p.level) * row_h + row_h / 2 + (k * 11 if k else 0) - (5 if k else 0)
         shape = (
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{ACCENT}"/>'
-            if p.polarity != "negative"
+            if not p.negative
             else f'<rect x="{cx - 6:.1f}" y="{cy - 6:.1f}" width="12" height="12" fill="#b0413e"/>'
         )
         label = (
-            f'<text x="{cx + 10:.1f}" y="{cy + 4:.1f}" fill="{INK}">{escape(_clip(p.claimant, 28))}</text>'
+            f'<text x="{cx + 10:.1f}" y="{cy + 4:.1f}" fill="{INK}"{lang(p.claimant_language)}>'
+            f"{escape(_clip(p.claimant, 28))}</text>"
         )
-        tip = f"{p.claimant}: {p.level}, {p.polarity}, first reported {p.date}"
+        tip = p.tip or f"{p.claimant}: {p.level}, {p.polarity}, first reported {p.date}"
         body.append(f"<g><title>{escape(tip)}</title>{shape}{label}</g>")
-    return _svg(width, height, title, body, "chart")
+    return _svg(width, height, title, body, "chart", language)
 
 
 @dataclass(frozen=True)
@@ -145,6 +189,7 @@ class Node:
     label: str
     href: str = ""  # where a click takes the reader (the class's section), if anywhere
     own: bool = True  # defined by the ontology (drawn filled) or reused from elsewhere
+    language: str = ""  # of the label, when not the figure's
 
 
 @dataclass(frozen=True)
@@ -154,60 +199,152 @@ class Edge:
     source: str
     target: str
     label: str
+    language: str = ""  # of the label, when not the figure's
 
 
-def ontology_overview(
-    nodes: Sequence[Node], subclasses: Sequence[tuple[str, str]], edges: Sequence[Edge], title: str
+#: The ontology charts' narrow variants: class names drawn at 12 px (never under 11 on a phone,
+#: drawn at their natural size), property names wrapped at this many characters.
+NARROW_FONT = "12"
+NARROW_WRAP = 12
+WRAP = 14
+
+
+def _class_node(dot: Any, name: str, node: Node) -> None:
+    from pactgraph.publishing import dotsvg
+
+    extra = {"href": node.href, "target": "_top"} if node.href else {}
+    dot.node(
+        name,
+        dotsvg.text(node.label),
+        fillcolor=BOX if node.own else "#ffffff",
+        style="rounded,filled" if node.own else "rounded,filled,dashed",
+        **extra,
+    )
+
+
+def _class_graph(**graph_attr: str) -> Any:
+    from pactgraph.publishing import dotsvg
+
+    dot = dotsvg.digraph(rankdir="LR", **graph_attr)
+    dot.attr("node", shape="box", style="rounded,filled", color=ACCENT, fontcolor=INK, margin="0.1,0.04", height="0.3")
+    dot.attr("edge", color=LINE, fontcolor=MUTED, arrowsize="0.7")
+    return dot
+
+
+def class_hierarchy(
+    nodes: Sequence[Node], subclasses: Sequence[tuple[str, str]], title: str, language: str = "en"
 ) -> Markup:
-    """Classes laid out by dot: an open-headed arrow from each subclass to its superclass, and
-    the properties as labelled arrows from domain to range (parallel properties share one arrow).
-    Both variants run top to bottom (left to right is as wide and twice as tall); the narrow one
-    (phones) packs the classes closer, and scrolls sideways in its region like the wide one."""
+    """The classes in a subclass relation, superclasses on the left, an open-headed arrow from each
+    subclass to its superclass. Drawn left to right, the wide chart is as wide as the hierarchy is
+    deep; the narrow one (phones) is two columns wide."""
     from pactgraph.publishing import dotsvg
 
     index = {node.key: f"c{i}" for i, node in enumerate(sorted(nodes, key=lambda n: (n.label, n.key)))}
-    merged: dict[tuple[str, str], list[str]] = {}
-    for edge in edges:
-        if edge.source in index and edge.target in index:
-            merged.setdefault((edge.source, edge.target), []).append(edge.label)
-    parents = sorted({(s, t) for s, t in subclasses if s in index and t in index and s != t}, key=lambda p: (index[p[0]], index[p[1]]))
-    properties = sorted(merged.items(), key=lambda item: (index[item[0][0]], index[item[0][1]]))
+    parents = sorted(
+        {(s, t) for s, t in subclasses if s in index and t in index and s != t},
+        key=lambda p: (index[p[1]], index[p[0]]),
+    )
+    shown = {key for pair in parents for key in pair}
+    drawn = sorted((n for n in nodes if n.key in shown), key=lambda n: index[n.key])
     labels = {node.key: node.label for node in nodes}
-    titles = {index[node.key]: node.label for node in nodes}
+    titles = {index[node.key]: node.label for node in drawn}
+    languages = {index[node.key]: [node.language] for node in drawn}
     for sub, sup in parents:
         titles[f"{index[sup]}->{index[sub]}"] = f"{labels[sub]} ⊂ {labels[sup]}"
-    for (source, target), names in properties:
-        words = ", ".join(sorted(set(names)))
-        titles[f"{index[source]}->{index[target]}"] = f"{labels[source]} — {words} → {labels[target]}"
     variants = []
-    for layout, nodesep, ranksep in (("wide", "0.3", "0.45"), ("narrow", "0.15", "0.35")):
-        dot = dotsvg.digraph(rankdir="TB", nodesep=nodesep, ranksep=ranksep, newrank="true")
-        dot.attr("node", shape="box", style="rounded,filled", color=ACCENT, fontcolor=INK, margin="0.12,0.04", height="0.3")
-        dot.attr("edge", color=LINE, fontcolor=MUTED, arrowsize="0.7")
-        for node in sorted(nodes, key=lambda n: index[n.key]):
-            extra = {"href": node.href, "target": "_top"} if node.href else {}
-            dot.node(
-                index[node.key],
-                dotsvg.text(node.label),
-                fillcolor=BOX if node.own else "#ffffff",
-                style="rounded,filled" if node.own else "rounded,filled,dashed",
-                **extra,
-            )
-        for sub, sup in parents:
-            # drawn from the superclass with the arrow reversed, so that superclasses rank above
-            dot.edge(
-                index[sup], index[sub], dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"}
-            )
-        for (source, target), names in properties:
-            words = "\n".join(_clip(name, 30) for name in sorted(set(names)))
-            dot.edge(
-                index[source],
-                index[target],
-                label=dotsvg.text(words),
-                constraint="false" if source == target else "true",
-                _attributes={"class": "property"},
-            )
-        variants.append(dotsvg.render(dot, title, "overview", titles, layout))
+    dot = _class_graph(nodesep="0.12", ranksep="0.6")
+    for node in drawn:
+        _class_node(dot, index[node.key], node)
+    for sub, sup in parents:
+        # drawn from the superclass with the arrow reversed, so that superclasses come first
+        dot.edge(index[sup], index[sub], dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"})
+    data = {"data-figure": "hierarchy"}
+    variants.append(dotsvg.render(dot, title, "overview", titles, "wide", language, languages, data))
+    # narrow: two columns, each superclass with its subclasses beside it (a class drawn again
+    # wherever it is a subclass), so that the deepest chain does not widen the chart
+    titles, languages = {}, {}
+    dot = _class_graph(nodesep="0.08", ranksep="0.2")
+    dot.attr("node", fontsize=NARROW_FONT)
+    # dot stacks disconnected parts of a left-to-right graph bottom up: given last first, they read in order
+    supers = sorted({sup for _, sup in parents}, key=lambda k: index[k], reverse=True)
+    by_key = {node.key: node for node in nodes}
+    for i, sup in enumerate(supers):
+        head = f"s{i}"
+        _class_node(dot, head, by_key[sup])
+        titles[head], languages[head] = by_key[sup].label, [by_key[sup].language]
+        for j, sub in enumerate(sorted((s for s, t in parents if t == sup), key=lambda k: index[k])):
+            tail = f"s{i}c{j}"
+            _class_node(dot, tail, by_key[sub])
+            titles[tail], languages[tail] = by_key[sub].label, [by_key[sub].language]
+            titles[f"{head}->{tail}"] = f"{labels[sub]} ⊂ {labels[sup]}"
+            dot.edge(head, tail, dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"})
+    variants.append(dotsvg.render(dot, title, "overview", titles, "narrow", language, languages, data))
+    return Markup("").join(variants)
+
+
+def property_map(nodes: Sequence[Node], edges: Sequence[Edge], title: str, language: str = "en") -> Markup:
+    """The properties as labelled arrows from domain to range (parallel properties share one arrow).
+    The wide variant is one graph, each class drawn once; the narrow one (phones) draws each
+    domain with its ranges beside it, a class drawn again wherever it is a range, so the chart
+    is two columns wide however many classes the properties link."""
+    from pactgraph.publishing import dotsvg
+
+    index = {node.key: f"c{i}" for i, node in enumerate(sorted(nodes, key=lambda n: (n.label, n.key)))}
+    by_key = {node.key: node for node in nodes}
+    merged: dict[tuple[str, str], dict[str, str]] = {}  # label -> its language
+    for edge in edges:
+        if edge.source in index and edge.target in index:
+            merged.setdefault((edge.source, edge.target), {})[edge.label] = edge.language
+    properties = sorted(merged.items(), key=lambda item: (index[item[0][0]], index[item[0][1]]))
+    shown = {key for (source, target), _ in properties for key in (source, target)}
+
+    def tip(source: str, target: str, names: dict[str, str]) -> str:
+        return f"{by_key[source].label} — {', '.join(sorted(names))} → {by_key[target].label}"
+
+    def lines(names: dict[str, str], width: int) -> list[tuple[str, str]]:
+        """Each property's name wrapped at `width` characters, each line with its language."""
+        return [(line, names[n]) for n in sorted(names) for line in textwrap.wrap(n, width) or [n]]
+
+    def words(names: dict[str, str], width: int) -> Any:
+        return dotsvg.text("\n".join(line for line, _ in lines(names, width)))
+
+    variants = []
+    # wide: each class once
+    titles = {index[key]: by_key[key].label for key in shown}
+    languages = {index[key]: [by_key[key].language] for key in shown}
+    dot = _class_graph(nodesep="0.2", ranksep="0.3", newrank="true")
+    for node in sorted((by_key[k] for k in shown), key=lambda n: index[n.key]):
+        _class_node(dot, index[node.key], node)
+    for (source, target), names in properties:
+        name = f"{index[source]}->{index[target]}"
+        titles[name] = tip(source, target, names)
+        languages[name] = [language for _, language in lines(names, WRAP)]
+        dot.edge(
+            index[source],
+            index[target],
+            label=words(names, WRAP),
+            constraint="false" if source == target else "true",
+            _attributes={"class": "property"},
+        )
+    variants.append(dotsvg.render(dot, title, "overview", titles, "wide", language, languages, {"data-figure": "properties"}))
+    # narrow: a domain, then its ranges, each range drawn anew
+    titles, languages = {}, {}
+    dot = _class_graph(nodesep="0.08", ranksep="0.2")
+    dot.attr("node", fontsize=NARROW_FONT)
+    domains = sorted({source for (source, _), _ in properties}, key=lambda k: index[k], reverse=True)  # see above
+    for d, source in enumerate(domains):
+        head = f"d{d}"
+        _class_node(dot, head, by_key[source])
+        titles[head], languages[head] = by_key[source].label, [by_key[source].language]
+        for r, ((_, target), names) in enumerate(p for p in properties if p[0][0] == source):
+            tail = f"d{d}r{r}"
+            node = by_key[target]
+            _class_node(dot, tail, Node(node.key, node.label, node.href, node.own, node.language))
+            titles[tail], languages[tail] = node.label, [node.language]
+            titles[f"{head}->{tail}"] = tip(source, target, names)
+            languages[f"{head}->{tail}"] = [language for _, language in lines(names, NARROW_WRAP)]
+            dot.edge(head, tail, label=words(names, NARROW_WRAP), _attributes={"class": "property"})
+    variants.append(dotsvg.render(dot, title, "overview", titles, "narrow", language, languages, {"data-figure": "properties"}))
     return Markup("").join(variants)
 
 
@@ -221,6 +358,8 @@ class Span:
     tip: str  # its tooltip
     colour: str
     story: bool = False  # one of the reports the story is about: its weeks get the room
+    when: str = ""  # its dates in words, drawn before the label
+    language: str = ""  # of the label, when not the figure's
 
 
 #: Days closer than this belong to one segment of the timeline's scale.
@@ -291,6 +430,7 @@ def timeline_svg(
     note: str,
     empty: str,
     layout: str = "wide",
+    language: str = "en",
 ) -> str:
     """A timeline on a scale made for the story: a row per item (a diamond for a day, a bar for a
     range, dashed where it is open), the label beside it ("wide") or above it ("narrow", for
@@ -306,7 +446,7 @@ def timeline_svg(
     out = [
         f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" '
-        f'font-family="sans-serif" font-size="12" data-layout="{layout}">',
+        f'font-family="sans-serif" font-size="12" data-layout="{layout}"{lang(language)}>',
         f"<title>{escape(title)}</title>",
         f'<text x="{left}" y="20" font-size="15" font-weight="bold" fill="{INK}">{escape(_clip(title, 40 if not wide else 120))}</text>',
     ]
@@ -348,15 +488,19 @@ def timeline_svg(
                 f'fill="{span.colour}" fill-opacity="0.35" stroke="{span.colour}"{dash}/>'
             )
         ty = y + 4 if wide else y - 12
-        out.append(f'<text x="{label_x}" y="{ty:.1f}" fill="{INK}">{escape(_clip(span.label, label_chars))}</text></g>')
+        lead = f"{span.when}  " if span.when else ""
+        words = escape(_clip(span.label, max(12, label_chars - len(lead))))
+        if span.language:
+            words = f"<tspan{lang(span.language)}>{words}</tspan>"
+        out.append(f'<text x="{label_x}" y="{ty:.1f}" fill="{INK}">{escape(lead)}{words}</text></g>')
     ly = bottom + 22
     lx = left
     for name, colour in legend:
-        if not wide and lx + 24 + 7 * len(name) > width:
+        if not wide and lx + 24 + _width(name) > width:
             lx, ly = left, ly + 18
         out.append(f'<rect x="{lx}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
         out.append(f'<text x="{lx + 14}" y="{ly}" fill="{INK}">{escape(name)}</text>')
-        lx += 24 + 7 * len(name)
+        lx += 24 + _width(name)
     if wide:
         out.append(f'<text x="{lx}" y="{ly}" fill="{MUTED}">{escape(note)}</text>')
     else:

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from pactgraph import resources
 from pactgraph.errors import InputError
-from pactgraph.loading import parse_file, resolve_inputs
+from pactgraph.rdf.loading import parse_file, resolve_inputs
 from pactgraph.publishing.layout import CANONICAL_BASE, SLUG, Layout
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from rdflib import BNode, Literal
 
-from pactgraph.namespaces import RDF, XSD
+from pactgraph.rdf.namespaces import RDF, XSD
 
 _RDF_TYPE = RDF + "type"
 _RDF_FIRST = RDF + "first"

@@ -9,7 +9,7 @@ from typing import Any
 
 import rdflib
 
-from pactgraph.namespaces import PREFIXES, Namer
+from pactgraph.rdf.namespaces import PREFIXES, Namer
 from pactgraph.publishing.layout import Layout
 
 RDF = rdflib.RDF

@@ -1,5 +1,5 @@
 """The timeline page (the items of `pactgraph timeline`, drawn on the story's scale) and the
-ontology overview diagram."""
+ontology's charts (class hierarchy, properties)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 import rdflib
 from markupsafe import Markup
 
-from pactgraph.publishing.figures import Edge, Node, ontology_overview
-from pactgraph.publishing.i18n import N_, _, page_path
+from pactgraph.publishing.figures import Edge, Node, class_hierarchy, property_map
+from pactgraph.publishing.i18n import _, current, page_path
 from pactgraph.publishing.layout import CANONICAL_BASE
 from pactgraph.publishing.model import OWL, RDFS, SiteGraph, natural_key
 from pactgraph.publishing.render import render
@@ -23,8 +23,8 @@ def timeline_items(graph: SiteGraph) -> list[Any]:
     holding the graph under the canonical base (the code's queries use it)."""
     import pyoxigraph as ox
 
-    from pactgraph.contributing.timeline import items
-    from pactgraph.loading import to_oxigraph
+    from pactgraph.reading.timeline import items
+    from pactgraph.rdf.loading import to_oxigraph
     from pactgraph.stores.memory import MemoryStore
 
     base = graph.layout.base
@@ -41,37 +41,18 @@ def timeline_items(graph: SiteGraph) -> list[Any]:
     return items(MemoryStore.wrap(store))
 
 
-#: The timeline's colours by kind of item (events have the third), the kinds as
-#: pactgraph.contributing.timeline names them.
-KIND_COLOURS = {N_("report"): "#1f5fa8", N_("background source"): "#6a3d9a"}
-EVENT_COLOUR = "#c0392b"
-TIMELINE_KINDS = (N_("event"), *KIND_COLOURS)
+def timeline_figure(rows: Sequence[Any], layout: str, graph: SiteGraph | None = None) -> str:
+    """The timeline drawn as `pactgraph timeline --format svg` draws it, in the language being
+    built. With the site's `graph`, items are named in the page's language where it has them."""
+    from pactgraph.publishing.timelines import figure
 
+    def name(item: Any) -> tuple[str, str]:
+        if graph is None:
+            return item.label, "" if current() == "en" else "en"
+        node = rdflib.URIRef(graph.layout.rebase(item.iri))
+        return graph.label_in(node) if graph.literal_labels(node) else (item.label, graph.label_language(node))
 
-def timeline_figure(rows: Sequence[Any], layout: str) -> str:
-    """The timeline drawn on the story's scale, in the language being built: the reports are the story."""
-    from pactgraph.publishing.figures import Span, timeline_svg
-
-    spans = [
-        Span(
-            item.start,
-            item.end,
-            f"{item.when()}  {item.label}",
-            f"{item.when()} — {_(item.kind)}: {item.label}" + (f" ({item.source})" if item.source else ""),
-            KIND_COLOURS.get(item.kind, EVENT_COLOUR),
-            story=item.kind == "report",
-        )
-        for item in rows
-    ]
-    legend = [(_(kind), KIND_COLOURS.get(kind, EVENT_COLOUR)) for kind in TIMELINE_KINDS]
-    return timeline_svg(
-        spans,
-        _("Events and publications"),
-        legend,
-        _("diamond: exact date; bar: earliest to latest possible date; // a break in the time scale"),
-        _("No dated events or publications."),
-        layout,
-    )
+    return figure(list(rows), _("Events and publications"), layout, current(), _, name)
 
 
 def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, bytes]:
@@ -93,18 +74,18 @@ def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, byt
                 "vague": item.dated and not item.point and item.start != item.end,
             }
         )
-    wide = timeline_figure(rows, "wide")
-    figure = Markup(wide + timeline_figure(rows, "narrow"))
+    wide = timeline_figure(rows, "wide", graph)
+    figure = Markup(wide + timeline_figure(rows, "narrow", graph))
     html = render("timeline.html", page, title=_("Timeline"), entries=entries, figure=figure, **common)
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + wide + "\n"
     return {page_path("timeline.svg"): svg.encode("utf-8"), page: html}
 
 
-def ontology_figure(ontology: SiteGraph, title: str | None = None) -> Markup:
-    """The ontology's classes, the classes its subclass axioms and object properties reach, an
-    edge for each rdfs:subClassOf between them and one for each object property with a named
-    domain and range. Own classes are named by their local name and link to their section;
-    reused ones by their prefixed name."""
+def ontology_figures(ontology: SiteGraph) -> tuple[Markup, Markup]:
+    """Two charts of the ontology: its class hierarchy (an edge for each rdfs:subClassOf between
+    named classes) and its properties (an edge for each object property with a named domain and
+    range). Own classes are named by their local name and link to their section; reused ones by
+    their prefixed name."""
     ns = ontology.layout.ontology_ns
     links = []
     for prop in sorted(ontology.instances(OWL.ObjectProperty), key=str):
@@ -113,7 +94,7 @@ def ontology_figure(ontology: SiteGraph, title: str | None = None) -> Markup:
         for domain in ontology.objects(prop, RDFS.domain):
             for range_ in ontology.objects(prop, RDFS.range):
                 if isinstance(domain, rdflib.URIRef) and isinstance(range_, rdflib.URIRef):
-                    links.append((domain, ontology.label(prop), range_))
+                    links.append((domain, ontology.label_in(prop), range_))
     parents = sorted(
         {
             (sub, sup)
@@ -132,13 +113,21 @@ def ontology_figure(ontology: SiteGraph, title: str | None = None) -> Markup:
         return short if short != iri else re.split(r"[#/]", iri)[-1]
 
     classes = sorted(nodes, key=lambda c: (c not in own, natural_key(name(c)), str(c)))
+    identifier = "" if current() == "en" else "en"  # local and prefixed names are English words
     drawn = [
-        Node(str(c), name(c), href=f"#{name(c)}" if c in own else "", own=c in own) for c in classes
+        Node(str(c), name(c), href=f"#{name(c)}" if c in own else "", own=c in own, language=identifier)
+        for c in classes
     ]
-    edges = [Edge(str(d), str(r), label) for d, label, r in links]
-    if title is None:
-        title = _(
-            "Overview of the ontology: %(classes)d classes, the subclass relations between them "
-            "and the %(properties)d properties that link them"
-        ) % {"classes": len(classes), "properties": len(edges)}
-    return ontology_overview(drawn, [(str(a), str(b)) for a, b in parents], edges, title)
+    edges = [Edge(str(d), str(r), label, language) for d, (label, language), r in links]
+    pairs = [(str(a), str(b)) for a, b in parents]
+    in_hierarchy = {c for pair in pairs for c in pair}
+    hierarchy = _(
+        "The ontology's class hierarchy: %(classes)d classes and the %(subclasses)d subclass relations between them"
+    ) % {"classes": len(in_hierarchy), "subclasses": len(pairs)}
+    linked = _("The ontology's properties: %(properties)d properties, each from its domain class to its range class") % {
+        "properties": len(edges)
+    }
+    return (
+        class_hierarchy(drawn, pairs, hierarchy, current()),
+        property_map(drawn, edges, linked, current()),
+    )

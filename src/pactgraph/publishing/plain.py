@@ -10,7 +10,7 @@ from typing import Any
 
 import rdflib
 
-from pactgraph.namespaces import PREFIXES
+from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing.model import LABEL_PROPERTIES, SiteGraph
 
 #: The languages a visitor can choose for labels, in this order; only those that

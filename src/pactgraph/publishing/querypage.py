@@ -30,7 +30,7 @@ class Example:
 
 
 def _with_params(text: str) -> str:
-    from pactgraph.querying import declared_params
+    from pactgraph.query.querying import declared_params
 
     params = declared_params(text)
     if not params:
@@ -41,14 +41,14 @@ def _with_params(text: str) -> str:
 
 
 def _sparql_term(value: str) -> str:
-    from pactgraph.querying import parse_term
+    from pactgraph.query.querying import parse_term
 
     term = parse_term(value)
     return str(term)
 
 
 def examples(layout: Layout, queries_dir: Path | None = None) -> list[Example]:
-    from pactgraph.named_queries import list_queries
+    from pactgraph.query.named_queries import list_queries
 
     found = []
     for query in list_queries(queries_dir):
@@ -59,7 +59,7 @@ def examples(layout: Layout, queries_dir: Path | None = None) -> list[Example]:
 
 def prefix_lines(layout: Layout) -> str:
     """The project prefixes `pactgraph query` predeclares, as the page adds them to a query."""
-    from pactgraph.namespaces import PREFIXES
+    from pactgraph.rdf.namespaces import PREFIXES
 
     return "\n".join(f"PREFIX {p}: <{layout.rebase(ns)}>" for p, ns in sorted(PREFIXES.items()))
 

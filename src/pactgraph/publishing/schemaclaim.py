@@ -15,7 +15,7 @@ from typing import Any
 
 import rdflib
 
-from pactgraph.namespaces import PG
+from pactgraph.rdf.namespaces import PG
 
 SCHEMA = rdflib.Namespace("https://schema.org/")
 _OA_EXACT = rdflib.URIRef("http://www.w3.org/ns/oa#exact")

@@ -1,7 +1,7 @@
 """Deterministic serialisations of triples and quads for the published site.
 
 Statements arrive with canonical blank-node labels and in sorted order
-(pactgraph.canonical), so every writer here returns the same bytes for the same
+(pactgraph.rdf.canonical), so every writer here returns the same bytes for the same
 graph, whatever the input order, blank-node labels or PYTHONHASHSEED.
 """
 
@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import rdflib
 
 from pactgraph.errors import InputError
-from pactgraph.loading import to_oxigraph
-from pactgraph.namespaces import used_prefixes
+from pactgraph.rdf.loading import to_oxigraph
+from pactgraph.rdf.namespaces import used_prefixes
 
 Triple = tuple[Any, Any, Any]
 

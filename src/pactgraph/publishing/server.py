@@ -7,7 +7,7 @@ request can never reach a file outside the site folder: paths with `..`, `.`,
 empty or `.ht*` segments are refused, and every file is resolved (symlinks
 included) and checked to lie inside the folder before it is read. A connection
 that stays silent for SiteHandler.timeout seconds is closed; at most
-pactgraph.http_server.MAX_CONNECTIONS are served at once (more wait for the listening socket).
+pactgraph.serving.http_server.MAX_CONNECTIONS are served at once (more wait for the listening socket).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pactgraph.errors import InputError
-from pactgraph.http_server import BoundedThreadingServer
+from pactgraph.serving.http_server import BoundedThreadingServer
 from pactgraph.publishing import conneg
 
 
@@ -50,7 +50,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         self._answer(send_body=False)
 
     def do_OPTIONS(self) -> None:  # noqa: N802
-        """A CORS preflight, on any path: 204 with what a cross-origin client may send (pactgraph.cors)."""
+        """A CORS preflight, on any path: 204 with what a cross-origin client may send (pactgraph.serving.cors)."""
         self.send_response(HTTPStatus.NO_CONTENT)
         self.send_header("Allow", "GET, HEAD, OPTIONS")
         self._common_headers()

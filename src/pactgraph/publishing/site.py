@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 import rdflib
 
-from pactgraph.canonical import canonical_quads, canonical_triples
-from pactgraph.loading import to_oxigraph
-from pactgraph.namespaces import PREFIXES
+from pactgraph.rdf.canonical import canonical_quads, canonical_triples
+from pactgraph.rdf.loading import to_oxigraph
+from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing import (
     comparisons,
     i18n,

@@ -10,8 +10,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from pactgraph.publishing.i18n import _
-from pactgraph.publishing.figures import Point, certainty_chart
+from pactgraph.publishing.figures import Point, Words, certainty_chart
+from pactgraph.publishing.i18n import _, current
 from pactgraph.publishing.model import SiteGraph, natural_key
 from pactgraph.publishing.views import ClaimView, Linker, Terms, Value, disagreeing_pairs, group_claims
 
@@ -73,7 +73,7 @@ def story(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> S
             v.claim.iri,
         ),
     )
-    levels = [graph.label(n) for n in _levels(graph, terms)]
+    levels = [Words(*graph.label_in(n)) for n in _levels(graph, terms)]
     questions = []
     disagreeing: set[str] = set()
     for group in group_claims(views, disagreeing_pairs(graph)):
@@ -88,6 +88,15 @@ def story(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> S
                 v.certainty.text if v.certainty else "",
                 v.claimant.text if v.claimant else "",
                 v.polarity.text if v.polarity else "",
+                claimant_language=v.claimant.language if v.claimant else "",
+                negative=v.polarity is not None and v.polarity.iri.endswith("/polarity-negative"),
+                tip=_("%(claimant)s: %(certainty)s, %(polarity)s, first reported %(date)s")
+                % {
+                    "claimant": v.claimant.text if v.claimant else "",
+                    "certainty": v.certainty.text if v.certainty else "",
+                    "polarity": v.polarity.text if v.polarity else "",
+                    "date": _first_date(v),
+                },
             )
             for v in ordered
         ]
@@ -95,7 +104,12 @@ def story(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> S
             "proposition": group.proposition.text if group.proposition else ""
         }
         questions.append(
-            Question(group.proposition, ordered, group.disagree, certainty_chart(title, levels, points))
+            Question(
+                group.proposition,
+                ordered,
+                group.disagree,
+                certainty_chart(title, levels, points, current(), _("No dated claims.")),
+            )
         )
     questions.sort(
         key=lambda q: (

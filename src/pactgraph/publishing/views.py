@@ -7,14 +7,14 @@ Nothing here produces HTML; the templates (autoescaped) do.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 import rdflib
 from markupsafe import Markup, escape
 
-from pactgraph.namespaces import PREFIXES
+from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing.i18n import _, current
 from pactgraph.publishing.layout import Layout, relative, slug_of
 from pactgraph.publishing.model import (
@@ -316,14 +316,14 @@ class Linker:
         """The relay chain from the report a claim is stated in to the report it first appeared in."""
         g = self.graph
         reports = [stated_in]
-        current = stated_in
+        at = stated_in
         # Without pg:reportedFirstIn the claim starts in the report that states it.
-        while first_in is not None and current != first_in:
-            following = sorted(g.objects(current, terms.relays), key=str)
+        while first_in is not None and at != first_in:
+            following = sorted(g.objects(at, terms.relays), key=str)
             if not following or following[0] in reports:
                 break
-            current = following[0]
-            reports.append(current)
+            at = following[0]
+            reports.append(at)
         gap = first_in is not None and first_in not in reports
         if gap:
             reports.append(first_in)
@@ -332,16 +332,20 @@ class Linker:
         outlets = [
             g.label(g.first(r, SCHEMA.publisher)) if g.first(r, SCHEMA.publisher) else "" for r in reports
         ]
-        from pactgraph.publishing.figures import relay_chain
+        from pactgraph.publishing.figures import Words, relay_chain
 
         names = [outlet or g.label(r) for outlet, r in zip(outlets, reports, strict=True)]
         title = _("Relay chain, oldest first: %(chain)s") % {
             "chain": " → ".join(f"{o} ({d})" if d else o for o, d in zip(names, dates, strict=True))
         }
-        figure = relay_chain(names, dates, gap, title) if len(reports) > 1 else None
         languages = [
             g.label_language(g.first(r, SCHEMA.publisher)) if g.first(r, SCHEMA.publisher) else "" for r in reports
         ]
+        drawn = [
+            Words(name, languages[i] if outlets[i] else g.label_language(r))
+            for i, (name, r) in enumerate(zip(names, reports, strict=True))
+        ]
+        figure = relay_chain(drawn, dates, gap, title, language=current()) if len(reports) > 1 else None
         return Chain([self.link(r) for r in reports], dates, gap, outlets, figure, languages)
 
 
@@ -430,8 +434,8 @@ def legend_entries(
 
 def disagreeing_pairs(graph: SiteGraph) -> set[frozenset[str]]:
     """The pairs of claims whose published comparison is a disagreement: one of
-    `pactgraph.comparing.DISAGREEING`, the one definition the site flags everywhere."""
-    from pactgraph.comparing import DISAGREEING, relation_iri
+    `pactgraph.reading.comparing.DISAGREEING`, the one definition the site flags everywhere."""
+    from pactgraph.reading.comparing import DISAGREEING, relation_iri
 
     layout = graph.layout
     pg = rdflib.Namespace(layout.ontology_ns)
@@ -443,21 +447,83 @@ def disagreeing_pairs(graph: SiteGraph) -> set[frozenset[str]]:
     }
 
 
-def group_claims(views: list[ClaimView], disagreeing: Collection[frozenset[str]] = ()) -> list[ClaimGroup]:
+def group_claims(
+    views: list[ClaimView],
+    disagreeing: Collection[frozenset[str]] = (),
+    key: Callable[[ClaimView], tuple] | None = None,
+) -> list[ClaimGroup]:
     """Claims grouped by proposition, groups and claims in a stable order; a group disagrees when
-    two of its claims are one of the `disagreeing` pairs."""
+    two of its claims are one of the `disagreeing` pairs. With `key`, the claims of a group follow
+    it and each group comes where its first claim would (see claim_order)."""
     groups: dict[str, ClaimGroup] = {}
     for view in views:
-        key = view.proposition.iri if view.proposition is not None else view.claim.iri
-        group = groups.setdefault(key, ClaimGroup(view.proposition, []))
+        group_key = view.proposition.iri if view.proposition is not None else view.claim.iri
+        group = groups.setdefault(group_key, ClaimGroup(view.proposition, []))
         group.claims.append(view)
     for group in groups.values():
         iris = [c.claim.iri for c in group.claims]
         group.disagree = any(frozenset((a, b)) in disagreeing for i, a in enumerate(iris) for b in iris[i + 1 :])
+    if key is not None:
+        for group in groups.values():
+            group.claims.sort(key=key)
+        return sorted(groups.values(), key=lambda g: key(g.claims[0]))
     return sorted(
         groups.values(),
         key=lambda g: (natural_key(g.proposition.text if g.proposition else ""), g.claims[0].claim.iri),
     )
+
+
+#: How a claim concerns the resource whose page lists it, most relevant first: the resource is
+#: its proposition's subject (rdf:subject, or the proposition itself); it makes the claim; it is
+#: the proposition's value (rdf:object); the proposition is about it (pg:about) and it has a role
+#: in the subject or value (the membership, relation or event there names it); the proposition
+#: only mentions it (pg:about); the claim is
+#: stated or first reported in it (a report).
+SUBJECT, CLAIMANT, VALUE, ROLE, MENTION, REPORTED = range(6)
+
+
+def claim_relevance(graph: SiteGraph, node: Any, terms: Terms) -> dict[Any, int]:
+    """The claims a page about `node` lists, each with the most relevant way it concerns `node`."""
+    found: dict[Any, int] = {}
+
+    def add(claims: Collection[Any], rank: int) -> None:
+        for claim in claims:
+            found[claim] = min(rank, found.get(claim, rank))
+
+    def claims_of(propositions: Collection[Any]) -> set[Any]:
+        return {c for p in propositions for c in graph.subjects(terms.proposition, p)}
+
+    mentioned = claims_of(graph.subjects(terms.about, node))
+    add(claims_of(graph.subjects(RDF.subject, node)), SUBJECT)
+    add(graph.subjects(terms.proposition, node), SUBJECT)  # a proposition's page: its claims
+    add(graph.subjects(terms.claimant, node), CLAIMANT)
+    add(claims_of(graph.subjects(RDF.object, node)), VALUE)
+    for claim in mentioned:
+        proposition = graph.first(claim, terms.proposition)
+        parts = [graph.first(proposition, RDF.subject), graph.first(proposition, RDF.object)]
+        if any(part != node and any(o == node for _, o in graph.out.get(part, ())) for part in parts):
+            add({claim}, ROLE)
+    add(mentioned, MENTION)
+    add(graph.subjects(terms.statedIn, node), REPORTED)
+    add(graph.subjects(terms.reportedFirstIn, node), REPORTED)
+    return found
+
+
+def first_published(graph: SiteGraph, claim: Any, terms: Terms) -> str:
+    """The publication date of the report a claim was first reported in (else the one stating it)."""
+    origin = graph.first(claim, terms.reportedFirstIn) or graph.first(claim, terms.statedIn)
+    return str(graph.first(origin, SCHEMA.datePublished) or "") if origin is not None else ""
+
+
+def claim_order(graph: SiteGraph, relevance: dict[Any, int], terms: Terms) -> Callable[[ClaimView], tuple]:
+    """The order of the claims on a resource's page: by relevance (claim_relevance), then the day
+    first published (undated last), then IRI."""
+
+    def key(view: ClaimView) -> tuple:
+        date = first_published(graph, view.node, terms)
+        return (relevance[view.node], date == "", date, view.claim.iri)
+
+    return key
 
 
 def _named(message: str, name: str, language: str) -> Markup:
@@ -595,22 +661,22 @@ def resource_view(
     title = graph.label(node)
     shown: set[Any] = {node}
 
-    about = set()
-    for proposition in set(graph.subjects(terms.about, node)) | (
-        {node} if graph.subjects(terms.proposition, node) else set()
+    relevance = claim_relevance(graph, node, terms)
+    order = claim_order(graph, relevance, terms)
+    disagreeing = disagreeing_pairs(graph) if relevance else set()
+    name_language = graph.label_language(node)
+    for anchor, heading, ranks in (
+        ("claims-about", _named(_("Claims about %(name)s"), title, name_language), (SUBJECT,)),
+        ("claims-by", _named(_("Claims made by %(name)s"), title, name_language), (CLAIMANT,)),
+        ("claims-involving", _named(_("Claims involving %(name)s"), title, name_language), (VALUE, ROLE)),
+        ("claims-mentioning", _named(_("Claims mentioning %(name)s"), title, name_language), (MENTION,)),
+        ("claims-in", _("Claims stated or first reported in this report"), (REPORTED,)),
     ):
-        about.update(graph.subjects(terms.proposition, proposition))
-    made = set(graph.subjects(terms.claimant, node))
-    stated = set(graph.subjects(terms.statedIn, node)) | set(graph.subjects(terms.reportedFirstIn, node))
-    for anchor, heading, found in (
-        ("claims-about", _named(_("Claims about %(name)s"), title, graph.label_language(node)), about),
-        ("claims-by", _named(_("Claims made by %(name)s"), title, graph.label_language(node)), made),
-        ("claims-in", _("Claims stated or first reported in this report"), stated),
-    ):
-        views = [linker.claim(c, terms) for c in sorted(found - shown, key=str)]
+        found = {c for c, rank in relevance.items() if rank in ranks} - shown
+        views = [linker.claim(c, terms) for c in sorted(found, key=str)]
         shown |= found
         if views:
-            sections.append((anchor, heading, group_claims(views, disagreeing_pairs(graph))))
+            sections.append((anchor, heading, group_claims(views, disagreeing, key=order)))
 
     stored_text = None
     if node in texts:

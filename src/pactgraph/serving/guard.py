@@ -33,8 +33,8 @@ import asyncio
 from http import HTTPStatus
 from typing import IO, Any
 
-from pactgraph.cors import ALLOW_ORIGIN, PREFLIGHT_HEADERS
-from pactgraph.serving.policy import MAX_RESULT_SIZE, GuardPolicy, Refused, check, sparql_texts  # noqa: F401
+from pactgraph.serving.cors import ALLOW_ORIGIN, PREFLIGHT_HEADERS
+from pactgraph.serving.policy import MAX_RESULT_SIZE, GuardPolicy, Refused, check_request, verdict  # noqa: F401
 
 #: Answers up to this size are held back until they are complete.
 BUFFER = 1024 * 1024
@@ -110,7 +110,7 @@ class Guard:
         """Import and build now what the first request would otherwise wait for (on a busy machine, a second)."""
         self.session()
         try:
-            check([("query", "ASK {}")], self.policy.allow_service)
+            check_request([("query", "ASK {}")], self.policy.allow_service)
         except Refused:
             pass
 
@@ -133,10 +133,9 @@ class Guard:
             target = scope.get("raw_path") or scope["path"].encode("utf-8")
             if scope["query_string"]:
                 target += b"?" + scope["query_string"]
-            texts = sparql_texts(
-                scope["method"], target.decode("latin-1"), _header(scope, b"content-type") or "", body
+            is_query = verdict(
+                target.decode("latin-1"), _header(scope, b"content-type") or "", body, self.policy.allow_service
             )
-            is_query = check(texts, self.policy.allow_service)
             await self._forward(scope, send, target, body, is_query)
         except Refused as refusal:
             await self._refuse(scope, send, refusal.status, refusal.message)
@@ -157,7 +156,7 @@ class Guard:
         return f"{self._client_host(scope)} {scope['method']} {target.decode('latin-1')[:80]}"
 
     async def _body(self, scope: dict, receive: Any) -> bytes:
-        from pactgraph import limits
+        from pactgraph.rdf import limits
 
         limit = limits.max_input()
         length_header = _header(scope, b"content-length")
@@ -207,8 +206,7 @@ class Guard:
 
     async def _forward(self, scope: dict, send: Any, target: bytes, body: bytes, is_query: bool) -> None:
         import aiohttp
-        from multidict import CIMultiDict
-        from yarl import URL
+        import yarl
 
         policy = self.policy
         timeout = policy.timeout if is_query else None
@@ -224,11 +222,9 @@ class Guard:
         try:
             server = lease.server
             method = scope["method"]
-            headers = CIMultiDict(
-                (k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"] if k not in _HOP_BY_HOP
-            )
+            headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"] if k not in _HOP_BY_HOP]
             session = self.session()
-            url = URL(f"http://{server.host}:{server.port}" + target.decode("latin-1"), encoded=True)
+            url = yarl.URL(f"http://{server.host}:{server.port}{target.decode('latin-1')}", encoded=True)
             content = body if body or method in ("POST", "PUT") else None
             for attempt in (1, 2):
                 try:
@@ -308,8 +304,9 @@ class Guard:
             if not chunk:
                 break
             held_size += len(chunk)
+            ended = answer.content.at_eof()  # the whole answer arrived: no wait for its end
             if limit is not None and held_size > limit:
-                from pactgraph.limits import human_size
+                from pactgraph.rdf.limits import human_size
 
                 message = (
                     f"the answer is larger than {human_size(limit)} and was cut (--max-result-size); "
@@ -329,6 +326,8 @@ class Guard:
                     for part in held:
                         await self._send_part(send, part)
                     held = []
+            if ended:
+                break
         if streaming:
             await send({"type": "http.response.body", "body": b""})
             return

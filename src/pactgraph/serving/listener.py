@@ -136,6 +136,7 @@ class Listener:
             log_config=None,
             log_level="critical",  # the guard logs what it refuses itself (Guard.note)
             access_log=False,
+            proxy_headers=False,  # the guard is what faces the network: a client's X-Forwarded-For is not believed
             timeout_keep_alive=int(SILENT),
             timeout_graceful_shutdown=2,
             server_header=False,

@@ -2,9 +2,9 @@
 
 A request may carry queries and updates in its URL parameters, an HTML form
 body or a SPARQL body, on any path; all of them are found here and checked with
-pactgraph.sparql_policy before anything reaches the server. A refusal is a
+pactgraph.query.sparql_policy before anything reaches the server. A refusal is a
 `Refused` with its HTTP status: 413 for a text over PACTGRAPH_MAX_QUERY, 400 for
-one over a limit of pactgraph.sparql_limits (nesting, VALUES rows, UNION
+one over a limit of pactgraph.query.sparql_limits (nesting, VALUES rows, UNION
 branches, triple patterns, literals) or not UTF-8, 403 for SERVICE to an
 endpoint not allowed and LOAD.
 """
@@ -12,12 +12,15 @@ endpoint not allowed and LOAD.
 from __future__ import annotations
 
 import functools
+from os import environ
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
 
-from pactgraph.http_server import MAX_CONNECTIONS
+from pactgraph.query.sparql_limits import ENV_MAX_PATTERNS, ENV_MAX_QUERY_LITERAL, ENV_MAX_UNION, ENV_MAX_VALUES
+from pactgraph.rdf.limits import ENV_MAX_DEPTH, ENV_MAX_QUERY
+from pactgraph.serving.http_server import MAX_CONNECTIONS
 
 #: Default cap on the size of one answer (bytes).
 MAX_RESULT_SIZE = 256 * 1024 * 1024
@@ -75,7 +78,7 @@ def sparql_texts(method: str, target: str, content_type: str, body: bytes) -> li
 
 def _load_word(text: str) -> bool:
     """True when the update text uses the LOAD operation (outside strings, IRIs and comments)."""
-    from pactgraph.sparql_policy import WORD_BREAK, tokens
+    from pactgraph.query.sparql_policy import WORD_BREAK, tokens
 
     for token in tokens(text):
         if token[:1] in "<\"'" and len(token) > 1:
@@ -87,8 +90,8 @@ def _load_word(text: str) -> bool:
 
 def check_request(texts: Iterable[tuple[str, str]], allow_service: Iterable[str]) -> bool:
     """Refused for a text the guard will not pass on; True when one of them is a query."""
-    from pactgraph import limits
-    from pactgraph.sparql_policy import QueryError, QueryLimitError, check_query
+    from pactgraph.rdf import limits
+    from pactgraph.query.sparql_policy import QueryError, QueryLimitError, check_query
 
     allowed = tuple(allow_service)
     is_query = False
@@ -116,29 +119,33 @@ def check_request(texts: Iterable[tuple[str, str]], allow_service: Iterable[str]
     return is_query
 
 
-#: Requests whose texts are at most this long have their verdict remembered.
-_REMEMBERED = 4096
+#: Requests whose URL and body are at most this long (bytes) have their verdict remembered.
+REMEMBERED = 32 * 1024
+#: The settings a verdict depends on besides the request: the size limit and pactgraph.query.sparql_limits'.
+_SETTINGS = (ENV_MAX_QUERY, ENV_MAX_DEPTH, ENV_MAX_VALUES, ENV_MAX_UNION, ENV_MAX_PATTERNS, ENV_MAX_QUERY_LITERAL)
 
 
-def check(texts: list[tuple[str, str]], allow_service: Iterable[str]) -> bool:
-    """check_request; the verdict on short texts is remembered (clients repeat their queries)."""
-    from pactgraph import limits
-    from pactgraph.sparql_limits import QueryLimits
+def verdict(target: str, content_type: str, body: bytes, allow_service: tuple[str, ...]) -> bool:
+    """Refused for a request carrying a text the guard will not pass on; True when one of them is a query.
 
-    if sum(len(text) for _, text in texts) > _REMEMBERED:
-        return check_request(texts, allow_service)
-    found = _checked_request(tuple(texts), tuple(allow_service), limits.max_query(), QueryLimits.from_environment())
+    The verdict is a function of the request's target, content type and body, the endpoints
+    allowed and the limits as set in the environment, nothing else: clients repeat their
+    requests, so it is remembered for the short ones (only the verdict, never an answer).
+    """
+    if len(target) + len(body) > REMEMBERED:
+        return check_request(sparql_texts("", target, content_type, body), allow_service)
+    found = _remembered(target, content_type, body, allow_service, tuple(map(environ.get, _SETTINGS)))
     if isinstance(found, Refused):
         raise Refused(found.status, found.message)
     return found
 
 
 @functools.lru_cache(maxsize=1024)
-def _checked_request(
-    texts: tuple[tuple[str, str], ...], allow_service: tuple[str, ...], max_query: int, limits: object
+def _remembered(
+    target: str, content_type: str, body: bytes, allow_service: tuple[str, ...], settings: tuple[str | None, ...]
 ) -> bool | Refused:
-    """check_request, remembered for the texts most recently seen; the limits are part of the key."""
+    """verdict, for the requests most recently seen; `settings` (read by check_request) is part of the key."""
     try:
-        return check_request(texts, allow_service)
+        return check_request(sparql_texts("", target, content_type, body), allow_service)
     except Refused as refusal:
         return refusal

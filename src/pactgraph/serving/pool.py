@@ -277,35 +277,34 @@ class ServerPool:
                 missing = len(self.members) < self.size
                 if not missing and len(self.spares) >= self._spares:
                     return
-            try:
-                server = self._start()
-            except Exception as err:  # noqa: BLE001 - retried on the next retirement; the pool keeps its others
-                with self._lock:
-                    self.start_error = str(err)
-                    self._lock.notify_all()
+            if self._started(self.spares.append) is None:
                 return
-            with self._lock:
-                self.start_error = None
-                if self._stopped:
-                    server.stop()
-                    return
-                self.spares.append(server)
 
     def _replace(self) -> None:
+        """Start a server straight into service (a writable store's, which has no spare; on the keeper thread)."""
+        self._started(lambda server: self.members.append(self._new_member(server)))
+
+    def _started(self, keep: Callable[[Any], None]) -> Any | None:
+        """Start a server and `keep` it (with the lock held); None when it could not start or the pool stopped meanwhile.
+
+        Why a start failed is kept in start_error; it is tried again on the next retirement
+        or failed request, and the pool keeps serving with its other servers.
+        """
         try:
             server = self._start()
-        except Exception as err:  # noqa: BLE001 - retried on the next request's failure; the pool keeps its others
+        except Exception as err:  # noqa: BLE001 - reported through start_error
             with self._lock:
                 self.start_error = str(err)
                 self._lock.notify_all()
-            return
+            return None
         with self._lock:
             self.start_error = None
             if self._stopped:
                 server.stop()
-                return
-            self.members.append(self._new_member(server))
+                return None
+            keep(server)
             self._lock.notify_all()
+        return server
 
     def _stop_member(self, member: Member) -> None:
         self._stop_server(member.server)

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pactgraph.errors import PactgraphError
-from pactgraph.graph_names import GRAPH_BASE, graph_name  # noqa: F401 - re-exported
+from pactgraph.rdf.graph_names import GRAPH_BASE, graph_name  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:  # pragma: no cover
-    from pactgraph.querying import QueryResult
+    from pactgraph.query.querying import QueryResult
 
 class StoreError(PactgraphError):
     """A store cannot be opened, read or written, or an endpoint cannot be reached or refused a request."""
@@ -97,7 +97,7 @@ def fingerprint(path: Path, *, with_hash: bool = True) -> dict[str, Any]:
 def select_rows(store: Any, text: str) -> list[dict[str, Any]]:
     """Rows of a SELECT query as dicts (variable -> pyoxigraph term), on a store or a bare pyoxigraph Store."""
     if not hasattr(store, "graphs"):
-        from pactgraph.querying import run_query
+        from pactgraph.query.querying import run_query
 
         return run_query(store, text).bindings()
     return store.query(text).bindings()

@@ -219,7 +219,7 @@ def open_store(settings: StoreSettings) -> Any:
             union_default_graph=settings.union_default_graph,
             load_method=settings.load_method,
         )
-    from pactgraph.loading import load_store
+    from pactgraph.rdf.loading import load_store
     from pactgraph.stores.memory import MemoryStore
 
     return MemoryStore.wrap(load_store(settings.data))
@@ -251,7 +251,7 @@ def load_into(
 
         disk = DiskStore(settings.disk_path(), on_change="ignore")
         return disk.sync(paths), disk
-    from pactgraph.loading import default_graph_paths, resolve_inputs
+    from pactgraph.rdf.loading import default_graph_paths, resolve_inputs
 
     if settings.kind == "memory":
         from pactgraph.stores.memory import MemoryStore

@@ -138,7 +138,7 @@ class DiskStore:
     @staticmethod
     def source_files(roots: Sequence[str] | None) -> list[Path]:
         """The files the sources stand for now (None: the shipped graph), absolute."""
-        from pactgraph.loading import default_graph_paths, resolve_inputs
+        from pactgraph.rdf.loading import default_graph_paths, resolve_inputs
 
         files = default_graph_paths() if roots is None else resolve_inputs(roots)
         return [f.resolve() for f in files]
@@ -218,7 +218,7 @@ class DiskStore:
         source: str = "<query>",
         default_graph: Sequence[str] | None = None,
     ) -> Any:
-        from pactgraph.querying import run_query
+        from pactgraph.query.querying import run_query
 
         store = self.open_for_reading()
         return run_query(store, text, params, source=source, default_graph=default_graph)
@@ -413,7 +413,7 @@ class DiskStore:
         """Load one file into the staged database, replacing its graph whole."""
         import pyoxigraph as ox
 
-        from pactgraph.loading import load_file_into, parse_file
+        from pactgraph.rdf.loading import load_file_into, parse_file
         from pactgraph.process import checkpoint
 
         key = str(path)
@@ -457,7 +457,7 @@ class DiskStore:
         """Fill an empty store with one bulk load: what `current` holds outside the graphs `drop`, and the files."""
         import pyoxigraph as ox
 
-        from pactgraph.loading import iter_quads_into_graph
+        from pactgraph.rdf.loading import iter_quads_into_graph
 
         graphs = {str(path): graph_name(path) for path in files}
         found = {str(path): fingerprint(path) for path in files}
@@ -538,7 +538,7 @@ def _fsync_folder(folder: Path) -> None:
 
 def _scan(roots: Sequence[str]) -> set[str]:
     """The RDF files under absolute `roots` (files or directories), quickly: no sorting, no resolving."""
-    from pactgraph.rdf_formats import EXTENSIONS
+    from pactgraph.rdf.rdf_formats import EXTENSIONS
 
     found: set[str] = set()
     for root in roots:

@@ -96,7 +96,7 @@ class EndpointStore:
         self.warnings: list[str] = []
         self._environ = os.environ if environ is None else environ
         if max_answer is None:
-            from pactgraph import limits
+            from pactgraph.rdf import limits
 
             max_answer = limits.max_input()
         self.max_answer = max_answer
@@ -137,9 +137,9 @@ class EndpointStore:
         default_graph: Sequence[str] | None = None,
     ) -> Any:
         from pactgraph.errors import UpdateRefusedError
-        from pactgraph.limits import current_query_policy
-        from pactgraph.namespaces import PREFIXES
-        from pactgraph.querying import bind_params, check_query, update_keyword
+        from pactgraph.rdf.limits import current_query_policy
+        from pactgraph.rdf.namespaces import PREFIXES
+        from pactgraph.query.querying import bind_params, check_query, update_keyword
         from pactgraph.stores import sparql_text
 
         keyword = update_keyword(text)
@@ -179,7 +179,7 @@ class EndpointStore:
     def _answer(self, full: str, accept: str, graphs: Sequence[str] | None, source: str, limit: int | None) -> Any:
         import pyoxigraph as ox
 
-        from pactgraph.querying import ASK, GRAPH, SELECT, QueryResult, bounded
+        from pactgraph.query.querying import ASK, GRAPH, SELECT, QueryResult, bounded
 
         try:
             content_type, body = self._post_query(full, accept, graphs, f"{source}: the SPARQL endpoint")
@@ -214,8 +214,8 @@ class EndpointStore:
         """DESCRIBE as the embedded store answers it: the concise bounded description of each resource."""
         import pyoxigraph as ox
 
-        from pactgraph.limits import current_query_policy
-        from pactgraph.querying import GRAPH, QueryResult, bounded
+        from pactgraph.rdf.limits import current_query_policy
+        from pactgraph.query.querying import GRAPH, QueryResult, bounded
         from pactgraph.stores import sparql_text
 
         limit = current_query_policy().max_results

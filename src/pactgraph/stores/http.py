@@ -164,7 +164,7 @@ class HttpClient:
                 for chunk in response.iter_raw():
                     size += len(chunk)
                     if size > self.max_size:
-                        from pactgraph import limits
+                        from pactgraph.rdf import limits
 
                         raise StoreError(
                             f"{purpose} {url}: the answer is larger than {limits.human_size(self.max_size)} "

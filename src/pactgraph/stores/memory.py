@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pactgraph.querying import run_query
+from pactgraph.query.querying import run_query
 from pactgraph.stores.base import LoadSummary
 
 
@@ -23,7 +23,7 @@ class MemoryStore:
         self._empty = store is None
         self.warnings: list[str] = []
         if files is not None:
-            from pactgraph.loading import resolve_inputs
+            from pactgraph.rdf.loading import resolve_inputs
 
             self.load(resolve_inputs(files))
 
@@ -35,7 +35,7 @@ class MemoryStore:
     @classmethod
     def shipped(cls) -> MemoryStore:
         """The shipped ontology and data."""
-        from pactgraph.loading import load_store
+        from pactgraph.rdf.loading import load_store
 
         return cls(store=load_store())
 
@@ -52,7 +52,7 @@ class MemoryStore:
     def load(self, files: Sequence[Path]) -> LoadSummary:
         import pyoxigraph as ox
 
-        from pactgraph.loading import load_file_into
+        from pactgraph.rdf.loading import load_file_into
         from pactgraph.stores.base import graph_name
 
         summary = LoadSummary(target=self.description)

@@ -42,7 +42,7 @@ class _File:
 def _prepare(files: Sequence[Path], token: str) -> list[_File]:
     import pyoxigraph as ox
 
-    from pactgraph.loading import parse_file
+    from pactgraph.rdf.loading import parse_file
     from pactgraph.stores.protocol import STAGING_PREFIX
 
     prepared = []

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pactgraph.errors import QueryError
-from pactgraph.sparql_tokens import Token, tokens
+from pactgraph.query.sparql_tokens import Token, tokens
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _PROLOGUE = {"PREFIX": 2, "BASE": 1, "VERSION": 1}

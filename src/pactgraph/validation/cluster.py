@@ -111,7 +111,7 @@ class DaskPool:
     def load(self, shape_files: Sequence[Path], engine: str, part: str) -> None:
         """Send the shapes (N-Triples and prefixes) and the engine to every worker, once."""
         from pactgraph import __version__
-        from pactgraph.loading import read_rdf
+        from pactgraph.rdf.loading import read_rdf
         from pactgraph.validation.engine import resolve_engine
 
         quads, prefixes = read_rdf(shape_files)
@@ -149,6 +149,6 @@ def _shapes_graph(text: str, prefixes: dict[str, str]) -> Any:
     """The shapes graph as `loading.load_graph` builds it from the files (the same triples and prefixes)."""
     import pyoxigraph as ox
 
-    from pactgraph.loading import quads_to_graph
+    from pactgraph.rdf.loading import quads_to_graph
 
     return quads_to_graph(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES), prefixes=prefixes)

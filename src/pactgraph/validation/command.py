@@ -124,7 +124,7 @@ def validate(
         with_graph=with_graph, scheduler=scheduler,
     )
     if request.shapes:
-        from pactgraph.sparql_policy import check_shapes_queries
+        from pactgraph.query.sparql_policy import check_shapes_queries
 
         check_shapes_queries(request.shapes)
     settings = read_settings(config=request.config)
@@ -147,11 +147,11 @@ def validate(
 def explain(shapes: Sequence[str | Path] | None = None) -> str:
     """Where each shape runs (per unit or once over the whole graph) and why: `validate --explain`."""
     from pactgraph import resources
-    from pactgraph.loading import load_graph, resolve_inputs
+    from pactgraph.rdf.loading import load_graph, resolve_inputs
     from pactgraph.validation import locality
 
     if shapes:
-        from pactgraph.sparql_policy import check_shapes_queries
+        from pactgraph.query.sparql_policy import check_shapes_queries
 
         check_shapes_queries(shapes)
     files = resolve_inputs(shapes) if shapes else resources.shape_files()

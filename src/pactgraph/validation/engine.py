@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pactgraph.errors import InputError
-from pactgraph.namespaces import SH
+from pactgraph.rdf.namespaces import SH
 from pactgraph.validation.names import Names, count_shapes, label
 from pactgraph.validation.report import FAIL_ON, ValidationReport, ValidationResult
 
@@ -24,7 +24,7 @@ def validation_graph(*graphs: Any) -> Any:
     It is a ConstraintGraph, on which pySHACL's per-focus-node SPARQL constraints
     run fast. pySHACL may add triples to it (SHACL rules), never to the inputs.
     """
-    from pactgraph.loading import bind_prefixes, new_graph
+    from pactgraph.rdf.loading import bind_prefixes, new_graph
     from pactgraph.validation.bindings import ConstraintGraph
 
     graph = new_graph(ConstraintGraph)
@@ -65,7 +65,7 @@ ENGINES = ("pyshacl", "pyshacl-turbo", "auto")
 
 
 #: Errors that pass the engine boundary unchanged: pactgraph's own, a refused network
-#: connection (pactgraph.limits.offline) and running out of memory.
+#: connection (pactgraph.rdf.limits.offline) and running out of memory.
 _PASS_THROUGH = (InputError, OSError, MemoryError)
 #: Errors whose message says what is wrong with the shapes: pySHACL's ReportableRuntimeError
 #: (a RuntimeError), pyshacl-turbo's native errors (ValueError) and rdflib's SPARQL parse
@@ -97,7 +97,7 @@ def _engine_error(err: BaseException, engine: str = "") -> str:
     problem of the input (or of the engine), not of pactgraph, and it must not end
     as a traceback.
     """
-    from pactgraph.querying import readable_expected
+    from pactgraph.query.querying import readable_expected
 
     message = readable_expected(" ".join(str(getattr(err, "message", None) or err).split()))
     if isinstance(err, RecursionError):
@@ -293,7 +293,7 @@ def kept_report_graph(source: Any, result_nodes: list[Any], conforms: bool) -> A
     """A fresh sh:ValidationReport holding only the kept results (with their blank-node details)."""
     import rdflib
 
-    from pactgraph.loading import new_graph
+    from pactgraph.rdf.loading import new_graph
 
     sh = rdflib.Namespace(SH)
     graph = new_graph()

@@ -38,7 +38,7 @@ def format_table(report: ValidationReport) -> str:
     The shape column names the SPARQL constraint where one fired, as it says more
     than the node shape that holds it.
     """
-    from pactgraph.querying import render_table
+    from pactgraph.query.querying import render_table
 
     header = ["severity", "focus", "path", "value", "message", "shape"]
     rows = [

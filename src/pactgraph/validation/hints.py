@@ -11,7 +11,7 @@ import difflib
 from dataclasses import replace
 from typing import Any
 
-from pactgraph.namespaces import PGR
+from pactgraph.rdf.namespaces import PGR
 from pactgraph.validation.report import ValidationReport
 
 DANGLING = "pgsh:Graph-danglingReference"
@@ -29,7 +29,7 @@ def _subjects(scope: Any) -> list[str]:
     """Local names of the pgr: IRIs that are subjects in the scope's files."""
     import pyoxigraph as ox
 
-    from pactgraph.loading import parse_with_prefixes
+    from pactgraph.rdf.loading import parse_with_prefixes
 
     found: set[str] = set()
     for path in [*scope.ontology, *scope.data, *scope.new]:

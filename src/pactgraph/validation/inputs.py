@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pactgraph.errors import InputError
-from pactgraph.namespaces import PREFIXES
+from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.validation.storedtext import STORED_AT_PATTERN, STORED_AT
 
 REPORTS = "reports"
@@ -53,7 +53,7 @@ class ParsedFile:
 
 def parse_inputs(paths: Sequence[str | Path]) -> list[ParsedFile]:
     """Parse new files (directories expanded); InputError `FILE:LINE:COL: message` on bad syntax."""
-    from pactgraph.loading import parse_with_prefixes, resolve_inputs
+    from pactgraph.rdf.loading import parse_with_prefixes, resolve_inputs
 
     files = resolve_inputs(paths)
     if not files:
@@ -75,22 +75,6 @@ def replaced_folders(new: Iterable[ParsedFile], data_dir: Path) -> set[Path]:
         if len(relative.parts) > 1:
             folders.add(reports / relative.parts[0])
     return folders
-
-
-def base_files(new: Sequence[ParsedFile], data_dir: Path, ontology: Sequence[Path] | None = None) -> list[Path]:
-    """The graph the new files join: the ontology and the data files, minus what the new files replace."""
-    from pactgraph import resources
-
-    ontology_files = resources.ontology_files() if ontology is None else list(ontology)
-    skip_folders = replaced_folders(new, data_dir)
-    skip_files = {p.path.resolve() for p in new}
-    kept = []
-    for path in resources.data_files_under(data_dir):
-        resolved = path.resolve()
-        if resolved in skip_files or any(folder in resolved.parents for folder in skip_folders):
-            continue
-        kept.append(path)
-    return [p for p in ontology_files if p.resolve() not in skip_files] + kept
 
 
 _TOKEN = re.compile(

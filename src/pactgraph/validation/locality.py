@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pactgraph.namespaces import SH
+from pactgraph.rdf.namespaces import SH
 
 _TARGETS_LOCAL = ("targetClass", "targetSubjectsOf")
 _TARGETS_WHOLE = {
@@ -119,7 +119,7 @@ def split(shapes_graph: Any, found: Iterable[Placement] | None = None) -> tuple[
 
 
 def _copy(shapes_graph: Any) -> Any:
-    from pactgraph.loading import new_graph
+    from pactgraph.rdf.loading import new_graph
 
     graph = new_graph()
     for prefix, namespace in shapes_graph.namespaces():

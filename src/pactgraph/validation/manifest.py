@@ -37,7 +37,7 @@ _CONTENT = ("graph", "triples", "subjects", "names", "prefixes", "shared")
 
 def _limits() -> list[int]:
     """The parse limits: a file parsed under other limits may now be refused, so it is parsed again."""
-    from pactgraph import limits
+    from pactgraph.rdf import limits
 
     return [limits.max_input(), limits.max_literal(), limits.max_depth()]
 
@@ -128,7 +128,7 @@ class LazySource(GraphSource):
                 self.index.setdefault(subject, []).append(name)
 
     def _load(self, name: str) -> None:
-        from pactgraph.loading import parse_with_prefixes
+        from pactgraph.rdf.loading import parse_with_prefixes
 
         quads, declared = parse_with_prefixes(self.graphs[name])
         triples = [q.triple for q in quads]

@@ -156,7 +156,7 @@ def _validate_units(
     scope: Any, shape_files: Sequence[Path], fail_on: str, engine: str, executor: Any, remote: Any
 ) -> ValidationReport:
     from pactgraph import __version__
-    from pactgraph.loading import load_graph
+    from pactgraph.rdf.loading import load_graph
     from pactgraph.validation.locality import split
     from pactgraph.validation.names import count_shapes
     from pactgraph.validation.single import validate_single
@@ -284,9 +284,9 @@ def _report_graph(shapes_graph: Any, results: list[tuple[str, str]], conforms: b
     import pyoxigraph as ox
     import rdflib
 
-    from pactgraph.loading import new_graph
-    from pactgraph.namespaces import SH
-    from pactgraph.rdflib_bridge import quads_to_graph
+    from pactgraph.rdf.loading import new_graph
+    from pactgraph.rdf.namespaces import SH
+    from pactgraph.rdf.rdflib_bridge import quads_to_graph
 
     graph = new_graph()
     for prefix, namespace in shapes_graph.namespaces():

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pactgraph.errors import InputError
-from pactgraph.namespaces import RDFS, SCHEMA, SH, SKOS, XSD, Namer, with_extra
+from pactgraph.rdf.namespaces import RDFS, SCHEMA, SH, SKOS, XSD, Namer, with_extra
 
 _LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", SCHEMA + "name")
 

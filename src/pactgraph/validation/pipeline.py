@@ -87,7 +87,7 @@ def run(
 
     The scope and executor made explicit; `validation.validate` (the entry point) chooses them."""
     from pactgraph import resources
-    from pactgraph.loading import resolve_inputs
+    from pactgraph.rdf.loading import resolve_inputs
 
     if fail_on not in FAIL_ON:
         raise InputError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
@@ -100,7 +100,7 @@ def run(
     focus, shape = list(focus or ()), list(shape or ())
     chosen = choose_executor(scope, executor, bool(focus or shape))
     if chosen.kind == "single":
-        from pactgraph.loading import load_graph
+        from pactgraph.rdf.loading import load_graph
         from pactgraph.validation.single import validate_single
 
         report = validate_single(scope, load_graph(shape_files), focus, shape, fail_on, engine)
@@ -121,7 +121,7 @@ def run(
 
 def _located(report: ValidationReport, scope: Scope) -> ValidationReport:
     """Each result with `FILE:LINE` of its focus node (a blank node: of the subject that holds it)."""
-    from pactgraph.namespaces import Namer, with_extra
+    from pactgraph.rdf.namespaces import Namer, with_extra
     from pactgraph.validation.inputs import Locator, display_path, parse_inputs
 
     parsed = parse_inputs(scope.new)

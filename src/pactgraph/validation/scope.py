@@ -38,7 +38,7 @@ def _unique(paths: Iterable[Path], leave_out: Iterable[Path] = ()) -> list[Path]
 
 def _ontology(ontology: Sequence[str | Path] | None) -> list[Path]:
     from pactgraph import resources
-    from pactgraph.loading import resolve_inputs
+    from pactgraph.rdf.loading import resolve_inputs
 
     return resources.ontology_files() if ontology is None else resolve_inputs(ontology) if ontology else []
 
@@ -51,7 +51,7 @@ def whole_graph(
 ) -> Scope:
     """The whole graph: `paths`, else the files of `data_dir`, else the shipped data; with the ontology."""
     from pactgraph import resources
-    from pactgraph.loading import resolve_inputs
+    from pactgraph.rdf.loading import resolve_inputs
 
     ontology_files = _ontology(ontology)
     if paths:

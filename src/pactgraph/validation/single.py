@@ -12,7 +12,7 @@ from pactgraph.validation.report import ValidationReport
 
 def read_files(files: Sequence[Path], with_facts: bool = True) -> tuple[list[Any], dict[str, str]]:
     """Quads of `files` (each parsed once, blank nodes per file) with their stored-text facts; prefixes."""
-    from pactgraph.loading import parse_with_prefixes
+    from pactgraph.rdf.loading import parse_with_prefixes
     from pactgraph.validation import storedtext
 
     quads: list[Any] = []
@@ -31,7 +31,7 @@ def owned_nodes(quads: Sequence[Any]) -> tuple[set[Any], dict[Any, Any]]:
     """rdflib terms of the subjects (and blank objects) of `quads`; blank node -> the subject holding it."""
     import pyoxigraph as ox
 
-    from pactgraph.loading import to_rdflib_term
+    from pactgraph.rdf.loading import to_rdflib_term
 
     own: set[Any] = set()
     parents: dict[Any, Any] = {}
@@ -68,8 +68,8 @@ def validate_single(
     without an rdflib graph: building one costs more than validating a large graph."""
     import rdflib
 
-    from pactgraph.loading import quads_to_graph
-    from pactgraph.namespaces import SH
+    from pactgraph.rdf.loading import quads_to_graph
+    from pactgraph.rdf.namespaces import SH
     from pactgraph.validation.engine import engine_runner, kept_report_graph, run_engine, validation_graph
     from pactgraph.validation.names import Names, count_shapes
     from pactgraph.validation.report import result_key

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pactgraph.namespaces import PG, PGSH
+from pactgraph.rdf.namespaces import PG, PGSH
 
 STORED_AT = PG + "storedAt"
 FILE_SHA256 = PGSH + "storedFileSha256"

@@ -100,7 +100,7 @@ class GraphSource:
     @classmethod
     def from_files(cls, files: Sequence[Path]) -> GraphSource:
         """Parse `files` (checked as every pactgraph input)."""
-        from pactgraph.loading import parse_with_prefixes
+        from pactgraph.rdf.loading import parse_with_prefixes
         from pactgraph.stores.base import sha256_file
 
         source = cls()
@@ -261,10 +261,10 @@ _STATE: dict[str, Any] = {}
 def init_worker(shape_files: list[str], engine: str, in_child: bool = True, part: str = "all") -> None:
     """Load the shapes (compiled once) in this process: all of them, or (`part="local"`) only the
     targets of the shapes that run per unit (validation.locality)."""
-    from pactgraph.loading import load_graph
+    from pactgraph.rdf.loading import load_graph
 
     if in_child and sys.platform.startswith("linux"):
-        from pactgraph.limits import die_with_parent
+        from pactgraph.rdf.limits import die_with_parent
 
         die_with_parent()
     prepare(load_graph(shape_files), engine, part)
@@ -291,7 +291,7 @@ def prepared(key: str) -> bool:
 def _graph(text: str, prefixes: dict[str, str]) -> Any:
     import pyoxigraph as ox
 
-    from pactgraph.loading import bind_prefixes, quads_to_graph
+    from pactgraph.rdf.loading import bind_prefixes, quads_to_graph
     from pactgraph.validation.engine import validation_graph
 
     graph = validation_graph()
@@ -317,7 +317,7 @@ def raises_nothing(runner: Any, text: str) -> bool:
     import pyshacl_turbo
     import rdflib
 
-    from pactgraph.namespaces import SH
+    from pactgraph.rdf.namespaces import SH
 
     source = pyshacl_turbo.Input(text, "nt", None, {}, {})
     try:
@@ -333,7 +333,7 @@ def result_ntriples(report_graph: Any, node: Any, token: str) -> tuple[str, str]
     import pyoxigraph as ox
     import rdflib
 
-    from pactgraph.rdflib_bridge import to_oxigraph
+    from pactgraph.rdf.rdflib_bridge import to_oxigraph
 
     def term(value: Any) -> Any:
         return ox.BlankNode(f"{token}{value}") if isinstance(value, rdflib.BNode) else to_oxigraph(value)
@@ -359,8 +359,8 @@ def _result_texts(report: Any, unit: Unit, names: Any) -> list[tuple[list[str], 
     holding a blank focus."""
     import rdflib
 
-    from pactgraph.namespaces import SH
-    from pactgraph.rdflib_bridge import to_oxigraph
+    from pactgraph.rdf.namespaces import SH
+    from pactgraph.rdf.rdflib_bridge import to_oxigraph
 
     token = unit.key[:12] + "x"
     owned = set(unit.owned)

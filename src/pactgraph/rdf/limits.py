@@ -11,7 +11,7 @@ Every limit has a default and an environment variable to change it:
     PACTGRAPH_MAX_VALUES, PACTGRAPH_MAX_UNION, PACTGRAPH_MAX_PATTERNS, PACTGRAPH_MAX_QUERY_LITERAL
                                   rows of a VALUES block (10,000), UNION branches (256), triple
                                   patterns (1,000) and characters of a literal (65,536) in a query
-                                  (pactgraph.sparql_limits; the depth of a query counts operator
+                                  (pactgraph.query.sparql_limits; the depth of a query counts operator
                                   chains such as property paths too)
     PACTGRAPH_MAX_MEMORY   half the physical memory: a query that makes the process larger is stopped
 
@@ -28,7 +28,7 @@ recurses over the query, so a few thousand nested groups or chained operators
 overflow the native stack (queries therefore run on a thread with a large stack,
 see `pactgraph.process.run_bounded`).
 
-The checks of input files against these limits are in pactgraph.input_checks.
+The checks of input files against these limits are in pactgraph.rdf.input_checks.
 Nothing there fetches anything: pactgraph reads only the files it is given.
 JSON-LD contexts must be inline or one of the contexts bundled with pactgraph
 (BUNDLED_CONTEXTS); XML external entities are refused before parsing.

@@ -1,6 +1,6 @@
 """Between pyoxigraph and rdflib: equal terms both ways, and rdflib graphs with the project prefixes.
 
-pyoxigraph parses every input; rdflib only receives already-parsed terms (see pactgraph.loading).
+pyoxigraph parses every input; rdflib only receives already-parsed terms (see pactgraph.rdf.loading).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from pactgraph.errors import InputError
-from pactgraph.namespaces import PREFIXES, with_extra
+from pactgraph.rdf.namespaces import PREFIXES, with_extra
 
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib

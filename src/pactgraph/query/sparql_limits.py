@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pactgraph.errors import QueryError
-from pactgraph.sparql_tokens import NAME, OP, STRING, Token, tokens
+from pactgraph.query.sparql_tokens import NAME, OP, STRING, Token, tokens
 
-#: Defaults and their environment variables (PACTGRAPH_MAX_DEPTH is pactgraph.limits').
+#: Defaults and their environment variables (PACTGRAPH_MAX_DEPTH is pactgraph.rdf.limits').
 MAX_VALUES = 10_000
 MAX_UNION = 256
 MAX_PATTERNS = 1_000
@@ -51,8 +51,8 @@ class QueryLimits:
 
     @classmethod
     def from_environment(cls) -> QueryLimits:
-        """The limits as set now (pactgraph.limits reads the environment variables)."""
-        from pactgraph import limits
+        """The limits as set now (pactgraph.rdf.limits reads the environment variables)."""
+        from pactgraph.rdf import limits
 
         return cls(
             depth=limits.max_depth(),
@@ -76,7 +76,7 @@ class _Level:
 
 def check_limits(text: str, source: str, limits: QueryLimits | None = None) -> list[Token]:
     """The tokens of `text`; QueryLimitError naming the limit when it is over one."""
-    from pactgraph import limits as settings
+    from pactgraph.rdf import limits as settings
 
     limits = limits or QueryLimits.from_environment()
     found: list[Token] = []

@@ -5,8 +5,8 @@ and no remote document (e.g. a JSON-LD @context) is ever fetched. rdflib only
 receives already-parsed terms. Named graphs in TriG/N-Quads input are merged: an
 Oxigraph store keeps each file in one named graph, an rdflib graph holds one graph.
 
-Input is held to the limits of `pactgraph.limits` (size, literal length, nesting,
-XML entities; see `pactgraph.input_checks`), and a file that does not parse gets a
+Input is held to the limits of `pactgraph.rdf.limits` (size, literal length, nesting,
+XML entities; see `pactgraph.rdf.input_checks`), and a file that does not parse gets a
 message saying why where it can: not UTF-8, binary, another format than its
 extension says, empty, truncated.
 """
@@ -20,16 +20,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pactgraph import limits, resources
+from pactgraph import resources
+from pactgraph.rdf import limits
 from pactgraph.errors import InputError
-from pactgraph.rdflib_bridge import (  # noqa: F401 - re-exported for callers of loading
+from pactgraph.rdf.rdflib_bridge import (  # noqa: F401 - re-exported for callers of loading
     bind_prefixes,
     new_graph,
     quads_to_graph,
     to_oxigraph,
     to_rdflib_term,
 )
-from pactgraph.rdf_formats import (  # noqa: F401 - re-exported for callers of loading
+from pactgraph.rdf.rdf_formats import (  # noqa: F401 - re-exported for callers of loading
     EXTENSIONS,
     FORMAT_LABELS,
     TRIPLE_FORMATS,
@@ -37,7 +38,7 @@ from pactgraph.rdf_formats import (  # noqa: F401 - re-exported for callers of l
     PathLike,
     rdf_format_name,
 )
-from pactgraph.rdf_formats import label as _label
+from pactgraph.rdf.rdf_formats import label as _label
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
@@ -109,7 +110,7 @@ def _syntax_message(path: Path, err: SyntaxError, name: str | None = None, data:
             data = _read(path)
         except InputError:
             return found
-    from pactgraph.input_checks import diagnose
+    from pactgraph.rdf.input_checks import diagnose
 
     return diagnose(path, name, data, found)
 
@@ -141,7 +142,7 @@ def _read(path: Path) -> bytes:
 def _prepared(path: Path, name: str) -> bytes:
     """The bytes to parse: read, a UTF-8 byte-order mark dropped where the parser would stumble
     on it, checked against the limits, bundled JSON-LD contexts put in place."""
-    from pactgraph import input_checks
+    from pactgraph.rdf import input_checks
 
     data = _read(path)
     if name in TURTLE_FAMILY and data.startswith(_BOM):
@@ -163,7 +164,7 @@ def _literals_checked(path: Path, name: str, data: bytes, quads: Any) -> Any:
     def checked() -> Iterator[Any]:
         import pyoxigraph as ox
 
-        from pactgraph import input_checks
+        from pactgraph.rdf import input_checks
 
         for quad in quads:
             if type(quad.object) is ox.Literal and len(quad.object.value) > limit:
@@ -208,7 +209,7 @@ def parse_with_prefixes(path: Path, *, nesting: bool = True) -> tuple[list[Any],
         quads = list(_literals_checked(path, name, data, parser))
         prefixes = dict(parser.prefixes)
     if nesting:
-        from pactgraph import input_checks
+        from pactgraph.rdf import input_checks
 
         input_checks.check_blank_node_depth(path, quads)
     if key is not None:
@@ -227,7 +228,7 @@ _PARSED: dict[tuple[Any, ...], tuple[list[Any], dict[str, str]]] = {}
 def parse_file(path: PathLike, *, nesting: bool = True) -> list[pyoxigraph.Quad]:
     """Parse one RDF file with pyoxigraph into quads (blank nodes made unique to this file).
 
-    InputError for a syntax error or input beyond the limits (`pactgraph.limits`); `nesting`:
+    InputError for a syntax error or input beyond the limits (`pactgraph.rdf.limits`); `nesting`:
     also for blank nodes nested deeper than the depth limit.
     """
     return parse_with_prefixes(Path(path), nesting=nesting)[0]
@@ -277,7 +278,7 @@ def load_file_into(store: Any, path: Path, graph: str | None = None, *, bulk: bo
     """
     import pyoxigraph as ox
 
-    from pactgraph.graph_names import graph_name
+    from pactgraph.rdf.graph_names import graph_name
 
     target = ox.NamedNode(graph if graph is not None else graph_name(path))
     name = rdf_format_name(path)

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pactgraph import limits, querying
-from pactgraph.query_source import query_text
-from pactgraph.sparql_policy import check_query, service_urls
+from pactgraph.query import querying
+from pactgraph.query.query_source import query_text
+from pactgraph.query.sparql_policy import check_query, service_urls
+from pactgraph.rdf import limits
 
 
 @dataclass
@@ -85,7 +86,7 @@ def open_target(
             raise StoreError("give only one of --data-dir, --data, --store, --endpoint")
         data = data_dir_inputs(data_dir)
     if as_of is not None:
-        from pactgraph.contributing import asof
+        from pactgraph.reading import asof
 
         asof.parse_as_of(as_of)
     settings = read_settings(config=config, store=store, endpoint=endpoint, data=list(data) if data else None)
@@ -99,7 +100,7 @@ def open_target(
 
 def answer(request: QueryRequest, target: Target, fmt: str | None = None) -> Answer:
     """Run the query and format its result; past the timeout or the memory limit the process
-    ends with one error line (see `pactgraph.limits.run_bounded`)."""
+    ends with one error line (see `pactgraph.rdf.limits.run_bounded`)."""
 
     def work() -> Answer:
         with limits.query_policy(request.services, request.max_results):

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pactgraph.errors import QueryError, UpdateRefusedError
-from pactgraph.namespaces import PREFIXES, turtle_prefix_block
-from pactgraph.query_results import (  # noqa: F401 - re-exported: results are part of what querying offers
+from pactgraph.rdf.namespaces import PREFIXES, turtle_prefix_block
+from pactgraph.query.query_results import (  # noqa: F401 - re-exported: results are part of what querying offers
     ALL_FORMATS,
     ASK,
     ASK_FORMATS,
@@ -29,7 +29,7 @@ from pactgraph.query_results import (  # noqa: F401 - re-exported: results are p
     render_table,
     results_json,
 )
-from pactgraph.sparql_policy import UPDATE_KEYWORDS, check_query, update_keyword  # noqa: F401 - re-exported
+from pactgraph.query.sparql_policy import UPDATE_KEYWORDS, check_query, update_keyword  # noqa: F401 - re-exported
 
 _OX_QUERY_ERROR = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
 # SPARQL variable-name characters (a practical subset of VARNAME); compiled on first use.
@@ -172,7 +172,7 @@ def run_query(
     """
     import pyoxigraph as ox
 
-    from pactgraph.limits import current_query_policy
+    from pactgraph.rdf.limits import current_query_policy
 
     policy = current_query_policy()
     check_query(text, source, policy.allow_service)

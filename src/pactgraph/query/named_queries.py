@@ -31,7 +31,7 @@ class NamedQuery:
     @property
     def params(self) -> dict[str, str]:
         """Default parameter values declared in `# param: NAME = VALUE` header lines."""
-        from pactgraph.querying import declared_params
+        from pactgraph.query.querying import declared_params
 
         return declared_params(self.text)
 
@@ -116,7 +116,7 @@ def find_query(key: str, directory: Path | str | None = None) -> NamedQuery:
 
 def table(directory: Path | str | None = None) -> str | None:
     """The named queries as a text table (number, name, title, question); None when there are none."""
-    from pactgraph.querying import render_table
+    from pactgraph.query.querying import render_table
 
     found = list_queries(directory)
     if not found:

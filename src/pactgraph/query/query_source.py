@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from pactgraph import named_queries
+from pactgraph.query import named_queries
 from pactgraph.errors import InputError
 
 
@@ -23,7 +23,7 @@ def decoded(raw: bytes, source: str) -> str:
 
 def read_query_file(file: str) -> str:
     """The text of a query file, refused when larger than PACTGRAPH_MAX_QUERY (read no further)."""
-    from pactgraph.limits import human_size, max_query
+    from pactgraph.rdf.limits import human_size, max_query
 
     if file.strip() == "":
         raise InputError("empty path given for --file")

@@ -1,6 +1,6 @@
 """Serialise a graph so that the same input always gives the same bytes.
 
-Blank nodes get canonical labels (RDFC-1.0, pactgraph.canonical) and every
+Blank nodes get canonical labels (RDFC-1.0, pactgraph.rdf.canonical) and every
 writer is fed or emits triples in sorted order, so the output depends neither
 on input order nor on PYTHONHASHSEED.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pactgraph.errors import InputError
-from pactgraph.namespaces import PREFIXES, RDF, XSD, shorten, used_prefixes
+from pactgraph.rdf.namespaces import PREFIXES, RDF, XSD, shorten, used_prefixes
 
 FORMATS = ("turtle", "ntriples", "jsonld", "trig", "xml")
 
@@ -55,13 +55,13 @@ def chosen_format(fmt: str | None, output: str | None) -> str:
 
 def canonical_triples(graph: Any) -> list[tuple[Any, Any, Any]]:
     """The graph's triples with canonical (RDFC-1.0) blank-node labels, sorted by their N-Triples form."""
-    from pactgraph.canonical import canonical_graph_triples
+    from pactgraph.rdf.canonical import canonical_graph_triples
 
     return canonical_graph_triples(graph)
 
 
 def _turtle(triples: list[Any]) -> bytes:
-    from pactgraph.loading import new_graph
+    from pactgraph.rdf.loading import new_graph
 
     graph = new_graph()
     for triple in triples:
@@ -70,7 +70,7 @@ def _turtle(triples: list[Any]) -> bytes:
 
 
 def _ntriples(triples: list[Any]) -> bytes:
-    from pactgraph.loading import new_graph
+    from pactgraph.rdf.loading import new_graph
 
     graph = new_graph()
     for triple in triples:
@@ -143,7 +143,7 @@ def _xml(triples: list[Any]) -> bytes:
     """
     import pyoxigraph as ox
 
-    from pactgraph.loading import to_oxigraph
+    from pactgraph.rdf.loading import to_oxigraph
 
     ox_triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
     data = ox.serialize(ox_triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(triples)) or b""
@@ -171,6 +171,6 @@ def serialize_graph(graph: Any, fmt: str = "turtle") -> bytes:
 
 def export(paths: Iterable[str | Path] | None = None, fmt: str = "turtle") -> bytes:
     """Load `paths` (default: the shipped graph) and serialise them deterministically."""
-    from pactgraph.loading import load_graph
+    from pactgraph.rdf.loading import load_graph
 
     return serialize_graph(load_graph(None if paths is None else list(paths)), fmt)

@@ -1,6 +1,6 @@
 """Checks that run before and after parsing an input file, so that hostile input is refused early.
 
-Split from pactgraph.limits (the limits themselves) so that the fast `pactgraph
+Split from pactgraph.rdf.limits (the limits themselves) so that the fast `pactgraph
 query` path on Turtle files does not load them: they are needed for JSON-LD and
 RDF/XML input, for the commands that hand the graph to rdflib, and for shapes.
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pactgraph.errors import InputError
-from pactgraph.limits import (
+from pactgraph.rdf.limits import (
     BUNDLED_CONTEXTS,
     ENV_MAX_DEPTH,
     ENV_MAX_INPUT,
@@ -360,7 +360,7 @@ def _looks_like(data: bytes) -> str | None:
 def diagnose(path: Path, name: str, data: bytes, message: str) -> str:
     """A better message for `path` (format `name`, a pyoxigraph format name), which does not
     parse: bad encoding, binary data, a format that does not match the extension."""
-    from pactgraph.rdf_formats import FORMAT_LABELS, TURTLE_FAMILY
+    from pactgraph.rdf.rdf_formats import FORMAT_LABELS, TURTLE_FAMILY
 
     label = FORMAT_LABELS.get
     expected = f"expected {label(name, name)}"

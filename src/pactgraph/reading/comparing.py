@@ -47,7 +47,7 @@ DISAGREEING = ("contradict", "incompatible values", "divergent certainty", "revi
 
 def relation_iri(relation: str) -> str:
     """The pgv:claim-relation concept that names `relation` (one of RELATIONS)."""
-    from pactgraph.namespaces import PREFIXES
+    from pactgraph.rdf.namespaces import PREFIXES
 
     return f"{PREFIXES['pgv']}claim-relation-{relation.replace(' ', '-')}"
 
@@ -258,7 +258,7 @@ def compare_all(store: Any, *, include_unrelated: bool = False, default_graph: A
 
 def compare_two(store: Any, first: str, second: str, default_graph: Any = None) -> Pair:
     """The relation of two named claims (pgr:… or full IRIs); InputError for an unknown or repeated one."""
-    from pactgraph.namespaces import expand
+    from pactgraph.rdf.namespaces import expand
 
     found = claims(store, default_graph)
     picked = []
@@ -287,7 +287,7 @@ COLUMNS = (
 
 
 def _row(p: Pair) -> dict[str, str]:
-    from pactgraph.namespaces import shorten
+    from pactgraph.rdf.namespaces import shorten
 
     return {
         "relation": p.relation,
@@ -323,7 +323,7 @@ def render(pairs: list[Pair], fmt: str) -> str:
         writer.writerows(rows)
         return out.getvalue()
     if fmt == "table":
-        from pactgraph.query_results import render_table
+        from pactgraph.query.query_results import render_table
 
         shown = ("relation", "earlier", "earlierClaimant", "later", "laterClaimant", "reason")
         return render_table(list(shown), [[r[c] for c in shown] for r in rows])

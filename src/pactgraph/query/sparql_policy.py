@@ -1,8 +1,8 @@
 """What pactgraph lets a SPARQL text do, the one policy for `query`, the endpoint guard and shapes.
 
-The tokens of pactgraph.sparql_tokens are enough to find the keywords that matter:
+The tokens of pactgraph.query.sparql_tokens are enough to find the keywords that matter:
 UPDATE operations, SERVICE and its endpoint, FROM, MINUS/VALUES in SHACL-SPARQL; the
-size limits of pactgraph.sparql_limits (nesting, VALUES rows, UNION branches, triple
+size limits of pactgraph.query.sparql_limits (nesting, VALUES rows, UNION branches, triple
 patterns, literals) are checked on the same tokens. All of it runs before any engine
 sees the text. Uses no RDF library, so the fast `query` path stays fast.
 """
@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pactgraph.errors import InputError, QueryError
-from pactgraph.namespaces import PREFIXES
-from pactgraph.sparql_limits import QueryLimitError, QueryLimits, check_limits  # noqa: F401 - re-exported
-from pactgraph.sparql_tokens import tokens
+from pactgraph.rdf.namespaces import PREFIXES
+from pactgraph.query.sparql_limits import QueryLimitError, QueryLimits, check_limits  # noqa: F401 - re-exported
+from pactgraph.query.sparql_tokens import tokens
 
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
@@ -57,14 +57,14 @@ def check_query(
     """QueryError for a query pactgraph will not run.
 
     Refused: a text larger than PACTGRAPH_MAX_QUERY, one over a limit of
-    pactgraph.sparql_limits (QueryLimitError: the engine recurses over the query, and a
+    pactgraph.query.sparql_limits (QueryLimitError: the engine recurses over the query, and a
     deep or long enough one overflows its stack), and SERVICE, unless its endpoint is one of `allow_service`:
     the engine would otherwise send requests to any address the query names.
     `shacl`: the query comes from a shapes graph, where FROM is refused too (rdflib
     would read the graphs it names; SHACL queries run on the data graph), and so are
     MINUS and VALUES, which SHACL forbids beside the pre-bound $this.
     """
-    from pactgraph import limits
+    from pactgraph.rdf import limits
 
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_query():
@@ -163,8 +163,8 @@ def check_shapes_queries(paths: Sequence[str | Path]) -> None:
     """
     import pyoxigraph as ox
 
-    from pactgraph.loading import parse_file, resolve_inputs
-    from pactgraph.namespaces import shorten
+    from pactgraph.rdf.loading import parse_file, resolve_inputs
+    from pactgraph.rdf.namespaces import shorten
 
     for path in resolve_inputs(paths):
         quads = list(parse_file(path))

@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pactgraph.namespaces import PG, shorten
+from pactgraph.rdf.namespaces import PG, shorten
 from pactgraph.stores.base import select_rows
 
 _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -113,7 +113,7 @@ def _sources(store: Any) -> dict[str, list[Source]]:
 
 
 def graph_info(store: Any) -> GraphInfo:
-    """Summarise a store (`pactgraph.stores`) or a pyoxigraph Store (see `pactgraph.loading.load_store`).
+    """Summarise a store (`pactgraph.stores`) or a pyoxigraph Store (see `pactgraph.rdf.loading.load_store`).
 
     The counts are over the union of the store's graphs.
     """

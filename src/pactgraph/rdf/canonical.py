@@ -26,7 +26,7 @@ def canonical_triples(quads: Iterable[Any]) -> list[Triple]:
     RDFC-1.0, as rdflib terms sorted by their N-Triples form."""
     import pyoxigraph as ox
 
-    from pactgraph.loading import to_rdflib_term
+    from pactgraph.rdf.loading import to_rdflib_term
 
     default = ox.DefaultGraph()
     dataset = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
@@ -41,7 +41,7 @@ def canonical_graph_triples(graph: Any) -> list[Triple]:
     """canonical_triples of an rdflib graph."""
     import pyoxigraph as ox
 
-    from pactgraph.loading import to_oxigraph
+    from pactgraph.rdf.loading import to_oxigraph
 
     return canonical_triples(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pactgraph.errors import QueryError
-from pactgraph.namespaces import PREFIXES, shorten
+from pactgraph.rdf.namespaces import PREFIXES, shorten
 
 #: Result kinds.
 SELECT, ASK, GRAPH = "select", "ask", "graph"
