@@ -192,6 +192,8 @@ class Context:
     notes: list[str] = field(default_factory=list)
     #: The report's claims by what they say (claimant, proposition, certainty, polarity, time, quote start).
     said: dict[tuple[str, ...], str] = field(default_factory=dict)
+    #: The highest claim number taken (kept as numbers are added: a sheet of many rows never rescans them).
+    top: int = 0
 
 
 def context(report_dir: str | Path, data_dir: Path, choose: Chooser | None = None) -> Context:
@@ -207,7 +209,7 @@ def context(report_dir: str | Path, data_dir: Path, choose: Chooser | None = Non
         row["r"].value
         for row in select_bindings(store, "SELECT ?r WHERE { ?report pg:relays+ ?r }", report=report.iri)
     ]
-    ctx = Context(report, store, index, numbers, roles, chain, choose=choose)
+    ctx = Context(report, store, index, numbers, roles, chain, choose=choose, top=max(numbers, default=0))
     for row in select_bindings(store, _SAID, report=report.iri):
         key = tuple(row[name].value for name in ("claimant", "proposition", "certainty", "polarity", "time", "start"))
         ctx.said[key] = row["claim"].value
@@ -357,8 +359,9 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
             raise InputError(f"{spec.origin('number')}: claim number {spec.number} is taken or not positive")
         number = spec.number
     else:
-        number = max(ctx.numbers, default=0) + 1
+        number = ctx.top + 1
     ctx.numbers.add(number)
+    ctx.top = max(ctx.top, number)
     claim = PGR + f"claim-{ctx.report.slug}-{number:02d}"
     anchor_iri = claim + "-anchor"
     ctx.said[said] = claim

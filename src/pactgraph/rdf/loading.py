@@ -186,11 +186,19 @@ def parse_with_prefixes(path: Path, *, nesting: bool = True) -> tuple[list[Any],
     `nesting`: refuse blank nodes nested deeper than the depth limit (rdflib's writers
     recurse over them).
     """
+    import hashlib
+
     import pyoxigraph as ox
 
     name = rdf_format_name(path)
     fmt = getattr(ox.RdfFormat, name)
     data = _prepared(path, name)
+    key = None
+    if len(data) >= _REMEMBER_FROM:
+        key = (str(path.resolve()), nesting, hashlib.sha256(data).hexdigest(), limits.max_literal(), limits.max_depth())
+        if key in _PARSED:
+            quads, prefixes = _PARSED[key]
+            return list(quads), dict(prefixes)
     with _syntax_errors(path, name, data):
         parser = ox.parse(input=data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
         quads = list(_literals_checked(path, name, data, parser))
@@ -199,7 +207,17 @@ def parse_with_prefixes(path: Path, *, nesting: bool = True) -> tuple[list[Any],
         from pactgraph.rdf import input_checks
 
         input_checks.check_blank_node_depth(path, quads)
+    if key is not None:
+        _PARSED.clear()  # the last large file only: a command reads one report file several times
+        _PARSED[key] = (quads, prefixes)
+        return list(quads), dict(prefixes)
     return quads, prefixes
+
+
+#: Files from this size on are parsed once per process for the same bytes, path and limits
+#: (`claims import` of a large draft reads it at each step of its check).
+_REMEMBER_FROM = 1024 * 1024
+_PARSED: dict[tuple[Any, ...], tuple[list[Any], dict[str, str]]] = {}
 
 
 def parse_file(path: PathLike, *, nesting: bool = True) -> list[pyoxigraph.Quad]:

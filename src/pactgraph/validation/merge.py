@@ -214,7 +214,7 @@ def _validate_units(
             rows = None
         info["whole_graph_cached"] = rows is not None
         if rows is None:
-            whole = validate_single(scope, split(shapes_graph, placed)[1], [], [], fail_on, engine)
+            whole = validate_single(scope, split(shapes_graph, placed)[1], [], [], fail_on, engine, results_only=True)
             parsed += len(scope.ontology) + len(scope.data) + len(scope.new)
             rows = []
             for result in whole.results:

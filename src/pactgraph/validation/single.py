@@ -56,22 +56,32 @@ def holder(term: Any, parents: dict[Any, Any]) -> Any:
 
 
 def validate_single(
-    scope: Any, shapes_graph: Any, focus: list[str], shape: list[str], fail_on: str, engine: str
+    scope: Any, shapes_graph: Any, focus: list[str], shape: list[str], fail_on: str, engine: str,
+    *, results_only: bool = False,
 ) -> ValidationReport:
     """Validate the scope as one graph against `shapes_graph`; for a joined scope keep only the new
     files' problems (results on their nodes, and results on the graph's nodes that the graph without
-    them does not have)."""
+    them does not have).
+
+    `results_only`: the caller reads only the results (and their nodes), not the triple count, so
+    a graph that raises nothing is told so by pyshacl-turbo on N-Triples text (units.raises_nothing),
+    without an rdflib graph: building one costs more than validating a large graph."""
     import rdflib
 
     from pactgraph.rdf.rdflib_bridge import quads_to_graph
     from pactgraph.rdf.namespaces import SH
-    from pactgraph.validation.engine import engine_runner, run_engine, validation_graph
-    from pactgraph.validation.names import Names
+    from pactgraph.validation.engine import engine_runner, kept_report_graph, run_engine, validation_graph
+    from pactgraph.validation.names import Names, count_shapes
     from pactgraph.validation.report import result_key
+    from pactgraph.validation.units import ntriples, raises_nothing
 
     base_quads, base_prefixes = read_files(list(scope.data) + list(scope.ontology))
     new_quads, new_prefixes = read_files(scope.new)
     runner = engine_runner(engine, shapes_graph)
+    if results_only and not focus and not shape and raises_nothing(runner, ntriples(q.triple for q in new_quads + base_quads)):
+        clean = ValidationReport(results=[], shapes=count_shapes(shapes_graph), triples=0, fail_on=fail_on)
+        clean.graph = kept_report_graph(rdflib.Graph(), [], True)
+        return clean
     graph = validation_graph()
     quads_to_graph(new_quads, graph, new_prefixes)
     quads_to_graph(base_quads, graph, base_prefixes)

@@ -301,12 +301,17 @@ def _graph(text: str, prefixes: dict[str, str]) -> Any:
 
 
 def _finds_nothing(text: str) -> bool:
-    """pyshacl-turbo only: True when the unit raises no result at all.
+    """pyshacl-turbo only: True when the unit raises no result at all (see `raises_nothing`)."""
+    return raises_nothing(_STATE["runner"], text)
+
+
+def raises_nothing(runner: Any, text: str) -> bool:
+    """pyshacl-turbo only: True when the N-Triples `text` raises no result at all with `runner`.
 
     The data goes to the engine as N-Triples text, without an rdflib graph; any
-    result (or another engine) means False and the unit takes the full path.
+    result (or another engine) means False and the caller takes the full path.
     """
-    compiled = getattr(_STATE["runner"], "compiled", None)
+    compiled = getattr(runner, "compiled", None)
     if compiled is None:
         return False
     import pyshacl_turbo
