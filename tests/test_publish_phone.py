@@ -112,3 +112,17 @@ def test_each_chart_s_smallest_text_is_readable_on_a_phone(phone, server, kind):
         assert smallest >= SMALLEST - 0.01, (css_class, layout, smallest)
         # graphs and the timeline show their narrow layout on a phone
         assert layout in ("", "narrow"), (css_class, layout)
+
+
+@pytest.mark.parametrize("language, colon", (("", ": "), ("zh/", "\uff1a"), ("ru/", ": ")))
+def test_card_labels_end_with_the_language_s_colon(phone, server, language, colon):
+    """On a phone a table becomes cards, each cell led by its column's name (CSS ::before):
+    in Chinese with a full-width colon, as the catalogue writes ": " there."""
+    assert phone.load(server + language + "timeline.html") == []
+    labels = phone.evaluate(
+        "[...document.querySelectorAll('table.cards td[data-label]')]"
+        ".map(td => getComputedStyle(td, '::before').content)"
+    )
+    assert labels
+    for label in labels:
+        assert label.endswith(colon + '"') and not label.endswith(" " + colon + '"'), label
