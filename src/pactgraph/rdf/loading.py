@@ -55,7 +55,6 @@ def resolve_inputs(paths: Iterable[PathLike]) -> list[Path]:
     without duplicates.
     """
     result: list[Path] = []
-    seen: set[Path] = set()
     for raw in paths:
         if str(raw).strip() == "":
             raise InputError("empty path given as input")
@@ -71,12 +70,20 @@ def resolve_inputs(paths: Iterable[PathLike]) -> list[Path]:
             candidates = [path]
         else:
             raise InputError(f"{path}: no such file or directory")
-        for candidate in candidates:
-            key = candidate.resolve()
-            if key not in seen:
-                seen.add(key)
-                result.append(candidate)
-    return result
+        result.extend(candidates)
+    return unique_paths(result)
+
+
+def unique_paths(paths: Iterable[Path], leave_out: Iterable[Path] = ()) -> list[Path]:
+    """`paths` in their order, each file once (compared by resolved path), none of `leave_out`."""
+    seen = {p.resolve() for p in leave_out}
+    out = []
+    for path in paths:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            out.append(path)
+    return out
 
 
 def default_graph_paths() -> list[Path]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,17 +25,6 @@ class Scope:
         return bool(self.new)
 
 
-def _unique(paths: Iterable[Path], leave_out: Iterable[Path] = ()) -> list[Path]:
-    seen = {p.resolve() for p in leave_out}
-    out = []
-    for path in paths:
-        resolved = path.resolve()
-        if resolved not in seen:
-            seen.add(resolved)
-            out.append(path)
-    return out
-
-
 def _ontology(ontology: Sequence[str | Path] | None) -> list[Path]:
     from pactgraph import resources
     from pactgraph.rdf.loading import resolve_inputs
@@ -51,7 +40,7 @@ def whole_graph(
 ) -> Scope:
     """The whole graph: `paths`, else the files of `data_dir`, else the shipped data; with the ontology."""
     from pactgraph import resources
-    from pactgraph.rdf.loading import resolve_inputs
+    from pactgraph.rdf.loading import resolve_inputs, unique_paths
 
     ontology_files = _ontology(ontology)
     if paths:
@@ -63,7 +52,7 @@ def whole_graph(
         data = resources.data_files_under(folder) if folder.is_dir() else []
         if not data and data_dir is None:
             raise InputError(f"no shipped data found: no *.ttl under {folder}")
-    return Scope(ontology=ontology_files, data=_unique(data, ontology_files), data_dir=None if data_dir is None else Path(data_dir))
+    return Scope(ontology=ontology_files, data=unique_paths(data, ontology_files), data_dir=None if data_dir is None else Path(data_dir))
 
 
 def joined(
@@ -74,6 +63,7 @@ def joined(
 ) -> Scope:
     """New files with the graph of `data_dir` (default: the shipped data) they join, less what they replace."""
     from pactgraph import resources
+    from pactgraph.rdf.loading import unique_paths
     from pactgraph.validation.inputs import parse_inputs, replaced_folders
 
     folder = resources.data_dir() if data_dir is None else Path(data_dir)
@@ -85,10 +75,10 @@ def joined(
     ontology_files = [p for p in _ontology(ontology) if p.resolve() not in {f.resolve() for f in new_files}]
     data = [
         p
-        for p in _unique(resources.data_files_under(folder) if folder.is_dir() else [], new_files)
+        for p in unique_paths(resources.data_files_under(folder) if folder.is_dir() else [], new_files)
         if not any(f in p.resolve().parents for f in skip_folders)
     ]
-    return Scope(ontology=ontology_files, data=_unique(data, ontology_files), new=new_files, data_dir=folder)
+    return Scope(ontology=ontology_files, data=unique_paths(data, ontology_files), new=new_files, data_dir=folder)
 
 
 def is_report_file(path: Path) -> bool:
