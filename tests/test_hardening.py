@@ -23,6 +23,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -288,17 +289,48 @@ def test_hostile_input(case: dict, command: str, tmp_path: Path, listener: Liste
 # ---------------------------------------------------------------- 3. SERVICE only where allowed
 
 
-def test_service_reaches_only_the_endpoint_allow_service_names(tmp_path, listener):
-    query = materialise(None, "hostile-service-silent.rq", tmp_path, listener.port)
-    endpoint = f"http://127.0.0.1:{listener.port}/sparql"
-    other = run_cli(["query", "--file", str(query), "--allow-service", "http://127.0.0.1:9/sparql"])
-    assert other.exit_code == 2 and f"SERVICE <{endpoint}> is refused" in other.stderr
-    before = listener.settled_count()
-    allowed = run_cli(["query", "--file", str(query), "--allow-service", endpoint])
-    assert allowed.exit_code == 0, allowed.stderr
-    assert listener.settled_count() > before, "the allowed endpoint was not contacted"
-    bad = run_cli(["query", "--file", str(query), "--allow-service", "not a url"])
-    assert bad.exit_code == 2 and "--allow-service 'not a url': expected the endpoint's http(s) URL" in bad.stderr
+class _FixedAnswerEndpoint(BaseHTTPRequestHandler):
+    """A SPARQL endpoint that answers every query with one row, and keeps the queries it was sent."""
+
+    ANSWER = b'{"head": {"vars": ["o"]}, "results": {"bindings": [{"o": {"type": "literal", "value": "from the allowed endpoint"}}]}}'
+    received: list[str] = []
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.received.append(self.path + " " + self.rfile.read(length).decode("utf-8", "replace"))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(self.ANSWER)))
+        self.end_headers()
+        self.wfile.write(self.ANSWER)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+def test_service_reaches_only_the_endpoint_allow_service_names(tmp_path):
+    """The endpoint --allow-service names is asked, and its answer is the query's answer; any other is refused."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FixedAnswerEndpoint)
+    _FixedAnswerEndpoint.received = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        query = tmp_path / "service.rq"
+        query.write_text(f"SELECT ?o WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}\n", encoding="utf-8")
+        other = run_cli(["query", "--file", str(query), "--allow-service", "http://127.0.0.1:9/sparql"])
+        assert other.exit_code == 2 and f"SERVICE <{endpoint}> is refused" in other.stderr
+        assert _FixedAnswerEndpoint.received == []
+        allowed = run_cli(["query", "--file", str(query), "--allow-service", endpoint, "--format", "csv"])
+        assert allowed.exit_code == 0, allowed.stderr
+        assert allowed.stdout.splitlines() == ["o", "from the allowed endpoint"]
+        assert len(_FixedAnswerEndpoint.received) == 1
+        bad = run_cli(["query", "--file", str(query), "--allow-service", "not a url"])
+        assert bad.exit_code == 2 and "--allow-service 'not a url': expected the endpoint's http(s) URL" in bad.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_service_is_refused_for_a_remote_endpoint_store_too(tmp_path, listener):
