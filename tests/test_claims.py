@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -416,3 +417,33 @@ def test_sheet_bad_stated_on_and_cites_are_each_named_by_row_and_column(data, tm
     assert "bad.csv:3: column" in errors[1] and "bad.csv:4: column cites" in errors[2]
     assert "3 problems; nothing was written" in errors[3]
     assert (folder / "report.ttl").read_bytes() == before
+
+
+def test_an_import_writes_the_same_bytes_every_time(data, tmp_path):
+    """Twelve claims on one quote (every certainty, polarity and time), imported into two drafts of the
+    same text: the files are byte-identical, and each claim's quote selector precedes its position selector."""
+    rows = ["claimant,quote,proposition,certainty,polarity,time"]
+    for certainty in ("certain", "probable", "possible"):
+        for polarity in ("positive", "negative"):
+            for time in ("future", "non-future"):
+                rows.append(
+                    f"officials who did not want,Turkey's accession is now only possible,"
+                    f"proposition-turkey-joins-alliance,{certainty},{polarity},{time}"
+                )
+    sheet = tmp_path / "twelve.csv"
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    written = []
+    for name in ("first", "second"):
+        result = run(
+            "new-report", str(FIXTURES / "example-daily.txt"), "--publisher", "Example Daily", "--date", "2026-02-03",
+            "--language", "en", "--data-dir", str(data), "--draft-dir", str(tmp_path / name),
+        )
+        assert result.exit_code == 0, result.output
+        folder = tmp_path / name / "example-daily-2026-02-03"
+        imported = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
+        assert imported.exit_code == 0, imported.output
+        written.append((folder / "report.ttl").read_bytes())
+    assert written[0] == written[1]
+    blocks = re.split(r"(?m)^pgr:claim-\S+-anchor$", written[0].decode("utf-8"))[1:]
+    assert len(blocks) == 12
+    assert all(b.index("oa:TextQuoteSelector") < b.index("oa:TextPositionSelector") for b in blocks)

@@ -376,7 +376,9 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     g.add((c, RDF.type, pg.Claim))
     g.add((c, RDFS.label, Literal(label, lang="en")))
     g.add((c, pg.claimant, u(claimant.iri)))
-    attribution = BNode()
+    # Named blank nodes: longturtle sorts a subject's objects by their ids, so fixed ids give the
+    # same bytes on every run (the quote selector before the position selector); no id is written.
+    attribution = BNode("attribution")
     g.add((c, prov.qualifiedAttribution, attribution))
     g.add((attribution, RDF.type, prov.Attribution))
     g.add((attribution, prov.agent, u(claimant.iri)))
@@ -400,7 +402,7 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     a = u(anchor_iri)
     g.add((a, RDF.type, pg.TextAnchor))
     g.add((a, RDFS.label, Literal(f"anchor of claim {number} in the {ctx.report.label}", lang="en")))
-    quote_selector, position = BNode(), BNode()
+    quote_selector, position = BNode("selector-1-quote"), BNode("selector-2-position")
     g.add((a, oa.hasSelector, quote_selector))
     g.add((quote_selector, RDF.type, oa.TextQuoteSelector))
     g.add((quote_selector, oa.exact, Literal(spec.quote)))
