@@ -16,6 +16,7 @@ import functools
 import re
 import shutil
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -60,23 +61,27 @@ def require_dot() -> None:
         raise InputError(MISSING)
 
 
-def render(
-    dot: Any,
-    title: str,
-    css_class: str,
-    titles: Mapping[str, str],
-    layout: str = "",
-    language: str = "en",
-    languages: Mapping[str, Sequence[str]] | None = None,
-    data: Mapping[str, str] | None = None,
-) -> Markup:
-    """`dot` laid out as an inline <svg> with `title` (also its aria-label) and role="img", in
-    `language` (lang and xml:lang); `titles` maps dot's node names and `a->b` edge names to the
-    tooltips shown instead, `languages` maps them to the language of each line of their label
-    ('' for the figure's own), so that words left in another language are marked; `data` adds
-    attributes (data-*) to the <svg>."""
+@dataclass(frozen=True)
+class Figure:
+    """What a drawing says of itself: `title` (also its aria-label, with role="img") and its CSS
+    class; `titles` maps dot's node names and `a->b` edge names to the tooltips shown instead;
+    `layout` (wide, narrow) and `data` (data-* attributes) mark the <svg>; it is in `language`
+    (lang and xml:lang), and `languages` maps node and edge names to the language of each line of
+    their label ('' for the figure's own), so that words left in another language are marked."""
+
+    title: str
+    css_class: str
+    titles: Mapping[str, str]
+    layout: str = ""
+    language: str = "en"
+    languages: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    data: Mapping[str, str] = field(default_factory=dict)
+
+
+def render(dot: Any, figure: Figure) -> Markup:
+    """`dot` laid out as an inline <svg> that says what `figure` says."""
     require_dot()  # checked on every figure: a layout cached earlier does not hide that dot went
-    return Markup(clean(_laid_out(dot.source), title, css_class, titles, layout, language, languages or {}, data))
+    return Markup(clean(_laid_out(dot.source), figure))
 
 
 @functools.lru_cache(maxsize=512)
@@ -90,16 +95,8 @@ def _laid_out(source: str) -> str:
         raise InputError(MISSING) from None
 
 
-def clean(
-    raw: str,
-    title: str,
-    css_class: str,
-    titles: Mapping[str, str],
-    layout: str = "",
-    language: str = "en",
-    languages: Mapping[str, Sequence[str]] | None = None,
-    data: Mapping[str, str] | None = None,
-) -> str:
+def clean(raw: str, figure: Figure) -> str:
+    """dot's SVG `raw` made the same bytes on every run, in CSS pixels, saying what `figure` says."""
     ET.register_namespace("", SVG)
     ET.register_namespace("xlink", XLINK)
     root = ET.fromstring(raw)  # comments and the DOCTYPE are dropped by the parser
@@ -121,29 +118,29 @@ def clean(
         if found is None:
             continue
         key = (found.text or "").replace("&#45;", "-")
-        lines = (languages or {}).get(key, ())
+        lines = figure.languages.get(key, ())
         for drawn, words_language in zip(group.iter(f"{{{SVG}}}text"), lines, strict=False):
             if words_language:
                 mark(drawn, words_language)
-        if key in titles:
-            found.text = titles[key]
+        if key in figure.titles:
+            found.text = figure.titles[key]
         else:
             group.remove(found)
     attrs = {
-        "class": css_class,
+        "class": figure.css_class,
         "viewBox": f"0 0 {width:g} {height:g}",
         "width": f"{width:g}",
         "height": f"{height:g}",
         "role": "img",
-        "aria-label": title,
+        "aria-label": figure.title,
         "font-family": FONT,
     }
-    if layout:
-        attrs["data-layout"] = layout
-    attrs.update(data or {})
-    attrs["lang"] = attrs["xml:lang"] = language
+    if figure.layout:
+        attrs["data-layout"] = figure.layout
+    attrs.update(figure.data)
+    attrs["lang"] = attrs["xml:lang"] = figure.language
     heading = ET.Element(f"{{{SVG}}}title")
-    heading.text = title
+    heading.text = figure.title
     body = "".join(ET.tostring(child, encoding="unicode") for child in [heading, *root])
     # the children are serialised one by one: each names the SVG namespace again, which is the default already
     body = body.replace(f' xmlns="{SVG}"', "").replace(f' xmlns:xlink="{XLINK}"', "")

@@ -101,7 +101,7 @@ def relay_chain(
                 style="dashed" if dashed else "solid",
                 _attributes={"class": "gap" if dashed else "relay"},
             )
-        variants.append(dotsvg.render(dot, title, "chain-figure", titles, layout, language, languages))
+        variants.append(dotsvg.render(dot, dotsvg.Figure(title, "chain-figure", titles, layout, language, languages or {})))
     return Markup("").join(variants)
 
 
@@ -259,7 +259,7 @@ def class_hierarchy(
         # drawn from the superclass with the arrow reversed, so that superclasses come first
         dot.edge(index[sup], index[sub], dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"})
     data = {"data-figure": "hierarchy"}
-    variants.append(dotsvg.render(dot, title, "overview", titles, "wide", language, languages, data))
+    variants.append(dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "wide", language, languages, data)))
     # narrow: two columns, each superclass with its subclasses beside it (a class drawn again
     # wherever it is a subclass), so that the deepest chain does not widen the chart
     titles, languages = {}, {}
@@ -278,7 +278,7 @@ def class_hierarchy(
             titles[tail], languages[tail] = by_key[sub].label, [by_key[sub].language]
             titles[f"{head}->{tail}"] = f"{labels[sub]} ⊂ {labels[sup]}"
             dot.edge(head, tail, dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"})
-    variants.append(dotsvg.render(dot, title, "overview", titles, "narrow", language, languages, data))
+    variants.append(dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "narrow", language, languages, data)))
     return Markup("").join(variants)
 
 
@@ -326,7 +326,7 @@ def property_map(nodes: Sequence[Node], edges: Sequence[Edge], title: str, langu
             constraint="false" if source == target else "true",
             _attributes={"class": "property"},
         )
-    variants.append(dotsvg.render(dot, title, "overview", titles, "wide", language, languages, {"data-figure": "properties"}))
+    variants.append(dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "wide", language, languages, {"data-figure": "properties"})))
     # narrow: a domain, then its ranges, each range drawn anew
     titles, languages = {}, {}
     dot = _class_graph(nodesep="0.08", ranksep="0.2")
@@ -344,7 +344,7 @@ def property_map(nodes: Sequence[Node], edges: Sequence[Edge], title: str, langu
             titles[f"{head}->{tail}"] = tip(source, target, names)
             languages[f"{head}->{tail}"] = [language for _, language in lines(names, NARROW_WRAP)]
             dot.edge(head, tail, label=words(names, NARROW_WRAP), _attributes={"class": "property"})
-    variants.append(dotsvg.render(dot, title, "overview", titles, "narrow", language, languages, {"data-figure": "properties"}))
+    variants.append(dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "narrow", language, languages, {"data-figure": "properties"})))
     return Markup("").join(variants)
 
 
