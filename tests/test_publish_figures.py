@@ -153,10 +153,16 @@ def test_the_ontology_charts_fit_the_page_with_readable_text(shipped_site, langu
         assert width <= PAGE_WIDTH[layout], (layout, width)
         sizes = [float(size) for size in re.findall(r'<text[^>]* font-size="([\d.]+)"', svg)]
         assert sizes and min(sizes) >= 11, layout
-    # every own class is drawn in the hierarchy or the property chart, in each layout
+    # every own class is drawn in the hierarchy or the property chart, in each layout, under its
+    # ontology name in the page's language where it has one (rdflib), else its English name
+    graph = ontology_graph()
+    names = []
+    for local in ("Claim", "ClaimComparison", "Report", "NewsOutlet"):
+        labels = {label.language: str(label) for label in graph.objects(rdflib.URIRef(PG + local), rdflib.RDFS.label)}
+        names.append(labels.get(language.rstrip("/") or "en", labels["en"]))
     for layout in ("wide", "narrow"):
         drawn = " ".join(svg for svg in charts if f'data-layout="{layout}"' in svg)
-        assert all(f">{name}</text>" in drawn for name in ("Claim", "Claim comparison", "Report", "News outlet")), layout
+        assert all(f">{html.escape(name)}</text>" in drawn for name in names), (layout, names)
 
 
 RELAYS = """
