@@ -8,10 +8,7 @@ focus (axe's `scrollable-region-focusable`).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from browser import CHROMIUM, INSTALL, Browser
 from test_publish_serve import serving
 from test_publish_story import PAGE_TYPES
 
@@ -89,14 +86,6 @@ BROKEN_WORDS = """
 def server(shipped_site):
     with serving(shipped_site.path) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def phone():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: {INSTALL}", pytrace=False)
-    with Browser(CHROMIUM, width=WIDTH, height=800) as instance:
-        yield instance
 
 
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
