@@ -276,6 +276,32 @@ def virtuoso(tmp_path_factory):
         server.stop()
 
 
+# ---------------------------------------------------------------- Chromium (see tests/browser.py)
+
+
+def _chromium(width: int, height: int) -> Iterator:
+    """Debian's Chromium in one tab of this size, closed after the module's tests; without
+    Chromium the tests that use it fail and say how to install it."""
+    from browser import CHROMIUM, INSTALL, Browser
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: {INSTALL}", pytrace=False)
+    with Browser(CHROMIUM, width=width, height=height) as instance:
+        yield instance
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Chromium at 1280 × 900 CSS px."""
+    yield from _chromium(1280, 900)
+
+
+@pytest.fixture(scope="module")
+def phone() -> Iterator:
+    """Chromium at 390 × 800 CSS px, with mobile and touch emulation."""
+    yield from _chromium(390, 800)
+
+
 # ---------------------------------------------------------------- the shipped graph, published once
 
 

@@ -9,11 +9,9 @@ import json
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from browser import CHROMIUM, INSTALL, Browser
 from conftest import start_endpoint_process, stop_process
 from test_cors import LONG_ACCEPT
 from test_publish_serve import serving
@@ -24,14 +22,6 @@ FETCH = """async ([url, accept, init]) => {
   const answer = await fetch(url, {...init, headers: {...(init.headers || {}), Accept: accept}});
   return [answer.status, answer.headers.get('content-type'), await answer.text()];
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: {INSTALL}", pytrace=False)
-    with Browser(CHROMIUM) as instance:
-        yield instance
 
 
 @pytest.fixture(scope="module")

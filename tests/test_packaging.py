@@ -103,10 +103,9 @@ def test_wheel_carries_the_browser_files(wheel):
             assert archive.read(inside) == (VENDOR / package.name / name).read_bytes(), inside
 
 
-def test_a_site_published_from_the_wheel_has_a_query_engine(wheel, tmp_path):
+def test_a_site_published_from_the_wheel_has_a_query_engine(wheel, tmp_path, browser):
     """`pip install pactgraph && pactgraph publish`: the wheel alone (no npm, no checkout) gives
     a query page that answers in the browser and a search that ranks."""
-    from browser import CHROMIUM, Browser
     from test_publish_serve import serving
     from test_publish_story import run_query
 
@@ -122,7 +121,7 @@ def test_a_site_published_from_the_wheel_has_a_query_engine(wheel, tmp_path):
     assert (out / "vendor/oxigraph/web_bg.wasm").read_bytes() == (VENDOR / "oxigraph/web_bg.wasm").read_bytes()
     assert (out / "query.js").is_file()
     assert 'id="query-form"' in (out / "query.html").read_text(encoding="utf-8")
-    with serving(out) as url, Browser(CHROMIUM) as browser:
+    with serving(out) as url:
         assert browser.load(url + "query.html") == []
         run_query(browser, "SELECT ?state WHERE { ?state a pg:SovereignState } ORDER BY ?state LIMIT 1")
         assert browser.evaluate("document.getElementById('query-status').textContent").startswith("1 row")

@@ -11,18 +11,10 @@ import os
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, INSTALL, Browser
+from browser import CHROMIUM, Browser
 from test_publish import publish_hostile
 from test_publish_serve import serving
 
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: {INSTALL}", pytrace=False)
-    with Browser(CHROMIUM) as instance:
-        yield instance
 
 
 @pytest.fixture(scope="module")

@@ -127,7 +127,7 @@ def parsed(path: Path) -> Visible:
     return page
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGES + ("ontology.html",))
 def test_a_chinese_page_holds_no_english_interface_words(site, page):
     visible = parsed(site / "zh" / page)
     assert visible.lang == "zh"
@@ -138,6 +138,39 @@ def test_a_chinese_page_holds_no_english_interface_words(site, page):
         for run in english_words(msgid):
             assert not re.search(r"(?<![A-Za-z])" + re.escape(run) + r"(?![A-Za-z])", text), (page, msgid)
     assert "参考消息" in text or page != "index.html"  # names in the page's language where the data has them
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_ontology_header_names_its_fields_in_the_page_language(site, language):
+    """The ontology's own header (title, creator, licence, version, …) names its fields in the
+    page's language, not by the English labels of the reused terms: one row per header field
+    the ontology file states (read with rdflib), each name free of English words (IRI aside)."""
+    import rdflib
+    from rdflib.namespace import DCTERMS, OWL, RDFS
+
+    from pactgraph import resources
+
+    graph = rdflib.Graph()
+    for path in resources.ontology_files():
+        graph.parse(path, format="turtle")
+    vann = rdflib.Namespace("http://purl.org/vocab/vann/")
+    fields = (DCTERMS.title, DCTERMS.creator, DCTERMS.license, DCTERMS.created, DCTERMS.modified,
+              OWL.versionInfo, OWL.versionIRI, vann.preferredNamespacePrefix, vann.preferredNamespaceUri, RDFS.seeAlso)
+    ontology = rdflib.URIRef("https://w3id.org/pactgraph/ontology")
+    stated = [f for f in fields if (ontology, f, None) in graph]
+    assert len(stated) >= 5
+    page = (site / language / "ontology.html").read_text("utf-8")
+    start = page.index('<table class="props">')
+    rows = re.findall(r'<th scope="row">(.*?)</th>', page[start : page.index("</table>", start)], re.S)
+    assert len(rows) == len(stated)
+    script = {"zh": r"[\u4e00-\u9fff]", "ru": r"[А-Яа-яЁё]"}[language]
+    for row in rows:
+        visible = Visible()
+        visible.lang = language
+        visible.feed(row)
+        text = " ".join(t for _, t in visible.runs)
+        assert all(lang == language for lang, _ in visible.runs), row
+        assert re.search(script, text) and not re.search(r"[A-Za-z]{2,}", text.replace("IRI", "")), row
 
 
 def test_the_stylesheet_adds_no_words(site):

@@ -8,10 +8,7 @@ focus (axe's `scrollable-region-focusable`).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from browser import CHROMIUM, INSTALL, Browser
 from test_publish_serve import serving
 from test_publish_story import PAGE_TYPES
 
@@ -54,19 +51,41 @@ SCROLL_REGIONS = """
 }).map((e) => e.tagName + "." + e.className + " " + (e.id || "")))()
 """
 
+#: The labels of a page (the infobox's row headings, the names of facts and statements) whose
+#: lines break inside a word: [label, the words either side of the break]. A break is where
+#: one character's line box starts below the one before it; it must fall at a word boundary
+#: of the label's language (Intl.Segmenter: between words, at a space; in Chinese, between the
+#: words the segmenter finds).
+BROKEN_WORDS = """
+(() => [...document.querySelectorAll(".infobox th, dl.facts dt, table.props th")].flatMap((label) => {
+  const text = label.textContent;
+  const language = label.closest("[lang]").getAttribute("lang");
+  const boundaries = new Set([...new Intl.Segmenter(language, {granularity: "word"}).segment(text)].map((s) => s.index));
+  const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+  const broken = [];
+  let offset = 0, top = null;
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    for (let i = 0; i < node.length; i++, offset++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getClientRects()[0];
+      if (!box || box.width === 0) continue;
+      if (top !== null && box.top > top + box.height / 2 && !boundaries.has(offset) && !/\\s/.test(text[offset - 1])) {
+        broken.push([text.trim(), text.slice(0, offset) + "|" + text.slice(offset)]);
+      }
+      top = box.top;
+    }
+  }
+  return broken;
+}))()
+"""
 
 @pytest.fixture(scope="module")
 def server(shipped_site):
     with serving(shipped_site.path) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def phone():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: {INSTALL}", pytrace=False)
-    with Browser(CHROMIUM, width=WIDTH, height=800) as instance:
-        yield instance
 
 
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
@@ -126,3 +145,13 @@ def test_card_labels_end_with_the_language_s_colon(phone, server, language, colo
     assert labels
     for label in labels:
         assert label.endswith(colon + '"') and not label.endswith(" " + colon + '"'), label
+
+
+@pytest.mark.parametrize("language", ("", "ru/", "zh/"))
+def test_labels_wrap_only_between_words_on_a_phone(phone, server, language):
+    """The infobox's labels ("Член организации" in Russian) and the names of facts break
+    between words, never inside one, and the page does not scroll sideways."""
+    assert phone.load(server + language + "id/turkey.html") == []
+    assert phone.evaluate("document.querySelectorAll('.infobox th').length") > 3
+    assert phone.evaluate(BROKEN_WORDS) == []
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"

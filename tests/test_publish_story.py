@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from test_publish import ROOT, html, source_quads
-from browser import CHROMIUM, INSTALL, Browser
+from browser import Browser
 from test_publish_serve import serving
 
 BASE = "https://w3id.org/pactgraph/"
@@ -256,14 +256,6 @@ def test_labels_carry_their_other_languages(site):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: {INSTALL}", pytrace=False)
-    with Browser(CHROMIUM) as instance:
-        yield instance
-
-
-@pytest.fixture(scope="module")
 def server(site):
     with serving(site) as url:
         yield url
@@ -474,15 +466,14 @@ def test_axe_finds_nothing_and_no_page_scrolls_sideways_on_a_phone(browser, serv
     assert problems == {}
 
 
-def test_no_page_scrolls_sideways_at_390_px(site):
+def test_no_page_scrolls_sideways_at_390_px(site, phone):
     """Every page, from its file, 390 px wide."""
-    with Browser(CHROMIUM, width=390, height=800) as phone:
-        pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
-        wide = {}
-        for path in pages:
-            assert phone.load((site / path).as_uri()) == [], path
-            value = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            if value > 0:
-                wide[path] = value
-        assert len(pages) > 250
-        assert wide == {}
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
+    wide = {}
+    for path in pages:
+        assert phone.load((site / path).as_uri()) == [], path
+        value = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if value > 0:
+            wide[path] = value
+    assert len(pages) > 250
+    assert wide == {}

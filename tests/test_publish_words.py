@@ -123,15 +123,22 @@ def test_quote_context_starts_and_ends_at_word_boundaries(site):
     assert checked >= len(claims) // 2
 
 
-#: The ways a claim concerns a resource, most relevant first, and the page section of each.
-RELEVANCE = f"""
+#: How an event, membership, relation or agreement names the entities that take part in it.
+TAKES_PART_IN = "^(sem:hasActor|org:member|org:organization|pg:party|pg:between)"
+SPARQL_PREFIXES = f"""
 PREFIX pg: <{PG}>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX schema: <https://schema.org/>
+PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+PREFIX org: <http://www.w3.org/ns/org#>
+"""
+#: The ways a claim concerns a resource, most relevant first, and the page section of each.
+RELEVANCE = SPARQL_PREFIXES + f"""
 SELECT ?claim ?rank WHERE {{
   {{ ?claim pg:proposition/rdf:subject ?x BIND(0 AS ?rank) }}
   UNION {{ ?claim pg:claimant ?x BIND(1 AS ?rank) }}
   UNION {{ ?claim pg:proposition/rdf:object ?x BIND(2 AS ?rank) }}
+  UNION {{ ?claim pg:proposition/(rdf:subject|rdf:object) ?part . ?x {TAKES_PART_IN} ?part BIND(3 AS ?rank) }}
   UNION {{ ?claim pg:proposition ?p . ?p pg:about ?x ; rdf:subject|rdf:object ?part . ?part ?role ?x
            FILTER(?part != ?x) BIND(3 AS ?rank) }}
   UNION {{ ?claim pg:proposition/pg:about ?x BIND(4 AS ?rank) }}
@@ -206,3 +213,59 @@ def test_an_entity_page_lists_claims_by_relevance_to_it(site, language, entity):
     if entity == "turkey":  # the order is not the alphabetical one of before
         sections = [s for s, _ in listed]
         assert sections.index("claims-mentioning") > sections.index("claims-involving") > 0
+
+
+def source_graph():
+    import rdflib
+
+    graph = rdflib.Graph()
+    for path in sorted((ROOT / "data").rglob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def linked_claims(page: Path) -> set[str]:
+    """The claims a resource page links to (IRIs)."""
+    return {BASE + "id/" + name for name in re.findall(r'href="(claim-[^"#]+)\.html"', page.read_text("utf-8"))}
+
+
+def test_an_entity_page_lists_the_claims_whose_proposition_it_takes_part_in(site):
+    """A claim whose proposition's subject or value is an event, membership, relation or
+    agreement the entity takes part in is listed on the entity's page, though the proposition
+    is not marked as about the entity (pg:about); the page of a state that takes no part in
+    the proposition does not list it. Oracle: the source files, read with rdflib."""
+    import rdflib
+
+    graph = source_graph()
+    report = rdflib.URIRef(BASE + "id/report-reference-news-2026-01-12")
+    turkey = rdflib.URIRef(BASE + "id/turkey")
+    pg = rdflib.Namespace(PG)
+    # the shipped report's claims that reach Turkey only through an actor of their proposition
+    only_as_actor = SPARQL_PREFIXES + """
+    SELECT DISTINCT ?claim WHERE {
+      ?claim pg:statedIn ?report ; pg:proposition ?p .
+      ?p rdf:subject|rdf:object ?part . ?part sem:hasActor ?x .
+      FILTER NOT EXISTS { ?p pg:about|rdf:subject|rdf:object ?x }
+      FILTER NOT EXISTS { ?claim pg:claimant ?x }
+    }"""
+    found = {
+        str(row.claim) for row in graph.query(only_as_actor, initBindings={"report": report, "x": turkey})
+    }
+    assert found == {BASE + f"id/claim-reference-news-2026-01-12-{n}" for n in ("06", "07", "31", "35")}
+    assert found <= linked_claims(site / "id/turkey.html")
+    assert found <= linked_claims(site / "zh/id/turkey.html")
+    # every state's page lists these claims exactly when the state has a part in them
+    involved = SPARQL_PREFIXES + """
+    ASK {
+      { ?claim pg:claimant ?x } UNION { ?claim pg:proposition/(pg:about|rdf:subject|rdf:object) ?x }
+      UNION { ?claim pg:proposition/(rdf:subject|rdf:object)/(sem:hasActor|org:member|org:organization|pg:party|pg:between) ?x }
+    }"""
+    outside = []
+    for state in sorted(graph.subjects(rdflib.RDF.type, pg.SovereignState)):
+        listed = linked_claims(site / f"id/{state.rsplit('/', 1)[1]}.html")
+        for claim in sorted(found):
+            takes_part = graph.query(involved, initBindings={"claim": rdflib.URIRef(claim), "x": state}).askAnswer
+            assert (claim in listed) == takes_part, (state, claim)
+            if not takes_part:
+                outside.append((state, claim))
+    assert outside  # some state's page must leave some of these claims out

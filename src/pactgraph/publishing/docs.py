@@ -10,7 +10,7 @@ from typing import Any
 import rdflib
 
 from pactgraph.rdf.namespaces import PREFIXES
-from pactgraph.publishing.i18n import N_, gettext, page_path
+from pactgraph.publishing.i18n import N_, gettext, ngettext, page_path
 from pactgraph.publishing.model import (
     LABEL_PROPERTIES,
     OWL,
@@ -36,19 +36,21 @@ PROPERTY_KINDS = (
     ("annotation", N_("Annotation properties"), OWL.AnnotationProperty),
     ("other", N_("Other properties"), RDF.Property),
 )
-HEADER_PROPERTIES = (
-    DCTERMS.title,
-    DCTERMS.description,
-    DCTERMS.creator,
-    DCTERMS.license,
-    DCTERMS.created,
-    DCTERMS.modified,
-    OWL.versionInfo,
-    OWL.versionIRI,
-    VANN.preferredNamespacePrefix,
-    VANN.preferredNamespaceUri,
-    RDFS.seeAlso,
-)
+#: The ontology's own header, in this order, each field named by an interface string (the
+#: page names them in its language from the catalogue, not by the reused terms' English
+#: labels); the description is the page's lead instead.
+HEADER_PROPERTIES = {
+    DCTERMS.title: N_("title"),
+    DCTERMS.creator: N_("creator"),
+    DCTERMS.license: N_("licence"),
+    DCTERMS.created: N_("created"),
+    DCTERMS.modified: N_("modified"),
+    OWL.versionInfo: N_("version"),
+    OWL.versionIRI: N_("version IRI"),
+    VANN.preferredNamespacePrefix: N_("preferred prefix"),
+    VANN.preferredNamespaceUri: N_("preferred namespace"),
+    RDFS.seeAlso: N_("see also"),
+}
 
 #: Shape properties shown in their own places rather than in the constraint list.
 SHAPE_META = frozenset(
@@ -200,12 +202,12 @@ def ontology_doc(
     if main not in headers and headers:
         main = sorted(headers, key=str)[0]
     header_rows = []
-    for prop in HEADER_PROPERTIES:
-        if prop == DCTERMS.description:
-            continue
+    for prop, name in HEADER_PROPERTIES.items():
         values = ontology.objects(main, prop)
         if values:
-            header_rows.append(Row(linker.link(prop), [linker.value(v) for v in sorted(values, key=str)]))
+            field_name = linker.link(prop)
+            field_name.text, field_name.language, field_name.names = gettext(name), "", {}
+            header_rows.append(Row(field_name, [linker.value(v) for v in sorted(values, key=str)]))
 
     terms = sorted(
         {s for s in ontology.out if isinstance(s, rdflib.URIRef) and str(s).startswith(namespace)}, key=str
@@ -222,41 +224,47 @@ def ontology_doc(
                 rows.append(Row(Value("link", text=name), values))
 
         is_class = any(ontology.has_type(term, c) for c in CLASS_TYPES)
-        add("subclass of", _links(linker, ontology.objects(term, RDFS.subClassOf)))
-        add("subclasses", _links(linker, ontology.subjects(RDFS.subClassOf, term)))
-        add("subproperty of", _links(linker, ontology.objects(term, RDFS.subPropertyOf)))
-        add("subproperties", _links(linker, ontology.subjects(RDFS.subPropertyOf, term)))
-        add("domain", _links(linker, ontology.objects(term, RDFS.domain)))
-        add("range", _links(linker, ontology.objects(term, RDFS.range)))
+        add(gettext("subclass of"), _links(linker, ontology.objects(term, RDFS.subClassOf)))
+        add(gettext("subclasses"), _links(linker, ontology.subjects(RDFS.subClassOf, term)))
+        add(gettext("subproperty of"), _links(linker, ontology.objects(term, RDFS.subPropertyOf)))
+        add(gettext("subproperties"), _links(linker, ontology.subjects(RDFS.subPropertyOf, term)))
+        add(gettext("domain"), _links(linker, ontology.objects(term, RDFS.domain)))
+        add(gettext("range"), _links(linker, ontology.objects(term, RDFS.range)))
         add(
-            "inverse of",
+            gettext("inverse of"),
             _links(linker, ontology.objects(term, OWL.inverseOf) + ontology.subjects(OWL.inverseOf, term)),
         )
         if is_class:
-            add("properties with this domain", _links(linker, ontology.subjects(RDFS.domain, term)))
-            add("properties with this range", _links(linker, ontology.subjects(RDFS.range, term)))
-            add("checked by shapes", _links(shape_linker, shapes.subjects(SH.targetClass, term)))
+            add(gettext("properties with this domain"), _links(linker, ontology.subjects(RDFS.domain, term)))
+            add(gettext("properties with this range"), _links(linker, ontology.subjects(RDFS.range, term)))
+            add(gettext("checked by shapes"), _links(shape_linker, shapes.subjects(SH.targetClass, term)))
             instances = data.instances(term)
             if instances:
                 href = f"index.html#{class_anchor(data, term)}"
-                add("instances", [Value("link", text=f"{len(instances)} in the published graph", href=href)])
+                count = gettext("%(count)s in the published graph") % {"count": len(instances)}
+                add(gettext("instances"), [Value("link", text=count, href=href)])
             else:
-                add("instances", [Value("literal", text="none in the published graph")])
+                add(gettext("instances"), [Value("literal", text=gettext("none in the published graph"))])
         else:
             used = counts.get(term, 0)
             add(
-                "usage",
+                gettext("usage"),
                 [
                     Value(
                         "literal",
-                        text=f"used in {used} statement{'s' if used != 1 else ''} of the published graph",
+                        text=ngettext(
+                            "used in %(num)d statement of the published graph",
+                            "used in %(num)d statements of the published graph",
+                            used,
+                        )
+                        % {"num": used},
                     )
                 ],
             )
-            add("property shapes", _links(shape_linker, shapes.subjects(SH.path, term)))
-        add("see also", _links(linker, ontology.objects(term, RDFS.seeAlso)))
-        add("scope note", _literals(linker, ontology.objects(term, SKOS.scopeNote)))
-        add("example", _literals(linker, ontology.objects(term, SKOS.example)))
+            add(gettext("property shapes"), _links(shape_linker, shapes.subjects(SH.path, term)))
+        add(gettext("see also"), _links(linker, ontology.objects(term, RDFS.seeAlso)))
+        add(gettext("scope note"), _literals(linker, ontology.objects(term, SKOS.scopeNote)))
+        add(gettext("example"), _literals(linker, ontology.objects(term, SKOS.example)))
         descriptions = _literals(
             linker, ontology.objects(term, SKOS.definition) + ontology.objects(term, RDFS.comment)
         )

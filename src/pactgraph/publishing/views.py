@@ -146,6 +146,18 @@ class Terms:
         self.reasonFor = pg.reasonFor
         self.membershipStatus = pg.membershipStatus
         self.capital = pg.capital
+        #: The properties by which an event, membership, relation or agreement names the
+        #: entities taking part in it (SEM's actor, ORG's member and organisation, the parties
+        #: to an agreement, the states in a relation).
+        self.participants = frozenset(
+            (
+                rdflib.URIRef(PREFIXES["sem"] + "hasActor"),
+                rdflib.URIRef(PREFIXES["org"] + "member"),
+                rdflib.URIRef(PREFIXES["org"] + "organization"),
+                pg.party,
+                pg.between,
+            )
+        )
         self.Proposition = pg.Proposition
         self.Sentence = pg.Sentence
         self.TextAnchor = pg.TextAnchor
@@ -475,10 +487,11 @@ def group_claims(
 
 #: How a claim concerns the resource whose page lists it, most relevant first: the resource is
 #: its proposition's subject (rdf:subject, or the proposition itself); it makes the claim; it is
-#: the proposition's value (rdf:object); the proposition is about it (pg:about) and it has a role
-#: in the subject or value (the membership, relation or event there names it); the proposition
-#: only mentions it (pg:about); the claim is
-#: stated or first reported in it (a report).
+#: the proposition's value (rdf:object); it has a role in the subject or value: it takes part in
+#: it (an actor of the event, a member or the organisation of the membership, a party or a state
+#: of the relation there), or the proposition is about it (pg:about) and the subject or value
+#: names it otherwise; the proposition only mentions it (pg:about); the claim is stated or first
+#: reported in it (a report).
 SUBJECT, CLAIMANT, VALUE, ROLE, MENTION, REPORTED = range(6)
 
 
@@ -498,6 +511,9 @@ def claim_relevance(graph: SiteGraph, node: Any, terms: Terms) -> dict[Any, int]
     add(graph.subjects(terms.proposition, node), SUBJECT)  # a proposition's page: its claims
     add(graph.subjects(terms.claimant, node), CLAIMANT)
     add(claims_of(graph.subjects(RDF.object, node)), VALUE)
+    taking_part = {part for p in terms.participants for part in graph.subjects(p, node)}
+    ends = (RDF.subject, RDF.object)
+    add(claims_of({p for part in taking_part for end in ends for p in graph.subjects(end, part)}), ROLE)
     for claim in mentioned:
         proposition = graph.first(claim, terms.proposition)
         parts = [graph.first(proposition, RDF.subject), graph.first(proposition, RDF.object)]
