@@ -8,6 +8,8 @@ focus (axe's `scrollable-region-focusable`).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from test_publish_serve import serving
 from test_publish_story import PAGE_TYPES
@@ -41,15 +43,18 @@ SMALL_TEXT = """
 """ % SMALLEST
 
 #: Elements that scroll sideways or down inside the page without taking the focus or saying
-#: that they scroll (a text area, a form control, scrolls natively and is left out).
+#: (in the page's language: the word for "scroll" below) that they scroll; a text area, a
+#: form control, scrolls natively and is left out.
 SCROLL_REGIONS = """
-(() => [...document.querySelectorAll("body *")].filter((e) => {
+((says) => [...document.querySelectorAll("body *")].filter((e) => {
   const style = getComputedStyle(e);
   const scrolls = (/(auto|scroll)/.test(style.overflowX) && e.scrollWidth > e.clientWidth + 1) ||
     (/(auto|scroll)/.test(style.overflowY) && e.scrollHeight > e.clientHeight + 1);
-  return scrolls && e.tagName !== "TEXTAREA" && !(e.tabIndex >= 0 && (e.getAttribute("aria-label") || "").includes("scroll"));
-}).map((e) => e.tagName + "." + e.className + " " + (e.id || "")))()
+  return scrolls && e.tagName !== "TEXTAREA" && !(e.tabIndex >= 0 && (e.getAttribute("aria-label") || "").includes(says));
+}).map((e) => e.tagName + "." + e.className + " " + (e.id || "")))(%s)
 """
+#: How a scroll region's label says that it scrolls, by the page's language (the catalogues' words).
+SCROLLS = {"": "scroll", "zh/": "滚动", "ru/": "прокручива"}
 
 #: The labels of a page (the infobox's row headings, the names of facts and statements) whose
 #: lines break inside a word: [label, the words either side of the break]. A break is where
@@ -88,14 +93,18 @@ def server(shipped_site):
         yield url
 
 
+LANGUAGES = ("", "zh/", "ru/")  # the site's English, Chinese and Russian pages
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_every_page_type_reads_on_a_phone(phone, server, kind):
-    path = PAGE_TYPES[kind]
+def test_every_page_type_reads_on_a_phone(phone, server, kind, language):
+    path = language + PAGE_TYPES[kind]
     assert phone.load(server + path) == [], path
     assert phone.evaluate("window.innerWidth") == WIDTH
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"
     assert phone.evaluate(SMALL_TEXT) == []
-    assert phone.evaluate(SCROLL_REGIONS) == []
+    assert phone.evaluate(SCROLL_REGIONS % json.dumps(SCROLLS[language])) == []
     # dates are never broken across lines
     broken = phone.evaluate(
         "[...document.querySelectorAll('time, .date')].filter(e => e.getClientRects().length > 1)"
@@ -122,9 +131,10 @@ CHART_TEXT = """
 CHARTS = {"story": {"chart"}, "claim": {"chain-figure"}, "ontology": {"overview"}, "timeline": {"timeline"}}
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("kind", sorted(CHARTS))
-def test_each_chart_s_smallest_text_is_readable_on_a_phone(phone, server, kind):
-    assert phone.load(server + PAGE_TYPES[kind]) == []
+def test_each_chart_s_smallest_text_is_readable_on_a_phone(phone, server, kind, language):
+    assert phone.load(server + language + PAGE_TYPES[kind]) == []
     charts = phone.evaluate(CHART_TEXT)
     assert {c[0] for c in charts} == CHARTS[kind], charts
     for css_class, layout, smallest in charts:
