@@ -29,7 +29,7 @@ from pactgraph.publishing.model import (
     language_rank,
     natural_key,
 )
-from pactgraph.publishing.plain import Membership, language_labels, memberships, words
+from pactgraph.publishing.plain import ORG, Membership, language_labels, memberships, words
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
@@ -391,6 +391,7 @@ class ResourceView:
     annotated: Any = None  # the annotated text, for a stored source text
     annotated_language: str = ""  # its language, when not the page's
     related: list[Any] = field(default_factory=list)  # comparisons.Related: what other claims say
+    fields: dict[str, str] = field(default_factory=dict)  # the claim card's field names (field_names)
 
 
 def _legend_nodes(graph: SiteGraph, terms: Terms) -> list[tuple[Any, list[tuple[Any, Any]]]]:
@@ -519,13 +520,36 @@ def _dates(start: str, end: str) -> str:
     return ""
 
 
+def term_name(graph: SiteGraph, term: Any, fallback: str) -> str:
+    """What a heading or field name calls an ontology term: the ontology's label of the term in
+    the page's language (its first letter a capital), so that a page names each term one way;
+    the catalogue's words (`fallback`, translated) only where the ontology has no such label."""
+    if graph.literal_labels(term) and not graph.label_language(term):
+        text = graph.label(term)
+        return text[:1].upper() + text[1:]
+    return fallback
+
+
+def field_names(graph: SiteGraph, terms: Terms) -> dict[str, str]:
+    """The names of a claim's fields on its card and in the front page's table (term_name)."""
+    return {
+        "claim": term_name(graph, terms.Claim, _("Claim")),
+        "claimant": term_name(graph, terms.claimant, _("Claimant")),
+        "certainty": term_name(graph, terms.certainty, _("Certainty")),
+        "polarity": term_name(graph, terms.polarity, _("Polarity")),
+        "time": term_name(graph, terms.timeOrientation, _("Time")),
+        "conditional_on": term_name(graph, terms.conditionalOn, _("Conditional on")),
+        "reason_for": term_name(graph, terms.reasonFor, _("Reason for")),
+    }
+
+
 def infobox(
     graph: SiteGraph, node: Any, linker: Linker, terms: Terms, types: list[Value]
 ) -> list[tuple[str, list[Value]]]:
     """The facts shown first on a page: type, names, memberships with status and dates, capital."""
     rows: list[tuple[str, list[Value]]] = []
     if types:
-        rows.append((_("Type"), types))
+        rows.append((term_name(graph, RDF.type, _("Type")), types))
     names = sorted(graph.literal_labels(node), key=language_rank)
     names += sorted(graph.literal_labels(node, ALT_LABEL_PROPERTIES), key=language_rank)
     unique: dict[str, Any] = {}
@@ -549,7 +573,7 @@ def infobox(
         ]
 
     if box.memberships:
-        rows.append((_("Member of"), phrases(box.memberships)))
+        rows.append((term_name(graph, ORG.memberOf, _("Member of")), phrases(box.memberships)))
     if box.members:
         rows.append((_("Members"), phrases(box.members)))
     for label, prop in (
@@ -562,7 +586,7 @@ def infobox(
     ):
         values = graph.objects(node, prop)
         if values:
-            rows.append((label, [linker.value(v) for v in sorted(values, key=str)]))
+            rows.append((term_name(graph, prop, label), [linker.value(v) for v in sorted(values, key=str)]))
     return rows
 
 
@@ -678,4 +702,5 @@ def resource_view(
         incoming=incoming,
         stored_text=stored_text,
         legend=legend_entries(graph, linker, terms) if (this_claim or sections) else [],
+        fields=field_names(graph, terms) if (this_claim or sections) else {},
     )
