@@ -14,6 +14,7 @@ import rdflib
 from markupsafe import Markup, escape
 
 from pactgraph.rdf.namespaces import PREFIXES
+from pactgraph.publishing import involvement
 from pactgraph.publishing.i18n import _, language
 from pactgraph.publishing.layout import Layout
 from pactgraph.publishing.model import SCHEMA, SiteGraph, natural_key
@@ -69,21 +70,11 @@ def quads(pairs: list[Any], layout: Layout) -> list[Any]:
     return found
 
 
-class _Terms:
-    def __init__(self, layout: Layout):
-        pg = rdflib.Namespace(layout.ontology_ns)
-        self.ClaimComparison = pg.ClaimComparison
-        self.earlier = pg.earlierClaim
-        self.later = pg.laterClaim
-        self.relation = pg.claimRelation
-        self.reason = pg.comparisonReason
-
-
 def claim_triples(graph: SiteGraph, node: Any) -> set[tuple[Any, Any, Any]]:
     """The full statements of the comparisons a claim takes part in, for its RDF documents."""
-    t = _Terms(graph.layout)
+    t = Terms(graph.layout)
     found: set[tuple[Any, Any, Any]] = set()
-    for comparison in set(graph.subjects(t.earlier, node)) | set(graph.subjects(t.later, node)):
+    for comparison in set(graph.subjects(t.earlierClaim, node)) | set(graph.subjects(t.laterClaim, node)):
         if graph.has_type(comparison, t.ClaimComparison):
             found.update((comparison, p, o) for p, o in graph.out.get(comparison, ()))
     return found
@@ -116,20 +107,20 @@ def comparisons(graph: SiteGraph) -> list[Comparison]:
     """The published comparisons, in `compare`'s order of relations, then by claim."""
     from pactgraph.reading.comparing import RELATIONS
 
-    t = _Terms(graph.layout)
+    t = Terms(graph.layout)
     found = []
     for node in graph.instances(t.ClaimComparison):
-        relation = graph.first(node, t.relation)
+        relation = graph.first(node, t.claimRelation)
         words = graph.label(relation) if relation is not None else ""
         with language("en"):
             key = graph.label(relation) if relation is not None else ""
         found.append(
             Comparison(
                 node,
-                graph.first(node, t.earlier),
-                graph.first(node, t.later),
+                graph.first(node, t.earlierClaim),
+                graph.first(node, t.laterClaim),
                 words,
-                str(graph.first(node, t.reason) or ""),
+                str(graph.first(node, t.comparisonReason) or ""),
                 key,
                 graph.label_language(relation) if relation is not None else "",
             )
@@ -223,7 +214,7 @@ def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Le
     prospective = rdflib.URIRef(graph.layout.rebase(PREFIXES["pgv"]) + "membership-status-prospective-member")
     wants = []
     for membership in sorted(graph.subjects(terms.membershipStatus, prospective), key=str):
-        propositions = sorted(set(graph.subjects(terms.about, membership)), key=str)
+        propositions = sorted(involvement.propositions(graph, membership, terms), key=str)
         sought = [p for p in propositions if graph.first(p, rdflib.RDF.predicate) == pg.seeksMembershipIn]
         headline = linker.link(sought[0] if sought else membership)
         voices = []

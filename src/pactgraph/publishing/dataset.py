@@ -13,6 +13,7 @@ from typing import Any
 import rdflib
 
 from pactgraph.rdf.namespaces import PREFIXES
+from pactgraph.publishing import involvement
 from pactgraph.publishing.i18n import _, page_path
 from pactgraph.publishing.layout import Layout
 from pactgraph.publishing.model import OWL, RDF, SiteGraph, natural_key
@@ -152,11 +153,7 @@ def facts(graph: SiteGraph, ontology: SiteGraph, shapes_triples: int, version: s
     )
     claims = graph.instances(terms.Claim)
     reports = graph.instances(terms.Report)
-    claim_count: dict[Any, int] = {}
-    for claim in claims:
-        for proposition in graph.objects(claim, terms.proposition):
-            for about in graph.objects(proposition, terms.about):
-                claim_count[about] = claim_count.get(about, 0) + 1
+    claim_count = involvement.claim_counts(graph, terms)
     examples: list[Any] = []
     for group in (sorted(reports, key=str), sorted(claims, key=str)):
         if group:

@@ -177,7 +177,7 @@ def index_page(
 ) -> bytes:
     """The front page: the story, then every resource by class (internal classes folded away)."""
     from pactgraph.publishing.story import story
-    from pactgraph.publishing.views import legend_entries
+    from pactgraph.publishing.views import field_names, legend_entries
 
     page = page_path("index.html")
     terms = Terms(graph.layout)
@@ -190,6 +190,7 @@ def index_page(
         story=story(graph, page, terms, texts or {}),
         lede=comparisons.lede(graph, page, terms, texts or {}),
         legend=legend_entries(graph, Linker(graph, page, texts), terms),
+        fields=field_names(graph, terms),
         groups=[
             g for g in groups if g.anchor not in internal and g.anchor != class_anchor(graph, terms.Report)
         ],

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing.i18n import _, current
+from pactgraph.publishing.involvement import CLAIMANT, MENTION, REPORTED, ROLE, SUBJECT, VALUE, claim_relevance, participants
 from pactgraph.publishing.layout import Layout, relative, slug_of
 from pactgraph.publishing.model import (
     ALT_LABEL_PROPERTIES,
@@ -28,7 +29,7 @@ from pactgraph.publishing.model import (
     language_rank,
     natural_key,
 )
-from pactgraph.publishing.plain import language_labels, memberships, words
+from pactgraph.publishing.plain import ORG, Membership, language_labels, memberships, words
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
@@ -147,17 +148,13 @@ class Terms:
         self.membershipStatus = pg.membershipStatus
         self.capital = pg.capital
         #: The properties by which an event, membership, relation or agreement names the
-        #: entities taking part in it (SEM's actor, ORG's member and organisation, the parties
-        #: to an agreement, the states in a relation).
-        self.participants = frozenset(
-            (
-                rdflib.URIRef(PREFIXES["sem"] + "hasActor"),
-                rdflib.URIRef(PREFIXES["org"] + "member"),
-                rdflib.URIRef(PREFIXES["org"] + "organization"),
-                pg.party,
-                pg.between,
-            )
-        )
+        #: entities taking part in it (`involvement.participants`).
+        self.participants = participants(layout.ontology_ns)
+        self.ClaimComparison = pg.ClaimComparison
+        self.earlierClaim = pg.earlierClaim
+        self.laterClaim = pg.laterClaim
+        self.claimRelation = pg.claimRelation
+        self.comparisonReason = pg.comparisonReason
         self.Proposition = pg.Proposition
         self.Sentence = pg.Sentence
         self.TextAnchor = pg.TextAnchor
@@ -394,6 +391,7 @@ class ResourceView:
     annotated: Any = None  # the annotated text, for a stored source text
     annotated_language: str = ""  # its language, when not the page's
     related: list[Any] = field(default_factory=list)  # comparisons.Related: what other claims say
+    fields: dict[str, str] = field(default_factory=dict)  # the claim card's field names (field_names)
 
 
 def _legend_nodes(graph: SiteGraph, terms: Terms) -> list[tuple[Any, list[tuple[Any, Any]]]]:
@@ -485,46 +483,6 @@ def group_claims(
     )
 
 
-#: How a claim concerns the resource whose page lists it, most relevant first: the resource is
-#: its proposition's subject (rdf:subject, or the proposition itself); it makes the claim; it is
-#: the proposition's value (rdf:object); it has a role in the subject or value: it takes part in
-#: it (an actor of the event, a member or the organisation of the membership, a party or a state
-#: of the relation there), or the proposition is about it (pg:about) and the subject or value
-#: names it otherwise; the proposition only mentions it (pg:about); the claim is stated or first
-#: reported in it (a report).
-SUBJECT, CLAIMANT, VALUE, ROLE, MENTION, REPORTED = range(6)
-
-
-def claim_relevance(graph: SiteGraph, node: Any, terms: Terms) -> dict[Any, int]:
-    """The claims a page about `node` lists, each with the most relevant way it concerns `node`."""
-    found: dict[Any, int] = {}
-
-    def add(claims: Collection[Any], rank: int) -> None:
-        for claim in claims:
-            found[claim] = min(rank, found.get(claim, rank))
-
-    def claims_of(propositions: Collection[Any]) -> set[Any]:
-        return {c for p in propositions for c in graph.subjects(terms.proposition, p)}
-
-    mentioned = claims_of(graph.subjects(terms.about, node))
-    add(claims_of(graph.subjects(RDF.subject, node)), SUBJECT)
-    add(graph.subjects(terms.proposition, node), SUBJECT)  # a proposition's page: its claims
-    add(graph.subjects(terms.claimant, node), CLAIMANT)
-    add(claims_of(graph.subjects(RDF.object, node)), VALUE)
-    taking_part = {part for p in terms.participants for part in graph.subjects(p, node)}
-    ends = (RDF.subject, RDF.object)
-    add(claims_of({p for part in taking_part for end in ends for p in graph.subjects(end, part)}), ROLE)
-    for claim in mentioned:
-        proposition = graph.first(claim, terms.proposition)
-        parts = [graph.first(proposition, RDF.subject), graph.first(proposition, RDF.object)]
-        if any(part != node and any(o == node for _, o in graph.out.get(part, ())) for part in parts):
-            add({claim}, ROLE)
-    add(mentioned, MENTION)
-    add(graph.subjects(terms.statedIn, node), REPORTED)
-    add(graph.subjects(terms.reportedFirstIn, node), REPORTED)
-    return found
-
-
 def first_published(graph: SiteGraph, claim: Any, terms: Terms) -> str:
     """The publication date of the report a claim was first reported in (else the one stating it)."""
     origin = graph.first(claim, terms.reportedFirstIn) or graph.first(claim, terms.statedIn)
@@ -562,13 +520,36 @@ def _dates(start: str, end: str) -> str:
     return ""
 
 
+def term_name(graph: SiteGraph, term: Any, fallback: str) -> str:
+    """What a heading or field name calls an ontology term: the ontology's label of the term in
+    the page's language (its first letter a capital), so that a page names each term one way;
+    the catalogue's words (`fallback`, translated) only where the ontology has no such label."""
+    if graph.literal_labels(term) and not graph.label_language(term):
+        text = graph.label(term)
+        return text[:1].upper() + text[1:]
+    return fallback
+
+
+def field_names(graph: SiteGraph, terms: Terms) -> dict[str, str]:
+    """The names of a claim's fields on its card and in the front page's table (term_name)."""
+    return {
+        "claim": term_name(graph, terms.Claim, _("Claim")),
+        "claimant": term_name(graph, terms.claimant, _("Claimant")),
+        "certainty": term_name(graph, terms.certainty, _("Certainty")),
+        "polarity": term_name(graph, terms.polarity, _("Polarity")),
+        "time": term_name(graph, terms.timeOrientation, _("Time")),
+        "conditional_on": term_name(graph, terms.conditionalOn, _("Conditional on")),
+        "reason_for": term_name(graph, terms.reasonFor, _("Reason for")),
+    }
+
+
 def infobox(
     graph: SiteGraph, node: Any, linker: Linker, terms: Terms, types: list[Value]
 ) -> list[tuple[str, list[Value]]]:
     """The facts shown first on a page: type, names, memberships with status and dates, capital."""
     rows: list[tuple[str, list[Value]]] = []
     if types:
-        rows.append((_("Type"), types))
+        rows.append((term_name(graph, RDF.type, _("Type")), types))
     names = sorted(graph.literal_labels(node), key=language_rank)
     names += sorted(graph.literal_labels(node, ALT_LABEL_PROPERTIES), key=language_rank)
     unique: dict[str, Any] = {}
@@ -578,36 +559,23 @@ def infobox(
     if len(names) > 1:
         rows.append((_("Names"), [linker.literal(n) for n in names]))
     box = memberships(graph, node, terms.membershipStatus)
+
+    def phrases(found: list[Membership]) -> list[Value]:
+        """Each membership as "other — status (dates)"."""
+        return [
+            _phrase(
+                linker.link(m.other) if m.other is not None else "?",
+                " — ",
+                *([linker.link(m.status)] if m.status is not None else []),
+                _dates(m.start, m.end),
+            )
+            for m in found
+        ]
+
     if box.memberships:
-        rows.append(
-            (
-                _("Member of"),
-                [
-                    _phrase(
-                        linker.link(m.other) if m.other is not None else "?",
-                        " — ",
-                        *([linker.link(m.status)] if m.status is not None else []),
-                        _dates(m.start, m.end),
-                    )
-                    for m in box.memberships
-                ],
-            )
-        )
+        rows.append((term_name(graph, ORG.memberOf, _("Member of")), phrases(box.memberships)))
     if box.members:
-        rows.append(
-            (
-                _("Members"),
-                [
-                    _phrase(
-                        linker.link(m.other) if m.other is not None else "?",
-                        " — ",
-                        *([linker.link(m.status)] if m.status is not None else []),
-                        _dates(m.start, m.end),
-                    )
-                    for m in box.members
-                ],
-            )
-        )
+        rows.append((_("Members"), phrases(box.members)))
     for label, prop in (
         (_("Capital"), terms.capital),
         (_("Published"), SCHEMA.datePublished),
@@ -618,7 +586,7 @@ def infobox(
     ):
         values = graph.objects(node, prop)
         if values:
-            rows.append((label, [linker.value(v) for v in sorted(values, key=str)]))
+            rows.append((term_name(graph, prop, label), [linker.value(v) for v in sorted(values, key=str)]))
     return rows
 
 
@@ -734,4 +702,5 @@ def resource_view(
         incoming=incoming,
         stored_text=stored_text,
         legend=legend_entries(graph, linker, terms) if (this_claim or sections) else [],
+        fields=field_names(graph, terms) if (this_claim or sections) else {},
     )
