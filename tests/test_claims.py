@@ -44,6 +44,13 @@ def new_report(data: Path, tmp_path: Path, text: str, *extra: str) -> Path:
     return tmp_path / "drafts" / "example-daily-2026-02-03"
 
 
+def import_sheet(folder: Path, data: Path, sheet: Path, text: str | None = None):
+    """`claims import` of SHEET into the draft FOLDER; SHEET is written with TEXT first when TEXT is given."""
+    if text is not None:
+        sheet.write_text(text, encoding="utf-8")
+    return run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
+
+
 def test_claim_add_writes_a_valid_claim_and_remove_restores_the_file_byte_for_byte(data, tmp_path):
     folder = new_report(data, tmp_path, "example-daily.txt")
     before = (folder / "report.ttl").read_bytes()
@@ -93,59 +100,53 @@ def test_a_claim_that_does_not_conform_is_not_written(data, tmp_path):
 
 def test_sheet_import_export_round_trip_and_errors_name_row_and_column(data, tmp_path):
     folder = new_report(data, tmp_path, "example-daily.txt")
-    imported = run("claims", "import", str(folder), str(FIXTURES / "example-daily-claims.csv"), "--data-dir", str(data))
+    imported = import_sheet(folder, data, FIXTURES / "example-daily-claims.csv")
     assert imported.exit_code == 0, imported.output
     exported = run("claims", "export", str(folder), "--data-dir", str(data))
     assert exported.exit_code == 0
     assert exported.output.count("\nclaim,") == 4 and "person,pgr:jane-placeholder" in exported.output
-    sheet = tmp_path / "exported.csv"
-    sheet.write_text(exported.output, encoding="utf-8")
     shutil.rmtree(tmp_path / "drafts")
     again = new_report(data, tmp_path, "example-daily.txt")
-    assert run("claims", "import", str(again), str(sheet), "--data-dir", str(data)).exit_code == 0
+    assert import_sheet(again, data, tmp_path / "exported.csv", exported.output).exit_code == 0
     assert run("claims", "export", str(again), "--data-dir", str(data)).output == exported.output
-    bad = tmp_path / "bad.csv"
-    bad.write_text("kind,claimant,quote,proposition,certainty,time\nclaim,Nobody Atall,Talks,pgr:proposition-turkey-joins-alliance,certain,future\n")
-    failed = run("claims", "import", str(again), str(bad), "--data-dir", str(data))
+    failed = import_sheet(
+        again, data, tmp_path / "bad.csv",
+        "kind,claimant,quote,proposition,certainty,time\nclaim,Nobody Atall,Talks,pgr:proposition-turkey-joins-alliance,certain,future\n",
+    )
     assert failed.exit_code == 2
     assert "bad.csv:2: column claimant" in failed.output
 
 
 def test_sheet_proposition_needs_its_whole_structure(data, tmp_path):
     folder = new_report(data, tmp_path, "example-daily.txt")
-    sheet = tmp_path / "half.csv"
-    sheet.write_text(
+    result = import_sheet(
+        folder, data, tmp_path / "half.csv",
         "kind,label,subject,predicate,object\n"
         "proposition,The talks on Turkey joining have stalled,pgr:alliance-expansion-negotiations,pg:progress,\n",
-        encoding="utf-8",
     )
-    result = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
     assert result.exit_code == 2
     assert "half.csv:2: column object: a proposition's structure needs a subject, a predicate and an object" in result.output
     # Without any structure the proposition would not conform: nothing is written.
-    bare = tmp_path / "bare.csv"
-    bare.write_text("kind,label\nproposition,The talks on Turkey joining have stalled\n", encoding="utf-8")
     before = (folder / "report.ttl").read_bytes()
-    refused = run("claims", "import", str(folder), str(bare), "--data-dir", str(data))
+    refused = import_sheet(folder, data, tmp_path / "bare.csv", "kind,label\nproposition,The talks on Turkey joining have stalled\n")
     assert refused.exit_code == 1
     assert "pgsh:PropositionStructure-subject" in refused.output
     assert (folder / "report.ttl").read_bytes() == before
     # A scale value as the object.
-    whole = tmp_path / "whole.csv"
-    whole.write_text(
+    whole = import_sheet(
+        folder, data, tmp_path / "whole.csv",
         "kind,label,subject,predicate,object\n"
         "proposition,The talks on Turkey joining have a draft text,pgr:alliance-expansion-negotiations,pg:progress,"
         "pgv:negotiation-stage-draft-prepared\n",
-        encoding="utf-8",
     )
-    assert run("claims", "import", str(folder), str(whole), "--data-dir", str(data)).exit_code == 0
+    assert whole.exit_code == 0
     assert "rdf:object pgv:negotiation-stage-draft-prepared" in (folder / "report.ttl").read_text(encoding="utf-8")
     # Without a label, one is read off the structure.
-    unnamed = tmp_path / "unnamed.csv"
-    unnamed.write_text(
-        'kind,subject,predicate,object\nproposition,pgr:turkey,pg:pursues,"""a seat at the table"""\n', encoding="utf-8"
+    unnamed = import_sheet(
+        folder, data, tmp_path / "unnamed.csv",
+        'kind,subject,predicate,object\nproposition,pgr:turkey,pg:pursues,"""a seat at the table"""\n',
     )
-    assert run("claims", "import", str(folder), str(unnamed), "--data-dir", str(data)).exit_code == 0
+    assert unnamed.exit_code == 0
     assert 'rdfs:label "Turkey pursues a seat at the table"@en' in (folder / "report.ttl").read_text(encoding="utf-8")
 
 
@@ -265,7 +266,7 @@ def test_query_17_names_the_relation_and_13_shows_polarity(graph, request):
 def test_two_fictional_reports_added_with_the_commands_conform_and_agree(data, tmp_path):
     drafts = tmp_path / "drafts"
     first = new_report(data, tmp_path, "example-daily.txt", "--relays", "pgr:report-bloomberg-2026-01-09")
-    assert run("claims", "import", str(first), str(FIXTURES / "example-daily-claims.csv"), "--data-dir", str(data)).exit_code == 0
+    assert import_sheet(first, data, FIXTURES / "example-daily-claims.csv").exit_code == 0
     assert run("add", str(first / "report.ttl"), "--data-dir", str(data)).exit_code == 0
     made = run(
         "new-report", str(FIXTURES / "northwind-courier.txt"), "--publisher", "Northwind Courier", "--date", "2026-02-10",
@@ -312,26 +313,22 @@ def test_on_a_terminal_missing_values_are_asked_and_an_ambiguous_name_is_chosen(
 
 def test_sheet_outlet_named_like_an_existing_one_is_refused(data, tmp_path):
     folder = new_report(data, tmp_path, "example-daily.txt")
-    sheet = tmp_path / "outlets.csv"
-    sheet.write_text("kind,label\noutlet,Bloomberg News\n", encoding="utf-8")
-    result = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
+    result = import_sheet(folder, data, tmp_path / "outlets.csv", "kind,label\noutlet,Bloomberg News\n")
     assert result.exit_code == 2
     assert "outlets.csv:2: column label: 'Bloomberg News' is named like pgr:bloomberg" in result.output
 
 
 def test_sheet_declares_an_anonymous_source_an_outlet_with_country_and_an_affiliated_person(data, tmp_path):
     folder = new_report(data, tmp_path, "example-daily.txt")
-    sheet = tmp_path / "agents.csv"
-    sheet.write_text(
+    result = import_sheet(
+        folder, data, tmp_path / "agents.csv",
         "kind,label,description,affiliation,affiliation_role,country,claimant,quote,proposition,certainty,time\n"
         "anonymous-source,a fictional diplomat,A diplomat the fictional report does not name.,,,,,,,,\n"
         "outlet,Fictional Ledger,,,,Turkey,,,,,\n"
         "person,Jane Placeholder,A fictional analyst.,HSE University,professor,,,,,,\n"
         "claim,,,,,,a fictional diplomat,Talks on Turkey joining the Saudi-Pakistan defence alliance have slowed,"
         "pgr:proposition-negotiations-advanced,possible,non-future\n",
-        encoding="utf-8",
     )
-    result = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
     assert result.exit_code == 0, result.output
     text = (folder / "report.ttl").read_text(encoding="utf-8")
     assert "a pg:AnonymousSource" in text and "schema:location pgr:turkey" in text
@@ -368,16 +365,14 @@ def test_sheet_stated_on_and_cites_round_trip_to_the_same_graph(data, tmp_path):
     from rdflib.compare import isomorphic
 
     folder = new_report(data, tmp_path, "example-daily.txt")
-    sheet = tmp_path / "dated.csv"
-    sheet.write_text(
+    imported = import_sheet(
+        folder, data, tmp_path / "dated.csv",
         "claimant,quote,proposition,certainty,time,stated_on,cites\n"
         "Portanskiy,it is too early to say whether Turkey will join,proposition-turkey-joins-alliance,"
         "underspecified,future,2026-02-02,Portanskiy\n"
         "officials who did not want,\"Turkey's accession is now only possible, not probable\","
         "proposition-turkey-joins-alliance,possible,future,,\n",
-        encoding="utf-8",
     )
-    imported = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
     assert imported.exit_code == 0, imported.output
     exported = run("claims", "export", str(folder), "--data-dir", str(data))
     assert exported.exit_code == 0, exported.output
@@ -387,11 +382,9 @@ def test_sheet_stated_on_and_cites_round_trip_to_the_same_graph(data, tmp_path):
     assert rows["Turkey's accession is now only possible, not probable"]["stated_on"] == ""
     assert rows["Turkey's accession is now only possible, not probable"]["cites"] == ""
     first = Graph().parse(folder / "report.ttl", format="turtle")
-    again_sheet = tmp_path / "exported.csv"
-    again_sheet.write_text(exported.stdout, encoding="utf-8")
     shutil.rmtree(tmp_path / "drafts")
     again = new_report(data, tmp_path, "example-daily.txt")
-    reimported = run("claims", "import", str(again), str(again_sheet), "--data-dir", str(data))
+    reimported = import_sheet(again, data, tmp_path / "exported.csv", exported.stdout)
     assert reimported.exit_code == 0, reimported.output
     assert isomorphic(first, Graph().parse(again / "report.ttl", format="turtle"))
 
@@ -399,17 +392,15 @@ def test_sheet_stated_on_and_cites_round_trip_to_the_same_graph(data, tmp_path):
 def test_sheet_bad_stated_on_and_cites_are_each_named_by_row_and_column(data, tmp_path):
     folder = new_report(data, tmp_path, "example-daily.txt")
     before = (folder / "report.ttl").read_bytes()
-    sheet = tmp_path / "bad.csv"
-    sheet.write_text(
+    result = import_sheet(
+        folder, data, tmp_path / "bad.csv",
         "claimant,quote,proposition,certainty,time,stated_on,cites\n"
         "Portanskiy,it is too early to say whether Turkey will join,proposition-turkey-joins-alliance,"
         "underspecified,future,2 February,\n"
         "officials who did not want,\"Turkey's accession is now only possible, not probable\","
         "proposition-turkey-joins-alliance,possible,future,2026-02-31,Nobody Atall\n"
         "Portanskiy,Turkey has not abandoned its bid,proposition-turkey-joins-alliance,certain,future,,Nobody Atall\n",
-        encoding="utf-8",
     )
-    result = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("pactgraph: error:")]
     assert len(errors) == 4, result.stderr
@@ -440,7 +431,7 @@ def test_an_import_writes_the_same_bytes_every_time(data, tmp_path):
         )
         assert result.exit_code == 0, result.output
         folder = tmp_path / name / "example-daily-2026-02-03"
-        imported = run("claims", "import", str(folder), str(sheet), "--data-dir", str(data))
+        imported = import_sheet(folder, data, sheet)
         assert imported.exit_code == 0, imported.output
         written.append((folder / "report.ttl").read_bytes())
     assert written[0] == written[1]

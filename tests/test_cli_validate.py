@@ -46,12 +46,13 @@ def files(tmp_path, write, prefixes):
     }
 
 
-def run(cli, files, *extra, ontology="ontology"):
+def run(cli, files, *extra, ontology="ontology", data=None, shapes=None):
+    """`validate` of the fixture data (or DATA) against the fixture shapes (or SHAPES) and ontology."""
     return cli(
         "validate",
-        str(files["data"]),
+        str(data or files["data"]),
         "--shapes",
-        str(files["shapes"]),
+        str(shapes or files["shapes"]),
         "--ontology",
         str(files[ontology]),
         *extra,
@@ -129,9 +130,7 @@ def test_conforming_data_exits_zero(cli, files, tmp_path, write, prefixes):
         tmp_path / "good.ttl",
         prefixes + 'pgr:turkey a pg:SovereignState ; rdfs:label "Turkey" ; schema:memberOf pgr:nato .\n',
     )
-    result = cli(
-        "validate", str(good), "--shapes", str(files["shapes"]), "--ontology", str(files["ontology"])
-    )
+    result = run(cli, files, data=good)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Conforms: yes — 0 violations, 0 warnings, 0 info")
 
@@ -354,8 +353,7 @@ def test_nested_node_shape_results_are_not_reported_twice(cli, files, tmp_path, 
             sh:message "A state's alliance needs a label." .
         """,
     )
-    args = ["validate", str(files["data"]), "--shapes", str(shapes), "--ontology", str(files["ontology"])]
-    result = cli(*args, "-f", "json")
+    result = run(cli, files, "-f", "json", shapes=shapes)
     assert result.exit_code == 1, result.output
     results = json.loads(result.stdout)["results"]
     # pgr:nato has no label: one result per state that belongs to it, none for the nested shape.
@@ -375,26 +373,8 @@ def test_prefixes_declared_in_the_inputs_name_the_nodes(cli, files, tmp_path, wr
         ex:syldavia a pg:SovereignState ; schema:memberOf pgr:nato .
         """,
     )
-    result = cli(
-        "validate",
-        str(data),
-        "--shapes",
-        str(files["shapes"]),
-        "--ontology",
-        str(files["ontology"]),
-        "--focus",
-        "ex:syldavia",
-    )
+    result = run(cli, files, "--focus", "ex:syldavia", data=data)
     assert result.exit_code == 1, result.output
     assert result.stdout.startswith("Violation: ex:syldavia\n")
-    json_report = cli(
-        "validate",
-        str(data),
-        "--shapes",
-        str(files["shapes"]),
-        "--ontology",
-        str(files["ontology"]),
-        "-f",
-        "json",
-    )
+    json_report = run(cli, files, "-f", "json", data=data)
     assert {r["focusNode"] for r in json.loads(json_report.stdout)["results"]} == {"ex:syldavia"}

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from pactgraph.cli.app import app, checked_output, optional_paths, store_warnings, user_errors
-from pactgraph.cli.options import ConfigOption, EndpointOption, OutputOption, StoreOption
+from pactgraph.cli.options import ConfigOption, EndpointOption, OutputOption, StoreOption, graph_paths
 
 
 class ExportFormat(str, Enum):
@@ -26,12 +26,7 @@ class InfoFormat(str, Enum):
 
 @app.command()
 def export(
-    paths: Annotated[
-        Optional[list[str]],
-        typer.Argument(
-            metavar="PATH", help="RDF files or directories to export.", show_default="the shipped graph"
-        ),
-    ] = None,
+    paths: Annotated[Optional[list[str]], graph_paths("RDF files or directories to export.")] = None,
     fmt: Annotated[
         Optional[ExportFormat],
         typer.Option(
@@ -56,12 +51,7 @@ def export(
 
 @app.command()
 def info(
-    paths: Annotated[
-        Optional[list[str]],
-        typer.Argument(
-            metavar="PATH", help="RDF files or directories to describe.", show_default="the shipped graph"
-        ),
-    ] = None,
+    paths: Annotated[Optional[list[str]], graph_paths("RDF files or directories to describe.")] = None,
     fmt: Annotated[InfoFormat, typer.Option("--format", "-f", help="Output format.")] = InfoFormat.text,
     output: OutputOption = None,
     store: StoreOption = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -95,3 +95,9 @@ DataDirOption = Annotated[
         show_default="the project's data/ folder",
     ),
 ]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")]
+
+
+def graph_paths(help_text: str) -> Any:
+    """The PATH arguments of a command that works on the shipped graph when none are given."""
+    return typer.Argument(metavar="PATH", help=help_text, show_default="the shipped graph")

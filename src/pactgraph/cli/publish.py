@@ -14,7 +14,7 @@ import typer
 
 from pactgraph.cli.app import EXIT_FAIL, app, checked_path, user_errors
 from pactgraph.cli.app import optional_paths as _paths
-from pactgraph.cli.options import OntologyOption, ShapesOption
+from pactgraph.cli.options import OntologyOption, QuietOption, ShapesOption
 
 DEFAULT_BASE = "https://w3id.org/pactgraph/"
 
@@ -50,7 +50,7 @@ def publish(
     ] = None,
     ontology: OntologyOption = None,
     shapes: ShapesOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    quiet: QuietOption = False,
     no_validate: Annotated[
         bool,
         typer.Option(

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from pactgraph.cli.app import EXIT_ERROR, app, optional_paths, store_warnings, user_errors, warn
-from pactgraph.cli.options import AllowServiceOption, ConfigOption, EndpointOption, StoreOption
+from pactgraph.cli.options import AllowServiceOption, ConfigOption, EndpointOption, QuietOption, StoreOption
 
 
 @app.command()
@@ -41,7 +41,7 @@ def load(
             show_default="endpoint.update_url, else the endpoint URL with /query replaced by /update",
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Load RDF files into a store, one named graph per file, each graph replaced whole.
 

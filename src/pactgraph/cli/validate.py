@@ -12,7 +12,7 @@ from pactgraph.cli.app import EXIT_FAIL, EXIT_OK, app
 from pactgraph.cli.app import checked_output as _output
 from pactgraph.cli.app import optional_paths as _paths
 from pactgraph.cli.app import user_errors as _user_errors
-from pactgraph.cli.options import ConfigOption, OntologyOption, OutputOption, ShapesOption
+from pactgraph.cli.options import ConfigOption, OntologyOption, OutputOption, ShapesOption, graph_paths
 
 
 class ValidateFormat(str, Enum):
@@ -28,12 +28,7 @@ class FailOn(str, Enum):
     info = "info"
 
 
-PathsArg = Annotated[
-    Optional[list[str]],
-    typer.Argument(
-        metavar="PATH", help="Data files or directories to validate.", show_default="the shipped graph"
-    ),
-]
+PathsArg = Annotated[Optional[list[str]], graph_paths("Data files or directories to validate.")]
 
 FmtArg = Annotated[ValidateFormat, typer.Option("--format", "-f", help="Report format.")]
 

@@ -38,10 +38,8 @@ from pactgraph.contributing.resolve import Resource, check_name, fold, rank
 from pactgraph.errors import InputError
 from pactgraph.rdf.namespaces import PG, PGR, PREFIXES, shorten
 
-COLUMNS = (
-    "kind",
-    "id",
-    "label",
+#: The columns a claim row reads besides kind, id and label, each a ClaimInput field of the same name.
+_CLAIM_COLUMNS = (
     "claimant",
     "role",
     "quote",
@@ -54,6 +52,12 @@ COLUMNS = (
     "first_reported_in",
     "stated_on",
     "cites",
+)
+COLUMNS = (
+    "kind",
+    "id",
+    "label",
+    *_CLAIM_COLUMNS,
     "description",
     "affiliation",
     "affiliation_role",
@@ -64,21 +68,8 @@ COLUMNS = (
     "object",
 )
 KINDS = ("claim", "person", "outlet", "anonymous-source", "proposition")
-_CLAIM_FIELDS = (
-    "claimant",
-    "role",
-    "quote",
-    "proposition",
-    "certainty",
-    "polarity",
-    "time",
-    "reason_for",
-    "conditional_on",
-    "first_reported_in",
-    "stated_on",
-    "cites",
-    "label",
-)
+#: The ClaimInput fields a claim row sets: its own columns and the label it shares with other rows.
+_CLAIM_FIELDS = (*_CLAIM_COLUMNS, "label")
 
 
 #: Cells a spreadsheet runs as formulas start with one of these (OWASP, "CSV Injection").
