@@ -155,4 +155,4 @@ def explain(shapes: Sequence[str | Path] | None = None) -> str:
 
         check_shapes_queries(shapes)
     files = resolve_inputs(shapes) if shapes else resources.shape_files()
-    return locality.format_explain(locality.explain(load_graph(files)))
+    return locality.format_explain(locality.explain(load_graph(files), with_engines=True))
