@@ -53,12 +53,16 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Constraint:
-    """One SPARQL constraint as one query over every focus node of its shape."""
+    """One SPARQL constraint as one query over every focus node of its shape.
+
+    `typed`: for each variable the query gives to DATATYPE or sameTerm, the predicates of the triple
+    patterns that bind it as object (None: an expression, or a pattern whose predicate is a variable)."""
 
     node: Any
     query: str
     projection: tuple[str, ...]
     messages: tuple[str, ...]
+    typed: tuple[frozenset[str] | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,12 @@ class Translated:
     shape: Any
     severity: Any
     constraints: tuple[Constraint, ...]
+
+    def blind_to(self, predicates: set[str]) -> bool:
+        """True when no query asks the datatype (or compares the terms) of a value of `predicates`."""
+        if not predicates:
+            return True
+        return all(found is not None and not (found & predicates) for c in self.constraints for found in c.typed)
 
 
 def _kept(predicate: Any, keep: set[str]) -> bool:
@@ -240,7 +250,8 @@ def _constraint(shapes_graph: Any, node: Any, targets: list[str], target_prefixe
         check_query(joined, shacl=False)
     except QueryError as err:
         raise Refused(str(err)) from None
-    return Constraint(node, joined, tuple(projection), tuple(str(m) for m in messages))
+    return Constraint(node, joined, tuple(projection), tuple(str(m) for m in messages),
+                      _typed(_parse(joined, {}).algebra))
 
 
 def _variables(item: Any) -> Iterator[str]:
@@ -259,6 +270,80 @@ def _variables(item: Any) -> Iterator[str]:
             stack.extend(current.values())
         elif isinstance(current, (list, tuple, set)):
             stack.extend(current)
+
+
+def _typed(algebra: Any) -> tuple[frozenset[str] | None, ...]:
+    """See Constraint.typed: the predicates that can bind each argument of DATATYPE and sameTerm."""
+    import rdflib
+    from rdflib import paths
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    asked: list[Any] = []
+    binders: dict[str, set[str] | None] = {}
+
+    def bind(obj: Any, predicate: Any) -> None:
+        if not isinstance(obj, rdflib.Variable):
+            return
+        found = binders.setdefault(str(obj), set())
+        if found is None:
+            return
+        if isinstance(predicate, rdflib.URIRef):
+            found.add(str(predicate))
+        elif isinstance(predicate, paths.Path):
+            # Every IRI of a path: what binds its end is one of them (or, for ^p, a subject: no literal).
+            found.update(str(t) for t in _path_iris(predicate))
+        else:
+            binders[str(obj)] = None
+
+    unknown: set[str] = set()
+    stack = [algebra]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name in ("Builtin_DATATYPE", "Builtin_sameTerm"):
+                asked.extend(v for k, v in item.items() if k in ("arg", "arg1", "arg2"))
+            if item.name == "BGP" or "triples" in item:
+                for triple in item.get("triples") or ():
+                    if isinstance(triple, (list, tuple)) and len(triple) == 3:
+                        if isinstance(triple[0], rdflib.Variable):
+                            binders.setdefault(str(triple[0]), set())
+                        bind(triple[2], triple[1])
+            if item.name == "Extend" and isinstance(item.get("var"), rdflib.Variable):
+                unknown.add(str(item["var"]))  # BIND: any value, of any type
+            stack.extend(item.values())
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    out: list[frozenset[str] | None] = []
+    for arg in asked:
+        if not isinstance(arg, rdflib.Variable):
+            out.append(None)
+            continue
+        # A variable no triple pattern binds (BIND, VALUES, a target node) may hold anything.
+        found = None if str(arg) in unknown else binders.get(str(arg))
+        out.append(None if found is None else frozenset(found))
+    return tuple(out)
+
+
+def _path_iris(path: Any) -> Iterator[Any]:
+    import rdflib
+    from rdflib import paths
+
+    if isinstance(path, rdflib.URIRef):
+        yield path
+    elif isinstance(path, (paths.SequencePath, paths.AlternativePath)):
+        for part in path.args:
+            yield from _path_iris(part)
+    elif isinstance(path, paths.MulPath):
+        yield from _path_iris(path.path)
+    elif isinstance(path, paths.InvPath):
+        yield from _path_iris(path.arg)
+    elif isinstance(path, paths.NegatedPath):
+        yield rdflib.URIRef("urn:pactgraph:any-predicate")  # matches anything but a few
+        yield from (p for p in path.args if isinstance(p, rdflib.URIRef))
+    else:
+        yield rdflib.URIRef("urn:pactgraph:any-predicate")
 
 
 def _check_algebra(node: Any) -> list[str]:
@@ -348,17 +433,19 @@ def _no_query_forms(expr: Any) -> None:
 # ---------------------------------------------------------------- evaluation
 
 
-def evaluate(store: Any, translated: Translated) -> Iterator[dict[str, Any]]:
+def evaluate(store: Any, translated: Translated, back: dict[Any, Any] | None = None) -> Iterator[dict[str, Any]]:
     """Per solution: the pyoxigraph terms of `this` and the constraint's projected variables that are bound,
-    with the constraint (each focus node's duplicate solutions once, as pySHACL keeps them)."""
+    with the constraint (each focus node's duplicate solutions once, as pySHACL keeps them). `back`:
+    literals the Store retyped, given back their written form."""
+    back = back or {}
     for constraint in translated.constraints:
         seen = set()
         for solution in store.query(constraint.query):
-            row = {"this": solution["this"]}
+            row = {"this": back.get(solution["this"], solution["this"])}
             for variable in constraint.projection:
                 value = solution[variable]
                 if value is not None:
-                    row[variable] = value
+                    row[variable] = back.get(value, value)
             key = tuple(sorted((k, str(v)) for k, v in row.items()))
             if key in seen:
                 continue

@@ -8,9 +8,12 @@ of the graph.
   holds everything such a shape reads (the argument that makes units sound);
 - the SHACL engine over the whole graph: every other shape, and every shape of a joined validation.
 
-The Store is used only when it holds every literal of the graph as the files write it (Oxigraph keeps
-numbers, booleans and dates in canonical form, "01" as "1") and as rdflib reads it; otherwise
-every shape runs on the SHACL engine. `tests/test_validation_wholegraph.py` checks the results
+The Store is used only when it holds every literal of the graph as the files write it and as rdflib
+reads it (Oxigraph keeps numbers, booleans and dates in canonical form, "01" as "1"), or only
+retyped ("5"^^xsd:nonNegativeInteger as "5"^^xsd:integer) where no other literal of the graph is
+the retyped one: results are given back their written type, and a query that asks DATATYPE or
+sameTerm of a variable that a triple of a retyped literal's predicate could bind stays on the
+SHACL engine; otherwise every shape runs on the SHACL engine. `tests/test_validation_wholegraph.py` checks the results
 against pySHACL on the shipped graph, every fixture and shapes drawn from a grammar.
 """
 
@@ -73,25 +76,44 @@ def describe(route: Route, engine: str) -> str:
     return engine
 
 
-def _exact_literals(quads: Sequence[Any]) -> bool:
-    """True when a Store and rdflib give every typed literal of `quads` back as written."""
+@dataclass
+class Literals:
+    """How a Store holds the graph's typed literals: `exact` when as written or only retyped; `back`: each
+    literal the Store retypes ("5"^^xsd:nonNegativeInteger as "5"^^xsd:integer), from its stored form
+    to its written one; `predicates`: the predicates of the triples holding those."""
+
+    exact: bool
+    back: dict[Any, Any]
+    predicates: set[str]
+
+
+def literals(quads: Sequence[Any]) -> Literals:
+    """What a Store does to the typed literals of `quads` (see Literals). Not exact when it writes one
+    with another lexical form ("01" as "1"), or when a retyped literal meets another literal of the graph."""
     import pyoxigraph as ox
 
     from pactgraph.rdf.rdflib_bridge import to_oxigraph, to_rdflib_term
 
     typed = {q.object for q in quads if isinstance(q.object, ox.Literal) and q.object.datatype.value not in _PLAIN}
-    if not typed:
-        return True
+    if not all(to_oxigraph(to_rdflib_term(literal)) == literal for literal in typed):
+        return Literals(False, {}, set())
     written = {ox.BlankNode(f"l{i}"): literal for i, literal in enumerate(typed)}
     scratch = ox.Store()
     predicate = ox.NamedNode("urn:pactgraph:literal")
     scratch.extend(ox.Quad(node, predicate, literal) for node, literal in written.items())
+    back: dict[Any, Any] = {}
     for quad in scratch:
-        if written.get(quad.subject) != quad.object:
-            return False
+        original = written[quad.subject]
+        if quad.object == original:
+            continue
+        if quad.object.value != original.value or quad.object in typed or quad.object in back:
+            return Literals(False, {}, set())
+        back[quad.object] = original
     if len(scratch) != len(written):
-        return False
-    return all(to_oxigraph(to_rdflib_term(literal)) == literal for literal in typed)
+        return Literals(False, {}, set())
+    retyped = set(back.values())
+    predicates = {q.predicate.value for q in quads if q.object in retyped} if retyped else set()
+    return Literals(True, back, predicates)
 
 
 def run(scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engine: str) -> tuple[list[list[Any]], int]:
@@ -108,17 +130,18 @@ def run(scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engi
 
         quads, prefixes = read_files(list(scope.data) + list(scope.ontology))
         parsed += len(scope.data) + len(scope.ontology)
-        if _exact_literals(quads):
+        held = literals(quads)
+        # A query that asks a retyped literal's datatype (or compares terms) would see the Store's type.
+        fast = [r for r in fast if held.exact and (r.kind == CLOSURE or r.translated.blind_to(held.predicates))]
+        if fast:
             store = ox.Store()
             store.extend(q if isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object)
                          for q in quads)
             del quads
-            rows.extend(_oxigraph_rows(store, shapes_graph, [r for r in fast if r.kind == OXIGRAPH], prefixes))
+            rows.extend(_oxigraph_rows(store, shapes_graph, [r for r in fast if r.kind == OXIGRAPH], prefixes, held.back))
             closure = [r for r in fast if r.kind == CLOSURE]
             if closure:
-                rows.extend(_closure_rows(store, shapes_graph, placed, closure, prefixes, fail_on, engine))
-        else:
-            fast = []
+                rows.extend(_closure_rows(store, shapes_graph, placed, closure, prefixes, fail_on, engine, held.back))
     done = {r.shape for r in fast}
     rest = [p for p in placed if not p.local and p.shape not in done]
     if rest:
@@ -146,7 +169,9 @@ def _names(shapes_graph: Any, prefixes: dict[str, str]) -> Any:
     return Names(graph, shapes_graph)
 
 
-def _oxigraph_rows(store: Any, shapes_graph: Any, found: list[Route], prefixes: dict[str, str]) -> list[list[Any]]:
+def _oxigraph_rows(
+    store: Any, shapes_graph: Any, found: list[Route], prefixes: dict[str, str], back: dict[Any, Any]
+) -> list[list[Any]]:
     import pyoxigraph as ox
     import rdflib
 
@@ -162,7 +187,7 @@ def _oxigraph_rows(store: Any, shapes_graph: Any, found: list[Route], prefixes: 
     rows = []
     labels: dict[Any, str] = {}
     for route in found:
-        for solution in evaluate(store, route.translated):
+        for solution in evaluate(store, route.translated, back):
             node, triples = result_triples(route.translated, solution["constraint"], solution["row"])
             report = new_graph()
             for triple in triples:
@@ -196,7 +221,7 @@ def _oxigraph_rows(store: Any, shapes_graph: Any, found: list[Route], prefixes: 
 
 def _closure_rows(
     store: Any, shapes_graph: Any, placed: Sequence[Any], found: list[Route], prefixes: dict[str, str],
-    fail_on: str, engine: str,
+    fail_on: str, engine: str, back: dict[Any, Any],
 ) -> list[list[Any]]:
     """The engine's results for sh:targetNode shapes on the forward closure of their target nodes."""
     from dataclasses import replace
@@ -221,6 +246,8 @@ def _closure_rows(
         if isinstance(term, ox.Literal):
             continue
         for quad in store.quads_for_pattern(term, None, None):
+            if quad.object in back:
+                quad = ox.Quad(quad.subject, quad.predicate, back[quad.object])
             triples.append(quad)
             for nxt in (quad.predicate, quad.object):
                 if nxt not in seen:
