@@ -95,12 +95,12 @@ def test_a_literal_oxigraph_would_rewrite_keeps_the_graph_on_the_shacl_engine(tm
     """"01"^^xsd:integer is stored as "1": such a graph is not answered from a Store; a retyped one is,
     with its written type given back, unless another literal of the graph is the retyped one."""
     from pactgraph.rdf.loading import parse_file
-    from pactgraph.validation.wholegraph import literals
+    from pactgraph.validation.wholegraph import literals, typed_pairs
 
     def held(text: str):
         data = tmp_path / "data.ttl"
         data.write_text(text, encoding="utf-8")
-        return literals(parse_file(data))
+        return literals(typed_pairs(parse_file(data)))
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     assert not held(f'<https://example.org/a> <https://example.org/p> "01"^^<{xsd}integer> .\n').exact

@@ -7,7 +7,7 @@ Oxigraph query gives every focus node's solutions. That equals pre-binding only
 for some queries, so `translate` accepts exactly these and refuses the rest (the
 existing engine runs them):
 
-- a node shape (no `sh:path`) whose targets are `sh:targetClass`, `sh:targetNode`,
+- a node shape (no `sh:path`, typed sh:NodeShape alone) whose targets are `sh:targetClass`, `sh:targetNode`,
   `sh:targetSubjectsOf`, `sh:targetObjectsOf` or `sh:SPARQLTarget` (`sh:select`
   alone), with `sh:sparql` constraints and nothing else that constrains;
 - each constraint a SELECT of plain variables, with `sh:message`, no prologue of
@@ -132,9 +132,8 @@ def _targets(shapes_graph: Any, shape: Any) -> tuple[list[str], dict[str, str]]:
     patterns: list[str] = []
     prefixes: dict[str, str] = {}
     classes = list(shapes_graph.objects(shape, sh.targetClass))
-    if any((shape, rdflib.RDF.type, rdflib.URIRef(c)) in shapes_graph
-           for c in ("http://www.w3.org/2000/01/rdf-schema#Class", "http://www.w3.org/2002/07/owl#Class")):
-        classes.append(shape)
+    if set(shapes_graph.objects(shape, rdflib.RDF.type)) - {sh.NodeShape}:
+        raise Refused("a shape that is also a class (an implicit class target)")
     for cls in classes:
         if not isinstance(cls, rdflib.URIRef):
             raise Refused("a target class that is not an IRI")

@@ -19,7 +19,7 @@ against pySHACL on the shipped graph, every fixture and shapes drawn from a gram
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,14 +87,23 @@ class Literals:
     predicates: set[str]
 
 
-def literals(quads: Sequence[Any]) -> Literals:
-    """What a Store does to the typed literals of `quads` (see Literals). Not exact when it writes one
-    with another lexical form ("01" as "1"), or when a retyped literal meets another literal of the graph."""
+def typed_pairs(quads: Iterable[Any]) -> set[tuple[str, Any]]:
+    """(predicate IRI, literal) of each triple of `quads` whose object is a typed literal (not a string)."""
+    import pyoxigraph as ox
+
+    return {(q.predicate.value, q.object) for q in quads
+            if isinstance(q.object, ox.Literal) and q.object.datatype.value not in _PLAIN}
+
+
+def literals(pairs: set[tuple[str, Any]]) -> Literals:
+    """What a Store does to the typed literals of the graph, given by `typed_pairs` (see Literals). Not exact
+    when it writes one with another lexical form ("01" as "1"), or when a retyped literal meets another
+    literal of the graph."""
     import pyoxigraph as ox
 
     from pactgraph.rdf.rdflib_bridge import to_oxigraph, to_rdflib_term
 
-    typed = {q.object for q in quads if isinstance(q.object, ox.Literal) and q.object.datatype.value not in _PLAIN}
+    typed = {literal for _, literal in pairs}
     if not all(to_oxigraph(to_rdflib_term(literal)) == literal for literal in typed):
         return Literals(False, {}, set())
     written = {ox.BlankNode(f"l{i}"): literal for i, literal in enumerate(typed)}
@@ -112,7 +121,7 @@ def literals(quads: Sequence[Any]) -> Literals:
     if len(scratch) != len(written):
         return Literals(False, {}, set())
     retyped = set(back.values())
-    predicates = {q.predicate.value for q in quads if q.object in retyped} if retyped else set()
+    predicates = {predicate for predicate, literal in pairs if literal in retyped}
     return Literals(True, back, predicates)
 
 
@@ -128,20 +137,26 @@ def run(scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engi
     if fast:
         import pyoxigraph as ox
 
-        quads, prefixes = read_files(list(scope.data) + list(scope.ontology))
-        parsed += len(scope.data) + len(scope.ontology)
-        held = literals(quads)
-        # A query that asks a retyped literal's datatype (or compares terms) would see the Store's type.
-        fast = [r for r in fast if held.exact and (r.kind == CLOSURE or r.translated.blind_to(held.predicates))]
-        if fast:
-            store = ox.Store()
+        # File by file into the Store: only one file's quads are held at a time.
+        store = ox.Store()
+        prefixes: dict[str, str] = {}
+        pairs: set[tuple[str, Any]] = set()
+        for path in list(scope.data) + list(scope.ontology):
+            quads, declared = read_files([path])
+            for prefix, namespace in declared.items():
+                prefixes.setdefault(prefix, namespace)
+            pairs |= typed_pairs(quads)
             store.extend(q if isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object)
                          for q in quads)
-            del quads
-            rows.extend(_oxigraph_rows(store, shapes_graph, [r for r in fast if r.kind == OXIGRAPH], prefixes, held.back))
-            closure = [r for r in fast if r.kind == CLOSURE]
-            if closure:
-                rows.extend(_closure_rows(store, shapes_graph, placed, closure, prefixes, fail_on, engine, held.back))
+        parsed += len(scope.data) + len(scope.ontology)
+        held = literals(pairs)
+        # A query that asks a retyped literal's datatype (or compares terms) would see the Store's type.
+        fast = [r for r in fast if held.exact and (r.kind == CLOSURE or r.translated.blind_to(held.predicates))]
+        rows.extend(_oxigraph_rows(store, shapes_graph, [r for r in fast if r.kind == OXIGRAPH], prefixes, held.back))
+        closure = [r for r in fast if r.kind == CLOSURE]
+        if closure:
+            rows.extend(closure_rows(store, shapes_graph, placed, closure, prefixes, fail_on, engine, held.back))
+        del store
     done = {r.shape for r in fast}
     rest = [p for p in placed if not p.local and p.shape not in done]
     if rest:
@@ -219,7 +234,7 @@ def _oxigraph_rows(
     return rows
 
 
-def _closure_rows(
+def closure_rows(
     store: Any, shapes_graph: Any, placed: Sequence[Any], found: list[Route], prefixes: dict[str, str],
     fail_on: str, engine: str, back: dict[Any, Any],
 ) -> list[list[Any]]:
