@@ -383,23 +383,16 @@ def _expressions(expr: Any, anchored: frozenset[Any]) -> None:
 # ---------------------------------------------------------------- for people
 
 
-def explain(shapes_graph: Any, with_engines: bool = False) -> list[tuple[str, str, str]]:
-    """(shape name, `units` or `whole graph`, reason) for each shape with targets; `with_engines`: the
-    reason of a whole-graph shape ends with the engine that runs it (validation.wholegraph)."""
+def explain(shapes_graph: Any, engines: dict[Any, str] | None = None) -> list[tuple[str, str, str]]:
+    """(shape name, `units` or `whole graph`, reason) for each shape with targets; `engines`: what to add
+    to a shape's reason (validation.wholegraph names the engine of each whole-graph shape)."""
     from pactgraph.validation.names import Names
 
     names = Names(shapes_graph)
-    found = placements(shapes_graph)
-    engines: dict[Any, str] = {}
-    if with_engines:
-        from pactgraph.validation.engine import resolve_engine
-        from pactgraph.validation.wholegraph import describe, routes
-
-        engine = resolve_engine("auto")
-        engines = {r.shape: f"; runs on {describe(r, engine)}" for r in routes(shapes_graph, found)}
+    engines = engines or {}
     rows = [
         (names.shape(p.shape, shapes_graph), "units" if p.local else "whole graph", p.reason + engines.get(p.shape, ""))
-        for p in found
+        for p in placements(shapes_graph)
     ]
     return sorted(rows, key=lambda row: (row[1] != "whole graph", row[0]))
 
