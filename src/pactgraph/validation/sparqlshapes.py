@@ -233,7 +233,7 @@ def _constraint(shapes_graph: Any, node: Any, targets: list[str], target_prefixe
     prefixes = dict(target_prefixes)
     _merge(prefixes, _declared(shapes_graph, node))
     query = _parse(text, prefixes)
-    projection = _check_algebra(query.algebra)
+    projection = _check_algebra(query.algebra, False)
     # The text up to the first "{" is "SELECT [DISTINCT|REDUCED] vars WHERE": the target goes first in the group.
     opening = next((t for t in tokens(text) if t == "{"), None)
     if opening is None:
@@ -249,8 +249,11 @@ def _constraint(shapes_graph: Any, node: Any, targets: list[str], target_prefixe
         check_query(joined, shacl=False)
     except QueryError as err:
         raise Refused(str(err)) from None
-    return Constraint(node, joined, tuple(projection), tuple(str(m) for m in messages),
-                      _typed(_parse(joined, {}).algebra))
+    # Where $this may stand is decided on the query as Oxigraph runs it: rdflib writes a group that is
+    # the only element of its group as that group, so only the joined text shows what is nested.
+    algebra = _parse(joined, {}).algebra
+    _check_algebra(algebra, True)
+    return Constraint(node, joined, tuple(projection), tuple(str(m) for m in messages), _typed(algebra))
 
 
 def _variables(item: Any) -> Iterator[str]:
@@ -345,8 +348,9 @@ def _path_iris(path: Any) -> Iterator[Any]:
         yield rdflib.URIRef("urn:pactgraph:any-predicate")
 
 
-def _check_algebra(node: Any) -> list[str]:
-    """The projected variables; Refused unless the query is of the forms this module translates."""
+def _check_algebra(node: Any, joined: bool) -> list[str]:
+    """The projected variables; Refused unless the query is of the forms this module translates.
+    `joined`: the query with its targets first (a subquery), where $this is checked."""
     name = getattr(node, "name", None)
     if name != "SelectQuery":
         raise Refused("not a SELECT query")
@@ -360,28 +364,49 @@ def _check_algebra(node: Any) -> list[str]:
         inner = inner.p
     if projection is None:
         raise Refused("no projection")
-    _spine(inner)
+    if joined:
+        _spine(inner, True)
+    else:
+        _forms(inner)
     return projection
 
 
-def _spine(node: Any) -> None:
-    """The top-level group: `$this` is bound by the target here, in filters and binds too."""
+def _forms(node: Any) -> None:
+    """Refused when the pattern holds a form this module does not translate (wherever it stands)."""
+    name = getattr(node, "name", None)
+    if name == "BGP":
+        return
+    if name in ("Filter", "Extend"):
+        _no_query_forms(node.expr)
+        _forms(node.p)
+    elif name in ("Join", "Union", "LeftJoin"):
+        if name == "LeftJoin":
+            _no_query_forms(node.expr)
+        _forms(node.p1)
+        _forms(node.p2)
+    else:
+        raise Refused(f"SPARQL {name} in the constraint")
+
+
+def _spine(node: Any, leftmost: bool) -> None:
+    """The top-level group of the joined query: `$this` is bound by the targets (its leftmost element)
+    before anything else here, in filters and binds too."""
     name = getattr(node, "name", None)
     if name in ("Filter", "Extend"):
         _no_query_forms(node.expr)
-        _spine(node.p)
+        _spine(node.p, leftmost)
     elif name == "Join":
-        _spine(node.p1)
+        _spine(node.p1, leftmost)
         _nested(node.p2, optional=False)
     elif name == "LeftJoin":
         _no_query_forms(node.expr)
-        _spine(node.p1)
+        _spine(node.p1, leftmost)
         # Evaluated on its own, then joined on $this with the rows that bound it: triple patterns only.
         _nested(node.p2, optional=False)
-    elif name == "BGP":
-        return
+    elif name == "ToMultiSet" and leftmost:
+        return  # the targets
     else:
-        _nested(node, optional=False)
+        raise Refused("the targets are not the first element of the query's group")
 
 
 def _nested(node: Any, optional: bool) -> None:
