@@ -156,8 +156,9 @@ def _targets(shapes_graph: Any, shape: Any) -> tuple[list[str], dict[str, str]]:
         text = _one_string(shapes_graph, target, sh.select)
         if _REFUSED_WORDS.search(text) or _REFUSED_VARIABLES.search(text) or "$this" in text:
             raise Refused("a SPARQL target with its own prologue or pre-bound variables")
-        _merge(prefixes, _declared(shapes_graph, target))
-        _parse(text, prefixes)
+        own = _declared(shapes_graph, target)
+        _parse(text, own)  # with its own prefixes, as the SHACL engine reads it
+        _merge(prefixes, own)
         patterns.append("{ " + text + " }")
     return ["{ SELECT DISTINCT ?this WHERE { " + " UNION ".join("{ " + p + " }" for p in patterns) + " } }"], prefixes
 
@@ -230,9 +231,10 @@ def _constraint(shapes_graph: Any, node: Any, targets: list[str], target_prefixe
         check_query(text, shacl=True)
     except QueryError as err:
         raise Refused(str(err)) from None
+    own = _declared(shapes_graph, node)
+    query = _parse(text, own)  # with its own prefixes, as the SHACL engine reads it
     prefixes = dict(target_prefixes)
-    _merge(prefixes, _declared(shapes_graph, node))
-    query = _parse(text, prefixes)
+    _merge(prefixes, own)
     projection = _check_algebra(query.algebra, False)
     # The text up to the first "{" is "SELECT [DISTINCT|REDUCED] vars WHERE": the target goes first in the group.
     opening = next((t for t in tokens(text) if t == "{"), None)
