@@ -77,6 +77,20 @@ QUERIES = [
     "SELECT $this ?value WHERE { $this {p} ?value . FILTER NOT EXISTS { ?value {q} ?y } }",
     "SELECT $this ?value WHERE { $this {p} ?value . ?other {q} ?value . FILTER (?other != $this) }",
 ]
+#: SHACL-SPARQL forms Oxigraph answers for the whole graph (validation.wholegraph), drawn when `sparql` is asked.
+SPARQL_TARGETS = [
+    'sh:target [ a sh:SPARQLTarget ; sh:prefixes ex:prefixes ; sh:select "SELECT ?this WHERE { ?this {p} ?x }" ]',
+    'sh:target [ a sh:SPARQLTarget ; sh:prefixes ex:prefixes ; sh:select """SELECT DISTINCT ?this WHERE {\n'
+    '  ?x {p} ?this . FILTER NOT EXISTS { ?this {q} ?y } }""" ]',
+]
+SPARQL_QUERIES = [
+    "SELECT $this ?path ?value WHERE { $this ?path ?value . FILTER (?path = {p}) FILTER NOT EXISTS { ?value {q} ?y } }",
+    "SELECT $this ?value WHERE { OPTIONAL { $this {p} ?value } FILTER (!BOUND(?value)) }",
+    "SELECT DISTINCT $this ?value WHERE { { $this {p} ?value } UNION { ?value {q} $this } }",
+    "SELECT ?value ?other WHERE { $this {p} ?value . OPTIONAL { ?value {q} ?other } BIND ({p} AS ?path) }",
+    "SELECT $this WHERE { FILTER NOT EXISTS { ?x {p} $this . ?x {q} ?y } }",
+]
+SPARQL_MESSAGES = ['"Drawn {?value} at {$this}."', '"Drawn, {?other} {?path}."@en']
 
 
 def _fill(template: str, pick: Pick) -> str:
@@ -86,37 +100,40 @@ def _fill(template: str, pick: Pick) -> str:
     return template
 
 
-def _query(pick: Pick) -> str:
-    query = _fill(pick(QUERIES), pick)
+def _query(pick: Pick, sparql: bool = False) -> str:
+    query = _fill(pick(QUERIES + SPARQL_QUERIES if sparql else QUERIES), pick)
     if pick([True, False]):
         # Multi-line text, with a comment line, as people write queries.
         query = "\n    # drawn\n    " + query.replace("{ ", "{\n        ").replace(" }", "\n    }") + "\n"
     return query
 
 
-def draw_shape(name: str, pick: Pick) -> str:
-    """One node shape of the grammar, in Turtle."""
-    lines = [f"ex:{name} a sh:NodeShape ;", f"    {_fill(pick(TARGETS), pick)} ;"]
-    for _ in range(pick([0, 1, 2])):
+def draw_shape(name: str, pick: Pick, sparql: bool = False) -> str:
+    """One node shape of the grammar, in Turtle; `sparql`: SPARQL targets, more SPARQL constraint forms
+    and messages with {?var}, fewer property shapes (the forms validation.sparqlshapes translates)."""
+    targets = TARGETS + SPARQL_TARGETS if sparql else TARGETS
+    lines = [f"ex:{name} a sh:NodeShape ;", f"    {_fill(pick(targets), pick)} ;"]
+    for _ in range(pick([0, 0, 1] if sparql else [0, 1, 2])):
         path = _fill(pick(PATHS), pick)
         lines.append(f"    sh:property [ sh:path {path} ; {_fill(pick(CONSTRAINTS), pick)} ] ;")
-    if pick([True, False]):
-        message = pick(['"Drawn."', '"""Drawn,\non two lines."""'])
-        lines.append(f'    sh:sparql [ sh:prefixes ex:prefixes ; sh:message {message} ; sh:select """{_query(pick)}""" ] ;')
+    if sparql or pick([True, False]):
+        messages = ['"Drawn."', '"""Drawn,\non two lines."""'] + (SPARQL_MESSAGES if sparql else [])
+        message = pick(messages)
+        lines.append(f'    sh:sparql [ sh:prefixes ex:prefixes ; sh:message {message} ; sh:select """{_query(pick, sparql)}""" ] ;')
     lines[-1] = lines[-1][:-2] + " ."
     return "\n".join(lines) + "\n"
 
 
-def draw_shapes(pick: Pick, count: int) -> str:
-    return HEADER + "\n" + "\n".join(draw_shape(f"Shape{i}", pick) for i in range(count))
+def draw_shapes(pick: Pick, count: int, sparql: bool = False) -> str:
+    return HEADER + "\n" + "\n".join(draw_shape(f"Shape{i}", pick, sparql) for i in range(count))
 
 
 @st.composite
-def shapes_text(draw: Callable[[st.SearchStrategy[T]], T]) -> str:
+def shapes_text(draw: Callable[[st.SearchStrategy[T]], T], sparql: bool = False) -> str:
     def pick(options: Sequence[T]) -> T:
         return draw(st.sampled_from(list(options)))
 
-    return draw_shapes(pick, draw(st.integers(1, 2)))
+    return draw_shapes(pick, draw(st.integers(1, 2)), sparql)
 
 
 # ---------------------------------------------------------------- the data sets
@@ -194,3 +211,33 @@ def test_a_fixed_draw_gives_jenas_results_and_the_same_in_units(tmp_path):
     assert jena_keys(jena["shipped"]) == result_keys(ours.graph, data)
     one, units = _both(resources.data_files(), shapes)
     assert units == one
+
+
+# ---------------------------------------------------------------- whole-graph shapes on Oxigraph, against pySHACL
+
+
+def test_the_sparql_grammar_reaches_oxigraph_and_the_engine():
+    """Some drawn SHACL-SPARQL shapes are translated for Oxigraph, others stay on the SHACL engine."""
+    import rdflib
+
+    from pactgraph.validation.locality import placements
+    from pactgraph.validation.wholegraph import routes
+
+    rng = random.Random(18)
+    kinds = set()
+    for _ in range(60):
+        graph = rdflib.Graph().parse(data=draw_shapes(rng.choice, 1, sparql=True), format="turtle")
+        kinds.update(r.kind for r in routes(graph, placements(graph)))
+    assert {"oxigraph", "engine"} <= kinds
+
+
+@settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=shapes_text(sparql=True))
+def test_drawn_sparql_shapes_give_pyshacls_whole_graph_results(text, data_sets, tmp_path_factory):
+    from test_validation_wholegraph import both_ways
+
+    shapes = tmp_path_factory.mktemp("shapes") / "drawn.ttl"
+    shapes.write_text(text, encoding="utf-8")
+    for name, files in data_sets.items():
+        fast, reference = both_ways(files, [shapes])
+        assert fast == reference, f"{name}:\n{text}"

@@ -154,5 +154,11 @@ def explain(shapes: Sequence[str | Path] | None = None) -> str:
         from pactgraph.query.sparql_policy import check_shapes_queries
 
         check_shapes_queries(shapes)
+    from pactgraph.validation.engine import resolve_engine
+    from pactgraph.validation.wholegraph import describe, routes
+
     files = resolve_inputs(shapes) if shapes else resources.shape_files()
-    return locality.format_explain(locality.explain(load_graph(files)))
+    graph = load_graph(files)
+    engine = resolve_engine("auto")
+    engines = {r.shape: f"; runs on {describe(r, engine)}" for r in routes(graph, locality.placements(graph))}
+    return locality.format_explain(locality.explain(graph, engines))

@@ -204,7 +204,21 @@ def _check_path(graph: Any, path: Any) -> None:
     raise NotLocal("a path this analysis does not know")
 
 
+def reads_forward(graph: Any, shape: Any) -> bool:
+    """True when every constraint of `shape` (and of the shapes it refers to) reads only forward of the focus node."""
+    try:
+        _check_shape(graph, shape, set())
+    except NotLocal:
+        return False
+    return True
+
+
 # ---------------------------------------------------------------- SPARQL constraints
+
+
+def declared_prefixes(graph: Any, node: Any) -> dict[str, str]:
+    """The prefixes sh:prefixes declares for a SPARQL constraint or target (public name of _prefixes)."""
+    return _prefixes(graph, node)
 
 
 def _prefixes(graph: Any, constraint: Any) -> dict[str, str]:
@@ -369,13 +383,15 @@ def _expressions(expr: Any, anchored: frozenset[Any]) -> None:
 # ---------------------------------------------------------------- for people
 
 
-def explain(shapes_graph: Any) -> list[tuple[str, str, str]]:
-    """(shape name, `units` or `whole graph`, reason) for each shape with targets."""
+def explain(shapes_graph: Any, engines: dict[Any, str] | None = None) -> list[tuple[str, str, str]]:
+    """(shape name, `units` or `whole graph`, reason) for each shape with targets; `engines`: what to add
+    to a shape's reason (validation.wholegraph names the engine of each whole-graph shape)."""
     from pactgraph.validation.names import Names
 
     names = Names(shapes_graph)
+    engines = engines or {}
     rows = [
-        (names.shape(p.shape, shapes_graph), "units" if p.local else "whole graph", p.reason)
+        (names.shape(p.shape, shapes_graph), "units" if p.local else "whole graph", p.reason + engines.get(p.shape, ""))
         for p in placements(shapes_graph)
     ]
     return sorted(rows, key=lambda row: (row[1] != "whole graph", row[0]))

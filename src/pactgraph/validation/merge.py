@@ -17,7 +17,6 @@ from pactgraph.validation.units import (
     code_key,
     digest,
     ntriples,
-    result_ntriples,
     run_units,
 )
 
@@ -157,9 +156,7 @@ def _validate_units(
 ) -> ValidationReport:
     from pactgraph import __version__
     from pactgraph.rdf.loading import load_graph
-    from pactgraph.validation.locality import split
     from pactgraph.validation.names import count_shapes
-    from pactgraph.validation.single import validate_single
 
     shapes_graph = load_graph(shape_files)
     code = code_key()
@@ -214,12 +211,11 @@ def _validate_units(
             rows = None
         info["whole_graph_cached"] = rows is not None
         if rows is None:
-            whole = validate_single(scope, split(shapes_graph, placed)[1], [], [], fail_on, engine, results_only=True)
-            parsed += len(scope.ontology) + len(scope.data) + len(scope.new)
-            rows = []
-            for result in whole.results:
-                text, node = result_ntriples(whole.graph, whole.result_nodes[result], "whole")
-                rows.append([list(result.to_dict().values()), text, node, result.location_hint])
+            from pactgraph.validation.wholegraph import run as run_whole
+
+            # Each whole-graph shape on the engine that answers it fastest (validation.wholegraph).
+            rows, more = run_whole(scope, shapes_graph, placed, fail_on, engine)
+            parsed += more
             if whole_key:
                 cache_write(executor.cache_dir, whole_key, {"format": CACHE_FORMAT, "results": rows})
         for fields, text, node, hint in rows:

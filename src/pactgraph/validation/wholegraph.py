@@ -1,0 +1,280 @@
+"""The shapes that run once over the whole graph, each on the engine that answers it without an rdflib copy
+of the graph.
+
+- `oxigraph`: shapes validation.sparqlshapes translates (SPARQL targets and constraints), one query per
+  constraint over a pyoxigraph Store of the graph;
+- `closure`: shapes whose only targets are `sh:targetNode` and whose constraints read only forward of
+  the focus node (validation.locality): the SHACL engine on the target nodes' forward closure, which
+  holds everything such a shape reads (the argument that makes units sound);
+- the SHACL engine over the whole graph: every other shape, and every shape of a joined validation.
+
+The Store is used only when it holds every literal of the graph as the files write it and as rdflib
+reads it (Oxigraph keeps numbers, booleans and dates in canonical form, "01" as "1"), or only
+retyped ("5"^^xsd:nonNegativeInteger as "5"^^xsd:integer) where no other literal of the graph is
+the retyped one: results are given back their written type, and a query that asks DATATYPE or
+sameTerm of a variable that a triple of a retyped literal's predicate could bind stays on the
+SHACL engine; otherwise every shape runs on the SHACL engine. `tests/test_validation_wholegraph.py` checks the results
+against pySHACL on the shipped graph, every fixture and shapes drawn from a grammar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+OXIGRAPH, CLOSURE, ENGINE = "oxigraph", "closure", "engine"
+_PLAIN = ("http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One whole-graph shape: where it runs (OXIGRAPH, CLOSURE or ENGINE), its translation, and why."""
+
+    shape: Any
+    kind: str
+    reason: str
+    translated: Any = None
+
+
+def routes(shapes_graph: Any, placed: Sequence[Any]) -> list[Route]:
+    """The route of each shape placed on the whole graph."""
+    import rdflib
+
+    from pactgraph.rdf.namespaces import SH
+    from pactgraph.validation.locality import reads_forward
+    from pactgraph.validation.sparqlshapes import Refused, translate
+
+    sh = rdflib.Namespace(SH)
+    out = []
+    for placement in placed:
+        if placement.local:
+            continue
+        shape = placement.shape
+        try:
+            out.append(Route(shape, OXIGRAPH, "SHACL-SPARQL translated", translate(shapes_graph, shape)))
+            continue
+        except Refused as why:
+            refused = str(why)
+        others = [t for t in (sh.targetClass, sh.targetSubjectsOf, sh.targetObjectsOf, sh.target)
+                  if (shape, t, None) in shapes_graph]
+        implicit = any((shape, rdflib.RDF.type, rdflib.URIRef(c)) in shapes_graph
+                       for c in ("http://www.w3.org/2000/01/rdf-schema#Class", "http://www.w3.org/2002/07/owl#Class"))
+        if (shape, sh.targetNode, None) in shapes_graph and not others and not implicit and reads_forward(shapes_graph, shape):
+            out.append(Route(shape, CLOSURE, "sh:targetNode, forward constraints: its nodes' closure"))
+        else:
+            out.append(Route(shape, ENGINE, refused))
+    return out
+
+
+def describe(route: Route, engine: str) -> str:
+    """The engine that runs a whole-graph shape, for `validate --explain`."""
+    if route.kind == OXIGRAPH:
+        return "oxigraph"
+    if route.kind == CLOSURE:
+        return f"{engine}, target nodes' closure"
+    return engine
+
+
+@dataclass
+class Literals:
+    """How a Store holds the graph's typed literals: `exact` when as written or only retyped; `back`: each
+    literal the Store retypes ("5"^^xsd:nonNegativeInteger as "5"^^xsd:integer), from its stored form
+    to its written one; `predicates`: the predicates of the triples holding those."""
+
+    exact: bool
+    back: dict[Any, Any]
+    predicates: set[str]
+
+
+def typed_pairs(quads: Iterable[Any]) -> set[tuple[str, Any]]:
+    """(predicate IRI, literal) of each triple of `quads` whose object is a typed literal (not a string)."""
+    import pyoxigraph as ox
+
+    return {(q.predicate.value, q.object) for q in quads
+            if isinstance(q.object, ox.Literal) and q.object.datatype.value not in _PLAIN}
+
+
+def literals(pairs: set[tuple[str, Any]]) -> Literals:
+    """What a Store does to the typed literals of the graph, given by `typed_pairs` (see Literals). Not exact
+    when it writes one with another lexical form ("01" as "1"), or when a retyped literal meets another
+    literal of the graph."""
+    import pyoxigraph as ox
+
+    from pactgraph.rdf.rdflib_bridge import to_oxigraph, to_rdflib_term
+
+    typed = {literal for _, literal in pairs}
+    if not all(to_oxigraph(to_rdflib_term(literal)) == literal for literal in typed):
+        return Literals(False, {}, set())
+    written = {ox.BlankNode(f"l{i}"): literal for i, literal in enumerate(typed)}
+    scratch = ox.Store()
+    predicate = ox.NamedNode("urn:pactgraph:literal")
+    scratch.extend(ox.Quad(node, predicate, literal) for node, literal in written.items())
+    back: dict[Any, Any] = {}
+    for quad in scratch:
+        original = written[quad.subject]
+        if quad.object == original:
+            continue
+        if quad.object.value != original.value or quad.object in typed or quad.object in back:
+            return Literals(False, {}, set())
+        back[quad.object] = original
+    if len(scratch) != len(written):
+        return Literals(False, {}, set())
+    retyped = set(back.values())
+    predicates = {predicate for predicate, literal in pairs if literal in retyped}
+    return Literals(True, back, predicates)
+
+
+def run(scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engine: str) -> tuple[list[list[Any]], int]:
+    """Rows `[fields, result N-Triples, result node, hint]` of the whole-graph shapes, and how many files were parsed."""
+    from pactgraph.validation.locality import split
+    from pactgraph.validation.single import read_files, validate_single
+
+    found = routes(shapes_graph, placed) if not scope.joined else []
+    rows: list[list[Any]] = []
+    parsed = 0
+    fast = [r for r in found if r.kind in (OXIGRAPH, CLOSURE)]
+    if fast:
+        import pyoxigraph as ox
+
+        # File by file into the Store: only one file's quads are held at a time.
+        store = ox.Store()
+        prefixes: dict[str, str] = {}
+        pairs: set[tuple[str, Any]] = set()
+        for path in list(scope.data) + list(scope.ontology):
+            quads, declared = read_files([path])
+            for prefix, namespace in declared.items():
+                prefixes.setdefault(prefix, namespace)
+            pairs |= typed_pairs(quads)
+            store.extend(q if isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object)
+                         for q in quads)
+        parsed += len(scope.data) + len(scope.ontology)
+        held = literals(pairs)
+        # A query that asks a retyped literal's datatype (or compares terms) would see the Store's type.
+        fast = [r for r in fast if held.exact and (r.kind == CLOSURE or r.translated.blind_to(held.predicates))]
+        rows.extend(_oxigraph_rows(store, shapes_graph, [r for r in fast if r.kind == OXIGRAPH], prefixes, held.back))
+        closure = [r for r in fast if r.kind == CLOSURE]
+        if closure:
+            rows.extend(closure_rows(store, shapes_graph, placed, closure, prefixes, fail_on, engine, held.back))
+        del store
+    done = {r.shape for r in fast}
+    rest = [p for p in placed if not p.local and p.shape not in done]
+    if rest:
+        from dataclasses import replace
+
+        from pactgraph.validation.units import result_ntriples
+
+        kept = [p if not p.local and p.shape not in done else replace(p, local=True) for p in placed]
+        whole = validate_single(scope, split(shapes_graph, kept)[1], [], [], fail_on, engine, results_only=True)
+        parsed += len(scope.ontology) + len(scope.data) + len(scope.new)
+        for result in whole.results:
+            text, node = result_ntriples(whole.graph, whole.result_nodes[result], "whole")
+            rows.append([list(result.to_dict().values()), text, node, result.location_hint])
+    return rows, parsed
+
+
+def _names(shapes_graph: Any, prefixes: dict[str, str]) -> Any:
+    from pactgraph.rdf.rdflib_bridge import bind_prefixes
+    from pactgraph.validation.engine import validation_graph
+    from pactgraph.validation.names import Names
+
+    graph = validation_graph()
+    if prefixes:
+        bind_prefixes(graph, prefixes)
+    return Names(graph, shapes_graph)
+
+
+def _oxigraph_rows(
+    store: Any, shapes_graph: Any, found: list[Route], prefixes: dict[str, str], back: dict[Any, Any]
+) -> list[list[Any]]:
+    import pyoxigraph as ox
+    import rdflib
+
+    from pactgraph.rdf.namespaces import SH
+    from pactgraph.rdf.rdflib_bridge import new_graph, quads_to_graph
+    from pactgraph.validation.names import label
+    from pactgraph.validation.report import ValidationResult
+    from pactgraph.validation.sparqlshapes import evaluate, result_triples
+    from pactgraph.validation.units import result_ntriples
+
+    sh = rdflib.Namespace(SH)
+    names = _names(shapes_graph, prefixes)
+    rows = []
+    labels: dict[Any, str] = {}
+    for route in found:
+        for solution in evaluate(store, route.translated, back):
+            node, triples = result_triples(route.translated, solution["constraint"], solution["row"])
+            report = new_graph()
+            for triple in triples:
+                report.add(triple)
+            focus = report.value(node, sh.focusNode)
+            if focus not in labels:
+                holder = new_graph()
+                if not isinstance(focus, rdflib.Literal):
+                    from pactgraph.rdf.rdflib_bridge import to_oxigraph
+
+                    subject = to_oxigraph(focus)
+                    quads_to_graph((q for q in store.quads_for_pattern(subject, None, None)
+                                    if isinstance(q.object, ox.Literal)), holder)
+                labels[focus] = label(focus, [holder])
+            value = report.value(node, sh.value)
+            result = ValidationResult(
+                severity=str(route.translated.severity).rsplit("#", 1)[-1],
+                focus_node=names.node(focus),
+                focus_label=labels[focus],
+                path=names.path(report.value(node, sh.resultPath), report),
+                value="" if value is None else names.node(value),
+                message="; ".join(sorted(str(m) for m in report.objects(node, sh.resultMessage))),
+                source_shape=names.shape(route.shape, shapes_graph),
+                constraint=names.node(sh.SPARQLConstraintComponent),
+                source_constraint=names.node(solution["constraint"].node),
+            )
+            text, label_node = result_ntriples(report, node, "whole")
+            rows.append([list(result.to_dict().values()), text, label_node, ""])
+    return rows
+
+
+def closure_rows(
+    store: Any, shapes_graph: Any, placed: Sequence[Any], found: list[Route], prefixes: dict[str, str],
+    fail_on: str, engine: str, back: dict[Any, Any],
+) -> list[list[Any]]:
+    """The engine's results for sh:targetNode shapes on the forward closure of their target nodes."""
+    from dataclasses import replace
+
+    import pyoxigraph as ox
+    import rdflib
+
+    from pactgraph.rdf.namespaces import SH
+    from pactgraph.rdf.rdflib_bridge import bind_prefixes, quads_to_graph, to_oxigraph
+    from pactgraph.validation.engine import engine_runner, run_engine, validation_graph
+    from pactgraph.validation.locality import split
+    from pactgraph.validation.units import result_ntriples
+
+    chosen = {r.shape for r in found}
+    kept = [replace(p, local=p.shape not in chosen) for p in placed]
+    shapes = split(shapes_graph, kept)[1]
+    frontier = [to_oxigraph(n) for r in found for n in shapes_graph.objects(r.shape, rdflib.URIRef(SH + "targetNode"))]
+    seen = {t for t in frontier}
+    triples = []
+    while frontier:
+        term = frontier.pop()
+        if isinstance(term, ox.Literal):
+            continue
+        for quad in store.quads_for_pattern(term, None, None):
+            if quad.object in back:
+                quad = ox.Quad(quad.subject, quad.predicate, back[quad.object])
+            triples.append(quad)
+            for nxt in (quad.predicate, quad.object):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append(nxt)
+    graph = validation_graph()
+    quads_to_graph(triples, graph, prefixes)
+    if prefixes:
+        bind_prefixes(graph, prefixes)
+    report = run_engine(graph, shapes, None, None, fail_on, engine_runner(engine, shapes))
+    rows = []
+    for result in report.results:
+        text, node = result_ntriples(report.graph, report.result_nodes[result], "whole")
+        rows.append([list(result.to_dict().values()), text, node, result.location_hint])
+    return rows
