@@ -65,7 +65,8 @@ def test_the_comparison_nodes_of_the_dump_are_compares_pairs(site, pairs):
         f"""PREFIX pg: <{PG}> PREFIX skos: <{PREFIXES['skos']}>
         SELECT ?earlier ?later ?relation ?reason WHERE {{
           ?c a pg:ClaimComparison ; pg:earlierClaim ?earlier ; pg:laterClaim ?later ;
-             pg:claimRelation/skos:prefLabel ?relation ; pg:comparisonReason ?reason }}"""
+             pg:claimRelation/skos:prefLabel ?relation ; pg:comparisonReason ?reason
+              FILTER (LANG(?relation) = "en") }}"""
     )
     published = sorted((r["earlier"].value, r["later"].value, r["relation"].value, r["reason"].value) for r in rows)
     expected = sorted((full(p["earlier"]), full(p["later"]), p["relation"], p["reason"]) for p in pairs)
@@ -78,7 +79,8 @@ def test_every_relation_is_a_concept_of_the_ontology(site):
     store.load(path=str(site / "ontology.nt"), format=ox.RdfFormat.N_TRIPLES)
     rows = store.query(
         f"""PREFIX skos: <{PREFIXES['skos']}> SELECT ?label WHERE {{
-          ?c skos:inScheme <{PGV}claim-relation> ; skos:prefLabel ?label ; skos:definition ?d }}"""
+          ?c skos:inScheme <{PGV}claim-relation> ; skos:prefLabel ?label ; skos:definition ?d
+          FILTER (LANG(?label) = "en") }}"""
     )
     assert sorted(r["label"].value for r in rows) == sorted(RELATIONS)
 
