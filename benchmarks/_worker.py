@@ -152,7 +152,8 @@ def validate(mode: str, data: str, cache: str | None) -> None:
     start = time.perf_counter()
     try:
         if mode in ("pactgraph", "pactgraph-pyshacl", "pactgraph-cached"):
-            from pactgraph.validation import Executor, run, whole_graph
+            from pactgraph.validation.pipeline import Executor, run
+            from pactgraph.validation.scope import whole_graph
 
             engine = "pyshacl" if mode == "pactgraph-pyshacl" else "auto"
             cache_dir = Path(cache) if cache else None
@@ -164,7 +165,8 @@ def validate(mode: str, data: str, cache: str | None) -> None:
             # Two local Dask workers (one thread each) on loopback, started before the clock runs.
             from distributed import LocalCluster
 
-            from pactgraph.validation import Executor, run, whole_graph
+            from pactgraph.validation.pipeline import Executor, run
+            from pactgraph.validation.scope import whole_graph
 
             # CPU: this process (client and scheduler) and the two workers, their start included.
             cpu = cpu_seconds()
@@ -181,7 +183,7 @@ def validate(mode: str, data: str, cache: str | None) -> None:
                  **extra, **peak_mb())
             return
         elif mode in ("whole-pyshacl", "whole-turbo"):
-            from pactgraph.validation import validate
+            from pactgraph.validation.command import validate
 
             engine = "pyshacl" if mode == "whole-pyshacl" else "pyshacl-turbo"
             report = validate([data], executor="single", engine=engine, no_cache=True)

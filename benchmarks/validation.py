@@ -104,7 +104,7 @@ def rows_for(size: str, cap: float) -> list[tuple[str, str, str, str]]:
     folder = corpus(size)
     cache = Path(tempfile.mkdtemp(prefix="pactgraph-bench-cache-"))
     lib = [PY, "-c", (
-        "import sys; from pathlib import Path; from pactgraph.validation import Executor, run, whole_graph; "
+        "import sys; from pathlib import Path; from pactgraph.validation.pipeline import Executor, run; from pactgraph.validation.scope import whole_graph; "
         "kind, jobs, engine, cache = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] or None; "
         "r = run(whole_graph(data_dir=sys.argv[5]), Executor(kind, jobs, Path(cache) if cache else None), "
         "engine=engine); print(r.summary(), file=sys.stderr)"

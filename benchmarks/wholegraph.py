@@ -25,7 +25,7 @@ def main() -> None:
 
     from pactgraph import resources
     from pactgraph.rdf.loading import load_graph
-    from pactgraph.validation import whole_graph
+    from pactgraph.validation.scope import whole_graph
     from pactgraph.validation import wholegraph as wg
     from pactgraph.validation.locality import placements, split
     from pactgraph.validation.single import read_files, validate_single

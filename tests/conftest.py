@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from pactgraph.cli import app
+from pactgraph.cli.main import app
 
 PREFIXES = """\
 @prefix pg: <https://w3id.org/pactgraph/ontology#> .

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from pactgraph.cli import app
+from pactgraph.cli.main import app
 
 SEED = int(os.environ.get("PACTGRAPH_TEST_GROWTH_SEED", "17"))
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pactgraph import resources, validation
-from pactgraph.cli import app
+from pactgraph import resources
+from pactgraph.validation.command import validate
+from pactgraph.cli.main import app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grown"
 CLAIM = "pgr:claim-example-daily-2026-02-03-01"
@@ -52,8 +53,8 @@ def _results(report):
 
 
 def _both(data: Path, report_file: Path):
-    fast = validation.validate([report_file], data_dir=data, with_graph=True, no_cache=True)
-    reference = validation.validate(
+    fast = validate([report_file], data_dir=data, with_graph=True, no_cache=True)
+    reference = validate(
         [report_file], data_dir=data, with_graph=True, executor="single", engine="pyshacl", no_cache=True
     )
     return fast, reference

@@ -7,7 +7,7 @@ import json
 import pytest
 import typer.main
 
-from pactgraph.cli import app
+from pactgraph.cli.main import app
 
 COMMANDS = ["validate", "query", "queries", "export", "info"]
 

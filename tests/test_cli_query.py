@@ -420,7 +420,7 @@ def test_query_path_imports_neither_rdflib_nor_pyshacl(graph_file, tmp_path):
     script = (
         "import sys\n"
         f"sys.argv = ['pactgraph', 'query', '--data', {str(graph_file)!r}, {MEMBERS!r}]\n"
-        "from pactgraph.cli import main\n"
+        "from pactgraph.cli.main import main\n"
         "try:\n    main()\nexcept SystemExit as stop:\n    code = stop.code\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('rdflib', 'pyshacl'))\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"

@@ -7,7 +7,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from pactgraph import validation
+from pactgraph.validation.command import validate
 
 DATA = """
 pgr:turkey a pg:SovereignState ; rdfs:label "Turkey"@en ; schema:memberOf pgr:nato .
@@ -252,7 +252,7 @@ def test_pyshacl_failures_it_returns_instead_of_raising_are_input_errors(monkeyp
     from pyshacl.errors import ValidationFailure
 
     from pactgraph.errors import InputError
-    from pactgraph.validation import engine_runner
+    from pactgraph.validation.engine import engine_runner
 
     failure = ValidationFailure("SPARQL constraints cannot use MINUS")
     monkeypatch.setattr(pyshacl, "validate", lambda *a, **k: (False, failure, str(failure)))
@@ -306,7 +306,7 @@ def test_shacl_sparql_constraints_run_and_are_named(cli, files, tmp_path, write,
 
 
 def test_validate_library_api(files):
-    report = validation.validate([files["data"]], [files["shapes"]], ontology=[files["ontology"]])
+    report = validate([files["data"]], [files["shapes"]], ontology=[files["ontology"]])
     assert not report.conforms
     assert [(r.severity, r.focus_node) for r in report.results] == [
         ("Violation", "pgr:nameless"),
@@ -315,7 +315,7 @@ def test_validate_library_api(files):
     ]
     assert report.count("Warning") == 1
     assert report.shapes == 5  # three named shapes, two blank property shapes
-    lenient = validation.validate(
+    lenient = validate(
         [files["data"]], [files["shapes"]], ontology=[files["ontology"]], focus=["pgr:pakistan"]
     )
     assert lenient.conforms and len(lenient.results) == 1

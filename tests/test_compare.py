@@ -21,7 +21,7 @@ import pytest
 
 from pactgraph import resources
 from pactgraph.reading import comparing
-from pactgraph.contributing import data_dir_inputs
+from pactgraph.data_dirs import data_dir_inputs
 from pactgraph.query.named_queries import find_query
 from pactgraph.stores.memory import MemoryStore
 

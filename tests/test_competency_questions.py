@@ -22,7 +22,7 @@ def store(request):
     """The shipped graph, and the shipped graph grown by later reports (tests/growth.py): the answers
     about the shipped report must be the same on both."""
     if request.param == "grown":
-        from pactgraph.contributing import graph_files
+        from pactgraph.data_dirs import graph_files
 
         return load_store(graph_files(request.getfixturevalue("grown").data))
     return load_store()

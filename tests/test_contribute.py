@@ -13,9 +13,10 @@ import pyoxigraph as ox
 import pytest
 
 from pactgraph import resources
-from pactgraph.contributing import anchoring, data_dir_for_writing
+from pactgraph.contributing import anchoring
+from pactgraph.data_dirs import data_dir_for_writing
 from pactgraph.contributing.adding import tree_fingerprint
-from pactgraph.validation import validate
+from pactgraph.validation.command import validate
 from pactgraph.errors import InputError
 from pactgraph.rdf.namespaces import turtle_prefix_block
 

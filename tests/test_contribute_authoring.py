@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pactgraph import resources
-from pactgraph.cli import app
+from pactgraph.cli.main import app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grown"
 PG = "https://w3id.org/pactgraph/ontology#"

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pactgraph import resources
-from pactgraph.cli import app
+from pactgraph.cli.main import app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grown"
 SLUG = "example-daily-2026-02-03"

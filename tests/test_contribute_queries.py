@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pactgraph import resources
-from pactgraph.contributing import data_dir_inputs
+from pactgraph.data_dirs import data_dir_inputs
 from pactgraph.query.named_queries import find_query
 from pactgraph.reading import asof
 from pactgraph.stores.memory import MemoryStore

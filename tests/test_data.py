@@ -36,7 +36,7 @@ def data_dir(request) -> Path:
 
 @pytest.fixture(scope="module")
 def graph(data_dir) -> Graph:
-    from pactgraph.contributing import graph_files
+    from pactgraph.data_dirs import graph_files
 
     g = Graph()
     files = graph_files(data_dir)

@@ -23,7 +23,7 @@ from pactgraph import resources
 from pactgraph.rdf.loading import read_rdf
 from pactgraph.rdf.rdflib_bridge import to_rdflib_term
 from pactgraph.rdf.namespaces import Namer
-from pactgraph.validation import validate
+from pactgraph.validation.command import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NEW_FILES = sorted((FIXTURES / "reports").glob("*/report.ttl")) + sorted((FIXTURES / "invalid").glob("graph-*.ttl"))

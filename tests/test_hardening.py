@@ -32,7 +32,7 @@ from typer.testing import CliRunner
 from conftest import Listener
 
 from pactgraph import resources
-from pactgraph.cli import app
+from pactgraph.cli.main import app
 from pactgraph.contributing.adding import tree_fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,7 +25,8 @@ import rdflib
 from jena_engine import missing, validate_all
 from rdflib.namespace import RDF, SH
 
-from pactgraph import resources, validation
+from pactgraph import resources
+from pactgraph.validation.engine import validate_graphs
 from pactgraph.rdf.loading import load_graph, read_rdf
 from pactgraph.rdf.rdflib_bridge import new_graph, quads_to_graph
 
@@ -104,7 +105,7 @@ def pactgraph_keys(files: list[Path], engine: str) -> Counter[Key]:
     quads, prefixes = read_rdf(files)
     data = quads_to_graph(quads, new_graph(), prefixes)
     shapes = load_graph(resources.shape_files())
-    report = validation.validate_graphs(data, shapes, engine=engine)
+    report = validate_graphs(data, shapes, engine=engine)
     return result_keys(report.graph, data)
 
 

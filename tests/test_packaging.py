@@ -40,7 +40,7 @@ def test_installed_wheel_answers_and_validates_from_another_directory(wheel, tmp
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = dict(os.environ, PYTHONPATH=str(site))
-    program = "from pactgraph.cli import main; main()"
+    program = "from pactgraph.cli.main import main; main()"
 
     def run(*args):
         return subprocess.run([sys.executable, "-c", program, *args], cwd=elsewhere, env=env,
@@ -113,7 +113,7 @@ def test_a_site_published_from_the_wheel_has_a_query_engine(wheel, tmp_path, bro
     zipfile.ZipFile(wheel).extractall(installed)
     out = tmp_path / "site"
     done = subprocess.run(
-        [sys.executable, "-c", "from pactgraph.cli import main; main()", "publish", str(out), "--no-validate"],
+        [sys.executable, "-c", "from pactgraph.cli.main import main; main()", "publish", str(out), "--no-validate"],
         cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(installed)), capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr

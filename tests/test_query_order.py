@@ -22,7 +22,7 @@ import pytest
 from conftest import _run_pactgraph, start_endpoint_process, stop_process
 
 from pactgraph import resources
-from pactgraph.contributing import data_dir_inputs
+from pactgraph.data_dirs import data_dir_inputs
 from pactgraph.query.named_queries import find_query, list_queries
 from pactgraph.stores.disk import DiskStore
 from pactgraph.stores.endpoint import EndpointStore

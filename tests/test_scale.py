@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pactgraph import validation
-from pactgraph.validation import Executor, run, whole_graph
+from pactgraph.validation.command import validate
+from pactgraph.validation.formats import FORMATTERS, format_json, format_text
+from pactgraph.validation.pipeline import Executor, run
+from pactgraph.validation.scope import whole_graph
 from pactgraph.validation.scope import is_report_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +40,7 @@ def corpus(tmp_path_factory) -> tuple[Path, dict]:
 @pytest.fixture(scope="module")
 def whole(corpus):
     """The reference: pySHACL over the whole corpus as one graph."""
-    return validation.validate([corpus[0]], executor="single", engine="pyshacl")
+    return validate([corpus[0]], executor="single", engine="pyshacl")
 
 
 # ---------------------------------------------------------------- the synthetic corpus
@@ -95,7 +97,7 @@ def test_report_by_report_gives_the_whole_graph_report(corpus, whole, tmp_path):
     stats = report.run_info
     assert stats["units"] == corpus[1]["reports"] + 1 and stats["cached"] == 0 and stats["engine"] == engine
     for fmt in ("text", "table", "json"):
-        assert validation.FORMATTERS[fmt](report) == validation.FORMATTERS[fmt](whole), fmt
+        assert FORMATTERS[fmt](report) == FORMATTERS[fmt](whole), fmt
     assert len(report.graph) == len(whole.graph)
 
 
@@ -104,7 +106,7 @@ def test_parallel_run_gives_the_single_process_output(corpus, tmp_path):
     two = validate_corpus([corpus[0]], engine="auto", jobs=2)
     assert two.run_info["jobs"] == 2
     for fmt in ("text", "json", "table"):
-        assert validation.FORMATTERS[fmt](two) == validation.FORMATTERS[fmt](one)
+        assert FORMATTERS[fmt](two) == FORMATTERS[fmt](one)
     import rdflib.compare
 
     assert rdflib.compare.isomorphic(one.graph, two.graph)
@@ -118,7 +120,7 @@ def test_unchanged_reports_are_not_validated_again(corpus, tmp_path):
     second = validate_corpus([data], engine="auto", jobs=1, cache_dir=cache)
     first_stats, second_stats = first.run_info, second.run_info
     assert first_stats["cached"] == 0 and second_stats["cached"] == second_stats["units"]
-    assert validation.format_json(second) == validation.format_json(first)
+    assert format_json(second) == format_json(first)
     # One report changes: only its unit runs again, and its new violation shows.
     report = sorted((data / "reports").glob("*/report.ttl"))[0]
     text = report.read_text(encoding="utf-8")
@@ -141,9 +143,9 @@ def test_unchanged_reports_are_not_validated_again(corpus, tmp_path):
 def _both_engines(case: tuple[str | None, bool | None]) -> tuple[str, str, str]:
     path, with_graph = case
     paths = None if path is None else [path]
-    reference = validation.validate(paths, executor="single", engine="pyshacl", with_graph=with_graph)
-    other = validation.validate(paths, executor="single", engine="pyshacl-turbo", with_graph=with_graph)
-    return str(path), validation.format_json(reference), validation.format_json(other)
+    reference = validate(paths, executor="single", engine="pyshacl", with_graph=with_graph)
+    other = validate(paths, executor="single", engine="pyshacl-turbo", with_graph=with_graph)
+    return str(path), format_json(reference), format_json(other)
 
 
 @pytest.mark.skipif(not TURBO, reason="pyshacl-turbo is not installed")
@@ -181,7 +183,7 @@ def test_cli_per_report_on_the_shipped_graph(cli, tmp_path):
 def test_cli_per_report_exit_code_and_output_on_violations(cli, corpus, whole, tmp_path):
     result = cli("validate", str(corpus[0]), "--jobs", "2", "--no-cache")
     assert result.exit_code == 1
-    assert result.output == validation.format_text(whole)
+    assert result.output == format_text(whole)
 
 
 @pytest.mark.parametrize(

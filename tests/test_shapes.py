@@ -17,7 +17,7 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 from pactgraph import resources
-from pactgraph.validation import validate
+from pactgraph.validation.command import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = sorted((FIXTURES / "valid").glob("*.ttl"))

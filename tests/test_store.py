@@ -13,7 +13,8 @@ import pytest
 
 from pactgraph import resources
 from pactgraph.query.named_queries import list_queries
-from pactgraph.stores import graph_name, read_settings
+from pactgraph.rdf.graph_names import graph_name
+from pactgraph.stores.config import read_settings
 from pactgraph.rdf.graph_names import GRAPH_BASE
 from pactgraph.stores.base import StoreError
 from pactgraph.stores.disk import DiskStore
@@ -288,7 +289,7 @@ def test_store_error_is_a_user_error():
 def test_query_on_the_disk_store_imports_neither_rdflib_nor_pyshacl(disk, tmp_path):
     script = (
         "import sys\n"
-        "from pactgraph.cli import main\n"
+        "from pactgraph.cli.main import main\n"
         f"sys.argv = ['pactgraph', 'query', 'parties-and-date', '--store', {str(disk.location)!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "assert 'rdflib' not in sys.modules and 'pyshacl' not in sys.modules, 'heavy import'\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pactgraph import resources
-from pactgraph.validation import validate
+from pactgraph.validation.command import validate
 
 FOLLOWUP = Path(__file__).parent / "fixtures" / "reports" / "fictional-followup"
 REPORT = "pgr:report-fictional-courier-2026-02-03"

@@ -20,7 +20,8 @@ import pytest
 
 import pactgraph
 from pactgraph import resources
-from pactgraph.validation import Executor, joined, run, whole_graph
+from pactgraph.validation.pipeline import Executor, run
+from pactgraph.validation.scope import joined, whole_graph
 from pactgraph.validation.report import result_key
 
 distributed = pytest.importorskip("distributed")

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pactgraph import resources
-from pactgraph.validation import Executor, run, whole_graph
+from pactgraph.validation.pipeline import Executor, run
+from pactgraph.validation.scope import whole_graph
 from pactgraph.validation.report import result_key
 
 T = TypeVar("T")
@@ -194,7 +195,7 @@ def test_a_fixed_draw_gives_jenas_results_and_the_same_in_units(tmp_path):
 
     from pactgraph.rdf.loading import load_graph, read_rdf
     from pactgraph.rdf.rdflib_bridge import new_graph, quads_to_graph
-    from pactgraph.validation import validate_graphs
+    from pactgraph.validation.engine import validate_graphs
 
     why = missing()
     if why:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pactgraph.validation import Executor, joined, run, whole_graph
+from pactgraph.validation.pipeline import Executor, run
+from pactgraph.validation.scope import joined, whole_graph
 from pactgraph.validation.locality import NotLocal, check_query
 from pactgraph.validation.report import result_key
 
@@ -165,9 +166,9 @@ def test_joined_new_file_describing_a_node_the_graph_points_at(tmp_path, write, 
 def test_the_public_entry_point_has_the_command_line_defaults():
     """`pactgraph.validate()` is `pactgraph validate`: units where sound, the default engine, the cache."""
     import pactgraph
-    from pactgraph import validation
+    from pactgraph.validation.command import validate
 
-    assert pactgraph.validate is validation.validate
+    assert pactgraph.validate is validate
     report = pactgraph.validate()
     assert report.conforms
     assert report.run_info["executor"] == "units"

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from pactgraph import resources, validation
-from pactgraph.validation import Executor, run, whole_graph
+from pactgraph import resources
+from pactgraph.validation.formats import FORMATTERS, format_json
+from pactgraph.validation.pipeline import Executor, run
+from pactgraph.validation.scope import whole_graph
 from pactgraph.validation.report import result_key
 
 #: An old, fixed mtime: files that old are trusted by their size and mtime (no racy re-hash).
@@ -107,7 +109,7 @@ def test_unchanged_corpus_is_not_parsed_and_gives_the_cold_output(corpus, warmed
     for fmt in ("text", "table", "json", "turtle"):
         if fmt == "turtle":
             continue  # blank-node labels of a report graph differ between any two runs
-        assert validation.FORMATTERS[fmt](warm) == validation.FORMATTERS[fmt](cold), fmt
+        assert FORMATTERS[fmt](warm) == FORMATTERS[fmt](cold), fmt
     assert warm.triples == cold.triples == oracle(corpus).triples
 
 
@@ -167,7 +169,7 @@ def test_a_touched_file_is_hashed_again_and_its_results_reused(corpus, warmed, p
     assert warm.run_info["hashed"] == 1
     assert parses == [] and warm.run_info["parsed"] == 0
     assert warm.run_info["cached"] == warm.run_info["units"]
-    assert validation.format_json(warm) == validation.format_json(cold)
+    assert format_json(warm) == format_json(cold)
     # The new mtime is recorded: the next run hashes nothing.
     assert cached(corpus, cache).run_info["hashed"] == 0
 
@@ -216,4 +218,4 @@ def test_an_unreadable_manifest_means_parsing(corpus, warmed, parses):
         manifest.write_text('{"format": 1, "files": {', encoding="utf-8")
     warm = cached(corpus, cache)
     assert len(parses) >= len(reports(corpus)) and warm.run_info["parsed"] > 0
-    assert validation.format_json(warm) == validation.format_json(warmed[4])
+    assert format_json(warm) == format_json(warmed[4])

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from pactgraph import resources
-from pactgraph.validation import Executor, joined, run, whole_graph
+from pactgraph.validation.pipeline import Executor, run
+from pactgraph.validation.scope import joined, whole_graph
 from pactgraph.validation.report import result_key
 
 FIXTURES = Path(__file__).parent / "fixtures"

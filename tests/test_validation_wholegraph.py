@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pactgraph import resources
-from pactgraph.validation import whole_graph
+from pactgraph.validation.scope import whole_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LONE = sorted((FIXTURES / "valid").glob("*.ttl")) + sorted((FIXTURES / "invalid").glob("*.ttl"))

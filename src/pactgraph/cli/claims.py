@@ -66,7 +66,7 @@ _ALLOWED = {
 
 def _ask_missing(spec: Any, report_dir: str, data_dir: Any, skip: tuple[str, ...] = ()) -> None:
     """On a terminal, ask for each missing value, showing the allowed values of the closed ones."""
-    from pactgraph.contributing import graph_files
+    from pactgraph.data_dirs import graph_files
     from pactgraph.contributing.claims import REQUIRED
     from pactgraph.contributing.newreport import scheme_concepts
     from pactgraph.rdf.loading import load_store
@@ -146,7 +146,7 @@ def claim_add(
     claim, conforms with the graph (exit 1 otherwise).
     """
     with _user_errors():
-        from pactgraph.contributing import data_dir_for_reading
+        from pactgraph.data_dirs import data_dir_for_reading
         from pactgraph.contributing.claims import CheckFailed, ClaimInput
         from pactgraph.contributing.sheet import add_claim
 
@@ -197,7 +197,7 @@ def claim_add(
 def claim_list(report_dir: ReportDir, data_dir: DataDirOption = None) -> None:
     """The claims of a report: number, claimant, certainty, polarity, proposition and quote."""
     with _user_errors():
-        from pactgraph.contributing import data_dir_for_reading
+        from pactgraph.data_dirs import data_dir_for_reading
         from pactgraph.contributing.claims import list_claims
 
         rows = list_claims(report_dir, data_dir_for_reading(data_dir))
@@ -218,7 +218,7 @@ def claim_remove(
 ) -> None:
     """Remove a claim that `claim add` or `claims import` wrote: exactly its block, nothing else."""
     with _user_errors():
-        from pactgraph.contributing import data_dir_for_reading
+        from pactgraph.data_dirs import data_dir_for_reading
         from pactgraph.contributing.claims import CheckFailed, remove_claim
         from pactgraph.rdf.namespaces import shorten
 
@@ -243,7 +243,7 @@ def claims_import(
     report conforms with the graph.
     """
     with _user_errors():
-        from pactgraph.contributing import data_dir_for_reading
+        from pactgraph.data_dirs import data_dir_for_reading
         from pactgraph.contributing.claims import CheckFailed
         from pactgraph.contributing.sheet import import_sheet
         from pactgraph.rdf.namespaces import shorten
@@ -262,7 +262,7 @@ def claims_import(
 def claims_export(report_dir: ReportDir, output: OutputOption = None, data_dir: DataDirOption = None) -> None:
     """The report's claims (and the agents and propositions it declares) as a CSV sheet `claims import` reads."""
     with _user_errors():
-        from pactgraph.contributing import data_dir_for_reading
+        from pactgraph.data_dirs import data_dir_for_reading
         from pactgraph.contributing.sheet import export_sheet
         from pactgraph.cli.output import emit
 
@@ -288,7 +288,7 @@ def entity_add(
 ) -> None:
     """Declare a new entity in a report, mentioned in and attested by it; validated with the graph before it is written."""
     with _user_errors():
-        from pactgraph.contributing import data_dir_for_reading
+        from pactgraph.data_dirs import data_dir_for_reading
         from pactgraph.contributing.claims import CheckFailed
         from pactgraph.contributing.entities import EntityInput, add_entity
         from pactgraph.rdf.namespaces import shorten
@@ -320,7 +320,7 @@ def find(
     nothing matches.
     """
     with _user_errors():
-        from pactgraph.contributing import data_dir_for_reading, graph_files
+        from pactgraph.data_dirs import data_dir_for_reading, graph_files
         from pactgraph.contributing.resolve import Index, kind_of, rank
         from pactgraph.rdf.loading import load_store
         from pactgraph.rdf.namespaces import shorten

@@ -107,7 +107,7 @@ def new_report(
     `new-report --discard DRAFT_DIR` removes a draft instead.
     """
     with user_errors():
-        from pactgraph.contributing import data_dir_for_reading, data_dir_for_writing
+        from pactgraph.data_dirs import data_dir_for_reading, data_dir_for_writing
         from pactgraph.contributing.newreport import ReportExistsError, create
         from pactgraph.contributing.newreport import discard as discard_draft
         from pactgraph.errors import InputError
@@ -236,8 +236,8 @@ def add(
     violation or error nothing changes and the exit status is 1 (violations) or 2.
     """
     with user_errors():
-        from pactgraph import validation
-        from pactgraph.contributing import data_dir_for_writing
+        from pactgraph.validation.formats import format_text
+        from pactgraph.data_dirs import data_dir_for_writing
         from pactgraph.contributing.adding import describe, refresh_store
         from pactgraph.contributing.adding import add as add_reports
         from pactgraph.stores.config import read_settings
@@ -247,7 +247,7 @@ def add(
         outcome = add_reports(paths, target, dry_run=dry_run, move=not keep)
         report = outcome.report
         if not outcome.conforms:
-            typer.echo(validation.format_text(report), nl=False)
+            typer.echo(format_text(report), nl=False)
             violations = report.count("Violation")
             fail(
                 f"add: refused: the new files do not conform with the graph "
@@ -255,7 +255,7 @@ def add(
             )
         warnings = report.count("Warning") + report.count("Info")
         if warnings:
-            typer.echo(validation.format_text(report), nl=False)
+            typer.echo(format_text(report), nl=False)
         for unit in outcome.units:
             files = ", ".join(sorted(unit.files))
             typer.echo(f"{describe(unit.status, dry_run)}: {_shown(unit.target(target))}/ ({files})")

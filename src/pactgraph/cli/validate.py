@@ -209,16 +209,18 @@ def validate(
     Exit 0 when no result is at or above --fail-on, 1 otherwise, 2 on bad input.
     """
     with _user_errors(offline=True):
-        from pactgraph import validation
+        from pactgraph.validation import command
+        from pactgraph.validation.formats import FORMATTERS
+        from pactgraph.validation.report import ValidationReport
         from pactgraph.cli.output import emit
 
         output = _output(output)
         if explain:
-            emit(validation.explain(_paths(shapes)).encode("utf-8"), output)
+            emit(command.explain(_paths(shapes)).encode("utf-8"), output)
             raise typer.Exit(EXIT_OK)
 
-        def run() -> validation.ValidationReport:
-            return validation.validate(
+        def run() -> ValidationReport:
+            return command.validate(
                 paths or None, _paths(shapes), ontology=_paths(ontology), data_dir=data_dir, with_graph=with_graph,
                 focus=focus or (), shape=shape or (), fail_on=fail_on.value,
                 executor="units" if (per_report or jobs is not None) else "auto", jobs=_jobs(jobs), cache=cache,
@@ -230,7 +232,7 @@ def validate(
         seconds = limits.parse_seconds(timeout, "--timeout", 0)
         # The engines cannot be interrupted: past --timeout the process ends (see limits.run_bounded).
         report = run() if seconds is None else limits.run_bounded(run, timeout=seconds, what="validation")
-        text = validation.FORMATTERS[fmt.value](report)
+        text = FORMATTERS[fmt.value](report)
         if output is not None:
             emit(text.encode("utf-8"), output)
         elif not quiet:

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pactgraph.contributing import REPORTS, data_files
+from pactgraph.contributing import REPORTS
+from pactgraph.data_dirs import data_files
 from pactgraph.errors import InputError
 from pactgraph.folder_writes import exchange, exclusive_lock
 
@@ -243,7 +244,7 @@ def add(
 ) -> AddOutcome:
     """Validate `paths` with the graph of `data_dir` and, if they conform, put their report folders in place;
     with `move`, the files then leave the folders they came from (see `_remove_sources`)."""
-    from pactgraph.validation import validate
+    from pactgraph.validation.command import validate
     from pactgraph.validation.inputs import parse_inputs
 
     units = plan_units(parse_inputs(paths))
@@ -301,7 +302,7 @@ def _lock_and_put(
     before: str, engine: str, fail_on: str,
 ) -> None:
     """Under the data directory's lock: validate again if the data changed meanwhile, then put the units in place."""
-    from pactgraph.validation import validate
+    from pactgraph.validation.command import validate
 
     with data_lock(data_dir):
         if _graph_fingerprint(data_dir) != before:

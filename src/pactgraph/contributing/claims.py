@@ -25,14 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pactgraph.contributing import (
-    REPORT_NAME,
-    TEXT_NAME,
-    graph_files,
-    parse_date,
-    read_text_file,
-    slugify,
-)
+from pactgraph.contributing import REPORT_NAME, TEXT_NAME, parse_date, read_text_file, slugify
+from pactgraph.data_dirs import graph_files
 from pactgraph.contributing.resolve import AmbiguousError, Index, Resource, resolve
 from pactgraph.errors import InputError, PactgraphError
 from pactgraph.rdf.namespaces import PG, PGR, PREFIXES, shorten
@@ -455,14 +449,14 @@ def _claim_label(
 
 def check_with_graph(report_file: Path, data_dir: Path) -> Any:
     """Validate a report file joined with the graph of `data_dir`: the one place that calls the validation."""
-    from pactgraph.validation import validate
+    from pactgraph.validation.command import validate
 
     return validate([report_file], data_dir=data_dir, with_graph=True)
 
 
 def _validated(report: Report, content: str) -> None:
     """Validate `content` as the report's file (in a scratch copy of its folder); CheckFailed if it does not conform."""
-    from pactgraph import validation
+    from pactgraph.validation.formats import format_text
 
     scratch = Path(tempfile.mkdtemp(prefix=".pactgraph-claims-"))
     try:
@@ -472,7 +466,7 @@ def _validated(report: Report, content: str) -> None:
         (folder / REPORT_NAME).write_text(content, encoding="utf-8")
         result = check_with_graph(folder / REPORT_NAME, report.data_dir)
         if not result.conforms:
-            text = validation.format_text(result).replace(str(folder / REPORT_NAME), str(report.file))
+            text = format_text(result).replace(str(folder / REPORT_NAME), str(report.file))
             n = result.count("Violation")
             raise CheckFailed(
                 f"refused: {report.file} would not conform with the graph ({n} violation{'' if n == 1 else 's'}); "

@@ -22,15 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pactgraph.contributing import (
-    REPORT_NAME,
-    REPORTS,
-    TEXT_NAME,
-    graph_files,
-    parse_date,
-    read_text_file,
-    slugify,
-)
+from pactgraph.contributing import REPORT_NAME, REPORTS, TEXT_NAME, parse_date, read_text_file, slugify
+from pactgraph.data_dirs import graph_files
 from pactgraph.contributing.anchoring import sentences
 from pactgraph.contributing.identity import outlet_likeness, same_text
 from pactgraph.errors import InputError, PactgraphError

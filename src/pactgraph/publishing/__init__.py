@@ -77,7 +77,7 @@ def conforming(
 ) -> None:
     """NotConformingError unless the graph to publish conforms to the shapes."""
     from pactgraph.errors import NotConformingError
-    from pactgraph.validation import validate
+    from pactgraph.validation.command import validate
 
     report = validate(data, shapes, ontology=ontology, with_graph=False)
     if not report.conforms:

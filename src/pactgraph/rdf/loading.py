@@ -259,7 +259,7 @@ def read_rdf(paths: Sequence[PathLike] | None = None) -> tuple[list[pyoxigraph.Q
 def load_store(paths: Sequence[PathLike] | None = None) -> pyoxigraph.Store:
     """An in-memory Oxigraph store holding all triples of `paths` (default: the shipped graph).
 
-    Each file lands in a named graph of its own (`pactgraph.stores.graph_name`;
+    Each file lands in a named graph of its own (`pactgraph.rdf.graph_names.graph_name`;
     the graphs of a TriG/N-Quads file are merged into it); query with the union
     of all graphs as the default graph (`querying.run_query` does). Blank nodes
     stay distinct per file.

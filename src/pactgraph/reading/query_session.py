@@ -79,7 +79,7 @@ def open_target(
     from pactgraph.stores.config import open_store, read_settings
 
     if data_dir is not None:
-        from pactgraph.contributing import data_dir_inputs
+        from pactgraph.data_dirs import data_dir_inputs
         from pactgraph.stores.base import StoreError
 
         if data or store or endpoint:

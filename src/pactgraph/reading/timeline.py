@@ -134,7 +134,7 @@ def items(store: Any, default_graph: list[str] | None = None) -> list[Item]:
 def of_data_dir(data_dir: str | None, as_of: str | None) -> tuple[list[Item], str, list[str]]:
     """The items of the data directory's graph (as of a date: later reports' graphs and later
     items left out), the timeline's title, and warnings for the user."""
-    from pactgraph.contributing import data_dir_for_reading, graph_files
+    from pactgraph.data_dirs import data_dir_for_reading, graph_files
     from pactgraph.rdf.loading import load_store
     from pactgraph.stores.memory import MemoryStore
 

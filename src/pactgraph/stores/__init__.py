@@ -9,19 +9,3 @@ graphs to use instead.
 This package is on the fast `pactgraph query` path: importing it pulls in neither
 pyoxigraph nor rdflib; the store modules import what they need when used.
 """
-
-from __future__ import annotations
-
-from pactgraph.rdf.graph_names import graph_name
-from pactgraph.stores.base import GraphStore, LoadSummary, StoreError
-from pactgraph.stores.config import StoreSettings, open_store, read_settings
-
-__all__ = [
-    "GraphStore",
-    "LoadSummary",
-    "StoreError",
-    "StoreSettings",
-    "graph_name",
-    "open_store",
-    "read_settings",
-]
