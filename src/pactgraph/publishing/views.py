@@ -30,6 +30,7 @@ from pactgraph.publishing.model import (
     natural_key,
 )
 from pactgraph.publishing.plain import ORG, Membership, language_labels, memberships, words
+from pactgraph.publishing.termname import term_name
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
@@ -196,6 +197,12 @@ class Linker:
             found.language = "" if current() == "en" else "en"
         return found
 
+    def field(self, node: Any) -> Value:
+        """A property where it heads a row: named as the infobox and the claim card name it (term_name)."""
+        found = self.link(node)
+        found.text, found.language = term_name(self.graph, node)
+        return found
+
     def literal(self, node: Any) -> Value:
         text = str(node)
         datatype = ""
@@ -231,9 +238,9 @@ class Linker:
                 continue
             by_prop.setdefault(p, []).append(o)
         rows = []
-        for p in sorted(by_prop, key=lambda p: (natural_key(self.graph.label(p)), str(p))):
+        for p in sorted(by_prop, key=lambda p: (natural_key(term_name(self.graph, p)[0]), str(p))):
             values = sorted(by_prop[p], key=self._value_key)
-            rows.append(Row(self.prop(p), [self.value(v, depth, seen) for v in values]))
+            rows.append(Row(self.field(p), [self.value(v, depth, seen) for v in values]))
         return rows
 
     def _value_key(self, node: Any) -> tuple:
@@ -520,26 +527,16 @@ def _dates(start: str, end: str) -> str:
     return ""
 
 
-def term_name(graph: SiteGraph, term: Any, fallback: str) -> str:
-    """What a heading or field name calls an ontology term: the ontology's label of the term in
-    the page's language (its first letter a capital), so that a page names each term one way;
-    the catalogue's words (`fallback`, translated) only where the ontology has no such label."""
-    if graph.literal_labels(term) and not graph.label_language(term):
-        text = graph.label(term)
-        return text[:1].upper() + text[1:]
-    return fallback
-
-
 def field_names(graph: SiteGraph, terms: Terms) -> dict[str, str]:
     """The names of a claim's fields on its card and in the front page's table (term_name)."""
     return {
-        "claim": term_name(graph, terms.Claim, _("Claim")),
-        "claimant": term_name(graph, terms.claimant, _("Claimant")),
-        "certainty": term_name(graph, terms.certainty, _("Certainty")),
-        "polarity": term_name(graph, terms.polarity, _("Polarity")),
-        "time": term_name(graph, terms.timeOrientation, _("Time")),
-        "conditional_on": term_name(graph, terms.conditionalOn, _("Conditional on")),
-        "reason_for": term_name(graph, terms.reasonFor, _("Reason for")),
+        "claim": term_name(graph, terms.Claim)[0],
+        "claimant": term_name(graph, terms.claimant)[0],
+        "certainty": term_name(graph, terms.certainty)[0],
+        "polarity": term_name(graph, terms.polarity)[0],
+        "time": term_name(graph, terms.timeOrientation)[0],
+        "conditional_on": term_name(graph, terms.conditionalOn)[0],
+        "reason_for": term_name(graph, terms.reasonFor)[0],
     }
 
 
@@ -549,7 +546,7 @@ def infobox(
     """The facts shown first on a page: type, names, memberships with status and dates, capital."""
     rows: list[tuple[str, list[Value]]] = []
     if types:
-        rows.append((term_name(graph, RDF.type, _("Type")), types))
+        rows.append((term_name(graph, RDF.type)[0], types))
     names = sorted(graph.literal_labels(node), key=language_rank)
     names += sorted(graph.literal_labels(node, ALT_LABEL_PROPERTIES), key=language_rank)
     unique: dict[str, Any] = {}
@@ -573,20 +570,13 @@ def infobox(
         ]
 
     if box.memberships:
-        rows.append((term_name(graph, ORG.memberOf, _("Member of")), phrases(box.memberships)))
+        rows.append((term_name(graph, ORG.memberOf)[0], phrases(box.memberships)))
     if box.members:
         rows.append((_("Members"), phrases(box.members)))
-    for label, prop in (
-        (_("Capital"), terms.capital),
-        (_("Published"), SCHEMA.datePublished),
-        (_("Publisher"), SCHEMA.publisher),
-        (_("Address"), SCHEMA.url),
-        (_("Language"), SCHEMA.inLanguage),
-        (_("Relays"), terms.relays),
-    ):
+    for prop in (terms.capital, SCHEMA.datePublished, SCHEMA.publisher, SCHEMA.url, SCHEMA.inLanguage, terms.relays):
         values = graph.objects(node, prop)
         if values:
-            rows.append((term_name(graph, prop, label), [linker.value(v) for v in sorted(values, key=str)]))
+            rows.append((term_name(graph, prop)[0], [linker.value(v) for v in sorted(values, key=str)]))
     return rows
 
 
