@@ -22,7 +22,8 @@ A measurement that runs past its cap is killed and shown as `>N s`; one whose
 projection from the previous size (linear in triples) passes the cap is not
 started and shown as `~N s?`. Caps: BENCH_CAP (600 s, for loads and
 validation), BENCH_QUERY_CAP (60 s per query). Corpora and stores are kept
-under .benchmarks/ and reused. Results also go to .benchmarks/results.json.
+under .benchmarks/ and reused. Results also go to .benchmarks/results.json and the
+table to .benchmarks/table.txt, after each size, so a run stopped early keeps them.
 """
 
 from __future__ import annotations
@@ -358,11 +359,18 @@ class Bench:
                     self.log(f"{size}: measurement failed: {type(err).__name__}: {err}")
                     self.put(size, "failed measurement", "value", f"{type(err).__name__}: {err}"[:120])
             self.previous = size
+            self.save()
         if self.cluster_size:
             try:
                 self.cluster(self.cluster_size)
             except Exception as err:  # one failed measurement does not lose the others
                 self.log(f"{self.cluster_size}: measurement failed: {type(err).__name__}: {err}")
+        self.save()
+
+    def save(self) -> None:
+        """What is measured so far, so that a run stopped before its end keeps the sizes it finished."""
+        (WORK / "results.json").write_text(json.dumps(self.results, indent=1) + "\n", encoding="utf-8")
+        (WORK / "table.txt").write_text(table(self) + "\n", encoding="utf-8")
 
 
 # ---------------------------------------------------------------- the table
@@ -434,7 +442,6 @@ def main(argv: list[str] | None = None) -> int:
           f"(load: pyoxigraph rate / pactgraph rate)")
     print(table(bench))
     print(f"total {elapsed / 60:.1f} min")
-    (WORK / "results.json").write_text(json.dumps(bench.results, indent=1) + "\n", encoding="utf-8")
     return 0
 
 
