@@ -315,6 +315,19 @@ class PublishedSite:
 
 
 @pytest.fixture(scope="session")
+def shipped_ontology():
+    """The shipped ontology files read by rdflib: the oracle for names and labels on published pages."""
+    import rdflib
+
+    from pactgraph import resources
+
+    graph = rdflib.Graph()
+    for path in resources.ontology_files():
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@pytest.fixture(scope="session")
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> PublishedSite:
     """The shipped graph published once per test run (PYTHONHASHSEED=0). Tests only read it:
     one that changes a site works on a copy."""

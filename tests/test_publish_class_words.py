@@ -36,11 +36,8 @@ def site(shipped_site) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ontology() -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for path in sorted((ROOT / "ontology").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
+def ontology(shipped_ontology) -> rdflib.Graph:
+    return shipped_ontology
 
 
 def ontology_label(ontology: rdflib.Graph, term: str, language: str) -> str:

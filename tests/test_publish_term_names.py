@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from test_publish import ROOT
 from test_publish_story import PG
 
 from pactgraph.publishing import i18n
@@ -32,11 +31,8 @@ def site(shipped_site) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ontology() -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for path in sorted((ROOT / "ontology").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
+def ontology(shipped_ontology) -> rdflib.Graph:
+    return shipped_ontology
 
 
 def label(ontology: rdflib.Graph, term: str, language: str) -> str | None:
