@@ -250,6 +250,9 @@ def _offset(term: Any) -> int | None:
 
     if not isinstance(term, ox.Literal) or term.language or term.datatype.value != _NNI:
         return None
+    lexical = term.value
+    if lexical.isascii() and lexical.isdigit():
+        return int(lexical)  # rdflib holds it as str(int(lexical)), which the pattern takes
     literal = to_rdflib_term(term)
     if not _OFFSET.search(str(literal)):
         return None
