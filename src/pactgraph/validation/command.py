@@ -155,10 +155,15 @@ def explain(shapes: Sequence[str | Path] | None = None) -> str:
 
         check_shapes_queries(shapes)
     from pactgraph.validation.engine import resolve_engine
+    from pactgraph.validation.textoffsets import natives
     from pactgraph.validation.wholegraph import describe, routes
 
     files = resolve_inputs(shapes) if shapes else resources.shape_files()
     graph = load_graph(files)
     engine = resolve_engine("auto")
     engines = {r.shape: f"; runs on {describe(r, engine)}" for r in routes(graph, locality.placements(graph))}
+    # In units, the shipped text-offset rules run in Python (validation.textoffsets).
+    local = locality.split(graph)[0]
+    engines.update({n.shape: "; runs on python, the shipped text-offset rules" for n in natives(local)
+                    if n.shape not in engines})
     return locality.format_explain(locality.explain(graph, engines))

@@ -118,6 +118,14 @@ def split(shapes_graph: Any, found: Iterable[Placement] | None = None) -> tuple[
     return parts[0], parts[1]
 
 
+def without_targets(shapes_graph: Any, shapes: Iterable[Any]) -> Any:
+    """A copy of the shapes graph in which `shapes` have no targets (they run elsewhere)."""
+    graph = _copy(shapes_graph)
+    for shape in shapes:
+        _drop_targets(graph, shape)
+    return graph
+
+
 def _copy(shapes_graph: Any) -> Any:
     from pactgraph.rdf.rdflib_bridge import new_graph
 

@@ -90,15 +90,7 @@ def translate(shapes_graph: Any, shape: Any) -> Translated:
     import rdflib
 
     sh = rdflib.Namespace(SH)
-    if (shape, sh.path, None) in shapes_graph or (shape, rdflib.RDF.type, sh.PropertyShape) in shapes_graph:
-        raise Refused("a property shape")
-    for predicate, _ in shapes_graph.predicate_objects(shape):
-        if not (_kept(predicate, _SHAPE_KEEP) or str(predicate) in _TARGETS or predicate in (sh.sparql, sh.severity)):
-            raise Refused(f"the shape has {predicate.n3()}")
-    severities = list(shapes_graph.objects(shape, sh.severity))
-    if len(severities) > 1 or any(not isinstance(s, rdflib.URIRef) for s in severities):
-        raise Refused("a severity that is not one IRI")
-    severity = severities[0] if severities else sh.Violation
+    severity = shape_severity(shapes_graph, shape)
     targets, prefixes = _targets(shapes_graph, shape)
     if not targets:
         raise Refused("no targets")
@@ -110,6 +102,47 @@ def translate(shapes_graph: Any, shape: Any) -> Translated:
     if not list(shapes_graph.objects(shape, sh.sparql)):
         raise Refused("no SPARQL constraint")
     return Translated(shape, severity, tuple(constraints))
+
+
+def shape_severity(shapes_graph: Any, shape: Any) -> Any:
+    """The severity of a node shape that holds only targets, `sh:sparql`, `sh:severity` and descriptions
+    (whose results result_triples writes as pySHACL does); Refused for any other shape."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    if (shape, sh.path, None) in shapes_graph or (shape, rdflib.RDF.type, sh.PropertyShape) in shapes_graph:
+        raise Refused("a property shape")
+    for predicate, _ in shapes_graph.predicate_objects(shape):
+        if not (_kept(predicate, _SHAPE_KEEP) or str(predicate) in _TARGETS or predicate in (sh.sparql, sh.severity)):
+            raise Refused(f"the shape has {predicate.n3()}")
+    severities = list(shapes_graph.objects(shape, sh.severity))
+    if len(severities) > 1 or any(not isinstance(s, rdflib.URIRef) for s in severities):
+        raise Refused("a severity that is not one IRI")
+    return severities[0] if severities else sh.Violation
+
+
+def constraint_text(shapes_graph: Any, node: Any) -> tuple[str, tuple[str, ...]] | None:
+    """(`sh:select` text, messages) of a SPARQL constraint that holds only those, a severity, prefixes
+    and descriptions; None when it is deactivated; Refused otherwise."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    for predicate, _ in shapes_graph.predicate_objects(node):
+        if not _kept(predicate, _CONSTRAINT_KEEP):
+            raise Refused(f"a SPARQL constraint with {predicate.n3()}")
+    if set(shapes_graph.objects(node, rdflib.RDF.type)) - {sh.SPARQLConstraint}:
+        raise Refused("a SPARQL constraint of another type")
+    deactivated = list(shapes_graph.objects(node, sh.deactivated))
+    if deactivated:
+        if len(deactivated) != 1 or not isinstance(deactivated[0], rdflib.Literal) or not isinstance(deactivated[0].value, bool):
+            raise Refused("sh:deactivated that is not one boolean")
+        if deactivated[0].value:
+            return None
+    text = _one_string(shapes_graph, node, sh.select)
+    messages = list(shapes_graph.objects(node, sh.message))
+    if not messages or any(not isinstance(m, rdflib.Literal) or not isinstance(m.value, str) for m in messages):
+        raise Refused("a SPARQL constraint without string messages")
+    return text, tuple(str(m) for m in messages)
 
 
 def _declared(shapes_graph: Any, node: Any) -> dict[str, str]:
@@ -203,28 +236,15 @@ def _parse(text: str, prefixes: dict[str, str]) -> Any:
 
 
 def _constraint(shapes_graph: Any, node: Any, targets: list[str], target_prefixes: dict[str, str]) -> Constraint | None:
-    import rdflib
 
     from pactgraph.errors import QueryError
     from pactgraph.query.sparql_policy import check_query
     from pactgraph.query.sparql_tokens import tokens
 
-    sh = rdflib.Namespace(SH)
-    for predicate, _ in shapes_graph.predicate_objects(node):
-        if not _kept(predicate, _CONSTRAINT_KEEP):
-            raise Refused(f"a SPARQL constraint with {predicate.n3()}")
-    if set(shapes_graph.objects(node, rdflib.RDF.type)) - {sh.SPARQLConstraint}:
-        raise Refused("a SPARQL constraint of another type")
-    deactivated = list(shapes_graph.objects(node, sh.deactivated))
-    if deactivated:
-        if len(deactivated) != 1 or not isinstance(deactivated[0], rdflib.Literal) or not isinstance(deactivated[0].value, bool):
-            raise Refused("sh:deactivated that is not one boolean")
-        if deactivated[0].value:
-            return None
-    text = _one_string(shapes_graph, node, sh.select)
-    messages = list(shapes_graph.objects(node, sh.message))
-    if not messages or any(not isinstance(m, rdflib.Literal) or not isinstance(m.value, str) for m in messages):
-        raise Refused("a SPARQL constraint without string messages")
+    described = constraint_text(shapes_graph, node)
+    if described is None:
+        return None
+    text, messages = described
     if _REFUSED_WORDS.search(text) or _REFUSED_VARIABLES.search(text):
         raise Refused("a SPARQL constraint with its own prologue or $PATH, $shapesGraph, $currentShape, ?failure")
     try:
@@ -255,7 +275,7 @@ def _constraint(shapes_graph: Any, node: Any, targets: list[str], target_prefixe
     # the only element of its group as that group, so only the joined text shows what is nested.
     algebra = _parse(joined, {}).algebra
     _check_algebra(algebra, True)
-    return Constraint(node, joined, tuple(projection), tuple(str(m) for m in messages), _typed(algebra))
+    return Constraint(node, joined, tuple(projection), messages, _typed(algebra))
 
 
 def _variables(item: Any) -> Iterator[str]:
@@ -480,13 +500,17 @@ def evaluate(store: Any, translated: Translated, back: dict[Any, Any] | None = N
 
 
 def result_triples(translated: Translated, constraint: Constraint, row: dict[str, Any]) -> tuple[Any, list[Any]]:
-    """The result node and its triples as pySHACL writes them (rdflib terms)."""
-    import rdflib
-
+    """The result node and its triples as pySHACL writes them (rdflib terms), for a row of pyoxigraph terms."""
     from pactgraph.rdf.rdflib_bridge import to_rdflib_term
 
+    return rdflib_result_triples(translated, constraint, {k: to_rdflib_term(v) for k, v in row.items()})
+
+
+def rdflib_result_triples(translated: Translated, constraint: Constraint, terms: dict[str, Any]) -> tuple[Any, list[Any]]:
+    """As result_triples, for a row of rdflib terms."""
+    import rdflib
+
     sh = rdflib.Namespace(SH)
-    terms = {k: to_rdflib_term(v) for k, v in row.items()}
     focus = terms["this"]
     value = terms.get("value", focus)
     path = terms.get("path")
@@ -514,3 +538,34 @@ def result_triples(translated: Translated, constraint: Constraint, row: dict[str
             message = re.sub("{{[?$]{}}}".format(variable), str(term), message)
         triples.append((node, sh.resultMessage, rdflib.Literal(message)))
     return node, triples
+
+
+def solution_result(
+    translated: Translated, constraint: Constraint, terms: dict[str, Any], names: Any, shapes_graph: Any,
+    focus_label: str,
+) -> tuple[Any, Any, Any]:
+    """One solution (rdflib terms) as the engine reports it: (ValidationResult, a report graph of its triples,
+    its result node); `names` names its terms, `focus_label` is the focus node's label."""
+    from pactgraph.rdf.rdflib_bridge import new_graph
+    from pactgraph.validation.report import ValidationResult
+
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    node, triples = rdflib_result_triples(translated, constraint, terms)
+    report = new_graph()
+    for triple in triples:
+        report.add(triple)
+    value = report.value(node, sh.value)
+    result = ValidationResult(
+        severity=str(translated.severity).rsplit("#", 1)[-1],
+        focus_node=names.node(report.value(node, sh.focusNode)),
+        focus_label=focus_label,
+        path=names.path(report.value(node, sh.resultPath), report),
+        value="" if value is None else names.node(value),
+        message="; ".join(sorted(str(m) for m in report.objects(node, sh.resultMessage))),
+        source_shape=names.shape(translated.shape, shapes_graph),
+        constraint=names.node(sh.SPARQLConstraintComponent),
+        source_constraint=names.node(constraint.node),
+    )
+    return result, report, node

@@ -274,13 +274,17 @@ def prepare(shapes_graph: Any, engine: str, part: str = "all", key: str = "") ->
     """Make `shapes_graph` (all of it, or only the shapes that run per unit) this process's shapes,
     compiled once for `engine`; `key` names them (validation.cluster prepares again when it changes)."""
     from pactgraph.validation.engine import engine_runner
+    from pactgraph.validation.locality import split, without_targets
+    from pactgraph.validation.textoffsets import natives
 
     if part == "local":
-        from pactgraph.validation.locality import split
-
         shapes_graph = split(shapes_graph)[0]
+    # The shipped text-offset rules run in Python (validation.textoffsets), the other shapes on the engine.
+    native = natives(shapes_graph)
+    engine_shapes = without_targets(shapes_graph, [n.shape for n in native]) if native else shapes_graph
     _STATE.clear()
-    _STATE.update(shapes=shapes_graph, runner=engine_runner(engine, shapes_graph), key=key)
+    _STATE.update(shapes=engine_shapes, runner=engine_runner(engine, engine_shapes), key=key,
+                  native=native, all_shapes=shapes_graph, engine=engine)
 
 
 def prepared(key: str) -> bool:
@@ -301,7 +305,15 @@ def _graph(text: str, prefixes: dict[str, str]) -> Any:
 
 
 def _finds_nothing(text: str) -> bool:
-    """pyshacl-turbo only: True when the unit raises no result at all (see `raises_nothing`)."""
+    """pyshacl-turbo only: True when the unit raises no result at all, neither from the rules evaluated
+    in Python nor on the engine (see `raises_nothing`)."""
+    from pactgraph.validation.textoffsets import NeedsEngine
+
+    try:
+        if _native_results(text, Unit("check", text, "")):
+            return False
+    except NeedsEngine:
+        return False
     return raises_nothing(_STATE["runner"], text)
 
 
@@ -357,43 +369,93 @@ def _result_texts(report: Any, unit: Unit, names: Any) -> list[tuple[list[str], 
     """Per result: its fields, the N-Triples of its report node and details, that node's blank-node
     label, whether the focus node is the unit's own (joined validation), and the name of the subject
     holding a blank focus."""
+    owned = set(unit.owned)
+    return [_result_text(list(result.to_dict().values()), report.graph, report.result_nodes[result], unit, owned, names)
+            for result in report.results]
+
+
+def _result_text(
+    fields: list[str], report_graph: Any, node: Any, unit: Unit, owned: set[str], names: Any
+) -> tuple[list[str], str, str, bool, str]:
+    """One result of `_result_texts`, from its fields and its node in `report_graph`."""
     import rdflib
 
     from pactgraph.rdf.namespaces import SH
     from pactgraph.rdf.rdflib_bridge import to_oxigraph
 
     token = unit.key[:12] + "x"
-    owned = set(unit.owned)
+    focus = report_graph.value(node, rdflib.URIRef(SH + "focusNode"))
+    focus_nt = str(to_oxigraph(focus)) if focus is not None else ""
+    holder, seen = focus_nt, set()
+    while holder.startswith("_:") and holder in unit.parents and holder not in seen:
+        seen.add(holder)
+        holder = unit.parents[holder]
+    hint = names.node(rdflib.URIRef(holder[1:-1])) if holder.startswith("<") and holder != focus_nt else ""
+    text, label = result_ntriples(report_graph, node, token)
+    return fields, text, label, focus_nt in owned, hint
+
+
+def _native_results(text: str, unit: Unit) -> list[tuple[list[str], str, str, bool, str]]:
+    """The results of the shapes evaluated in Python (validation.textoffsets) on the N-Triples `text`;
+    textoffsets.NeedsEngine when the engine must run them."""
+    if not _STATE.get("native"):
+        return []
+    import pyoxigraph as ox
+
+    from pactgraph.rdf.rdflib_bridge import bind_prefixes
+    from pactgraph.validation.engine import validation_graph
+    from pactgraph.validation.names import Names
+    from pactgraph.validation.sparqlshapes import solution_result
+    from pactgraph.validation.textoffsets import Triples, focus_label, solutions
+
+    triples = Triples()
+    triples.add(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    named = validation_graph()
+    bind_prefixes(named, unit.prefixes)
+    names = Names(named, _STATE["shapes"])
     out = []
-    for result in report.results:
-        node = report.result_nodes[result]
-        focus = report.graph.value(node, rdflib.URIRef(SH + "focusNode"))
-        focus_nt = str(to_oxigraph(focus)) if focus is not None else ""
-        holder, seen = focus_nt, set()
-        while holder.startswith("_:") and holder in unit.parents and holder not in seen:
-            seen.add(holder)
-            holder = unit.parents[holder]
-        hint = names.node(rdflib.URIRef(holder[1:-1])) if holder.startswith("<") and holder != focus_nt else ""
-        text, label = result_ntriples(report.graph, node, token)
-        out.append((list(result.to_dict().values()), text, label, focus_nt in owned, hint))
+    labels: dict[Any, str] = {}
+    owned = set(unit.owned)
+    for native in _STATE["native"]:
+        for constraint, terms in solutions(triples, native):
+            focus = terms["this"]
+            if focus not in labels:
+                labels[focus] = focus_label(triples, focus)
+            result, report_graph, node = solution_result(native.translated, constraint, terms, names,
+                                                         _STATE["all_shapes"], labels[focus])
+            out.append(_result_text(list(result.to_dict().values()), report_graph, node, unit, owned, names))
     return out
+
+
+def _results(text: str, unit: Unit) -> list[tuple[list[str], str, str, bool, str]]:
+    """The results of the unit's shapes on the N-Triples `text`: the text-offset rules in Python and the
+    others on the engine, or all on the engine when the rules in Python cannot give its results."""
+    from pactgraph.validation.engine import engine_runner, run_engine
+    from pactgraph.validation.names import Names
+    from pactgraph.validation.textoffsets import NeedsEngine
+
+    shapes, runner = _STATE["shapes"], _STATE["runner"]
+    try:
+        found = _native_results(text, unit)
+    except NeedsEngine:
+        found = []
+        if "all_runner" not in _STATE:
+            _STATE["all_runner"] = engine_runner(_STATE["engine"], _STATE["all_shapes"])
+        shapes, runner = _STATE["all_shapes"], _STATE["all_runner"]
+    if raises_nothing(runner, text):
+        return found
+    graph = _graph(text, unit.prefixes)
+    report = run_engine(graph, shapes, None, None, "info", runner)
+    return _result_texts(report, unit, Names(graph, shapes)) + found
 
 
 def run_unit(unit: Unit) -> dict[str, Any]:
     """Validate one unit in this process (after init_worker); plain data for the cache."""
-    from pactgraph.validation.engine import run_engine
-
-    from pactgraph.validation.names import Names
-
-    if _finds_nothing(unit.ntriples):
-        return {"format": CACHE_FORMAT, "results": []}
-    graph = _graph(unit.ntriples, unit.prefixes)
-    report = run_engine(graph, _STATE["shapes"], None, None, "info", _STATE["runner"])
-    found = _result_texts(report, unit, Names(graph, _STATE["shapes"]))
+    found = _results(unit.ntriples, unit)
     if unit.baseline is not None and any(not own for *_, own, _ in found):
         # Results on nodes of the graph the unit joins that the graph has without the unit's files too.
-        base = run_engine(_graph(unit.baseline, unit.prefixes), _STATE["shapes"], None, None, "info", _STATE["runner"])
-        return {"format": CACHE_FORMAT, "results": found, "baseline": [list(r.to_dict().values()) for r in base.results]}
+        before = [fields for fields, *_ in _results(unit.baseline, unit)]
+        return {"format": CACHE_FORMAT, "results": found, "baseline": before}
     return {"format": CACHE_FORMAT, "results": found}
 
 

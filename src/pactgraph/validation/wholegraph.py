@@ -190,45 +190,26 @@ def _oxigraph_rows(
     import pyoxigraph as ox
     import rdflib
 
-    from pactgraph.rdf.namespaces import SH
-    from pactgraph.rdf.rdflib_bridge import new_graph, quads_to_graph
+    from pactgraph.rdf.rdflib_bridge import new_graph, quads_to_graph, to_oxigraph, to_rdflib_term
     from pactgraph.validation.names import label
-    from pactgraph.validation.report import ValidationResult
-    from pactgraph.validation.sparqlshapes import evaluate, result_triples
+    from pactgraph.validation.sparqlshapes import evaluate, solution_result
     from pactgraph.validation.units import result_ntriples
 
-    sh = rdflib.Namespace(SH)
     names = _names(shapes_graph, prefixes)
     rows = []
     labels: dict[Any, str] = {}
     for route in found:
         for solution in evaluate(store, route.translated, back):
-            node, triples = result_triples(route.translated, solution["constraint"], solution["row"])
-            report = new_graph()
-            for triple in triples:
-                report.add(triple)
-            focus = report.value(node, sh.focusNode)
+            terms = {k: to_rdflib_term(v) for k, v in solution["row"].items()}
+            focus = terms["this"]
             if focus not in labels:
                 holder = new_graph()
                 if not isinstance(focus, rdflib.Literal):
-                    from pactgraph.rdf.rdflib_bridge import to_oxigraph
-
-                    subject = to_oxigraph(focus)
-                    quads_to_graph((q for q in store.quads_for_pattern(subject, None, None)
+                    quads_to_graph((q for q in store.quads_for_pattern(to_oxigraph(focus), None, None)
                                     if isinstance(q.object, ox.Literal)), holder)
                 labels[focus] = label(focus, [holder])
-            value = report.value(node, sh.value)
-            result = ValidationResult(
-                severity=str(route.translated.severity).rsplit("#", 1)[-1],
-                focus_node=names.node(focus),
-                focus_label=labels[focus],
-                path=names.path(report.value(node, sh.resultPath), report),
-                value="" if value is None else names.node(value),
-                message="; ".join(sorted(str(m) for m in report.objects(node, sh.resultMessage))),
-                source_shape=names.shape(route.shape, shapes_graph),
-                constraint=names.node(sh.SPARQLConstraintComponent),
-                source_constraint=names.node(solution["constraint"].node),
-            )
+            result, report, node = solution_result(route.translated, solution["constraint"], terms, names,
+                                                   shapes_graph, labels[focus])
             text, label_node = result_ntriples(report, node, "whole")
             rows.append([list(result.to_dict().values()), text, label_node, ""])
     return rows
