@@ -24,7 +24,8 @@ from pactgraph.rdf.loading import load_graph
 from pactgraph.rdf.namespaces import PG, PREFIXES, RDF, RDFS, XSD
 from pactgraph.errors import InputError
 from pactgraph.rdf.rdflib_bridge import quads_to_graph, to_rdflib_term
-from pactgraph.validation import Executor, run, whole_graph
+from pactgraph.validation.pipeline import Executor, run
+from pactgraph.validation.scope import whole_graph
 from pactgraph.validation.engine import engine_runner, run_engine, validation_graph
 from pactgraph.validation.locality import Placement, split, target_shapes
 from pactgraph.validation.names import Names
