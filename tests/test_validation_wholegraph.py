@@ -180,3 +180,30 @@ def test_forms_the_translator_leaves_to_the_shacl_engine(query):
     shapes = rdflib.Graph().parse(format="turtle", data=SHAPE.replace("{query}", query))
     with pytest.raises(Refused):
         translate(shapes, rdflib.URIRef("https://example.org/S"))
+
+
+def test_a_value_with_a_backslash_is_left_to_the_shacl_engine(tmp_path):
+    """Engines fill `{?value}` differently when the value holds a backslash (pySHACL reads it as a
+    regular-expression escape and stops on a final one): such a shape is answered by the engine in use."""
+    from pactgraph.rdf.loading import load_graph
+    from pactgraph.validation.locality import placements, split
+    from pactgraph.validation.single import validate_single
+    from pactgraph.validation.wholegraph import OXIGRAPH, routes, run
+
+    shapes_file = tmp_path / "shapes.ttl"
+    # Reads an edge into $this: the shape runs once over the whole graph.
+    query = f"SELECT $this ?value WHERE {{ ?other {P} $this . $this {P} ?value . FILTER (isLiteral(?value)) }}"
+    shapes_file.write_text(SHAPE.format(query=query).replace('"m"', '"{?value} is not answered"'), encoding="utf-8")
+    data = tmp_path / "data.ttl"
+    data.write_text('<https://example.org/b> <https://example.org/p> <https://example.org/a> .\n'
+                    '<https://example.org/a> a <https://example.org/C> ;\n'
+                    '    <https://example.org/p> "C:\\\\path\\\\", "plain" .\n', encoding="utf-8")
+    shapes = load_graph([shapes_file])
+    placed = placements(shapes)
+    assert [r.kind for r in routes(shapes, placed)] == [OXIGRAPH]
+    scope = whole_graph([data])
+    rows, _ = run(scope, shapes, placed, "info", "pyshacl-turbo")
+    reference = validate_single(scope, split(shapes, placed)[1], [], [], "info", "pyshacl-turbo")
+    messages = sorted(fields[list(reference.results[0].to_dict()).index("message")] for fields, *_ in rows)
+    assert messages == ["C:\\path\\ is not answered", "plain is not answered"]
+    assert Counter(tuple(fields) for fields, *_ in rows) == Counter(tuple(r.to_dict().values()) for r in reference.results)

@@ -152,7 +152,10 @@ def run(scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engi
         held = literals(pairs)
         # A query that asks a retyped literal's datatype (or compares terms) would see the Store's type.
         fast = [r for r in fast if held.exact and (r.kind == CLOSURE or r.translated.blind_to(held.predicates))]
-        rows.extend(_oxigraph_rows(store, shapes_graph, [r for r in fast if r.kind == OXIGRAPH], prefixes, held.back))
+        answered, handed_back = _oxigraph_rows(store, shapes_graph, [r for r in fast if r.kind == OXIGRAPH], prefixes,
+                                               held.back)
+        rows.extend(answered)
+        fast = [r for r in fast if r.shape not in handed_back]
         closure = [r for r in fast if r.kind == CLOSURE]
         if closure:
             rows.extend(closure_rows(store, shapes_graph, placed, closure, prefixes, fail_on, engine, held.back))
@@ -186,7 +189,10 @@ def _names(shapes_graph: Any, prefixes: dict[str, str]) -> Any:
 
 def _oxigraph_rows(
     store: Any, shapes_graph: Any, found: list[Route], prefixes: dict[str, str], back: dict[Any, Any]
-) -> list[list[Any]]:
+) -> tuple[list[list[Any]], set[Any]]:
+    """The rows of the shapes answered on Oxigraph, and the shapes handed back to the SHACL engine: those
+    with a solution holding a backslash, which engines write into messages differently (pySHACL reads
+    it as a regular-expression escape, pyshacl-turbo does not), so that engine's results stay its own."""
     import pyoxigraph as ox
     import rdflib
 
@@ -197,10 +203,15 @@ def _oxigraph_rows(
 
     names = _names(shapes_graph, prefixes)
     rows = []
+    handed_back = set()
     labels: dict[Any, str] = {}
     for route in found:
+        answered = []
         for solution in evaluate(store, route.translated, back):
             terms = {k: to_rdflib_term(v) for k, v in solution["row"].items()}
+            if any("\\" in str(term) for term in terms.values()):
+                handed_back.add(route.shape)
+                break
             focus = terms["this"]
             if focus not in labels:
                 holder = new_graph()
@@ -211,8 +222,10 @@ def _oxigraph_rows(
             result, report, node = solution_result(route.translated, solution["constraint"], terms, names,
                                                    shapes_graph, labels[focus])
             text, label_node = result_ntriples(report, node, "whole")
-            rows.append([list(result.to_dict().values()), text, label_node, ""])
-    return rows
+            answered.append([list(result.to_dict().values()), text, label_node, ""])
+        if route.shape not in handed_back:
+            rows.extend(answered)
+    return rows, handed_back
 
 
 def closure_rows(
