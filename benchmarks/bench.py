@@ -20,8 +20,10 @@ shipped graph is measured, every figure in a process of its own:
 A measurement that runs past its cap is killed and shown as `>N s`; one whose
 projection (linear in triples, from the largest smaller size measured in this run or
 an earlier one, at most ten times smaller) passes the cap is not started and shown
-as `~N s?` (validation: the reason in the row). Caps: BENCH_CAP (600 s, for loads and
-validation), BENCH_QUERY_CAP (60 s per query). Corpora and stores are kept under
+as `~N s?` (validation: the reason in the row; a validation row is also not started
+when its peak memory projects past BENCH_MEMORY_CAP, MB, four fifths of the RAM by
+default). Caps: BENCH_CAP (600 s, for loads and validation), BENCH_QUERY_CAP (60 s per
+query). Corpora and stores are kept under
 .benchmarks/ (BENCH_WORK) and reused. Results also go to .benchmarks/results.json, the
 tables to .benchmarks/table.txt and the times the projections use to
 .benchmarks/timings.json, after each size, so a run stopped early keeps them.
@@ -51,6 +53,9 @@ import validation  # noqa: E402
 
 CAP = float(os.environ.get("BENCH_CAP", "600"))
 QUERY_CAP = float(os.environ.get("BENCH_QUERY_CAP", "60"))
+#: MB a validation row may be projected to use (default: four fifths of the RAM).
+MEMORY_CAP = float(os.environ.get("BENCH_MEMORY_CAP")
+                   or os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 0.8 / 2**20)
 SHAPED = {
     "point lookup": "SELECT ?p ?o WHERE { pgr:report-synthetic-000003 ?p ?o }",
     "three-hop join": (
@@ -268,12 +273,27 @@ class Bench:
         """The validation table of this size (benchmarks/validation.py), its rows' times kept for projections."""
         rows = validation.ValidationRows(
             size, synthetic, summary, WORK, CAP,
-            projector=lambda label: self.projected(label, "validation", size, CAP),
-            record=lambda label, seconds: self.note(label, "validation", seconds, size),
+            projector=lambda label: self.not_started(label, size),
+            record=lambda label, seconds, peak_mb: self.record(label, size, seconds, peak_mb),
             log=self.log,
         )
         self.validation[size] = rows.rows
         rows.all()
+
+    def not_started(self, label: str, size: str) -> str | None:
+        """Why a validation row is not started at this size: its time or memory projected past a cap."""
+        guess = self.projected(label, "validation", size, CAP)
+        if guess:
+            return f"~{guess[0]:,.0f} s projected from {guess[1]} passes the cap ({CAP:.0f} s)"
+        guess = self.projected(label, "validation MB", size, MEMORY_CAP)
+        if guess:
+            return f"~{guess[0]:,.0f} MB projected from {guess[1]} passes the memory cap ({MEMORY_CAP:,.0f} MB)"
+        return None
+
+    def record(self, label: str, size: str, seconds: float, peak_mb: float | None) -> None:
+        self.note(label, "validation", seconds, size)
+        if peak_mb is not None:
+            self.note(label, "validation MB", peak_mb, size)
 
     # -- cold start
     def cold(self, size: str, store: Path, first: bool) -> None:

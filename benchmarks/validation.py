@@ -15,9 +15,10 @@ injects a known number of violations):
 * one new report (a report folder taken out of the corpus) joined with the corpus, from the
   files and from an on-disk store.
 
-A row whose projection (linear in triples, from the largest smaller size measured, in
-this run or an earlier one, at most ten times smaller) passes the cap is not started,
-and the table says why; any other row runs with the cap as its timeout.
+A row whose time or peak memory, projected linearly in triples from the largest smaller
+size measured (in this run or an earlier one, at most ten times smaller), passes the cap
+(BENCH_CAP) or the memory cap (BENCH_MEMORY_CAP) is not started, and the table says why;
+any other row runs with the cap as its timeout.
 """
 
 from __future__ import annotations
@@ -171,16 +172,16 @@ def one_new_report(folder: Path) -> tuple[Path, Path]:
 # ---------------------------------------------------------------- the rows
 
 
-#: row label -> (projected seconds, the size it is projected from), when that passes the cap.
-Projector = Callable[[str], tuple[float, str] | None]
+#: row label -> why the row is not started (its time or memory projected past a cap), or None.
+Projector = Callable[[str], str | None]
 
 
 class ValidationRows:
     """The rows for one size; `projector(label)` says when a row is not worth starting,
-    `record(label, seconds)` keeps each row's time for the next size's projection."""
+    `record(label, seconds, peak MB)` keeps each row's time and memory for the next size's projection."""
 
     def __init__(self, size: str, corpus: Path, summary: dict, work: Path, cap: float,
-                 projector: Projector, record: Callable[[str, float], None], log: Callable[[str], None]):
+                 projector: Projector, record: Callable[[str, float, float | None], None], log: Callable[[str], None]):
         self.size, self.corpus, self.summary, self.work, self.cap = size, corpus, summary, work, cap
         self.projector, self.record, self.log = projector, record, log
         self.python = sys.executable
@@ -194,10 +195,9 @@ class ValidationRows:
 
     def run(self, label: str, argv: list[str], expected: int | None, count: Callable[[Measured], dict]) -> Row:
         """One row: projected and skipped, or run with the cap as its timeout."""
-        guess = self.projector(label)
-        if guess is not None:
-            row = Row(label, expected=expected,
-                      skipped=f"skipped: ~{guess[0]:,.0f} s projected from {guess[1]} passes the cap ({self.cap:.0f} s)")
+        why = self.projector(label)
+        if why is not None:
+            row = Row(label, expected=expected, skipped=f"skipped: {why}")
             self.rows.append(row)
             return row
         self.log(f"{self.size}: {label}")
@@ -205,7 +205,7 @@ class ValidationRows:
         row = Row(label, wall=done.wall, peak_mb=done.peak_mb, expected=expected)
         if done.timed_out:
             row.skipped = f"killed at the cap ({self.cap:.0f} s)"
-            self.record(label, self.cap)
+            self.record(label, self.cap, done.peak_mb)
         else:
             try:
                 found = count(done)
@@ -216,7 +216,7 @@ class ValidationRows:
             else:
                 row.results = found.pop("results")
                 row.note = found.pop("note", "")
-                self.record(label, done.wall)
+                self.record(label, done.wall, done.peak_mb)
         self.rows.append(row)
         return row
 

@@ -76,3 +76,17 @@ def test_projection_only_from_a_size_at_most_ten_times_smaller(tmp_path, monkeyp
     assert runs.projected("row", "validation", "10M", 1) is None  # nothing within ten times: run, with the cap
     runs.note("row", "validation", 70.0, "1M")
     assert runs.projected("row", "validation", "10M", 600) == (700.0, "1M")
+
+
+def test_a_row_projected_past_the_memory_cap_is_not_started(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "WORK", tmp_path)
+    monkeypatch.setattr(bench, "CAP", 1000.0)
+    monkeypatch.setattr(bench, "MEMORY_CAP", 20_000.0)
+    runs = bench.Bench(["1M", "10M"])
+    runs.triples["1M"], runs.triples["10M"] = 1_000_000, 10_000_000
+    runs.record("joined", "1M", 50.0, 1_500.0)
+    assert runs.not_started("joined", "10M") is None  # 500 s and 15,000 MB: run
+    runs.record("joined", "1M", 50.0, 3_000.0)
+    assert runs.not_started("joined", "10M") == "~30,000 MB projected from 1M passes the memory cap (20,000 MB)"
+    runs.record("joined", "1M", 150.0, 3_000.0)
+    assert runs.not_started("joined", "10M") == "~1,500 s projected from 1M passes the cap (1000 s)"
