@@ -164,7 +164,7 @@ class Bench:
         self.results: dict[str, dict[str, dict[str, object]]] = {}  # size -> measurement -> engine -> value
         self.validation: dict[str, list[validation.Row]] = {}  # size -> the validation table's rows
         self.triples: dict[str, int] = {}
-        # size -> {"triples": n, "seconds": {measurement|engine: seconds}}, earlier runs' too
+        # size -> {"triples": n, "measured": {measurement|engine: seconds, or MB}}, earlier runs' too
         timings = WORK / "timings.json"
         self.timings: dict[str, dict] = json.loads(timings.read_text(encoding="utf-8")) if timings.is_file() else {}
 
@@ -176,8 +176,8 @@ class Bench:
         linear in triples, when that passes the cap; only from a size at most PROJECT_FROM times smaller."""
         key = f"{what}|{engine}"
         target = self.triples.get(size) or generate.parse_size(size)
-        known = [(t["triples"], name, t["seconds"][key]) for name, t in self.timings.items()
-                 if key in t["seconds"] and t["triples"] < target]
+        known = [(t["triples"], name, t["measured"][key]) for name, t in self.timings.items()
+                 if key in t.get("measured", {}) and t["triples"] < target]
         if not known:
             return None
         triples, name, seconds = max(known)
@@ -187,9 +187,9 @@ class Bench:
         return (guess, name) if guess > cap else None
 
     def note(self, what: str, engine: str, seconds: float, size: str) -> None:
-        entry = self.timings.setdefault(size, {"triples": self.triples[size], "seconds": {}})
+        entry = self.timings.setdefault(size, {"triples": self.triples[size], "measured": {}})
         entry["triples"] = self.triples[size]
-        entry["seconds"][f"{what}|{engine}"] = seconds
+        entry.setdefault("measured", {})[f"{what}|{engine}"] = seconds
 
     def log(self, text: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
