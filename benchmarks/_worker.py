@@ -1,14 +1,15 @@
-"""One benchmark measurement in a process of its own (run by benchmarks/bench.py).
+"""One benchmark measurement in a process of its own (run by benchmarks/bench.py and benchmarks/validation.py).
 
 Each task prints JSON lines on stdout; the last one holds the peak RSS of this
 process (and of its children) from resource.getrusage.
 
     python benchmarks/_worker.py load ENGINE DATA [STORE]
     python benchmarks/_worker.py queries ENGINE DATA [STORE] QUERIES.json
-    python benchmarks/_worker.py validate MODE DATA [CACHE]
+    python benchmarks/_worker.py validate MODE DATA
 
 ENGINE: pactgraph, pactgraph-store, pyoxigraph, rdflib.
-MODE: pactgraph, pactgraph-pyshacl, whole-pyshacl, whole-turbo, pyrudof.
+MODE: pool (units in two processes), dask (units on two local Dask workers), whole-pyshacl,
+whole-turbo, pyrudof.
 """
 
 from __future__ import annotations
@@ -148,46 +149,20 @@ def queries(engine: str, data: str, store_dir: str | None, spec: str) -> None:
 # ---------------------------------------------------------------- validation
 
 
-def validate(mode: str, data: str, cache: str | None) -> None:
+def validate(mode: str, data: str) -> None:
     start = time.perf_counter()
     try:
-        if mode in ("pactgraph", "pactgraph-pyshacl", "pactgraph-cached"):
-            from pactgraph.validation.pipeline import Executor, run
-            from pactgraph.validation.scope import whole_graph
-
-            engine = "pyshacl" if mode == "pactgraph-pyshacl" else "auto"
-            cache_dir = Path(cache) if cache else None
-            cpu = cpu_seconds()
-            report = run(whole_graph([data]), Executor("units", 2, cache_dir), engine=engine)
+        if mode in ("pool", "dask"):
+            report, seconds, cpu = units(mode, data)
             extra = {k: report.run_info[k] for k in ("units", "cached", "engine", "jobs")}
-            extra["cpu_seconds"] = round(cpu_seconds() - cpu, 2)
-        elif mode == "pactgraph-dask":
-            # Two local Dask workers (one thread each) on loopback, started before the clock runs.
-            from distributed import LocalCluster
-
-            from pactgraph.validation.pipeline import Executor, run
-            from pactgraph.validation.scope import whole_graph
-
-            # CPU: this process (client and scheduler) and the two workers, their start included.
-            cpu = cpu_seconds()
-            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                              dashboard_address=None) as cluster:
-                emit(cluster_started=time.perf_counter() - start)
-                start = time.perf_counter()
-                report = run(whole_graph([data]), Executor("dask", scheduler=cluster.scheduler_address),
-                             engine="auto")
-                seconds = time.perf_counter() - start
-            extra = {k: report.run_info[k] for k in ("units", "cached", "engine", "jobs")}
-            extra["cpu_seconds"] = round(cpu_seconds() - cpu, 2)
             emit(seconds=seconds, results=len(report.results), triples=report.triples, conforms=report.conforms,
-                 **extra, **peak_mb())
+                 cpu_seconds=cpu, **extra, **peak_mb())
             return
-        elif mode in ("whole-pyshacl", "whole-turbo"):
+        if mode in ("whole-pyshacl", "whole-turbo"):
             from pactgraph.validation.command import validate
 
             engine = "pyshacl" if mode == "whole-pyshacl" else "pyshacl-turbo"
             report = validate([data], executor="single", engine=engine, no_cache=True)
-            extra = {}
         elif mode == "pyrudof":
             import pyrudof
 
@@ -209,7 +184,29 @@ def validate(mode: str, data: str, cache: str | None) -> None:
              **peak_mb())
         return
     emit(seconds=time.perf_counter() - start, results=len(report.results), triples=report.triples,
-         conforms=report.conforms, **extra, **peak_mb())
+         conforms=report.conforms, **peak_mb())
+
+
+def units(mode: str, data: str):
+    """The units of `data`, uncached, in a process pool of two or on two local Dask workers (one thread
+    each, on loopback, started before the clock runs): the report, its seconds and the CPU seconds of
+    every process of the run (for Dask: the client, the scheduler and the workers, their start included)."""
+    from pactgraph.validation.pipeline import Executor, run
+    from pactgraph.validation.scope import whole_graph
+
+    cpu = cpu_seconds()
+    if mode == "pool":
+        start = time.perf_counter()
+        report = run(whole_graph([data]), Executor("units", 2, None), engine="auto")
+        return report, time.perf_counter() - start, round(cpu_seconds() - cpu, 2)
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        start = time.perf_counter()
+        report = run(whole_graph([data]), Executor("dask", scheduler=cluster.scheduler_address), engine="auto")
+        seconds = time.perf_counter() - start
+    return report, seconds, round(cpu_seconds() - cpu, 2)
 
 
 def main(argv: list[str]) -> None:
@@ -220,7 +217,7 @@ def main(argv: list[str]) -> None:
     elif task == "queries":
         queries(rest[0], rest[1], rest[2] or None, rest[3])
     elif task == "validate":
-        validate(rest[0], rest[1], rest[2] if len(rest) > 2 else None)
+        validate(rest[0], rest[1])
     else:
         raise SystemExit(f"unknown task {task}")
 

@@ -1,6 +1,7 @@
-"""pactgraph at scale, side by side with pyoxigraph called directly and with plain rdflib.
+"""pactgraph at scale, side by side with pyoxigraph called directly, plain rdflib and Apache Jena.
 
-    python benchmarks/bench.py [--sizes 10k,100k,1M]      (make bench; BENCH_SIZES=10k,100k make bench)
+    python benchmarks/bench.py [--sizes 10k,100k,1M] [--parts load,queries,cold,validation]
+    (make bench; BENCH_SIZES=100k,1M,10M make bench)
 
 For each size a synthetic corpus (benchmarks/generate.py, seed 7) plus the
 shipped graph is measured, every figure in a process of its own:
@@ -10,20 +11,22 @@ shipped graph is measured, every figure in a process of its own:
 * the sixteen competency queries and four shaped queries (point lookup,
   three-hop join, GROUP BY aggregate, OPTIONAL + date-range FILTER), median ms
   with all rows read: pactgraph in memory and on disk, pyoxigraph directly, rdflib;
-* validation of the synthetic corpus, seconds and peak RSS: pactgraph report by
-  report in two processes (uncached, then cached), pySHACL and pyshacl-turbo over
-  the whole graph in one process, pyrudof;
-* past one machine (`validate --scheduler`): units in a process pool of two against
-  two local Dask workers (one thread each), in triples per hour per core, on a
-  corpus of its own size (--cluster-size, BENCH_CLUSTER_SIZE, default 10M; "" skips);
-* cold `pactgraph query NAME` wall time on the shipped graph and with --store.
+* cold `pactgraph query NAME` wall time on the shipped graph and with --store;
+* validation, one table per size (benchmarks/validation.py): `pactgraph validate` cold,
+  warm and warm after one edited report, Jena's `shacl validate` as a process, pySHACL,
+  pyshacl-turbo and pyrudof over the whole graph, the units in a process pool of two
+  against two local Dask workers (triples per hour per core), one new report joined.
 
 A measurement that runs past its cap is killed and shown as `>N s`; one whose
-projection from the previous size (linear in triples) passes the cap is not
-started and shown as `~N s?`. Caps: BENCH_CAP (600 s, for loads and
-validation), BENCH_QUERY_CAP (60 s per query). Corpora and stores are kept
-under .benchmarks/ and reused. Results also go to .benchmarks/results.json and the
-table to .benchmarks/table.txt, after each size, so a run stopped early keeps them.
+projection (linear in triples, from the largest smaller size measured in this run or
+an earlier one, at most ten times smaller) passes the cap is not started and shown
+as `~N s?` (validation: the reason in the row; a validation row is also not started
+when its peak memory projects past BENCH_MEMORY_CAP, MB, four fifths of the RAM by
+default). Caps: BENCH_CAP (600 s, for loads and validation), BENCH_QUERY_CAP (60 s per
+query). Corpora and stores are kept under
+.benchmarks/ (BENCH_WORK) and reused. Results also go to .benchmarks/results.json, the
+tables to .benchmarks/table.txt and the times the projections use to
+.benchmarks/timings.json, after each size, so a run stopped early keeps them.
 """
 
 from __future__ import annotations
@@ -41,14 +44,18 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-WORK = ROOT / ".benchmarks"
+WORK = Path(os.environ.get("BENCH_WORK") or ROOT / ".benchmarks").resolve()
 WORKER = HERE / "_worker.py"
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import validation  # noqa: E402
 
 CAP = float(os.environ.get("BENCH_CAP", "600"))
 QUERY_CAP = float(os.environ.get("BENCH_QUERY_CAP", "60"))
+#: MB a validation row may be projected to use (default: four fifths of the RAM).
+MEMORY_CAP = float(os.environ.get("BENCH_MEMORY_CAP")
+                   or os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 0.8 / 2**20)
 SHAPED = {
     "point lookup": "SELECT ?p ?o WHERE { pgr:report-synthetic-000003 ?p ?o }",
     "three-hop join": (
@@ -66,6 +73,9 @@ SHAPED = {
     ),
 }
 ENGINES = ("pactgraph", "pactgraph-store", "pyoxigraph", "rdflib")
+PARTS = ("load", "queries", "cold", "validation")
+#: How much smaller a size may be and still project a larger one's time.
+PROJECT_FROM = 10
 
 
 def python() -> str:
@@ -148,26 +158,38 @@ def competency_queries() -> list[tuple[str, str]]:
 
 
 class Bench:
-    def __init__(self, sizes: list[str]):
+    def __init__(self, sizes: list[str], parts: tuple[str, ...] = PARTS):
         self.sizes = sizes
+        self.parts = parts
         self.results: dict[str, dict[str, dict[str, object]]] = {}  # size -> measurement -> engine -> value
-        self.seconds: dict[tuple[str, str], float] = {}  # (measurement, engine) -> seconds at the last size
+        self.validation: dict[str, list[validation.Row]] = {}  # size -> the validation table's rows
         self.triples: dict[str, int] = {}
-        self.previous: str | None = None
-        self.cluster_size = ""
+        # size -> {"triples": n, "measured": {measurement|engine: seconds, or MB}}, earlier runs' too
+        timings = WORK / "timings.json"
+        self.timings: dict[str, dict] = json.loads(timings.read_text(encoding="utf-8")) if timings.is_file() else {}
 
     def put(self, size: str, what: str, engine: str, value: object) -> None:
         self.results.setdefault(size, {}).setdefault(what, {})[engine] = value
 
-    def projected(self, what: str, engine: str, size: str, cap: float) -> float | None:
-        """Seconds the last size's run projects for this size, when that passes the cap."""
-        if self.previous is None or (what, engine) not in self.seconds or size not in self.triples:
+    def projected(self, what: str, engine: str, size: str, cap: float) -> tuple[float, str] | None:
+        """(seconds, from which size) that the largest smaller size measured projects for this size,
+        linear in triples, when that passes the cap; only from a size at most PROJECT_FROM times smaller."""
+        key = f"{what}|{engine}"
+        target = self.triples.get(size) or generate.parse_size(size)
+        known = [(t["triples"], name, t["measured"][key]) for name, t in self.timings.items()
+                 if key in t.get("measured", {}) and t["triples"] < target]
+        if not known:
             return None
-        guess = self.seconds[(what, engine)] * self.triples[size] / self.triples[self.previous]
-        return guess if guess > cap else None
+        triples, name, seconds = max(known)
+        if triples * PROJECT_FROM < target:
+            return None
+        guess = seconds * target / triples
+        return (guess, name) if guess > cap else None
 
-    def note(self, what: str, engine: str, seconds: float) -> None:
-        self.seconds[(what, engine)] = seconds
+    def note(self, what: str, engine: str, seconds: float, size: str) -> None:
+        entry = self.timings.setdefault(size, {"triples": self.triples[size], "measured": {}})
+        entry["triples"] = self.triples[size]
+        entry.setdefault("measured", {})[f"{what}|{engine}"] = seconds
 
     def log(self, text: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
@@ -178,7 +200,7 @@ class Bench:
             what = "load, triples/s"
             guess = self.projected(what, engine, size, CAP)
             if guess:
-                self.put(size, what, engine, f"~{guess:.0f} s?")
+                self.put(size, what, engine, f"~{guess[0]:.0f} s?")
                 continue
             if engine == "pactgraph-store":
                 shutil.rmtree(store, ignore_errors=True)
@@ -186,7 +208,7 @@ class Bench:
             lines, timed_out = run_lines(["load", engine, str(data), str(store)], CAP)
             if timed_out:
                 self.put(size, what, engine, f">{CAP:.0f} s")
-                self.note(what, engine, CAP)
+                self.note(what, engine, CAP, size)
                 continue
             row = lines[-1]
             if "error" in row:
@@ -194,7 +216,7 @@ class Bench:
                 continue
             self.put(size, what, engine, f"{row['triples'] / row['seconds']:,.0f}")
             self.put(size, "load, seconds (peak RSS MB)", engine, f"{row['seconds']:.2f} ({row['rss_mb']:.0f})")
-            self.note(what, engine, row["seconds"])
+            self.note(what, engine, row["seconds"], size)
 
     # -- queries
     def queries(self, size: str, data: Path, store: Path) -> None:
@@ -219,7 +241,7 @@ class Bench:
                 for row in lines:
                     if "query" in row:
                         self.put(size, row["query"], engine, row["ms"])
-                        self.note(row["query"], engine, row["ms"] / 1000)
+                        self.note(row["query"], engine, row["ms"] / 1000, size)
                         self.put(size, row["query"], "rows", row["rows"])
                     elif "loaded" in row and engine == "rdflib":
                         pass
@@ -234,7 +256,7 @@ class Bench:
                 stuck = todo[len(done)][0]
                 if timed_out:
                     self.put(size, stuck, engine, f">{QUERY_CAP:.0f} s")
-                    self.note(stuck, engine, QUERY_CAP)
+                    self.note(stuck, engine, QUERY_CAP, size)
                 else:  # the worker failed on this query
                     self.put(size, stuck, engine, "error")
                 todo = todo[len(done) + 1 :]
@@ -242,67 +264,36 @@ class Bench:
     def _skip_query(self, size: str, engine: str, name: str) -> bool:
         guess = self.projected(name, engine, size, QUERY_CAP)
         if guess:
-            self.put(size, name, engine, f"~{guess:.0f} s?")
+            self.put(size, name, engine, f"~{guess[0]:.0f} s?")
             return True
         return False
 
     # -- validation
-    def validate(self, size: str, synthetic: Path) -> None:
-        cache = WORK / f"cache-{size}"
-        shutil.rmtree(cache, ignore_errors=True)
-        modes = [
-            ("validate: pactgraph per report, 2 processes", "pactgraph", [str(cache)]),
-            ("validate: same, cached re-run", "pactgraph-cached", [str(cache)]),
-            ("validate: pactgraph per report, pySHACL engine, 2 processes", "pactgraph-pyshacl", []),
-            ("validate: pySHACL, whole graph, 1 process", "whole-pyshacl", []),
-            ("validate: pyshacl-turbo, whole graph, 1 process", "whole-turbo", []),
-            ("validate: pyrudof, whole graph, 1 process", "pyrudof", []),
-        ]
-        for label, mode, extra in modes:
-            guess = self.projected(label, mode, size, CAP)
-            if guess:
-                self.put(size, label, "value", f"~{guess:.0f} s? (projected)")
-                continue
-            self.log(f"{size}: {label}")
-            lines, timed_out = run_lines(["validate", mode, str(synthetic), *extra], CAP)
-            if timed_out:
-                self.put(size, label, "value", f">{CAP:.0f} s")
-                self.note(label, mode, CAP)
-                continue
-            row = lines[-1]
-            rss = max(row.get("rss_mb", 0), row.get("children_rss_mb", 0))
-            if "error" in row:
-                self.put(size, label, "value", f"error after {row['seconds']:.1f} s: {row['error'][:70]}")
-                continue
-            text = f"{row['seconds']:.1f} s, {rss:,.0f} MB, {row['results']} results"
-            if row.get("children_rss_mb"):
-                text += f" (parent {row['rss_mb']:,.0f} MB)"
-            self.put(size, label, "value", text)
-            self.note(label, mode, row["seconds"])
+    def validate(self, size: str, synthetic: Path, summary: dict) -> None:
+        """The validation table of this size (benchmarks/validation.py), its rows' times kept for projections."""
+        rows = validation.ValidationRows(
+            size, synthetic, summary, WORK, CAP,
+            projector=lambda label: self.not_started(label, size),
+            record=lambda label, seconds, peak_mb: self.record(label, size, seconds, peak_mb),
+            log=self.log,
+        )
+        self.validation[size] = rows.rows
+        rows.all()
 
-    # -- past one machine
-    def cluster(self, size: str) -> None:
-        """Units in a process pool of two against two local Dask workers: the cost of going through Dask."""
-        _, synthetic, _ = prepare(size)
-        for label, mode in (("validate: units, process pool of 2", "pactgraph"),
-                            ("validate: units, 2 local Dask workers (--scheduler)", "pactgraph-dask")):
-            self.log(f"{size}: {label}")
-            lines, timed_out = run_lines(["validate", mode, str(synthetic), ""], CAP)
-            if timed_out:
-                self.put(size, label, "value", f">{CAP:.0f} s")
-                continue
-            row = lines[-1]
-            if "error" in row:
-                self.put(size, label, "value", f"error after {row['seconds']:.1f} s: {row['error'][:70]}")
-                continue
-            # Two cores: two processes, or two workers of one thread each; and per CPU-hour spent
-            # (every process of the run), which a busy machine does not distort.
-            rate = row["triples"] / row["seconds"] * 3600 / 2
-            per_cpu = row["triples"] / row["cpu_seconds"] * 3600
-            rss = max(row.get("rss_mb", 0), row.get("children_rss_mb", 0))
-            self.put(size, label, "value", f"{row['seconds']:.1f} s wall, {rate:,.0f} triples/h/core; "
-                                           f"{row['cpu_seconds']:.0f} CPU s, {per_cpu:,.0f} triples/CPU-hour; "
-                                           f"{rss:,.0f} MB, {row['results']} results, {row['units']} units")
+    def not_started(self, label: str, size: str) -> str | None:
+        """Why a validation row is not started at this size: its time or memory projected past a cap."""
+        guess = self.projected(label, "validation", size, CAP)
+        if guess:
+            return f"~{guess[0]:,.0f} s projected from {guess[1]} passes the cap ({CAP:.0f} s)"
+        guess = self.projected(label, "validation MB", size, MEMORY_CAP)
+        if guess:
+            return f"~{guess[0]:,.0f} MB projected from {guess[1]} passes the memory cap ({MEMORY_CAP:,.0f} MB)"
+        return None
+
+    def record(self, label: str, size: str, seconds: float, peak_mb: float | None) -> None:
+        self.note(label, "validation", seconds, size)
+        if peak_mb is not None:
+            self.note(label, "validation MB", peak_mb, size)
 
     # -- cold start
     def cold(self, size: str, store: Path, first: bool) -> None:
@@ -339,7 +330,7 @@ class Bench:
         self.put(size, what, "pactgraph-store", median_wall(base + ["query", "parties-and-date", "--store", str(store)], 5))
 
     def run(self) -> None:
-        WORK.mkdir(exist_ok=True)
+        WORK.mkdir(parents=True, exist_ok=True)
         for index, size in enumerate(self.sizes):
             self.log(f"{size}: preparing the corpus")
             corpus, synthetic, summary = prepare(size)
@@ -347,30 +338,28 @@ class Bench:
             self.triples[size] = int(summary["triples"]) + 2584
             self.put(size, "corpus: triples (synthetic + shipped), injected violations", "value",
                      f"{summary['triples']} + 2584, {summary['violations']}")
-            for step in (
-                functools.partial(self.load, size, corpus, store),
-                functools.partial(self.queries, size, corpus, store),
-                functools.partial(self.cold, size, store, first=index == 0),
-                functools.partial(self.validate, size, synthetic),
-            ):
+            steps = {
+                "load": functools.partial(self.load, size, corpus, store),
+                "queries": functools.partial(self.queries, size, corpus, store),
+                "cold": functools.partial(self.cold, size, store, first=index == 0),
+                "validation": functools.partial(self.validate, size, synthetic, summary),
+            }
+            for part in self.parts:
                 try:
-                    step()
+                    steps[part]()
                 except Exception as err:  # one failed measurement does not lose the others
                     self.log(f"{size}: measurement failed: {type(err).__name__}: {err}")
                     self.put(size, "failed measurement", "value", f"{type(err).__name__}: {err}"[:120])
-            self.previous = size
-            self.save()
-        if self.cluster_size:
-            try:
-                self.cluster(self.cluster_size)
-            except Exception as err:  # one failed measurement does not lose the others
-                self.log(f"{self.cluster_size}: measurement failed: {type(err).__name__}: {err}")
-        self.save()
+                self.save()
 
     def save(self) -> None:
         """What is measured so far, so that a run stopped before its end keeps the sizes it finished."""
-        (WORK / "results.json").write_text(json.dumps(self.results, indent=1) + "\n", encoding="utf-8")
+        results = {size: {**found, **({"validation": [r.to_dict() for r in self.validation[size]]}
+                                      if size in self.validation else {})}
+                   for size, found in self.results.items()}
+        (WORK / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
         (WORK / "table.txt").write_text(table(self) + "\n", encoding="utf-8")
+        (WORK / "timings.json").write_text(json.dumps(self.timings, indent=1) + "\n", encoding="utf-8")
 
 
 # ---------------------------------------------------------------- the table
@@ -393,7 +382,7 @@ def table(bench: Bench) -> str:
             if what not in order:
                 order.append(what)
     for what in order:
-        for size in ["shipped", *bench.sizes, *([bench.cluster_size] if bench.cluster_size else [])]:
+        for size in ["shipped", *bench.sizes]:
             found = bench.results.get(size, {}).get(what)
             if not found:
                 continue
@@ -416,30 +405,36 @@ def table(bench: Bench) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
              for r in [header, ["-" * w for w in widths], *rows]]
-    return "\n".join(lines)
+    tables = ["\n".join(lines)] + [validation.table(size, bench.validation[size])
+                                   for size in bench.sizes if size in bench.validation]
+    return "\n\n".join(tables)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES") or "10k,100k,1M",
-                        help="corpus sizes (default: BENCH_SIZES, else 10k,100k,1M; \"\": none)")
-    parser.add_argument("--cluster-size", default=os.environ.get("BENCH_CLUSTER_SIZE", "10M"),
-                        help="corpus size of the process pool against Dask rows (default: BENCH_CLUSTER_SIZE, "
-                             "else 10M; \"\": skipped)")
+                        help="corpus sizes, e.g. 10k,100k,1M,10M (default: BENCH_SIZES, else 10k,100k,1M)")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help=f"what to measure at each size (default: {','.join(PARTS)})")
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    cluster_size = args.cluster_size.strip()
-    for size in sizes + ([cluster_size] if cluster_size else []):
-        generate.parse_size(size)
+    parts = tuple(p.strip() for p in args.parts.split(",") if p.strip())
+    for size in sizes:
+        try:
+            if generate.parse_size(size) < 1:
+                raise ValueError(size)
+        except ValueError:
+            parser.error(f"--sizes: {size!r} is not a size such as 100k, 1M or 10M")
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown:
+        parser.error(f"--parts: {', '.join(unknown)} (one of {', '.join(PARTS)})")
     start = time.perf_counter()
-    bench = Bench(sizes)
-    bench.cluster_size = cluster_size
+    bench = Bench(sizes, parts)
     bench.run()
     elapsed = time.perf_counter() - start
-    print(f"pactgraph benchmark, sizes {', '.join(sizes) or 'none'}, cluster rows {cluster_size or 'none'}; "
-          f"{os.cpu_count()} cores; caps {CAP:.0f} s, "
+    print(f"pactgraph benchmark, sizes {', '.join(sizes) or 'none'}; {os.cpu_count()} cores; caps {CAP:.0f} s, "
           f"queries {QUERY_CAP:.0f} s; ms unless stated; pg/ox = pactgraph / pyoxigraph direct "
-          f"(load: pyoxigraph rate / pactgraph rate)")
+          f"(load: pyoxigraph rate / pactgraph rate); validation: wall and peak RSS of the largest process")
     print(table(bench))
     print(f"total {elapsed / 60:.1f} min")
     return 0

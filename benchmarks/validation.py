@@ -1,85 +1,125 @@
-"""Validation on every path, side by side with pySHACL over the whole graph and Apache Jena SHACL as a process.
+"""The validation table of `make bench`: one size's corpus validated on every path, side by side.
 
-    python benchmarks/validation.py [--sizes 10k,100k,1M] [--cap SECONDS]
+Each row is one run in a process of its own, timed from outside (wall time, peak
+resident memory of the largest process of the run, from wait4), with the number of
+results it reported, checked against what the corpus holds (benchmarks/generate.py
+injects a known number of violations):
 
-For each size a synthetic corpus (benchmarks/generate.py, seed 7, kept under
-.benchmarks/) is validated, each run in a process of its own, wall time and peak
-resident memory (of the process and the workers it waited for):
+* `pactgraph validate --data-dir CORPUS` as a user runs it (the default executor),
+  with an empty cache; again with the corpus unchanged; again with one report edited
+  (its language tag, one more result; restored afterwards);
+* Apache Jena's `shacl validate` as a process, on the same data and shapes;
+* pySHACL (the reference), pyshacl-turbo and pyrudof over the whole graph in one process;
+* the units in a process pool of two against two local Dask workers of one thread each
+  (`validate --scheduler`), in triples per hour per core;
+* one new report (a report folder taken out of the corpus) joined with the corpus, from the
+  files and from an on-disk store.
 
-* `pactgraph validate --data-dir CORPUS` as a user runs it (the `auto` executor);
-* the same with a cache: cold, again with the corpus unchanged, again with one report edited
-  (the manifest in the cache folder: only what changed is parsed);
-* each executor: one graph (pyshacl-turbo), units in 1 and 2 processes, units again from the cache;
-* the references: pySHACL over the whole graph in one process, Jena's `shacl validate`;
-* joined validation of one new report (a report folder taken out of the corpus) with the corpus
-  it joins, from the files: `pactgraph validate NEW/report.ttl --data-dir CORPUS`.
-
-A run past the cap (BENCH_CAP, 600 s) is killed and shown as `>N s`; one whose
-projection from the previous size (ten times the triples, ten times the time) passes
-the cap is not started and shown as `~N s?`.
+A row whose time or peak memory, projected linearly in triples from the largest smaller
+size measured (in this run or an earlier one, at most ten times smaller), passes the cap
+(BENCH_CAP) or the memory cap (BENCH_MEMORY_CAP) is not started, and the table says why;
+any other row runs with the cap as its timeout.
 """
 
 from __future__ import annotations
 
-import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+WORKER = HERE / "_worker.py"
 ROOT = HERE.parent
-WORK = ROOT / ".benchmarks"
-sys.path.insert(0, str(HERE))
 
-import generate  # noqa: E402
-
-PY = sys.executable
-#: Wall seconds of each run at the previous size, for the projection.
-PREVIOUS: dict[str, float] = {}
-
-
-def measure(argv: list[str], cap: float, env: dict[str, str] | None = None) -> tuple[str, str, int]:
-    """(wall, peak MB, exit status) of one command; a run past `cap` is killed."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True)
-    deadline = start + cap
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            os.killpg(process.pid, 9)
-            os.wait4(process.pid, 0)
-            return f">{cap:.0f} s", "-", -1
-        time.sleep(0.02)
-    wall = time.perf_counter() - start
-    return f"{wall:.2f} s", f"{usage.ru_maxrss / 1024:.0f}", os.waitstatus_to_exitcode(status)
+#: The rows, in the table's order.
+COLD = "pactgraph validate, default executor, cache cold"
+WARM = "pactgraph validate, cache warm, unchanged"
+EDITED = "pactgraph validate, cache warm, one report edited"
+JENA = "Jena shacl validate, as a process"
+PYSHACL = "pySHACL, whole graph, 1 process (reference)"
+TURBO = "pyshacl-turbo, whole graph, 1 process"
+PYRUDOF = "pyrudof, whole graph, 1 process"
+POOL = "units, process pool of 2"
+DASK = "units, 2 local Dask workers (--scheduler)"
+JOINED = "one new report joined, from files"
+JOINED_STORE = "one new report joined, on-disk store"
+ROWS = (COLD, WARM, EDITED, JENA, PYSHACL, TURBO, PYRUDOF, POOL, DASK, JOINED, JOINED_STORE)
 
 
-def corpus(size: str) -> Path:
-    out = WORK / f"validation-corpus-{size}"
-    if not (out / "entities.ttl").is_file():
-        shutil.rmtree(out, ignore_errors=True)
-        generate.generate(out, generate.parse_size(size), seed=7)
-    return out
+@dataclass
+class Row:
+    """One line of the table: a measurement, or the reason there is none."""
+
+    label: str
+    wall: float | None = None
+    peak_mb: float | None = None
+    results: int | None = None
+    expected: int | None = None
+    note: str = ""
+    skipped: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+
+
+@dataclass
+class Measured:
+    wall: float
+    peak_mb: float
+    code: int
+    timed_out: bool
+    stdout: str
+    stderr: str
+
+
+def measure(argv: list[str], cap: float, cwd: Path) -> Measured:
+    """Run `argv` in a session of its own; a run past `cap` seconds is killed with its children."""
+    out, err = cwd / ".measure-stdout", cwd / ".measure-stderr"
+    with open(out, "wb") as stdout, open(err, "wb") as stderr:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=stdout, stderr=stderr, cwd=cwd, start_new_session=True)
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - start > cap:
+                os.killpg(process.pid, 9)
+                pid, status, usage = os.wait4(process.pid, 0)
+                timed_out = True
+                break
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in (out, err)]
+    out.unlink()
+    err.unlink()
+    return Measured(wall, usage.ru_maxrss / 1024, process.returncode, timed_out, texts[0], texts[1])
+
+
+# ---------------------------------------------------------------- inputs
 
 
 def jena_input(folder: Path) -> tuple[Path, Path]:
-    """The corpus with the ontology as one N-Triples file, and the shapes as one Turtle file, for Jena."""
+    """The corpus with the ontology as one N-Triples file, and the shapes as one, for Jena (made once)."""
     import pyoxigraph as ox
 
     from pactgraph import resources
 
     data = folder.with_name(folder.name + ".nt")
     if not data.is_file():
-        with open(data, "wb") as out:
+        partial = data.with_suffix(".part")
+        with open(partial, "wb") as out:
             for path in resources.ontology_files() + sorted(folder.rglob("*.ttl")):
                 quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
                 out.write(ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES))
+        partial.rename(data)
     shapes = folder.with_name("shapes.nt")
     triples = []
     for path in resources.shape_files():
@@ -88,116 +128,233 @@ def jena_input(folder: Path) -> tuple[Path, Path]:
     return data, shapes
 
 
-def one_new_report(folder: Path) -> tuple[Path, Path]:
-    """A copy of the corpus without one report folder, and that folder as the new report."""
-    base = folder.with_name(folder.name + "-joined")
-    new = folder.with_name(folder.name + "-new")
-    if not base.is_dir():
-        shutil.copytree(folder, base)
-        victim = sorted((base / "reports").iterdir())[len(list((base / "reports").iterdir())) // 2]
-        shutil.rmtree(new, ignore_errors=True)
-        shutil.move(str(victim), new)
-    return base, new / "report.ttl"
-
-
-def rows_for(size: str, cap: float) -> list[tuple[str, str, str, str]]:
-    folder = corpus(size)
-    cache = Path(tempfile.mkdtemp(prefix="pactgraph-bench-cache-"))
-    lib = [PY, "-c", (
-        "import sys; from pathlib import Path; from pactgraph.validation.pipeline import Executor, run; from pactgraph.validation.scope import whole_graph; "
-        "kind, jobs, engine, cache = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] or None; "
-        "r = run(whole_graph(data_dir=sys.argv[5]), Executor(kind, jobs, Path(cache) if cache else None), "
-        "engine=engine); print(r.summary(), file=sys.stderr)"
-    )]
-    runs = [
-        ("pactgraph validate (auto)", [PY, "-m", "pactgraph", "validate", "-q", "--no-cache", "--data-dir", str(folder)]),
-        ("one graph, pyshacl-turbo", lib + ["single", "1", "pyshacl-turbo", "", str(folder)]),
-        ("units, 1 process", lib + ["units", "1", "pyshacl-turbo", "", str(folder)]),
-        ("units, 2 processes", lib + ["units", "2", "pyshacl-turbo", str(cache), str(folder)]),
-        ("units, 2 processes, cached", lib + ["units", "2", "pyshacl-turbo", str(cache), str(folder)]),
-        ("pySHACL, whole graph (reference)", lib + ["single", "1", "pyshacl", "", str(folder)]),
-    ]
-    out = []
-    for name, argv in runs:
-        before = PREVIOUS.get(name)
-        if before is not None and before * 10 > cap:
-            # Linear in triples from the previous size (x10), past the cap: not started.
-            out.append((size, name, f"~{before * 10:.0f} s?", "-"))
-            continue
-        wall, peak, code = measure(argv, cap)
-        PREVIOUS[name] = float(wall.split()[0].lstrip(">")) if code != -1 else cap * 10
-        out.append((size, name, wall, peak))
-        print(f"  {size:>5}  {name:<36} {wall:>10} {peak:>8} MB  exit {code}", file=sys.stderr)
-    out.extend(warm_rows(size, folder, cap))
+def jena_argv(work: Path, data: Path, shapes: Path) -> list[str] | str:
+    """Jena's `shacl validate` as a command, or why it cannot run here."""
     sys.path.insert(0, str(ROOT / "tests"))
     import jena_engine  # the tests' second engine: Debian's Jena, with its class path made to work
 
-    if not jena_engine.missing():
-        data, shapes = jena_input(folder)
-        argv = ["java", "-Xmx16g", "-cp", jena_engine.class_path(WORK) + ":/usr/share/java/jena-cmds.jar", "shacl.shacl", "validate", "--shapes",
-                str(shapes), "--data", str(data)]
-        wall, peak, code = measure(argv, cap)
-        out.append((size, "Jena shacl validate (process)", wall, peak))
-        print(f"  {size:>5}  {'Jena':<36} {wall:>10} {peak:>8} MB  exit {code}", file=sys.stderr)
-    base, new = one_new_report(folder)
-    argv = [PY, "-m", "pactgraph", "validate", "-q", "--no-cache", str(new), "--data-dir", str(base)]
-    wall, peak, code = measure(argv, cap)
-    out.append((size, "one new report joined, from files", wall, peak))
-    print(f"  {size:>5}  {'joined, files':<36} {wall:>10} {peak:>8} MB  exit {code}", file=sys.stderr)
-    # The same with the graph in an on-disk store that pactgraph.toml names (filled once, not timed).
-    from pactgraph import resources
-
-    store = base.with_name(base.name + "-store")
-    if not store.is_dir():
-        subprocess.run(
-            [PY, "-m", "pactgraph", "load", "--store", str(store), str(resources.ontology_dir()), str(base)],
-            check=True, capture_output=True,
-        )
-    config = base.with_name(base.name + "-pactgraph.toml")
-    config.write_text(f'[store]\nkind = "disk"\npath = "{store}"\n', encoding="utf-8")
-    argv += ["--config", str(config)]
-    wall, peak, code = measure(argv, cap)
-    out.append((size, "one new report joined, on-disk store", wall, peak))
-    print(f"  {size:>5}  {'joined, store':<36} {wall:>10} {peak:>8} MB  exit {code}", file=sys.stderr)
-    shutil.rmtree(cache, ignore_errors=True)
-    return out
+    why = jena_engine.missing()
+    if why:
+        return why
+    class_path = jena_engine.class_path(work) + ":/usr/share/java/jena-cmds.jar"
+    return ["java", "-Xmx16g", "-cp", class_path, "shacl.shacl", "validate", "--shapes", str(shapes), "--data", str(data)]
 
 
-def warm_rows(size: str, folder: Path, cap: float) -> list[tuple[str, str, str, str]]:
-    """`pactgraph validate --data-dir CORPUS` with a cache: cold, again unchanged, again with one report
-    edited (its language tag; restored afterwards)."""
-    cache = Path(tempfile.mkdtemp(prefix="pactgraph-bench-warm-"))
-    argv = [PY, "-m", "pactgraph", "validate", "-q", "--cache", str(cache), "--data-dir", str(folder)]
-    report = sorted((folder / "reports").glob("*/report.ttl"))[0]
-    original = report.read_bytes()
-    out = []
-    try:
-        for name in ("validate, cache cold", "validate, cache warm, unchanged", "validate, cache warm, one report edited"):
-            if name.endswith("edited"):
-                report.write_bytes(original.replace(b'schema:inLanguage "en"', b'schema:inLanguage "EN"', 1))
-            wall, peak, code = measure(argv, cap)
-            out.append((size, name, wall, peak))
-            print(f"  {size:>5}  {name:<36} {wall:>10} {peak:>8} MB  exit {code}", file=sys.stderr)
-    finally:
-        report.write_bytes(original)
+def jena_results(turtle: str) -> int:
+    """How many sh:ValidationResult Jena's report (Turtle on its stdout) holds."""
+    import pyoxigraph as ox
+
+    result = ox.NamedNode("http://www.w3.org/ns/shacl#ValidationResult")
+    kind = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    return sum(1 for q in ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+               if q.predicate == kind and q.object == result)
+
+
+def one_new_report(folder: Path) -> tuple[Path, Path]:
+    """The corpus without one report folder (hard links, made once), and that folder's report as the new one.
+
+    The folder keeps its slug as its name, so its stored text is found as under reports/."""
+    base = folder.with_name(folder.name + "-joined")
+    new = folder.with_name(folder.name + "-new")
+    if not base.is_dir():
+        partial = base.with_name(base.name + ".part")
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(folder, partial, copy_function=os.link)
+        reports = sorted((partial / "reports").iterdir())
+        victim = reports[len(reports) // 2]
+        shutil.rmtree(new, ignore_errors=True)
+        new.mkdir()
+        shutil.move(str(victim), new / victim.name)  # in a folder named by its slug, as under reports/
+        partial.rename(base)
+    return base, next(new.glob("*/report.ttl"))
+
+
+# ---------------------------------------------------------------- the rows
+
+
+#: row label -> why the row is not started (its time or memory projected past a cap), or None.
+Projector = Callable[[str], str | None]
+
+
+class ValidationRows:
+    """The rows for one size; `projector(label)` says when a row is not worth starting,
+    `record(label, seconds, peak MB)` keeps each row's time and memory for the next size's projection."""
+
+    def __init__(self, size: str, corpus: Path, summary: dict, work: Path, cap: float,
+                 projector: Projector, record: Callable[[str, float, float | None], None], log: Callable[[str], None]):
+        self.size, self.corpus, self.summary, self.work, self.cap = size, corpus, summary, work, cap
+        self.projector, self.record, self.log = projector, record, log
+        self.python = sys.executable
+        self.rows: list[Row] = []
+
+    def pactgraph(self, *args: str) -> list[str]:
+        return [self.python, "-m", "pactgraph", "validate", "--format", "json", *args]
+
+    def worker(self, mode: str) -> list[str]:
+        return [self.python, str(WORKER), "validate", mode, str(self.corpus)]
+
+    def run(self, label: str, argv: list[str], expected: int | None, count: Callable[[Measured], dict]) -> Row:
+        """One row: projected and skipped, or run with the cap as its timeout."""
+        why = self.projector(label)
+        if why is not None:
+            row = Row(label, expected=expected, skipped=f"skipped: {why}")
+            self.rows.append(row)
+            return row
+        self.log(f"{self.size}: {label}")
+        done = measure(argv, self.cap, self.work)
+        row = Row(label, wall=done.wall, peak_mb=done.peak_mb, expected=expected)
+        if done.timed_out:
+            row.skipped = f"killed at the cap ({self.cap:.0f} s)"
+            self.record(label, self.cap, done.peak_mb)
+        else:
+            try:
+                found = count(done)
+            except Exception as err:  # the failure is the measurement
+                tail = (done.stderr.strip().splitlines() or [f"exit {done.code}"])[-1]
+                row.skipped = f"failed (exit {done.code}): {' '.join(tail.split())[:90]}"
+                self.log(f"{self.size}: {label}: {type(err).__name__}: {err}")
+            else:
+                row.results = found.pop("results")
+                row.note = found.pop("note", "")
+                self.record(label, done.wall, done.peak_mb)
+        self.rows.append(row)
+        return row
+
+    def skip(self, label: str, why: str, expected: int | None = None) -> None:
+        self.rows.append(Row(label, expected=expected, skipped=f"skipped: {why}"))
+
+    def all(self) -> list[Row]:
+        expected = int(self.summary["violations"])
+        self.cli_rows(expected)
+        self.jena_row(expected)
+        for label, mode in ((PYSHACL, "whole-pyshacl"), (TURBO, "whole-turbo"), (PYRUDOF, "pyrudof")):
+            self.run(label, self.worker(mode), expected, from_worker)
+        self.cluster_rows(expected)
+        self.joined_rows()
+        return self.rows
+
+    def cli_rows(self, expected: int) -> None:
+        cache = self.work / f"cache-{self.size}"
         shutil.rmtree(cache, ignore_errors=True)
-    return out
+        argv = self.pactgraph("--cache", str(cache), "--data-dir", str(self.corpus))
+        cold = self.run(COLD, argv, expected, from_cli)
+        if cold.results is None:
+            self.skip(WARM, "the cold run gave no cache", expected)
+            self.skip(EDITED, "the cold run gave no cache", expected + 1)
+            return
+        self.run(WARM, argv, expected, from_cli)
+        report = sorted((self.corpus / "reports").glob("*/report.ttl"))[0]
+        original = report.read_bytes()
+        try:
+            replace(report, original.replace(b'schema:inLanguage "en"', b'schema:inLanguage "EN"', 1))
+            self.run(EDITED, argv, expected + 1, from_cli)
+        finally:
+            replace(report, original)
+            shutil.rmtree(cache, ignore_errors=True)
+
+    def jena_row(self, expected: int) -> None:
+        if self.projector(JENA) is not None:
+            self.run(JENA, [], expected, jena_count)  # shows the projection
+            return
+        data, shapes = jena_input(self.corpus)
+        argv = jena_argv(self.work, data, shapes)
+        if isinstance(argv, str):
+            self.skip(JENA, argv, expected)
+            return
+        self.run(JENA, argv, expected, jena_count)
+
+    def cluster_rows(self, expected: int) -> None:
+        self.run(POOL, self.worker("pool"), expected, from_worker)
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None:
+            self.skip(DASK, "no Dask here (pip install 'pactgraph[cluster]')", expected)
+            return
+        self.run(DASK, self.worker("dask"), expected, from_worker)
+
+    def joined_rows(self) -> None:
+        base, new = one_new_report(self.corpus)
+        slug = new.parent.name
+        expected = sum(1 for _, where in self.summary["expected"] if where == slug)
+        argv = self.pactgraph("--no-cache", str(new), "--data-dir", str(base))
+        self.run(JOINED, argv, expected, from_cli)
+        # The same with the graph in an on-disk store that pactgraph.toml names (filled once, not timed).
+        if self.projector(JOINED_STORE) is not None:
+            self.run(JOINED_STORE, [], expected, from_cli)
+            return
+        from pactgraph import resources
+
+        store = base.with_name(base.name + "-store")
+        if not store.is_dir():
+            self.log(f"{self.size}: filling the on-disk store (not timed)")
+            subprocess.run([self.python, "-m", "pactgraph", "load", "--store", str(store),
+                            str(resources.ontology_dir()), str(base)], check=True, capture_output=True)
+        config = base.with_name(base.name + "-pactgraph.toml")
+        config.write_text(f'[store]\nkind = "disk"\npath = "{store}"\n', encoding="utf-8")
+        self.run(JOINED_STORE, [*argv, "--config", str(config)], expected, from_cli)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "10k,100k,1M"))
-    parser.add_argument("--cap", type=float, default=float(os.environ.get("BENCH_CAP", "600")))
-    args = parser.parse_args()
-    WORK.mkdir(exist_ok=True)
-    rows = []
-    for size in args.sizes.split(","):
-        rows.extend(rows_for(size.strip(), args.cap))
-    width = max(len(r[1]) for r in rows)
-    print(f"{'size':>5}  {'run':<{width}}  {'wall':>10}  {'peak MB':>8}")
-    for size, name, wall, peak in rows:
-        print(f"{size:>5}  {name:<{width}}  {wall:>10}  {peak:>8}")
+def replace(path: Path, content: bytes) -> None:
+    """Write a new file in the place of `path` (a hard-linked copy of the corpus keeps the old one)."""
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(content)
+    os.replace(partial, path)
 
 
-if __name__ == "__main__":
-    main()
+def from_cli(done: Measured) -> dict:
+    """`pactgraph validate --format json`: exit 0 or 1, and its results."""
+    if done.code not in (0, 1):
+        raise RuntimeError(f"exit {done.code}")
+    return {"results": len(json.loads(done.stdout)["results"])}
+
+
+def jena_count(done: Measured) -> dict:
+    if done.code != 0:
+        raise RuntimeError(f"exit {done.code}")
+    return {"results": jena_results(done.stdout)}
+
+
+def from_worker(done: Measured) -> dict:
+    """The last JSON line of benchmarks/_worker.py; for the executor rows, their rate on two cores."""
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    if not lines or "error" in lines[-1]:
+        raise RuntimeError(lines[-1]["error"] if lines else f"exit {done.code}")
+    row = lines[-1]
+    note = ""
+    if "cpu_seconds" in row:
+        # Two cores: two processes, or two workers of one thread each; and per CPU-hour spent
+        # (every process of the run), which a busy machine does not distort.
+        rate = row["triples"] / row["seconds"] * 3600 / 2
+        per_cpu = row["triples"] / row["cpu_seconds"] * 3600
+        note = (f"{rate:,.0f} triples/h/core ({row['seconds']:.1f} s in the run); {row['cpu_seconds']:.0f} CPU s, "
+                f"{per_cpu:,.0f} triples/CPU-hour; {row['units']} units")
+    return {"results": row["results"], "note": note}
+
+
+# ---------------------------------------------------------------- the table
+
+
+def table(size: str, rows: list[Row]) -> str:
+    """The rows of one size, with each wall time as a multiple of Jena's."""
+    jena = next((r.wall for r in rows if r.label == JENA and r.results is not None), None)
+    header = ["validation at " + size, "wall s", "peak MB", "x Jena", "results", "notes"]
+    lines = []
+    for r in rows:
+        measured = r.results is not None
+        results = "" if r.results is None else str(r.results)
+        if measured and r.expected is not None and r.results != r.expected:
+            results += f" (expected {r.expected})"
+        lines.append([
+            r.label,
+            "" if r.wall is None else (f">{r.wall:.0f}" if not measured and r.skipped.startswith("killed") else f"{r.wall:.1f}"),
+            "" if r.peak_mb is None or not measured else f"{r.peak_mb:,.0f}",
+            f"{r.wall / jena:.2f}" if measured and jena and r.wall is not None else "",
+            results,
+            r.skipped or r.note,
+        ])
+    widths = [max(len(x[i]) for x in [header, *lines]) for i in range(len(header))]
+    out = []
+    for cells in [header, ["-" * w for w in widths], *lines]:
+        out.append("  ".join(c.ljust(w) if i in (0, 5) else c.rjust(w)
+                             for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip())
+    return "\n".join(out)
