@@ -165,6 +165,26 @@ def test_new_report_lists_nearest_propositions_under_sentences(data, tmp_path):
     assert "PREFIX skos:" in text
 
 
+def test_new_report_says_under_how_many_sentences_it_lists_propositions(data, tmp_path):
+    """The hint counts what report.ttl holds: a sentence sharing too few words with every proposition lists none."""
+    text = tmp_path / "far.txt"
+    text.write_text(
+        "FICTIONAL TEST TEXT. The harbour ferry timetable changes in spring.\n"
+        "Turkey will not join the Saudi–Pakistan defence alliance.\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "new-report", str(text), "--publisher", "Example Daily", "--date", "2026-02-03", "--language", "en",
+        "--data-dir", str(data), "--draft-dir", str(tmp_path / "drafts"),
+    )
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "drafts" / "example-daily-2026-02-03" / "report.ttl").read_text(encoding="utf-8")
+    listed = len(re.findall(r"^# Sentence \d+: nearest existing propositions", written, flags=re.MULTILINE))
+    total = len(re.findall(r"^\S+-sentence-\d+$", written, flags=re.MULTILINE))
+    assert (listed, total) == (1, 3)
+    assert f"close existing propositions under {listed} of the {total} sentences" in result.output
+
+
 # ---------------------------------------------------------------- the holes of the issue
 
 

@@ -157,7 +157,10 @@ def _created(made: Any, data_dir: str | None) -> None:
     for note in made.notes:
         typer.echo(f"  {note}")
     extra = f" --data-dir {data_dir}" if data_dir else ""
-    typer.echo("Next: add the claims (report.ttl lists the nearest existing propositions under each sentence):")
+    typer.echo(
+        f"Next: add the claims (report.ttl lists close existing propositions under {made.sentences_with_nearest} "
+        f"of the {made.sentences} sentences; `pactgraph find WORDS` ranks them all):"
+    )
     typer.echo(f'  pactgraph claim add {folder} --claimant NAME --quote "the exact words" --proposition NAME ...{extra}')
     typer.echo(f"  or: pactgraph claims import {folder} sheet.csv{extra}")
     typer.echo(f"then: pactgraph validate {folder}/{made.report_file.name}{extra}")

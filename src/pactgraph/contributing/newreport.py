@@ -49,6 +49,8 @@ class NewReport:
     publisher: str
     sentences: int
     notes: list[str] = field(default_factory=list)
+    # Sentences under which report.ttl lists close propositions: a long sentence may share too few words with any.
+    sentences_with_nearest: int = 0
 
     @property
     def report_file(self) -> Path:
@@ -291,6 +293,7 @@ def create(
         notes.append(f"{shorten(report)} is already in the graph (without stored text); {REPORT_NAME} gives it its text")
 
     spans = sentences(text)
+    nearest = _nearest_propositions(store, text, spans)
     report_label = label.strip() if label and label.strip() else f"{outlet_name} report of {human_date(published)}"
     turtle = report_turtle(
         text=text,
@@ -308,7 +311,7 @@ def create(
         report_label=report_label,
         earlier=earlier,
         spans=spans,
-        nearest=_nearest_propositions(store, text, spans),
+        nearest=nearest,
         concepts={scheme: scheme_concepts(store, scheme) for scheme in SCHEMES},
     )
     _write_folder(folder, {TEXT_NAME: text.encode("utf-8"), REPORT_NAME: turtle.encode("utf-8")})
@@ -320,6 +323,7 @@ def create(
         publisher=outlet,
         sentences=len(spans),
         notes=notes,
+        sentences_with_nearest=sum(1 for close in nearest if close),
     )
 
 
