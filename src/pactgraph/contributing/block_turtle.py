@@ -1,0 +1,196 @@
+"""Claim blocks in the bytes rdflib's longturtle serializer writes, without its cost per term.
+
+A block of `claim add` or `claims import` is longturtle text: PREFIX lines of the
+prefixes it uses, subjects and predicates sorted, blank nodes inline. rdflib finds the
+prefixed name of every term of every block again, which is most of the time of a
+10k-row import. Here the layout is the serializer's own steps, and each term's text is
+what rdflib writes for it (its `get_pname` and `_literal_n3`), found once per term.
+A block this does not write (an RDF list, a blank node that would be written by label,
+a predicate whose prefix rdflib would invent or rename) gives None, and the caller
+serializes with rdflib. tests/test_block_turtle.py compares the bytes with rdflib's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+class _Unsupported(Exception):
+    """The block holds something only rdflib's serializer writes."""
+
+
+class BlockWriter:
+    """Writes blocks with the prefixes of one rdflib namespace manager, remembering each term's name."""
+
+    def __init__(self, namespace_manager: Any):
+        import rdflib
+        from rdflib.plugins.serializers.longturtle import LongTurtleSerializer
+
+        self._graph = rdflib.Graph(bind_namespaces="none", namespace_manager=namespace_manager)
+        self._helper = LongTurtleSerializer(self._graph)
+        self._names: dict[tuple[Any, bool], tuple[str, tuple[tuple[str, Any], ...]]] = {}
+
+    def _pname(self, uri: Any, generate: bool) -> tuple[str | None, tuple[tuple[str, Any], ...]]:
+        """rdflib's prefixed name of `uri` (None: written as <IRI>) and the prefixes that name declares."""
+        key = (uri, generate)
+        if key in self._names:
+            return self._names[key]
+        if generate:
+            try:
+                self._graph.compute_qname(uri, generate=False)
+            except KeyError:
+                raise _Unsupported("rdflib would make up a prefix") from None
+            except Exception:  # noqa: BLE001 - rdflib's get_pname handles the rest as it always does
+                pass
+        helper = self._helper
+        helper.namespaces, helper._ns_rewrite = {}, {}
+        name = helper.get_pname(uri, generate)
+        if helper._ns_rewrite:
+            raise _Unsupported("rdflib would rename a prefix")
+        found = (name, tuple(helper.namespaces.items()))
+        if name is not None:  # a name not found now may be found once a prefix is bound
+            self._names[key] = found
+        return found
+
+    def write(self, triples: Iterable[tuple[Any, Any, Any]]) -> str | None:
+        """The block's longturtle text, as `Graph.serialize(format="longturtle")` gives it for a graph
+        to which `triples` were added in this order; None when rdflib must write it."""
+        try:
+            return _Block(self).write(triples)
+        except _Unsupported:
+            return None
+
+
+class _Block:
+    """One serialization: the steps of rdflib's LongTurtleSerializer (no base, not spacious)."""
+
+    def __init__(self, writer: BlockWriter):
+        self.writer = writer
+        self.namespaces: dict[str, Any] = {}
+        self.references: dict[Any, int] = {}
+        self.done: set[Any] = set()
+        self.depth = 0
+        self.out: list[str] = []
+
+    def declare(self, found: tuple[tuple[str, Any], ...]) -> None:
+        for prefix, namespace in found:
+            if self.namespaces.setdefault(prefix, namespace) != namespace:
+                raise _Unsupported("one prefix for two namespaces")
+
+    def name(self, uri: Any, generate: bool) -> str | None:
+        name, found = self.writer._pname(uri, generate)
+        self.declare(found)
+        return name
+
+    def write(self, triples: Iterable[tuple[Any, Any, Any]]) -> str:
+        from rdflib import RDF, RDFS, BNode, Literal, URIRef
+
+        # What a Memory store holds: each triple once, objects per subject and predicate in the order added.
+        self.subjects: dict[Any, dict[Any, list[Any]]] = {}
+        seen: set[tuple[Any, Any, Any]] = set()
+        for triple in triples:
+            if triple in seen:
+                continue
+            seen.add(triple)
+            s, p, o = triple
+            if not isinstance(p, URIRef) or p == RDF.first:
+                raise _Unsupported("a list or an unusual predicate")
+            self.subjects.setdefault(s, {}).setdefault(p, []).append(o)
+            # preprocessTriple: references, and the prefix of every term (a datatype's too).
+            self.references[o] = self.references.get(o, 0) + 1
+            for position, node in enumerate(triple):
+                if position == 1 and node == RDF.type:
+                    continue
+                if isinstance(node, URIRef):
+                    self.name(node, position == 1)
+                if isinstance(node, Literal) and node.datatype:
+                    self.name(node.datatype, False)
+        if any(RDFS.Class in properties.get(RDF.type, ()) for properties in self.subjects.values()):
+            raise _Unsupported("a class, which rdflib writes first")
+        order = sorted((isinstance(s, BNode), self.references.get(s, 0), s) for s in self.subjects)
+        for _, _, subject in order:
+            if subject in self.done:
+                continue
+            self.statement(subject)
+            self.out.append("\n")
+        head = [f"PREFIX {prefix}: <{uri}>\n" for prefix, uri in sorted(self.namespaces.items())]
+        return "".join(head + self.out).encode("utf-8", "replace").decode("utf-8")
+
+    def indent(self, modifier: int = 0) -> str:
+        return (self.depth + modifier) * "    "
+
+    def statement(self, subject: Any) -> None:
+        from rdflib import BNode
+
+        self.done.add(subject)
+        if self.references.get(subject, 0) == 0 and isinstance(subject, BNode):
+            self.out.append("\n" + self.indent() + "[]")
+            self.predicate_list(subject)
+        else:
+            self.out.append("\n" + self.indent())
+            self.out.append(self.label(subject, 0))
+            self.out.append("\n" + self.indent())
+            self.predicate_list(subject)
+        self.out.append("\n.")
+
+    def predicate_list(self, subject: Any) -> None:
+        from rdflib import RDF, RDFS
+
+        properties = {p: sorted(objects) for p, objects in self.subjects.get(subject, {}).items()}
+        if not properties:
+            return
+        first = [p for p in (RDF.type, RDFS.label) if p in properties]
+        order = first + [p for p in sorted(properties) if p not in first]
+        self.out.append(self.indent(1))
+        for n, predicate in enumerate(order):
+            if n:
+                self.out.append(" ;\n" + self.indent(1))
+            self.out.append(self.label(predicate, 1))
+            self.object_list(properties[predicate])
+        self.out.append(" ;")
+
+    def object_list(self, objects: list[Any]) -> None:
+        from rdflib import BNode
+
+        # rdflib's `depthmod = (count == 1) and 0 or 1` is 1 for any count: one level deeper always.
+        self.depth += 1
+        several = len(objects) > 1
+        if several:
+            self.out.append(" " if isinstance(objects[0], BNode) else "\n" + self.indent(1))
+        self.path(objects[0], newline=several)
+        for node in objects[1:]:
+            self.out.append(" ,")
+            if not isinstance(node, BNode):
+                self.out.append("\n" + self.indent(1))
+            self.path(node, newline=True)
+        self.depth -= 1
+
+    def path(self, node: Any, newline: bool) -> None:
+        """An object: a blank node referenced once inline, else its label."""
+        from rdflib import BNode
+
+        if isinstance(node, BNode) and node not in self.done and self.references.get(node, 0) <= 1:
+            self.done.add(node)
+            self.out.append("\n" + self.indent(1) + "[\n")
+            self.depth += 1
+            self.predicate_list(node)
+            self.depth -= 1
+            self.out.append("\n" + self.indent(1) + "]")
+            return
+        if not newline:
+            self.out.append(" ")
+        self.out.append(self.label(node, 2))
+
+    def label(self, node: Any, position: int) -> str:
+        from rdflib import RDF, Literal, URIRef
+
+        if node == RDF.nil:
+            return "()"
+        if position == 1 and node == RDF.type:
+            return "a"
+        if isinstance(node, Literal):
+            return node._literal_n3(use_plain=True, qname_callback=lambda datatype: self.name(datatype, False))
+        if not isinstance(node, URIRef):
+            raise _Unsupported("a blank node written by label")
+        return self.name(node, position == 1) or node.n3()
