@@ -30,6 +30,11 @@ class BlockWriter:
         self._graph = rdflib.Graph(bind_namespaces="none", namespace_manager=namespace_manager)
         self._helper = LongTurtleSerializer(self._graph)
         self._names: dict[tuple[Any, bool], tuple[str, tuple[tuple[str, Any], ...]]] = {}
+        # rdflib's terms and namespace lookups are Python calls: taken once, compared as strings.
+        self.type, self.label, self.nil, self.first = (str(rdflib.RDF.type), str(rdflib.RDFS.label), str(rdflib.RDF.nil),
+                                                       str(rdflib.RDF.first))
+        self.rdfs_class = str(rdflib.RDFS.Class)
+        self.kinds = (rdflib.URIRef, rdflib.BNode, rdflib.Literal)
 
     def _pname(self, uri: Any, generate: bool) -> tuple[str | None, tuple[tuple[str, Any], ...]]:
         """rdflib's prefixed name of `uri` (None: written as <IRI>) and the prefixes that name declares."""
@@ -84,31 +89,37 @@ class _Block:
         return name
 
     def write(self, triples: Iterable[tuple[Any, Any, Any]]) -> str:
-        from rdflib import RDF, RDFS, BNode, Literal, URIRef
-
+        writer = self.writer
+        uri, blank, literal = writer.kinds
         # What a Memory store holds: each triple once, objects per subject and predicate in the order added.
         self.subjects: dict[Any, dict[Any, list[Any]]] = {}
         seen: set[tuple[Any, Any, Any]] = set()
+        classes = False
         for triple in triples:
             if triple in seen:
                 continue
             seen.add(triple)
             s, p, o = triple
-            if not isinstance(p, URIRef) or p == RDF.first:
+            if type(p) is not uri or str.__eq__(p, writer.first):
                 raise _Unsupported("a list or an unusual predicate")
+            if type(s) not in (uri, blank) or type(o) not in (uri, blank, literal):
+                raise _Unsupported("a term of another kind")
             self.subjects.setdefault(s, {}).setdefault(p, []).append(o)
             # preprocessTriple: references, and the prefix of every term (a datatype's too).
             self.references[o] = self.references.get(o, 0) + 1
-            for position, node in enumerate(triple):
-                if position == 1 and node == RDF.type:
-                    continue
-                if isinstance(node, URIRef):
-                    self.name(node, position == 1)
-                if isinstance(node, Literal) and node.datatype:
-                    self.name(node.datatype, False)
-        if any(RDFS.Class in properties.get(RDF.type, ()) for properties in self.subjects.values()):
+            if type(s) is uri:
+                self.name(s, False)
+            if not str.__eq__(p, writer.type):
+                self.name(p, True)
+            elif type(o) is uri and str.__eq__(o, writer.rdfs_class):
+                classes = True
+            if type(o) is uri:
+                self.name(o, False)
+            elif type(o) is literal and o.datatype:
+                self.name(o.datatype, False)
+        if classes:
             raise _Unsupported("a class, which rdflib writes first")
-        order = sorted((isinstance(s, BNode), self.references.get(s, 0), s) for s in self.subjects)
+        order = sorted((type(s) is blank, self.references.get(s, 0), s) for s in self.subjects)
         for _, _, subject in order:
             if subject in self.done:
                 continue
@@ -121,10 +132,8 @@ class _Block:
         return (self.depth + modifier) * "    "
 
     def statement(self, subject: Any) -> None:
-        from rdflib import BNode
-
         self.done.add(subject)
-        if self.references.get(subject, 0) == 0 and isinstance(subject, BNode):
+        if self.references.get(subject, 0) == 0 and type(subject) is self.writer.kinds[1]:
             self.out.append("\n" + self.indent() + "[]")
             self.predicate_list(subject)
         else:
@@ -135,12 +144,11 @@ class _Block:
         self.out.append("\n.")
 
     def predicate_list(self, subject: Any) -> None:
-        from rdflib import RDF, RDFS
-
-        properties = {p: sorted(objects) for p, objects in self.subjects.get(subject, {}).items()}
+        properties = {p: sorted(objects) if len(objects) > 1 else objects
+                      for p, objects in self.subjects.get(subject, {}).items()}
         if not properties:
             return
-        first = [p for p in (RDF.type, RDFS.label) if p in properties]
+        first = [p for name in (self.writer.type, self.writer.label) for p in properties if str.__eq__(p, name)]
         order = first + [p for p in sorted(properties) if p not in first]
         self.out.append(self.indent(1))
         for n, predicate in enumerate(order):
@@ -151,26 +159,23 @@ class _Block:
         self.out.append(" ;")
 
     def object_list(self, objects: list[Any]) -> None:
-        from rdflib import BNode
-
+        blank = self.writer.kinds[1]
         # rdflib's `depthmod = (count == 1) and 0 or 1` is 1 for any count: one level deeper always.
         self.depth += 1
         several = len(objects) > 1
         if several:
-            self.out.append(" " if isinstance(objects[0], BNode) else "\n" + self.indent(1))
+            self.out.append(" " if type(objects[0]) is blank else "\n" + self.indent(1))
         self.path(objects[0], newline=several)
         for node in objects[1:]:
             self.out.append(" ,")
-            if not isinstance(node, BNode):
+            if type(node) is not blank:
                 self.out.append("\n" + self.indent(1))
             self.path(node, newline=True)
         self.depth -= 1
 
     def path(self, node: Any, newline: bool) -> None:
         """An object: a blank node referenced once inline, else its label."""
-        from rdflib import BNode
-
-        if isinstance(node, BNode) and node not in self.done and self.references.get(node, 0) <= 1:
+        if type(node) is self.writer.kinds[1] and node not in self.done and self.references.get(node, 0) <= 1:
             self.done.add(node)
             self.out.append("\n" + self.indent(1) + "[\n")
             self.depth += 1
@@ -183,14 +188,14 @@ class _Block:
         self.out.append(self.label(node, 2))
 
     def label(self, node: Any, position: int) -> str:
-        from rdflib import RDF, Literal, URIRef
-
-        if node == RDF.nil:
-            return "()"
-        if position == 1 and node == RDF.type:
-            return "a"
-        if isinstance(node, Literal):
+        writer = self.writer
+        kind = type(node)
+        if kind is writer.kinds[2]:
             return node._literal_n3(use_plain=True, qname_callback=lambda datatype: self.name(datatype, False))
-        if not isinstance(node, URIRef):
+        if kind is not writer.kinds[0]:
             raise _Unsupported("a blank node written by label")
+        if str.__eq__(node, writer.nil):
+            return "()"
+        if position == 1 and str.__eq__(node, writer.type):
+            return "a"
         return self.name(node, position == 1) or node.n3()
