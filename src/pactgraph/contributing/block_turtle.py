@@ -29,7 +29,7 @@ class BlockWriter:
 
         self._graph = rdflib.Graph(bind_namespaces="none", namespace_manager=namespace_manager)
         self._helper = LongTurtleSerializer(self._graph)
-        self._names: dict[tuple[Any, bool], tuple[str, tuple[tuple[str, Any], ...]]] = {}
+        self._names: dict[tuple[str, bool], tuple[str | None, tuple[tuple[str, Any], ...]]] = {}
         # rdflib's terms and namespace lookups are Python calls: taken once, compared as strings.
         self.type, self.label, self.nil, self.first = (str(rdflib.RDF.type), str(rdflib.RDFS.label), str(rdflib.RDF.nil),
                                                        str(rdflib.RDF.first))
@@ -38,9 +38,10 @@ class BlockWriter:
 
     def _pname(self, uri: Any, generate: bool) -> tuple[str | None, tuple[tuple[str, Any], ...]]:
         """rdflib's prefixed name of `uri` (None: written as <IRI>) and the prefixes that name declares."""
-        key = (uri, generate)
-        if key in self._names:
-            return self._names[key]
+        key = (str(uri), generate)  # a plain string: rdflib's term equality is a Python call
+        found = self._names.get(key)
+        if found is not None:
+            return found
         if generate:
             try:
                 self._graph.compute_qname(uri, generate=False)
