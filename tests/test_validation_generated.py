@@ -242,3 +242,29 @@ def test_drawn_sparql_shapes_give_pyshacls_whole_graph_results(text, data_sets, 
     for name, files in data_sets.items():
         fast, reference = both_ways(files, [shapes])
         assert fast == reference, f"{name}:\n{text}"
+
+
+@pytest.fixture(scope="module")
+def joined_sets(data_sets) -> dict[str, tuple[list[Path], Path]]:
+    """A report file of each data set as the new file, joined with the rest of its data folder."""
+    import os
+
+    out = {}
+    for name, files in data_sets.items():
+        folder = resources.data_dir() if name == "shipped" else Path(os.path.commonpath(files))
+        out[name] = ([next(p for p in files if p.name == "report.ttl")], folder)
+    return out
+
+
+@settings(max_examples=10, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=shapes_text(sparql=True))
+def test_drawn_sparql_shapes_give_the_joined_one_graph_results(text, joined_sets, tmp_path_factory):
+    """Joined: a report as the new file, with the rest of its graph; Oxigraph's results, kept as a joined
+    validation keeps them, equal the one-graph executor's."""
+    from test_validation_wholegraph import joined_both_ways
+
+    shapes = tmp_path_factory.mktemp("shapes") / "drawn.ttl"
+    shapes.write_text(text, encoding="utf-8")
+    for name, (new, folder) in joined_sets.items():
+        fast, reference = joined_both_ways(new, folder, [shapes])
+        assert fast == reference, f"{name}:\n{text}"

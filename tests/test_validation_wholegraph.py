@@ -3,7 +3,10 @@
 Differential: the results of validation.wholegraph (SHACL-SPARQL shapes as Oxigraph queries,
 sh:targetNode shapes on the closure of their nodes) against pySHACL over one graph with the
 same whole-graph shapes, as a multiset of every field, on the shipped graph, a grown graph
-(a small synthetic corpus) and every fixture. Drawn shapes: tests/test_validation_generated.py.
+(a small synthetic corpus) and every fixture. Joined (validation.joinedwhole): new files with
+the graph they join, against the one-graph executor's joined results (the new files' nodes,
+and the graph's nodes only where the graph alone lacks the result). Drawn shapes:
+tests/test_validation_generated.py.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from pactgraph import resources
-from pactgraph.validation.scope import whole_graph
+from pactgraph.validation.report import result_key
+from pactgraph.validation.scope import joined, whole_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LONE = sorted((FIXTURES / "valid").glob("*.ttl")) + sorted((FIXTURES / "invalid").glob("*.ttl"))
@@ -37,6 +41,29 @@ def both_ways(files: list[Path], shape_files: list[Path] | None = None) -> tuple
     fast = Counter(tuple(fields) for fields, *_ in rows)
     slow = Counter(tuple(r.to_dict().values()) for r in reference.results)
     # pySHACL may report one result twice (two solutions that differ only in unused variables): one each.
+    return Counter(set(fast)), Counter(set(slow))
+
+
+def joined_both_ways(new: list[Path], data_dir: Path, shape_files: list[Path] | None = None) -> tuple[Counter, Counter]:
+    """(validation.joinedwhole's results, the one-graph executor's joined ones) for the whole-graph shapes;
+    each result without its blank-node labels, and for a blank focus node the subject it is located by."""
+    from pactgraph.rdf.loading import load_graph
+    from pactgraph.validation import joinedwhole
+    from pactgraph.validation.locality import placements, split
+    from pactgraph.validation.report import ValidationResult
+    from pactgraph.validation.single import validate_single
+
+    scope = joined(new, data_dir=data_dir)
+    shapes = load_graph(shape_files or resources.shape_files())
+    placed = placements(shapes)
+    rows, _ = joinedwhole.run(scope, shapes, placed, "info", "pyshacl")
+    reference = validate_single(scope, split(shapes, placed)[1], [], [], "info", "pyshacl")
+
+    def key(result: ValidationResult) -> tuple[str, ...]:
+        return (*result_key(result), result.location_hint if result.focus_node.startswith("_:") else "")
+
+    fast = Counter(key(ValidationResult(*fields, location_hint=hint)) for fields, _, _, hint in rows)
+    slow = Counter(key(r) for r in reference.results)
     return Counter(set(fast)), Counter(set(slow))
 
 
@@ -89,6 +116,107 @@ def test_the_invalid_whole_graph_fixtures_find_their_problem_on_oxigraph(name):
     assert any(fields[6] in {"pgsh:GraphReferenceShape", "pgsh:GraphTypesShape", "pgsh:DeclaredTermsShape",
                              "pgsh:TranslatedNameShape", "pgsh:EventShape-rules", "pgsh:ClosedVocabularyShape"}
                for fields in fast), sorted(fast)
+
+
+@pytest.mark.parametrize("name", ["graph-dangling-reference", "graph-conflicting-types", "undeclared-term",
+                                  "ontology-term-translation-without-source", "event-after-report",
+                                  "claim-without-anchor", "report-with-two-dates"])
+def test_an_invalid_fixture_joined_with_the_shipped_graph(name):
+    fast, reference = joined_both_ways([FIXTURES / "invalid" / f"{name}.ttl"], resources.data_dir())
+    assert fast == reference
+
+
+def test_a_shipped_report_joined_with_the_rest_of_the_graph():
+    report = next(p for p in resources.data_files() if p.name == "report.ttl")
+    fast, reference = joined_both_ways([report], resources.data_dir())
+    assert fast == reference
+
+
+def test_joined_keeps_the_new_files_problems_and_leaves_the_graphs_own(tmp_path):
+    """A graph with a dangling reference of its own, joined with a file that adds another: only the new
+    file's result is reported, by both executors."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(resources.data_dir(), data)
+    shutil.copyfile(FIXTURES / "invalid" / "graph-dangling-reference.ttl", data / "dangling.ttl")
+    new = tmp_path / "new.ttl"
+    new.write_text("@prefix pg: <https://w3id.org/pactgraph/ontology#> .\n"
+                   "@prefix pgr: <https://w3id.org/pactgraph/id/> .\n"
+                   "pgr:turkey pg:mentionedIn pgr:report-that-does-not-exist .\n", encoding="utf-8")
+    fast, reference = joined_both_ways([new], data)
+    assert fast == reference
+    alone, _ = both_ways([data / "dangling.ttl"])
+    assert alone, "the graph has a problem of its own"
+    assert not {result_key_of(fields) for fields in alone} & {key[:8] for key in fast}
+    assert any("report-that-does-not-exist" in " ".join(key) for key in fast), sorted(fast)
+
+
+def test_joined_keeps_a_result_the_new_files_raise_on_a_node_of_the_graph(tmp_path):
+    """A shape on the graph's propositions that reads the claims stating them: the shipped report, joined
+    with the rest of the graph, raises results on propositions it does not describe, which the graph
+    alone lacks; both executors keep them."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("""
+    @prefix sh: <http://www.w3.org/ns/shacl#> .
+    @prefix ex: <https://example.org/> .
+    ex:Stated a sh:NodeShape ; sh:targetClass <https://w3id.org/pactgraph/ontology#Proposition> ;
+        sh:sparql [ sh:message "stated by {?value}" ; sh:select \"\"\"SELECT $this ?value WHERE {
+            ?value <https://w3id.org/pactgraph/ontology#proposition> $this }\"\"\" ] .
+    """, encoding="utf-8")
+    report = next(p for p in resources.data_files() if p.name == "report.ttl")
+    fast, reference = joined_both_ways([report], resources.data_dir(), [shapes])
+    assert fast == reference
+    assert any(key[1].startswith("pgr:proposition-") for key in fast), sorted(fast)
+
+
+def test_literals_a_store_would_merge_stand_in_for_themselves_in_a_joined_validation(tmp_path):
+    """"5"^^xsd:positiveInteger and "5"^^xsd:nonNegativeInteger are one literal in a Store: a joined
+    validation holds them there as literals of their own. A shape joining on such values or reading
+    their strings runs on Oxigraph; one comparing their values stays on the SHACL engine; the results
+    equal the one-graph executor's."""
+    from pactgraph.rdf.loading import load_graph
+    from pactgraph.validation import joinedwhole
+    from pactgraph.validation.locality import placements
+    from pactgraph.validation.wholegraph import OXIGRAPH, routes
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "graph.ttl").write_text(
+        f'<https://example.org/a> a <https://example.org/C> ; <https://example.org/n> "5"^^<{xsd}positiveInteger> .\n'
+        f'<https://example.org/b> a <https://example.org/C> ; <https://example.org/m> "5"^^<{xsd}nonNegativeInteger> .\n',
+        encoding="utf-8")
+    new = tmp_path / "new.ttl"
+    new.write_text(f'<https://example.org/c> a <https://example.org/C> ; <https://example.org/n> "7"^^<{xsd}positiveInteger> ;'
+                   f' <https://example.org/m> "7"^^<{xsd}nonNegativeInteger> .\n', encoding="utf-8")
+    shapes_file = tmp_path / "shapes.ttl"
+    queries = {
+        "Joins": "SELECT $this ?value WHERE { $this <https://example.org/n> ?value . ?other <https://example.org/m> ?value }",
+        "Compares": "SELECT $this ?value WHERE { $this <https://example.org/n> ?value . ?other <https://example.org/m> ?v ."
+                    " FILTER (?value = ?v) }",
+        "Strings": "SELECT $this ?value WHERE { $this <https://example.org/n> ?value . ?other <https://example.org/m> ?v ."
+                   " FILTER (STR(?value) = STR(?v)) }",
+    }
+    shapes_file.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n" + "".join(
+        f'<https://example.org/{name}> a sh:NodeShape ; sh:targetClass <https://example.org/C> ;'
+        f' sh:sparql [ sh:message "{name} {{?value}}" ; sh:select """{query}""" ] .\n' for name, query in queries.items()),
+        encoding="utf-8")
+    fast, reference = joined_both_ways([new], data, [shapes_file])
+    assert fast == reference
+    assert sorted(key[1] for key in fast) == ["<https://example.org/c>", "<https://example.org/c>"], sorted(fast)
+    shapes = load_graph([shapes_file])
+    placed = placements(shapes)
+    found = [r for r in routes(shapes, placed) if r.kind == OXIGRAPH]
+    assert len(found) == 3
+    _, done = joinedwhole.joined_rows(joined([new], data_dir=data), shapes, found, placed, "info", "pyshacl")
+    assert sorted(str(s).rsplit("/", 1)[-1] for s in done) == ["Joins", "Strings"]
+
+
+def result_key_of(fields: tuple[str, ...]) -> tuple[str, ...]:
+    from pactgraph.validation.report import ValidationResult
+
+    return result_key(ValidationResult(*fields))
 
 
 def test_a_literal_oxigraph_would_rewrite_keeps_the_graph_on_the_shacl_engine(tmp_path):

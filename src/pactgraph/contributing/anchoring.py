@@ -13,6 +13,7 @@ and reports where the text differs; it never picks the text's wording silently.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,12 +85,51 @@ def selector_turtle(text: str, start: int, end: int, indent: str = "    ") -> st
 
 def occurrences(text: str, quote: str) -> list[int]:
     """Start offsets of every occurrence of `quote` (overlapping ones included)."""
+    return _finder(text).find(quote)
+
+
+def _scan(text: str, quote: str) -> list[int]:
     found = []
     at = text.find(quote)
     while at >= 0:
         found.append(at)
         at = text.find(quote, at + 1)
     return found
+
+
+_WORD = re.compile(r"\w+")
+#: Look-ups of one text after which its words are indexed (a sheet's quotes, not one `claim add`).
+_INDEX_AFTER = 32
+
+
+class _Finder:
+    """Quotes looked up in one text. Each look-up scans the whole text; after `_INDEX_AFTER` of them the
+    text's words are indexed, and a quote is sought only where its rarest inner word stands (an inner
+    word, with a non-word character on each side within the quote, is a whole word of the text wherever
+    the quote occurs): a sheet of 10k quotes does not scan a long text 10k times."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lookups = 0
+        self.words: dict[str, list[int]] | None = None
+
+    def find(self, quote: str) -> list[int]:
+        self.lookups += 1
+        inner = [(m.group(), m.start()) for m in _WORD.finditer(quote) if m.start() > 0 and m.end() < len(quote)]
+        if not inner or self.lookups < _INDEX_AFTER:
+            return _scan(self.text, quote)
+        if self.words is None:
+            self.words = {}
+            for m in _WORD.finditer(self.text):
+                self.words.setdefault(m.group(), []).append(m.start())
+        word, offset = min(inner, key=lambda item: len(self.words.get(item[0], ())))  # type: ignore[union-attr]
+        text = self.text
+        return [at - offset for at in self.words.get(word, ()) if at >= offset and text.startswith(quote, at - offset)]
+
+
+@functools.lru_cache(maxsize=4)
+def _finder(text: str) -> _Finder:
+    return _Finder(text)
 
 
 def _normalise(text: str, fold_case: bool) -> tuple[str, list[int]]:

@@ -249,12 +249,40 @@ def empty_graph() -> Any:
     return rdflib.Graph(bind_namespaces="none", namespace_manager=_prefixes())
 
 
-def serialize(graph: Any) -> str:
-    """Turtle for a block: rdflib's longturtle (sorted, blank nodes inline)."""
-    text = graph.serialize(format="longturtle")
+@functools.cache
+def _writer() -> Any:
+    from pactgraph.contributing.block_turtle import BlockWriter
+
+    return BlockWriter(_prefixes())
+
+
+def serialize(block: Any) -> str:
+    """Turtle for a block (a graph, or its triples in the order added): rdflib's longturtle (sorted,
+    blank nodes inline), in the bytes rdflib writes (block_turtle, else rdflib itself)."""
+    import rdflib
+
+    if isinstance(block, rdflib.Graph):
+        # The order a Memory store gives each subject's triples in, which the serializer reads.
+        triples = [t for s in dict.fromkeys(block.subjects()) for t in block.triples((s, None, None))]
+    else:
+        triples = list(block)
+    text = _writer().write(triples)
+    if text is None:
+        graph = block if isinstance(block, rdflib.Graph) else empty_graph()
+        if graph is not block:
+            for triple in triples:
+                graph.add(triple)
+        text = graph.serialize(format="longturtle")
     if re.search(r"(^|\s)_:", text):
         raise PactgraphError("internal: a block would carry a labelled blank node")
     return text.strip() + "\n"
+
+
+class _Triples(list[tuple[Any, Any, Any]]):
+    """A block's triples in the order added (cheaper than an rdflib graph; `serialize` reads either)."""
+
+    def add(self, triple: tuple[Any, Any, Any]) -> None:
+        self.append(triple)
 
 
 def block(marker: str, turtle: str) -> str:
@@ -365,7 +393,7 @@ def build_claim(ctx: Context, spec: ClaimInput) -> tuple[str, str]:
     pg = rdflib.Namespace(PG)
     prov = rdflib.Namespace(PREFIXES["prov"])
     oa = rdflib.Namespace(PREFIXES["oa"])
-    g = empty_graph()
+    g = _Triples()
     c = u(claim)
     g.add((c, RDF.type, pg.Claim))
     g.add((c, RDFS.label, Literal(label, lang="en")))

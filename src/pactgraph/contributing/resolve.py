@@ -124,7 +124,10 @@ SELECT ?proposition ?quote WHERE {
 
 
 #: A kind's resources, then their exact labels, folded labels and folded local names.
-_Pool = tuple[list[Resource], dict[str, list[Resource]], dict[str, list[Resource]], dict[str, list[Resource]]]
+#: A pool: its resources, exact labels, folded labels, folded local names, and the resources whose
+#: labels hold each folded text looked up so far as whole words (kept until the pool changes).
+_Pool = tuple[list[Resource], dict[str, list[Resource]], dict[str, list[Resource]], dict[str, list[Resource]],
+              dict[str, list[Resource]]]
 
 
 class Index:
@@ -189,7 +192,7 @@ class Index:
                 _file(r, exact, r.labels)
                 _file(r, folded, [fold(label) for label in r.labels])
                 _file(r, local, [fold(name) for name in r.local_names()])
-            self._pools[key] = (pool, exact, folded, local)
+            self._pools[key] = (pool, exact, folded, local, {})
         return self._pools[key]
 
     def add(self, resource: Resource) -> None:
@@ -285,7 +288,7 @@ def resolve(index: Index, text: str, kind: str, option: str, scheme: str | None 
     if not wanted:
         raise InputError(f"{option} is empty")
     _check_iri_syntax(wanted, option)
-    pool, exact, folded_labels, local = index._pool(kind, scheme)
+    pool, exact, folded_labels, local, words = index._pool(kind, scheme)
     if not pool:
         raise InputError(f"{option} {wanted!r}: the graph has no {kind} to choose from")
     if _looks_like_iri(wanted):
@@ -311,10 +314,12 @@ def resolve(index: Index, text: str, kind: str, option: str, scheme: str | None 
                 hits,
             )
     folded = fold(wanted)
-    pattern = re.compile(r"\b" + re.escape(folded) + r"\b")
-    whole_word = [
-        r for r in pool if folded and any(pattern.search(fold(label)) for label in r.labels + r.local_names()[:1])
-    ]
+    if folded not in words:  # a sheet names one claimant in many rows: each text is matched once
+        pattern = re.compile(r"\b" + re.escape(folded) + r"\b")
+        words[folded] = [
+            r for r in pool if folded and any(pattern.search(fold(label)) for label in r.labels + r.local_names()[:1])
+        ]
+    whole_word = list(words[folded])
     if len(whole_word) == 1:
         return whole_word[0]
     ranked = [r for _, r in rank(index, wanted, kinds=(kind,), scheme=scheme)]

@@ -154,6 +154,8 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
 def _validate_units(
     scope: Any, shape_files: Sequence[Path], fail_on: str, engine: str, executor: Any, remote: Any
 ) -> ValidationReport:
+    import rdflib
+
     from pactgraph import __version__
     from pactgraph.rdf.loading import load_graph
     from pactgraph.validation.names import count_shapes
@@ -182,7 +184,10 @@ def _validate_units(
                   *_hashes(shape_files), "ontology", *_hashes(scope.ontology),
                   "prefixes", *(f"{k} {v}" for k, v in source.prefixes.items()))
     if any(p.local for p in placed):
-        init_args = ([str(p) for p in shape_files], engine, True, "local")
+        # The placements go to the workers (made again there, they cost seconds each) when every shape
+        # is named: a worker reads the shapes again, with blank nodes of its own.
+        named = all(isinstance(p.shape, rdflib.URIRef) for p in placed)
+        init_args = ([str(p) for p in shape_files], engine, True, "local", placed if named else None)
         if remote is not None:
             remote.load(shape_files, engine, "local")
         reused: list[tuple[Unit, dict[str, Any]]] = []
@@ -211,9 +216,11 @@ def _validate_units(
             rows = None
         info["whole_graph_cached"] = rows is not None
         if rows is None:
-            from pactgraph.validation.wholegraph import run as run_whole
+            from pactgraph.validation import joinedwhole, wholegraph
 
-            # Each whole-graph shape on the engine that answers it fastest (validation.wholegraph).
+            # Each whole-graph shape on the engine that answers it fastest (validation.wholegraph; joined:
+            # validation.joinedwhole).
+            run_whole = joinedwhole.run if scope.joined else wholegraph.run
             rows, more = run_whole(scope, shapes_graph, placed, fail_on, engine)
             parsed += more
             if whole_key:

@@ -63,6 +63,10 @@ class Constraint:
     projection: tuple[str, ...]
     messages: tuple[str, ...]
     typed: tuple[frozenset[str] | None, ...] = ()
+    #: For each variable whose value an expression reads beyond its string, language and kind (a
+    #: comparison, arithmetic, DATATYPE, a cast...), the predicates that bind it as `typed` has them;
+    #: None: not analysed.
+    valued: tuple[frozenset[str] | None, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,14 @@ class Translated:
         if not predicates:
             return True
         return all(found is not None and not (found & predicates) for c in self.constraints for found in c.typed)
+
+    def values_blind_to(self, predicates: set[str]) -> bool:
+        """True when no expression reads more than the string, language or kind of a value of `predicates`
+        (STR, LANG, isIRI, isLiteral, isBlank, BOUND): such values may stand in the Store under another datatype."""
+        if not predicates:
+            return True
+        return all(c.valued is not None and all(found is not None and not (found & predicates) for found in c.valued)
+                   for c in self.constraints)
 
 
 def _kept(predicate: Any, keep: set[str]) -> bool:
@@ -275,7 +287,7 @@ def _constraint(shapes_graph: Any, node: Any, targets: list[str], target_prefixe
     # the only element of its group as that group, so only the joined text shows what is nested.
     algebra = _parse(joined, {}).algebra
     _check_algebra(algebra, True)
-    return Constraint(node, joined, tuple(projection), messages, _typed(algebra))
+    return Constraint(node, joined, tuple(projection), messages, _typed(algebra), _typed(algebra, valued=True))
 
 
 def _variables(item: Any) -> Iterator[str]:
@@ -296,8 +308,52 @@ def _variables(item: Any) -> Iterator[str]:
             stack.extend(current)
 
 
-def _typed(algebra: Any) -> tuple[frozenset[str] | None, ...]:
-    """See Constraint.typed: the predicates that can bind each argument of DATATYPE and sameTerm."""
+#: Functions whose answer is the same for two literals of one lexical form and no language.
+_FORM_ONLY = {"Builtin_STR", "Builtin_LANG", "Builtin_isIRI", "Builtin_isURI", "Builtin_isBLANK", "Builtin_isLITERAL",
+              "Builtin_BOUND"}
+
+
+def _value_read(algebra: Any) -> list[Any]:
+    """The variables an expression of `algebra` reads other than through `_FORM_ONLY` functions."""
+    import rdflib
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    read: list[Any] = []
+
+    def expression(item: Any, plain: bool) -> None:
+        if isinstance(item, rdflib.Variable):
+            if not plain:
+                read.append(item)
+        elif isinstance(item, CompValue):
+            if item.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+                patterns.append(item)
+                return
+            for key, value in item.items():
+                if not key.startswith("_"):  # rdflib's notes (`_vars`: every variable below) are not arguments
+                    expression(value, item.name in _FORM_ONLY)
+        elif isinstance(item, (list, tuple, set)):
+            for value in item:
+                expression(value, plain)
+
+    patterns = [algebra]
+    while patterns:
+        item = patterns.pop()
+        if isinstance(item, CompValue):
+            for key, value in item.items():
+                if key == "expr":
+                    expression(value, False)
+                elif key != "triples":
+                    patterns.append(value)
+        elif isinstance(item, dict):
+            patterns.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            patterns.extend(item)
+    return read
+
+
+def _typed(algebra: Any, valued: bool = False) -> tuple[frozenset[str] | None, ...]:
+    """See Constraint.typed: the predicates that can bind each argument of DATATYPE and sameTerm; with
+    `valued`, of each variable an expression reads (Constraint.valued)."""
     import rdflib
     from rdflib import paths
     from rdflib.plugins.sparql.parserutils import CompValue
@@ -331,6 +387,8 @@ def _typed(algebra: Any) -> tuple[frozenset[str] | None, ...]:
                     if isinstance(triple, (list, tuple)) and len(triple) == 3:
                         if isinstance(triple[0], rdflib.Variable):
                             binders.setdefault(str(triple[0]), set())
+                        if valued and isinstance(triple[1], rdflib.Variable):
+                            binders.setdefault(str(triple[1]), set())  # a predicate: an IRI
                         bind(triple[2], triple[1])
             if item.name == "Extend" and isinstance(item.get("var"), rdflib.Variable):
                 unknown.add(str(item["var"]))  # BIND: any value, of any type
@@ -339,6 +397,8 @@ def _typed(algebra: Any) -> tuple[frozenset[str] | None, ...]:
             stack.extend(item.values())
         elif isinstance(item, (list, tuple, set)):
             stack.extend(item)
+    if valued:
+        asked = _value_read(algebra)
     out: list[frozenset[str] | None] = []
     for arg in asked:
         if not isinstance(arg, rdflib.Variable):

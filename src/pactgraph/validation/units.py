@@ -258,19 +258,22 @@ def ntriples(triples: Iterable[Any]) -> str:
 _STATE: dict[str, Any] = {}
 
 
-def init_worker(shape_files: list[str], engine: str, in_child: bool = True, part: str = "all") -> None:
+def init_worker(
+    shape_files: list[str], engine: str, in_child: bool = True, part: str = "all", placed: Sequence[Any] | None = None
+) -> None:
     """Load the shapes (compiled once) in this process: all of them, or (`part="local"`) only the
-    targets of the shapes that run per unit (validation.locality)."""
+    targets of the shapes that run per unit (validation.locality; `placed`: the placements the caller
+    made, else made again here)."""
     from pactgraph.rdf.loading import load_graph
 
     if in_child and sys.platform.startswith("linux"):
         from pactgraph.process import die_with_parent
 
         die_with_parent()
-    prepare(load_graph(shape_files), engine, part)
+    prepare(load_graph(shape_files), engine, part, placed=placed)
 
 
-def prepare(shapes_graph: Any, engine: str, part: str = "all", key: str = "") -> None:
+def prepare(shapes_graph: Any, engine: str, part: str = "all", key: str = "", placed: Sequence[Any] | None = None) -> None:
     """Make `shapes_graph` (all of it, or only the shapes that run per unit) this process's shapes,
     compiled once for `engine`; `key` names them (validation.cluster prepares again when it changes)."""
     from pactgraph.validation.engine import engine_runner
@@ -278,7 +281,7 @@ def prepare(shapes_graph: Any, engine: str, part: str = "all", key: str = "") ->
     from pactgraph.validation.textoffsets import natives
 
     if part == "local":
-        shapes_graph = split(shapes_graph)[0]
+        shapes_graph = split(shapes_graph, placed)[0]
     # The shipped text-offset rules run in Python (validation.textoffsets), the other shapes on the engine.
     native = natives(shapes_graph)
     engine_shapes = without_targets(shapes_graph, [n.shape for n in native]) if native else shapes_graph
@@ -491,7 +494,7 @@ def cache_write(cache_dir: Path | None, key: str, data: dict[str, Any]) -> None:
 
 def run_units(
     units: Iterable[Unit],
-    init_args: tuple[list[str], str, bool, str],
+    init_args: tuple[Any, ...],
     jobs: int,
     cache_dir: Path | None,
     pool: Any = None,
@@ -544,7 +547,7 @@ def run_units(
         ready = False
         for unit in uncached(units):
             if not ready:
-                init_worker(init_args[0], init_args[1], False, init_args[3])
+                init_worker(init_args[0], init_args[1], False, *init_args[3:])
                 ready = True
             finish(unit, run_unit(unit), False)
         return done, info

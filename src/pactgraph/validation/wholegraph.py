@@ -6,7 +6,9 @@ of the graph.
 - `closure`: shapes whose only targets are `sh:targetNode` and whose constraints read only forward of
   the focus node (validation.locality): the SHACL engine on the target nodes' forward closure, which
   holds everything such a shape reads (the argument that makes units sound);
-- the SHACL engine over the whole graph: every other shape, and every shape of a joined validation.
+- the SHACL engine over the whole graph: every other shape.
+
+A joined validation runs the same routes with its own semantics: validation.joinedwhole.
 
 The Store is used only when it holds every literal of the graph as the files write it and as rdflib
 reads it (Oxigraph keeps numbers, booleans and dates in canonical form, "01" as "1"), or only
@@ -20,10 +22,11 @@ against pySHACL on the shipped graph, every fixture and shapes drawn from a gram
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 OXIGRAPH, CLOSURE, ENGINE = "oxigraph", "closure", "engine"
+_STAND_IN = "urn:pactgraph:stand-in:"
 _PLAIN = ("http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
 
 
@@ -85,6 +88,12 @@ class Literals:
     exact: bool
     back: dict[Any, Any]
     predicates: set[str]
+    #: With `literals(..., stand_ins=True)`: the literals two written ones would share in a Store
+    #: ("5"^^xsd:positiveInteger and "5"^^xsd:nonNegativeInteger both as "5"^^xsd:integer) are put there as
+    #: a literal of their own instead (written -> stand-in, of a datatype no file uses); `valued`: the
+    #: predicates of the triples holding those (a query may read their string, language, kind, no more).
+    stand_ins: dict[Any, Any] = field(default_factory=dict)
+    valued: set[str] = field(default_factory=set)
 
 
 def typed_pairs(quads: Iterable[Any]) -> set[tuple[str, Any]]:
@@ -95,10 +104,10 @@ def typed_pairs(quads: Iterable[Any]) -> set[tuple[str, Any]]:
             if isinstance(q.object, ox.Literal) and q.object.datatype.value not in _PLAIN}
 
 
-def literals(pairs: set[tuple[str, Any]]) -> Literals:
+def literals(pairs: set[tuple[str, Any]], stand_ins: bool = False) -> Literals:
     """What a Store does to the typed literals of the graph, given by `typed_pairs` (see Literals). Not exact
     when it writes one with another lexical form ("01" as "1"), or when a retyped literal meets another
-    literal of the graph."""
+    literal of the graph (unless `stand_ins`: see Literals.stand_ins)."""
     import pyoxigraph as ox
 
     from pactgraph.rdf.rdflib_bridge import to_oxigraph, to_rdflib_term
@@ -110,19 +119,35 @@ def literals(pairs: set[tuple[str, Any]]) -> Literals:
     scratch = ox.Store()
     predicate = ox.NamedNode("urn:pactgraph:literal")
     scratch.extend(ox.Quad(node, predicate, literal) for node, literal in written.items())
-    back: dict[Any, Any] = {}
-    for quad in scratch:
-        original = written[quad.subject]
-        if quad.object == original:
-            continue
-        if quad.object.value != original.value or quad.object in typed or quad.object in back:
-            return Literals(False, {}, set())
-        back[quad.object] = original
     if len(scratch) != len(written):
         return Literals(False, {}, set())
+    stored: dict[Any, list[Any]] = {}
+    for quad in scratch:
+        original = written[quad.subject]
+        if quad.object.value != original.value:
+            return Literals(False, {}, set())
+        stored.setdefault(quad.object, []).append(original)
+    back: dict[Any, Any] = {}
+    stand: dict[Any, Any] = {}
+    for held, originals in stored.items():
+        changed = [literal for literal in originals if literal != held]
+        if not changed:
+            continue
+        if len(originals) == 1:
+            back[held] = changed[0]
+            continue
+        if not stand_ins:
+            return Literals(False, {}, set())
+        for literal in changed:
+            instead = ox.Literal(literal.value, datatype=ox.NamedNode(_STAND_IN + literal.datatype.value))
+            if instead in typed:
+                return Literals(False, {}, set())
+            stand[literal] = instead
+            back[instead] = literal
     retyped = set(back.values())
     predicates = {predicate for predicate, literal in pairs if literal in retyped}
-    return Literals(True, back, predicates)
+    valued = {predicate for predicate, literal in pairs if literal in stand}
+    return Literals(True, back, predicates, stand, valued)
 
 
 def run(scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engine: str) -> tuple[list[list[Any]], int]:
@@ -152,7 +177,7 @@ def run(scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engi
         held = literals(pairs)
         # A query that asks a retyped literal's datatype (or compares terms) would see the Store's type.
         fast = [r for r in fast if held.exact and (r.kind == CLOSURE or r.translated.blind_to(held.predicates))]
-        answered, handed_back = _oxigraph_rows(store, shapes_graph, [r for r in fast if r.kind == OXIGRAPH], prefixes,
+        answered, handed_back = oxigraph_rows(store, shapes_graph, [r for r in fast if r.kind == OXIGRAPH], prefixes,
                                                held.back)
         rows.extend(answered)
         fast = [r for r in fast if r.shape not in handed_back]
@@ -187,7 +212,7 @@ def _names(shapes_graph: Any, prefixes: dict[str, str]) -> Any:
     return Names(graph, shapes_graph)
 
 
-def _oxigraph_rows(
+def oxigraph_rows(
     store: Any, shapes_graph: Any, found: list[Route], prefixes: dict[str, str], back: dict[Any, Any]
 ) -> tuple[list[list[Any]], set[Any]]:
     """The rows of the shapes answered on Oxigraph, and the shapes handed back to the SHACL engine: those
