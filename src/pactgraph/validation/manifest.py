@@ -28,11 +28,11 @@ from typing import Any
 
 from pactgraph.validation.units import GraphSource, Unit, cache_read, digest
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 #: A file modified this close to its hashing (nanoseconds) is hashed again: the clock tick may hide an edit.
 RACY_NS = 2_000_000_000
 #: What the content of a graph file gave (kept while its SHA-256 is the same).
-_CONTENT = ("graph", "triples", "subjects", "names", "prefixes", "shared")
+_CONTENT = ("graph", "triples", "subjects", "names", "prefixes", "shared", "typed", "stored")
 
 
 def _limits() -> list[int]:
@@ -82,7 +82,8 @@ class Hasher:
 
 def _whole(entry: dict[str, Any]) -> bool:
     """True when a file's record has every content field, each of its kind."""
-    kinds = {"graph": str, "triples": int, "subjects": list, "names": list, "prefixes": dict, "shared": dict}
+    kinds = {"graph": str, "triples": int, "subjects": list, "names": list, "prefixes": dict, "shared": dict,
+             "typed": dict, "stored": list}
     return all(isinstance(entry.get(k), kind) for k, kind in kinds.items())
 
 
@@ -209,7 +210,23 @@ class LazySource(GraphSource):
         shared = {s: sorted(self._shared_lines(name, s)) for s in subjects if len(self.index.get(s, ())) > 1}
         return {"graph": name, "triples": self.file_triples(name), "subjects": subjects,
                 "names": sorted(self.names(name) - set(subjects)), "prefixes": self.declared[name],
-                "shared": shared}
+                "shared": shared, **_literals_of(self.by_graph[name])}
+
+
+def _literals_of(triples: Sequence[Any]) -> dict[str, Any]:
+    """What the whole-graph pass needs of a file without parsing it (validation.wholegraph): its typed
+    literals as written (`typed`: "PREDICATE DATATYPE" -> lexical forms) and its pg:storedAt pairs
+    (`stored`: [subject IRI, stored path]; "" for a blank subject, which only the file's parse can name)."""
+    import pyoxigraph as ox
+
+    from pactgraph.validation.storedtext import stored_at
+    from pactgraph.validation.wholegraph import typed_pairs
+
+    typed: dict[str, set[str]] = {}
+    for predicate, literal in typed_pairs(triples):
+        typed.setdefault(f"{predicate} {literal.datatype.value}", set()).add(literal.value)
+    stored = [[s.value if isinstance(s, ox.NamedNode) else "", value] for s, value in stored_at(triples)]
+    return {"typed": {k: sorted(v) for k, v in sorted(typed.items())}, "stored": stored}
 
 
 class Book:
@@ -225,6 +242,8 @@ class Book:
         self.old_units: dict[str, dict[str, Any]] = data.get("units", {})
         self.old_base = data.get("base")
         self.units: dict[str, dict[str, Any]] = {}
+        #: The files' records, taken by `release` before their triples are let go.
+        self.taken: dict[str, dict[str, Any]] | None = None
         self.hasher = Hasher(self.table)
         self.source = LazySource(files, self.hasher)
         known = {_key(p) for p in files}
@@ -297,6 +316,23 @@ class Book:
         files = [f"{name}:{self.source.hashes[name]}" for name in self.source.graphs]
         return digest(base, "whole graph", *files, *sorted(unit_keys))
 
+    def release(self) -> None:
+        """Take the records `save` writes from the parsed files, then let their triples go."""
+        source = self.source
+        if source.loaded and self.taken is None:
+            self.taken = {name: source.record(name) for name in source.graphs}
+        source.release()
+
+    def record_of(self, path: Path) -> dict[str, Any] | None:
+        """The record of the file at `path` as it is now (parsed in this run or unchanged), if known."""
+        source = self.source
+        name = source.name_of(path)
+        if source.graphs.get(name) != path:
+            return None
+        if self.taken is not None:
+            return self.taken.get(name)
+        return source.records.get(name) if name not in source.by_graph else source.record(name)
+
     def save(self, base: str) -> None:
         """Write the manifest (atomically) when anything in it is new."""
         source = self.source
@@ -307,7 +343,7 @@ class Book:
         for name, path in source.graphs.items():
             key = _key(path)
             files[key] = {**{k: v for k, v in self.table.get(key, {}).items() if k not in _CONTENT},
-                          **source.record(name)}
+                          **(self.taken[name] if self.taken is not None else source.record(name))}
         for record in self.units.values():
             for text in record["texts"]:
                 if text in self.table:

@@ -132,6 +132,12 @@ class GraphSource:
     def holds(self, triple: Any) -> bool:
         return any(t == triple for t, _ in self.by_subject.get(triple.subject, ()))
 
+    def release(self) -> None:
+        """Let the parsed triples go (after the units and the triple count; nothing reads them again)."""
+        self.by_graph.clear()
+        self.by_subject.clear()
+        self._targets = None
+
     def own(self, path: Path) -> list[Any]:
         return list(self.by_graph.get(self.name_of(path), ()))
 
