@@ -18,6 +18,7 @@ is missing, unreadable or from other parse limits means parsing: never a reuse o
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import stat
@@ -42,7 +43,9 @@ def _limits() -> list[int]:
     return [limits.max_input(), limits.max_literal(), limits.max_depth()]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key(path: Path) -> str:
+    """The resolved path, once per validation (Book clears it): a warm run names each file several times."""
     return str(path.resolve())
 
 
@@ -233,6 +236,7 @@ class Book:
     """The manifest of one graph in one cache folder: read when a validation starts, written when it ends."""
 
     def __init__(self, cache_dir: Path, scope: Any):
+        _key.cache_clear()  # paths are resolved once per validation, never across two
         files = list(scope.ontology) + list(scope.data)
         root = os.path.commonpath([_key(p) for p in (scope.data or files)]) if files else ""
         self.cache_dir = cache_dir
