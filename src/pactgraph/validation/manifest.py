@@ -5,7 +5,9 @@ For each file: the size and mtime_ns it had when hashed, and its SHA-256 (a file
 differ is hashed again, and so is one modified within `RACY_NS` of its hashing, which a later edit
 in the same clock tick could hide); and what its content gave: its distinct triples, the named nodes
 it describes (subjects) and the other names it uses, its prefixes, and the triples of the nodes that
-other files describe too (the graph's triple count needs them). For each unit: its files, its cache
+other files describe too (the graph's triple count needs them), its typed literals as written and
+its pg:storedAt values (the whole-graph shapes' Store takes the file natively with those, without a
+parse in Python: validation.wholegraph). For each unit: its files, its cache
 key, the files its closure touched and the stored text files (with their SHA-256) it read.
 
 A unit's result is reused without parsing anything when its base (shapes, ontology, engine,
