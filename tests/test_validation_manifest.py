@@ -120,12 +120,11 @@ def test_an_edited_report_is_parsed_again_alone(corpus, parses):
     assert 'schema:inLanguage "en"' in text
     edited.write_text(text.replace('schema:inLanguage "en"', 'schema:inLanguage "EN"', 1), encoding="utf-8")
     warm = cached(corpus, cache)
-    # Parsed for the units: the edited report and what its unit reaches, never another report.
-    # (The whole-graph shapes then read every file: their inputs changed.)
+    # Parsed: the edited report and what its unit reaches, never another report. The whole-graph shapes
+    # run again (their inputs changed) on a Store that every file goes into without a parse in Python:
+    # what they need of a file besides its triples comes from its record.
     assert warm.run_info["whole_graph_cached"] is False
-    every = len(whole_graph(data_dir=corpus).data) + len(resources.ontology_files())
-    for_units = parses[: len(parses) - every]
-    assert [p for p in for_units if p.name == "report.ttl"] == [edited.resolve()]
+    assert [p for p in parses if p.name == "report.ttl"] == [edited.resolve()]
     assert warm.run_info["cached"] == warm.run_info["units"] - 1
     reference = oracle(corpus)
     assert keys(warm) == keys(reference)
@@ -219,3 +218,22 @@ def test_an_unreadable_manifest_means_parsing(corpus, warmed, parses):
     warm = cached(corpus, cache)
     assert len(parses) >= len(reports(corpus)) and warm.run_info["parsed"] > 0
     assert format_json(warm) == format_json(warmed[4])
+
+
+def test_one_edited_report_with_two_jobs_is_validated_without_starting_processes(corpus, monkeypatch):
+    """Fewer units to validate than processes: validated in this process, with the same results."""
+    import concurrent.futures
+
+    corpus, cache = corpus
+    edited = reports(corpus)[2]
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace('schema:inLanguage "en"', 'schema:inLanguage "EN"', 1), encoding="utf-8")
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a process pool was started")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    warm = run(whole_graph(data_dir=corpus), Executor("units", 2, cache), engine="auto")
+    assert warm.run_info["cached"] == warm.run_info["units"] - 1
+    assert keys(warm) == keys(oracle(corpus))
+    assert any(r.source_shape == "pgsh:Report-inLanguage" for r in warm.results)

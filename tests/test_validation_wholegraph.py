@@ -81,6 +81,28 @@ def test_the_shipped_whole_graph_shapes_leave_the_shacl_engine():
     }
 
 
+
+def test_routes_kept_in_the_cache_are_the_routes(tmp_path, monkeypatch):
+    """A second run reads the shapes' routes from the cache folder, translating nothing, and gets what
+    translating gives (the queries, messages and typed variables of each constraint)."""
+    from pactgraph.rdf.loading import load_graph
+    from pactgraph.validation import sparqlshapes, wholegraph
+    from pactgraph.validation.locality import placements
+
+    shapes = load_graph(resources.shape_files())
+    placed = placements(shapes)
+    fresh = wholegraph.routes(shapes, placed)
+    assert wholegraph.stored_routes(shapes, placed, tmp_path, "k") == fresh
+    assert list(tmp_path.rglob("*.json")), "the routes were written"
+
+    def refused(*args, **kwargs):
+        raise AssertionError("translated again")
+
+    monkeypatch.setattr(sparqlshapes, "translate", refused)
+    assert wholegraph.stored_routes(shapes, placed, tmp_path, "k") == fresh
+    with pytest.raises(AssertionError, match="translated again"):
+        wholegraph.stored_routes(shapes, placed, tmp_path, "another key")
+
 def test_shipped_graph():
     fast, reference = both_ways(resources.data_files())
     assert fast == reference

@@ -272,8 +272,11 @@ def load_store(paths: Sequence[PathLike] | None = None) -> pyoxigraph.Store:
     return store
 
 
-def load_file_into(store: Any, path: Path, graph: str | None = None, *, bulk: bool = False) -> None:
-    """Parse one file into `store`, in the named graph `graph` (default: the file's graph name).
+def load_file_into(
+    store: Any, path: Path, graph: str | None = None, *, bulk: bool = False, default: bool = False
+) -> None:
+    """Parse one file into `store`, in the named graph `graph` (default: the file's graph name), or in
+    the default graph (`default`).
 
     The graph is not cleared first. `bulk` uses Oxigraph's bulk loader (on-disk stores).
     InputError `FILE:LINE:COL: message` on a syntax error.
@@ -282,7 +285,7 @@ def load_file_into(store: Any, path: Path, graph: str | None = None, *, bulk: bo
 
     from pactgraph.rdf.graph_names import graph_name
 
-    target = ox.NamedNode(graph if graph is not None else graph_name(path))
+    target = ox.DefaultGraph() if default else ox.NamedNode(graph if graph is not None else graph_name(path))
     name = rdf_format_name(path)
     fmt = getattr(ox.RdfFormat, name)
     base = path.resolve().as_uri()

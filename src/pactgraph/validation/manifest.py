@@ -5,7 +5,9 @@ For each file: the size and mtime_ns it had when hashed, and its SHA-256 (a file
 differ is hashed again, and so is one modified within `RACY_NS` of its hashing, which a later edit
 in the same clock tick could hide); and what its content gave: its distinct triples, the named nodes
 it describes (subjects) and the other names it uses, its prefixes, and the triples of the nodes that
-other files describe too (the graph's triple count needs them). For each unit: its files, its cache
+other files describe too (the graph's triple count needs them), its typed literals as written and
+its pg:storedAt values (the whole-graph shapes' Store takes the file natively with those, without a
+parse in Python: validation.wholegraph). For each unit: its files, its cache
 key, the files its closure touched and the stored text files (with their SHA-256) it read.
 
 A unit's result is reused without parsing anything when its base (shapes, ontology, engine,
@@ -18,6 +20,7 @@ is missing, unreadable or from other parse limits means parsing: never a reuse o
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import stat
@@ -28,11 +31,11 @@ from typing import Any
 
 from pactgraph.validation.units import GraphSource, Unit, cache_read, digest
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 #: A file modified this close to its hashing (nanoseconds) is hashed again: the clock tick may hide an edit.
 RACY_NS = 2_000_000_000
 #: What the content of a graph file gave (kept while its SHA-256 is the same).
-_CONTENT = ("graph", "triples", "subjects", "names", "prefixes", "shared")
+_CONTENT = ("graph", "triples", "subjects", "names", "prefixes", "shared", "typed", "stored")
 
 
 def _limits() -> list[int]:
@@ -42,7 +45,9 @@ def _limits() -> list[int]:
     return [limits.max_input(), limits.max_literal(), limits.max_depth()]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key(path: Path) -> str:
+    """The resolved path, once per validation (Book clears it): a warm run names each file several times."""
     return str(path.resolve())
 
 
@@ -82,7 +87,8 @@ class Hasher:
 
 def _whole(entry: dict[str, Any]) -> bool:
     """True when a file's record has every content field, each of its kind."""
-    kinds = {"graph": str, "triples": int, "subjects": list, "names": list, "prefixes": dict, "shared": dict}
+    kinds = {"graph": str, "triples": int, "subjects": list, "names": list, "prefixes": dict, "shared": dict,
+             "typed": dict, "stored": list}
     return all(isinstance(entry.get(k), kind) for k, kind in kinds.items())
 
 
@@ -209,13 +215,30 @@ class LazySource(GraphSource):
         shared = {s: sorted(self._shared_lines(name, s)) for s in subjects if len(self.index.get(s, ())) > 1}
         return {"graph": name, "triples": self.file_triples(name), "subjects": subjects,
                 "names": sorted(self.names(name) - set(subjects)), "prefixes": self.declared[name],
-                "shared": shared}
+                "shared": shared, **_literals_of(self.by_graph[name])}
+
+
+def _literals_of(triples: Sequence[Any]) -> dict[str, Any]:
+    """What the whole-graph pass needs of a file without parsing it (validation.wholegraph): its typed
+    literals as written (`typed`: "PREDICATE DATATYPE" -> lexical forms) and its pg:storedAt pairs
+    (`stored`: [subject IRI, stored path]; "" for a blank subject, which only the file's parse can name)."""
+    import pyoxigraph as ox
+
+    from pactgraph.validation.storedtext import stored_at
+    from pactgraph.validation.wholegraph import typed_pairs
+
+    typed: dict[str, set[str]] = {}
+    for predicate, literal in typed_pairs(triples):
+        typed.setdefault(f"{predicate} {literal.datatype.value}", set()).add(literal.value)
+    stored = [[s.value if isinstance(s, ox.NamedNode) else "", value] for s, value in stored_at(triples)]
+    return {"typed": {k: sorted(v) for k, v in sorted(typed.items())}, "stored": stored}
 
 
 class Book:
     """The manifest of one graph in one cache folder: read when a validation starts, written when it ends."""
 
     def __init__(self, cache_dir: Path, scope: Any):
+        _key.cache_clear()  # paths are resolved once per validation, never across two
         files = list(scope.ontology) + list(scope.data)
         root = os.path.commonpath([_key(p) for p in (scope.data or files)]) if files else ""
         self.cache_dir = cache_dir
@@ -225,6 +248,8 @@ class Book:
         self.old_units: dict[str, dict[str, Any]] = data.get("units", {})
         self.old_base = data.get("base")
         self.units: dict[str, dict[str, Any]] = {}
+        #: The files' records, taken by `release` before their triples are let go.
+        self.taken: dict[str, dict[str, Any]] | None = None
         self.hasher = Hasher(self.table)
         self.source = LazySource(files, self.hasher)
         known = {_key(p) for p in files}
@@ -297,6 +322,23 @@ class Book:
         files = [f"{name}:{self.source.hashes[name]}" for name in self.source.graphs]
         return digest(base, "whole graph", *files, *sorted(unit_keys))
 
+    def release(self) -> None:
+        """Take the records `save` writes from the parsed files, then let their triples go."""
+        source = self.source
+        if source.loaded and self.taken is None:
+            self.taken = {name: source.record(name) for name in source.graphs}
+        source.release()
+
+    def record_of(self, path: Path) -> dict[str, Any] | None:
+        """The record of the file at `path` as it is now (parsed in this run or unchanged), if known."""
+        source = self.source
+        name = source.name_of(path)
+        if source.graphs.get(name) != path:
+            return None
+        if self.taken is not None:
+            return self.taken.get(name)
+        return source.records.get(name) if name not in source.by_graph else source.record(name)
+
     def save(self, base: str) -> None:
         """Write the manifest (atomically) when anything in it is new."""
         source = self.source
@@ -307,7 +349,7 @@ class Book:
         for name, path in source.graphs.items():
             key = _key(path)
             files[key] = {**{k: v for k, v in self.table.get(key, {}).items() if k not in _CONTENT},
-                          **source.record(name)}
+                          **(self.taken[name] if self.taken is not None else source.record(name))}
         for record in self.units.values():
             for text in record["texts"]:
                 if text in self.table:

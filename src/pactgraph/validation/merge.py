@@ -162,7 +162,8 @@ def _validate_units(
 
     shapes_graph = load_graph(shape_files)
     code = code_key()
-    placed = _placements(shapes_graph, digest(code, "placements", *_hashes(shape_files)), executor.cache_dir)
+    placements_key = digest(code, "placements", *_hashes(shape_files))
+    placed = _placements(shapes_graph, placements_key, executor.cache_dir)
     book = None
     if not scope.joined and executor.cache_dir is not None:
         from pactgraph.validation.manifest import Book
@@ -207,6 +208,13 @@ def _validate_units(
                     continue
                 results.setdefault(tuple(fields), (result, text, node))
     parsed = book.source.loaded if book is not None else len(source.by_graph)
+    triples = source.count_triples(sum(unit.triples for unit, _ in done))
+    # What the manifest keeps of the parsed files is taken now, and their triples let go: the whole-graph
+    # pass builds a Store of the graph, and holding both copies doubled the peak memory.
+    if book is not None:
+        book.release()
+    elif type(source) is GraphSource:
+        source.release()
     whole_count = sum(1 for p in placed if not p.local)
     if whole_count:
         # Every input as it was last time (the units' keys hold the stored texts): the same results.
@@ -216,12 +224,20 @@ def _validate_units(
             rows = None
         info["whole_graph_cached"] = rows is not None
         if rows is None:
-            from pactgraph.validation import joinedwhole, wholegraph
+            from pactgraph.validation import joinedwhole
+            from pactgraph.validation.wholegraph import run as run_whole
+            from pactgraph.validation.wholegraph import stored_routes
 
             # Each whole-graph shape on the engine that answers it fastest (validation.wholegraph; joined:
             # validation.joinedwhole).
-            run_whole = joinedwhole.run if scope.joined else wholegraph.run
-            rows, more = run_whole(scope, shapes_graph, placed, fail_on, engine)
+            if scope.joined:
+                rows, more = joinedwhole.run(scope, shapes_graph, placed, fail_on, engine)
+            else:
+                routed = None
+                if executor.cache_dir is not None:
+                    routed = stored_routes(shapes_graph, placed, executor.cache_dir, placements_key)
+                known = book.record_of if book is not None else None
+                rows, more = run_whole(scope, shapes_graph, placed, fail_on, engine, routed, known)
             parsed += more
             if whole_key:
                 cache_write(executor.cache_dir, whole_key, {"format": CACHE_FORMAT, "results": rows})
@@ -234,7 +250,7 @@ def _validate_units(
     report = ValidationReport(
         results=merged,
         shapes=count_shapes(shapes_graph),
-        triples=source.count_triples(sum(unit.triples for unit, _ in done)),
+        triples=triples,
         fail_on=fail_on,
     )
     report.graph = _report_graph(shapes_graph, [(t, n) for _, t, n in results.values()], report.conforms)

@@ -59,20 +59,31 @@ def _file_fact(folder: Path, stored_at: str) -> tuple[str, str] | None:
 
 def facts(path: Path, quads: Iterable[Any]) -> list[Any]:
     """The stored-file triples (pyoxigraph Quads, default graph) for the texts that file `path` describes."""
+    return facts_for(path, stored_at(quads))
+
+
+def stored_at(quads: Iterable[Any]) -> list[tuple[Any, str]]:
+    """(subject, stored path) of each pg:storedAt of `quads` with a literal value, in their order."""
+    import pyoxigraph as ox
+
+    return [(q.subject, q.object.value) for q in quads
+            if q.predicate.value == STORED_AT and isinstance(q.object, ox.Literal)]
+
+
+def facts_for(path: Path, stored: Iterable[tuple[Any, str]]) -> list[Any]:
+    """`facts` from the (subject, stored path) pairs `stored_at` gives (a file's manifest record keeps them)."""
     import pyoxigraph as ox
 
     out = []
     seen = set()
-    for quad in quads:
-        if quad.predicate.value != STORED_AT or not isinstance(quad.object, ox.Literal):
-            continue
-        key = (quad.subject, quad.object.value)
+    for subject, value in stored:
+        key = (subject, value)
         if key in seen:
             continue
         seen.add(key)
-        fact = _file_fact(path.parent, quad.object.value)
+        fact = _file_fact(path.parent, value)
         if fact is not None:
-            out.append(ox.Quad(quad.subject, ox.NamedNode(fact[0]), ox.Literal(fact[1])))
+            out.append(ox.Quad(subject, ox.NamedNode(fact[0]), ox.Literal(fact[1])))
     return out
 
 

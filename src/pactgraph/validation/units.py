@@ -132,6 +132,12 @@ class GraphSource:
     def holds(self, triple: Any) -> bool:
         return any(t == triple for t, _ in self.by_subject.get(triple.subject, ()))
 
+    def release(self) -> None:
+        """Let the parsed triples go (after the units and the triple count; nothing reads them again)."""
+        self.by_graph.clear()
+        self.by_subject.clear()
+        self._targets = None
+
     def own(self, path: Path) -> list[Any]:
         return list(self.by_graph.get(self.name_of(path), ()))
 
@@ -526,12 +532,12 @@ def run_units(
                 info["cached"] += 1
                 finish(unit, hit, True)
 
-    def stream(submit: Any, size: int) -> None:
+    def stream(submit: Any, size: int, todo: Iterable[Unit] | None = None) -> None:
         """Submit the uncached units, at most `size` * 4 at a time; finish them in order."""
         from collections import deque
 
         pending: deque[tuple[Unit, Any]] = deque()
-        for unit in uncached(units):
+        for unit in uncached(units) if todo is None else todo:
             pending.append((unit, submit(unit)))
             while len(pending) >= size * 4:
                 waiting, future = pending.popleft()
@@ -543,9 +549,19 @@ def run_units(
     if pool is not None:
         stream(pool.submit, pool.size)
         return done, info
+    todo: Iterable[Unit] = uncached(units)
+    if jobs > 1:
+        import itertools
+
+        # Fewer units to validate than processes (a warm cache, one report edited): here, without
+        # starting processes that each compile the shapes again.
+        first = list(itertools.islice(todo, jobs))
+        todo = itertools.chain(first, todo)
+        if len(first) < jobs:
+            jobs = 1
     if jobs == 1:
         ready = False
-        for unit in uncached(units):
+        for unit in todo:
             if not ready:
                 init_worker(init_args[0], init_args[1], False, *init_args[3:])
                 ready = True
@@ -557,5 +573,5 @@ def run_units(
     # fork on Linux: the workers start at once, without importing the caller's main module again.
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker, initargs=init_args) as processes:
-        stream(lambda unit: processes.submit(run_unit, unit), jobs)
+        stream(lambda unit: processes.submit(run_unit, unit), jobs, todo)
     return done, info

@@ -21,8 +21,9 @@ against pySHACL on the shipped graph, every fixture and shapes drawn from a gram
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 OXIGRAPH, CLOSURE, ENGINE = "oxigraph", "closure", "engine"
@@ -68,6 +69,63 @@ def routes(shapes_graph: Any, placed: Sequence[Any]) -> list[Route]:
         else:
             out.append(Route(shape, ENGINE, refused))
     return out
+
+
+def stored_routes(shapes_graph: Any, placed: Sequence[Any], cache_dir: Any, key: str) -> list[Route]:
+    """`routes`, kept in the cache folder under `key` (the shapes' and the validation code's hashes):
+    translating parses every SPARQL text with rdflib (a second at 1M triples, on every changed graph).
+    Kept only when every shape and constraint is named (a blank node has no name across runs)."""
+    import rdflib
+
+    from pactgraph.validation.units import CACHE_FORMAT, cache_read, cache_write, digest
+
+    key = digest(key, "routes", f"rdflib {rdflib.__version__}")
+    rows = (cache_read(cache_dir, key) or {}).get("routes")
+    if rows is not None:
+        try:
+            return [_route_from(row) for row in rows]
+        except (TypeError, ValueError, KeyError):
+            pass  # an entry not of this form: routed again
+    found = routes(shapes_graph, placed)
+    rows = [_route_row(r) for r in found]
+    if all(row is not None for row in rows):
+        cache_write(cache_dir, key, {"format": CACHE_FORMAT, "routes": rows})
+    return found
+
+
+def _route_row(route: Route) -> dict[str, Any] | None:
+    """The route as JSON; None when a shape, constraint or severity is not an IRI."""
+    import rdflib
+
+    t = route.translated
+    named = [route.shape] + ([t.severity] + [c.node for c in t.constraints] if t is not None else [])
+    if not all(isinstance(n, rdflib.URIRef) for n in named):
+        return None
+    translated = None if t is None else {
+        "severity": str(t.severity),
+        "constraints": [{"node": str(c.node), "query": c.query, "projection": list(c.projection),
+                         "messages": list(c.messages), "typed": [None if f is None else sorted(f) for f in c.typed]}
+                        for c in t.constraints]}
+    return {"shape": str(route.shape), "kind": route.kind, "reason": route.reason, "translated": translated}
+
+
+def _route_from(row: dict[str, Any]) -> Route:
+    import rdflib
+
+    from pactgraph.validation.sparqlshapes import Constraint, Translated
+
+    if row["kind"] not in (OXIGRAPH, CLOSURE, ENGINE) or not all(isinstance(row[k], str) for k in ("shape", "reason")):
+        raise ValueError("not a route")
+    shape = rdflib.URIRef(row["shape"])
+    t = row["translated"]
+    translated = None if t is None else Translated(shape, rdflib.URIRef(t["severity"]), tuple(
+        Constraint(rdflib.URIRef(c["node"]), str(c["query"]), tuple(map(str, c["projection"])),
+                   tuple(map(str, c["messages"])),
+                   tuple(None if f is None else frozenset(map(str, f)) for f in c["typed"]))
+        for c in t["constraints"]))
+    if (row["kind"] == OXIGRAPH) != (translated is not None):
+        raise ValueError("not a route")
+    return Route(shape, row["kind"], row["reason"], translated)
 
 
 def describe(route: Route, engine: str) -> str:
@@ -150,12 +208,18 @@ def literals(pairs: set[tuple[str, Any]], stand_ins: bool = False) -> Literals:
     return Literals(True, back, predicates, stand, valued)
 
 
-def run(scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engine: str) -> tuple[list[list[Any]], int]:
-    """Rows `[fields, result N-Triples, result node, hint]` of the whole-graph shapes, and how many files were parsed."""
+def run(
+    scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engine: str,
+    routed: list[Route] | None = None, known: Callable[[Path], dict[str, Any] | None] | None = None,
+) -> tuple[list[list[Any]], int]:
+    """Rows `[fields, result N-Triples, result node, hint]` of the whole-graph shapes, and how many files were
+    parsed; `routed`: the shapes' routes when known (stored_routes); `known`: a file's manifest record
+    (validation.manifest) when it holds for the file as it is now: such a file goes into the Store
+    without Python objects of its triples, its typed literals and stored texts taken from the record."""
     from pactgraph.validation.locality import split
     from pactgraph.validation.single import read_files, validate_single
 
-    found = routes(shapes_graph, placed) if not scope.joined else []
+    found = (routes(shapes_graph, placed) if routed is None else routed) if not scope.joined else []
     rows: list[list[Any]] = []
     parsed = 0
     fast = [r for r in found if r.kind in (OXIGRAPH, CLOSURE)]
@@ -167,6 +231,10 @@ def run(scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engi
         prefixes: dict[str, str] = {}
         pairs: set[tuple[str, Any]] = set()
         for path in list(scope.data) + list(scope.ontology):
+            record = known(path) if known is not None else None
+            if record is not None and all(subject for subject, _ in record["stored"]):
+                _load_known(store, path, record, pairs, prefixes)
+                continue
             quads, declared = read_files([path])
             for prefix, namespace in declared.items():
                 prefixes.setdefault(prefix, namespace)
@@ -199,6 +267,26 @@ def run(scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engi
             text, node = result_ntriples(whole.graph, whole.result_nodes[result], "whole")
             rows.append([list(result.to_dict().values()), text, node, result.location_hint])
     return rows, parsed
+
+
+def _load_known(
+    store: Any, path: Path, record: dict[str, Any], pairs: set[tuple[str, Any]], prefixes: dict[str, str]
+) -> None:
+    """A file with a manifest record into the Store's default graph, as read_files would give it: its
+    triples, its stored-text facts (read now), its typed literals and prefixes (from the record)."""
+    import pyoxigraph as ox
+
+    from pactgraph.rdf.loading import load_file_into
+    from pactgraph.validation.storedtext import facts_for
+
+    load_file_into(store, path, default=True)
+    store.extend(facts_for(path, [(ox.NamedNode(subject), value) for subject, value in record["stored"]]))
+    for key, values in record["typed"].items():
+        predicate, datatype = key.split(" ", 1)
+        kind = ox.NamedNode(datatype)
+        pairs.update((predicate, ox.Literal(value, datatype=kind)) for value in values)
+    for prefix, namespace in record["prefixes"].items():
+        prefixes.setdefault(prefix, namespace)
 
 
 def _names(shapes_graph: Any, prefixes: dict[str, str]) -> Any:
