@@ -59,6 +59,8 @@ def timeline_figure(rows: Sequence[Any], layout: str, graph: SiteGraph | None = 
 def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, bytes]:
     """timeline.svg (the figure) and timeline.html (the figure, in a wide and a narrow variant,
     and the same items as a table)."""
+    from pactgraph.publishing.timelines import when
+
     page = page_path("timeline.html")
     rows = timeline_items(graph)
     linker = Linker(graph, page)
@@ -67,7 +69,7 @@ def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, byt
         iri = graph.layout.rebase(item.iri)
         entries.append(
             {
-                "when": item.when(),
+                "when": when(item, _),
                 "kind": _(item.kind.split(": ", 1)[0]),
                 "kind_detail": item.kind.split(": ", 1)[1] if ": " in item.kind else "",
                 "item": linker.link(rdflib.URIRef(iri)),

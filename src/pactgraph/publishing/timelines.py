@@ -41,6 +41,18 @@ EVENT_COLOUR = "#c0392b"
 KINDS = (N_("event"), *KIND_COLOURS)
 KEY = N_("diamond: exact date; bar: earliest to latest possible date; // a break in the time scale")
 EMPTY = N_("No dated events or publications.")
+UNDATED = N_("undated")
+
+
+def when(item: Item, translate: Callable[[str], str] = str) -> str:
+    """The item's date or dates, or "undated" in the words of `translate`."""
+    return item.when() if item.dated else translate(UNDATED)
+
+
+def kind_words(item: Item, translate: Callable[[str], str] = str) -> str:
+    """The item's kind: the interface word ("event", "report") translated, then the event's type as the data names it."""
+    head, _sep, detail = item.kind.partition(": ")
+    return translate(head) + (f": {detail}" if detail else "")
 
 
 def figure(
@@ -67,10 +79,10 @@ def figure(
                 item.start,
                 item.end,
                 label,
-                f"{item.when()} — {translate(item.kind)}: {label}" + (f" ({item.source})" if item.source else ""),
+                f"{when(item, translate)} — {kind_words(item, translate)}: {label}" + (f" ({item.source})" if item.source else ""),
                 KIND_COLOURS.get(item.kind, EVENT_COLOUR),
                 story=item.kind == "report",
-                when=item.when(),
+                when=when(item, translate),
                 language=label_language,
             )
         )
