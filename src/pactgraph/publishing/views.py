@@ -76,6 +76,7 @@ class Value:
     rows: list[Row] = field(default_factory=list)
     items: list[Value] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # the label in other site languages
+    path: bool = False  # a file path (pg:storedAt), broken only after its slashes
 
 
 @dataclass
@@ -234,6 +235,8 @@ class Linker:
             name = language_name(str(node))
             if name:
                 return Value("literal", text=name)
+        if str(prop) == self.layout.ontology_ns + "storedAt" and isinstance(node, rdflib.Literal):
+            return Value("literal", text=str(node), path=True)
         return self.value(node, depth, seen)
 
     def rows(
