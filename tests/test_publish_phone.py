@@ -207,3 +207,33 @@ def test_file_paths_break_only_after_a_slash_on_a_phone(phone, server, page):
     assert paths, page
     breaks = phone.evaluate(PATH_BREAKS)
     assert all(around.split("|")[0].endswith("/") for _, around in breaks), breaks
+
+
+#: The narrow timeline's texts as drawn: [text, how far it reaches past the figure's right edge
+#: (CSS px)], and its key (the legend's explanation) with its lines joined.
+TIMELINE_TEXT = """
+(() => {
+  const svg = [...document.querySelectorAll("svg.timeline")].find((s) => s.getBoundingClientRect().width > 0);
+  const right = svg.getBoundingClientRect().right;
+  const over = [...svg.querySelectorAll("text")].map((t) => [t.textContent, t.getBoundingClientRect().right - right])
+    .filter(([, past]) => past > 0.5);
+  return [svg.dataset.layout, over, [...svg.querySelectorAll("text.key")].map((t) => t.textContent).join(" ")];
+})()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_timeline_legend_wraps_within_the_figure_on_a_phone(phone, server, language):
+    """The legend's key ("diamond: exact date; bar: …") is shown whole, wrapped to the figure's
+    width, in every language: not cut with "…" and not past the figure's edge."""
+    from pactgraph.publishing.i18n import gettext
+    from pactgraph.publishing.i18n import language as in_language
+    from pactgraph.publishing.timelines import KEY
+
+    with in_language(language.rstrip("/") or "en"):
+        key = gettext(KEY)
+    assert phone.load(server + language + "timeline.html") == []
+    layout, over, shown = phone.evaluate(TIMELINE_TEXT)
+    assert layout == "narrow"
+    assert over == []
+    assert "".join(shown.split()) == "".join(key.split())
