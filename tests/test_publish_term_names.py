@@ -136,6 +136,8 @@ def test_property_shapes_are_named_by_the_ontology_s_labels(shipped_site, langua
     assert "Report-citesAgent" in texts and "Claim-hasAnchor" in texts, sorted(texts)
     for text in texts.values():
         assert not re.search(r"[a-z][A-Z]", text), text
+    colon = {"": ": ", "zh": "：", "ru": ": "}[language]
+    assert colon in texts["Report-citesAgent"] and texts["Report-citesAgent"].endswith("Cites agent")  # the class, then the property
     if not language:
         assert texts["Report-citesAgent"] == "Report: Cites agent"
         assert texts["Sentence-sentenceNumber"].endswith(": Sentence number")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import rdflib
+from markupsafe import Markup, escape
 
 from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing.i18n import N_, gettext, ngettext, page_path
@@ -184,6 +185,12 @@ def _property_shapes(linker: Linker, shapes: SiteGraph, ontology: SiteGraph, ter
             owner_name, owner_language = term_name(ontology, sorted(classes, key=str)[0])
             if owner_language == language:
                 name = owner_name + gettext(": ") + name
+            else:  # each name marked with its language when it is not the page's
+                def marked(words: str, code: str) -> Markup:
+                    return Markup('<span lang="%s">%s</span>') % (code, words) if code else Markup(escape(words))
+
+                name = marked(owner_name, owner_language) + Markup(escape(gettext(": "))) + marked(name, language)
+                language = ""
         found.append(replace(link, text=name, language=language, names={}))
     return found
 
