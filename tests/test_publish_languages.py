@@ -339,6 +339,12 @@ def test_the_timeline_says_undated_and_event_in_the_page_language(site, language
     items = [t for t in tips.titles if " — " in t]
     assert items and not any(re.search(r"— event\b", t) for t in items)
     assert any(f"— {event}" in t for t in items)
+    # the event's type as the ontology names it in the page's language (its pg:eventType's prefLabel)
+    armed = {"zh": "武装冲突", "ru": "вооружённый конфликт"}[language]
+    with in_language(language):
+        colon = gettext(": ")
+    assert any(f"— {event}{colon}{armed}" in t for t in items), items[:3]
+    assert armed in [t.strip() for lang, t in visible.runs if lang != "en"]
 
 
 @pytest.mark.parametrize("language", ("en",) + TRANSLATED)

@@ -49,10 +49,13 @@ def when(item: Item, translate: Callable[[str], str] = str) -> str:
     return item.when() if item.dated else translate(UNDATED)
 
 
-def kind_words(item: Item, translate: Callable[[str], str] = str) -> str:
-    """The item's kind: the interface word ("event", "report") translated, then the event's type as the data names it."""
+def kind_words(item: Item, translate: Callable[[str], str] = str, event_type: Callable[[Item], str] | None = None) -> str:
+    """The item's kind: the interface word ("event", "report") translated, then the event's type
+    (by `event_type`, else as the timeline names it in English)."""
     head, _sep, detail = item.kind.partition(": ")
-    return translate(head) + (f": {detail}" if detail else "")
+    if detail and event_type is not None:
+        detail = event_type(item) or detail
+    return translate(head) + (translate(": ") + detail if detail else "")
 
 
 def figure(
@@ -62,10 +65,12 @@ def figure(
     language: str = "en",
     translate: Callable[[str], str] = str,
     name: Callable[[Item], tuple[str, str]] | None = None,
+    event_type: Callable[[Item], str] | None = None,
 ) -> str:
     """The timeline as an inline SVG on the story's scale (publishing.figures.timeline_svg): the one
     drawing of `timeline --format svg` and of the site. `translate` gives the words in `language`,
-    `name` an item's label and that label's language when it is not the figure's."""
+    `name` an item's label and that label's language when it is not the figure's, `event_type`
+    an event's type in `language` where the ontology names it so."""
     from pactgraph.publishing.figures import Span, timeline_svg
 
     def named(item: Item) -> tuple[str, str]:
@@ -79,7 +84,7 @@ def figure(
                 item.start,
                 item.end,
                 label,
-                f"{when(item, translate)} — {kind_words(item, translate)}: {label}" + (f" ({item.source})" if item.source else ""),
+                f"{when(item, translate)} — {kind_words(item, translate, event_type)}: {label}" + (f" ({item.source})" if item.source else ""),
                 KIND_COLOURS.get(item.kind, EVENT_COLOUR),
                 story=item.kind == "report",
                 when=when(item, translate),
