@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -139,8 +140,28 @@ def test_what_changed_puts_each_comparison_under_the_report_that_brought_it(site
     for p in pairs:
         if not (p["earlier"].startswith(SHIPPED) and p["later"].startswith(SHIPPED)):
             continue
-        words = f"{p['relation']}: {p['earlierClaimant']} / {p['laterClaimant']}"
-        assert any(words in line and line.startswith(p["laterDate"]) for line in lines), (words, lines)
+        if p["earlierClaimant"] == p["laterClaimant"]:
+            words = re.compile(re.escape(p["relation"]) + r": \d+ pairs? of claims by " + re.escape(p["earlierClaimant"]))
+        else:
+            words = re.compile(re.escape(f"{p['relation']}: {p['earlierClaimant']} / {p['laterClaimant']}"))
+        assert any(words.search(line) and line.startswith(p["laterDate"]) for line in lines), (words, lines)
+
+
+@pytest.mark.parametrize("language", ["", "zh", "ru"])
+def test_what_changed_states_each_relation_between_two_claimants_once(site, pairs, language):
+    """Pairs with the same relation and the same claimants make one line (with how many pairs), and a
+    claimant compared with their own claims is named once, not as "X / X"."""
+    for href, text in change_lines(site / language / "index.html"):
+        items = [i.strip() for i in re.split(r"[,，、]", re.split(r"compared: |比较：|сопоставлено: ", text, maxsplit=1)[-1])] if any(w in text for w in ("compared: ", "比较：", "сопоставлено: ")) else []
+        assert len(items) == len(set(items)), (language, href, items)
+        for item in items:
+            sides = re.split(r"[:：]", item, maxsplit=1)[-1].split(" / ")
+            assert len(sides) == 1 or sides[0].strip() != sides[1].strip(), (language, item)
+    lines = [text for _, text in change_lines(site / "index.html")]
+    same = {(p["relation"], p["earlierClaimant"]) for p in pairs if p["earlierClaimant"] == p["laterClaimant"]}
+    for relation, claimant in same:
+        words = re.compile(re.escape(relation) + r": \d+ pairs? of claims by " + re.escape(claimant))
+        assert any(words.search(line) for line in lines), (relation, claimant, lines)
 
 
 def test_the_front_page_flags_a_proposition_exactly_when_compare_finds_two_of_its_claims_disagreeing(site, pairs):
@@ -158,3 +179,51 @@ def test_the_front_page_flags_a_proposition_exactly_when_compare_finds_two_of_it
         assert bool(flag) == disagree, claims
         flagged_shipped += bool(flag) and all(c.startswith(SHIPPED) for c in claims)
     assert flagged_shipped >= 1, "the officials and Portanskiy disagree in the shipped report"
+
+
+class ChangeLines(HTMLParser):
+    """The lines of "What changed": for each, the report it links to and its visible text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.lines: list[tuple[str, str]] = []  # (report href, text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "ul" and a.get("class") == "changes":
+            self.inside = True
+        elif self.inside and tag == "li":
+            self.lines.append(("", ""))
+        elif self.inside and tag == "a" and (a.get("href") or "").startswith("id/report-") and not self.lines[-1][0]:
+            self.lines[-1] = (a["href"], self.lines[-1][1])
+
+    def handle_endtag(self, tag):
+        if tag == "ul":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.inside and self.lines:
+            self.lines[-1] = (self.lines[-1][0], self.lines[-1][1] + data)
+
+
+def change_lines(path: Path) -> list[tuple[str, str]]:
+    parser = ChangeLines()
+    parser.feed(path.read_text("utf-8"))
+    return [(href, re.sub(r"\s+", " ", text).strip()) for href, text in parser.lines]
+
+
+def test_what_changed_lists_the_reports_in_one_order_a_relaying_report_after_the_one_it_relays(site):
+    """The order does not depend on the page's language (not on the outlets' localised names):
+    by date, then along pg:relays (the dump is the oracle), then by IRI."""
+    orders = {lang: [href for href, _ in change_lines(site / lang / "index.html" if lang else site / "index.html")] for lang in ("", "zh", "ru")}
+    assert orders[""] and orders["zh"] == orders[""] and orders["ru"] == orders[""]
+    store = ox.Store()
+    store.load(path=str(site / "dumps" / "pactgraph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    relays = {(r["a"].value, r["b"].value) for r in store.query(f"PREFIX pg: <{PG}> SELECT ?a ?b WHERE {{ ?a pg:relays+ ?b }}")}
+    position = {full(href.removeprefix("id/").removesuffix(".html")): i for i, href in enumerate(orders[""])}
+    shipped_relay = (full("report-reference-news-2026-01-12"), full("report-nezavisimaya-gazeta-2026-01-12"))
+    assert shipped_relay in relays
+    for relaying, relayed in relays:
+        if relaying in position and relayed in position:
+            assert position[relayed] < position[relaying], (relaying, relayed)

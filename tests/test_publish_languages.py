@@ -300,3 +300,61 @@ def test_every_name_of_the_ontology_in_another_language_names_its_source():
     for term, prop, name in names:
         found = sources.get((term, prop, name), set())
         assert found and all(s.startswith(("https://", "http://")) for s in found), (term, prop, name)
+
+
+class Titles(HTMLParser):
+    """The tooltips (<title> elements) of an SVG drawing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.titles: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "title":
+            self.inside = True
+            self.titles.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.titles[-1] += data
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_timeline_says_undated_and_event_in_the_page_language(site, language):
+    from pactgraph.publishing.i18n import gettext, language as in_language
+
+    with in_language(language):
+        undated, event = gettext("undated"), gettext("event")
+    assert undated != "undated" and event != "event"
+    visible = parsed(site / language / "timeline.html")
+    dates = [t.strip() for lang, t in visible.runs if lang != "en"]
+    assert "undated" not in dates and undated in dates
+    tips = Titles()
+    tips.feed((site / language / "timeline.svg").read_text("utf-8"))
+    items = [t for t in tips.titles if " — " in t]
+    assert items and not any(re.search(r"— event\b", t) for t in items)
+    assert any(f"— {event}" in t for t in items)
+    # the event's type as the ontology names it in the page's language (its pg:eventType's prefLabel)
+    armed = {"zh": "武装冲突", "ru": "вооружённый конфликт"}[language]
+    with in_language(language):
+        colon = gettext(": ")
+    assert any(f"— {event}{colon}{armed}" in t for t in items), items[:3]
+    assert armed in [t.strip() for lang, t in visible.runs if lang != "en"]
+
+
+@pytest.mark.parametrize("language", ("en",) + TRANSLATED)
+def test_the_text_page_names_its_language_as_cldr_does(site, language):
+    from babel import Locale
+
+    page = site / ("" if language == "en" else language) / "id" / "text-reference-news-2026-01-12.html"
+    visible = parsed(page)
+    name = Locale.parse("en").get_display_name(Locale.parse(language))
+    shown = [t.strip() for _, t in visible.runs]
+    assert name in shown and "en" not in shown
+    (heading,) = re.findall(r"<h1[^>]*>([^<]*)</h1>", page.read_text("utf-8"))
+    assert heading[:1].isupper(), heading  # a heading starts a sentence, though the label starts in lower case

@@ -165,3 +165,75 @@ def test_labels_wrap_only_between_words_on_a_phone(phone, server, language):
     assert phone.evaluate("document.querySelectorAll('.infobox th').length") > 3
     assert phone.evaluate(BROKEN_WORDS) == []
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"
+
+
+#: File paths (the Downloads table's links, "Stored at"), every break of their lines as
+#: [path, the characters either side of it]: a break is where a character's line box starts
+#: below the one before it.
+PATH_BREAKS = """
+(() => [...document.querySelectorAll("table.files td a, table.props span.lit")]
+  .filter((e) => /^[\\w.-]+(\\/[\\w.-]+)+$/.test(e.textContent.trim()))
+  .flatMap((e) => {
+    const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    const text = e.textContent;
+    const breaks = [];
+    let offset = 0, top = null;
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      for (let i = 0; i < node.length; i++, offset++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const box = range.getClientRects()[0];
+        if (!box || box.width === 0) continue;
+        if (top !== null && box.top > top + box.height / 2) breaks.push([text, text.slice(Math.max(0, offset - 3), offset) + "|" + text.slice(offset, offset + 3)]);
+        top = box.top;
+      }
+    }
+    return breaks;
+  }))()
+"""
+
+
+@pytest.mark.parametrize("page", ("index.html", "id/text-reference-news-2026-01-12.html"))
+def test_file_paths_break_only_after_a_slash_on_a_phone(phone, server, page):
+    """A path such as texts/reports/reference-news-2026-01-12/article.txt never breaks inside
+    a segment (the date in it stays whole): only after a "/"."""
+    assert phone.load(server + page) == []
+    paths = phone.evaluate(
+        "[...document.querySelectorAll('table.files td a, table.props span.lit')].map(e => e.textContent.trim())"
+        ".filter(t => t.includes('reports/reference-news-2026-01-12/'))"
+    )
+    assert paths, page
+    breaks = phone.evaluate(PATH_BREAKS)
+    assert all(around.split("|")[0].endswith("/") for _, around in breaks), breaks
+
+
+#: The narrow timeline's texts as drawn: [text, how far it reaches past the figure's right edge
+#: (CSS px)], and its key (the legend's explanation) with its lines joined.
+TIMELINE_TEXT = """
+(() => {
+  const svg = [...document.querySelectorAll("svg.timeline")].find((s) => s.getBoundingClientRect().width > 0);
+  const right = svg.getBoundingClientRect().right;
+  const over = [...svg.querySelectorAll("text")].map((t) => [t.textContent, t.getBoundingClientRect().right - right])
+    .filter(([, past]) => past > 0.5);
+  return [svg.dataset.layout, over, [...svg.querySelectorAll("text.key")].map((t) => t.textContent).join(" ")];
+})()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_timeline_legend_wraps_within_the_figure_on_a_phone(phone, server, language):
+    """The legend's key ("diamond: exact date; bar: …") is shown whole, wrapped to the figure's
+    width, in every language: not cut with "…" and not past the figure's edge."""
+    from pactgraph.publishing.i18n import gettext
+    from pactgraph.publishing.i18n import language as in_language
+    from pactgraph.publishing.timelines import KEY
+
+    with in_language(language.rstrip("/") or "en"):
+        key = gettext(KEY)
+    assert phone.load(server + language + "timeline.html") == []
+    layout, over, shown = phone.evaluate(TIMELINE_TEXT)
+    assert layout == "narrow"
+    assert over == []
+    assert "".join(shown.split()) == "".join(key.split())

@@ -7,6 +7,7 @@ Oracle: the ontology files read with rdflib."""
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,58 @@ def test_the_catalogue_names_a_labelled_term_as_the_ontology_does(ontology, lang
     with i18n.language(language):
         for term, words in labelled.items():
             assert i18n.gettext(words) == label(ontology, term, language), (language, term)
+
+
+class ShapeRows(HTMLParser):
+    """The links of the ontology page's "property shapes" rows: (the shape's address, its words)."""
+
+    def __init__(self, heading: str) -> None:
+        super().__init__()
+        self.heading = heading
+        self.state = ""  # "th" inside a row heading, "row" inside a matching row, "a" inside its link
+        self.th_text = ""
+        self.links: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "th":
+            self.state, self.th_text = "th", ""
+        elif tag == "a" and self.state == "row":
+            self.state = "a"
+            self.links.append((dict(attrs).get("href") or "", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "th" and self.state == "th":
+            self.state = "row" if self.th_text.strip() == self.heading else ""
+        elif tag == "a" and self.state == "a":
+            self.state = "row"
+        elif tag == "tr":
+            self.state = ""
+
+    def handle_data(self, data):
+        if self.state == "th":
+            self.th_text += data
+        elif self.state == "a":
+            href, text = self.links[-1]
+            self.links[-1] = (href, text + data)
+
+
+@pytest.mark.parametrize("language", ("", "zh", "ru"))
+def test_property_shapes_are_named_by_the_ontology_s_labels(shipped_site, language):
+    """The "property shapes" rows name each shape as the ontology names the property (its
+    rdfs:label, through term_name), never by the shape's camelCase sh:name (citesAgent)."""
+    from pactgraph.publishing.i18n import gettext
+    from pactgraph.publishing.i18n import language as in_language
+
+    with in_language(language or "en"):
+        heading = gettext("property shapes")
+    parser = ShapeRows(heading)
+    parser.feed((shipped_site.path / language / "ontology.html").read_text("utf-8"))
+    texts = {href.rsplit("#", 1)[-1]: text.strip() for href, text in parser.links}
+    assert "Report-citesAgent" in texts and "Claim-hasAnchor" in texts, sorted(texts)
+    for text in texts.values():
+        assert not re.search(r"[a-z][A-Z]", text), text
+    colon = {"": ": ", "zh": "：", "ru": ": "}[language]
+    assert colon in texts["Report-citesAgent"] and texts["Report-citesAgent"].endswith("Cites agent")  # the class, then the property
+    if not language:
+        assert texts["Report-citesAgent"] == "Report: Cites agent"
+        assert texts["Sentence-sentenceNumber"].endswith(": Sentence number")

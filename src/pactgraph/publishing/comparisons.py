@@ -15,9 +15,9 @@ from markupsafe import Markup, escape
 
 from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing import involvement
-from pactgraph.publishing.i18n import _, language
+from pactgraph.publishing.i18n import _, language, ngettext
 from pactgraph.publishing.layout import Layout
-from pactgraph.publishing.model import SCHEMA, SiteGraph, natural_key
+from pactgraph.publishing.model import SCHEMA, SiteGraph
 from pactgraph.publishing.views import Linker, Terms, Value
 
 GRAPH = "graph/derived/claim-comparisons"
@@ -204,6 +204,19 @@ def _origin(graph: SiteGraph, claim: Any, terms: Terms) -> Any:
     return graph.first(claim, terms.reportedFirstIn) or graph.first(claim, terms.statedIn)
 
 
+def _relay_depths(graph: SiteGraph, terms: Terms) -> dict[str, int]:
+    """For each report (by IRI), how many pg:relays steps lead back to the first report of its chain."""
+    depths: dict[str, int] = {}
+
+    def depth(report: Any, seen: frozenset[Any]) -> int:
+        relayed = [r for r in graph.objects(report, terms.relays) if r not in seen]
+        return 1 + max(depth(r, seen | {r}) for r in relayed) if relayed else 0
+
+    for report in graph.instances(terms.Report):
+        depths[str(report)] = depth(report, frozenset({report}))
+    return depths
+
+
 def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Lede:
     """Who wants what (each prospective membership, named by its pg:seeksMembershipIn proposition),
     who says what about it, how sure and through which outlets; who disagrees (the disagreeing comparisons); and what each report changed."""
@@ -250,23 +263,44 @@ def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Le
         agent = graph.first(claim, terms.claimant)
         return agent if agent is not None else claim
 
-    def brought_name(c: Comparison) -> Value:
-        """"relation: claimant / claimant" in the catalogue's words, each name marked with its language."""
+    def brought_name(group: list[Comparison]) -> Value:
+        """One line for the pairs of claims with the same relation and claimants, in the catalogue's words,
+        each name marked with its language: "relation: claimant / claimant", or, when one claimant is on
+        both sides, "relation: N pairs of claims by claimant"; it links to the first pair's comparison."""
+        c = group[0]
         first, second = who_said(c.earlier), who_said(c.later)
-        words = Markup(escape(_("%(relation)s: %(first)s / %(second)s"))) % {
-            "relation": _marked(c.relation, c.relation_language),
-            "first": _marked(graph.label(first), graph.label_language(first)),
-            "second": _marked(graph.label(second), graph.label_language(second)),
-        }
+        relation = _marked(c.relation, c.relation_language)
+        if first == second:
+            words = Markup(escape(ngettext("%(relation)s: %(num)d pair of claims by %(claimant)s", "%(relation)s: %(num)d pairs of claims by %(claimant)s", len(group)))) % {
+                "relation": relation,
+                "num": len(group),
+                "claimant": _marked(graph.label(first), graph.label_language(first)),
+            }
+        else:
+            words = Markup(escape(_("%(relation)s: %(first)s / %(second)s"))) % {
+                "relation": relation,
+                "first": _marked(graph.label(first), graph.label_language(first)),
+                "second": _marked(graph.label(second), graph.label_language(second)),
+            }
+            if len(group) > 1:
+                words = Markup(escape(ngettext("%(words)s (%(num)d pair)", "%(words)s (%(num)d pairs)", len(group)))) % {"words": words, "num": len(group)}
         return _named(linker, c.node, words)
+
+    def brought(new: set[Any]) -> list[Value]:
+        groups: dict[tuple[str, Any, Any], list[Comparison]] = {}
+        for c in found:
+            if c.later in new:
+                groups.setdefault((c.key, who_said(c.earlier), who_said(c.later)), []).append(c)
+        return [brought_name(group) for group in groups.values()]
 
     changes = []
     for report in graph.instances(terms.Report):
         publisher = graph.first(report, SCHEMA.publisher)
         new = {c for c in graph.instances(terms.Claim) if _origin(graph, c, terms) == report}
-        brought = [brought_name(c) for c in found if c.later in new]
         changes.append(
-            Change(linker.link(report), str(graph.first(report, SCHEMA.datePublished) or ""), _name(graph, publisher) if publisher is not None else None, len(new), brought)
+            Change(linker.link(report), str(graph.first(report, SCHEMA.datePublished) or ""), _name(graph, publisher) if publisher is not None else None, len(new), brought(new))
         )
-    changes.sort(key=lambda ch: (ch.date, natural_key(ch.outlet.text if ch.outlet else ""), ch.report.iri))
+    depth = _relay_depths(graph, terms)
+    # the same order in every language: by date, a relaying report after the one it relays, then by IRI
+    changes.sort(key=lambda ch: (ch.date, depth.get(ch.report.iri, 0), ch.report.iri))
     return Lede(wants, disagreements, changes)

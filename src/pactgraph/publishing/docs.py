@@ -4,10 +4,11 @@ SHACL shapes (targets, constraints, severities, messages, SPARQL rules)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import rdflib
+from markupsafe import Markup, escape
 
 from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing.i18n import N_, gettext, ngettext, page_path
@@ -24,6 +25,7 @@ from pactgraph.publishing.model import (
 )
 from pactgraph.publishing.pages import class_anchor
 from pactgraph.publishing.render import alternates, render
+from pactgraph.publishing.termname import term_name
 from pactgraph.publishing.views import Linker, Row, Value
 
 DCTERMS = rdflib.Namespace(PREFIXES["dcterms"])
@@ -171,6 +173,28 @@ def _links(linker: Linker, nodes: list[Any]) -> list[Value]:
     return [linker.value(n) for n in _sorted(linker.graph, nodes)]
 
 
+def _property_shapes(linker: Linker, shapes: SiteGraph, ontology: SiteGraph, term: Any) -> list[Value]:
+    """Links to the property shapes of `term`, each named as the ontology names the property
+    (term_name, never the shape's camelCase sh:name), after the class whose shape holds it."""
+    found = []
+    for shape in _sorted(linker.graph, shapes.subjects(SH.path, term)):
+        link = linker.link(shape)
+        name, language = term_name(ontology, term)
+        classes = [c for owner in shapes.subjects(SH.property, shape) for c in shapes.objects(owner, SH.targetClass)]
+        if classes:
+            owner_name, owner_language = term_name(ontology, sorted(classes, key=str)[0])
+            if owner_language == language:
+                name = owner_name + gettext(": ") + name
+            else:  # each name marked with its language when it is not the page's
+                def marked(words: str, code: str) -> Markup:
+                    return Markup('<span lang="%s">%s</span>') % (code, words) if code else Markup(escape(words))
+
+                name = marked(owner_name, owner_language) + Markup(escape(gettext(": "))) + marked(name, language)
+                language = ""
+        found.append(replace(link, text=name, language=language, names={}))
+    return found
+
+
 def _literals(linker: Linker, values: list[Any]) -> list[Value]:
     return [
         linker.literal(v)
@@ -261,7 +285,7 @@ def ontology_doc(
                     )
                 ],
             )
-            add(gettext("property shapes"), _links(shape_linker, shapes.subjects(SH.path, term)))
+            add(gettext("property shapes"), _property_shapes(shape_linker, shapes, ontology, term))
         add(gettext("see also"), _links(linker, ontology.objects(term, RDFS.seeAlso)))
         add(gettext("scope note"), _literals(linker, ontology.objects(term, SKOS.scopeNote)))
         add(gettext("example"), _literals(linker, ontology.objects(term, SKOS.example)))

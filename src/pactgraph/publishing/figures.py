@@ -13,6 +13,7 @@ one by the screen's width. The pages give the same facts as text beside them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,6 +50,18 @@ def lang(language: str) -> str:
 def _width(text: str) -> int:
     """About how wide `text` is drawn at 12 px: CJK characters take a full em, others about 7 px."""
     return sum(13 if "\u2e80" <= c <= "\ufaff" else 7 for c in text)
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    """`text` in lines about `width` px wide at 12 px (by _width): broken at spaces, and between
+    any two CJK characters, which are written without spaces."""
+    tokens = re.findall(r"[\u2e80-\ufaff][、，。；：）」]*|[^\s\u2e80-\ufaff]+\s*|\s+", text)
+    lines = [""]
+    for token in tokens:
+        if lines[-1].strip() and _width((lines[-1] + token).rstrip()) > width:
+            lines.append("")
+        lines[-1] += token.lstrip() if not lines[-1] else token
+    return [line.rstrip() for line in lines if line.strip()]
 
 
 def _clip(text: str, width: int) -> str:
@@ -442,7 +455,10 @@ def timeline_svg(
     row = 22 if wide else 36
     top = 70
     dated = [s for s in spans if s.start is not None or s.end is not None]
-    height = top + row * max(1, len(dated)) + (34 if wide else 60)
+    # on a phone the legend's key wraps to the figure's width (never clipped, in any language)
+    key_lines = [note] if wide else _wrap(note, width - 2 * left)
+    legend_rows = 1 if wide else _legend_rows(legend, left, width)
+    height = top + row * max(1, len(dated)) + (34 if wide else 42 + 18 * (legend_rows - 1) + 18 * len(key_lines))
     out = [
         f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" '
@@ -502,11 +518,22 @@ def timeline_svg(
         out.append(f'<text x="{lx + 14}" y="{ly}" fill="{INK}">{escape(name)}</text>')
         lx += 24 + _width(name)
     if wide:
-        out.append(f'<text x="{lx}" y="{ly}" fill="{MUTED}">{escape(note)}</text>')
+        out.append(f'<text class="key" x="{lx}" y="{ly}" fill="{MUTED}">{escape(note)}</text>')
     else:
-        out.append(f'<text x="{left}" y="{ly + 18}" fill="{MUTED}">{escape(_clip(note, 52))}</text>')
+        for n, words in enumerate(key_lines, start=1):
+            out.append(f'<text class="key" x="{left}" y="{ly + 18 * n}" fill="{MUTED}">{escape(words)}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _legend_rows(legend: Sequence[tuple[str, str]], left: float, width: float) -> int:
+    """How many rows the narrow legend's swatches take (as timeline_svg places them)."""
+    rows, lx = 1, left
+    for name, _colour in legend:
+        if lx + 24 + _width(name) > width:
+            rows, lx = rows + 1, left
+        lx += 24 + _width(name)
+    return rows
 
 
 def _axis_labels(scale: _Scale, axis: float) -> list[str]:

@@ -53,23 +53,40 @@ def timeline_figure(rows: Sequence[Any], layout: str, graph: SiteGraph | None = 
         node = rdflib.URIRef(graph.layout.rebase(item.iri))
         return graph.label_in(node) if graph.literal_labels(node) else (item.label, graph.label_language(node))
 
-    return figure(list(rows), _("Events and publications"), layout, current(), _, name)
+    def event_type(item: Any) -> str:
+        return event_type_name(graph, item)[0] if graph is not None else ""
+
+    return figure(list(rows), _("Events and publications"), layout, current(), _, name, event_type)
+
+
+def event_type_name(graph: SiteGraph, item: Any) -> tuple[str, str]:
+    """An event's type (pg:eventType) as the ontology names it in the page's language, with that
+    name's language when it is not the page's; ("", "") for an item without one."""
+    node = rdflib.URIRef(graph.layout.rebase(item.iri))
+    kind = graph.first(node, rdflib.URIRef(graph.layout.ontology_ns + "eventType"))
+    return graph.label_in(kind) if kind is not None else ("", "")
 
 
 def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, bytes]:
     """timeline.svg (the figure) and timeline.html (the figure, in a wide and a narrow variant,
     and the same items as a table)."""
+    from pactgraph.publishing.timelines import when
+
     page = page_path("timeline.html")
     rows = timeline_items(graph)
     linker = Linker(graph, page)
     entries = []
     for item in rows:
         iri = graph.layout.rebase(item.iri)
+        detail, detail_language = event_type_name(graph, item) if ": " in item.kind else ("", "")
+        if ": " in item.kind and not detail:
+            detail, detail_language = item.kind.split(": ", 1)[1], "" if current() == "en" else "en"
         entries.append(
             {
-                "when": item.when(),
+                "when": when(item, _),
                 "kind": _(item.kind.split(": ", 1)[0]),
-                "kind_detail": item.kind.split(": ", 1)[1] if ": " in item.kind else "",
+                "kind_detail": detail,
+                "kind_language": detail_language,
                 "item": linker.link(rdflib.URIRef(iri)),
                 "source": item.source,
                 "vague": item.dated and not item.point and item.start != item.end,

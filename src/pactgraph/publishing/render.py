@@ -27,7 +27,15 @@ def environment() -> jinja2.Environment:
     )
     # the language being built decides (i18n.language); strings are marked {{ _("...") }}
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["path"] = file_path
     return env
+
+
+def file_path(text: str) -> Markup:
+    """A file path that a narrow screen breaks only after a "/": each segment kept whole (a date in
+    it has hyphens, where a browser would otherwise break), a <wbr> after each slash."""
+    segments = [Markup('<span class="seg">%s</span>') % segment for segment in text.split("/")]
+    return Markup('<span class="path">%s</span>') % Markup("/<wbr>").join(segments)
 
 
 def root_of(page: str) -> str:

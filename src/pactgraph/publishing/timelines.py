@@ -41,6 +41,21 @@ EVENT_COLOUR = "#c0392b"
 KINDS = (N_("event"), *KIND_COLOURS)
 KEY = N_("diamond: exact date; bar: earliest to latest possible date; // a break in the time scale")
 EMPTY = N_("No dated events or publications.")
+UNDATED = N_("undated")
+
+
+def when(item: Item, translate: Callable[[str], str] = str) -> str:
+    """The item's date or dates, or "undated" in the words of `translate`."""
+    return item.when() if item.dated else translate(UNDATED)
+
+
+def kind_words(item: Item, translate: Callable[[str], str] = str, event_type: Callable[[Item], str] | None = None) -> str:
+    """The item's kind: the interface word ("event", "report") translated, then the event's type
+    (by `event_type`, else as the timeline names it in English)."""
+    head, _sep, detail = item.kind.partition(": ")
+    if detail and event_type is not None:
+        detail = event_type(item) or detail
+    return translate(head) + (translate(": ") + detail if detail else "")
 
 
 def figure(
@@ -50,10 +65,12 @@ def figure(
     language: str = "en",
     translate: Callable[[str], str] = str,
     name: Callable[[Item], tuple[str, str]] | None = None,
+    event_type: Callable[[Item], str] | None = None,
 ) -> str:
     """The timeline as an inline SVG on the story's scale (publishing.figures.timeline_svg): the one
     drawing of `timeline --format svg` and of the site. `translate` gives the words in `language`,
-    `name` an item's label and that label's language when it is not the figure's."""
+    `name` an item's label and that label's language when it is not the figure's, `event_type`
+    an event's type in `language` where the ontology names it so."""
     from pactgraph.publishing.figures import Span, timeline_svg
 
     def named(item: Item) -> tuple[str, str]:
@@ -67,10 +84,10 @@ def figure(
                 item.start,
                 item.end,
                 label,
-                f"{item.when()} — {translate(item.kind)}: {label}" + (f" ({item.source})" if item.source else ""),
+                f"{when(item, translate)} — {kind_words(item, translate, event_type)}: {label}" + (f" ({item.source})" if item.source else ""),
                 KIND_COLOURS.get(item.kind, EVENT_COLOUR),
                 story=item.kind == "report",
-                when=item.when(),
+                when=when(item, translate),
                 language=label_language,
             )
         )

@@ -76,6 +76,7 @@ class Value:
     rows: list[Row] = field(default_factory=list)
     items: list[Value] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # the label in other site languages
+    path: bool = False  # a file path (pg:storedAt), broken only after its slashes
 
 
 @dataclass
@@ -228,6 +229,16 @@ class Linker:
             return Value("node", rows=self.rows(node, depth + 1, seen | {node}))
         return self.link(node)
 
+    def property_value(self, prop: Any, node: Any, depth: int = 0, seen: frozenset = frozenset()) -> Value:
+        """A value of `prop`; a language code (schema:inLanguage) as the language's name in the page's language."""
+        if prop == SCHEMA.inLanguage and isinstance(node, rdflib.Literal) and not node.language:
+            name = language_name(str(node))
+            if name:
+                return Value("literal", text=name)
+        if str(prop) == self.layout.ontology_ns + "storedAt" and isinstance(node, rdflib.Literal):
+            return Value("literal", text=str(node), path=True)
+        return self.value(node, depth, seen)
+
     def rows(
         self, node: Any, depth: int = 0, seen: frozenset = frozenset(), skip: frozenset = frozenset()
     ) -> list[Row]:
@@ -240,7 +251,7 @@ class Linker:
         rows = []
         for p in sorted(by_prop, key=lambda p: (natural_key(term_name(self.graph, p)[0]), str(p))):
             values = sorted(by_prop[p], key=self._value_key)
-            rows.append(Row(self.field(p), [self.value(v, depth, seen) for v in values]))
+            rows.append(Row(self.field(p), [self.property_value(p, v, depth, seen) for v in values]))
         return rows
 
     def _value_key(self, node: Any) -> tuple:
@@ -490,6 +501,17 @@ def group_claims(
     )
 
 
+def language_name(code: str) -> str:
+    """The name of the language with this BCP 47 code in the page's language (Babel's CLDR display
+    names), or "" when CLDR has none."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(Locale.parse(current())) or ""
+    except (ValueError, UnknownLocaleError):
+        return ""
+
+
 def first_published(graph: SiteGraph, claim: Any, terms: Terms) -> str:
     """The publication date of the report a claim was first reported in (else the one stating it)."""
     origin = graph.first(claim, terms.reportedFirstIn) or graph.first(claim, terms.statedIn)
@@ -576,7 +598,7 @@ def infobox(
     for prop in (terms.capital, SCHEMA.datePublished, SCHEMA.publisher, SCHEMA.url, SCHEMA.inLanguage, terms.relays):
         values = graph.objects(node, prop)
         if values:
-            rows.append((term_name(graph, prop)[0], [linker.value(v) for v in sorted(values, key=str)]))
+            rows.append((term_name(graph, prop)[0], [linker.property_value(prop, v) for v in sorted(values, key=str)]))
     return rows
 
 
@@ -633,6 +655,7 @@ def resource_view(
     this_claim = linker.claim(node, terms) if graph.has_type(node, terms.Claim) else None
     sections: list[tuple[str, Any, list[ClaimGroup]]] = []
     title = graph.label(node)
+    title = title[:1].upper() + title[1:] if title[:1].islower() else title  # a heading starts a sentence
     shown: set[Any] = {node}
 
     relevance = claim_relevance(graph, node, terms)
