@@ -120,7 +120,7 @@ def site_files(site: Path) -> dict[str, Path]:
 
 
 class Links(HTMLParser):
-    """hrefs and srcs of a page, and its element ids."""
+    """hrefs (HTML and SVG) and srcs of a page, and its element ids."""
 
     def __init__(self):
         super().__init__()
@@ -134,7 +134,7 @@ class Links(HTMLParser):
         self.tags.append(tag)
         self.elements.append((tag, dict(attrs)))
         for name, value in attrs:
-            if name in ("href", "src") and value is not None:
+            if name in ("href", "src", "xlink:href") and value is not None:
                 self.links.append(value)
             if name == "id" and value is not None:
                 self.ids.add(value)

@@ -63,7 +63,8 @@ def require_dot() -> None:
 
 @dataclass(frozen=True)
 class Figure:
-    """What a drawing says of itself: `title` (also its aria-label, with role="img") and its CSS
+    """What a drawing says of itself: `title` (also its aria-label, with role="img", or role="group"
+    when its boxes are links) and its CSS
     class; `titles` maps dot's node names and `a->b` edge names to the tooltips shown instead;
     `layout` (wide, narrow) and `data` (data-* attributes) mark the <svg>; it is in `language`
     (lang and xml:lang), and `languages` maps node and edge names to the language of each line of
@@ -131,7 +132,8 @@ def clean(raw: str, figure: Figure) -> str:
         "viewBox": f"0 0 {width:g} {height:g}",
         "width": f"{width:g}",
         "height": f"{height:g}",
-        "role": "img",
+        # an image's parts are hidden from assistive technology: a figure with links is a group of them
+        "role": "group" if any(f"{{{XLINK}}}href" in e.attrib for e in root.iter()) else "img",
         "aria-label": figure.title,
         "font-family": FONT,
     }

@@ -83,9 +83,14 @@ def relay_chain(
     gap: bool = False,
     title: str | None = None,
     language: str = "en",
+    links: Sequence[str] = (),
+    gap_note: str = "",
 ) -> Markup:
     """The reports a claim passed through, oldest first, an arrow from each to the one that relays it
-    (dashed where the chain has a gap); laid out by dot left to right, and top to bottom for narrow screens."""
+    (dashed where the chain has a gap); laid out by dot left to right, and top to bottom for narrow screens.
+    `links` are the reports' pages, in the same order: each box is a link to its report, so that the
+    figure is the page's only form of the chain; `gap_note` is added to the first box's tooltip where
+    the chain has a gap."""
     from pactgraph.publishing import dotsvg
 
     drawn = [_words(o) for o in outlets]
@@ -97,6 +102,8 @@ def relay_chain(
         )
     names = [_clip(text, 28) for text in texts]
     titles = {f"n{i}": f"{o} ({d})" if d else o for i, (o, d) in enumerate(zip(texts, dates, strict=False))}
+    if gap and gap_note:
+        titles["n0"] += f" {gap_note}"
     for i in range(1, len(names)):
         titles[f"n{i - 1}->n{i}"] = f"{names[i - 1]} → {names[i]}"
     variants = []
@@ -105,7 +112,9 @@ def relay_chain(
         dot.attr("node", shape="box", style="rounded,filled", fillcolor=BOX, color=LINE, fontcolor=INK, margin="0.15,0.06")
         dot.attr("edge", color=LINE, arrowsize="0.8")
         for i, (name, date) in enumerate(zip(names, dates, strict=False)):
-            dot.node(f"n{i}", dotsvg.text(f"{name}\n{date}" if date else name))
+            href = links[i] if i < len(links) else ""
+            extra = {"href": href, "target": "_top", "tooltip": titles[f"n{i}"]} if href else {}
+            dot.node(f"n{i}", dotsvg.text(f"{name}\n{date}" if date else name), **extra)
         for i in range(1, len(names)):
             dashed = gap and i == 1
             dot.edge(

@@ -372,8 +372,21 @@ class Linker:
             Words(name, languages[i] if outlets[i] else g.label_language(r))
             for i, (name, r) in enumerate(zip(names, reports, strict=True))
         ]
-        figure = relay_chain(drawn, dates, gap, title, language=current()) if len(reports) > 1 else None
-        return Chain([self.link(r) for r in reports], dates, gap, outlets, figure, languages)
+        linked = [self.link(r) for r in reports]
+        figure = (
+            relay_chain(
+                drawn,
+                dates,
+                gap,
+                title,
+                language=current(),
+                links=[v.href or "" for v in linked],
+                gap_note=_("(first reported here)"),
+            )
+            if len(reports) > 1
+            else None
+        )
+        return Chain(linked, dates, gap, outlets, figure, languages)
 
 
 @dataclass

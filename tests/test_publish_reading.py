@@ -1,0 +1,84 @@
+"""The published pages read once and whole: a relay chain shown in one form, excerpts that end
+where their sentence ends, a layout without blank columns, a header whose items do not break.
+
+Oracles: the data's pg:relays and report pages (through the published links), the stored
+article text; the layout checks measure the pages in Chromium.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+LANGUAGES = ("", "zh/", "ru/")
+TURKEY = "id/turkey.html"
+CLAIM = "id/claim-reference-news-2026-01-12-08.html"
+
+
+class _Chains(HTMLParser):
+    """For every <dd> holding a relay chain (a chain figure or an ol.chain): the report links
+    of each chain figure (its SVG <a> elements) and of each ol.chain list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dd: list[dict[str, list[list[str]]]] = []  # open <dd>s, innermost last
+        self.chains: list[dict[str, list[list[str]]]] = []
+        self.svg = 0
+        self.ol = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        classes = (found.get("class") or "").split()
+        if tag == "dd":
+            self.dd.append({"figures": [], "lists": []})
+        elif not self.dd:
+            return
+        elif tag == "svg" and "chain-figure" in classes:
+            self.svg += 1
+            self.dd[-1]["figures"].append([])
+        elif tag == "ol" and "chain" in classes:
+            self.ol += 1
+            self.dd[-1]["lists"].append([])
+        elif tag == "a" and self.svg:
+            self.dd[-1]["figures"][-1].append(found.get("xlink:href") or found.get("href") or "")
+        elif tag == "a" and self.ol:
+            self.dd[-1]["lists"][-1].append(found.get("href") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "dd" and self.dd:
+            done = self.dd.pop()
+            if done["figures"] or done["lists"]:
+                self.chains.append(done)
+        elif tag == "svg" and self.svg:
+            self.svg -= 1
+        elif tag == "ol" and self.ol:
+            self.ol -= 1
+
+
+def chains(text: str) -> list[dict[str, list[list[str]]]]:
+    parser = _Chains()
+    parser.feed(text)
+    return parser.chains
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("page", (TURKEY, CLAIM))
+def test_each_relay_chain_is_shown_once_and_its_figure_links_the_reports(shipped_site, page, language):
+    path = shipped_site.path / language / page
+    found = chains(path.read_text(encoding="utf-8"))
+    assert found, page
+    drawn = 0
+    for chain in found:
+        if chain["figures"]:
+            # one figure in two layouts (wide, narrow), no list beside it
+            assert chain["lists"] == [], (page, language)
+            assert len(chain["figures"]) == 2
+            wide, narrow = chain["figures"]
+            assert wide == narrow and len(wide) >= 2, (page, language)
+            for href in wide:  # each box links to its report's page, which exists
+                assert "report-" in href and (path.parent / href).resolve().is_file(), href
+            drawn += 1
+        else:  # a claim first reported where it is stated: one report, as a list
+            assert len(chain["lists"]) == 1 and len(chain["lists"][0]) == 1, (page, language)
+    assert drawn, (page, language)
