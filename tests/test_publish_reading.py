@@ -10,6 +10,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from test_publish import ROOT
 
 LANGUAGES = ("", "zh/", "ru/")
 TURKEY = "id/turkey.html"
@@ -82,3 +83,51 @@ def test_each_relay_chain_is_shown_once_and_its_figure_links_the_reports(shipped
         else:  # a claim first reported where it is stated: one report, as a list
             assert len(chain["lists"]) == 1 and len(chain["lists"][0]) == 1, (page, language)
     assert drawn, (page, language)
+
+
+class _Quotes(HTMLParser):
+    """Every blockquote.quote: [words before, the quote, words after], as the page shows them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.quotes: list[list[str]] = []
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "blockquote" and "quote" in (dict(attrs).get("class") or "").split():
+            self.inside = True
+            self.quotes.append([])
+        elif self.inside and tag in ("span", "mark"):
+            self.quotes[-1].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "blockquote":
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self.quotes[-1]:
+            self.quotes[-1][-1] += data
+
+
+ARTICLES = sorted(ROOT.glob("data/reports/*/article.txt"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("page", (TURKEY, CLAIM))
+def test_an_excerpt_ends_with_its_paragraph_and_at_whole_words(shipped_site, page, language):
+    parser = _Quotes()
+    parser.feed((shipped_site.path / language / page).read_text(encoding="utf-8"))
+    assert parser.quotes, page
+    paragraphs = [p for article in ARTICLES for p in article.read_text(encoding="utf-8").split("\n") if p.strip()]
+    for before, quote, after in parser.quotes:
+        before, after = before.removeprefix("…"), after.removesuffix("…")
+        shown = before + quote + after
+        # the excerpt lies within one paragraph of an article: it never runs into the next
+        holding = [p for p in paragraphs if shown in p]
+        assert holding, shown
+        paragraph = holding[0]
+        start = paragraph.index(shown)
+        end = start + len(shown)
+        # it starts and ends at whole words: a space, a sentence's end or the paragraph's edge either side
+        assert start == 0 or not (paragraph[start - 1].isalnum() and paragraph[start].isalnum()), shown
+        assert end == len(paragraph) or not (paragraph[end - 1].isalnum() and paragraph[end].isalnum()), shown

@@ -40,6 +40,33 @@ def span_id(claim: Any) -> str:
     return "span-" + slug_of(str(claim))
 
 
+#: Where a sentence ends: a full stop, question or exclamation mark (and a closing quote or
+#: bracket) before a space, or the ideographic ones, which need none.
+SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?=\s)|[。！？][”’」』）]?")
+
+
+def context_before(prefix: str) -> tuple[str, bool]:
+    """The words shown before a quote: those of its own paragraph and sentence, from a whole word on;
+    and whether they start where the sentence does (no ellipsis needed)."""
+    whole = "\n" in prefix
+    text = prefix.rsplit("\n", 1)[-1]
+    ends = list(SENTENCE_END.finditer(text))
+    if ends:
+        text, whole = text[ends[-1].end() :].lstrip(), True
+    return (text, True) if whole else (after_first_break(text), False)
+
+
+def context_after(suffix: str) -> tuple[str, bool]:
+    """The words shown after a quote: up to the end of its sentence within its paragraph, else to the
+    last whole word; and whether they end where the sentence does."""
+    whole = "\n" in suffix
+    text = suffix.split("\n", 1)[0]
+    end = SENTENCE_END.search(text)
+    if end:
+        text, whole = text[: end.end()], True
+    return (text.rstrip(), True) if whole else (before_last_break(text), False)
+
+
 def after_first_break(context: str) -> str:
     """The words before a quote from the first whole word on: the stored context starts at a
     fixed count of characters, often inside a word. Text without spaces is kept whole."""
@@ -123,6 +150,8 @@ class ClaimView:
     certainty_meaning: str = ""  # the definition of its certainty, in words
     certainty_meaning_language: str = ""  # its language, when not the page's
     quote_language: str = ""  # the language of the quoted text, when not the page's
+    prefix_whole: bool = False  # the words before start where their sentence does (no ellipsis)
+    suffix_whole: bool = False  # the words after end where their sentence does
 
 
 class Terms:
@@ -315,12 +344,16 @@ class Linker:
                 )
         certainty = g.first(claim, terms.certainty)
         meaning = g.descriptions(certainty) if certainty is not None else []
+        shown_before, prefix_whole = context_before(prefix)
+        shown_after, suffix_whole = context_after(suffix)
         return ClaimView(
             claim=self.link(claim),
             proposition=opt(g.first(claim, terms.proposition)),
             exact=exact,
-            prefix=after_first_break(prefix),
-            suffix=before_last_break(suffix),
+            prefix=shown_before,
+            suffix=shown_after,
+            prefix_whole=prefix_whole,
+            suffix_whole=suffix_whole,
             claimant=opt(g.first(claim, terms.claimant)),
             certainty=opt(g.first(claim, terms.certainty)),
             polarity=opt(g.first(claim, terms.polarity)),
