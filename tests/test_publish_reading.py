@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 from test_publish import ROOT
+from test_publish_serve import serving
 
 LANGUAGES = ("", "zh/", "ru/")
 TURKEY = "id/turkey.html"
@@ -131,3 +132,34 @@ def test_an_excerpt_ends_with_its_paragraph_and_at_whole_words(shipped_site, pag
         # it starts and ends at whole words: a space, a sentence's end or the paragraph's edge either side
         assert start == 0 or not (paragraph[start - 1].isalnum() and paragraph[start].isalnum()), shown
         assert end == len(paragraph) or not (paragraph[end - 1].isalnum() and paragraph[end].isalnum()), shown
+
+
+@pytest.fixture(scope="module")
+def server(shipped_site):
+    with serving(shipped_site.path) as url:
+        yield url
+
+
+#: Where the infobox, the page's first words after the heading, and the first section heading are
+#: drawn: [infobox top, infobox bottom, infobox left, first words' top, first h2's top, page width].
+BOX = """
+(() => {
+  const box = document.querySelector("aside.infobox").getBoundingClientRect();
+  const first = document.querySelector("main h1").nextElementSibling;
+  const words = (first.contains(document.querySelector("aside.infobox")) ? document.querySelector("p.iri") : first);
+  const h2 = document.querySelector("main h2").getBoundingClientRect();
+  return [box.top, box.bottom, box.left, words.getBoundingClientRect().top, h2.top, document.documentElement.scrollWidth];
+})()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_infobox_stands_at_the_top_beside_the_page_s_words(browser, server, language):
+    """At 1280 px the facts start level with the page's first words under its heading, and the
+    page goes on beside them: the first section starts before the infobox ends, so no blank
+    column is left beside it."""
+    assert browser.load(server + language + TURKEY) == []
+    top, bottom, left, words, h2, width = browser.evaluate(BOX)
+    assert abs(top - words) < 24, (top, words)
+    assert h2 < bottom, (h2, bottom)
+    assert left > width / 2 and width <= 1280
