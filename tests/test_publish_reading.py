@@ -163,3 +163,32 @@ def test_the_infobox_stands_at_the_top_beside_the_page_s_words(browser, server, 
     assert abs(top - words) < 24, (top, words)
     assert h2 < bottom, (h2, bottom)
     assert left > width / 2 and width <= 1280
+
+
+#: The header's parts ([class or tag, top, bottom]) and the site menu's items drawn on more than one line.
+HEADER = """
+(() => {
+  const header = document.querySelector("header.site");
+  const parts = [...header.children].map((e) => [e.className || e.tagName, e.getBoundingClientRect().top, e.getBoundingClientRect().bottom]);
+  const broken = [...header.querySelectorAll("nav a")].filter((a) => a.getClientRects().length > 1 ||
+    a.getBoundingClientRect().height > 1.9 * parseFloat(getComputedStyle(a).fontSize)).map((a) => a.textContent);
+  return [parts, broken];
+})()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_header_is_one_row_at_1280_px(browser, server, language):
+    assert browser.load(server + language + TURKEY) == []
+    parts, broken = browser.evaluate(HEADER)
+    assert broken == []
+    langs = next(p for p in parts if p[0] == "langs")
+    brand = next(p for p in parts if p[0] == "brand")
+    assert langs[1] < brand[2], parts  # the language switch on the brand's row, not below it
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_menu_item_breaks_across_lines_on_a_phone(phone, server, language):
+    assert phone.load(server + language + TURKEY) == []
+    _, broken = phone.evaluate(HEADER)
+    assert broken == []
