@@ -192,3 +192,28 @@ def test_no_menu_item_breaks_across_lines_on_a_phone(phone, server, language):
     assert phone.load(server + language + TURKEY) == []
     _, broken = phone.evaluate(HEADER)
     assert broken == []
+
+
+@pytest.mark.parametrize("layout", ("narrow", "wide"))
+@pytest.mark.parametrize(
+    "title",
+    ("Events and publications", "Events and publications of the Saudi–Pakistan defence alliance and Turkey", "事件与发表" * 12),
+)
+def test_the_timeline_caption_wraps_instead_of_being_cut(layout, title):
+    import datetime as dt
+    from xml.etree import ElementTree as ET
+
+    from pactgraph.publishing.figures import Span, timeline_svg
+
+    day = dt.date(2026, 1, 12)
+    svg = ET.fromstring(timeline_svg([Span(day, day, "a report", "tip", "#000")], title, [], "key", "none", layout))
+    ns = "{http://www.w3.org/2000/svg}"
+    lines = [t for t in svg.iter(f"{ns}text") if t.get("class") == "caption"]
+    shown = [t.text or "" for t in lines]
+    assert "".join("".join(shown).split()) == "".join(title.split()) and "…" not in "".join(shown)
+    # one line under the other, above everything else drawn
+    ys = [float(t.get("y", 0)) for t in lines]
+    assert ys == sorted(ys) and len(set(ys)) == len(ys)
+    others = [float(t.get("y", 0)) for t in svg.iter(f"{ns}text") if t.get("class") != "caption"]
+    assert min(others) > max(ys) + 10
+    assert float(svg.get("height", 0)) > max(others)

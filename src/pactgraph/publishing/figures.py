@@ -462,7 +462,9 @@ def timeline_svg(
     label_x, label_chars = (left + plot + 16, 64) if wide else (left, 50)
     width = label_x + 410 if wide else left + plot + 10
     row = 22 if wide else 36
-    top = 70
+    # the caption wraps to the figure's width (never clipped); it is drawn at 15 px, _wrap measures at 12
+    caption = _wrap(title, (width - 2 * left) * 12 / 15) or [title]
+    top = 70 + 20 * (len(caption) - 1)
     dated = [s for s in spans if s.start is not None or s.end is not None]
     # on a phone the legend's key wraps to the figure's width (never clipped, in any language)
     key_lines = [note] if wide else _wrap(note, width - 2 * left)
@@ -473,7 +475,11 @@ def timeline_svg(
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" '
         f'font-family="sans-serif" font-size="12" data-layout="{layout}"{lang(language)}>',
         f"<title>{escape(title)}</title>",
-        f'<text x="{left}" y="20" font-size="15" font-weight="bold" fill="{INK}">{escape(_clip(title, 40 if not wide else 120))}</text>',
+        *(
+            f'<text class="caption" x="{left}" y="{20 + 20 * n}" font-size="15" font-weight="bold" fill="{INK}">'
+            f"{escape(line)}</text>"
+            for n, line in enumerate(caption)
+        ),
     ]
     if not dated:
         out.append(f'<text x="{left}" y="{top}" fill="{INK}">{escape(empty)}</text></svg>')
