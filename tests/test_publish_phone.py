@@ -113,11 +113,12 @@ def test_every_page_type_reads_on_a_phone(phone, server, kind, language):
     assert broken == []
 
 
-#: Each visible chart: [class, layout, its smallest text as drawn]: the computed font size times
-#: the chart's scale (its drawn width over its viewBox width, by getBoundingClientRect) times any
-#: scale inside it (the text's transformation relative to the chart).
+#: Each visible chart (an image, or a group when its boxes are links): [class, layout, its smallest
+#: text as drawn]: the computed font size times the chart's scale (its drawn width over its viewBox
+#: width, by getBoundingClientRect) times any scale inside it (the text's transformation relative
+#: to the chart).
 CHART_TEXT = """
-(() => [...document.querySelectorAll("svg[role=img]")].filter((svg) => svg.getBoundingClientRect().width > 0)
+(() => [...document.querySelectorAll("svg[role=img], svg[role=group]")].filter((svg) => svg.getBoundingClientRect().width > 0)
   .map((svg) => {
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     const sizes = [...svg.querySelectorAll("text")].filter((t) => t.textContent.trim()).map((t) => {
