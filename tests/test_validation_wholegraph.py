@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,9 @@ def both_ways(files: list[Path], shape_files: list[Path] | None = None) -> tuple
     return Counter(set(fast)), Counter(set(slow))
 
 
-def joined_both_ways(new: list[Path], data_dir: Path, shape_files: list[Path] | None = None) -> tuple[Counter, Counter]:
+def joined_both_ways(
+    new: list[Path], data_dir: Path, shape_files: list[Path] | None = None, routed: Any = None
+) -> tuple[Counter, Counter]:
     """(validation.joinedwhole's results, the one-graph executor's joined ones) for the whole-graph shapes;
     each result without its blank-node labels, and for a blank focus node the subject it is located by."""
     from pactgraph.rdf.loading import load_graph
@@ -56,7 +59,7 @@ def joined_both_ways(new: list[Path], data_dir: Path, shape_files: list[Path] | 
     scope = joined(new, data_dir=data_dir)
     shapes = load_graph(shape_files or resources.shape_files())
     placed = placements(shapes)
-    rows, _ = joinedwhole.run(scope, shapes, placed, "info", "pyshacl")
+    rows, _ = joinedwhole.run(scope, shapes, placed, "info", "pyshacl", routed(shapes, placed) if routed else None)
     reference = validate_single(scope, split(shapes, placed)[1], [], [], "info", "pyshacl")
 
     def key(result: ValidationResult) -> tuple[str, ...]:
@@ -146,6 +149,27 @@ def test_the_invalid_whole_graph_fixtures_find_their_problem_on_oxigraph(name):
 def test_an_invalid_fixture_joined_with_the_shipped_graph(name):
     fast, reference = joined_both_ways([FIXTURES / "invalid" / f"{name}.ttl"], resources.data_dir())
     assert fast == reference
+
+
+def test_a_joined_validation_with_the_routes_from_the_cache(tmp_path, monkeypatch):
+    """The joined pass takes the routes kept in the cache folder, translating nothing, with the one-graph
+    executor's results."""
+    from pactgraph.validation import sparqlshapes, wholegraph
+
+    def stored(shapes: Any, placed: Any) -> Any:
+        return wholegraph.stored_routes(shapes, placed, tmp_path, "k")
+
+    new = [FIXTURES / "invalid" / "graph-dangling-reference.ttl"]
+    first = joined_both_ways(new, resources.data_dir(), routed=stored)
+    assert list(tmp_path.rglob("*.json")), "the routes were written"
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("translated again")
+
+    monkeypatch.setattr(sparqlshapes, "translate", refused)
+    fast, reference = joined_both_ways(new, resources.data_dir(), routed=stored)
+    assert fast == reference == first[1]
+    assert fast, "the fixture raises a result"
 
 
 def test_a_shipped_report_joined_with_the_rest_of_the_graph():

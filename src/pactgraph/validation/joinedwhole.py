@@ -42,14 +42,19 @@ class GraphView:
                     yield ox.Quad(quad.subject, quad.predicate, quad.object)
 
 
-def run(scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engine: str) -> tuple[list[list[Any]], int]:
+def run(
+    scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engine: str,
+    routed: list[Any] | None = None,
+) -> tuple[list[list[Any]], int]:
     """validation.wholegraph.run for a joined scope: rows `[fields, result N-Triples, result node, hint]` of the
-    whole-graph shapes, and how many files were parsed."""
+    whole-graph shapes, and how many files were parsed; `routed`: the shapes' routes when known
+    (wholegraph.stored_routes)."""
     from dataclasses import replace
 
     from pactgraph.validation import wholegraph
 
-    fast = [r for r in wholegraph.routes(shapes_graph, placed) if r.kind in (wholegraph.OXIGRAPH, wholegraph.CLOSURE)]
+    found = wholegraph.routes(shapes_graph, placed) if routed is None else routed
+    fast = [r for r in found if r.kind in (wholegraph.OXIGRAPH, wholegraph.CLOSURE)]
     rows: list[list[Any]] = []
     parsed = 0
     done: set[Any] = set()

@@ -230,12 +230,12 @@ def _validate_units(
 
             # Each whole-graph shape on the engine that answers it fastest (validation.wholegraph; joined:
             # validation.joinedwhole).
+            routed = None
+            if executor.cache_dir is not None:
+                routed = stored_routes(shapes_graph, placed, executor.cache_dir, placements_key)
             if scope.joined:
-                rows, more = joinedwhole.run(scope, shapes_graph, placed, fail_on, engine)
+                rows, more = joinedwhole.run(scope, shapes_graph, placed, fail_on, engine, routed)
             else:
-                routed = None
-                if executor.cache_dir is not None:
-                    routed = stored_routes(shapes_graph, placed, executor.cache_dir, placements_key)
                 known = book.record_of if book is not None else None
                 rows, more = run_whole(scope, shapes_graph, placed, fail_on, engine, routed, known)
             parsed += more

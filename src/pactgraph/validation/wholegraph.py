@@ -74,12 +74,14 @@ def routes(shapes_graph: Any, placed: Sequence[Any]) -> list[Route]:
 def stored_routes(shapes_graph: Any, placed: Sequence[Any], cache_dir: Any, key: str) -> list[Route]:
     """`routes`, kept in the cache folder under `key` (the shapes' and the validation code's hashes):
     translating parses every SPARQL text with rdflib (a second at 1M triples, on every changed graph).
-    Kept only when every shape and constraint is named (a blank node has no name across runs)."""
+    Kept only when every shape and constraint is named (a blank node has no name across runs); the key
+    names the shapes placed on the whole graph, which a joined validation may widen (validation.merge)."""
     import rdflib
 
     from pactgraph.validation.units import CACHE_FORMAT, cache_read, cache_write, digest
 
-    key = digest(key, "routes", f"rdflib {rdflib.__version__}")
+    whole = sorted(str(p.shape) for p in placed if not p.local)
+    key = digest(key, "routes", f"rdflib {rdflib.__version__}", *whole)
     rows = (cache_read(cache_dir, key) or {}).get("routes")
     if rows is not None:
         try:
@@ -104,7 +106,8 @@ def _route_row(route: Route) -> dict[str, Any] | None:
     translated = None if t is None else {
         "severity": str(t.severity),
         "constraints": [{"node": str(c.node), "query": c.query, "projection": list(c.projection),
-                         "messages": list(c.messages), "typed": [None if f is None else sorted(f) for f in c.typed]}
+                         "messages": list(c.messages), "typed": [None if f is None else sorted(f) for f in c.typed],
+                         "valued": None if c.valued is None else [None if f is None else sorted(f) for f in c.valued]}
                         for c in t.constraints]}
     return {"shape": str(route.shape), "kind": route.kind, "reason": route.reason, "translated": translated}
 
@@ -121,7 +124,8 @@ def _route_from(row: dict[str, Any]) -> Route:
     translated = None if t is None else Translated(shape, rdflib.URIRef(t["severity"]), tuple(
         Constraint(rdflib.URIRef(c["node"]), str(c["query"]), tuple(map(str, c["projection"])),
                    tuple(map(str, c["messages"])),
-                   tuple(None if f is None else frozenset(map(str, f)) for f in c["typed"]))
+                   tuple(None if f is None else frozenset(map(str, f)) for f in c["typed"]),
+                   None if c["valued"] is None else tuple(None if f is None else frozenset(map(str, f)) for f in c["valued"]))
         for c in t["constraints"]))
     if (row["kind"] == OXIGRAPH) != (translated is not None):
         raise ValueError("not a route")
