@@ -7,7 +7,7 @@ prefixed name of every term of every block again, which is most of the time of a
 what rdflib writes for it (its `get_pname` and `_literal_n3`), found once per term.
 A block this does not write (an RDF list, a blank node that would be written by label,
 a predicate whose prefix rdflib would invent or rename) gives None, and the caller
-serializes with rdflib. tests/test_block_turtle.py compares the bytes with rdflib's.
+serializes with rdflib. tests/test_claims_block_turtle.py compares the bytes with rdflib's.
 """
 
 from __future__ import annotations
