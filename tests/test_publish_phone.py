@@ -56,18 +56,13 @@ SCROLL_REGIONS = """
 #: How a scroll region's label says that it scrolls, by the page's language (the catalogues' words).
 SCROLLS = {"": "scroll", "zh/": "滚动", "ru/": "прокручива"}
 
-#: The labels of a page (the infobox's row headings, the names of facts and statements) whose
-#: lines break inside a word: [label, the words either side of the break]. A break is where
-#: one character's line box starts below the one before it; it must fall at a word boundary
-#: of the label's language (Intl.Segmenter: between words, at a space; in Chinese, between the
-#: words the segmenter finds).
-BROKEN_WORDS = """
-(() => [...document.querySelectorAll(".infobox th, dl.facts dt, table.props th")].flatMap((label) => {
-  const text = label.textContent;
-  const language = label.closest("[lang]").getAttribute("lang");
-  const boundaries = new Set([...new Intl.Segmenter(language, {granularity: "word"}).segment(text)].map((s) => s.index));
-  const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
-  const broken = [];
+#: The offsets in an element's text where a line starts: where a character's line box starts
+#: below the one before it (declared inside each script's own function, so evaluating two
+#: scripts in one page declares nothing twice).
+LINE_STARTS = """
+const lineStarts = (element) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const starts = [];
   let offset = 0, top = null;
   while (walker.nextNode()) {
     const node = walker.currentNode;
@@ -77,14 +72,28 @@ BROKEN_WORDS = """
       range.setEnd(node, i + 1);
       const box = range.getClientRects()[0];
       if (!box || box.width === 0) continue;
-      if (top !== null && box.top > top + box.height / 2 && !boundaries.has(offset) && !/\\s/.test(text[offset - 1])) {
-        broken.push([text.trim(), text.slice(0, offset) + "|" + text.slice(offset)]);
-      }
+      if (top !== null && box.top > top + box.height / 2) starts.push(offset);
       top = box.top;
     }
   }
-  return broken;
-}))()
+  return starts;
+};
+"""
+
+#: The labels of a page (the infobox's row headings, the names of facts and statements) whose
+#: lines break inside a word: [label, the words either side of the break]. A break is where
+#: one character's line box starts below the one before it; it must fall at a word boundary
+#: of the label's language (Intl.Segmenter: between words, at a space; in Chinese, between the
+#: words the segmenter finds).
+BROKEN_WORDS = "(() => {" + LINE_STARTS + """return (() => [...document.querySelectorAll(".infobox th, dl.facts dt, table.props th")].flatMap((label) => {
+  const text = label.textContent;
+  const language = label.closest("[lang]").getAttribute("lang");
+  const boundaries = new Set([...new Intl.Segmenter(language, {granularity: "word"}).segment(text)].map((s) => s.index));
+  return lineStarts(label)
+    .filter((offset) => !boundaries.has(offset) && !/\\s/.test(text[offset - 1]))
+    .map((offset) => [text.trim(), text.slice(0, offset) + "|" + text.slice(offset)]);
+}))();
+})()
 """
 
 @pytest.fixture(scope="module")
@@ -171,28 +180,13 @@ def test_labels_wrap_only_between_words_on_a_phone(phone, server, language):
 #: File paths (the Downloads table's links, "Stored at"), every break of their lines as
 #: [path, the characters either side of it]: a break is where a character's line box starts
 #: below the one before it.
-PATH_BREAKS = """
-(() => [...document.querySelectorAll("table.files td a, table.props span.lit")]
+PATH_BREAKS = "(() => {" + LINE_STARTS + """return (() => [...document.querySelectorAll("table.files td a, table.props span.lit")]
   .filter((e) => /^[\\w.-]+(\\/[\\w.-]+)+$/.test(e.textContent.trim()))
   .flatMap((e) => {
-    const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
     const text = e.textContent;
-    const breaks = [];
-    let offset = 0, top = null;
-    while (walker.nextNode()) {
-      const node = walker.currentNode;
-      for (let i = 0; i < node.length; i++, offset++) {
-        const range = document.createRange();
-        range.setStart(node, i);
-        range.setEnd(node, i + 1);
-        const box = range.getClientRects()[0];
-        if (!box || box.width === 0) continue;
-        if (top !== null && box.top > top + box.height / 2) breaks.push([text, text.slice(Math.max(0, offset - 3), offset) + "|" + text.slice(offset, offset + 3)]);
-        top = box.top;
-      }
-    }
-    return breaks;
-  }))()
+    return lineStarts(e).map((offset) => [text, text.slice(Math.max(0, offset - 3), offset) + "|" + text.slice(offset, offset + 3)]);
+  }))();
+})()
 """
 
 
