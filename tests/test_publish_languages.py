@@ -271,6 +271,38 @@ def test_class_and_concept_names_come_from_the_ontology_in_the_page_language(sit
         assert f">{ceasefire}<" in event, language
 
 
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_ontology_page_names_each_property_by_its_sourced_name(site, language):
+    """Oracle: the ontology files read with rdflib. Every property with a name in the page's
+    language is linked under that name (not marked lang="en"); the properties that name a
+    scheme's field (event type, relation type, capability) have one."""
+    import rdflib
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    from pactgraph import resources
+
+    graph = rdflib.Graph()
+    for path in resources.ontology_files():
+        graph.parse(path, format="turtle")
+    base = "https://w3id.org/pactgraph/ontology#"
+    names = {
+        str(prop)[len(base):]: str(label)
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
+        for prop in graph.subjects(RDF.type, kind)
+        if str(prop).startswith(base)
+        for label in graph.objects(prop, RDFS.label)
+        if isinstance(label, rdflib.Literal) and label.language == language
+    }
+    expected = {"zh": {"eventType", "relationType", "capability"}, "ru": {"capability"}}[language]
+    assert expected <= set(names)
+    page = (site / language / "ontology.html").read_text("utf-8")
+    for local, label in names.items():
+        links = re.findall(rf'<a href="(?:ontology\.html)?#{local}"([^>]*)>([^<]*)</a>', page)
+        assert links, local
+        for attrs, text in links:
+            assert text == label and 'lang="en"' not in attrs, (local, attrs, text)
+
+
 def test_every_name_of_the_ontology_in_another_language_names_its_source():
     """Oracle independent of SHACL: with rdflib, every Chinese or Russian rdfs:label,
     skos:prefLabel or skos:altLabel of a term or concept the ontology defines has an owl:Axiom
