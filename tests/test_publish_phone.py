@@ -232,3 +232,59 @@ def test_the_timeline_legend_wraps_within_the_figure_on_a_phone(phone, server, l
     assert layout == "narrow"
     assert over == []
     assert "".join(shown.split()) == "".join(key.split())
+
+
+#: Every IRI shown as text (the IRI under a page's heading, a link or value that is an IRI, a
+#: query result without a label): [IRI, how many line breaks, the characters either side of each
+#: break that does not follow a "/", "#", "." or "-"]. Each IRI counted once (the innermost
+#: element whose text it is).
+IRI_BREAKS = "(() => {" + LINE_STARTS + """return (() => {
+  const isIri = (text) => /^(?:https?:\\/\\/|urn:)\\S+$/.test(text.trim());
+  return [...document.querySelectorAll("main *")]
+    .filter((e) => e.getBoundingClientRect().width > 0 && isIri(e.textContent)
+      && ![...e.children].some((c) => c.textContent.trim() === e.textContent.trim()))
+    .map((e) => {
+      const text = e.textContent;
+      const bad = lineStarts(e).filter((offset) => !"/#.-".includes(text[offset - 1]))
+        .map((offset) => text.slice(Math.max(0, offset - 4), offset) + "|" + text.slice(offset, offset + 4));
+      return [text.trim(), lineStarts(e).length, bad];
+    });
+})();
+})()
+"""
+
+IRI_PAGES = (
+    "id/claim-reference-news-2026-01-12-08.html",
+    "id/report-reference-news-2026-01-12.html",
+    "id/text-reference-news-2026-01-12.html",
+    "vocab/certainty-probable.html",
+    "ontology.html",
+    "shapes.html",
+    "void.html",
+    "ru/id/report-reference-news-2026-01-12.html",
+)
+
+
+@pytest.mark.parametrize("page", IRI_PAGES)
+def test_iris_break_only_after_a_slash_hash_dot_or_hyphen_on_a_phone(phone, server, page):
+    """A long IRI (the one under a page's heading, a link whose words are a URL, a term's IRI
+    on the ontology and shapes pages) wraps on a phone only after "/", "#", "." or "-", never
+    inside a word ("claim-refere|nce-news" or "Sovere|ignState" are wrong)."""
+    assert phone.load(server + page) == []
+    found = phone.evaluate(IRI_BREAKS)
+    assert any(breaks > 0 for _, breaks, _ in found), f"no IRI on {page} wraps: the check would see nothing"
+    assert [(iri, bad) for iri, _, bad in found if bad] == []
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"
+
+
+def test_query_results_break_iris_only_after_a_slash_hash_dot_or_hyphen_on_a_phone(phone, server):
+    """An IRI without a label in the query page's results (here a report's URL) wraps as the
+    site's pages wrap IRIs."""
+    from test_publish_story import run_query
+
+    assert phone.load(server + "query.html") == []
+    run_query(phone, "SELECT ?url WHERE { pgr:report-reference-news-2026-01-12 schema:url ?url }")
+    found = phone.evaluate(IRI_BREAKS)
+    urls = [f for f in found if f[0].startswith("https://toutiao.com/")]
+    assert urls and urls[0][1] > 0, found
+    assert [(iri, bad) for iri, _, bad in found if bad] == []
