@@ -31,6 +31,7 @@ def environment() -> jinja2.Environment:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["path"] = file_path
     env.filters["iri"] = iri_text
+    env.filters["columns"] = columns
     return env
 
 
@@ -58,6 +59,12 @@ def iri_text(text: Any) -> Any:
         return text
     pieces = [Markup('<span class="seg">%s</span>') % piece for piece in IRI_PIECES.findall(plain)]
     return Markup('<span class="iri-text">%s</span>') % Markup("<wbr>").join(pieces)
+
+
+def columns(text: str) -> int:
+    """How many average characters wide `text` is, for an input's size attribute: a CJK
+    character counts as two; two more for the field's own margins."""
+    return sum(2 if "\u2e80" <= c <= "\ufaff" else 1 for c in text) + 2
 
 
 def root_of(page: str) -> str:
