@@ -288,3 +288,47 @@ def test_query_results_break_iris_only_after_a_slash_hash_dot_or_hyphen_on_a_pho
     urls = [f for f in found if f[0].startswith("https://toutiao.com/")]
     assert urls and urls[0][1] > 0, found
     assert [(iri, bad) for iri, _, bad in found if bad] == []
+
+
+#: Each question of the front page with its visible certainty chart: [its layout, how far the
+#: chart reaches past its box and how far its texts reach past the chart (CSS px, either side),
+#: whether anything in the question scrolls sideways, the claimants' names as the chart draws
+#: them (a dot's lines joined), and the claimants the list under the chart names].
+QUESTION_CHARTS = """
+(() => [...document.querySelectorAll("section.question")].map((q) => {
+  const svg = [...q.querySelectorAll("svg.chart")].find((s) => s.getBoundingClientRect().width > 0);
+  const box = svg.parentElement.getBoundingClientRect(), own = svg.getBoundingClientRect();
+  const texts = [...svg.querySelectorAll("text")].map((t) => t.getBoundingClientRect());
+  const past = Math.max(own.right - box.right, box.left - own.left,
+    ...texts.map((t) => Math.max(t.right - own.right, own.left - t.left)));
+  const scrolls = [q, ...q.querySelectorAll("*")].some((e) => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0
+    && /(auto|scroll)/.test(getComputedStyle(e).overflowX));
+  const drawn = [...svg.querySelectorAll("g")].map((g) => [...g.querySelectorAll("text")].map((t) => t.textContent).join(" "));
+  const listed = [...q.querySelectorAll("ul.plain > li")].map((li) => li.querySelector("a").textContent);
+  return [svg.dataset.layout, past, scrolls, drawn.sort(), listed.sort()];
+}))()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_certainty_chart_reflows_on_a_phone(phone, server, language):
+    """At 390 px the certainty chart is drawn in its narrow layout inside the page's width: it
+    does not scroll sideways, each claimant's name is drawn whole (wrapped, not cut with "…"),
+    and its text is never smaller than 11 px."""
+    assert phone.load(server + language + "index.html") == []
+    questions = phone.evaluate(QUESTION_CHARTS)
+    assert questions
+    for layout, past, scrolls, drawn, listed in questions:
+        assert layout == "narrow"
+        assert past <= 0.5, past
+        assert not scrolls
+        assert drawn == listed and not any("…" in name for name in drawn), (drawn, listed)
+    assert all(smallest >= SMALLEST - 0.01 for css, _, smallest in phone.evaluate(CHART_TEXT) if css == "chart")
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"
+
+
+def test_the_certainty_chart_is_wide_where_it_fits(browser, server):
+    """At 1280 px the chart keeps its wide layout (a row per certainty), inside its box."""
+    assert browser.load(server + "index.html") == []
+    for layout, past, scrolls, _drawn, _listed in browser.evaluate(QUESTION_CHARTS):
+        assert (layout, scrolls) == ("wide", False) and past <= 0.5, past

@@ -68,11 +68,14 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _svg(width: float, height: float, title: str, body: list[str], css_class: str, language: str = "en") -> Markup:
+def _svg(
+    width: float, height: float, title: str, body: list[str], css_class: str, language: str = "en", layout: str = ""
+) -> Markup:
+    data = f' data-layout="{layout}"' if layout else ""
     head = (
         f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" '
-        f'font-family="sans-serif" font-size="12"{lang(language)}>'
+        f'font-family="sans-serif" font-size="12"{data}{lang(language)}>'
     )
     return Markup("".join([head, f"<title>{escape(title)}</title>", *body, "</svg>"]))
 
@@ -147,9 +150,32 @@ def certainty_chart(
     language: str = "en",
     empty: str = "No dated claims.",
 ) -> Markup:
-    """Certainty (rows, most certain on top) by the date each claim was first reported."""
-    import datetime as dt
+    """Certainty by the date each claim was first reported, in two layouts the page's CSS
+    chooses between by the screen's width: "wide" (a row per certainty, most certain on top,
+    the claimants beside their dots) and "narrow" (phones: each certainty a heading over a row
+    per claim, the claimant's name wrapped beside its dot, never cut)."""
+    return Markup("").join(
+        (
+            _certainty_wide(title, levels, points, language, empty),
+            _certainty_narrow(title, levels, points, language, empty),
+        )
+    )
 
+
+def _marker(cx: float, cy: float, negative: bool) -> str:
+    """A claim's dot: a circle, or a square when it denies the proposition."""
+    if negative:
+        return f'<rect x="{cx - 6:.1f}" y="{cy - 6:.1f}" width="12" height="12" fill="#b0413e"/>'
+    return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{ACCENT}"/>'
+
+
+def _tip(p: Point) -> str:
+    return p.tip or f"{p.claimant}: {p.level}, {p.polarity}, first reported {p.date}"
+
+
+def _certainty_wide(
+    title: str, levels: Sequence[str | Words], points: Sequence[Point], language: str, empty: str
+) -> Markup:
     level_words = [_words(level) for level in levels]
     names = [level.text for level in level_words]
 
@@ -160,7 +186,7 @@ def certainty_chart(
     days = sorted({dt.date.fromisoformat(p.date) for p in points if p.date})
     body: list[str] = []
     if not days:
-        return _svg(width, height, title, [f'<text x="10" y="20">{escape(empty)}</text>'], "chart", language)
+        return _svg(width, height, title, [f'<text x="10" y="20">{escape(empty)}</text>'], "chart", language, "wide")
     first, last = days[0] - dt.timedelta(days=1), days[-1] + dt.timedelta(days=1)
     span = max(1, (last - first).days)
 
@@ -189,18 +215,92 @@ def certainty_chart(
         stacked[key] = k + 1
         cx = x(dt.date.fromisoformat(p.date))
         cy = top + names.index(p.level) * row_h + row_h / 2 + (k * 11 if k else 0) - (5 if k else 0)
-        shape = (
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{ACCENT}"/>'
-            if not p.negative
-            else f'<rect x="{cx - 6:.1f}" y="{cy - 6:.1f}" width="12" height="12" fill="#b0413e"/>'
-        )
         label = (
             f'<text x="{cx + 10:.1f}" y="{cy + 4:.1f}" fill="{INK}"{lang(p.claimant_language)}>'
             f"{escape(_clip(p.claimant, 28))}</text>"
         )
-        tip = p.tip or f"{p.claimant}: {p.level}, {p.polarity}, first reported {p.date}"
-        body.append(f"<g><title>{escape(tip)}</title>{shape}{label}</g>")
-    return _svg(width, height, title, body, "chart", language)
+        body.append(f"<g><title>{escape(_tip(p))}</title>{_marker(cx, cy, p.negative)}{label}</g>")
+    return _svg(width, height, title, body, "chart", language, "wide")
+
+
+#: The narrow certainty chart: its width (it fits a 390 px phone beside the page's margins),
+#: its margin, the height of a line of text, of a certainty's heading and of an empty row.
+NARROW_CHART_WIDTH = 330
+NARROW_PAD = 8
+NARROW_LINE = 15
+
+
+def _certainty_narrow(
+    title: str, levels: Sequence[str | Words], points: Sequence[Point], language: str, empty: str
+) -> Markup:
+    width, pad, line = NARROW_CHART_WIDTH, NARROW_PAD, NARROW_LINE
+    level_words = [_words(level) for level in levels]
+    names = [level.text for level in level_words]
+    dated = [p for p in points if p.date and p.level in names]
+    days = sorted({dt.date.fromisoformat(p.date) for p in dated})
+    if not days:
+        return _svg(width, 40, title, [f'<text x="{pad}" y="20">{escape(empty)}</text>'], "chart", language, "narrow")
+    # the dates over the plot, each on the first line where it does not overlap another
+    plot_left, plot_right = pad + 40, width - pad - 40
+    first, last = days[0] - dt.timedelta(days=1), days[-1] + dt.timedelta(days=1)
+    span = max(1, (last - first).days)
+
+    def x(day: dt.date) -> float:
+        return plot_left + (plot_right - plot_left) * (day - first).days / span
+
+    rows: list[list[tuple[float, float]]] = []
+    placed: list[tuple[dt.date, int]] = []
+    for day in days:
+        w = _width(day.isoformat())
+        a, b = x(day) - w / 2, x(day) + w / 2
+        n = next((i for i, used in enumerate(rows) if all(b + 6 < u0 or a - 6 > u1 for u0, u1 in used)), len(rows))
+        if n == len(rows):
+            rows.append([])
+        rows[n].append((a, b))
+        placed.append((day, n))
+    body = [
+        f'<text x="{x(day):.1f}" y="{16 + line * n}" text-anchor="middle" fill="{MUTED}">{day.isoformat()}</text>'
+        for day, n in placed
+    ]
+    axis = 16 + line * (len(rows) - 1) + 8
+    body.append(f'<line x1="{pad}" y1="{axis}" x2="{width - pad}" y2="{axis}" stroke="{LINE}"/>')
+    y = axis + 4
+    grid_top = axis
+    for level in level_words:
+        y += line + 4
+        body.append(
+            f'<text class="level" x="{pad}" y="{y:.1f}" font-weight="bold" fill="{INK}"{lang(level.language)}>'
+            f"{escape(level.text)}</text>"
+        )
+        y += 6
+        mine = sorted((p for p in dated if p.level == level.text), key=lambda p: p.date)
+        if not mine:
+            body.append(f'<line x1="{pad}" y1="{y + 6:.1f}" x2="{width - pad}" y2="{y + 6:.1f}" stroke="#e3e7ec"/>')
+            y += 12
+            continue
+        for p in mine:
+            cx = x(dt.date.fromisoformat(p.date))
+            # the name beside the dot, on the side with more room, wrapped to that room
+            if cx <= width / 2:
+                anchor, tx, room = "start", cx + 10, width - pad - (cx + 10)
+            else:
+                anchor, tx, room = "end", cx - 10, cx - 10 - pad
+            lines = _wrap(p.claimant, room - 10) or [p.claimant]  # _wrap's measure is approximate
+            cy = y + line / 2 + 2
+            body.append(f'<line x1="{pad}" y1="{cy:.1f}" x2="{width - pad}" y2="{cy:.1f}" stroke="#e3e7ec"/>')
+            texts = "".join(
+                f'<text x="{tx:.1f}" y="{cy + 4 + line * n:.1f}" text-anchor="{anchor}" fill="{INK}"'
+                f"{lang(p.claimant_language)}>{escape(words)}</text>"
+                for n, words in enumerate(lines)
+            )
+            body.append(f"<g><title>{escape(_tip(p))}</title>{_marker(cx, cy, p.negative)}{texts}</g>")
+            y += max(line + 6, line * len(lines) + 6)
+    height = y + 8
+    grid = [
+        f'<line x1="{x(day):.1f}" y1="{grid_top}" x2="{x(day):.1f}" y2="{height - 4:.1f}" stroke="#e3e7ec" stroke-dasharray="2 3"/>'
+        for day in days
+    ]
+    return _svg(width, height, title, grid + body, "chart", language, "narrow")
 
 
 @dataclass(frozen=True)
