@@ -332,3 +332,40 @@ def test_the_certainty_chart_is_wide_where_it_fits(browser, server):
     assert browser.load(server + "index.html") == []
     for layout, past, scrolls, _drawn, _listed in browser.evaluate(QUESTION_CHARTS):
         assert (layout, scrolls) == ("wide", False) and past <= 0.5, past
+
+
+#: The visible timeline's items as drawn (each item's lines joined, spaces removed: its dates, then
+#: its label), how far any of its texts reaches past the figure's right edge, and the items the
+#: table under it names (spaces removed).
+TIMELINE_LABELS = """
+(() => {
+  const svg = [...document.querySelectorAll("svg.timeline")].find((s) => s.getBoundingClientRect().width > 0);
+  const right = svg.getBoundingClientRect().right;
+  const squeeze = (text) => text.replace(/\\s+/g, "");
+  const drawn = [...svg.querySelectorAll("g")].map((g) => squeeze([...g.querySelectorAll("text")].map((t) => t.textContent).join(" ")));
+  const past = Math.max(...[...svg.querySelectorAll("text")].map((t) => t.getBoundingClientRect().right - right));
+  const listed = [...document.querySelectorAll("table.cards tbody tr")].map((tr) => squeeze(tr.cells[2].textContent));
+  return [svg.dataset.layout, drawn, past, listed];
+})()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("width", (390, 1280))
+def test_every_timeline_label_is_drawn_whole(browser, server, language, width):
+    """Each event's and publication's label on the timeline is drawn whole at 390 and 1280 px,
+    wrapped onto lines within the figure (never cut with "…"): as the table under the figure
+    names the item. On a phone the page still does not scroll sideways."""
+    browser.viewport(width)
+    try:
+        assert browser.load(server + language + "timeline.html") == []
+        layout, drawn, past, listed = browser.evaluate(TIMELINE_LABELS)
+        assert layout == ("narrow" if width == 390 else "wide")
+        # each drawn item ends with an item's whole name, as the table gives it
+        assert drawn and all(any(d.endswith(name) for name in listed) for d in drawn), [
+            d for d in drawn if not any(d.endswith(name) for name in listed)
+        ]
+        assert past <= 0.5, past
+        assert browser.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"
+    finally:
+        browser.viewport(1280)

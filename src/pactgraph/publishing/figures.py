@@ -52,13 +52,14 @@ def _width(text: str) -> int:
     return sum(13 if "\u2e80" <= c <= "\ufaff" else 7 for c in text)
 
 
-def _wrap(text: str, width: float) -> list[str]:
-    """`text` in lines about `width` px wide at 12 px (by _width): broken at spaces, and between
-    any two CJK characters, which are written without spaces."""
+def _wrap(text: str, width: float, first: float | None = None) -> list[str]:
+    """`text` in lines about `width` px wide at 12 px (by _width), the first line `first` px when
+    given: broken at spaces, and between any two CJK characters, which are written without spaces."""
     tokens = re.findall(r"[\u2e80-\ufaff][、，。；：）」]*|[^\s\u2e80-\ufaff]+\s*|\s+", text)
     lines = [""]
     for token in tokens:
-        if lines[-1].strip() and _width((lines[-1] + token).rstrip()) > width:
+        room = first if first is not None and len(lines) == 1 else width
+        if lines[-1].strip() and _width((lines[-1] + token).rstrip()) > room:
             lines.append("")
         lines[-1] += token.lstrip() if not lines[-1] else token
     return [line.rstrip() for line in lines if line.strip()]
@@ -559,17 +560,24 @@ def timeline_svg(
     phones). Background periods are compressed segments separated by break marks on the axis."""
     wide = layout == "wide"
     left, plot = (16, 520) if wide else (10, 340)
-    label_x, label_chars = (left + plot + 16, 64) if wide else (left, 50)
+    label_x = left + plot + 16 if wide else left
     width = label_x + 410 if wide else left + plot + 10
     row = 22 if wide else 36
+    line = 15  # px between the lines of a wrapped label
     # the caption wraps to the figure's width (never clipped); it is drawn at 15 px, _wrap measures at 12
     caption = _wrap(title, (width - 2 * left) * 12 / 15) or [title]
     top = 70 + 20 * (len(caption) - 1)
     dated = [s for s in spans if s.start is not None or s.end is not None]
+    # each label whole, wrapped to the room beside its row ("wide") or across the figure
+    # ("narrow"), its dates before it on the first line; _wrap measures roughly, so with some air
+    room = width - label_x - 8 if wide else width - 2 * left - 8
+    labels = [_wrap(s.label, room, room - _width(f"{s.when}  ") if s.when else room) or [s.label] for s in dated]
+    heights = [row + line * (len(lines) - 1) for lines in labels]
+    tops = [sum(heights[:n]) for n in range(len(heights))]
     # on a phone the legend's key wraps to the figure's width (never clipped, in any language)
     key_lines = [note] if wide else _wrap(note, width - 2 * left)
     legend_rows = 1 if wide else _legend_rows(legend, left, width)
-    height = top + row * max(1, len(dated)) + (34 if wide else 42 + 18 * (legend_rows - 1) + 18 * len(key_lines))
+    height = top + (sum(heights) or row) + (34 if wide else 42 + 18 * (legend_rows - 1) + 18 * len(key_lines))
     out = [
         f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" '
@@ -586,7 +594,7 @@ def timeline_svg(
         return "".join(out)
     scale = _Scale(dated, left, plot)
     axis = top - 16
-    bottom = top + row * len(dated)
+    bottom = top + sum(heights)
     for (first, last, _, story), (x0, x1) in zip(scale.segments, scale.bounds, strict=True):
         when = first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
         out.append(
@@ -602,7 +610,8 @@ def timeline_svg(
         )
     out.extend(_axis_labels(scale, axis))
     for n, span in enumerate(dated):
-        y = top + n * row + (row / 2 if wide else 26)
+        # wide: the mark level with the label's first line; narrow: below the label's last line
+        y = top + tops[n] + (row / 2 if wide else 26 + line * (len(labels[n]) - 1))
         out.append(f'<g class="{"story" if span.story else "item"}"><title>{escape(span.tip)}</title>')
         if span.start == span.end:
             cx = scale.x(span.start)  # type: ignore[arg-type]
@@ -618,12 +627,14 @@ def timeline_svg(
                 f'<rect x="{x0:.1f}" y="{y - 5:.1f}" width="{max(3.0, x1 - x0):.1f}" height="10" rx="2" '
                 f'fill="{span.colour}" fill-opacity="0.35" stroke="{span.colour}"{dash}/>'
             )
-        ty = y + 4 if wide else y - 12
+        ty = y + 4 if wide else y - 12 - line * (len(labels[n]) - 1)
         lead = f"{span.when}  " if span.when else ""
-        words = escape(_clip(span.label, max(12, label_chars - len(lead))))
-        if span.language:
-            words = f"<tspan{lang(span.language)}>{words}</tspan>"
-        out.append(f'<text x="{label_x}" y="{ty:.1f}" fill="{INK}">{escape(lead)}{words}</text></g>')
+        for k, part in enumerate(labels[n]):
+            words = f'<tspan class="words"{lang(span.language)}>{escape(part)}</tspan>'
+            out.append(
+                f'<text class="label" x="{label_x}" y="{ty + line * k:.1f}" fill="{INK}">{escape(lead) if k == 0 else ""}{words}</text>'
+            )
+        out.append("</g>")
     ly = bottom + 22
     lx = left
     for name, colour in legend:
