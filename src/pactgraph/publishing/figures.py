@@ -13,6 +13,7 @@ one by the screen's width. The pages give the same facts as text beside them.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import textwrap
 from collections.abc import Sequence
@@ -208,6 +209,7 @@ def _certainty_wide(
             f'<text x="{x(day):.1f}" y="{axis + 16}" text-anchor="middle" fill="{MUTED}">{day.isoformat()}</text>'
         )
     stacked: dict[tuple[str, str], int] = {}
+    reach = float(width)
     for p in points:
         if not p.date or p.level not in names:
             continue
@@ -216,12 +218,16 @@ def _certainty_wide(
         stacked[key] = k + 1
         cx = x(dt.date.fromisoformat(p.date))
         cy = top + names.index(p.level) * row_h + row_h / 2 + (k * 11 if k else 0) - (5 if k else 0)
-        label = (
-            f'<text x="{cx + 10:.1f}" y="{cy + 4:.1f}" fill="{INK}"{lang(p.claimant_language)}>'
-            f"{escape(_clip(p.claimant, 28))}</text>"
+        # the claimant's name whole, wrapped to the room right of its dot (at least 120 px: the
+        # chart widens for a name near its right edge)
+        lines = _wrap(p.claimant, max(120.0, width - cx - 18)) or [p.claimant]
+        reach = max(reach, cx + 18 + max(_width(line) for line in lines))
+        label = "".join(
+            f'<text x="{cx + 10:.1f}" y="{cy + 4 + 13 * n:.1f}" fill="{INK}"{lang(p.claimant_language)}>{escape(line)}</text>'
+            for n, line in enumerate(lines)
         )
         body.append(f"<g><title>{escape(_tip(p))}</title>{_marker(cx, cy, p.negative)}{label}</g>")
-    return _svg(width, height, title, body, "chart", language, "wide")
+    return _svg(math.ceil(reach), height, title, body, "chart", language, "wide")
 
 
 #: The narrow certainty chart: its width (it fits a 390 px phone beside the page's margins),
