@@ -231,7 +231,7 @@ def _certainty_wide(
 
 
 #: The narrow certainty chart: its width (it fits a 390 px phone beside the page's margins),
-#: its margin, the height of a line of text, of a certainty's heading and of an empty row.
+#: its margin, and the height of a line of text.
 NARROW_CHART_WIDTH = 330
 NARROW_PAD = 8
 NARROW_LINE = 15
