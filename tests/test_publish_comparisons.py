@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from pactgraph.publishing import comparisons
 from pactgraph.reading.comparing import DISAGREEING, RELATIONS
 from pactgraph.rdf.namespaces import PREFIXES
 
@@ -111,26 +112,55 @@ def test_the_claims_rdf_document_carries_the_comparison(site, story_pair):
     ]
 
 
-def lede_of(site: Path) -> str:
-    page = (site / "index.html").read_text(encoding="utf-8")
+def lede_of(site: Path, language: str = "") -> str:
+    page = (site / language / "index.html").read_text(encoding="utf-8")
     start = page.index('<section id="lede"')
     return page[start : page.index("</section>", start)]
 
 
+#: How the lede words a certainty (compare names it in its reasons: "probable → underspecified").
+PLAIN_SURE = {"certain": "this is certain", "probable": "this is likely", "possible": "this is possible"}
+#: Words of the ontology a newcomer does not know, and the prefixes of its names.
+JARGON = ("proposition", "relay", "certainty", "underspecified", "probable", "polarity", "claimant", "pg:", "pgr:", "pgv:")
+
+
+def story_in_brief(site: Path, language: str = "") -> str:
+    """The lede before "What changed": who wants what, who says so, who disagrees."""
+    lede = lede_of(site, language)
+    return lede[: lede.index('<h2 id="what-changed"')]
+
+
 def test_the_lede_names_who_disagrees_with_compares_words(site, pairs):
-    lede = text_of(lede_of(site))
+    """Each disagreeing pair compare finds in the shipped report is in the lede: its two claimants,
+    and a link to the comparison that says why; how sure each claimant is, in plain words."""
+    brief = story_in_brief(site)
+    lede = text_of(brief)
     disagreeing = [p for p in pairs if p["relation"] in DISAGREEING and p["earlier"].startswith(SHIPPED) and p["later"].startswith(SHIPPED)]
     assert {p["relation"] for p in disagreeing} >= {"incompatible values", "divergent certainty"}
     for p in disagreeing:
         assert p["earlierClaimant"] in lede and p["laterClaimant"] in lede
-        assert f"{p['relation']}, {p['reason']}" in lede
+        assert f'href="id/{comparisons.node_iri(full(p["earlier"]), full(p["later"])).rsplit("/", 1)[1]}.html"' in brief, p
     assert "officials who did not want to reveal their names" in lede and "Alexei Portanskiy" in lede
-    assert "Turkey seeks to join" in lede
+    assert "Turkey hopes to join the Saudi–Pakistan defence alliance." in lede
     # who says so and how sure: the certainties compare names for the two claims that Turkey joins
     (differ,) = [p for p in disagreeing if p["relation"] == "divergent certainty"]
     first, second = differ["reason"].split(",")[0].split(" → ")
-    assert f"{differ['earlierClaimant']}: “{differ['earlierProposition']}” ({first}, through " in lede
-    assert f"{differ['laterClaimant']}: “{differ['laterProposition']}” ({second}, through " in lede
+    for claimant, sure, says in ((differ["earlierClaimant"], first, differ["earlierProposition"]), (differ["laterClaimant"], second, differ["laterProposition"])):
+        assert f"According to {claimant}, {PLAIN_SURE.get(sure, 'without saying how sure')}: “{says}”." in lede
+
+
+def test_the_lede_is_plain_words_in_short_sentences(site):
+    """The story in brief says who hopes to join what, who says so, how sure and who disagrees in
+    words a newcomer knows: none of the ontology's terms or prefixed names, no sentence longer
+    than 30 words (a quoted claim and a long name included); every voice says who reported it,
+    oldest outlet first."""
+    lede = text_of(story_in_brief(site))
+    assert [word for word in JARGON if word in lede.lower()] == []
+    sentences = [s for s in re.split(r"(?<=[.”])\s+(?=[A-Z“])", lede) if s]
+    assert max(len(s.split()) for s in sentences) <= 30, max(sentences, key=lambda s: len(s.split()))
+    assert "Reported by Bloomberg, then Nezavisimaya Gazeta, then Reference News." in lede
+    for language in ("zh", "ru"):
+        assert not re.search(r"\b(pg|pgr|pgv):", text_of(story_in_brief(site, language)))
 
 
 def test_what_changed_puts_each_comparison_under_the_report_that_brought_it(site, pairs):

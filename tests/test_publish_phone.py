@@ -232,3 +232,143 @@ def test_the_timeline_legend_wraps_within_the_figure_on_a_phone(phone, server, l
     assert layout == "narrow"
     assert over == []
     assert "".join(shown.split()) == "".join(key.split())
+
+
+#: Every IRI shown as text (the IRI under a page's heading, a link or value that is an IRI, a
+#: query result without a label): [IRI, how many line breaks, the characters either side of each
+#: break that does not follow a "/", "#", "." or "-"]. Each IRI counted once (the innermost
+#: element whose text it is).
+IRI_BREAKS = "(() => {" + LINE_STARTS + """return (() => {
+  const isIri = (text) => /^(?:https?:\\/\\/|urn:)\\S+$/.test(text.trim());
+  return [...document.querySelectorAll("main *")]
+    .filter((e) => e.getBoundingClientRect().width > 0 && isIri(e.textContent)
+      && ![...e.children].some((c) => c.textContent.trim() === e.textContent.trim()))
+    .map((e) => {
+      const text = e.textContent;
+      const bad = lineStarts(e).filter((offset) => !"/#.-".includes(text[offset - 1]))
+        .map((offset) => text.slice(Math.max(0, offset - 4), offset) + "|" + text.slice(offset, offset + 4));
+      return [text.trim(), lineStarts(e).length, bad];
+    });
+})();
+})()
+"""
+
+IRI_PAGES = (
+    "id/claim-reference-news-2026-01-12-08.html",
+    "id/report-reference-news-2026-01-12.html",
+    "id/text-reference-news-2026-01-12.html",
+    "vocab/certainty-probable.html",
+    "ontology.html",
+    "shapes.html",
+    "void.html",
+    "ru/id/report-reference-news-2026-01-12.html",
+)
+
+
+@pytest.mark.parametrize("page", IRI_PAGES)
+def test_iris_break_only_after_a_slash_hash_dot_or_hyphen_on_a_phone(phone, server, page):
+    """A long IRI (the one under a page's heading, a link whose words are a URL, a term's IRI
+    on the ontology and shapes pages) wraps on a phone only after "/", "#", "." or "-", never
+    inside a word ("claim-refere|nce-news" or "Sovere|ignState" are wrong)."""
+    assert phone.load(server + page) == []
+    found = phone.evaluate(IRI_BREAKS)
+    assert any(breaks > 0 for _, breaks, _ in found), f"no IRI on {page} wraps: the check would see nothing"
+    assert [(iri, bad) for iri, _, bad in found if bad] == []
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"
+
+
+def test_query_results_break_iris_only_after_a_slash_hash_dot_or_hyphen_on_a_phone(phone, server):
+    """An IRI without a label in the query page's results (here a report's URL) wraps as the
+    site's pages wrap IRIs."""
+    from test_publish_story import run_query
+
+    assert phone.load(server + "query.html") == []
+    run_query(phone, "SELECT ?url WHERE { pgr:report-reference-news-2026-01-12 schema:url ?url }")
+    found = phone.evaluate(IRI_BREAKS)
+    urls = [f for f in found if f[0].startswith("https://toutiao.com/")]
+    assert urls and urls[0][1] > 0, found
+    assert [(iri, bad) for iri, _, bad in found if bad] == []
+
+
+#: Each question of the front page with its visible certainty chart: [its layout, how far the
+#: chart reaches past its box and how far its texts reach past the chart (CSS px, either side),
+#: whether anything in the question scrolls sideways, the claimants' names as the chart draws
+#: them (a dot's lines joined), and the claimants the list under the chart names].
+QUESTION_CHARTS = """
+(() => [...document.querySelectorAll("section.question")].map((q) => {
+  const svg = [...q.querySelectorAll("svg.chart")].find((s) => s.getBoundingClientRect().width > 0);
+  const box = svg.parentElement.getBoundingClientRect(), own = svg.getBoundingClientRect();
+  const texts = [...svg.querySelectorAll("text")].map((t) => t.getBoundingClientRect());
+  const past = Math.max(own.right - box.right, box.left - own.left,
+    ...texts.map((t) => Math.max(t.right - own.right, own.left - t.left)));
+  const scrolls = [q, ...q.querySelectorAll("*")].some((e) => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0
+    && /(auto|scroll)/.test(getComputedStyle(e).overflowX));
+  const drawn = [...svg.querySelectorAll("g")].map((g) => [...g.querySelectorAll("text")].map((t) => t.textContent).join(" "));
+  const listed = [...q.querySelectorAll("ul.plain > li")].map((li) => li.querySelector("a").textContent);
+  return [svg.dataset.layout, past, scrolls, drawn.sort(), listed.sort()];
+}))()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_certainty_chart_reflows_on_a_phone(phone, server, language):
+    """At 390 px the certainty chart is drawn in its narrow layout inside the page's width: it
+    does not scroll sideways, each claimant's name is drawn whole (wrapped, not cut with "…"),
+    and its text is never smaller than 11 px."""
+    assert phone.load(server + language + "index.html") == []
+    questions = phone.evaluate(QUESTION_CHARTS)
+    assert questions
+    for layout, past, scrolls, drawn, listed in questions:
+        assert layout == "narrow"
+        assert past <= 0.5, past
+        assert not scrolls
+        assert drawn == listed and not any("…" in name for name in drawn), (drawn, listed)
+    assert all(smallest >= SMALLEST - 0.01 for css, _, smallest in phone.evaluate(CHART_TEXT) if css == "chart")
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_certainty_chart_is_wide_where_it_fits(browser, server, language):
+    """At 1280 px the chart keeps its wide layout (a row per certainty), inside its box, each
+    claimant's name drawn whole ("officials who did not want to reveal their names", not cut)."""
+    assert browser.load(server + language + "index.html") == []
+    for layout, past, scrolls, drawn, listed in browser.evaluate(QUESTION_CHARTS):
+        assert (layout, scrolls) == ("wide", False) and past <= 0.5, past
+        assert drawn == listed, (drawn, listed)
+
+
+#: The visible timeline's items as drawn (each item's lines joined, spaces removed: its dates, then
+#: its label), how far any of its texts reaches past the figure's right edge, and the items the
+#: table under it names (spaces removed).
+TIMELINE_LABELS = """
+(() => {
+  const svg = [...document.querySelectorAll("svg.timeline")].find((s) => s.getBoundingClientRect().width > 0);
+  const right = svg.getBoundingClientRect().right;
+  const squeeze = (text) => text.replace(/\\s+/g, "");
+  const drawn = [...svg.querySelectorAll("g")].map((g) => squeeze([...g.querySelectorAll("text")].map((t) => t.textContent).join(" ")));
+  const past = Math.max(...[...svg.querySelectorAll("text")].map((t) => t.getBoundingClientRect().right - right));
+  const listed = [...document.querySelectorAll("table.cards tbody tr")].map((tr) => squeeze(tr.cells[2].textContent));
+  return [svg.dataset.layout, drawn, past, listed];
+})()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("width", (390, 1280))
+def test_every_timeline_label_is_drawn_whole(browser, server, language, width):
+    """Each event's and publication's label on the timeline is drawn whole at 390 and 1280 px,
+    wrapped onto lines within the figure (never cut with "…"): as the table under the figure
+    names the item. On a phone the page still does not scroll sideways."""
+    browser.viewport(width)
+    try:
+        assert browser.load(server + language + "timeline.html") == []
+        layout, drawn, past, listed = browser.evaluate(TIMELINE_LABELS)
+        assert layout == ("narrow" if width == 390 else "wide")
+        # each drawn item ends with an item's whole name, as the table gives it
+        assert drawn and all(any(d.endswith(name) for name in listed) for d in drawn), [
+            d for d in drawn if not any(d.endswith(name) for name in listed)
+        ]
+        assert past <= 0.5, past
+        assert browser.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"
+    finally:
+        browser.viewport(1280)

@@ -217,3 +217,39 @@ def test_the_timeline_caption_wraps_instead_of_being_cut(layout, title):
     others = [float(t.get("y", 0)) for t in svg.iter(f"{ns}text") if t.get("class") != "caption"]
     assert min(others) > max(ys) + 10
     assert float(svg.get("height", 0)) > max(others)
+
+
+#: The search box's placeholder: [its words, how wide they are drawn in the box's font (a canvas
+#: measures them), how wide the box's text area is (its drawn width less its borders and padding)].
+PLACEHOLDER = """
+(() => {
+  const input = document.getElementById("site-search");
+  const style = getComputedStyle(input);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = style.font;
+  const room = input.getBoundingClientRect().width - parseFloat(style.borderLeftWidth) - parseFloat(style.borderRightWidth)
+    - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [input.placeholder, context.measureText(input.placeholder).width, room];
+})()
+"""
+
+
+@pytest.mark.parametrize("width", (390, 1280))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_search_box_shows_its_whole_placeholder(browser, server, language, width):
+    """"Поиск по названиям" (the catalogue's Russian for "Search labels") is not cut off by the
+    box's edge, nor are the English and Chinese words, at 390 and 1280 px; the page does not
+    scroll sideways."""
+    from pactgraph.publishing.i18n import gettext
+    from pactgraph.publishing.i18n import language as in_language
+
+    browser.viewport(width)
+    try:
+        assert browser.load(server + language + TURKEY) == []
+        words, drawn, room = browser.evaluate(PLACEHOLDER)
+        with in_language(language.rstrip("/") or "en"):
+            assert words == gettext("Search labels")
+        assert drawn <= room + 0.1, (words, drawn, room)  # within layout's rounding (1/64 px)
+        assert browser.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    finally:
+        browser.viewport(1280)

@@ -21,6 +21,7 @@ from pactgraph.publishing.model import SCHEMA, SiteGraph
 from pactgraph.publishing.views import Linker, Terms, Value
 
 GRAPH = "graph/derived/claim-comparisons"
+ORG = rdflib.Namespace(PREFIXES["org"])
 RDF_TYPE = rdflib.RDF.type
 
 
@@ -153,6 +154,22 @@ class Voice:
     claim: Value
     says: Value
     date: str = ""
+    sure: str = ""  # how sure, as the lede words it: "certain", "probable", "possible" or "" (not said)
+
+
+@dataclass
+class Sought:
+    """A prospective membership as the lede states it: who hopes to join what; `proposition`
+    (the pg:seeksMembershipIn proposition, else the membership) is the fallback headline."""
+
+    member: Value | None
+    organization: Value | None
+    proposition: Value
+
+
+#: The certainties the lede puts in plain words (by the concept's local name); any other
+#: (underspecified, or a value the scale does not have) reads "without saying how sure".
+PLAIN_CERTAINTY = {"certainty-certain": "certain", "certainty-probable": "probable", "certainty-possible": "possible"}
 
 
 @dataclass
@@ -165,6 +182,7 @@ class Disagreement:
     reason: str
     comparison: Value
     relation_language: str = ""
+    key: str = ""  # the relation in English, as pactgraph.reading.comparing names it (the lede words it)
 
 
 @dataclass
@@ -180,7 +198,7 @@ class Change:
 
 @dataclass
 class Lede:
-    wants: list[tuple[Value, list[Voice]]]
+    wants: list[tuple[Sought, list[Voice]]]
     disagreements: list[Disagreement]
     changes: list[Change]
 
@@ -218,8 +236,10 @@ def _relay_depths(graph: SiteGraph, terms: Terms) -> dict[str, int]:
 
 
 def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Lede:
-    """Who wants what (each prospective membership, named by its pg:seeksMembershipIn proposition),
-    who says what about it, how sure and through which outlets; who disagrees (the disagreeing comparisons); and what each report changed."""
+    """The front page's story in brief, for a newcomer: who hopes to join what (each prospective
+    membership's member and organisation), who says what about it, how sure (in plain words, see
+    PLAIN_CERTAINTY) and which outlets reported it; who disagrees (the disagreeing comparisons,
+    each worded by its relation); and what each report changed."""
     from pactgraph.reading.comparing import DISAGREEING
 
     linker = Linker(graph, page, texts)
@@ -229,7 +249,12 @@ def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Le
     for membership in sorted(graph.subjects(terms.membershipStatus, prospective), key=str):
         propositions = sorted(involvement.propositions(graph, membership, terms), key=str)
         sought = [p for p in propositions if graph.first(p, rdflib.RDF.predicate) == pg.seeksMembershipIn]
-        headline = linker.link(sought[0] if sought else membership)
+        member, organization = graph.first(membership, ORG.member), graph.first(membership, ORG.organization)
+        headline = Sought(
+            linker.link(member) if member is not None else None,
+            linker.link(organization) if organization is not None else None,
+            linker.link(sought[0] if sought else membership),
+        )
         voices = []
         for proposition in propositions:
             for claim in graph.subjects(terms.proposition, proposition):
@@ -239,7 +264,9 @@ def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Le
                 outlets = [_name(graph, p) for p in dict.fromkeys(publishers) if p is not None]
                 certainty = replace(view.certainty, href=None, iri="") if view.certainty else None
                 date = view.chain.dates[0] if view.chain and view.chain.dates else ""
-                voices.append(Voice(view.claimant, certainty, outlets, view.claim, linker.link(proposition), date))
+                level = graph.first(claim, terms.certainty)
+                sure = PLAIN_CERTAINTY.get(str(level).rsplit("/", 1)[-1], "") if level is not None else ""
+                voices.append(Voice(view.claimant, certainty, outlets, view.claim, linker.link(proposition), date, sure))
         voices.sort(key=lambda v: (v.date, v.claim.iri))
         wants.append((headline, voices))
     found = comparisons(graph)
@@ -257,7 +284,7 @@ def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Le
             return linker.link(proposition) if proposition is not None else None
 
         disagreements.append(
-            Disagreement(who(c.earlier), says(c.earlier), who(c.later), says(c.later), c.relation, c.reason, _named(linker, c.node, _("why")), c.relation_language)
+            Disagreement(who(c.earlier), says(c.earlier), who(c.later), says(c.later), c.relation, c.reason, _named(linker, c.node, _("why")), c.relation_language, c.key)
         )
     def who_said(claim: Any) -> Any:
         agent = graph.first(claim, terms.claimant)

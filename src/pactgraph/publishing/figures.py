@@ -13,6 +13,7 @@ one by the screen's width. The pages give the same facts as text beside them.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import textwrap
 from collections.abc import Sequence
@@ -52,13 +53,14 @@ def _width(text: str) -> int:
     return sum(13 if "\u2e80" <= c <= "\ufaff" else 7 for c in text)
 
 
-def _wrap(text: str, width: float) -> list[str]:
-    """`text` in lines about `width` px wide at 12 px (by _width): broken at spaces, and between
-    any two CJK characters, which are written without spaces."""
+def _wrap(text: str, width: float, first: float | None = None) -> list[str]:
+    """`text` in lines about `width` px wide at 12 px (by _width), the first line `first` px when
+    given: broken at spaces, and between any two CJK characters, which are written without spaces."""
     tokens = re.findall(r"[\u2e80-\ufaff][、，。；：）」]*|[^\s\u2e80-\ufaff]+\s*|\s+", text)
     lines = [""]
     for token in tokens:
-        if lines[-1].strip() and _width((lines[-1] + token).rstrip()) > width:
+        room = first if first is not None and len(lines) == 1 else width
+        if lines[-1].strip() and _width((lines[-1] + token).rstrip()) > room:
             lines.append("")
         lines[-1] += token.lstrip() if not lines[-1] else token
     return [line.rstrip() for line in lines if line.strip()]
@@ -68,11 +70,14 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _svg(width: float, height: float, title: str, body: list[str], css_class: str, language: str = "en") -> Markup:
+def _svg(
+    width: float, height: float, title: str, body: list[str], css_class: str, language: str = "en", layout: str = ""
+) -> Markup:
+    data = f' data-layout="{layout}"' if layout else ""
     head = (
         f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" '
-        f'font-family="sans-serif" font-size="12"{lang(language)}>'
+        f'font-family="sans-serif" font-size="12"{data}{lang(language)}>'
     )
     return Markup("".join([head, f"<title>{escape(title)}</title>", *body, "</svg>"]))
 
@@ -147,9 +152,32 @@ def certainty_chart(
     language: str = "en",
     empty: str = "No dated claims.",
 ) -> Markup:
-    """Certainty (rows, most certain on top) by the date each claim was first reported."""
-    import datetime as dt
+    """Certainty by the date each claim was first reported, in two layouts the page's CSS
+    chooses between by the screen's width: "wide" (a row per certainty, most certain on top,
+    the claimants beside their dots) and "narrow" (phones: each certainty a heading over a row
+    per claim, the claimant's name wrapped beside its dot, never cut)."""
+    return Markup("").join(
+        (
+            _certainty_wide(title, levels, points, language, empty),
+            _certainty_narrow(title, levels, points, language, empty),
+        )
+    )
 
+
+def _marker(cx: float, cy: float, negative: bool) -> str:
+    """A claim's dot: a circle, or a square when it denies the proposition."""
+    if negative:
+        return f'<rect x="{cx - 6:.1f}" y="{cy - 6:.1f}" width="12" height="12" fill="#b0413e"/>'
+    return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{ACCENT}"/>'
+
+
+def _tip(p: Point) -> str:
+    return p.tip or f"{p.claimant}: {p.level}, {p.polarity}, first reported {p.date}"
+
+
+def _certainty_wide(
+    title: str, levels: Sequence[str | Words], points: Sequence[Point], language: str, empty: str
+) -> Markup:
     level_words = [_words(level) for level in levels]
     names = [level.text for level in level_words]
 
@@ -160,7 +188,7 @@ def certainty_chart(
     days = sorted({dt.date.fromisoformat(p.date) for p in points if p.date})
     body: list[str] = []
     if not days:
-        return _svg(width, height, title, [f'<text x="10" y="20">{escape(empty)}</text>'], "chart", language)
+        return _svg(width, height, title, [f'<text x="10" y="20">{escape(empty)}</text>'], "chart", language, "wide")
     first, last = days[0] - dt.timedelta(days=1), days[-1] + dt.timedelta(days=1)
     span = max(1, (last - first).days)
 
@@ -181,6 +209,7 @@ def certainty_chart(
             f'<text x="{x(day):.1f}" y="{axis + 16}" text-anchor="middle" fill="{MUTED}">{day.isoformat()}</text>'
         )
     stacked: dict[tuple[str, str], int] = {}
+    reach = float(width)
     for p in points:
         if not p.date or p.level not in names:
             continue
@@ -189,18 +218,96 @@ def certainty_chart(
         stacked[key] = k + 1
         cx = x(dt.date.fromisoformat(p.date))
         cy = top + names.index(p.level) * row_h + row_h / 2 + (k * 11 if k else 0) - (5 if k else 0)
-        shape = (
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{ACCENT}"/>'
-            if not p.negative
-            else f'<rect x="{cx - 6:.1f}" y="{cy - 6:.1f}" width="12" height="12" fill="#b0413e"/>'
+        # the claimant's name whole, wrapped to the room right of its dot (at least 120 px: the
+        # chart widens for a name near its right edge)
+        lines = _wrap(p.claimant, max(120.0, width - cx - 18)) or [p.claimant]
+        reach = max(reach, cx + 18 + max(_width(line) for line in lines))
+        label = "".join(
+            f'<text x="{cx + 10:.1f}" y="{cy + 4 + 13 * n:.1f}" fill="{INK}"{lang(p.claimant_language)}>{escape(line)}</text>'
+            for n, line in enumerate(lines)
         )
-        label = (
-            f'<text x="{cx + 10:.1f}" y="{cy + 4:.1f}" fill="{INK}"{lang(p.claimant_language)}>'
-            f"{escape(_clip(p.claimant, 28))}</text>"
+        body.append(f"<g><title>{escape(_tip(p))}</title>{_marker(cx, cy, p.negative)}{label}</g>")
+    return _svg(math.ceil(reach), height, title, body, "chart", language, "wide")
+
+
+#: The narrow certainty chart: its width (it fits a 390 px phone beside the page's margins),
+#: its margin, and the height of a line of text.
+NARROW_CHART_WIDTH = 330
+NARROW_PAD = 8
+NARROW_LINE = 15
+
+
+def _certainty_narrow(
+    title: str, levels: Sequence[str | Words], points: Sequence[Point], language: str, empty: str
+) -> Markup:
+    width, pad, line = NARROW_CHART_WIDTH, NARROW_PAD, NARROW_LINE
+    level_words = [_words(level) for level in levels]
+    names = [level.text for level in level_words]
+    dated = [p for p in points if p.date and p.level in names]
+    days = sorted({dt.date.fromisoformat(p.date) for p in dated})
+    if not days:
+        return _svg(width, 40, title, [f'<text x="{pad}" y="20">{escape(empty)}</text>'], "chart", language, "narrow")
+    # the dates over the plot, each on the first line where it does not overlap another
+    plot_left, plot_right = pad + 40, width - pad - 40
+    first, last = days[0] - dt.timedelta(days=1), days[-1] + dt.timedelta(days=1)
+    span = max(1, (last - first).days)
+
+    def x(day: dt.date) -> float:
+        return plot_left + (plot_right - plot_left) * (day - first).days / span
+
+    rows: list[list[tuple[float, float]]] = []
+    placed: list[tuple[dt.date, int]] = []
+    for day in days:
+        w = _width(day.isoformat())
+        a, b = x(day) - w / 2, x(day) + w / 2
+        n = next((i for i, used in enumerate(rows) if all(b + 6 < u0 or a - 6 > u1 for u0, u1 in used)), len(rows))
+        if n == len(rows):
+            rows.append([])
+        rows[n].append((a, b))
+        placed.append((day, n))
+    body = [
+        f'<text x="{x(day):.1f}" y="{16 + line * n}" text-anchor="middle" fill="{MUTED}">{day.isoformat()}</text>'
+        for day, n in placed
+    ]
+    axis = 16 + line * (len(rows) - 1) + 8
+    body.append(f'<line x1="{pad}" y1="{axis}" x2="{width - pad}" y2="{axis}" stroke="{LINE}"/>')
+    y = axis + 4
+    grid_top = axis
+    for level in level_words:
+        y += line + 4
+        body.append(
+            f'<text class="level" x="{pad}" y="{y:.1f}" font-weight="bold" fill="{INK}"{lang(level.language)}>'
+            f"{escape(level.text)}</text>"
         )
-        tip = p.tip or f"{p.claimant}: {p.level}, {p.polarity}, first reported {p.date}"
-        body.append(f"<g><title>{escape(tip)}</title>{shape}{label}</g>")
-    return _svg(width, height, title, body, "chart", language)
+        y += 6
+        mine = sorted((p for p in dated if p.level == level.text), key=lambda p: p.date)
+        if not mine:
+            body.append(f'<line x1="{pad}" y1="{y + 6:.1f}" x2="{width - pad}" y2="{y + 6:.1f}" stroke="#e3e7ec"/>')
+            y += 12
+            continue
+        for p in mine:
+            cx = x(dt.date.fromisoformat(p.date))
+            # the name beside the dot, on the side with more room, wrapped to that room
+            if cx <= width / 2:
+                anchor, tx, room = "start", cx + 10, width - pad - (cx + 10)
+            else:
+                anchor, tx, room = "end", cx - 10, cx - 10 - pad
+            lines = _wrap(p.claimant, room - 10) or [p.claimant]  # _wrap's measure is approximate
+            cy = y + line / 2 + 2
+            body.append(f'<line x1="{pad}" y1="{cy:.1f}" x2="{width - pad}" y2="{cy:.1f}" stroke="#e3e7ec"/>')
+            texts = "".join(
+                f'<text x="{tx:.1f}" y="{cy + 4 + line * n:.1f}" text-anchor="{anchor}" fill="{INK}"'
+                f"{lang(p.claimant_language)}>{escape(words)}</text>"
+                for n, words in enumerate(lines)
+            )
+            body.append(f"<g><title>{escape(_tip(p))}</title>{_marker(cx, cy, p.negative)}{texts}</g>")
+            y += max(line + 6, line * len(lines) + 6)
+    height = y + 8
+    grid = [
+        f'<line x1="{x(day):.1f}" y1="{grid_top}" x2="{x(day):.1f}" y2="{height - 4:.1f}" stroke="#e3e7ec" stroke-dasharray="2 3"/>'
+        for day in days
+    ]
+    return _svg(width, height, title, grid + body, "chart", language, "narrow")
 
 
 @dataclass(frozen=True)
@@ -459,17 +566,24 @@ def timeline_svg(
     phones). Background periods are compressed segments separated by break marks on the axis."""
     wide = layout == "wide"
     left, plot = (16, 520) if wide else (10, 340)
-    label_x, label_chars = (left + plot + 16, 64) if wide else (left, 50)
+    label_x = left + plot + 16 if wide else left
     width = label_x + 410 if wide else left + plot + 10
     row = 22 if wide else 36
+    line = 15  # px between the lines of a wrapped label
     # the caption wraps to the figure's width (never clipped); it is drawn at 15 px, _wrap measures at 12
     caption = _wrap(title, (width - 2 * left) * 12 / 15) or [title]
     top = 70 + 20 * (len(caption) - 1)
     dated = [s for s in spans if s.start is not None or s.end is not None]
+    # each label whole, wrapped to the room beside its row ("wide") or across the figure
+    # ("narrow"), its dates before it on the first line; _wrap measures roughly, so with some air
+    room = width - label_x - 8 if wide else width - 2 * left - 8
+    labels = [_wrap(s.label, room, room - _width(f"{s.when}  ") if s.when else room) or [s.label] for s in dated]
+    heights = [row + line * (len(lines) - 1) for lines in labels]
+    tops = [sum(heights[:n]) for n in range(len(heights))]
     # on a phone the legend's key wraps to the figure's width (never clipped, in any language)
     key_lines = [note] if wide else _wrap(note, width - 2 * left)
     legend_rows = 1 if wide else _legend_rows(legend, left, width)
-    height = top + row * max(1, len(dated)) + (34 if wide else 42 + 18 * (legend_rows - 1) + 18 * len(key_lines))
+    height = top + (sum(heights) or row) + (34 if wide else 42 + 18 * (legend_rows - 1) + 18 * len(key_lines))
     out = [
         f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" '
@@ -486,7 +600,7 @@ def timeline_svg(
         return "".join(out)
     scale = _Scale(dated, left, plot)
     axis = top - 16
-    bottom = top + row * len(dated)
+    bottom = top + sum(heights)
     for (first, last, _, story), (x0, x1) in zip(scale.segments, scale.bounds, strict=True):
         when = first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
         out.append(
@@ -502,7 +616,8 @@ def timeline_svg(
         )
     out.extend(_axis_labels(scale, axis))
     for n, span in enumerate(dated):
-        y = top + n * row + (row / 2 if wide else 26)
+        # wide: the mark level with the label's first line; narrow: below the label's last line
+        y = top + tops[n] + (row / 2 if wide else 26 + line * (len(labels[n]) - 1))
         out.append(f'<g class="{"story" if span.story else "item"}"><title>{escape(span.tip)}</title>')
         if span.start == span.end:
             cx = scale.x(span.start)  # type: ignore[arg-type]
@@ -518,12 +633,14 @@ def timeline_svg(
                 f'<rect x="{x0:.1f}" y="{y - 5:.1f}" width="{max(3.0, x1 - x0):.1f}" height="10" rx="2" '
                 f'fill="{span.colour}" fill-opacity="0.35" stroke="{span.colour}"{dash}/>'
             )
-        ty = y + 4 if wide else y - 12
+        ty = y + 4 if wide else y - 12 - line * (len(labels[n]) - 1)
         lead = f"{span.when}  " if span.when else ""
-        words = escape(_clip(span.label, max(12, label_chars - len(lead))))
-        if span.language:
-            words = f"<tspan{lang(span.language)}>{words}</tspan>"
-        out.append(f'<text x="{label_x}" y="{ty:.1f}" fill="{INK}">{escape(lead)}{words}</text></g>')
+        for k, part in enumerate(labels[n]):
+            words = f'<tspan class="words"{lang(span.language)}>{escape(part)}</tspan>'
+            out.append(
+                f'<text class="label" x="{label_x}" y="{ty + line * k:.1f}" fill="{INK}">{escape(lead) if k == 0 else ""}{words}</text>'
+            )
+        out.append("</g>")
     ly = bottom + 22
     lx = left
     for name, colour in legend:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+import re
+
 import jinja2
 from markupsafe import Markup
 
@@ -28,6 +30,8 @@ def environment() -> jinja2.Environment:
     # the language being built decides (i18n.language); strings are marked {{ _("...") }}
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["path"] = file_path
+    env.filters["iri"] = iri_text
+    env.filters["columns"] = columns
     return env
 
 
@@ -36,6 +40,31 @@ def file_path(text: str) -> Markup:
     it has hyphens, where a browser would otherwise break), a <wbr> after each slash."""
     segments = [Markup('<span class="seg">%s</span>') % segment for segment in text.split("/")]
     return Markup('<span class="path">%s</span>') % Markup("/<wbr>").join(segments)
+
+
+#: An IRI or URL shown as text: a scheme, a colon, no spaces, and a "/" or "#" in it (or urn:).
+IRI_LIKE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:\S*[/#]\S*|urn:\S+)$")
+#: The pieces a narrow screen keeps whole: each runs up to and including a "/", "#", "." or "-".
+IRI_PIECES = re.compile(r"[^/#.\-]*[/#.\-]+|[^/#.\-]+")
+
+
+def iri_text(text: Any) -> Any:
+    """An IRI shown as text that a narrow screen breaks only after a "/", "#", "." or "-": each
+    piece between them kept whole (no break inside a word, as `word-break: break-all` would make),
+    a <wbr> after each. Text that is not an IRI is returned as it is."""
+    if not isinstance(text, str):
+        return text
+    plain = text.unescape() if isinstance(text, Markup) else text
+    if not IRI_LIKE.match(plain):
+        return text
+    pieces = [Markup('<span class="seg">%s</span>') % piece for piece in IRI_PIECES.findall(plain)]
+    return Markup('<span class="iri-text">%s</span>') % Markup("<wbr>").join(pieces)
+
+
+def columns(text: str) -> int:
+    """How many average characters wide `text` is, for an input's size attribute: a CJK
+    character counts as two; two more for the field's own margins."""
+    return sum(2 if "\u2e80" <= c <= "\ufaff" else 1 for c in text) + 2
 
 
 def root_of(page: str) -> str:

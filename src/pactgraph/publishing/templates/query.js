@@ -123,6 +123,24 @@ function languageTag(language) {
   return tag;
 }
 
+// An IRI without a label, as text that breaks only after a "/", "#", "." or "-" (as the
+// site's pages show IRIs): each piece between them kept whole, a <wbr> after each.
+function showIri(element, iri) {
+  const pieces = iri.match(/[^/#.\-]*[/#.\-]+|[^/#.\-]+/g) || [iri];
+  const text = document.createElement("span");
+  text.className = "iri-text";
+  pieces.forEach((piece, i) => {
+    if (i > 0) {
+      text.appendChild(document.createElement("wbr"));
+    }
+    const seg = document.createElement("span");
+    seg.className = "seg";
+    seg.textContent = piece;
+    text.appendChild(seg);
+  });
+  element.replaceChildren(text);
+}
+
 // One result term: an IRI as a link named by its label, a literal with its language tag.
 function showTerm(element, term) {
   if (term.type === "uri") {
@@ -136,7 +154,11 @@ function showTerm(element, term) {
       }
     }
     name.title = term.value;
-    name.textContent = label ? label[2] : term.value;
+    if (label) {
+      name.textContent = label[2];
+    } else {
+      showIri(name, term.value);
+    }
     if (label && label[1]) {
       name.lang = label[1];
     }
