@@ -220,20 +220,25 @@ def test_an_unreadable_manifest_means_parsing(corpus, warmed, parses):
     assert format_json(warm) == format_json(warmed[4])
 
 
-def test_one_edited_report_with_two_jobs_is_validated_without_starting_processes(corpus, monkeypatch):
-    """Fewer units to validate than processes: validated in this process, with the same results."""
+def test_one_edited_report_with_two_jobs_is_validated_in_one_process_beside_the_whole_graph_shapes(corpus, monkeypatch):
+    """Fewer units to validate than processes: one other process validates the edited report while the
+    whole-graph shapes run here (not a pool of two, each compiling the shapes), with the same results."""
     import concurrent.futures
 
     corpus, cache = corpus
     edited = reports(corpus)[2]
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace('schema:inLanguage "en"', 'schema:inLanguage "EN"', 1), encoding="utf-8")
+    started: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor
 
-    def no_pool(*args, **kwargs):
-        raise AssertionError("a process pool was started")
+    def counted(workers, *args, **kwargs):
+        started.append(workers)
+        return real(workers, *args, **kwargs)
 
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
     warm = run(whole_graph(data_dir=corpus), Executor("units", 2, cache), engine="auto")
+    assert started == [1]
     assert warm.run_info["cached"] == warm.run_info["units"] - 1
     assert keys(warm) == keys(oracle(corpus))
     assert any(r.source_shape == "pgsh:Report-inLanguage" for r in warm.results)

@@ -184,45 +184,26 @@ def _validate_units(
     base = digest(f"pactgraph {__version__}", code, "local shapes", _engine_key(engine),
                   *_hashes(shape_files), "ontology", *_hashes(scope.ontology),
                   "prefixes", *(f"{k} {v}" for k, v in source.prefixes.items()))
-    if any(p.local for p in placed):
-        # The placements go to the workers (made again there, they cost seconds each) when every shape
-        # is named: a worker reads the shapes again, with blank nodes of its own.
-        named = all(isinstance(p.shape, rdflib.URIRef) for p in placed)
-        init_args = ([str(p) for p in shape_files], engine, True, "local", placed if named else None)
-        if remote is not None:
-            remote.load(shape_files, engine, "local")
-        reused: list[tuple[Unit, dict[str, Any]]] = []
-        if book is not None:
-            reused, units = book.plan(_groups(scope), base, lambda files: _group_unit(files, source, base))
-        else:
-            units = build_units(scope, source, base)
-        done, info = run_units(units, init_args, executor.jobs or 1, executor.cache_dir, remote)
-        done = reused + done
-        info["units"] += len(reused)
-        info["cached"] += len(reused)
-        for _, entry in done:
-            before = {result_key(_result(fields)) for fields in entry.get("baseline", [])}
-            for fields, text, node, own, hint in entry["results"]:
-                result = _result(fields, hint)
-                if scope.joined and not own and result_key(result) in before:
-                    continue
-                results.setdefault(tuple(fields), (result, text, node))
-    parsed = book.source.loaded if book is not None else len(source.by_graph)
-    triples = source.count_triples(sum(unit.triples for unit, _ in done))
-    # What the manifest keeps of the parsed files is taken now, and their triples let go: the whole-graph
-    # pass builds a Store of the graph, and holding both copies doubled the peak memory.
-    if book is not None:
-        book.release()
-    elif type(source) is GraphSource:
-        source.release()
     whole_count = sum(1 for p in placed if not p.local)
-    if whole_count:
+
+    def whole_pass(units: list[Unit]) -> dict[str, Any]:
+        """The whole-graph shapes' rows (None: there are none), given every unit, and the triple count."""
+        out: dict[str, Any] = {"parsed": book.source.loaded if book is not None else len(source.by_graph)}
+        out["triples"] = source.count_triples(sum(unit.triples for unit in units))
+        # What the manifest keeps of the parsed files is taken now, and their triples let go: the whole-graph
+        # pass builds a Store of the graph, and holding both copies doubled the peak memory.
+        if book is not None:
+            book.release()
+        elif type(source) is GraphSource:
+            source.release()
+        if not whole_count:
+            return {**out, "rows": None}
         # Every input as it was last time (the units' keys hold the stored texts): the same results.
-        whole_key = book.whole_key(base, (u.key for u, _ in done)) if book is not None and done else None
+        whole_key = book.whole_key(base, (u.key for u in units)) if book is not None and units else None
         rows = (cache_read(executor.cache_dir, whole_key) or {}).get("results") if whole_key else None
         if not (isinstance(rows, list) and all(isinstance(row, list) and len(row) == 4 for row in rows)):
             rows = None
-        info["whole_graph_cached"] = rows is not None
+        out["whole_graph_cached"] = rows is not None
         if rows is None:
             from pactgraph.validation import joinedwhole
             from pactgraph.validation.wholegraph import run as run_whole
@@ -238,11 +219,44 @@ def _validate_units(
             else:
                 known = book.record_of if book is not None else None
                 rows, more = run_whole(scope, shapes_graph, placed, fail_on, engine, routed, known)
-            parsed += more
+            out["parsed"] += more
             if whole_key:
                 cache_write(executor.cache_dir, whole_key, {"format": CACHE_FORMAT, "results": rows})
-        for fields, text, node, hint in rows:
-            results.setdefault(tuple(fields), (_result(fields, hint), text, node))
+        return {**out, "rows": rows}
+
+    whole: dict[str, Any] | None = None
+    if any(p.local for p in placed):
+        # The placements go to the workers (made again there, they cost seconds each) when every shape
+        # is named: a worker reads the shapes again, with blank nodes of its own.
+        named = all(isinstance(p.shape, rdflib.URIRef) for p in placed)
+        init_args = ([str(p) for p in shape_files], engine, True, "local", placed if named else None)
+        if remote is not None:
+            remote.load(shape_files, engine, "local")
+        reused: list[tuple[Unit, dict[str, Any]]] = []
+        if book is not None:
+            reused, units = book.plan(_groups(scope), base, lambda files: _group_unit(files, source, base))
+        else:
+            units = build_units(scope, source, base)
+        # With whole-graph shapes, few units are validated in other processes while they run here.
+        meanwhile = (lambda ran: whole_pass([u for u, _ in reused] + ran)) if whole_count else None
+        done, info, whole = run_units(units, init_args, executor.jobs or 1, executor.cache_dir, remote, meanwhile)
+        done = reused + done
+        info["units"] += len(reused)
+        info["cached"] += len(reused)
+        for _, entry in done:
+            before = {result_key(_result(fields)) for fields in entry.get("baseline", [])}
+            for fields, text, node, own, hint in entry["results"]:
+                result = _result(fields, hint)
+                if scope.joined and not own and result_key(result) in before:
+                    continue
+                results.setdefault(tuple(fields), (result, text, node))
+    if whole is None:
+        whole = whole_pass([u for u, _ in done])
+    parsed, triples = whole["parsed"], whole["triples"]
+    if "whole_graph_cached" in whole:
+        info["whole_graph_cached"] = whole["whole_graph_cached"]
+    for fields, text, node, hint in whole["rows"] or ():
+        results.setdefault(tuple(fields), (_result(fields, hint), text, node))
     info["parsed"] = parsed
     if book is not None:
         info["hashed"] = book.hasher.hashed

@@ -31,7 +31,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -504,14 +504,21 @@ def run_units(
     jobs: int,
     cache_dir: Path | None,
     pool: Any = None,
-) -> tuple[list[tuple[Unit, dict[str, Any]]], dict[str, int]]:
+    meanwhile: Callable[[list[Unit]], Any] | None = None,
+) -> tuple[list[tuple[Unit, dict[str, Any]]], dict[str, int], Any]:
     """Each unit with its plain result (from the cache, else validated here, in `jobs` processes or
-    by `pool`), and how the run went. Units are taken one at a time and let go of their text once
-    validated, so at most a few units' data are held at once.
+    by `pool`), how the run went, and what `meanwhile` gave (None when it was not called). Units are
+    taken one at a time and let go of their text once validated, so at most a few units' data are held
+    at once.
 
     `pool`: workers elsewhere, already reached (validation.cluster.DaskPool): `submit(unit)` gives
     a future of `run_unit(unit)`, `size` is how many units it validates at once. The cache is
-    read and written here either way."""
+    read and written here either way.
+
+    `meanwhile(units)`: the caller's other work (the whole-graph shapes), given every unit. With
+    `jobs` > 1 and no more units to validate than `jobs` (one report edited, one report joined), the
+    units go to other processes and `meanwhile` runs here at the same time, so the two take the time
+    of the longer; otherwise it is not called."""
     done: list[tuple[Unit, dict[str, Any]]] = []
     info = {"units": 0, "cached": 0, "jobs": jobs if pool is None else pool.size}
 
@@ -548,30 +555,40 @@ def run_units(
 
     if pool is not None:
         stream(pool.submit, pool.size)
-        return done, info
+        return done, info, None
     todo: Iterable[Unit] = uncached(units)
+    beside = False
     if jobs > 1:
         import itertools
 
-        # Fewer units to validate than processes (a warm cache, one report edited): here, without
-        # starting processes that each compile the shapes again.
-        first = list(itertools.islice(todo, jobs))
+        first = list(itertools.islice(todo, jobs + 1))
         todo = itertools.chain(first, todo)
-        if len(first) < jobs:
+        if meanwhile is not None and 0 < len(first) <= jobs:
+            # Few units and other work to do: the units in other processes, that work here meanwhile.
+            beside, jobs = True, len(first)
+        elif len(first) < jobs:
+            # Fewer units to validate than processes (a warm cache, one report edited): here, without
+            # starting processes that each compile the shapes again.
             jobs = 1
-    if jobs == 1:
+    if jobs == 1 and not beside:
         ready = False
         for unit in todo:
             if not ready:
                 init_worker(init_args[0], init_args[1], False, *init_args[3:])
                 ready = True
             finish(unit, run_unit(unit), False)
-        return done, info
+        return done, info, None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # fork on Linux: the workers start at once, without importing the caller's main module again.
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker, initargs=init_args) as processes:
+        if beside:
+            futures = [(unit, processes.submit(run_unit, unit)) for unit in todo]
+            value = meanwhile([unit for unit, _ in done] + [unit for unit, _ in futures])  # type: ignore[misc]
+            for unit, future in futures:
+                finish(unit, future.result(), False)
+            return done, info, value
         stream(lambda unit: processes.submit(run_unit, unit), jobs, todo)
-    return done, info
+    return done, info, None
