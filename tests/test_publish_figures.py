@@ -250,6 +250,21 @@ def test_drawn_words_are_the_caller_s_verbatim(words):
     assert html.escape(words, quote=False) in svg and "<b>" not in svg
 
 
+def test_a_long_outlet_name_is_drawn_whole_on_lines_of_its_box():
+    """A relay chain's box wraps a long name onto lines (every word drawn, in order), never cuts it."""
+    from xml.etree import ElementTree as ET
+
+    from pactgraph.publishing.figures import relay_chain
+
+    name = "The Extraordinarily Long-Named Regional Broadcasting Corporation of Somewhere"
+    svg = str(relay_chain([name, "Other"], ["2026-01-01", "2026-01-02"]))
+    assert "…" not in svg
+    for figure in re.findall(r"<svg.*?</svg>", svg, re.S):
+        drawn = [t.text or "" for t in ET.fromstring(figure).iter("{http://www.w3.org/2000/svg}text")]
+        box = [line for line in drawn if line in name]
+        assert len(box) > 1 and " ".join(box) == name, drawn
+
+
 SVG_NS = "{http://www.w3.org/2000/svg}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: The page's own script, by language.

@@ -66,10 +66,6 @@ def _wrap(text: str, width: float, first: float | None = None) -> list[str]:
     return [line.rstrip() for line in lines if line.strip()]
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _svg(
     width: float, height: float, title: str, body: list[str], css_class: str, language: str = "en", layout: str = ""
 ) -> Markup:
@@ -105,12 +101,13 @@ def relay_chain(
         title = "Relay chain, oldest first: " + " → ".join(
             f"{o} ({d})" if d else o for o, d in zip(texts, dates, strict=False)
         )
-    names = [_clip(text, 28) for text in texts]
+    # A long name is wrapped onto lines of its box, never cut (dot sizes the box to its lines).
+    names = ["\n".join(_wrap(text, 180)) for text in texts]
     titles = {f"n{i}": f"{o} ({d})" if d else o for i, (o, d) in enumerate(zip(texts, dates, strict=False))}
     if gap and gap_note:
         titles["n0"] += f" {gap_note}"
     for i in range(1, len(names)):
-        titles[f"n{i - 1}->n{i}"] = f"{names[i - 1]} → {names[i]}"
+        titles[f"n{i - 1}->n{i}"] = f"{texts[i - 1]} → {texts[i]}"
     variants = []
     for layout, rankdir in (("wide", "LR"), ("narrow", "TB")):
         dot = dotsvg.digraph(rankdir=rankdir, nodesep="0.25", ranksep="0.35")
