@@ -539,14 +539,17 @@ def _no_query_forms(expr: Any) -> None:
 # ---------------------------------------------------------------- evaluation
 
 
-def evaluate(store: Any, translated: Translated, back: dict[Any, Any] | None = None) -> Iterator[dict[str, Any]]:
+def evaluate(
+    store: Any, translated: Translated, back: dict[Any, Any] | None = None, query: Any = None
+) -> Iterator[dict[str, Any]]:
     """Per solution: the pyoxigraph terms of `this` and the constraint's projected variables that are bound,
     with the constraint (each focus node's duplicate solutions once, as pySHACL keeps them). `back`:
-    literals the Store retyped, given back their written form."""
+    literals the Store retyped, given back their written form; `query`: a constraint's solutions, when
+    not its query over `store` (validation.incremental: some focus nodes only)."""
     back = back or {}
     for constraint in translated.constraints:
         seen = set()
-        for solution in store.query(constraint.query):
+        for solution in (store.query(constraint.query) if query is None else query(constraint)):
             row = {"this": back.get(solution["this"], solution["this"])}
             for variable in constraint.projection:
                 value = solution[variable]

@@ -305,11 +305,13 @@ def _names(shapes_graph: Any, prefixes: dict[str, str]) -> Any:
 
 
 def oxigraph_rows(
-    store: Any, shapes_graph: Any, found: list[Route], prefixes: dict[str, str], back: dict[Any, Any]
+    store: Any, shapes_graph: Any, found: list[Route], prefixes: dict[str, str], back: dict[Any, Any],
+    focuses: list[Any] | None = None, query: Any = None,
 ) -> tuple[list[list[Any]], set[Any]]:
     """The rows of the shapes answered on Oxigraph, and the shapes handed back to the SHACL engine: those
     with a solution holding a backslash, which engines write into messages differently (pySHACL reads
-    it as a regular-expression escape, pyshacl-turbo does not), so that engine's results stay its own."""
+    it as a regular-expression escape, pyshacl-turbo does not), so that engine's results stay its own.
+    `focuses`: filled with each row's focus node (as the Store names it); `query`: sparqlshapes.evaluate's."""
     import pyoxigraph as ox
     import rdflib
 
@@ -324,7 +326,8 @@ def oxigraph_rows(
     labels: dict[Any, str] = {}
     for route in found:
         answered = []
-        for solution in evaluate(store, route.translated, back):
+        nodes = []
+        for solution in evaluate(store, route.translated, back, query):
             terms = {k: to_rdflib_term(v) for k, v in solution["row"].items()}
             if any("\\" in str(term) for term in terms.values()):
                 handed_back.add(route.shape)
@@ -340,8 +343,11 @@ def oxigraph_rows(
                                                    shapes_graph, labels[focus])
             text, label_node = result_ntriples(report, node, "whole")
             answered.append([list(result.to_dict().values()), text, label_node, ""])
+            nodes.append(solution["row"]["this"])
         if route.shape not in handed_back:
             rows.extend(answered)
+            if focuses is not None:
+                focuses.extend(nodes)
     return rows, handed_back
 
 
