@@ -55,9 +55,9 @@ class Plan:
 
 def plans(shapes_graph: Any, translated: Any) -> list[Plan]:
     """A plan per constraint of a translated shape; Whole when the target cannot be cut from a query."""
-    from pactgraph.validation.sparqlshapes import _targets
+    from pactgraph.validation.sparqlshapes import target_pattern
 
-    target = _targets(shapes_graph, translated.shape)[0][0]
+    target = target_pattern(shapes_graph, translated.shape)
     out = []
     for constraint in translated.constraints:
         query = constraint.query

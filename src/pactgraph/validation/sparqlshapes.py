@@ -208,6 +208,11 @@ def _targets(shapes_graph: Any, shape: Any) -> tuple[list[str], dict[str, str]]:
     return ["{ SELECT DISTINCT ?this WHERE { " + " UNION ".join("{ " + p + " }" for p in patterns) + " } }"], prefixes
 
 
+def target_pattern(shapes_graph: Any, shape: Any) -> str:
+    """The group pattern binding ?this to each focus node of `shape`, as `translate` puts it in each query."""
+    return _targets(shapes_graph, shape)[0][0]
+
+
 def _iri(term: Any) -> str:
     text = str(term)
     if any(c in text for c in '<>"{}|^`\\ '):

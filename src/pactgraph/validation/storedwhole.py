@@ -64,7 +64,7 @@ def run(
         kept.close()
         raise _Fallback()
     key = digest(base, repr((held.exact, sorted((str(k), str(v)) for k, v in held.back.items()),
-                             sorted(held.predicates))), repr([wholegraph._route_row(r) for r in found]))
+                             sorted(held.predicates))), repr([wholegraph.route_row(r) for r in found]))
     old = kept.state if kept.state.get("key") == key else {}
     change = kept.sync(files)
     rows = None
@@ -138,7 +138,7 @@ def _memory_store(scope: Any, book: Any) -> tuple[Any, dict[str, str], int]:
     import pyoxigraph as ox
 
     from pactgraph.validation.single import read_files
-    from pactgraph.validation.wholegraph import _load_known
+    from pactgraph.validation.wholegraph import load_known
 
     store = ox.Store()
     prefixes: dict[str, str] = {}
@@ -146,7 +146,7 @@ def _memory_store(scope: Any, book: Any) -> tuple[Any, dict[str, str], int]:
     for path in list(scope.data) + list(scope.ontology):
         record = book.record_of(path)
         if record is not None and all(subject for subject, _ in record["stored"]):
-            _load_known(store, path, record, pairs, prefixes)
+            load_known(store, path, record, pairs, prefixes)
             continue
         quads, declared = read_files([path])
         for prefix, namespace in declared.items():

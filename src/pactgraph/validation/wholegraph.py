@@ -89,13 +89,13 @@ def stored_routes(shapes_graph: Any, placed: Sequence[Any], cache_dir: Any, key:
         except (TypeError, ValueError, KeyError):
             pass  # an entry not of this form: routed again
     found = routes(shapes_graph, placed)
-    rows = [_route_row(r) for r in found]
+    rows = [route_row(r) for r in found]
     if all(row is not None for row in rows):
         cache_write(cache_dir, key, {"format": CACHE_FORMAT, "routes": rows})
     return found
 
 
-def _route_row(route: Route) -> dict[str, Any] | None:
+def route_row(route: Route) -> dict[str, Any] | None:
     """The route as JSON; None when a shape, constraint or severity is not an IRI."""
     import rdflib
 
@@ -237,7 +237,7 @@ def run(
         for path in list(scope.data) + list(scope.ontology):
             record = known(path) if known is not None else None
             if record is not None and all(subject for subject, _ in record["stored"]):
-                _load_known(store, path, record, pairs, prefixes)
+                load_known(store, path, record, pairs, prefixes)
                 continue
             quads, declared = read_files([path])
             for prefix, namespace in declared.items():
@@ -273,7 +273,7 @@ def run(
     return rows, parsed
 
 
-def _load_known(
+def load_known(
     store: Any, path: Path, record: dict[str, Any], pairs: set[tuple[str, Any]], prefixes: dict[str, str]
 ) -> None:
     """A file with a manifest record into the Store's default graph, as read_files would give it: its
