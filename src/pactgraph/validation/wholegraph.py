@@ -8,7 +8,9 @@ of the graph.
   holds everything such a shape reads (the argument that makes units sound);
 - the SHACL engine over the whole graph: every other shape.
 
-A joined validation runs the same routes with its own semantics: validation.joinedwhole.
+A joined validation runs the same routes with its own semantics: validation.joinedwhole. With a cache
+folder, validation.storedwhole keeps the graph and the SPARQL shapes' results by focus node, and after an
+edit runs them again only for the focus nodes the edit can affect.
 
 The Store is used only when it holds every literal of the graph as the files write it and as rdflib
 reads it (Oxigraph keeps numbers, booleans and dates in canonical form, "01" as "1"), or only
