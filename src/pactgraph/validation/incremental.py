@@ -42,6 +42,9 @@ class Pattern:
     predicate: Any
     object: Any
     required: bool
+    #: False for a pattern of an EXISTS in a nested group's FILTER, BIND or OPTIONAL condition: there the
+    #: outer group's variables may be unbound, so no outer pattern joins it.
+    anchored: bool = True
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def _patterns(text: str, scoped: bool) -> list[Pattern]:
     import rdflib
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.parserutils import CompValue, Expr
 
     try:
         algebra = translateQuery(parseQuery(text)).algebra
@@ -93,7 +96,7 @@ def _patterns(text: str, scoped: bool) -> list[Pattern]:
             return rdflib.Variable(f"{scope}:{t}")
         return t
 
-    def walk(node: Any, required: bool, scope: str) -> None:
+    def walk(node: Any, required: bool, scope: str, anchored: bool) -> None:
         if isinstance(node, CompValue):
             if node.name in ("Project", "SelectQuery"):
                 # A (sub)query: its variables but ?this (which a target projects) are its own, and what its
@@ -105,26 +108,29 @@ def _patterns(text: str, scoped: bool) -> list[Pattern]:
                 # rdflib leaves an EXISTS pattern as parsed until it evaluates it: translated here.
                 from rdflib.plugins.sparql.algebra import translateGroupGraphPattern, translatePath, traverse
 
-                walk(translateGroupGraphPattern(traverse(node["graph"], translatePath)), False, scope)
+                walk(translateGroupGraphPattern(traverse(node["graph"], translatePath)), False, scope, anchored)
                 return
             if node.name == "BGP":
                 for s, p, o in node.get("triples") or ():
                     out.append(Pattern(term(s, scope), term(p, scope) if isinstance(p, rdflib.Variable) else p,
-                                       term(o, scope), required))
+                                       term(o, scope), required, anchored))
                 return
             for key, value in node.items():
                 keep = required and (
                     key == "p" or (node.name == "Join" and key in ("p1", "p2"))
                     or (node.name in ("LeftJoin", "Minus") and key == "p1"))
-                walk(value, keep, scope)
+                # An expression (a FILTER, BIND or OPTIONAL condition) of a nested group: its EXISTS
+                # patterns are not anchored.
+                structural = isinstance(node, Expr) or key in ("p", "p1", "p2", "triples", "graph")
+                walk(value, keep, scope, anchored and (structural or required))
         elif isinstance(node, (list, tuple)):
             for item in node:
-                walk(item, False, scope)
+                walk(item, False, scope, anchored)
         elif isinstance(node, dict):
             for item in node.values():
-                walk(item, False, scope)
+                walk(item, False, scope, anchored)
 
-    walk(algebra, True, tag)
+    walk(algebra, True, tag, True)
     return out
 
 
@@ -284,6 +290,8 @@ def _affected_by(pattern: Pattern, patterns: Iterable[Pattern], triple: Any, cha
                 return {triple.subject} if triple.predicate.value in first[0] else set()
         raise Whole()
     this = rdflib.Variable("this")
+    if not pattern.anchored:
+        raise Whole()
     if this in bound:
         return {bound[this]}
     for var, value in bound.items():
