@@ -66,9 +66,16 @@ def run(
     key = digest(base, repr((held.exact, sorted((str(k), str(v)) for k, v in held.back.items()),
                              sorted(held.predicates))), repr([wholegraph.route_row(r) for r in found]))
     old = kept.state if kept.state.get("key") == key else {}
-    change = kept.sync(files)
     rows = None
-    if old.get("rows") is not None and not change.rebuilt:
+    if old.get("rows") is None or not kept.state.get("graphs"):
+        # The whole pass first: its in-memory Store is gone before the Store on disk is filled.
+        try:
+            rows, parsed = _whole(scope, shapes_graph, found, book, held)
+        except _Fallback:
+            kept.close()
+            raise
+    change = kept.sync(files)
+    if rows is None:
         rows = _incremental(kept.store, shapes_graph, placed, found, prefixes, held, fail_on, engine, old["rows"],
                             change)
     if rows is None:

@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 STATE_FORMAT = 1
+#: Bytes of files put in one bulk load when the Store is filled from empty: a few loads are much faster
+#: than one a file (each writes its own sorted files), and few bytes keep the loader's memory small.
+BATCH_BYTES = 6_000_000
 
 
 @dataclass
@@ -98,6 +101,10 @@ class WholeStore:
         self._forget_state()
         empty = not graphs
         change.rebuilt = empty
+        if empty:
+            self._fill(fresh)
+            self.state = {"graphs": wanted}
+            return change
         for graph in stale:
             name = ox.NamedNode(graph)
             change.removed.extend(q.triple for q in self.store.quads_for_pattern(None, None, None, name))
@@ -116,6 +123,25 @@ class WholeStore:
             change.added.extend(after - before)
         self.state = {"graphs": wanted}
         return change
+
+    def _fill(self, files: Sequence[tuple[Path, str, str, list[Any]]]) -> None:
+        """The empty Store filled with `files`: each parsed natively into a small in-memory Store, whose
+        N-Quads go to the bulk loader a few megabytes at a time."""
+        import pyoxigraph as ox
+
+        from pactgraph.rdf.loading import load_file_into
+
+        batch = ox.Store()
+        size = 0
+        for number, (path, graph, _, facts) in enumerate(files, 1):
+            name = ox.NamedNode(graph)
+            load_file_into(batch, path, graph)
+            batch.extend(ox.Quad(q.subject, q.predicate, q.object, name) for q in facts)
+            size += path.stat().st_size
+            if size >= BATCH_BYTES or number == len(files):
+                self.store.bulk_load(input=batch.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+                batch = ox.Store()
+                size = 0
 
     def close(self) -> None:
         self.store = None
