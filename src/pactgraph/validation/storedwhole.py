@@ -76,12 +76,8 @@ def run(
             raise
     change = kept.sync(files)
     if rows is None:
-        plans = kept.read_plans(key)
-        known = len(plans)
         rows = _incremental(kept.store, shapes_graph, placed, found, prefixes, held, fail_on, engine, old["rows"],
-                            change, plans)
-        if len(plans) != known:
-            kept.write_plans(key, plans)
+                            change)
     if rows is None:
         try:
             rows, parsed = _whole(scope, shapes_graph, found, book, held)
@@ -168,10 +164,9 @@ def _memory_store(scope: Any, book: Any) -> tuple[Any, dict[str, str], int]:
 
 def _incremental(
     store: Any, shapes_graph: Any, placed: Sequence[Any], found: Any, prefixes: dict[str, str], held: Any,
-    fail_on: str, engine: str, old: dict[str, list[list[Any]]], change: Any, plans: dict[str, Any],
+    fail_on: str, engine: str, old: dict[str, list[list[Any]]], change: Any,
 ) -> dict[str, list[list[Any]]] | None:
-    """The rows by shape after `change`, from `old` and the affected focus nodes; None: run over the whole graph.
-    `plans`: each shape's incremental plans (None: the whole graph), filled with those made here."""
+    """The rows by shape after `change`, from `old` and the affected focus nodes; None: run over the whole graph."""
     from pactgraph.validation import incremental, wholegraph
     from pactgraph.validation.incremental import Changes, Whole
 
@@ -187,15 +182,8 @@ def _incremental(
         if not changes.triples:
             out[shape] = before
             continue
-        if shape not in plans:
-            try:
-                plans[shape] = incremental.plans(shapes_graph, route.translated)
-            except Whole:
-                plans[shape] = None
-        plan = plans[shape]
-        if plan is None:
-            return None
         try:
+            plan = incremental.plans(shapes_graph, route.translated)
             nodes = incremental.affected(plan, changes)
         except Whole:
             return None

@@ -143,30 +143,5 @@ class WholeStore:
                 batch = ox.Store()
                 size = 0
 
-    def read_plans(self, key: str) -> dict[str, Any]:
-        """The incremental plans (validation.incremental) kept for the shapes under `key`; {} if none.
-        They are pickled (rdflib terms and paths): the SPARQL parse they spare is most of an edit's run."""
-        import pickle
-
-        try:
-            with self.folder.with_suffix(".plans").open("rb") as handle:
-                kept = pickle.load(handle)  # noqa: S301 - written by write_plans into this cache folder
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-            return {}
-        if not isinstance(kept, dict) or kept.get("key") != key or not isinstance(kept.get("plans"), dict):
-            return {}
-        return kept["plans"]
-
-    def write_plans(self, key: str, plans: dict[str, Any]) -> None:
-        import pickle
-
-        path = self.folder.with_suffix(".plans")
-        try:
-            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps({"key": key, "plans": plans}))
-            os.replace(tmp, path)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
-            pass  # parsed again next time
-
     def close(self) -> None:
         self.store = None
