@@ -216,9 +216,14 @@ def _validate_units(
                 routed = stored_routes(shapes_graph, placed, executor.cache_dir, placements_key)
             if scope.joined:
                 rows, more = joinedwhole.run(scope, shapes_graph, placed, fail_on, engine, routed)
+            elif book is not None:
+                from pactgraph.validation import storedwhole
+
+                # After an edit, only the focus nodes it can affect (validation.storedwhole).
+                rows, more = storedwhole.run_or_fallback(scope, shapes_graph, placed, fail_on, engine, routed,
+                                                         book, base)
             else:
-                known = book.record_of if book is not None else None
-                rows, more = run_whole(scope, shapes_graph, placed, fail_on, engine, routed, known)
+                rows, more = run_whole(scope, shapes_graph, placed, fail_on, engine, routed, None)
             out["parsed"] += more
             if whole_key:
                 cache_write(executor.cache_dir, whole_key, {"format": CACHE_FORMAT, "results": rows})

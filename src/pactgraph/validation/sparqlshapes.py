@@ -208,6 +208,11 @@ def _targets(shapes_graph: Any, shape: Any) -> tuple[list[str], dict[str, str]]:
     return ["{ SELECT DISTINCT ?this WHERE { " + " UNION ".join("{ " + p + " }" for p in patterns) + " } }"], prefixes
 
 
+def target_pattern(shapes_graph: Any, shape: Any) -> str:
+    """The group pattern binding ?this to each focus node of `shape`, as `translate` puts it in each query."""
+    return _targets(shapes_graph, shape)[0][0]
+
+
 def _iri(term: Any) -> str:
     text = str(term)
     if any(c in text for c in '<>"{}|^`\\ '):
@@ -539,14 +544,17 @@ def _no_query_forms(expr: Any) -> None:
 # ---------------------------------------------------------------- evaluation
 
 
-def evaluate(store: Any, translated: Translated, back: dict[Any, Any] | None = None) -> Iterator[dict[str, Any]]:
+def evaluate(
+    store: Any, translated: Translated, back: dict[Any, Any] | None = None, query: Any = None
+) -> Iterator[dict[str, Any]]:
     """Per solution: the pyoxigraph terms of `this` and the constraint's projected variables that are bound,
     with the constraint (each focus node's duplicate solutions once, as pySHACL keeps them). `back`:
-    literals the Store retyped, given back their written form."""
+    literals the Store retyped, given back their written form; `query`: a constraint's solutions, when
+    not its query over `store` (validation.incremental: some focus nodes only)."""
     back = back or {}
     for constraint in translated.constraints:
         seen = set()
-        for solution in store.query(constraint.query):
+        for solution in (store.query(constraint.query) if query is None else query(constraint)):
             row = {"this": back.get(solution["this"], solution["this"])}
             for variable in constraint.projection:
                 value = solution[variable]

@@ -8,7 +8,9 @@ of the graph.
   holds everything such a shape reads (the argument that makes units sound);
 - the SHACL engine over the whole graph: every other shape.
 
-A joined validation runs the same routes with its own semantics: validation.joinedwhole.
+A joined validation runs the same routes with its own semantics: validation.joinedwhole. With a cache
+folder, validation.storedwhole keeps the graph and the SPARQL shapes' results by focus node, and after an
+edit runs them again only for the focus nodes the edit can affect.
 
 The Store is used only when it holds every literal of the graph as the files write it and as rdflib
 reads it (Oxigraph keeps numbers, booleans and dates in canonical form, "01" as "1"), or only
@@ -89,13 +91,13 @@ def stored_routes(shapes_graph: Any, placed: Sequence[Any], cache_dir: Any, key:
         except (TypeError, ValueError, KeyError):
             pass  # an entry not of this form: routed again
     found = routes(shapes_graph, placed)
-    rows = [_route_row(r) for r in found]
+    rows = [route_row(r) for r in found]
     if all(row is not None for row in rows):
         cache_write(cache_dir, key, {"format": CACHE_FORMAT, "routes": rows})
     return found
 
 
-def _route_row(route: Route) -> dict[str, Any] | None:
+def route_row(route: Route) -> dict[str, Any] | None:
     """The route as JSON; None when a shape, constraint or severity is not an IRI."""
     import rdflib
 
@@ -237,7 +239,7 @@ def run(
         for path in list(scope.data) + list(scope.ontology):
             record = known(path) if known is not None else None
             if record is not None and all(subject for subject, _ in record["stored"]):
-                _load_known(store, path, record, pairs, prefixes)
+                load_known(store, path, record, pairs, prefixes)
                 continue
             quads, declared = read_files([path])
             for prefix, namespace in declared.items():
@@ -273,7 +275,7 @@ def run(
     return rows, parsed
 
 
-def _load_known(
+def load_known(
     store: Any, path: Path, record: dict[str, Any], pairs: set[tuple[str, Any]], prefixes: dict[str, str]
 ) -> None:
     """A file with a manifest record into the Store's default graph, as read_files would give it: its
@@ -305,11 +307,13 @@ def _names(shapes_graph: Any, prefixes: dict[str, str]) -> Any:
 
 
 def oxigraph_rows(
-    store: Any, shapes_graph: Any, found: list[Route], prefixes: dict[str, str], back: dict[Any, Any]
+    store: Any, shapes_graph: Any, found: list[Route], prefixes: dict[str, str], back: dict[Any, Any],
+    focuses: list[Any] | None = None, query: Any = None,
 ) -> tuple[list[list[Any]], set[Any]]:
     """The rows of the shapes answered on Oxigraph, and the shapes handed back to the SHACL engine: those
     with a solution holding a backslash, which engines write into messages differently (pySHACL reads
-    it as a regular-expression escape, pyshacl-turbo does not), so that engine's results stay its own."""
+    it as a regular-expression escape, pyshacl-turbo does not), so that engine's results stay its own.
+    `focuses`: filled with each row's focus node (as the Store names it); `query`: sparqlshapes.evaluate's."""
     import pyoxigraph as ox
     import rdflib
 
@@ -324,7 +328,8 @@ def oxigraph_rows(
     labels: dict[Any, str] = {}
     for route in found:
         answered = []
-        for solution in evaluate(store, route.translated, back):
+        nodes = []
+        for solution in evaluate(store, route.translated, back, query):
             terms = {k: to_rdflib_term(v) for k, v in solution["row"].items()}
             if any("\\" in str(term) for term in terms.values()):
                 handed_back.add(route.shape)
@@ -340,8 +345,11 @@ def oxigraph_rows(
                                                    shapes_graph, labels[focus])
             text, label_node = result_ntriples(report, node, "whole")
             answered.append([list(result.to_dict().values()), text, label_node, ""])
+            nodes.append(solution["row"]["this"])
         if route.shape not in handed_back:
             rows.extend(answered)
+            if focuses is not None:
+                focuses.extend(nodes)
     return rows, handed_back
 
 

@@ -1,0 +1,147 @@
+"""The whole graph kept in the cache folder: an on-disk Oxigraph Store, each file (with its stored-text
+facts) in a named graph of its own, so that after an edit only the changed files' graphs are loaded
+again, and what changed (the triples they lost and gained) is known to validation.incremental.
+
+A state file beside the Store names the key of each graph it holds (the file's SHA-256 and its
+stored-text facts). It is removed before the Store is changed and written after, so a run that stops
+in between leaves no state: the next run empties the Store and loads every file again. A Store that
+cannot be opened (another validation holds it) means no Store: the graph is built in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+STATE_FORMAT = 1
+#: Bytes of files put in one bulk load when the Store is filled from empty: a few loads are much faster
+#: than one a file (each writes its own sorted files), and few bytes keep the loader's memory small.
+BATCH_BYTES = 6_000_000
+
+
+@dataclass
+class Change:
+    """Triples the union of the graphs may have lost (`removed`) or gained (`added`) since the state."""
+
+    removed: list[Any] = field(default_factory=list)
+    added: list[Any] = field(default_factory=list)
+    #: The Store was filled from empty: nothing is known of what changed.
+    rebuilt: bool = False
+
+
+class WholeStore:
+    """The Store of one graph (a manifest's root) in one cache folder."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.state_path = folder.with_suffix(".json")
+        self.store: Any = None
+        self.state: dict[str, Any] = {}
+
+    @classmethod
+    def open(cls, cache_dir: Path, root_key: str) -> WholeStore | None:
+        import pyoxigraph as ox
+
+        found = cls(cache_dir / "validation" / "store" / root_key)
+        state = found._read_state()
+        try:
+            if not state and found.folder.exists():
+                shutil.rmtree(found.folder)
+            found.folder.mkdir(parents=True, exist_ok=True)
+            found.store = ox.Store(str(found.folder))
+        except OSError:
+            return None
+        found.state = state
+        return found
+
+    def _read_state(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != STATE_FORMAT or not isinstance(data.get("graphs"), dict):
+            return {}
+        return data
+
+    def write_state(self) -> None:
+        self.state["format"] = STATE_FORMAT
+        try:
+            self.store.flush()
+            tmp = self.state_path.with_name(self.state_path.name + f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self.state, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.state_path)
+        except OSError:
+            pass  # no state: the next run loads every file again
+
+    def _forget_state(self) -> None:
+        try:
+            self.state_path.unlink()
+        except FileNotFoundError:
+            pass
+
+    def sync(self, files: Sequence[tuple[Path, str, str, list[Any]]]) -> Change:
+        """Make the Store hold `files` — (path, graph IRI, key, stored-text facts) — and say what changed.
+        The state's other entries (`rows`...) are dropped when a graph changes; the caller keeps what holds."""
+        import pyoxigraph as ox
+
+        from pactgraph.rdf.loading import load_file_into
+
+        graphs: dict[str, str] = self.state.get("graphs", {})
+        wanted = {graph: key for _, graph, key, _ in files}
+        stale = [g for g in graphs if g not in wanted]
+        fresh = [(p, g, k, f) for p, g, k, f in files if graphs.get(g) != k]
+        change = Change()
+        if not stale and not fresh:
+            return change
+        self._forget_state()
+        empty = not graphs
+        change.rebuilt = empty
+        if empty:
+            self._fill(fresh)
+            self.state = {"graphs": wanted}
+            return change
+        for graph in stale:
+            name = ox.NamedNode(graph)
+            change.removed.extend(q.triple for q in self.store.quads_for_pattern(None, None, None, name))
+            self.store.remove_graph(name)
+        for path, graph, _, facts in fresh:
+            name = ox.NamedNode(graph)
+            before = set() if empty else {q.triple for q in self.store.quads_for_pattern(None, None, None, name)}
+            if before:
+                self.store.remove_graph(name)
+            load_file_into(self.store, path, graph)
+            self.store.extend(ox.Quad(q.subject, q.predicate, q.object, name) for q in facts)
+            if empty:
+                continue
+            after = {q.triple for q in self.store.quads_for_pattern(None, None, None, name)}
+            change.removed.extend(before - after)
+            change.added.extend(after - before)
+        self.state = {"graphs": wanted}
+        return change
+
+    def _fill(self, files: Sequence[tuple[Path, str, str, list[Any]]]) -> None:
+        """The empty Store filled with `files`: each parsed natively into a small in-memory Store, whose
+        N-Quads go to the bulk loader a few megabytes at a time."""
+        import pyoxigraph as ox
+
+        from pactgraph.rdf.loading import load_file_into
+
+        batch = ox.Store()
+        size = 0
+        for number, (path, graph, _, facts) in enumerate(files, 1):
+            name = ox.NamedNode(graph)
+            load_file_into(batch, path, graph)
+            batch.extend(ox.Quad(q.subject, q.predicate, q.object, name) for q in facts)
+            size += path.stat().st_size
+            if size >= BATCH_BYTES or number == len(files):
+                self.store.bulk_load(input=batch.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+                batch = ox.Store()
+                size = 0
+
+    def close(self) -> None:
+        self.store = None
