@@ -142,23 +142,9 @@ class _Fallback(Exception):
 
 def _memory_store(scope: Any, book: Any) -> tuple[Any, dict[str, str], int]:
     """An in-memory Store of the graph (default graph), its prefixes, and how many files were parsed."""
-    import pyoxigraph as ox
+    from pactgraph.validation.wholegraph import graph_store
 
-    from pactgraph.validation.single import read_files
-    from pactgraph.validation.wholegraph import load_known
-
-    store = ox.Store()
-    prefixes: dict[str, str] = {}
-    pairs: set[tuple[str, Any]] = set()
-    for path in list(scope.data) + list(scope.ontology):
-        record = book.record_of(path)
-        if record is not None and all(subject for subject, _ in record["stored"]):
-            load_known(store, path, record, pairs, prefixes)
-            continue
-        quads, declared = read_files([path])
-        for prefix, namespace in declared.items():
-            prefixes.setdefault(prefix, namespace)
-        store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    store, prefixes, _ = graph_store(scope, book.record_of)
     return store, prefixes, len(scope.data) + len(scope.ontology)
 
 

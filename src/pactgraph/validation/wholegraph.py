@@ -223,30 +223,14 @@ def run(
     (validation.manifest) when it holds for the file as it is now: such a file goes into the Store
     without Python objects of its triples, its typed literals and stored texts taken from the record."""
     from pactgraph.validation.locality import split
-    from pactgraph.validation.single import read_files, validate_single
+    from pactgraph.validation.single import validate_single
 
     found = (routes(shapes_graph, placed) if routed is None else routed) if not scope.joined else []
     rows: list[list[Any]] = []
     parsed = 0
     fast = [r for r in found if r.kind in (OXIGRAPH, CLOSURE)]
     if fast:
-        import pyoxigraph as ox
-
-        # File by file into the Store: only one file's quads are held at a time.
-        store = ox.Store()
-        prefixes: dict[str, str] = {}
-        pairs: set[tuple[str, Any]] = set()
-        for path in list(scope.data) + list(scope.ontology):
-            record = known(path) if known is not None else None
-            if record is not None and all(subject for subject, _ in record["stored"]):
-                load_known(store, path, record, pairs, prefixes)
-                continue
-            quads, declared = read_files([path])
-            for prefix, namespace in declared.items():
-                prefixes.setdefault(prefix, namespace)
-            pairs |= typed_pairs(quads)
-            store.extend(q if isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object)
-                         for q in quads)
+        store, prefixes, pairs = graph_store(scope, known)
         parsed += len(scope.data) + len(scope.ontology)
         held = literals(pairs)
         # A query that asks a retyped literal's datatype (or compares terms) would see the Store's type.
@@ -273,6 +257,31 @@ def run(
             text, node = result_ntriples(whole.graph, whole.result_nodes[result], "whole")
             rows.append([list(result.to_dict().values()), text, node, result.location_hint])
     return rows, parsed
+
+
+def graph_store(scope: Any, known: Callable[[Path], Any] | None) -> tuple[Any, dict[str, str], set[tuple[str, Any]]]:
+    """An in-memory Store of the scope's graph (default graph), its prefixes and its typed literals
+    (typed_pairs), filled file by file so that only one file's quads are held at a time; a file with
+    a manifest record (`known`) is loaded natively (load_known)."""
+    import pyoxigraph as ox
+
+    from pactgraph.validation.single import read_files
+
+    store = ox.Store()
+    prefixes: dict[str, str] = {}
+    pairs: set[tuple[str, Any]] = set()
+    for path in list(scope.data) + list(scope.ontology):
+        record = known(path) if known is not None else None
+        if record is not None and all(subject for subject, _ in record["stored"]):
+            load_known(store, path, record, pairs, prefixes)
+            continue
+        quads, declared = read_files([path])
+        for prefix, namespace in declared.items():
+            prefixes.setdefault(prefix, namespace)
+        pairs |= typed_pairs(quads)
+        store.extend(q if isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object)
+                     for q in quads)
+    return store, prefixes, pairs
 
 
 def load_known(
