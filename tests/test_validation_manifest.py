@@ -151,6 +151,34 @@ def test_a_violation_a_report_reaches_in_another_file_shows_after_a_warm_run(cor
     assert warm.run_info["cached"] <= warm.run_info["units"] - 2  # A and B ran again
 
 
+def open_in(folder: Path) -> list[str]:
+    """The files under `folder` this process holds open (Linux: /proc/self/fd)."""
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = Path(os.readlink(fd))
+        except OSError:
+            continue
+        if target.is_relative_to(folder.resolve()):
+            found.append(str(target))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc/self/fd")
+def test_no_file_of_the_cache_stays_open_once_a_run_returns(corpus):
+    """The on-disk Store is closed when validation returns, even after an incremental run whose query
+    parser kept its tracebacks: the cache folder can then be copied or opened by the next run."""
+    corpus, cache = corpus
+    assert open_in(cache) == []
+    edited = reports(corpus)[1]
+    edited.write_text(edited.read_text(encoding="utf-8").replace('schema:inLanguage "en"', 'schema:inLanguage "EN"', 1),
+                      encoding="utf-8")
+    warm = cached(corpus, cache)
+    assert warm.run_info["whole_graph_cached"] is False
+    assert list((cache / "validation" / "store").iterdir()), "the run kept the whole graph in the cache"
+    assert open_in(cache) == []
+
+
 def test_an_entities_edit_reaches_every_unit_that_touched_it(corpus):
     corpus, cache = corpus
     entities = corpus / "entities.ttl"

@@ -20,12 +20,7 @@ def run(
     book: Any, base: str,
 ) -> tuple[list[list[Any]], int]:
     """wholegraph.run's rows and parsed-file count, validated incrementally where that is sound."""
-    import pyoxigraph as ox
-
     from pactgraph.validation import wholegraph
-    from pactgraph.validation.single import read_files
-    from pactgraph.validation.storedtext import facts_for
-    from pactgraph.validation.units import digest, ntriples
     from pactgraph.validation.wholestore import WholeStore
 
     found = wholegraph.routes(shapes_graph, placed) if routed is None else routed
@@ -34,6 +29,24 @@ def run(
     kept = WholeStore.open(book.cache_dir, book.path.stem)
     if kept is None:
         raise _Fallback()
+    try:
+        return _run_kept(kept, scope, shapes_graph, placed, fail_on, engine, found, book, base)
+    finally:
+        kept.close()
+
+
+def _run_kept(
+    kept: Any, scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engine: str, found: Any,
+    book: Any, base: str,
+) -> tuple[list[list[Any]], int]:
+    """`run` on the opened WholeStore `kept`."""
+    import pyoxigraph as ox
+
+    from pactgraph.validation import wholegraph
+    from pactgraph.validation.single import read_files
+    from pactgraph.validation.storedtext import facts_for
+    from pactgraph.validation.units import digest, ntriples
+
     files = []
     pairs: set[tuple[str, Any]] = set()
     prefixes: dict[str, str] = {}
@@ -61,7 +74,6 @@ def run(
     held = wholegraph.literals(pairs)
     sparql = [r for r in found if r.kind == wholegraph.OXIGRAPH]
     if not held.exact or not all(r.translated.blind_to(held.predicates) for r in sparql):
-        kept.close()
         raise _Fallback()
     key = digest(base, repr((held.exact, sorted((str(k), str(v)) for k, v in held.back.items()),
                              sorted(held.predicates))), repr([wholegraph.route_row(r) for r in found]))
@@ -69,11 +81,7 @@ def run(
     rows = None
     if old.get("rows") is None or not kept.state.get("graphs"):
         # The whole pass first: its in-memory Store is gone before the Store on disk is filled.
-        try:
-            rows, parsed = _whole(scope, shapes_graph, found, book, held)
-        except _Fallback:
-            kept.close()
-            raise
+        rows, parsed = _whole(scope, shapes_graph, found, book, held)
     change = kept.sync(files)
     if rows is None:
         rows = _incremental(kept.store, shapes_graph, placed, found, prefixes, held, fail_on, engine, old["rows"],
@@ -84,7 +92,6 @@ def run(
         except _Fallback:
             kept.state["key"] = None  # the graphs as they are, no rows
             kept.write_state()
-            kept.close()
             raise
     kept.state["key"] = key
     kept.state["rows"] = rows
@@ -94,7 +101,6 @@ def run(
     if closure:
         out.extend(wholegraph.closure_rows(_Union(kept.store), shapes_graph, placed, closure, prefixes, fail_on,
                                            engine, held.back))
-    kept.close()
     return out, parsed
 
 

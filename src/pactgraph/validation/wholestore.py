@@ -10,9 +10,11 @@ cannot be opened (another validation holds it) means no Store: the graph is buil
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,4 +146,11 @@ class WholeStore:
                 size = 0
 
     def close(self) -> None:
-        self.store = None
+        """Close the Store now, not at some later garbage collection: until it is closed its files stay
+        open and its compactions go on, so the folder could be neither copied nor opened again. A parser's
+        exception caught on the way (pyparsing keeps a traceback whose frames reach the Store) can
+        hold the last reference in a cycle that only a collection frees."""
+        store, self.store = self.store, None
+        if store is not None and sys.getrefcount(store) > 2:  # `store` and getrefcount's argument
+            del store
+            gc.collect()
