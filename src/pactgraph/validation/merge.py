@@ -188,6 +188,8 @@ def _validate_units(
 
     def whole_pass(units: list[Unit]) -> dict[str, Any]:
         """The whole-graph shapes' rows (None: there are none), given every unit, and the triple count."""
+        from pactgraph.process import return_free_memory
+
         out: dict[str, Any] = {"parsed": book.source.loaded if book is not None else len(source.by_graph)}
         out["triples"] = source.count_triples(sum(unit.triples for unit in units))
         # What the manifest keeps of the parsed files is taken now, and their triples let go: the whole-graph
@@ -196,6 +198,7 @@ def _validate_units(
             book.release()
         elif type(source) is GraphSource:
             source.release()
+        return_free_memory()
         if not whole_count:
             return {**out, "rows": None}
         # Every input as it was last time (the units' keys hold the stored texts): the same results.

@@ -42,6 +42,7 @@ def _run_kept(
     """`run` on the opened WholeStore `kept`."""
     import pyoxigraph as ox
 
+    from pactgraph.process import return_free_memory
     from pactgraph.validation import wholegraph
     from pactgraph.validation.single import read_files
     from pactgraph.validation.storedtext import facts_for
@@ -82,6 +83,7 @@ def _run_kept(
     if old.get("rows") is None or not kept.state.get("graphs"):
         # The whole pass first: its in-memory Store is gone before the Store on disk is filled.
         rows, parsed = _whole(scope, shapes_graph, found, book, held)
+        return_free_memory()  # the in-memory Store's pages, before the Store on disk is filled
     change = kept.sync(files)
     if rows is None:
         rows = _incremental(kept.store, shapes_graph, placed, found, prefixes, held, fail_on, engine, old["rows"],
