@@ -7,6 +7,7 @@ independent oracle: the one-graph executor over the files, without any cache.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -177,6 +178,74 @@ def test_no_file_of_the_cache_stays_open_once_a_run_returns(corpus):
     assert warm.run_info["whole_graph_cached"] is False
     assert list((cache / "validation" / "store").iterdir()), "the run kept the whole graph in the cache"
     assert open_in(cache) == []
+
+
+def _contents(cache: Path) -> dict[str, dict[str, object]]:
+    """What the manifest in `cache` records of each file's content (not when it was hashed)."""
+    from pactgraph.validation.manifest import _CONTENT
+
+    (path,) = (cache / "validation" / "manifest").glob("*.json")
+    files = json.loads(path.read_text(encoding="utf-8"))["files"]
+    return {k: {f: v for f, v in entry.items() if f in _CONTENT} for k, entry in files.items() if "graph" in entry}
+
+
+def _whole_only(folder: Path) -> Path:
+    """A shapes file whose one shape runs on the whole graph (sh:targetObjectsOf): no unit is built."""
+    path = folder / "whole-only.ttl"
+    path.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix schema: <https://schema.org/> .\n"
+        "<http://example.org/DatedOnce> a sh:NodeShape ;\n"
+        "    sh:targetObjectsOf <https://w3id.org/pactgraph/ontology#relays> ;\n"
+        "    sh:property [ sh:path schema:dateModified ; sh:maxCount 1 ] .\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_shapes_that_all_run_on_the_whole_graph_count_the_stored_text_facts(corpus, tmp_path):
+    """No unit is built, yet the triple count holds the stored-text facts, as on one graph."""
+    corpus, _ = corpus
+    whole_only = _whole_only(tmp_path)
+    single = oracle(corpus, shapes=[whole_only])
+    for cache in (tmp_path / "cache", tmp_path / "cache", None):
+        report = run(whole_graph(data_dir=corpus), Executor("units", 1, cache), shapes=[whole_only], engine="auto")
+        assert report.run_info["units"] == 0
+        assert keys(report) == keys(single) and report.triples == single.triples
+
+
+def test_files_let_go_past_the_parse_budget_give_the_same_results_and_records(corpus, warmed, monkeypatch, tmp_path):
+    """With no parsed triples kept beyond a unit (a graph larger than manifest.PARSED_BUDGET), every
+    file is parsed again when a unit needs it: the results, the triple count and the manifest's records
+    are those of a run that keeps everything, and a node two files describe is counted once."""
+    from pactgraph.validation import manifest
+
+    corpus, _ = corpus
+    relays = {p: re.search(r"pg:relays (pgr:[\w-]+)", p.read_text(encoding="utf-8")).group(1) for p in reports(corpus)}
+    wire = next(iter(relays.values()))
+    b = next(p for p, w in relays.items() if w != wire)
+    with b.open("a", encoding="utf-8") as out:
+        out.write(f'\n{wire} schema:dateModified "2099-01-01"^^xsd:date .\n')
+    kept = cached(corpus, tmp_path / "kept")
+    monkeypatch.setattr(manifest, "PARSED_BUDGET", 0)
+    cold = cached(corpus, tmp_path / "let-go")
+    assert cold.run_info["parsed"] > kept.run_info["parsed"], "reports were parsed again for their units"
+    assert format_json(cold) == format_json(kept)
+    reference = oracle(corpus)
+    assert keys(cold) == keys(reference) and cold.triples == reference.triples
+    records = _contents(tmp_path / "let-go")
+    assert records == _contents(tmp_path / "kept")
+    assert any(entry["shared"] for entry in records.values()), "a node described in two files"
+    whole_only = _whole_only(tmp_path)
+    alone = cached(corpus, tmp_path / "whole-only", shapes=[whole_only])
+    assert alone.run_info["units"] == 0
+    assert _contents(tmp_path / "whole-only") == records, "records taken from the first parse alone"
+    edited = reports(corpus)[2]
+    edited.write_text(edited.read_text(encoding="utf-8").replace('schema:inLanguage "en"', 'schema:inLanguage "EN"', 1),
+                      encoding="utf-8")
+    warm = cached(corpus, tmp_path / "let-go")
+    reference = oracle(corpus)
+    assert keys(warm) == keys(reference) and warm.triples == reference.triples
+    assert warm.run_info["cached"] == warm.run_info["units"] - 1
 
 
 def test_an_entities_edit_reaches_every_unit_that_touched_it(corpus):

@@ -36,6 +36,10 @@ MANIFEST_FORMAT = 2
 RACY_NS = 2_000_000_000
 #: What the content of a graph file gave (kept while its SHA-256 is the same).
 _CONTENT = ("graph", "triples", "subjects", "names", "prefixes", "shared", "typed", "stored")
+#: Parsed triples kept at most (about 100 MB): beyond, a file is let go once its record is taken and its
+#: unit built, and parsed again if another unit reaches it. A cold run of a large graph then holds a
+#: few files' triples at a time, not the whole graph's, at the cost of a second parse of each report.
+PARSED_BUDGET = 250_000
 
 
 def _limits() -> list[int]:
@@ -113,6 +117,9 @@ class LazySource(GraphSource):
         self.records: dict[str, dict[str, Any]] = {}
         self.declared: dict[str, dict[str, str]] = {}
         self.index: dict[str, list[str]] = {}
+        #: Triples of the parsed files held now (see PARSED_BUDGET).
+        self.held = 0
+        unshared: list[str] = []  # files let go before every file's subjects were known
         for path in files:
             name = self.name_of(path)
             if name in self.graphs:
@@ -127,11 +134,21 @@ class LazySource(GraphSource):
                 self._load(name)  # a file that cannot be read fails here, as it does without a manifest
                 self.hashes[name] = sha or ""
                 self.changed.add(name)
+                if self.held > PARSED_BUDGET:
+                    self.records[name] = self._content(name, {})
+                    self._let_go(name)
+                    unshared.append(name)
         for name in self.graphs:
             for prefix, namespace in self._prefixes_of(name).items():
                 self.prefixes.setdefault(prefix, namespace)
             for subject in self.subjects(name):
                 self.index.setdefault(subject, []).append(name)
+        for name in unshared:
+            # The lines of the nodes other files describe too (for the triple count): parsed again for them.
+            if any(len(self.index[subject]) > 1 for subject in self.records[name]["subjects"]):
+                self._load(name)
+                self.records[name]["shared"] = self.record(name)["shared"]
+                self._let_go(name)
 
     def _load(self, name: str) -> None:
         from pactgraph.rdf.loading import parse_with_prefixes
@@ -143,6 +160,29 @@ class LazySource(GraphSource):
             self.by_subject.setdefault(triple.subject, []).append((triple, name))
         self.declared[name] = declared
         self.loaded += 1
+        self.held += len(triples)
+
+    def _let_go(self, name: str) -> None:
+        """Drop the parsed triples of the file `name`, whose record is in `records`."""
+        triples = self.by_graph.pop(name, [])
+        self.held -= len(triples)
+        for subject in {t.subject for t in triples}:
+            kept = [(t, g) for t, g in self.by_subject.get(subject, ()) if g != name]
+            if kept:
+                self.by_subject[subject] = kept
+            else:
+                self.by_subject.pop(subject, None)
+        self._targets = None
+
+    def let_go_over_budget(self, paths: Sequence[Path]) -> None:
+        """After the unit of `paths` is built: let their parsed triples go when more than PARSED_BUDGET
+        are held (their records taken first)."""
+        for path in paths:
+            name = self.name_of(path)
+            if self.held <= PARSED_BUDGET or name not in self.by_graph:
+                continue
+            self.records[name] = self.record(name)
+            self._let_go(name)
 
     def _prefixes_of(self, name: str) -> dict[str, str]:
         if name in self.by_graph:
@@ -212,7 +252,12 @@ class LazySource(GraphSource):
         if name not in self.by_graph:
             return {k: self.records[name][k] for k in _CONTENT}
         subjects = self.subjects(name)
-        shared = {s: sorted(self._shared_lines(name, s)) for s in subjects if len(self.index.get(s, ())) > 1}
+        return self._content(name, {s: sorted(self._shared_lines(name, s)) for s in subjects
+                                    if len(self.index.get(s, ())) > 1})
+
+    def _content(self, name: str, shared: dict[str, list[str]]) -> dict[str, Any]:
+        """The content part of the manifest entry of the parsed file `name`, with `shared` lines."""
+        subjects = self.subjects(name)
         return {"graph": name, "triples": self.file_triples(name), "subjects": subjects,
                 "names": sorted(self.names(name) - set(subjects)), "prefixes": self.declared[name],
                 "shared": shared, **_literals_of(self.by_graph[name])}
@@ -312,6 +357,7 @@ class Book:
                 unit, touched = build(files)
                 self.units[_key(files[0])] = {"name": unit.name, "files": [_key(p) for p in files], "key": unit.key,
                                               "touched": sorted(touched), "texts": texts, "facts": unit.triples}
+                source.let_go_over_budget(files)
                 yield unit
 
         return reused, built()

@@ -124,6 +124,25 @@ def _group_unit(files: list[Path], source: GraphSource, base: str) -> tuple[Unit
     return unit, touched
 
 
+def _fact_count(scope: Any, source: GraphSource, book: Any) -> int:
+    """The stored-text facts of every file, which a unit adds to the graph's triples (`Unit.triples`),
+    counted when no unit is built (every shape runs on the whole graph)."""
+    import pyoxigraph as ox
+
+    from pactgraph.validation import storedtext
+
+    total = 0
+    for path in list(scope.ontology) + list(scope.data):
+        record = book.record_of(path) if book is not None else None
+        if record is not None:
+            # How many facts a text gives does not depend on the node that names it.
+            named = [(ox.NamedNode(s) if s else ox.BlankNode(), value) for s, value in record["stored"]]
+            total += len(storedtext.facts_for(path, named))
+        else:
+            total += len(storedtext.facts(path, source.own(path)))
+    return total
+
+
 def _source(scope: Any) -> GraphSource:
     """The on-disk store for a joined validation when it holds the graph as it is; else the files, parsed."""
     if scope.joined and scope.store is not None:
@@ -191,7 +210,9 @@ def _validate_units(
         from pactgraph.process import return_free_memory
 
         out: dict[str, Any] = {"parsed": book.source.loaded if book is not None else len(source.by_graph)}
-        out["triples"] = source.count_triples(sum(unit.triples for unit in units))
+        local = any(p.local for p in placed)
+        facts = sum(unit.triples for unit in units) if local or scope.joined else _fact_count(scope, source, book)
+        out["triples"] = source.count_triples(facts)
         # What the manifest keeps of the parsed files is taken now, and their triples let go: the whole-graph
         # pass builds a Store of the graph, and holding both copies doubled the peak memory.
         if book is not None:
