@@ -317,9 +317,20 @@ def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Le
             groups.setdefault(who_said(claim), []).append(claim)
         found = []
         for agent, claims in groups.items():
-            voices = [_voice(graph, linker, claim, terms) for claim in claims if claim in spoken]
+            # two claims that read the same (one claimant, as sure, of one proposition) are one voice
+            voices = list({(v.sure, v.says.iri): v for v in (_voice(graph, linker, claim, terms) for claim in claims if claim in spoken)}.values())
             found.append(Brought(linker.link(agent) if agent not in claims else None, len(claims), voices))
         return found
+
+    def compared(new: set[Any]) -> list[Disagreement]:
+        """The pairs whose later claim is new, each sentence once (pairs of the same relation, claimants
+        and propositions read the same; the first pair's comparison says why)."""
+        found: dict[tuple[Any, ...], Disagreement] = {}
+        for c in worded:
+            if c.later in new:
+                read = (c.key, who_said(c.earlier), graph.first(c.earlier, terms.proposition), who_said(c.later), graph.first(c.later, terms.proposition))
+                found.setdefault(read, stated[id(c)])
+        return list(found.values())
 
     changes = []
     for report in graph.instances(terms.Report):
@@ -332,7 +343,7 @@ def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Le
                 _name(graph, publisher) if publisher is not None else None,
                 len(new),
                 brought(new),
-                [stated[id(c)] for c in worded if c.later in set(new)],
+                compared(set(new)),
             )
         )
     depth = _relay_depths(graph, terms)
