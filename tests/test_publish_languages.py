@@ -257,7 +257,7 @@ def test_the_chinese_lede_uses_chinese_punctuation(site):
     runs = lede_runs(site, "zh")
     own = "".join(text for language, text in runs if language != "en")
     assert not re.search(r"""[,.:;()"']""", own), own
-    for mark in ("。", "，", "：", "；", "“", "”", "（", "）", "、"):
+    for mark in ("。", "，", "：", "“", "”", "（", "）", "、"):
         assert mark in own, mark
     # the English words stay English, with their own punctuation
     assert any(language == "en" and re.search(r"[,.:;()']", text) for language, text in runs)

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import rdflib
-from markupsafe import Markup, escape
 
 from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing import involvement
-from pactgraph.publishing.i18n import _, language, ngettext
+from pactgraph.publishing.i18n import _, language
 from pactgraph.publishing.layout import Layout
 from pactgraph.publishing.model import SCHEMA, SiteGraph
 from pactgraph.publishing.views import Linker, Terms, Value
@@ -174,6 +173,9 @@ PLAIN_CERTAINTY = {"certainty-certain": "certain", "certainty-probable": "probab
 
 @dataclass
 class Disagreement:
+    """Two claimants on one point, as the lede words their relation: a disagreeing one (DISAGREEING),
+    or "agree" when two claimants say the same."""
+
     first: Value | None
     first_says: Value | None
     second: Value | None
@@ -186,14 +188,27 @@ class Disagreement:
 
 
 @dataclass
+class Brought:
+    """A claimant's claims first reported in one report: how many, and, as voices, those of them
+    the lede speaks of (a voice on the hoped-for membership, or one side of a disagreement or an
+    agreement between claimants)."""
+
+    claimant: Value | None
+    claims: int
+    voices: list[Voice]
+
+
+@dataclass
 class Change:
-    """One report: its date, outlet, how many claims it first reported, and the comparisons they brought."""
+    """One report: its date, outlet, how many claims it first reported, by whom and saying what, and
+    the disagreements and agreements those claims brought (each stated once, under the later claim's report)."""
 
     report: Value
     date: str
     outlet: Value | None
     new_claims: int
-    comparisons: list[Value] = field(default_factory=list)
+    brought: list[Brought] = field(default_factory=list)
+    compared: list[Disagreement] = field(default_factory=list)
 
 
 @dataclass
@@ -206,11 +221,6 @@ class Lede:
 def _named(linker: Linker, node: Any, text: str) -> Value:
     """A link to `node` with words of the page's own instead of its (long) label."""
     return replace(linker.link(node), text=text, names={}, language="")
-
-
-def _marked(words: str, language: str) -> Markup:
-    """Words as markup, in a span with their language when it is not the page's."""
-    return Markup('<span lang="%s">%s</span>') % (language, words) if language else Markup(escape(words))
 
 
 def _name(graph: SiteGraph, node: Any) -> Value:
@@ -235,17 +245,35 @@ def _relay_depths(graph: SiteGraph, terms: Terms) -> dict[str, int]:
     return depths
 
 
+def _voice(graph: SiteGraph, linker: Linker, claim: Any, terms: Terms) -> Voice:
+    """One claim as the lede words it: who, how sure (in plain words, see PLAIN_CERTAINTY), what,
+    first reported when and through which outlets."""
+    view = linker.claim(claim, terms)
+    reports = view.chain.reports if view.chain else []
+    publishers = [graph.first(rdflib.URIRef(r.iri), SCHEMA.publisher) for r in reports if r.iri]
+    outlets = [_name(graph, p) for p in dict.fromkeys(publishers) if p is not None]
+    certainty = replace(view.certainty, href=None, iri="") if view.certainty else None
+    date = view.chain.dates[0] if view.chain and view.chain.dates else ""
+    level = graph.first(claim, terms.certainty)
+    sure = PLAIN_CERTAINTY.get(str(level).rsplit("/", 1)[-1], "") if level is not None else ""
+    proposition = graph.first(claim, terms.proposition)
+    says = linker.link(proposition) if proposition is not None else view.claim
+    return Voice(view.claimant, certainty, outlets, view.claim, says, date, sure)
+
+
 def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Lede:
     """The front page's story in brief, for a newcomer: who hopes to join what (each prospective
     membership's member and organisation), who says what about it, how sure (in plain words, see
     PLAIN_CERTAINTY) and which outlets reported it; who disagrees (the disagreeing comparisons,
-    each worded by its relation); and what each report changed."""
+    each worded by its relation); and what each report changed, in the same words: whose claims
+    it first reported, what they say of the story above, and whom they disagree or agree with."""
     from pactgraph.reading.comparing import DISAGREEING
 
     linker = Linker(graph, page, texts)
     pg = rdflib.Namespace(graph.layout.ontology_ns)
     prospective = rdflib.URIRef(graph.layout.rebase(PREFIXES["pgv"]) + "membership-status-prospective-member")
     wants = []
+    spoken: set[Any] = set()  # the claims the lede speaks of
     for membership in sorted(graph.subjects(terms.membershipStatus, prospective), key=str):
         propositions = sorted(involvement.propositions(graph, membership, terms), key=str)
         sought = [p for p in propositions if graph.first(p, rdflib.RDF.predicate) == pg.seeksMembershipIn]
@@ -255,77 +283,68 @@ def lede(graph: SiteGraph, page: str, terms: Terms, texts: dict[Any, str]) -> Le
             linker.link(organization) if organization is not None else None,
             linker.link(sought[0] if sought else membership),
         )
-        voices = []
-        for proposition in propositions:
-            for claim in graph.subjects(terms.proposition, proposition):
-                view = linker.claim(claim, terms)
-                reports = view.chain.reports if view.chain else []
-                publishers = [graph.first(rdflib.URIRef(r.iri), SCHEMA.publisher) for r in reports if r.iri]
-                outlets = [_name(graph, p) for p in dict.fromkeys(publishers) if p is not None]
-                certainty = replace(view.certainty, href=None, iri="") if view.certainty else None
-                date = view.chain.dates[0] if view.chain and view.chain.dates else ""
-                level = graph.first(claim, terms.certainty)
-                sure = PLAIN_CERTAINTY.get(str(level).rsplit("/", 1)[-1], "") if level is not None else ""
-                voices.append(Voice(view.claimant, certainty, outlets, view.claim, linker.link(proposition), date, sure))
+        said = [claim for proposition in propositions for claim in graph.subjects(terms.proposition, proposition)]
+        spoken.update(said)
+        voices = [_voice(graph, linker, claim, terms) for claim in said]
         voices.sort(key=lambda v: (v.date, v.claim.iri))
         wants.append((headline, voices))
-    found = comparisons(graph)
-    disagreements = []
-    for c in found:
-        if c.key not in DISAGREEING:
-            continue
 
-        def who(claim: Any) -> Value | None:
-            agent = graph.first(claim, terms.claimant)
-            return linker.link(agent) if agent is not None else None
-
-        def says(claim: Any) -> Value | None:
-            proposition = graph.first(claim, terms.proposition)
-            return linker.link(proposition) if proposition is not None else None
-
-        disagreements.append(
-            Disagreement(who(c.earlier), says(c.earlier), who(c.later), says(c.later), c.relation, c.reason, _named(linker, c.node, _("why")), c.relation_language, c.key)
-        )
     def who_said(claim: Any) -> Any:
         agent = graph.first(claim, terms.claimant)
         return agent if agent is not None else claim
 
-    def brought_name(group: list[Comparison]) -> Value:
-        """One line for the pairs of claims with the same relation and claimants, in the catalogue's words,
-        each name marked with its language: "relation: claimant / claimant", or, when one claimant is on
-        both sides, "relation: N pairs of claims by claimant"; it links to the first pair's comparison."""
-        c = group[0]
-        first, second = who_said(c.earlier), who_said(c.later)
-        relation = _marked(c.relation, c.relation_language)
-        if first == second:
-            words = Markup(escape(ngettext("%(relation)s: %(num)d pair of claims by %(claimant)s", "%(relation)s: %(num)d pairs of claims by %(claimant)s", len(group)))) % {
-                "relation": relation,
-                "num": len(group),
-                "claimant": _marked(graph.label(first), graph.label_language(first)),
-            }
-        else:
-            words = Markup(escape(_("%(relation)s: %(first)s / %(second)s"))) % {
-                "relation": relation,
-                "first": _marked(graph.label(first), graph.label_language(first)),
-                "second": _marked(graph.label(second), graph.label_language(second)),
-            }
-            if len(group) > 1:
-                words = Markup(escape(ngettext("%(words)s (%(num)d pair)", "%(words)s (%(num)d pairs)", len(group)))) % {"words": words, "num": len(group)}
-        return _named(linker, c.node, words)
+    def who(claim: Any) -> Value | None:
+        agent = graph.first(claim, terms.claimant)
+        return linker.link(agent) if agent is not None else None
 
-    def brought(new: set[Any]) -> list[Value]:
-        groups: dict[tuple[str, Any, Any], list[Comparison]] = {}
-        for c in found:
+    def says(claim: Any) -> Value | None:
+        proposition = graph.first(claim, terms.proposition)
+        return linker.link(proposition) if proposition is not None else None
+
+    # the pairs the lede words: every disagreement, and the agreements of two claimants (not a
+    # claimant's agreement with their own claim)
+    worded = [c for c in comparisons(graph) if c.key in DISAGREEING or (c.key == "agree" and who_said(c.earlier) != who_said(c.later))]
+    stated = {
+        id(c): Disagreement(who(c.earlier), says(c.earlier), who(c.later), says(c.later), c.relation, c.reason, _named(linker, c.node, _("why")), c.relation_language, c.key)
+        for c in worded
+    }
+    disagreements = [stated[id(c)] for c in worded if c.key in DISAGREEING]
+    spoken.update(claim for c in worded for claim in (c.earlier, c.later))
+
+    def brought(new: list[Any]) -> list[Brought]:
+        groups: dict[Any, list[Any]] = {}
+        for claim in new:
+            groups.setdefault(who_said(claim), []).append(claim)
+        found = []
+        for agent, claims in groups.items():
+            # two claims that read the same (one claimant, as sure, of one proposition) are one voice
+            voices = list({(v.sure, v.says.iri): v for v in (_voice(graph, linker, claim, terms) for claim in claims if claim in spoken)}.values())
+            found.append(Brought(linker.link(agent) if agent not in claims else None, len(claims), voices))
+        return found
+
+    def compared(new: set[Any]) -> list[Disagreement]:
+        """The pairs whose later claim is new, each sentence once (pairs of the same relation, claimants
+        and propositions read the same; the first pair's comparison says why)."""
+        found: dict[tuple[Any, ...], Disagreement] = {}
+        for c in worded:
             if c.later in new:
-                groups.setdefault((c.key, who_said(c.earlier), who_said(c.later)), []).append(c)
-        return [brought_name(group) for group in groups.values()]
+                read = (c.key, who_said(c.earlier), graph.first(c.earlier, terms.proposition), who_said(c.later), graph.first(c.later, terms.proposition))
+                found.setdefault(read, stated[id(c)])
+        return list(found.values())
 
     changes = []
     for report in graph.instances(terms.Report):
         publisher = graph.first(report, SCHEMA.publisher)
-        new = {c for c in graph.instances(terms.Claim) if _origin(graph, c, terms) == report}
+        new = sorted((c for c in graph.instances(terms.Claim) if _origin(graph, c, terms) == report), key=str)
         changes.append(
-            Change(linker.link(report), str(graph.first(report, SCHEMA.datePublished) or ""), _name(graph, publisher) if publisher is not None else None, len(new), brought(new))
+            Change(
+                linker.link(report),
+                str(graph.first(report, SCHEMA.datePublished) or ""),
+                _name(graph, publisher) if publisher is not None else None,
+                len(new),
+                brought(new),
+                compared(set(new)),
+            )
         )
     depth = _relay_depths(graph, terms)
     # the same order in every language: by date, a relaying report after the one it relays, then by IRI
