@@ -428,8 +428,11 @@ def property_map(nodes: Sequence[Node], edges: Sequence[Edge], title: str, langu
         return f"{by_key[source].label} — {', '.join(sorted(names))} → {by_key[target].label}"
 
     def lines(names: dict[str, str], width: int) -> list[tuple[str, str]]:
-        """Each property's name wrapped at `width` characters, each line with its language."""
-        return [(line, names[n]) for n in sorted(names) for line in textwrap.wrap(n, width) or [n]]
+        """Each property's name wrapped at `width` characters, each line with its language: broken
+        between words, a word longer than a line kept whole on its own line."""
+        return [
+            (line, names[n]) for n in sorted(names) for line in textwrap.wrap(n, width, break_long_words=False) or [n]
+        ]
 
     def words(names: dict[str, str], width: int) -> Any:
         return dotsvg.text("\n".join(line for line, _ in lines(names, width)))
