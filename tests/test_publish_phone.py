@@ -9,6 +9,7 @@ focus (axe's `scrollable-region-focusable`).
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from test_publish_serve import serving
@@ -165,6 +166,22 @@ def test_card_labels_end_with_the_language_s_colon(phone, server, language, colo
     assert labels
     for label in labels:
         assert label.endswith(colon + '"') and not label.endswith(" " + colon + '"'), label
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_card_shows_no_label_without_a_value(phone, server, shipped_site, language):
+    """A timeline row without a source or publisher (a background source) leaves that cell empty:
+    on a phone its card leaves the cell out rather than show the column's name with nothing after
+    it. The timeline's HTML has such empty cells (read from the file), so the check has cases."""
+    page = (shipped_site.path / language / "timeline.html").read_text(encoding="utf-8")
+    assert re.search(r'<td data-label="[^"]*"></td>', page)
+    assert phone.load(server + language + "timeline.html") == []
+    shown = phone.evaluate(
+        "[...document.querySelectorAll('table.cards td[data-label]')].filter(td => td.getClientRects().length > 0)"
+        ".map(td => [td.dataset.label, td.textContent.trim()])"
+    )
+    assert shown
+    assert [label for label, value in shown if not value] == []
 
 
 @pytest.mark.parametrize("language", ("", "ru/", "zh/"))
