@@ -307,6 +307,46 @@ def test_query_results_break_iris_only_after_a_slash_hash_dot_or_hyphen_on_a_pho
     assert [(iri, bad) for iri, _, bad in found if bad] == []
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_query_results_are_cards_on_a_phone(phone, server, language):
+    """A named question of six columns, one of them long (the sources of each party), answers on
+    a phone as one card per row: every cell is drawn within the screen, led by its variable's
+    name, nothing in the results scrolls sideways, and the values are those `pactgraph query`
+    prints (its CSV) in the same order."""
+    import csv
+    import io
+
+    from conftest import _run_pactgraph
+    from test_publish_story import run_query
+
+    done = _run_pactgraph("query", "parties-and-date", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    expected = list(csv.reader(io.StringIO(done.stdout)))
+    assert phone.load(server + language + "query.html") == []
+    phone.evaluate(
+        "document.getElementById('query-example').value = 'parties-and-date';"
+        "document.getElementById('query-example').dispatchEvent(new Event('change')); 1"
+    )
+    text = phone.evaluate("document.getElementById('query-text').value")
+    assert "# title: Parties to the Saudi" in text
+    run_query(phone, text)
+    cells = phone.evaluate(
+        "[...document.querySelectorAll('#query-results tbody tr')].map(tr => [...tr.cells].map(td => {"
+        " const box = td.getBoundingClientRect(); const value = td.querySelector('[lang]') || td;"
+        " return [getComputedStyle(td, '::before').content, value.textContent.trim(), box.left, box.right]; }))"
+    )
+    assert [[value for _, value, _, _ in row] for row in cells] == expected[1:]
+    for row in cells:
+        for (label, _, left, right), name in zip(row, expected[0], strict=True):
+            assert label.startswith('"' + name), (label, name)
+            assert 0 <= left and right <= WIDTH, (name, left, right)
+    assert phone.evaluate(
+        "[...document.querySelectorAll('#query-results, #query-results *')]"
+        ".filter(e => /(auto|scroll)/.test(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)"
+        ".map(e => e.tagName + '.' + e.className)"
+    ) == []
+
+
 #: Each question of the front page with its visible certainty chart: [its layout, how far the
 #: chart reaches past its box and how far its texts reach past the chart (CSS px, either side),
 #: whether anything in the question scrolls sideways, the claimants' names as the chart draws
