@@ -168,6 +168,40 @@ def test_card_labels_end_with_the_language_s_colon(phone, server, language, colo
         assert label.endswith(colon + '"') and not label.endswith(" " + colon + '"'), label
 
 
+#: Each ISO date in the page's visible text that is drawn on more than one line: [the text around it].
+BROKEN_DATES = r"""
+(() => {
+  const found = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let count = 0;
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    for (const match of node.textContent.matchAll(/\d{4}-\d{2}-\d{2}/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].filter((b) => b.width > 0).map((b) => Math.round(b.top)));
+      count += tops.size > 0;
+      if (tops.size > 1) found.push(node.textContent.slice(Math.max(0, match.index - 30), match.index + 12));
+    }
+  }
+  return [count, found];
+})()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("claim", ("08", "09"))
+def test_dates_in_a_comparison_s_reason_stay_on_one_line_on_a_phone(phone, server, language, claim):
+    """A claim page gives the reason two claims compare as they do, in words that may hold dates
+    ("future as of 2026-01-09; non-future as of 2026-01-12"): on a phone no date is broken at a
+    hyphen across two lines, there or anywhere else on the page."""
+    assert phone.load(f"{server}{language}id/claim-reference-news-2026-01-12-{claim}.html") == []
+    reasons = phone.evaluate("[...document.querySelectorAll('li.relation')].map(li => li.textContent).join(' ')")
+    assert re.search(r"as of \d{4}-\d{2}-\d{2}", reasons), reasons
+    count, broken = phone.evaluate(BROKEN_DATES)
+    assert count and broken == []
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_card_shows_no_label_without_a_value(phone, server, shipped_site, language):
     """A timeline row without a source or publisher (a background source) leaves that cell empty:
