@@ -167,6 +167,69 @@ def test_the_ontology_charts_fit_the_page_with_readable_text(shipped_site, langu
         assert all(f">{html.escape(name)}</text>" in drawn for name in names), (layout, names)
 
 
+CJK = re.compile(r"[\u2e80-\ufaff]")
+
+
+@pytest.mark.parametrize("language", ("", "zh/", "ru/"))
+def test_the_property_chart_breaks_its_names_between_words(shipped_site, language):
+    """A property's name drawn on several lines of the property chart is broken at spaces (or
+    after a hyphen, or between CJK characters), never inside a word: every drawn piece is a whole
+    word of some property label of the ontology (rdflib), as "международного" of "участник
+    международного договора" must be on the phone chart, whose lines are 12 characters."""
+    graph = ontology_graph()
+    words = {
+        word
+        for prop in graph.subjects(rdflib.RDF.type, rdflib.OWL.ObjectProperty)
+        for label in graph.objects(prop, rdflib.RDFS.label)
+        for word in str(label).split()
+    }
+    pieces = words | {part for word in words if "-" in word for part in re.findall(r"[^-]+-?", word)}
+    page = (shipped_site.path / language / "ontology.html").read_text(encoding="utf-8")
+    charts = [svg for svg in figures(page, "overview") if 'data-figure="properties"' in svg]
+    assert {re.search(r'data-layout="(\w+)"', svg).group(1) for svg in charts} == {"wide", "narrow"}
+    drawn = [
+        html.unescape(line)
+        for svg in charts
+        for edge in re.findall(r'<g class="edge property">.*?</g>', svg, re.S)
+        for line in re.findall(r"<text[^>]*>([^<]*)</text>", edge)
+    ]
+    assert drawn
+    broken = [
+        line for line in drawn if not CJK.search(line) and not all(w.rstrip(",、") in pieces for w in line.split())
+    ]
+    assert broken == []
+
+
+#: The list separator of each site language (the catalogues' ", ").
+SEPARATOR = {"": ",", "zh/": "、", "ru/": ","}
+
+
+@pytest.mark.parametrize("language", ("", "zh/", "ru/"))
+def test_names_sharing_an_arrow_of_the_property_chart_are_told_apart(shipped_site, language):
+    """Where several properties link the same two classes they share one arrow, their names
+    stacked on its label: each name but the last ends with the language's list separator, so
+    that "ended in context of", "event type" and "progress" do not read as one name. The drawn
+    lines, separators taken off, are the names the arrow's tooltip lists, in order."""
+    page = (shipped_site.path / language / "ontology.html").read_text(encoding="utf-8")
+    charts = [svg for svg in figures(page, "overview") if 'data-figure="properties"' in svg]
+    shared = 0
+    for svg in charts:
+        for edge in re.findall(r'<g class="edge property">.*?</g>', svg, re.S):
+            tip = html.unescape(re.search(r"<title>(.*?)</title>", edge).group(1))
+            names = tip.split(" — ", 1)[1].rsplit(" → ", 1)[0].split(", ")
+            lines = [html.unescape(line) for line in re.findall(r"<text[^>]*>([^<]*)</text>", edge)]
+            ends = [i for i, line in enumerate(lines) if line.endswith(SEPARATOR[language])]
+            assert len(ends) == len(names) - 1, (names, lines)
+            drawn, start = [], 0
+            for end in [*ends, len(lines) - 1]:
+                drawn.append(" ".join(lines[start : end + 1]).removesuffix(SEPARATOR[language]))
+                start = end + 1
+            if not CJK.search(" ".join(names)):  # a CJK name is wrapped without spaces
+                assert drawn == names, (names, lines)
+            shared += len(names) > 1
+    assert shared
+
+
 RELAYS = """
 PREFIX pg: <https://w3id.org/pactgraph/ontology#>
 PREFIX schema: <https://schema.org/>

@@ -9,6 +9,7 @@ focus (axe's `scrollable-region-focusable`).
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from test_publish_serve import serving
@@ -167,6 +168,56 @@ def test_card_labels_end_with_the_language_s_colon(phone, server, language, colo
         assert label.endswith(colon + '"') and not label.endswith(" " + colon + '"'), label
 
 
+#: Each ISO date in the page's visible text that is drawn on more than one line: [the text around it].
+BROKEN_DATES = r"""
+(() => {
+  const found = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let count = 0;
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    for (const match of node.textContent.matchAll(/\d{4}-\d{2}-\d{2}/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].filter((b) => b.width > 0).map((b) => Math.round(b.top)));
+      count += tops.size > 0;
+      if (tops.size > 1) found.push(node.textContent.slice(Math.max(0, match.index - 30), match.index + 12));
+    }
+  }
+  return [count, found];
+})()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("claim", ("08", "09"))
+def test_dates_in_a_comparison_s_reason_stay_on_one_line_on_a_phone(phone, server, language, claim):
+    """A claim page gives the reason two claims compare as they do, in words that may hold dates
+    ("future as of 2026-01-09; non-future as of 2026-01-12"): on a phone no date is broken at a
+    hyphen across two lines, there or anywhere else on the page."""
+    assert phone.load(f"{server}{language}id/claim-reference-news-2026-01-12-{claim}.html") == []
+    reasons = phone.evaluate("[...document.querySelectorAll('li.relation')].map(li => li.textContent).join(' ')")
+    assert re.search(r"as of \d{4}-\d{2}-\d{2}", reasons), reasons
+    count, broken = phone.evaluate(BROKEN_DATES)
+    assert count and broken == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_card_shows_no_label_without_a_value(phone, server, shipped_site, language):
+    """A timeline row without a source or publisher (a background source) leaves that cell empty:
+    on a phone its card leaves the cell out rather than show the column's name with nothing after
+    it. The timeline's HTML has such empty cells (read from the file), so the check has cases."""
+    page = (shipped_site.path / language / "timeline.html").read_text(encoding="utf-8")
+    assert re.search(r'<td data-label="[^"]*"></td>', page)
+    assert phone.load(server + language + "timeline.html") == []
+    shown = phone.evaluate(
+        "[...document.querySelectorAll('table.cards td[data-label]')].filter(td => td.getClientRects().length > 0)"
+        ".map(td => [td.dataset.label, td.textContent.trim()])"
+    )
+    assert shown
+    assert [label for label, value in shown if not value] == []
+
+
 @pytest.mark.parametrize("language", ("", "ru/", "zh/"))
 def test_labels_wrap_only_between_words_on_a_phone(phone, server, language):
     """The infobox's labels ("Член организации" in Russian) and the names of facts break
@@ -288,6 +339,46 @@ def test_query_results_break_iris_only_after_a_slash_hash_dot_or_hyphen_on_a_pho
     urls = [f for f in found if f[0].startswith("https://toutiao.com/")]
     assert urls and urls[0][1] > 0, found
     assert [(iri, bad) for iri, _, bad in found if bad] == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_query_results_are_cards_on_a_phone(phone, server, language):
+    """A named question of six columns, one of them long (the sources of each party), answers on
+    a phone as one card per row: every cell is drawn within the screen, led by its variable's
+    name, nothing in the results scrolls sideways, and the values are those `pactgraph query`
+    prints (its CSV) in the same order."""
+    import csv
+    import io
+
+    from conftest import _run_pactgraph
+    from test_publish_story import run_query
+
+    done = _run_pactgraph("query", "parties-and-date", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    expected = list(csv.reader(io.StringIO(done.stdout)))
+    assert phone.load(server + language + "query.html") == []
+    phone.evaluate(
+        "document.getElementById('query-example').value = 'parties-and-date';"
+        "document.getElementById('query-example').dispatchEvent(new Event('change')); 1"
+    )
+    text = phone.evaluate("document.getElementById('query-text').value")
+    assert "# title: Parties to the Saudi" in text
+    run_query(phone, text)
+    cells = phone.evaluate(
+        "[...document.querySelectorAll('#query-results tbody tr')].map(tr => [...tr.cells].map(td => {"
+        " const box = td.getBoundingClientRect(); const value = td.querySelector('[lang]') || td;"
+        " return [getComputedStyle(td, '::before').content, value.textContent.trim(), box.left, box.right]; }))"
+    )
+    assert [[value for _, value, _, _ in row] for row in cells] == expected[1:]
+    for row in cells:
+        for (label, _, left, right), name in zip(row, expected[0], strict=True):
+            assert label.startswith('"' + name), (label, name)
+            assert 0 <= left and right <= WIDTH, (name, left, right)
+    assert phone.evaluate(
+        "[...document.querySelectorAll('#query-results, #query-results *')]"
+        ".filter(e => /(auto|scroll)/.test(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)"
+        ".map(e => e.tagName + '.' + e.className)"
+    ) == []
 
 
 #: Each question of the front page with its visible certainty chart: [its layout, how far the

@@ -408,8 +408,12 @@ def class_hierarchy(
     return Markup("").join(variants)
 
 
-def property_map(nodes: Sequence[Node], edges: Sequence[Edge], title: str, language: str = "en") -> Markup:
-    """The properties as labelled arrows from domain to range (parallel properties share one arrow).
+def property_map(
+    nodes: Sequence[Node], edges: Sequence[Edge], title: str, language: str = "en", separator: str = ","
+) -> Markup:
+    """The properties as labelled arrows from domain to range (parallel properties share one arrow,
+    their names stacked on its label, each but the last ending with the language's list
+    `separator`, so that two names do not read as one).
     The wide variant is one graph, each class drawn once; the narrow one (phones) draws each
     domain with its ranges beside it, a class drawn again wherever it is a range, so the chart
     is two columns wide however many classes the properties link."""
@@ -428,8 +432,15 @@ def property_map(nodes: Sequence[Node], edges: Sequence[Edge], title: str, langu
         return f"{by_key[source].label} — {', '.join(sorted(names))} → {by_key[target].label}"
 
     def lines(names: dict[str, str], width: int) -> list[tuple[str, str]]:
-        """Each property's name wrapped at `width` characters, each line with its language."""
-        return [(line, names[n]) for n in sorted(names) for line in textwrap.wrap(n, width) or [n]]
+        """Each property's name wrapped at `width` characters, each line with its language: broken
+        between words, a word longer than a line kept whole on its own line."""
+        ordered = sorted(names)
+        return [
+            (line, names[n])
+            for i, n in enumerate(ordered)
+            for shown in [n + separator if i < len(ordered) - 1 else n]
+            for line in textwrap.wrap(shown, width, break_long_words=False) or [shown]
+        ]
 
     def words(names: dict[str, str], width: int) -> Any:
         return dotsvg.text("\n".join(line for line, _ in lines(names, width)))

@@ -153,5 +153,5 @@ def ontology_figures(ontology: SiteGraph) -> tuple[Markup, Markup]:
     }
     return (
         class_hierarchy(drawn, pairs, hierarchy, current()),
-        property_map(drawn, edges, linked, current()),
+        property_map(drawn, edges, linked, current(), _(", ").rstrip()),
     )

@@ -32,6 +32,7 @@ def environment() -> jinja2.Environment:
     env.filters["path"] = file_path
     env.filters["iri"] = iri_text
     env.filters["columns"] = columns
+    env.filters["dates"] = whole_dates
     return env
 
 
@@ -59,6 +60,21 @@ def iri_text(text: Any) -> Any:
         return text
     pieces = [Markup('<span class="seg">%s</span>') % piece for piece in IRI_PIECES.findall(plain)]
     return Markup('<span class="iri-text">%s</span>') % Markup("<wbr>").join(pieces)
+
+
+#: An ISO date (2026-01-12) in running text.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def whole_dates(text: str) -> Markup:
+    """Running text (escaped) whose ISO dates a narrow screen keeps on one line: each in a
+    <span class="date">, which does not wrap (a browser would otherwise break one at a hyphen)."""
+    plain = text.unescape() if isinstance(text, Markup) else text
+    pieces, end = [], 0
+    for match in ISO_DATE.finditer(plain):
+        pieces += [Markup.escape(plain[end : match.start()]), Markup('<span class="date">%s</span>') % match.group()]
+        end = match.end()
+    return Markup("").join([*pieces, Markup.escape(plain[end:])])
 
 
 def columns(text: str) -> int:

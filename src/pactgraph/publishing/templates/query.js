@@ -192,7 +192,8 @@ function showBindings(json) {
   wrapper.setAttribute("role", "region");
   wrapper.setAttribute("aria-label", say("results"));
   const table = document.createElement("table");
-  table.className = "files results";
+  // on a phone each row is a card, each cell led by its variable's name (style.css: table.cards)
+  table.className = "files results cards";
   const head = table.createTHead().insertRow();
   for (const name of vars) {
     cell(head, "th", name);
@@ -203,6 +204,7 @@ function showBindings(json) {
     for (const name of vars) {
       const term = binding[name];
       const element = cell(row, "td", term ? term.value : "", term ? term.value : "");
+      element.dataset.label = name;
       if (term) {
         showTerm(element, term);
       }
