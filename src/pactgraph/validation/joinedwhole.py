@@ -80,24 +80,33 @@ def joined_rows(
 
     # The new files' prefixes first, as the one-graph executor binds them.
     new_quads, prefixes = read_files(scope.new)
-    base_quads: list[Any] = []
-    for path in list(scope.data) + list(scope.ontology):
-        quads, declared = read_files([path])
-        for prefix, namespace in declared.items():
-            prefixes.setdefault(prefix, namespace)
-        base_quads.extend(quads)
-    held = literals(typed_pairs(new_quads) | typed_pairs(base_quads), stand_ins=True)
+    base = list(scope.data) + list(scope.ontology)
+    graph, new = ox.NamedNode(_GRAPH), ox.NamedNode(_NEW)
+
+    def fill(stand: dict[Any, Any]) -> tuple[Any, set[tuple[str, Any]]]:
+        """The Store of the new files and the graph (read a file at a time: the graph's quads are never
+        all held in Python), literals in `stand` put as their stand-ins; and the typed literals read."""
+        store = ox.Store()
+        pairs = typed_pairs(new_quads)
+        store.extend(ox.Quad(q.subject, q.predicate, stand.get(q.object, q.object), new) for q in new_quads)
+        for path in base:
+            quads, declared = read_files([path])
+            for prefix, namespace in declared.items():
+                prefixes.setdefault(prefix, namespace)
+            pairs |= typed_pairs(quads)
+            store.extend(ox.Quad(q.subject, q.predicate, stand.get(q.object, q.object), graph) for q in quads)
+        return store, pairs
+
+    store, pairs = fill({})
+    held = literals(pairs, stand_ins=True)
     fast = [r for r in fast if held.exact and (r.kind == CLOSURE or (r.translated.blind_to(held.predicates)
                                                                       and r.translated.values_blind_to(held.valued)))]
     if not fast:
         return [], set()
-    store = ox.Store()
-    graph, new = ox.NamedNode(_GRAPH), ox.NamedNode(_NEW)
-    stand = held.stand_ins
-    for quads, name in ((new_quads, new), (base_quads, graph)):
-        store.extend(ox.Quad(q.subject, q.predicate, stand.get(q.object, q.object), name) for q in quads)
-    del base_quads
-    del new_quads
+    if held.stand_ins:
+        # Two written literals the Store would hold as one (rare): the Store is filled again with stand-ins.
+        del store
+        store, _ = fill(held.stand_ins)
     joined, alone = GraphView(store, [graph, new]), GraphView(store, [graph])
     found, handed_back = _rows(joined, shapes_graph, fast, placed, prefixes, fail_on, engine, held.back)
     kept = [(shape, row) for shape, row, focus in found if _owned(store, new, focus)]
