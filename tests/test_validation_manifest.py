@@ -93,6 +93,13 @@ def keys(report) -> set[tuple[str, ...]]:
     return {result_key(r) for r in report.results}
 
 
+def report_node(path: Path) -> str:
+    """The report node a report file describes (its prefixed name)."""
+    found = re.search(r"(pgr:[\w-]+)\s+a pg:Report", path.read_text(encoding="utf-8"))
+    assert found is not None, path
+    return found.group(1)
+
+
 def reports(data: Path) -> list[Path]:
     return sorted((data / "reports").glob("*/report.ttl"))
 
@@ -211,6 +218,16 @@ def test_shapes_that_all_run_on_the_whole_graph_count_the_stored_text_facts(corp
         report = run(whole_graph(data_dir=corpus), Executor("units", 1, cache), shapes=[whole_only], engine="auto")
         assert report.run_info["units"] == 0
         assert keys(report) == keys(single) and report.triples == single.triples
+    # Joined: the new report's triples and the graph's stored-text facts are counted too.
+    from pactgraph.validation.scope import joined
+
+    taken = reports(corpus)[-1]
+    shutil.move(taken.parent, tmp_path / taken.parent.name)
+    scope = joined([tmp_path / taken.parent.name / "report.ttl"], data_dir=corpus)
+    report = run(scope, Executor("units", 1, None), shapes=[whole_only], engine="auto")
+    single = run(scope, Executor("single"), shapes=[whole_only], engine="pyshacl-turbo")
+    assert report.run_info["units"] == 0
+    assert keys(report) == keys(single) and report.triples == single.triples
 
 
 def test_files_let_go_past_the_parse_budget_give_the_same_results_and_records(corpus, warmed, monkeypatch, tmp_path):
@@ -246,6 +263,34 @@ def test_files_let_go_past_the_parse_budget_give_the_same_results_and_records(co
     reference = oracle(corpus)
     assert keys(warm) == keys(reference) and warm.triples == reference.triples
     assert warm.run_info["cached"] == warm.run_info["units"] - 1
+
+
+@pytest.mark.parametrize("pointed_at", [False, True], ids=["new-nodes", "graph-points-at-the-new-report"])
+def test_a_joined_report_past_the_parse_budget_gives_the_one_graph_results(corpus, monkeypatch, tmp_path, pointed_at):
+    """A report taken out of the corpus and joined with it again, the graph's files let go as they are
+    read (no parsed triple kept) and parsed again when the report's unit reaches them: the one-graph
+    executor's joined results and triple count, as with every file kept."""
+    from pactgraph.validation import manifest
+    from pactgraph.validation.scope import joined
+
+    corpus, _ = corpus
+    taken = reports(corpus)[-1]
+    shutil.move(taken.parent, tmp_path / taken.parent.name)  # with its stored text
+    new = tmp_path / taken.parent.name / "report.ttl"
+    node = report_node(new)
+    if pointed_at:  # a node of the graph leads to the new report: every shape runs on the whole graph
+        other = reports(corpus)[0]
+        relaying = report_node(other)
+        with other.open("a", encoding="utf-8") as out:
+            out.write(f"\n{relaying} pg:relays {node} .\n")
+    scope = joined([new], data_dir=corpus)
+    kept = run(scope, Executor("units", 1, None), engine="auto")
+    monkeypatch.setattr(manifest, "PARSED_BUDGET", 0)
+    let_go = run(scope, Executor("units", 1, None), engine="auto")
+    single = run(scope, Executor("single"), engine="pyshacl-turbo")
+    assert keys(let_go) == keys(kept) == keys(single)
+    assert let_go.triples == kept.triples == single.triples
+    assert let_go.run_info["parsed"] > kept.run_info["parsed"], "the reached files were parsed again"
 
 
 def test_an_entities_edit_reaches_every_unit_that_touched_it(corpus):

@@ -119,6 +119,7 @@ class LazySource(GraphSource):
         self.index: dict[str, list[str]] = {}
         #: Triples of the parsed files held now (see PARSED_BUDGET).
         self.held = 0
+        self._mentioned: set[str] | None = None
         unshared: list[str] = []  # files let go before every file's subjects were known
         for path in files:
             name = self.name_of(path)
@@ -161,6 +162,8 @@ class LazySource(GraphSource):
         self.declared[name] = declared
         self.loaded += 1
         self.held += len(triples)
+        self._targets = None
+        self._mentioned = None
 
     def _let_go(self, name: str) -> None:
         """Drop the parsed triples of the file `name`, whose record is in `records`."""
@@ -173,6 +176,7 @@ class LazySource(GraphSource):
             else:
                 self.by_subject.pop(subject, None)
         self._targets = None
+        self._mentioned = None
 
     def let_go_over_budget(self, paths: Sequence[Path]) -> None:
         """After the unit of `paths` is built: let their parsed triples go when more than PARSED_BUDGET
@@ -219,6 +223,23 @@ class LazySource(GraphSource):
                 if name not in self.by_graph:
                     self._load(name)
         return self.by_subject.get(node, ())
+
+    def holds(self, triple: Any) -> bool:
+        return any(t == triple for t, _ in self.outgoing(triple.subject))
+
+    def pointed_at(self, node: Any) -> bool:
+        """True when a triple of the graph may have `node` as object or predicate: for a file not parsed
+        now, when its record names the node at all (as a subject too: more than the answer, never less)."""
+        import pyoxigraph as ox
+
+        if super().pointed_at(node):
+            return True
+        if not isinstance(node, ox.NamedNode):
+            return False  # a blank node is its file's own
+        if self._mentioned is None:
+            self._mentioned = {value for name, record in self.records.items() if name not in self.by_graph
+                               for key in ("names", "subjects") for value in record[key]}
+        return node.value in self._mentioned
 
     def _shared_lines(self, name: str, subject: str) -> set[str]:
         """N-Triples lines of the file's triples about `subject` that another file could hold too."""

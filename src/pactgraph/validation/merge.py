@@ -86,11 +86,12 @@ def build_units(scope: Any, source: GraphSource, base: str) -> Iterator[Unit]:
             parents=parents,
             prefixes={**prefixes, **source.prefixes},
         )
-        unit.triples = sum(1 for t in set(own) if not source.holds(t))
+        unit.triples = _new_triples(own, source)
         yield unit
         return
     for files in _groups(scope):
         yield _group_unit(files, source, base)[0]
+        source.let_go_over_budget(files)
 
 
 def _groups(scope: Any) -> list[list[Path]]:
@@ -124,6 +125,19 @@ def _group_unit(files: list[Path], source: GraphSource, base: str) -> tuple[Unit
     return unit, touched
 
 
+def _new_triples(own: Sequence[Any], source: GraphSource) -> int:
+    """How many of the new files' triples (with their stored-text facts) the graph does not hold."""
+    return sum(1 for t in set(own) if not source.holds(t))
+
+
+def _new_count(scope: Any, source: GraphSource) -> int:
+    """`_new_triples` of a joined scope's new files, when no unit reads them."""
+    from pactgraph.validation.single import read_files
+
+    quads, _ = read_files(scope.new)
+    return _new_triples([q.triple for q in quads], source)
+
+
 def _fact_count(scope: Any, source: GraphSource, book: Any) -> int:
     """The stored-text facts of every file, which a unit adds to the graph's triples (`Unit.triples`),
     counted when no unit is built (every shape runs on the whole graph)."""
@@ -144,14 +158,21 @@ def _fact_count(scope: Any, source: GraphSource, book: Any) -> int:
 
 
 def _source(scope: Any) -> GraphSource:
-    """The on-disk store for a joined validation when it holds the graph as it is; else the files, parsed."""
+    """The on-disk store for a joined validation when it holds the graph as it is; else the files."""
     if scope.joined and scope.store is not None:
         from pactgraph.validation.units import StoreSource
 
         found = StoreSource.open(scope.store, list(scope.ontology) + list(scope.data))
         if found is not None:
             return found
-    return GraphSource.from_files(list(scope.ontology) + list(scope.data))
+    files = list(scope.ontology) + list(scope.data)
+    if not scope.joined:
+        return GraphSource.from_files(files)
+    from pactgraph.validation.manifest import Hasher, LazySource
+
+    # The new files' unit reaches few of the graph's files: the graph is read a file at a time, no
+    # more than manifest.PARSED_BUDGET triples kept, and what the unit reaches is parsed again.
+    return LazySource(files, Hasher({}))
 
 
 def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine: str, executor: Any) -> ValidationReport:
@@ -209,15 +230,21 @@ def _validate_units(
         """The whole-graph shapes' rows (None: there are none), given every unit, and the triple count."""
         from pactgraph.process import return_free_memory
 
-        out: dict[str, Any] = {"parsed": book.source.loaded if book is not None else len(source.by_graph)}
+        out: dict[str, Any] = {"parsed": source.loaded}
+        # What a graph holds beyond its files' triples: the stored-text facts, and (joined) the new
+        # files' triples; the units count theirs (Unit.triples), the rest is counted here.
         local = any(p.local for p in placed)
-        facts = sum(unit.triples for unit in units) if local or scope.joined else _fact_count(scope, source, book)
+        facts = sum(unit.triples for unit in units) if local else 0
+        if scope.joined:
+            facts += _fact_count(scope, source, book) + (0 if local else _new_count(scope, source))
+        elif not local:
+            facts = _fact_count(scope, source, book)
         out["triples"] = source.count_triples(facts)
         # What the manifest keeps of the parsed files is taken now, and their triples let go: the whole-graph
         # pass builds a Store of the graph, and holding both copies doubled the peak memory.
         if book is not None:
             book.release()
-        elif type(source) is GraphSource:
+        else:
             source.release()
         return_free_memory()
         if not whole_count:

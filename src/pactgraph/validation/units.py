@@ -95,6 +95,7 @@ class GraphSource:
         self.graphs: dict[str, Path] = {}  # graph name -> file
         self.hashes: dict[str, str] = {}  # graph name -> file SHA-256
         self.prefixes: dict[str, str] = {}  # the prefixes the files declare, first declaration first
+        self.loaded = 0  # files parsed
         self._targets: set[Any] | None = None
 
     @classmethod
@@ -112,6 +113,7 @@ class GraphSource:
             source.hashes[name] = sha256_file(path)
             quads, declared = parse_with_prefixes(path)
             triples = [q.triple for q in quads]
+            source.loaded += 1
             source.by_graph[name] = triples
             for triple in triples:
                 source.by_subject.setdefault(triple.subject, []).append((triple, name))
@@ -140,6 +142,9 @@ class GraphSource:
 
     def own(self, path: Path) -> list[Any]:
         return list(self.by_graph.get(self.name_of(path), ()))
+
+    def let_go_over_budget(self, paths: Sequence[Path]) -> None:
+        """After the unit of `paths` is built (a source that parses lazily may let their triples go)."""
 
     def outgoing(self, node: Any) -> Iterable[tuple[Any, str]]:
         """(triple, graph name) of each triple with `node` as subject."""
