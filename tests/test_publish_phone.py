@@ -463,3 +463,26 @@ def test_every_timeline_label_is_drawn_whole(browser, server, language, width):
         assert browser.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"
     finally:
         browser.viewport(1280)
+
+
+#: The contents strip's links that end with a count ("What other claims say (2)"): [text, the
+#: characters either side of each line break that falls at or after the count's "("].
+COUNT_BREAKS = "(() => {" + LINE_STARTS + """return (() => [...document.querySelectorAll("nav.toc a")]
+  .filter((a) => /\\(\\d+\\)\\s*$/.test(a.textContent))
+  .map((a) => {
+    const text = a.textContent, count = text.lastIndexOf("(");
+    return [text, lineStarts(a).filter((offset) => offset >= count)
+      .map((offset) => text.slice(Math.max(0, offset - 4), offset) + "|" + text.slice(offset))];
+  }))();
+})()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_contents_link_keeps_its_count_with_its_words_on_a_phone(phone, server, language):
+    """The claim page's contents strip names each part with a count ("What other claims say (2)"):
+    on a phone a link may wrap between its words, but "(2)" never starts a line of its own."""
+    assert phone.load(server + language + PAGE_TYPES["claim"]) == []
+    links = phone.evaluate(COUNT_BREAKS)
+    assert links, "no contents link with a count: the check would see nothing"
+    assert [(text, breaks) for text, breaks in links if breaks] == []
