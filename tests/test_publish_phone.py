@@ -486,3 +486,24 @@ def test_a_contents_link_keeps_its_count_with_its_words_on_a_phone(phone, server
     links = phone.evaluate(COUNT_BREAKS)
     assert links, "no contents link with a count: the check would see nothing"
     assert [(text, breaks) for text, breaks in links if breaks] == []
+
+
+#: The timeline table's "What" cells whose lines break inside a run of Chinese characters:
+#: [text, the characters either side of the break]. A break may follow a space or punctuation
+#: ("事件：" then "武装冲突"), never split a word such as 背景资料.
+CJK_BREAKS = "(() => {" + LINE_STARTS + """return (() => [...document.querySelectorAll("table.cards tbody tr")]
+  .map((tr) => tr.cells[1]).flatMap((cell) => {
+    const text = cell.textContent;
+    return lineStarts(cell).filter((offset) => /\\p{Script=Han}/u.test(text[offset - 1]) && /\\p{Script=Han}/u.test(text[offset]))
+      .map((offset) => [text, text.slice(0, offset) + "|" + text.slice(offset)]);
+  }))();
+})()
+"""
+
+
+def test_the_chinese_timeline_table_keeps_its_words_whole(browser, server):
+    """At 1280 px the Chinese timeline's "What" column names each row's kind (背景资料, 事件：停火):
+    a name is never broken between its characters (背景资 / 料); it may wrap after its colon."""
+    assert browser.load(server + "zh/timeline.html") == []
+    assert browser.evaluate("document.querySelectorAll('table.cards tbody tr').length") > 5
+    assert browser.evaluate(CJK_BREAKS) == []
