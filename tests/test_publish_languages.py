@@ -209,6 +209,39 @@ def test_english_words_of_the_data_are_marked_lang_en(site, language, page):
         assert not english.search(stripped), (page, lang, text)
 
 
+class Prose(Visible):
+    """The visible text of a page without its code (SPARQL in <pre>, commands in <code>), whose
+    words are a language's keywords, not a natural language's."""
+
+    HIDDEN = Visible.HIDDEN | {"pre", "code"}
+
+
+#: Pages whose values are untagged literals of the data: the ontology's and the dataset's
+#: metadata ("The pactgraph maintainers"), the shapes' names and messages, a text anchor's quote.
+UNTAGGED = ("ontology.html", "void.html", "shapes.html", "id/claim-reference-news-2026-01-12-08-anchor.html")
+
+
+@pytest.mark.parametrize("language", ("zh", "ru"))
+@pytest.mark.parametrize("page", UNTAGGED)
+def test_untagged_words_of_the_data_are_marked_lang_en(site, language, page):
+    """An untagged literal is English (the project writes its untagged strings in English): on a
+    Chinese or Russian page it is marked lang="en", never left to inherit the page's language.
+    Outside lang="en" no run of the page's prose is two or more English words."""
+    visible = Prose()
+    visible.feed((site / language / page).read_text("utf-8"))
+    assert visible.lang == language
+    english = re.compile(r"\b[A-Za-z]{2,}[a-z]\b(?:\s+[A-Za-z]+)+")
+    found = []
+    for lang, text in visible.runs:
+        stripped = text
+        for name in NAMES:
+            stripped = stripped.replace(name, "")
+        stripped = re.sub(r"https?://\S+|\S+\.(?:html|ttl|nt|jsonld|rdf|trig|nq|txt|conf)\b", "", stripped)
+        if lang != "en" and not lang.startswith("en-") and english.search(stripped):
+            found.append((lang, text.strip()[:60]))
+    assert found == []
+
+
 @pytest.mark.parametrize("page", ("index.html", "id/turkey.html", "timeline.html", "search.html", "ontology.html"))
 def test_hreflang_links_resolve_to_the_same_page_in_each_language(site, page):
     for language, prefix in (("en", ""), ("zh", "zh/"), ("ru", "ru/")):
