@@ -430,3 +430,41 @@ def test_the_text_page_names_its_language_as_cldr_does(site, language):
     assert name in shown and "en" not in shown
     (heading,) = re.findall(r"<h1[^>]*>([^<]*)</h1>", page.read_text("utf-8"))
     assert heading[:1].isupper(), heading  # a heading starts a sentence, though the label starts in lower case
+
+
+@pytest.mark.parametrize("language", ("en",) + TRANSLATED)
+def test_the_timeline_writes_open_ended_dates_in_words(site, language):
+    """An item dated only by its latest end (the India–Pakistan conflict of 2025, "until
+    2025-05-10") or its earliest begin is dated in words from the catalogue, in the table, the
+    drawn labels and the tooltips of the page's figures, never as "… .. 2025-05-10". The open
+    ranges are those `pactgraph timeline --format csv` gives with an empty start or end; the
+    command's own table keeps its format."""
+    import csv
+    import io
+
+    from conftest import _run_pactgraph
+
+    from pactgraph.publishing.i18n import gettext, language as in_language
+
+    done = _run_pactgraph("timeline", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    with in_language(language):
+        expected = [
+            gettext("until %(end)s") % {"end": r["end"]} if not r["start"] else gettext("from %(start)s") % {"start": r["start"]}
+            for r in rows
+            if bool(r["start"]) != bool(r["end"])
+        ]
+    assert expected
+    assert "… .. " in _run_pactgraph("timeline").stdout
+    prefix = "" if language == "en" else language + "/"
+    page = (site / prefix / "timeline.html").read_text("utf-8")
+    assert "…" not in page and " .. 20" not in re.sub(r"\d{4}-\d{2}-\d{2} \.\. \d{4}", "", page)
+    visible = [t.strip() for _, t in parsed(site / prefix / "timeline.html").runs]
+    tips = Titles()
+    tips.feed(page)
+    drawn = re.findall(r'<text class="label"[^>]*>([^<]*)', page)
+    for words in expected:
+        assert words in visible, (words, visible[:20])  # the table's date cell
+        assert sum(t.startswith(words + " — ") for t in tips.titles) == 2  # the wide and the narrow figure
+        assert sum(d.strip() == words for d in drawn) == 2
