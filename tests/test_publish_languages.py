@@ -468,3 +468,35 @@ def test_the_timeline_writes_open_ended_dates_in_words(site, language):
         assert words in visible, (words, visible[:20])  # the table's date cell
         assert sum(t.startswith(words + " — ") for t in tips.titles) == 2  # the wide and the narrow figure
         assert sum(d.strip() == words for d in drawn) == 2
+
+
+@pytest.mark.parametrize("language", ("en",) + TRANSLATED)
+def test_the_ontology_names_the_vocabularies_it_sees_also_by_their_titles(site, language):
+    """The ontology header's "see also" links name each reused vocabulary by its own title, as the
+    ontology gives it (dcterms:title, with an axiom naming the specification it is taken from),
+    never by a bare prefix ("sem:", "prov:"); on a Chinese or Russian page the English title is
+    marked lang="en"."""
+    import rdflib
+    from rdflib.namespace import DCTERMS, OWL, RDFS
+
+    ontology = rdflib.Graph().parse(Path(__file__).resolve().parents[1] / "ontology" / "pactgraph.ttl")
+    header = next(ontology.subjects(rdflib.RDF.type, OWL.Ontology))
+    titles = {}
+    for vocabulary in ontology.objects(header, RDFS.seeAlso):
+        title = ontology.value(vocabulary, DCTERMS.title)
+        assert title is not None, vocabulary
+        sources = [
+            ontology.value(axiom, DCTERMS.source)
+            for axiom in ontology.subjects(OWL.annotatedSource, vocabulary)
+            if ontology.value(axiom, OWL.annotatedTarget) == title
+        ]
+        assert sources and all(str(s).startswith(("http://", "https://")) for s in sources), vocabulary
+        titles[str(vocabulary)] = str(title)
+    assert len(titles) >= 6
+    prefix = "" if language == "en" else language + "/"
+    page = (site / prefix / "ontology.html").read_text("utf-8")
+    row = re.search(r'rdf-schema#seeAlso"[^>]*>[^<]*</a></th>\s*<td>(.*?)</td>', page, re.S)
+    assert row, "no see-also row on the ontology page"
+    links = re.findall(r'<a href="([^"]+)"[^>]*?(?: lang="(\w+)")?>([^<]*)</a>', row.group(1))
+    assert {href: text for href, _, text in links} == titles
+    assert all(lang == ("" if language == "en" else "en") for _, lang, _ in links), links
