@@ -78,6 +78,17 @@ def _svg(
     return Markup("".join([head, f"<title>{escape(title)}</title>", *body, "</svg>"]))
 
 
+#: The relay chain's boxes: the distance between the baselines of a box whose name is in Chinese
+#: characters (13 px text), and the box's inner margin above and below its lines (dot's margin 0.06 in).
+CJK_PITCH = 19.0
+CHAIN_MARGIN_Y = 0.06 * 72
+
+
+def _cjk(text: str) -> bool:
+    """Whether `text` holds Chinese characters (or other wide CJK ones), drawn a full em wide and tall."""
+    return any("\u2e80" <= c <= "\ufaff" for c in text)
+
+
 def relay_chain(
     outlets: Sequence[str | Words],
     dates: Sequence[str],
@@ -111,12 +122,18 @@ def relay_chain(
     variants = []
     for layout, rankdir in (("wide", "LR"), ("narrow", "TB")):
         dot = dotsvg.digraph(rankdir=rankdir, nodesep="0.25", ranksep="0.35")
-        dot.attr("node", shape="box", style="rounded,filled", fillcolor=BOX, color=LINE, fontcolor=INK, margin="0.15,0.06")
+        dot.attr("node", shape="box", style="rounded,filled", fillcolor=BOX, color=LINE, fontcolor=INK, margin=f"0.15,{CHAIN_MARGIN_Y / 72:g}")
         dot.attr("edge", color=LINE, arrowsize="0.8")
+        pitches = {}
         for i, (name, date) in enumerate(zip(names, dates, strict=False)):
             href = links[i] if i < len(links) else ""
             extra = {"href": href, "target": "_top", "tooltip": titles[f"n{i}"]} if href else {}
-            dot.node(f"n{i}", dotsvg.text(f"{name}\n{date}" if date else name), **extra)
+            label = f"{name}\n{date}" if date else name
+            if _cjk(name):  # room between the lines: dot's pitch (14 px) lets the characters touch the next
+                lines = label.count("\n") + 1
+                pitches[f"n{i}"] = CJK_PITCH
+                extra["height"] = f"{(lines * CJK_PITCH + 2 * CHAIN_MARGIN_Y) / 72:.3f}"
+            dot.node(f"n{i}", dotsvg.text(label), **extra)
         for i in range(1, len(names)):
             dashed = gap and i == 1
             dot.edge(
@@ -125,7 +142,8 @@ def relay_chain(
                 style="dashed" if dashed else "solid",
                 _attributes={"class": "gap" if dashed else "relay"},
             )
-        variants.append(dotsvg.render(dot, dotsvg.Figure(title, "chain-figure", titles, layout, language, languages or {})))
+        figure = dotsvg.Figure(title, "chain-figure", titles, layout, language, languages or {}, pitches=pitches)
+        variants.append(dotsvg.render(dot, figure))
     return Markup("").join(variants)
 
 
