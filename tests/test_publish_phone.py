@@ -507,3 +507,33 @@ def test_the_chinese_timeline_table_keeps_its_words_whole(browser, server):
     assert browser.load(server + "zh/timeline.html") == []
     assert browser.evaluate("document.querySelectorAll('table.cards tbody tr').length") > 5
     assert browser.evaluate(CJK_BREAKS) == []
+
+
+#: The ontology page's visible charts: [how far each reaches past the box it is shown in (CSS px),
+#: whether that box scrolls sideways, its smallest text as drawn, and each class box as
+#: [its tooltip (the class's name), its lines joined (a line ending in a hyphen joined without a space)]].
+ONTOLOGY_CHARTS = """
+(() => [...document.querySelectorAll("svg.overview")].filter((svg) => svg.getBoundingClientRect().width > 0).map((svg) => {
+  const box = svg.parentElement, own = svg.getBoundingClientRect();
+  const scale = own.width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+  const boxes = [...svg.querySelectorAll("g.node")].map((g) => [g.querySelector("title").textContent,
+    [...g.querySelectorAll("text")].map((t) => t.textContent).reduce((a, b) => a.endsWith("-") ? a + b : a + " " + b)]);
+  return [own.right - box.getBoundingClientRect().right, box.scrollWidth > box.clientWidth + 1, Math.min(...sizes), boxes];
+}))()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_ontology_charts_fit_a_phone(phone, server, language):
+    """On a phone both ontology charts (the class hierarchy and the property chart) fit the
+    column without scrolling, their text at least 11 px: long Russian class names
+    ("Межгосударственные отношения") are wrapped onto lines of their box, and each box still
+    names its class whole (its lines joined are the name its tooltip gives)."""
+    assert phone.load(server + language + "ontology.html") == []
+    charts = phone.evaluate(ONTOLOGY_CHARTS)
+    assert len(charts) == 2
+    for past, scrolls, smallest, boxes in charts:
+        assert past <= 0.5 and not scrolls, (past, scrolls)
+        assert smallest >= SMALLEST - 0.01, smallest
+        assert boxes and [(tip, lines) for tip, lines in boxes if tip != lines] == []
