@@ -397,3 +397,27 @@ def test_the_timeline_command_draws_the_site_s_timeline(shipped_site, tmp_path):
     site = (shipped_site.path / "timeline.svg").read_text(encoding="utf-8")
     assert site.count("Events and publications") == 3  # the label, the <title> and the drawn heading
     assert out.read_text(encoding="utf-8") == site.replace("Events and publications", "pactgraph timeline")
+
+
+@pytest.mark.parametrize("page", (CLAIM, "id/report-reference-news-2026-01-12.html"))
+def test_chinese_names_in_relay_chain_boxes_have_room_between_lines(shipped_site, page):
+    """A Chinese outlet's name in a relay-chain box fills the em of its 13 px text: its baseline is
+    at least 1.4 font sizes above the date's under it (dot's own pitch, 14 px, lets the characters
+    touch the link's underline and the date), and both lines stay inside the box, in both layouts."""
+    charts = figures((shipped_site.path / "zh" / page).read_text(encoding="utf-8"), "chain-figure")
+    assert {re.search(r'data-layout="(\w+)"', svg).group(1) for svg in charts} == {"wide", "narrow"}
+    boxes = 0
+    for svg in charts:
+        for node in re.findall(r'<g class="node">(.*?)</g></g>', svg, re.DOTALL):
+            texts = re.findall(r'<text[^>]* y="(-?[\d.]+)"[^>]* font-size="([\d.]+)"[^>]*>([^<]*)</text>', node)
+            if not texts or not CJK.search(texts[0][2]):
+                continue
+            boxes += 1
+            ys = [float(y) for y in re.findall(r"[\d.]+,(-?[\d.]+)", re.search(r'<path[^>]* d="([^"]+)"', node).group(1))]
+            top, bottom = min(ys), max(ys)
+            baselines = [float(y) for y, _, _ in texts]
+            size = float(texts[0][1])
+            assert len(texts) == 2, texts
+            assert baselines[1] - baselines[0] >= 1.4 * size, texts
+            assert baselines[0] - 0.9 * size >= top + 2 and baselines[-1] + 0.25 * size <= bottom - 2, (texts, top, bottom)
+    assert boxes >= 4

@@ -209,6 +209,39 @@ def test_english_words_of_the_data_are_marked_lang_en(site, language, page):
         assert not english.search(stripped), (page, lang, text)
 
 
+class Prose(Visible):
+    """The visible text of a page without its code (SPARQL in <pre>, commands in <code>), whose
+    words are a language's keywords, not a natural language's."""
+
+    HIDDEN = Visible.HIDDEN | {"pre", "code"}
+
+
+#: Pages whose values are untagged literals of the data: the ontology's and the dataset's
+#: metadata ("The pactgraph maintainers"), the shapes' names and messages, a text anchor's quote.
+UNTAGGED = ("ontology.html", "void.html", "shapes.html", "id/claim-reference-news-2026-01-12-08-anchor.html")
+
+
+@pytest.mark.parametrize("language", ("zh", "ru"))
+@pytest.mark.parametrize("page", UNTAGGED)
+def test_untagged_words_of_the_data_are_marked_lang_en(site, language, page):
+    """An untagged literal is English (the project writes its untagged strings in English): on a
+    Chinese or Russian page it is marked lang="en", never left to inherit the page's language.
+    Outside lang="en" no run of the page's prose is two or more English words."""
+    visible = Prose()
+    visible.feed((site / language / page).read_text("utf-8"))
+    assert visible.lang == language
+    english = re.compile(r"\b[A-Za-z]{2,}[a-z]\b(?:\s+[A-Za-z]+)+")
+    found = []
+    for lang, text in visible.runs:
+        stripped = text
+        for name in NAMES:
+            stripped = stripped.replace(name, "")
+        stripped = re.sub(r"https?://\S+|\S+\.(?:html|ttl|nt|jsonld|rdf|trig|nq|txt|conf)\b", "", stripped)
+        if lang != "en" and not lang.startswith("en-") and english.search(stripped):
+            found.append((lang, text.strip()[:60]))
+    assert found == []
+
+
 @pytest.mark.parametrize("page", ("index.html", "id/turkey.html", "timeline.html", "search.html", "ontology.html"))
 def test_hreflang_links_resolve_to_the_same_page_in_each_language(site, page):
     for language, prefix in (("en", ""), ("zh", "zh/"), ("ru", "ru/")):
@@ -397,3 +430,73 @@ def test_the_text_page_names_its_language_as_cldr_does(site, language):
     assert name in shown and "en" not in shown
     (heading,) = re.findall(r"<h1[^>]*>([^<]*)</h1>", page.read_text("utf-8"))
     assert heading[:1].isupper(), heading  # a heading starts a sentence, though the label starts in lower case
+
+
+@pytest.mark.parametrize("language", ("en",) + TRANSLATED)
+def test_the_timeline_writes_open_ended_dates_in_words(site, language):
+    """An item dated only by its latest end (the India–Pakistan conflict of 2025, "until
+    2025-05-10") or its earliest begin is dated in words from the catalogue, in the table, the
+    drawn labels and the tooltips of the page's figures, never as "… .. 2025-05-10". The open
+    ranges are those `pactgraph timeline --format csv` gives with an empty start or end; the
+    command's own table keeps its format."""
+    import csv
+    import io
+
+    from conftest import _run_pactgraph
+
+    from pactgraph.publishing.i18n import gettext, language as in_language
+
+    done = _run_pactgraph("timeline", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    with in_language(language):
+        expected = [
+            gettext("until %(end)s") % {"end": r["end"]} if not r["start"] else gettext("from %(start)s") % {"start": r["start"]}
+            for r in rows
+            if bool(r["start"]) != bool(r["end"])
+        ]
+    assert expected
+    assert "… .. " in _run_pactgraph("timeline").stdout
+    prefix = "" if language == "en" else language + "/"
+    page = (site / prefix / "timeline.html").read_text("utf-8")
+    assert "…" not in page and " .. 20" not in re.sub(r"\d{4}-\d{2}-\d{2} \.\. \d{4}", "", page)
+    visible = [t.strip() for _, t in parsed(site / prefix / "timeline.html").runs]
+    tips = Titles()
+    tips.feed(page)
+    drawn = re.findall(r'<text class="label"[^>]*>([^<]*)', page)
+    for words in expected:
+        assert words in visible, (words, visible[:20])  # the table's date cell
+        assert sum(t.startswith(words + " — ") for t in tips.titles) == 2  # the wide and the narrow figure
+        assert sum(d.strip() == words for d in drawn) == 2
+
+
+@pytest.mark.parametrize("language", ("en",) + TRANSLATED)
+def test_the_ontology_names_the_vocabularies_it_sees_also_by_their_titles(site, language):
+    """The ontology header's "see also" links name each reused vocabulary by its own title, as the
+    ontology gives it (dcterms:title, with an axiom naming the specification it is taken from),
+    never by a bare prefix ("sem:", "prov:"); on a Chinese or Russian page the English title is
+    marked lang="en"."""
+    import rdflib
+    from rdflib.namespace import DCTERMS, OWL, RDFS
+
+    ontology = rdflib.Graph().parse(Path(__file__).resolve().parents[1] / "ontology" / "pactgraph.ttl")
+    header = next(ontology.subjects(rdflib.RDF.type, OWL.Ontology))
+    titles = {}
+    for vocabulary in ontology.objects(header, RDFS.seeAlso):
+        title = ontology.value(vocabulary, DCTERMS.title)
+        assert title is not None, vocabulary
+        sources = [
+            ontology.value(axiom, DCTERMS.source)
+            for axiom in ontology.subjects(OWL.annotatedSource, vocabulary)
+            if ontology.value(axiom, OWL.annotatedTarget) == title
+        ]
+        assert sources and all(str(s).startswith(("http://", "https://")) for s in sources), vocabulary
+        titles[str(vocabulary)] = str(title)
+    assert len(titles) >= 6
+    prefix = "" if language == "en" else language + "/"
+    page = (site / prefix / "ontology.html").read_text("utf-8")
+    row = re.search(r'rdf-schema#seeAlso"[^>]*>[^<]*</a></th>\s*<td>(.*?)</td>', page, re.S)
+    assert row, "no see-also row on the ontology page"
+    links = re.findall(r'<a href="([^"]+)"[^>]*?(?: lang="(\w+)")?>([^<]*)</a>', row.group(1))
+    assert {href: text for href, _, text in links} == titles
+    assert all(lang == ("" if language == "en" else "en") for _, lang, _ in links), links

@@ -463,3 +463,77 @@ def test_every_timeline_label_is_drawn_whole(browser, server, language, width):
         assert browser.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"
     finally:
         browser.viewport(1280)
+
+
+#: The contents strip's links that end with a count ("What other claims say (2)"): [text, the
+#: characters either side of each line break that falls at or after the count's "("].
+COUNT_BREAKS = "(() => {" + LINE_STARTS + """return (() => [...document.querySelectorAll("nav.toc a")]
+  .filter((a) => /\\(\\d+\\)\\s*$/.test(a.textContent))
+  .map((a) => {
+    const text = a.textContent, count = text.lastIndexOf("(");
+    return [text, lineStarts(a).filter((offset) => offset >= count)
+      .map((offset) => text.slice(Math.max(0, offset - 4), offset) + "|" + text.slice(offset))];
+  }))();
+})()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_contents_link_keeps_its_count_with_its_words_on_a_phone(phone, server, language):
+    """The claim page's contents strip names each part with a count ("What other claims say (2)"):
+    on a phone a link may wrap between its words, but "(2)" never starts a line of its own."""
+    assert phone.load(server + language + PAGE_TYPES["claim"]) == []
+    links = phone.evaluate(COUNT_BREAKS)
+    assert links, "no contents link with a count: the check would see nothing"
+    assert [(text, breaks) for text, breaks in links if breaks] == []
+
+
+#: The timeline table's "What" cells whose lines break inside a run of Chinese characters:
+#: [text, the characters either side of the break]. A break may follow a space or punctuation
+#: ("事件：" then "武装冲突"), never split a word such as 背景资料.
+CJK_BREAKS = "(() => {" + LINE_STARTS + """return (() => [...document.querySelectorAll("table.cards tbody tr")]
+  .map((tr) => tr.cells[1]).flatMap((cell) => {
+    const text = cell.textContent;
+    return lineStarts(cell).filter((offset) => /\\p{Script=Han}/u.test(text[offset - 1]) && /\\p{Script=Han}/u.test(text[offset]))
+      .map((offset) => [text, text.slice(0, offset) + "|" + text.slice(offset)]);
+  }))();
+})()
+"""
+
+
+def test_the_chinese_timeline_table_keeps_its_words_whole(browser, server):
+    """At 1280 px the Chinese timeline's "What" column names each row's kind (背景资料, 事件：停火):
+    a name is never broken between its characters (背景资 / 料); it may wrap after its colon."""
+    assert browser.load(server + "zh/timeline.html") == []
+    assert browser.evaluate("document.querySelectorAll('table.cards tbody tr').length") > 5
+    assert browser.evaluate(CJK_BREAKS) == []
+
+
+#: The ontology page's visible charts: [how far each reaches past the box it is shown in (CSS px),
+#: whether that box scrolls sideways, its smallest text as drawn, and each class box as
+#: [its tooltip (the class's name), its lines joined (a line ending in a hyphen joined without a space)]].
+ONTOLOGY_CHARTS = """
+(() => [...document.querySelectorAll("svg.overview")].filter((svg) => svg.getBoundingClientRect().width > 0).map((svg) => {
+  const box = svg.parentElement, own = svg.getBoundingClientRect();
+  const scale = own.width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+  const boxes = [...svg.querySelectorAll("g.node")].map((g) => [g.querySelector("title").textContent,
+    [...g.querySelectorAll("text")].map((t) => t.textContent).reduce((a, b) => a.endsWith("-") ? a + b : a + " " + b)]);
+  return [own.right - box.getBoundingClientRect().right, box.scrollWidth > box.clientWidth + 1, Math.min(...sizes), boxes];
+}))()
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_ontology_charts_fit_a_phone(phone, server, language):
+    """On a phone both ontology charts (the class hierarchy and the property chart) fit the
+    column without scrolling, their text at least 11 px: long Russian class names
+    ("Межгосударственные отношения") are wrapped onto lines of their box, and each box still
+    names its class whole (its lines joined are the name its tooltip gives)."""
+    assert phone.load(server + language + "ontology.html") == []
+    charts = phone.evaluate(ONTOLOGY_CHARTS)
+    assert len(charts) == 2
+    for past, scrolls, smallest, boxes in charts:
+        assert past <= 0.5 and not scrolls, (past, scrolls)
+        assert smallest >= SMALLEST - 0.01, smallest
+        assert boxes and [(tip, lines) for tip, lines in boxes if tip != lines] == []

@@ -14,7 +14,7 @@ import rdflib
 
 from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.publishing import involvement
-from pactgraph.publishing.i18n import _, page_path
+from pactgraph.publishing.i18n import _, current, page_path
 from pactgraph.publishing.layout import Layout
 from pactgraph.publishing.model import OWL, RDF, SiteGraph, natural_key
 from pactgraph.publishing.render import alternates, render
@@ -374,13 +374,14 @@ def dataset_page(
     page = page_path("void.html")
     layout = graph.layout
     linker = Linker(graph, page)
+    english = "" if current() == "en" else "en"  # the dataset's title and publisher are written in English
     rows = [
-        (_("Title"), [Value("literal", text=info.title)]),
+        (_("Title"), [Value("literal", text=info.title, language=english)]),
         (_("Licence"), [Value("link", text=info.license, href=info.license, iri=info.license, external=True)]),
-        (_("Publisher"), [Value("literal", text=info.publisher)]),
+        (_("Publisher"), [Value("literal", text=info.publisher, language=english)]),
         (
             _("Contact"),
-            [Value("literal", text=info.publisher), Value("link", text=layout.base, href="index.html")],
+            [Value("literal", text=info.publisher, language=english), Value("link", text=layout.base, href="index.html")],
         ),
         (_("Languages"), [Value("literal", text=", ".join(info.languages))] if info.languages else []),
         (_("Time covered"), [Value("literal", text=_("%(start)s to %(end)s") % {"start": info.start, "end": info.end})] if info.start else []),

@@ -11,7 +11,7 @@ import rdflib
 from markupsafe import Markup, escape
 
 from pactgraph.rdf.namespaces import PREFIXES
-from pactgraph.publishing.i18n import N_, gettext, ngettext, page_path
+from pactgraph.publishing.i18n import N_, current, gettext, ngettext, page_path
 from pactgraph.publishing.model import (
     LABEL_PROPERTIES,
     OWL,
@@ -135,6 +135,7 @@ class ConstraintDoc:
     descriptions: list[Value]
     rows: list[Row]
     select: str = ""
+    title_language: str = ""  # of `title`, when not the page's
 
 
 @dataclass
@@ -149,6 +150,7 @@ class NodeShapeDoc:
     rows: list[Row]
     properties: list[ConstraintDoc] = field(default_factory=list)
     sparql: list[ConstraintDoc] = field(default_factory=list)
+    title_language: str = ""  # of `title`, when not the page's
 
 
 @dataclass
@@ -159,6 +161,7 @@ class ShapesFileDoc:
     descriptions: list[Value]
     shapes: list[NodeShapeDoc]
     loose: list[ConstraintDoc]
+    title_language: str = ""  # of `title`, when not the page's
 
 
 def _local(iri: str, namespace: str) -> str:
@@ -427,6 +430,7 @@ def _constraint_doc(linker: Linker, node: Any, fallback: str) -> ConstraintDoc:
         anchor=_anchor(graph, node, fallback),
         iri=str(node) if isinstance(node, rdflib.URIRef) else "",
         title=graph.label(node) if isinstance(node, rdflib.URIRef) or graph.literal_labels(node) else "",
+        title_language=graph.label_language(node),
         path=[linker.value(path)] if path is not None else [],
         severity=_severity(graph, node),
         messages=_literals(linker, graph.objects(node, SH.message)),
@@ -445,6 +449,7 @@ def shapes_doc(files: Mapping[str, SiteGraph], page: str = "shapes.html") -> lis
     for name in sorted(files):
         graph = files[name]
         linker = Linker(graph, page)
+        english = "" if current() == "en" else "en"  # SHACL's target words, untranslated
         headers = sorted(graph.instances(OWL.Ontology), key=str)
         header = headers[0] if headers else None
         node_shapes = _sorted(graph, graph.instances(SH.NodeShape))
@@ -471,8 +476,9 @@ def shapes_doc(files: Mapping[str, SiteGraph], page: str = "shapes.html") -> lis
                     anchor=_anchor(graph, shape, f"shape-{counter}"),
                     iri=str(shape) if isinstance(shape, rdflib.URIRef) else "",
                     title=graph.label(shape),
+                    title_language=graph.label_language(shape),
                     targets=[
-                        Row(Value("link", text=label), _links(linker, graph.objects(shape, prop)))
+                        Row(Value("link", text=label, language=english), _links(linker, graph.objects(shape, prop)))
                         for label, prop in TARGETS
                         if graph.objects(shape, prop)
                     ],
@@ -495,6 +501,7 @@ def shapes_doc(files: Mapping[str, SiteGraph], page: str = "shapes.html") -> lis
             ShapesFileDoc(
                 anchor="file-" + name.replace("/", "-"),
                 title=graph.label(header) if header is not None else name,
+                title_language=graph.label_language(header) if header is not None else english,
                 iri=str(header) if header is not None else "",
                 descriptions=_literals(linker, graph.objects(header, DCTERMS.description))
                 if header is not None

@@ -68,7 +68,10 @@ class Figure:
     class; `titles` maps dot's node names and `a->b` edge names to the tooltips shown instead;
     `layout` (wide, narrow) and `data` (data-* attributes) mark the <svg>; it is in `language`
     (lang and xml:lang), and `languages` maps node and edge names to the language of each line of
-    their label ('' for the figure's own), so that words left in another language are marked."""
+    their label ('' for the figure's own), so that words left in another language are marked;
+    `pitches` maps node names to the distance between their lines' baselines (CSS px) where dot's
+    own (the font size and a little) is too tight, for Chinese characters, which fill the em: the
+    caller makes such a node tall enough (its height) for the lines to be spread apart."""
 
     title: str
     css_class: str
@@ -77,6 +80,7 @@ class Figure:
     language: str = "en"
     languages: Mapping[str, Sequence[str]] = field(default_factory=dict)
     data: Mapping[str, str] = field(default_factory=dict)
+    pitches: Mapping[str, float] = field(default_factory=dict)
 
 
 def render(dot: Any, figure: Figure) -> Markup:
@@ -120,6 +124,8 @@ def clean(raw: str, figure: Figure) -> str:
             continue
         key = (found.text or "").replace("&#45;", "-")
         lines = figure.languages.get(key, ())
+        if key in figure.pitches:
+            _spread(list(group.iter(f"{{{SVG}}}text")), figure.pitches[key])
         for drawn, words_language in zip(group.iter(f"{{{SVG}}}text"), lines, strict=False):
             if words_language:
                 mark(drawn, words_language)
@@ -149,6 +155,17 @@ def clean(raw: str, figure: Figure) -> str:
     head = "".join(f' {k}="{_attr(v)}"' for k, v in attrs.items())
     links = f' xmlns:xlink="{XLINK}"' if "xlink:" in body else ""
     return f'<svg{head} xmlns="{SVG}"{links}>{_tidy(body).strip()}</svg>'
+
+
+def _spread(texts: list[Any], pitch: float) -> None:
+    """Lines of a label moved apart to `pitch` between baselines, about their middle (where dot
+    centred them in their box)."""
+    if len(texts) < 2:
+        return
+    ys = [float(t.get("y")) for t in texts]
+    middle = (ys[0] + ys[-1]) / 2
+    for k, drawn in enumerate(texts):
+        drawn.set("y", f"{middle + (k - (len(texts) - 1) / 2) * pitch:.1f}")
 
 
 def mark(element: Any, language: str) -> None:

@@ -78,6 +78,17 @@ def _svg(
     return Markup("".join([head, f"<title>{escape(title)}</title>", *body, "</svg>"]))
 
 
+#: The relay chain's boxes: the distance between the baselines of a box whose name is in Chinese
+#: characters (13 px text), and the box's inner margin above and below its lines (dot's margin 0.06 in).
+CJK_PITCH = 19.0
+CHAIN_MARGIN_Y = 0.06 * 72
+
+
+def _cjk(text: str) -> bool:
+    """Whether `text` holds Chinese characters (or other wide CJK ones), drawn a full em wide and tall."""
+    return any("\u2e80" <= c <= "\ufaff" for c in text)
+
+
 def relay_chain(
     outlets: Sequence[str | Words],
     dates: Sequence[str],
@@ -111,12 +122,18 @@ def relay_chain(
     variants = []
     for layout, rankdir in (("wide", "LR"), ("narrow", "TB")):
         dot = dotsvg.digraph(rankdir=rankdir, nodesep="0.25", ranksep="0.35")
-        dot.attr("node", shape="box", style="rounded,filled", fillcolor=BOX, color=LINE, fontcolor=INK, margin="0.15,0.06")
+        dot.attr("node", shape="box", style="rounded,filled", fillcolor=BOX, color=LINE, fontcolor=INK, margin=f"0.15,{CHAIN_MARGIN_Y / 72:g}")
         dot.attr("edge", color=LINE, arrowsize="0.8")
+        pitches = {}
         for i, (name, date) in enumerate(zip(names, dates, strict=False)):
             href = links[i] if i < len(links) else ""
             extra = {"href": href, "target": "_top", "tooltip": titles[f"n{i}"]} if href else {}
-            dot.node(f"n{i}", dotsvg.text(f"{name}\n{date}" if date else name), **extra)
+            label = f"{name}\n{date}" if date else name
+            if _cjk(name):  # room between the lines: dot's pitch (14 px) lets the characters touch the next
+                lines = label.count("\n") + 1
+                pitches[f"n{i}"] = CJK_PITCH
+                extra["height"] = f"{(lines * CJK_PITCH + 2 * CHAIN_MARGIN_Y) / 72:.3f}"
+            dot.node(f"n{i}", dotsvg.text(label), **extra)
         for i in range(1, len(names)):
             dashed = gap and i == 1
             dot.edge(
@@ -125,7 +142,8 @@ def relay_chain(
                 style="dashed" if dashed else "solid",
                 _attributes={"class": "gap" if dashed else "relay"},
             )
-        variants.append(dotsvg.render(dot, dotsvg.Figure(title, "chain-figure", titles, layout, language, languages or {})))
+        figure = dotsvg.Figure(title, "chain-figure", titles, layout, language, languages or {}, pitches=pitches)
+        variants.append(dotsvg.render(dot, figure))
     return Markup("").join(variants)
 
 
@@ -331,21 +349,57 @@ class Edge:
 #: The ontology charts' narrow variants: class names drawn at 12 px (never under 11 on a phone,
 #: drawn at their natural size), property names wrapped at this many characters.
 NARROW_FONT = "12"
+#: The narrow charts' text where 12 px would make a chart wider than a phone's column (390 px
+#: less the page's margins): 11 px, the smallest text the site draws, in boxes set closer.
+NARROW_SMALL_FONT = "11"
+NARROW_MAX_WIDTH = 364
+NARROW_SMALL_MARGIN = "0.06,0.04"  # a box's inner margin (inches) then
 NARROW_WRAP = 12
 WRAP = 14
+#: A class name longer than this many characters is wrapped between its words in a narrow chart
+#: that would not fit a phone otherwise ("Межгосударственные отношения" takes two lines).
+NARROW_CLASS_WRAP = 14
+NARROW_SMALL_CLASS_WRAP = 12  # with the smaller text
 
 
-def _class_node(dot: Any, name: str, node: Node) -> None:
+def _name_lines(label: str, width: int | None) -> list[str]:
+    """A class name on lines of at most `width` characters (None: one line), broken between words;
+    a word longer than a line kept whole."""
+    return (textwrap.wrap(label, width, break_long_words=False) or [label]) if width else [label]
+
+
+def _class_node(dot: Any, name: str, node: Node, width: int | None = None) -> list[str]:
+    """Draw `node` as box `name`; its name's lines (wrapped at `width` characters)."""
     from pactgraph.publishing import dotsvg
 
+    lines = _name_lines(node.label, width)
     extra = {"href": node.href, "target": "_top"} if node.href else {}
     dot.node(
         name,
-        dotsvg.text(node.label),
+        dotsvg.text("\n".join(lines)),
         fillcolor=BOX if node.own else "#ffffff",
         style="rounded,filled" if node.own else "rounded,filled,dashed",
         **extra,
     )
+    return lines
+
+
+def _narrow_spacing(font: str) -> dict[str, str]:
+    """The narrow charts' gaps between boxes and columns: tighter with the smaller text."""
+    return {"nodesep": "0.08", "ranksep": "0.12" if font == NARROW_SMALL_FONT else "0.2"}
+
+
+def _fitting(draw: Any) -> Markup:
+    """A narrow chart drawn by `draw` (given a font size and the width its class names are wrapped
+    at) the first way that fits a phone's column: at 12 px with names on one line, with long names
+    wrapped, then at 11 px with names wrapped shorter (long Russian names), so that it is not wider
+    than the screen."""
+    for font, wrap in ((NARROW_FONT, None), (NARROW_FONT, NARROW_CLASS_WRAP), (NARROW_SMALL_FONT, NARROW_SMALL_CLASS_WRAP)):
+        drawn = draw(font, wrap)
+        found = re.search(r'viewBox="0 0 ([\d.]+) ', drawn)
+        if found is not None and float(found.group(1)) <= NARROW_MAX_WIDTH:
+            break
+    return drawn
 
 
 def _class_graph(**graph_attr: str) -> Any:
@@ -388,23 +442,29 @@ def class_hierarchy(
     variants.append(dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "wide", language, languages, data)))
     # narrow: two columns, each superclass with its subclasses beside it (a class drawn again
     # wherever it is a subclass), so that the deepest chain does not widen the chart
-    titles, languages = {}, {}
-    dot = _class_graph(nodesep="0.08", ranksep="0.2")
-    dot.attr("node", fontsize=NARROW_FONT)
-    # dot stacks disconnected parts of a left-to-right graph bottom up: given last first, they read in order
-    supers = sorted({sup for _, sup in parents}, key=lambda k: index[k], reverse=True)
-    by_key = {node.key: node for node in nodes}
-    for i, sup in enumerate(supers):
-        head = f"s{i}"
-        _class_node(dot, head, by_key[sup])
-        titles[head], languages[head] = by_key[sup].label, [by_key[sup].language]
-        for j, sub in enumerate(sorted((s for s, t in parents if t == sup), key=lambda k: index[k])):
-            tail = f"s{i}c{j}"
-            _class_node(dot, tail, by_key[sub])
-            titles[tail], languages[tail] = by_key[sub].label, [by_key[sub].language]
-            titles[f"{head}->{tail}"] = f"{labels[sub]} ⊂ {labels[sup]}"
-            dot.edge(head, tail, dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"})
-    variants.append(dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "narrow", language, languages, data)))
+
+    def narrow(font: str, wrap: int | None) -> Markup:
+        titles: dict[str, str] = {}
+        languages: dict[str, list[str]] = {}
+        dot = _class_graph(**_narrow_spacing(font))
+        dot.attr("node", fontsize=font, **({"margin": NARROW_SMALL_MARGIN} if font == NARROW_SMALL_FONT else {}))
+        dot.attr("edge", fontsize=font)
+        # dot stacks disconnected parts of a left-to-right graph bottom up: given last first, they read in order
+        supers = sorted({sup for _, sup in parents}, key=lambda k: index[k], reverse=True)
+        by_key = {node.key: node for node in nodes}
+        for i, sup in enumerate(supers):
+            head = f"s{i}"
+            drawn_lines = _class_node(dot, head, by_key[sup], wrap)
+            titles[head], languages[head] = by_key[sup].label, [by_key[sup].language] * len(drawn_lines)
+            for j, sub in enumerate(sorted((s for s, t in parents if t == sup), key=lambda k: index[k])):
+                tail = f"s{i}c{j}"
+                drawn_lines = _class_node(dot, tail, by_key[sub], wrap)
+                titles[tail], languages[tail] = by_key[sub].label, [by_key[sub].language] * len(drawn_lines)
+                titles[f"{head}->{tail}"] = f"{labels[sub]} ⊂ {labels[sup]}"
+                dot.edge(head, tail, dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"})
+        return dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "narrow", language, languages, data))
+
+    variants.append(_fitting(narrow))
     return Markup("").join(variants)
 
 
@@ -465,23 +525,29 @@ def property_map(
         )
     variants.append(dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "wide", language, languages, {"data-figure": "properties"})))
     # narrow: a domain, then its ranges, each range drawn anew
-    titles, languages = {}, {}
-    dot = _class_graph(nodesep="0.08", ranksep="0.2")
-    dot.attr("node", fontsize=NARROW_FONT)
-    domains = sorted({source for (source, _), _ in properties}, key=lambda k: index[k], reverse=True)  # see above
-    for d, source in enumerate(domains):
-        head = f"d{d}"
-        _class_node(dot, head, by_key[source])
-        titles[head], languages[head] = by_key[source].label, [by_key[source].language]
-        for r, ((_, target), names) in enumerate(p for p in properties if p[0][0] == source):
-            tail = f"d{d}r{r}"
-            node = by_key[target]
-            _class_node(dot, tail, Node(node.key, node.label, node.href, node.own, node.language))
-            titles[tail], languages[tail] = node.label, [node.language]
-            titles[f"{head}->{tail}"] = tip(source, target, names)
-            languages[f"{head}->{tail}"] = [language for _, language in lines(names, NARROW_WRAP)]
-            dot.edge(head, tail, label=words(names, NARROW_WRAP), _attributes={"class": "property"})
-    variants.append(dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "narrow", language, languages, {"data-figure": "properties"})))
+
+    def narrow(font: str, wrap: int | None) -> Markup:
+        titles: dict[str, str] = {}
+        languages: dict[str, list[str]] = {}
+        dot = _class_graph(**_narrow_spacing(font))
+        dot.attr("node", fontsize=font, **({"margin": NARROW_SMALL_MARGIN} if font == NARROW_SMALL_FONT else {}))
+        dot.attr("edge", fontsize=font)
+        domains = sorted({source for (source, _), _ in properties}, key=lambda k: index[k], reverse=True)  # see above
+        for d, source in enumerate(domains):
+            head = f"d{d}"
+            drawn_lines = _class_node(dot, head, by_key[source], wrap)
+            titles[head], languages[head] = by_key[source].label, [by_key[source].language] * len(drawn_lines)
+            for r, ((_, target), names) in enumerate(p for p in properties if p[0][0] == source):
+                tail = f"d{d}r{r}"
+                node = by_key[target]
+                drawn_lines = _class_node(dot, tail, Node(node.key, node.label, node.href, node.own, node.language), wrap)
+                titles[tail], languages[tail] = node.label, [node.language] * len(drawn_lines)
+                titles[f"{head}->{tail}"] = tip(source, target, names)
+                languages[f"{head}->{tail}"] = [language for _, language in lines(names, NARROW_WRAP)]
+                dot.edge(head, tail, label=words(names, NARROW_WRAP), _attributes={"class": "property"})
+        return dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "narrow", language, languages, {"data-figure": "properties"}))
+
+    variants.append(_fitting(narrow))
     return Markup("").join(variants)
 
 

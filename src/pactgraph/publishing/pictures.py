@@ -56,7 +56,7 @@ def timeline_figure(rows: Sequence[Any], layout: str, graph: SiteGraph | None = 
     def event_type(item: Any) -> str:
         return event_type_name(graph, item)[0] if graph is not None else ""
 
-    return figure(list(rows), _("Events and publications"), layout, current(), _, name, event_type)
+    return figure(list(rows), _("Events and publications"), layout, current(), _, name, event_type, in_words=True)
 
 
 def event_type_name(graph: SiteGraph, item: Any) -> tuple[str, str]:
@@ -83,7 +83,7 @@ def timeline_files(graph: SiteGraph, common: Mapping[str, Any]) -> dict[str, byt
             detail, detail_language = item.kind.split(": ", 1)[1], "" if current() == "en" else "en"
         entries.append(
             {
-                "when": when(item, _),
+                "when": when(item, _, in_words=True),
                 "kind": _(item.kind.split(": ", 1)[0]),
                 "kind_detail": detail,
                 "kind_language": detail_language,

@@ -42,11 +42,23 @@ KINDS = (N_("event"), *KIND_COLOURS)
 KEY = N_("diamond: exact date; bar: earliest to latest possible date; // a break in the time scale")
 EMPTY = N_("No dated events or publications.")
 UNDATED = N_("undated")
+#: A range open at one end, in words: the site's reader would take "… .. 2025-05-10" for a typo.
+FROM = N_("from %(start)s")
+UNTIL = N_("until %(end)s")
 
 
-def when(item: Item, translate: Callable[[str], str] = str) -> str:
-    """The item's date or dates, or "undated" in the words of `translate`."""
-    return item.when() if item.dated else translate(UNDATED)
+def when(item: Item, translate: Callable[[str], str] = str, in_words: bool = False) -> str:
+    """The item's date or dates, or "undated" in the words of `translate`; `in_words`, a range
+    open at one end as "until 2025-05-10" or "from 2025-05-10" (the site), else as the
+    `timeline` command writes it ("… .. 2025-05-10")."""
+    if not item.dated:
+        return translate(UNDATED)
+    if in_words and not item.point and (item.start is None or item.end is None):
+        if item.start is None and item.end is not None:
+            return translate(UNTIL) % {"end": item.end.isoformat()}
+        if item.start is not None:
+            return translate(FROM) % {"start": item.start.isoformat()}
+    return item.when()
 
 
 def kind_words(item: Item, translate: Callable[[str], str] = str, event_type: Callable[[Item], str] | None = None) -> str:
@@ -66,11 +78,13 @@ def figure(
     translate: Callable[[str], str] = str,
     name: Callable[[Item], tuple[str, str]] | None = None,
     event_type: Callable[[Item], str] | None = None,
+    in_words: bool = False,
 ) -> str:
     """The timeline as an inline SVG on the story's scale (publishing.figures.timeline_svg): the one
     drawing of `timeline --format svg` and of the site. `translate` gives the words in `language`,
     `name` an item's label and that label's language when it is not the figure's, `event_type`
-    an event's type in `language` where the ontology names it so."""
+    an event's type in `language` where the ontology names it so; `in_words`, open-ended dates
+    in words (`when`)."""
     from pactgraph.publishing.figures import Span, timeline_svg
 
     def named(item: Item) -> tuple[str, str]:
@@ -84,10 +98,10 @@ def figure(
                 item.start,
                 item.end,
                 label,
-                f"{when(item, translate)} — {kind_words(item, translate, event_type)}: {label}" + (f" ({item.source})" if item.source else ""),
+                f"{when(item, translate, in_words)} — {kind_words(item, translate, event_type)}: {label}" + (f" ({item.source})" if item.source else ""),
                 KIND_COLOURS.get(item.kind, EVENT_COLOUR),
                 story=item.kind == "report",
-                when=when(item, translate),
+                when=when(item, translate, in_words),
                 language=label_language,
             )
         )
@@ -96,8 +110,9 @@ def figure(
 
 
 def render_svg(rows: list[Item], title: str = "pactgraph timeline") -> str:
-    """The timeline figure as an SVG file (the site's timeline.svg is the same drawing)."""
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + figure(rows, title) + "\n"
+    """The timeline figure as an SVG file (the site's timeline.svg is the same drawing, open-ended
+    dates in words as the site writes them)."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + figure(rows, title, in_words=True) + "\n"
 
 
 def render_html(rows: list[Item], title: str = "pactgraph timeline") -> str:

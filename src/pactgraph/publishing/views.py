@@ -234,14 +234,20 @@ class Linker:
         return found
 
     def literal(self, node: Any) -> Value:
+        """A literal's value, with its language; an untagged string is English, as the project
+        writes its untagged strings (names, quotes, messages): on a page in another language it
+        says so (lang="en") rather than take the page's language."""
         text = str(node)
         datatype = ""
         if node.datatype is not None and not node.language:
             datatype = self.graph.short(str(node.datatype))
+        language = node.language or ""
+        if not language and node.datatype in (None, rdflib.XSD.string) and current() != "en":
+            language = "en"
         return Value(
             "literal",
             text=text,
-            language=node.language or "",
+            language=language,
             datatype=datatype,
             long=len(text) > LONG_TEXT or "\n" in text,
         )
