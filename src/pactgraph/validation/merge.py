@@ -144,10 +144,13 @@ def _fact_count(scope: Any, source: GraphSource, book: Any) -> int:
     import pyoxigraph as ox
 
     from pactgraph.validation import storedtext
+    from pactgraph.validation.manifest import LazySource
 
     total = 0
     for path in list(scope.ontology) + list(scope.data):
-        record = book.record_of(path) if book is not None else None
+        # A file's record (a LazySource keeps one of every file) gives its stored texts without a parse.
+        record = (book.record_of(path) if book is not None
+                  else source.record(source.name_of(path)) if isinstance(source, LazySource) else None)
         if record is not None:
             # How many facts a text gives does not depend on the node that names it.
             named = [(ox.NamedNode(s) if s else ox.BlankNode(), value) for s, value in record["stored"]]
