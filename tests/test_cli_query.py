@@ -218,6 +218,24 @@ def test_syntax_error_gives_line_and_column(cli, graph_file):
     assert "\n" not in result.stderr.strip()
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "found"),
+    [
+        ("SELEC ?s WHERE { ?s ?p ?o }", "1:1", "found 'SELEC'"),
+        ("PREFIX a: <urn:a:>\n  selec ?s { ?s a:p ?o }", "2:3", "found 'selec'"),
+        ("{ ?s ?p ?o }", "1:1", "found '{'"),
+        ("# only a comment\n", "2:1", "found the end of the text"),
+    ],
+)
+def test_a_query_without_a_query_form_is_reported_at_its_first_word(cli, graph_file, text, where, found):
+    """The engine reports a misspelt or missing SELECT at a later column, as expecting CONSTRUCT only."""
+    result = cli("query", "-d", str(graph_file), text)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"pactgraph: error: <query>:{where}: SPARQL syntax error: expected SELECT, CONSTRUCT, ASK or DESCRIBE, {found}"
+    )
+
+
 def test_syntax_error_in_named_query_names_the_file(cli, graph_file, tmp_path, write):
     folder = tmp_path / "q"
     path = write(folder / "01-broken.rq", "# title: Broken\n# question: ?\nSELECT ?s WHERE { ?s ?p }\n")

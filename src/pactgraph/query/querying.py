@@ -18,7 +18,7 @@ from pactgraph.query.query_results import (
     SELECT,
     QueryResult,
 )
-from pactgraph.query.sparql_policy import check_query, update_keyword
+from pactgraph.query.sparql_policy import QUERY_FORMS, check_query, first_keyword, update_keyword
 
 _OX_QUERY_ERROR = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
 # SPARQL variable-name characters (a practical subset of VARNAME); compiled on first use.
@@ -34,6 +34,20 @@ def readable_expected(message: str) -> str:
     items = [i.strip() for i in re.split(r",\s*(?![^\[]*\])", expected.group(1))]
     readable = [i for i in items if i and not i.startswith("[") and "..=" not in i]
     return message[: expected.start()] + "expected one of " + ", ".join(readable) if readable else message
+
+
+def _form_error(text: str, source: str) -> QueryError | None:
+    """The error of a query that does not start (after its prologue) with a query form, at that word:
+    Oxigraph reports such a query at a later position, as expecting only its last alternative."""
+    first = first_keyword(text)
+    if first is not None and first.upper() in QUERY_FORMS:
+        return None
+    at = first.start if first is not None else len(text)
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    found = "the end of the text" if first is None else repr(first.text if len(first.text) <= 40 else first.text[:40] + "...")
+    forms = ", ".join(QUERY_FORMS[:-1]) + " or " + QUERY_FORMS[-1]
+    return QueryError(f"{source}:{line}:{column}: SPARQL syntax error: expected {forms}, found {found}")
 
 
 def _syntax_error(err: SyntaxError, source: str) -> QueryError:
@@ -188,7 +202,7 @@ def run_query(
                 f"{source}: SPARQL UPDATE ({keyword}) is refused: "
                 "pactgraph query runs read-only SELECT, ASK, CONSTRUCT and DESCRIBE queries"
             ) from None
-        raise _syntax_error(err, source) from None
+        raise _form_error(text, source) or _syntax_error(err, source) from None
     except RuntimeError as err:
         message = str(err)
         if "projection" in message and substitutions:

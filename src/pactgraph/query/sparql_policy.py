@@ -16,7 +16,7 @@ from pathlib import Path
 from pactgraph.errors import InputError, QueryError
 from pactgraph.rdf.namespaces import PREFIXES
 from pactgraph.query.sparql_limits import QueryLimits, check_limits
-from pactgraph.query.sparql_tokens import tokens
+from pactgraph.query.sparql_tokens import Token, tokens
 
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
@@ -24,8 +24,12 @@ UPDATE_KEYWORDS = frozenset(
 _PROLOGUE_KEYWORDS = {"PREFIX": 2, "BASE": 1, "VERSION": 1}  # keyword -> tokens that follow
 
 
-def update_keyword(text: str) -> str | None:
-    """The SPARQL UPDATE keyword that `text` starts with (after its prologue), else None."""
+#: The keywords a read-only query starts with (after its prologue).
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+
+def first_keyword(text: str) -> Token | None:
+    """The first token of `text` after its prologue (PREFIX, BASE and VERSION declarations), if any."""
     stream = iter(tokens(text))
     for token in stream:
         upper = token.upper()
@@ -33,8 +37,15 @@ def update_keyword(text: str) -> str | None:
             for _ in range(_PROLOGUE_KEYWORDS[upper]):
                 next(stream, None)
             continue
-        return upper if upper in UPDATE_KEYWORDS else None
+        return token
     return None
+
+
+def update_keyword(text: str) -> str | None:
+    """The SPARQL UPDATE keyword that `text` starts with (after its prologue), else None."""
+    token = first_keyword(text)
+    upper = token.upper() if token is not None else None
+    return upper if upper in UPDATE_KEYWORDS else None
 
 
 WORD_BREAK = re.compile(r"[^A-Za-z0-9_:?$\-\u00b7\u00c0-\ufffd]+")
