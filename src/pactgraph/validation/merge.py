@@ -156,7 +156,7 @@ def _fact_count(scope: Any, source: GraphSource, book: Any) -> int:
             named = [(ox.NamedNode(s) if s else ox.BlankNode(), value) for s, value in record["stored"]]
             total += len(storedtext.facts_for(path, named))
         else:
-            total += len(storedtext.facts(path, source.own(path)))
+            total += len(storedtext.facts(path, source.stored_at(path)))
     return total
 
 

@@ -143,6 +143,12 @@ class GraphSource:
     def own(self, path: Path) -> list[Any]:
         return list(self.by_graph.get(self.name_of(path), ()))
 
+    def stored_at(self, path: Path) -> list[Any]:
+        """The file's pg:storedAt triples (what its stored-text facts come from)."""
+        from pactgraph.validation.storedtext import STORED_AT
+
+        return [t for t in self.own(path) if t.predicate.value == STORED_AT]
+
     def let_go_over_budget(self, paths: Sequence[Path]) -> None:
         """After the unit of `paths` is built (a source that parses lazily may let their triples go)."""
 
@@ -244,6 +250,15 @@ class StoreSource(GraphSource):
         import pyoxigraph as ox
 
         return [q.triple for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(self.name_of(path)))]
+
+    def stored_at(self, path: Path) -> list[Any]:
+        """The file's pg:storedAt triples, read from the store alone (not every triple of the file)."""
+        import pyoxigraph as ox
+
+        from pactgraph.validation.storedtext import STORED_AT
+
+        graph = ox.NamedNode(self.name_of(path))
+        return [q.triple for q in self.store.quads_for_pattern(None, ox.NamedNode(STORED_AT), None, graph)]
 
     def holds(self, triple: Any) -> bool:
         return any(True for _ in self.outgoing_exact(triple))
