@@ -411,6 +411,14 @@ def _class_graph(**graph_attr: str) -> Any:
     return dot
 
 
+def _narrow_graph(font: str) -> Any:
+    """An empty graph of a narrow ontology chart, its text at `font` px (boxes closer at the smaller size)."""
+    dot = _class_graph(**_narrow_spacing(font))
+    dot.attr("node", fontsize=font, **({"margin": NARROW_SMALL_MARGIN} if font == NARROW_SMALL_FONT else {}))
+    dot.attr("edge", fontsize=font)
+    return dot
+
+
 def class_hierarchy(
     nodes: Sequence[Node], subclasses: Sequence[tuple[str, str]], title: str, language: str = "en"
 ) -> Markup:
@@ -446,9 +454,7 @@ def class_hierarchy(
     def narrow(font: str, wrap: int | None) -> Markup:
         titles: dict[str, str] = {}
         languages: dict[str, list[str]] = {}
-        dot = _class_graph(**_narrow_spacing(font))
-        dot.attr("node", fontsize=font, **({"margin": NARROW_SMALL_MARGIN} if font == NARROW_SMALL_FONT else {}))
-        dot.attr("edge", fontsize=font)
+        dot = _narrow_graph(font)
         # dot stacks disconnected parts of a left-to-right graph bottom up: given last first, they read in order
         supers = sorted({sup for _, sup in parents}, key=lambda k: index[k], reverse=True)
         by_key = {node.key: node for node in nodes}
@@ -529,9 +535,7 @@ def property_map(
     def narrow(font: str, wrap: int | None) -> Markup:
         titles: dict[str, str] = {}
         languages: dict[str, list[str]] = {}
-        dot = _class_graph(**_narrow_spacing(font))
-        dot.attr("node", fontsize=font, **({"margin": NARROW_SMALL_MARGIN} if font == NARROW_SMALL_FONT else {}))
-        dot.attr("edge", fontsize=font)
+        dot = _narrow_graph(font)
         domains = sorted({source for (source, _), _ in properties}, key=lambda k: index[k], reverse=True)  # see above
         for d, source in enumerate(domains):
             head = f"d{d}"
