@@ -291,10 +291,11 @@ class ValidationRows:
         from pactgraph import resources
 
         store = base.with_name(base.name + "-store")
-        if not store.is_dir():
-            self.log(f"{self.size}: filling the on-disk store (not timed)")
-            subprocess.run([self.python, "-m", "pactgraph", "load", "--store", str(store),
-                            str(resources.ontology_dir()), str(base)], check=True, capture_output=True)
+        # Brought up to date on every run (only changed files are read again): a store filled before
+        # the ontology or the corpus changed would send validation back to the files.
+        self.log(f"{self.size}: {'updating' if store.is_dir() else 'filling'} the on-disk store (not timed)")
+        subprocess.run([self.python, "-m", "pactgraph", "load", "--store", str(store),
+                       str(resources.ontology_dir()), str(base)], check=True, capture_output=True)
         config = base.with_name(base.name + "-pactgraph.toml")
         config.write_text(f'[store]\nkind = "disk"\npath = "{store}"\n', encoding="utf-8")
         self.run(JOINED_STORE, [*argv, "--config", str(config)], expected, from_cli)
