@@ -433,3 +433,35 @@ def test_chinese_names_in_relay_chain_boxes_have_room_between_lines(shipped_site
             assert baselines[1] - baselines[0] >= 1.4 * size, texts
             assert baselines[0] - 0.9 * size >= top + 2 and baselines[-1] + 0.25 * size <= bottom - 2, (texts, top, bottom)
     assert boxes >= 4
+
+
+#: Long class names of the ontology in Russian (ontology/pactgraph.ttl, rdfs:label @ru), and a
+#: property's name there.
+LONG_NAMES = (
+    "Межгосударственные отношения",
+    "Военно-политический блок",
+    "Суверенное государство",
+    "Международный договор",
+    "Средство массовой информации",
+)
+LONG_PROPERTY = "участник международного договора"
+
+
+@pytest.mark.parametrize("count, smallest", ((4, 12), (5, 11)))
+def test_a_wide_chart_too_wide_for_the_column_is_drawn_the_first_way_that_fits(count, smallest):
+    """A property chart whose classes stand in a row (each the domain of the next), too wide for
+    the desktop column with its names on one line, is drawn the first way that fits it: four
+    such classes with their names wrapped between words, five at 11 px as well; never wider
+    than the column, no text under 11 px, each box still naming its class whole."""
+    from pactgraph.publishing.figures import Edge, Node, property_map
+
+    names = LONG_NAMES[:count]
+    nodes = [Node(str(i), name) for i, name in enumerate(names)]
+    links = [Edge(str(i), str(i + 1), LONG_PROPERTY) for i in range(count - 1)]
+    wide = next(svg for svg in figures(property_map(nodes, links, "t", "ru"), "overview") if 'data-layout="wide"' in svg)
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) ', wide).group(1))
+    assert width <= PAGE_WIDTH["wide"], width
+    sizes = [float(size) for size in re.findall(r'<text[^>]* font-size="([\d.]+)"', wide)]
+    assert min(sizes) == smallest, sorted(set(sizes))
+    assert sorted(box_names(wide)) == sorted(names)
+    assert any(len(re.findall(r"<text", box)) > 1 for box in re.findall(r'<g class="node">.*?</g>', wide, re.S))
