@@ -143,10 +143,11 @@ def test_the_overview_has_an_edge_for_each_subclass_axiom(shipped_site):
 PAGE_WIDTH = {"wide": 1072, "narrow": 364}
 
 
-@pytest.mark.parametrize("language", ("", "zh/"))
+@pytest.mark.parametrize("language", ("", "zh/", "ru/"))
 def test_the_ontology_charts_fit_the_page_with_readable_text(shipped_site, language):
     """Each ontology chart, drawn at its natural size, fits a 1280 px window (wide) and a 390 px
-    phone (narrow) without scrolling, and none of its text is under 11 px."""
+    phone (narrow) without scrolling, and none of its text is under 11 px: in Russian too, whose
+    long class names ("Межгосударственные отношения") made the wide property chart 1,297 px."""
     charts = figures((shipped_site.path / language / "ontology.html").read_text(encoding="utf-8"), "overview")
     assert len(charts) == 4
     for svg in charts:
@@ -162,9 +163,20 @@ def test_the_ontology_charts_fit_the_page_with_readable_text(shipped_site, langu
     for local in ("Claim", "ClaimComparison", "Report", "NewsOutlet"):
         labels = {label.language: str(label) for label in graph.objects(rdflib.URIRef(PG + local), rdflib.RDFS.label)}
         names.append(labels.get(language.rstrip("/") or "en", labels["en"]))
+    # (a name wrapped onto lines of its box read whole: its lines joined, after a hyphen without a space)
     for layout in ("wide", "narrow"):
-        drawn = " ".join(svg for svg in charts if f'data-layout="{layout}"' in svg)
-        assert all(f">{html.escape(name)}</text>" in drawn for name in names), (layout, names)
+        drawn = {name for svg in charts if f'data-layout="{layout}"' in svg for name in box_names(svg)}
+        assert set(names) <= drawn, (layout, set(names) - drawn)
+
+
+def box_names(svg: str) -> list[str]:
+    """The name each class box of a chart draws: its lines joined (a line ending in a hyphen
+    joined to the next without a space)."""
+    found = []
+    for box in re.findall(r'<g class="node">.*?</g>', svg, re.S):
+        lines = [html.unescape(line) for line in re.findall(r"<text[^>]*>([^<]*)</text>", box)]
+        found.append("".join(line if n == 0 or lines[n - 1].endswith("-") else " " + line for n, line in enumerate(lines)))
+    return found
 
 
 CJK = re.compile(r"[\u2e80-\ufaff]")
@@ -421,3 +433,35 @@ def test_chinese_names_in_relay_chain_boxes_have_room_between_lines(shipped_site
             assert baselines[1] - baselines[0] >= 1.4 * size, texts
             assert baselines[0] - 0.9 * size >= top + 2 and baselines[-1] + 0.25 * size <= bottom - 2, (texts, top, bottom)
     assert boxes >= 4
+
+
+#: Long class names of the ontology in Russian (ontology/pactgraph.ttl, rdfs:label @ru), and a
+#: property's name there.
+LONG_NAMES = (
+    "Межгосударственные отношения",
+    "Военно-политический блок",
+    "Суверенное государство",
+    "Международный договор",
+    "Средство массовой информации",
+)
+LONG_PROPERTY = "участник международного договора"
+
+
+@pytest.mark.parametrize("count, smallest", ((4, 12), (5, 11)))
+def test_a_wide_chart_too_wide_for_the_column_is_drawn_the_first_way_that_fits(count, smallest):
+    """A property chart whose classes stand in a row (each the domain of the next), too wide for
+    the desktop column with its names on one line, is drawn the first way that fits it: four
+    such classes with their names wrapped between words, five at 11 px as well; never wider
+    than the column, no text under 11 px, each box still naming its class whole."""
+    from pactgraph.publishing.figures import Edge, Node, property_map
+
+    names = LONG_NAMES[:count]
+    nodes = [Node(str(i), name) for i, name in enumerate(names)]
+    links = [Edge(str(i), str(i + 1), LONG_PROPERTY) for i in range(count - 1)]
+    wide = next(svg for svg in figures(property_map(nodes, links, "t", "ru"), "overview") if 'data-layout="wide"' in svg)
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) ', wide).group(1))
+    assert width <= PAGE_WIDTH["wide"], width
+    sizes = [float(size) for size in re.findall(r'<text[^>]* font-size="([\d.]+)"', wide)]
+    assert min(sizes) == smallest, sorted(set(sizes))
+    assert sorted(box_names(wide)) == sorted(names)
+    assert any(len(re.findall(r"<text", box)) > 1 for box in re.findall(r'<g class="node">.*?</g>', wide, re.S))

@@ -511,7 +511,8 @@ def test_the_chinese_timeline_table_keeps_its_words_whole(browser, server):
 
 #: The ontology page's visible charts: [how far each reaches past the box it is shown in (CSS px),
 #: whether that box scrolls sideways, its smallest text as drawn, and each class box as
-#: [its tooltip (the class's name), its lines joined (a line ending in a hyphen joined without a space)]].
+#: [its tooltip (the class's name), its lines joined (a line ending in a hyphen joined without a space)],
+#: its layout (wide, narrow)].
 ONTOLOGY_CHARTS = """
 (() => [...document.querySelectorAll("svg.overview")].filter((svg) => svg.getBoundingClientRect().width > 0).map((svg) => {
   const box = svg.parentElement, own = svg.getBoundingClientRect();
@@ -519,21 +520,28 @@ ONTOLOGY_CHARTS = """
   const sizes = [...svg.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
   const boxes = [...svg.querySelectorAll("g.node")].map((g) => [g.querySelector("title").textContent,
     [...g.querySelectorAll("text")].map((t) => t.textContent).reduce((a, b) => a.endsWith("-") ? a + b : a + " " + b)]);
-  return [own.right - box.getBoundingClientRect().right, box.scrollWidth > box.clientWidth + 1, Math.min(...sizes), boxes];
+  return [own.right - box.getBoundingClientRect().right, box.scrollWidth > box.clientWidth + 1, Math.min(...sizes), boxes,
+    svg.dataset.layout];
 }))()
 """
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_ontology_charts_fit_a_phone(phone, server, language):
-    """On a phone both ontology charts (the class hierarchy and the property chart) fit the
-    column without scrolling, their text at least 11 px: long Russian class names
-    ("Межгосударственные отношения") are wrapped onto lines of their box, and each box still
-    names its class whole (its lines joined are the name its tooltip gives)."""
-    assert phone.load(server + language + "ontology.html") == []
-    charts = phone.evaluate(ONTOLOGY_CHARTS)
+@pytest.mark.parametrize("width", (390, 1280))
+def test_the_ontology_charts_fit_the_column(request, server, language, width):
+    """On a phone (390 px) and on a desktop screen (1280 px) both ontology charts (the class
+    hierarchy and the property chart) fit the page's column without scrolling, their text at
+    least 11 px: long Russian class names ("Межгосударственные отношения") are wrapped onto
+    lines of their box, and each box still names its class whole (its lines joined are the
+    name its tooltip gives)."""
+    screen = request.getfixturevalue("phone" if width == WIDTH else "browser")
+    assert screen.load(server + language + "ontology.html") == []
+    assert screen.evaluate("window.innerWidth") == width
+    charts = screen.evaluate(ONTOLOGY_CHARTS)
     assert len(charts) == 2
-    for past, scrolls, smallest, boxes in charts:
-        assert past <= 0.5 and not scrolls, (past, scrolls)
-        assert smallest >= SMALLEST - 0.01, smallest
+    for past, scrolls, smallest, boxes, layout in charts:
+        assert layout == ("narrow" if width == WIDTH else "wide")
+        assert past <= 0.5 and not scrolls, (layout, past, scrolls)
+        assert smallest >= SMALLEST - 0.01, (layout, smallest)
         assert boxes and [(tip, lines) for tip, lines in boxes if tip != lines] == []
+    assert screen.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "scrolls sideways"

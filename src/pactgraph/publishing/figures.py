@@ -389,15 +389,33 @@ def _narrow_spacing(font: str) -> dict[str, str]:
     return {"nodesep": "0.08", "ranksep": "0.12" if font == NARROW_SMALL_FONT else "0.2"}
 
 
-def _fitting(draw: Any) -> Markup:
-    """A narrow chart drawn by `draw` (given a font size and the width its class names are wrapped
-    at) the first way that fits a phone's column: at 12 px with names on one line, with long names
-    wrapped, then at 11 px with names wrapped shorter (long Russian names), so that it is not wider
-    than the screen."""
-    for font, wrap in ((NARROW_FONT, None), (NARROW_FONT, NARROW_CLASS_WRAP), (NARROW_SMALL_FONT, NARROW_SMALL_CLASS_WRAP)):
+#: The ways a narrow chart is tried, the first that fits a phone's column kept: [node font size,
+#: the width (characters) its class names are wrapped at, None for one line].
+NARROW_WAYS = ((NARROW_FONT, None), (NARROW_FONT, NARROW_CLASS_WRAP), (NARROW_SMALL_FONT, NARROW_SMALL_CLASS_WRAP))
+#: The wide charts, drawn at their natural size in the page's column on a desktop screen: a
+#: 1280 px window less the page's margins (main's 70rem less its padding). Tried like the
+#: narrow ones: at dot's sizes (class names 13 px, property names 12 px) on one line, with long
+#: class names wrapped, then at 12 and at 11 px, the smallest text the site draws.
+WIDE_MAX_WIDTH = 1072
+WIDE_FONT = "13"
+WIDE_WAYS = (
+    (WIDE_FONT, None),
+    (WIDE_FONT, NARROW_CLASS_WRAP),
+    (NARROW_FONT, NARROW_CLASS_WRAP),
+    (NARROW_SMALL_FONT, NARROW_SMALL_CLASS_WRAP),
+)
+
+
+def _fitting(draw: Any, ways: Sequence[tuple[str, int | None]] = NARROW_WAYS, most: float = NARROW_MAX_WIDTH) -> Markup:
+    """A chart drawn by `draw` (given a font size and the width its class names are wrapped at,
+    None for one line) the first of `ways` that is no wider than `most` px, so that it is drawn at
+    its natural size in the page's column, neither scrolled nor scaled down: names on one line,
+    then long names wrapped (long Russian names), then smaller text, never under 11 px. The
+    last way is kept when none fits."""
+    for font, wrap in ways:
         drawn = draw(font, wrap)
         found = re.search(r'viewBox="0 0 ([\d.]+) ', drawn)
-        if found is not None and float(found.group(1)) <= NARROW_MAX_WIDTH:
+        if found is not None and float(found.group(1)) <= most:
             break
     return drawn
 
@@ -408,6 +426,15 @@ def _class_graph(**graph_attr: str) -> Any:
     dot = dotsvg.digraph(rankdir="LR", **graph_attr)
     dot.attr("node", shape="box", style="rounded,filled", color=ACCENT, fontcolor=INK, margin="0.1,0.04", height="0.3")
     dot.attr("edge", color=LINE, fontcolor=MUTED, arrowsize="0.7")
+    return dot
+
+
+def _wide_graph(font: str, **graph_attr: str) -> Any:
+    """An empty graph of a wide ontology chart: at dot's sizes (WIDE_FONT), else all its text at `font` px."""
+    dot = _class_graph(**graph_attr)
+    if font != WIDE_FONT:
+        dot.attr("node", fontsize=font)
+        dot.attr("edge", fontsize=font)
     return dot
 
 
@@ -424,7 +451,8 @@ def class_hierarchy(
 ) -> Markup:
     """The classes in a subclass relation, superclasses on the left, an open-headed arrow from each
     subclass to its superclass. Drawn left to right, the wide chart is as wide as the hierarchy is
-    deep; the narrow one (phones) is two columns wide."""
+    deep (its long names wrapped where it would be wider than a desktop column); the narrow one
+    (phones) is two columns wide."""
     from pactgraph.publishing import dotsvg
 
     index = {node.key: f"c{i}" for i, node in enumerate(sorted(nodes, key=lambda n: (n.label, n.key)))}
@@ -435,19 +463,21 @@ def class_hierarchy(
     shown = {key for pair in parents for key in pair}
     drawn = sorted((n for n in nodes if n.key in shown), key=lambda n: index[n.key])
     labels = {node.key: node.label for node in nodes}
-    titles = {index[node.key]: node.label for node in drawn}
-    languages = {index[node.key]: [node.language] for node in drawn}
-    for sub, sup in parents:
-        titles[f"{index[sup]}->{index[sub]}"] = f"{labels[sub]} ⊂ {labels[sup]}"
-    variants = []
-    dot = _class_graph(nodesep="0.12", ranksep="0.6")
-    for node in drawn:
-        _class_node(dot, index[node.key], node)
-    for sub, sup in parents:
-        # drawn from the superclass with the arrow reversed, so that superclasses come first
-        dot.edge(index[sup], index[sub], dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"})
     data = {"data-figure": "hierarchy"}
-    variants.append(dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "wide", language, languages, data)))
+
+    def wide(font: str, wrap: int | None) -> Markup:
+        titles = {f"{index[sup]}->{index[sub]}": f"{labels[sub]} ⊂ {labels[sup]}" for sub, sup in parents}
+        languages: dict[str, list[str]] = {}
+        dot = _wide_graph(font, nodesep="0.12", ranksep="0.6")
+        for node in drawn:
+            drawn_lines = _class_node(dot, index[node.key], node, wrap)
+            titles[index[node.key]], languages[index[node.key]] = node.label, [node.language] * len(drawn_lines)
+        for sub, sup in parents:
+            # drawn from the superclass with the arrow reversed, so that superclasses come first
+            dot.edge(index[sup], index[sub], dir="back", arrowtail="empty", color=ACCENT, _attributes={"class": "subclass"})
+        return dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "wide", language, languages, data))
+
+    variants = [_fitting(wide, WIDE_WAYS, WIDE_MAX_WIDTH)]
     # narrow: two columns, each superclass with its subclasses beside it (a class drawn again
     # wherever it is a subclass), so that the deepest chain does not widen the chart
 
@@ -482,7 +512,8 @@ def property_map(
     `separator`, so that two names do not read as one).
     The wide variant is one graph, each class drawn once; the narrow one (phones) draws each
     domain with its ranges beside it, a class drawn again wherever it is a range, so the chart
-    is two columns wide however many classes the properties link."""
+    is two columns wide however many classes the properties link. Either is drawn the first way
+    (_fitting) that fits its column: the Russian class names are long enough to need two lines."""
     from pactgraph.publishing import dotsvg
 
     index = {node.key: f"c{i}" for i, node in enumerate(sorted(nodes, key=lambda n: (n.label, n.key)))}
@@ -513,23 +544,28 @@ def property_map(
 
     variants = []
     # wide: each class once
-    titles = {index[key]: by_key[key].label for key in shown}
-    languages = {index[key]: [by_key[key].language] for key in shown}
-    dot = _class_graph(nodesep="0.2", ranksep="0.3", newrank="true")
-    for node in sorted((by_key[k] for k in shown), key=lambda n: index[n.key]):
-        _class_node(dot, index[node.key], node)
-    for (source, target), names in properties:
-        name = f"{index[source]}->{index[target]}"
-        titles[name] = tip(source, target, names)
-        languages[name] = [language for _, language in lines(names, WRAP)]
-        dot.edge(
-            index[source],
-            index[target],
-            label=words(names, WRAP),
-            constraint="false" if source == target else "true",
-            _attributes={"class": "property"},
-        )
-    variants.append(dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "wide", language, languages, {"data-figure": "properties"})))
+
+    def wide(font: str, wrap: int | None) -> Markup:
+        titles: dict[str, str] = {}
+        languages: dict[str, list[str]] = {}
+        dot = _wide_graph(font, nodesep="0.2", ranksep="0.3", newrank="true")
+        for node in sorted((by_key[k] for k in shown), key=lambda n: index[n.key]):
+            drawn_lines = _class_node(dot, index[node.key], node, wrap)
+            titles[index[node.key]], languages[index[node.key]] = node.label, [node.language] * len(drawn_lines)
+        for (source, target), names in properties:
+            name = f"{index[source]}->{index[target]}"
+            titles[name] = tip(source, target, names)
+            languages[name] = [language for _, language in lines(names, WRAP)]
+            dot.edge(
+                index[source],
+                index[target],
+                label=words(names, WRAP),
+                constraint="false" if source == target else "true",
+                _attributes={"class": "property"},
+            )
+        return dotsvg.render(dot, dotsvg.Figure(title, "overview", titles, "wide", language, languages, {"data-figure": "properties"}))
+
+    variants.append(_fitting(wide, WIDE_WAYS, WIDE_MAX_WIDTH))
     # narrow: a domain, then its ranges, each range drawn anew
 
     def narrow(font: str, wrap: int | None) -> Markup:
