@@ -311,6 +311,61 @@ def test_class_and_concept_names_come_from_the_ontology_in_the_page_language(sit
         assert f">{ceasefire}<" in event, language
 
 
+def term_links(page: str, iri: str) -> list[tuple[str, str]]:
+    """The (text, attributes) of every link to `iri` on a page."""
+    return [(text, attrs) for attrs, text in re.findall(rf'<a href="{re.escape(iri)}"([^>]*)>([^<]*)</a>', page)]
+
+
+#: Reused terms with the sourced names a page shows for them (ontology/reused-terms.ttl), by page.
+REUSED_NAMES = {
+    "zh": {
+        # the text anchor of a claim: its selectors
+        "id/claim-reference-news-2026-01-12-08-anchor.html": {
+            "http://www.w3.org/ns/oa#hasSelector": "选择器",
+            "http://www.w3.org/ns/oa#TextQuoteSelector": "文本引用选择器",
+            "http://www.w3.org/ns/oa#TextPositionSelector": "文本位置选择器",
+        },
+        # the proposition of a claim: the parts of the statement
+        "id/proposition-turkey-joins-alliance.html": {
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject": "主体",
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate": "谓词",
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#object": "客体",
+        },
+        # a concept of a scale and its scheme
+        "vocab/certainty-certain.html": {"http://www.w3.org/2004/02/skos/core#Concept": "概念"},
+        "vocab/certainty.html": {"http://www.w3.org/2004/02/skos/core#ConceptScheme": "概念体系"},
+    },
+    "ru": {
+        "id/proposition-turkey-joins-alliance.html": {
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject": "Субъект",
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate": "Предикат",
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#object": "Объект",
+        },
+        "id/membership-turkey-nato.html": {"http://www.w3.org/ns/org#Membership": "Членство"},
+        "ontology.html": {
+            "http://www.w3.org/2002/07/owl#ObjectProperty": "Объектное свойство",
+            "http://www.w3.org/2002/07/owl#DatatypeProperty": "Свойство типа данных",
+        },
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "page"), [(language, page) for language, pages in REUSED_NAMES.items() for page in pages]
+)
+def test_reused_terms_are_named_by_their_sourced_names(site, language, page):
+    """A claim's text anchor and proposition, a concept and its scheme name the terms reused
+    from Web Annotation, RDF, SKOS, OWL and ORG by their sourced names in the page's language,
+    not by the English name marked lang="en". Oracle: the names as written here, each checked
+    against its source."""
+    html = (site / language / page).read_text("utf-8")
+    for iri, name in REUSED_NAMES[language][page].items():
+        links = term_links(html, iri)
+        assert links, (page, iri)
+        for text, attrs in links:
+            assert text == name and 'lang="en"' not in attrs, (page, iri, text, attrs)
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_ontology_page_names_each_property_by_its_sourced_name(site, language):
     """Oracle: the ontology files read with rdflib. Every property with a name in the page's
@@ -345,8 +400,9 @@ def test_the_ontology_page_names_each_property_by_its_sourced_name(site, languag
 
 def test_every_name_of_the_ontology_in_another_language_names_its_source():
     """Oracle independent of SHACL: with rdflib, every Chinese or Russian rdfs:label,
-    skos:prefLabel or skos:altLabel of a term or concept the ontology defines has an owl:Axiom
-    on that very name whose dcterms:source is a web address."""
+    skos:prefLabel or skos:altLabel in the ontology files (of a term or concept the ontology
+    defines, and of a term it reuses from another vocabulary) has an owl:Axiom on that very
+    name whose dcterms:source is a web address: one source per name."""
     import rdflib
     from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
@@ -363,15 +419,18 @@ def test_every_name_of_the_ontology_in_another_language_names_its_source():
         sources.setdefault(key, set()).update(str(s) for s in graph.objects(axiom, DCTERMS.source))
     names = [
         (term, prop, name)
-        for term in set(graph.subjects(RDFS.isDefinedBy, ontology))
         for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
-        for name in graph.objects(term, prop)
+        for term, name in graph.subject_objects(prop)
         if isinstance(name, rdflib.Literal) and (name.language or "").split("-")[0] in TRANSLATED
     ]
-    assert {str(n) for _, _, n in names} >= {"主权国家", "Суверенное государство", "军事同盟", "停火"}
+    defined = set(graph.subjects(RDFS.isDefinedBy, ontology))
+    assert {str(n) for t, _, n in names if t in defined} >= {"主权国家", "Суверенное государство", "军事同盟", "停火"}
+    # names of reused terms (ontology/reused-terms.ttl) are held to the same rule
+    reused = {(t, str(n)) for t, _, n in names if t not in defined}
+    assert {(SKOS.Concept, "概念"), (RDF.subject, "субъект"), (OWL.Class, "Класс")} <= reused
     for term, prop, name in names:
         found = sources.get((term, prop, name), set())
-        assert found and all(s.startswith(("https://", "http://")) for s in found), (term, prop, name)
+        assert len(found) == 1 and all(s.startswith(("https://", "http://")) for s in found), (term, prop, name)
 
 
 class Titles(HTMLParser):
