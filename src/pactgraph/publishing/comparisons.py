@@ -1,6 +1,7 @@
 """The comparison of claims in the published site: each related pair (every relation but
 "unrelated") as a pg:ClaimComparison with its relation (a pgv:claim-relation concept) and
-its reason, computed by `pactgraph.reading.comparing` at publish time; what a claim page lists
+its reason, computed by `pactgraph.reading.comparing` at publish time (the label and the reason
+in each site language, worded by publishing.wording); what a claim page lists
 under "What other claims say"; and the front page's lede, written from the graph."""
 
 from __future__ import annotations
