@@ -69,7 +69,7 @@ def test_the_comparison_nodes_of_the_dump_are_compares_pairs(site, pairs):
         SELECT ?earlier ?later ?relation ?reason WHERE {{
           ?c a pg:ClaimComparison ; pg:earlierClaim ?earlier ; pg:laterClaim ?later ;
              pg:claimRelation/skos:prefLabel ?relation ; pg:comparisonReason ?reason
-              FILTER (LANG(?relation) = "en") }}"""
+              FILTER (LANG(?relation) = "en" && LANG(?reason) = "en") }}"""
     )
     published = sorted((r["earlier"].value, r["later"].value, r["relation"].value, r["reason"].value) for r in rows)
     expected = sorted((full(p["earlier"]), full(p["later"]), p["relation"], p["reason"]) for p in pairs)
@@ -105,7 +105,8 @@ def test_the_claims_rdf_document_carries_the_comparison(site, story_pair):
         store.query(
             f"""PREFIX pg: <{PG}> SELECT ?relation ?reason WHERE {{
               ?c a pg:ClaimComparison ; pg:earlierClaim <{full(story_pair['earlier'])}> ;
-                 pg:laterClaim <{full(story_pair['later'])}> ; pg:claimRelation ?relation ; pg:comparisonReason ?reason }}"""
+                 pg:laterClaim <{full(story_pair['later'])}> ; pg:claimRelation ?relation ; pg:comparisonReason ?reason
+                 FILTER (LANG(?reason) = "en") }}"""
         )
     )
     assert [(r["relation"].value, r["reason"].value) for r in rows] == [
@@ -387,3 +388,136 @@ def test_what_changed_of_a_grown_graph_states_each_agreement_and_disagreement_on
         if p["relation"] in DISAGREEING:
             sentence = PLAIN_PAIR[p["relation"]].format(**p)
             assert sentence in items[claims[p["later"]]["origin"]], sentence
+
+
+# ---------------------------------------------------------------- the reasons in each language
+
+#: The pair of the shipped report whose claimants are not equally sure that Turkey joins the alliance.
+DIFFER = ("pgr:claim-reference-news-2026-01-12-08", "pgr:claim-reference-news-2026-01-12-36")
+LOCALE = Path(__file__).resolve().parents[1] / "src" / "pactgraph" / "publishing" / "locale"
+
+
+def catalogue(language: str) -> dict[str, str]:
+    """The shipped catalogue of a language: msgid -> msgstr."""
+    from babel.messages.pofile import read_po
+
+    with (LOCALE / language / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        return {m.id: m.string for m in read_po(f, locale=language) if isinstance(m.id, str) and m.id}
+
+
+def concept_label(ontology, local: str, language: str) -> str | None:
+    """The skos:prefLabel of a pgv concept in a language, as the ontology gives it (None: it has none)."""
+    import rdflib
+
+    found = [str(v) for v in ontology.objects(rdflib.URIRef(PGV + local), rdflib.SKOS.prefLabel) if v.language == language]
+    return found[0] if found else None
+
+
+class Reasons(HTMLParser):
+    """The items of "What other claims say": for each, the link to the other claim, the markup of its
+    reason and the visible runs of that reason with the language of each (the page's: "")."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[dict] = []
+        self.langs: list[str | None] = []  # the lang of each open element inside a reason
+        self.in_item = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "li" and a.get("class") == "relation":
+            self.in_item = True
+            self.items.append({"other": "", "runs": [], "seen_dash": False})
+        elif self.in_item and tag == "a" and not self.items[-1]["other"]:
+            self.items[-1]["other"] = a.get("href", "")
+        elif self.in_item and self.items[-1]["seen_dash"] and tag == "span":
+            if a.get("class") == "note":
+                self.in_item = False
+                return
+            self.langs.append(a.get("lang") or (self.langs[-1] if self.langs else ""))
+
+    def handle_endtag(self, tag):
+        if tag == "span" and self.langs:
+            self.langs.pop()
+        if tag == "li":
+            self.in_item = False
+
+    def handle_data(self, data):
+        if not self.in_item:
+            return
+        if self.langs:
+            self.items[-1]["runs"].append((self.langs[-1] or "", data))
+        elif " — " in data:
+            self.items[-1]["seen_dash"] = True
+
+
+def reasons_on(site: Path, claim: str, language: str) -> dict[str, list[tuple[str, str]]]:
+    """The reasons a claim's page gives, by the other claim's page name: the runs of each."""
+    parser = Reasons()
+    parser.feed(page_of(site / language if language else site, claim).read_text("utf-8"))
+    return {item["other"]: item["runs"] for item in parser.items}
+
+
+@pytest.mark.parametrize("language", ["zh", "ru"])
+def test_a_claim_pages_reasons_are_in_the_pages_language(site, pairs, shipped_ontology, language):
+    """On a Chinese or Russian claim page every reason under "What other claims say" is in the page's
+    language: outside lang="en" no English word (only the ISO dates and marks); the divergent certainty
+    of the officials and Portanskiy reads as the catalogue's words around the ontology's labels of the
+    certainties and polarity in that language, a certainty without one in English, marked lang="en"."""
+    earlier, later = DIFFER
+    reasons = reasons_on(site, earlier, language)
+    compared = [p for p in pairs if earlier in (p["earlier"], p["later"])]
+    assert len(reasons) == len(compared) >= 2
+    for other, runs in reasons.items():
+        own = "".join(text for lang, text in runs if lang != "en")
+        assert own.strip() and not re.search(r"[A-Za-z]{2,}", own), (language, other, runs)
+    (pair,) = [p for p in pairs if (p["earlier"], p["later"]) == DIFFER]
+    assert pair["relation"] == "divergent certainty" and pair["reason"] == "probable → underspecified, same polarity (positive)"
+    probable, positive = concept_label(shipped_ontology, "certainty-probable", language), concept_label(shipped_ontology, "polarity-positive", language)
+    assert probable and positive and concept_label(shipped_ontology, "certainty-underspecified", language) is None
+    words = catalogue(language)["%(earlier)s → %(later)s, same polarity (%(polarity)s)"]
+    marker = "\x00"
+    expected = words % {"earlier": probable, "later": marker, "polarity": positive}
+    runs = reasons[page_of(site, later).name]
+    assert "".join(text if lang != "en" else marker for lang, text in runs) == expected
+    assert [text for lang, text in runs if lang == "en"] == ["underspecified"]
+    assert {"zh": "极性相同", "ru": "полярность та же"}[language] in expected
+
+
+def test_an_english_claim_pages_reasons_are_compares(site, pairs):
+    """On the English page each reason is `compare`'s, word for word, with no language marked."""
+    earlier = DIFFER[0]
+    reasons = reasons_on(site, earlier, "")
+    compared = [p for p in pairs if earlier in (p["earlier"], p["later"])]
+    assert len(reasons) == len(compared) >= 2
+    for p in compared:
+        other = p["later"] if p["earlier"] == earlier else p["earlier"]
+        runs = reasons[page_of(site, other).name]
+        assert "".join(text for _, text in runs) == p["reason"]
+        assert {lang for lang, _ in runs} == {""}
+
+
+@pytest.mark.parametrize("ext, fmt", [("ttl", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES)])
+def test_a_comparison_carries_its_reason_and_label_in_each_language(site, pairs, shipped_ontology, ext, fmt):
+    """The published comparison of the officials and Portanskiy (its own document and the dump) states
+    its reason and its label in English (compare's words), Chinese and Russian (the catalogue's words
+    around the ontology's labels in that language, else the English ones)."""
+    (pair,) = [p for p in pairs if (p["earlier"], p["later"]) == DIFFER]
+    node = comparisons.node_iri(full(DIFFER[0]), full(DIFFER[1]))
+    expected = {"en": pair["reason"]}
+    for language in ("zh", "ru"):
+        words = catalogue(language)["%(earlier)s → %(later)s, same polarity (%(polarity)s)"]
+        expected[language] = words % {
+            "earlier": concept_label(shipped_ontology, "certainty-probable", language),
+            "later": "underspecified",
+            "polarity": concept_label(shipped_ontology, "polarity-positive", language),
+        }
+    for path in (site / "id" / f"{node.rsplit('/', 1)[1]}.{ext}", site / "dumps" / f"pactgraph.{ext}"):
+        store = ox.Store()
+        store.load(path=str(path), format=fmt)
+        reasons = {r["r"].language: r["r"].value for r in store.query(f"SELECT ?r WHERE {{ <{node}> <{PG}comparisonReason> ?r }}")}
+        assert reasons == expected, path
+        labels = {r["l"].language: r["l"].value for r in store.query(f"SELECT ?l WHERE {{ <{node}> <{PREFIXES['rdfs']}label> ?l }}")}
+        assert sorted(labels) == ["en", "ru", "zh"], path
+        assert labels["en"] == f"{pair['earlierClaimant']} and {pair['laterClaimant']}: divergent certainty ({pair['earlierProposition']}; {pair['laterProposition']})"
+        assert "Алексей Портанский" in labels["ru"] and " и " in labels["ru"] and "与" in labels["zh"]

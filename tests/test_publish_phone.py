@@ -189,15 +189,33 @@ BROKEN_DATES = r"""
 """
 
 
+def as_of(language: str) -> str:
+    """A pattern for a claim's time as a reason words it in a language ("future as of 2026-01-09"),
+    from the site's catalogue of that language."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    from pactgraph.reading.comparing import REASONS
+
+    words = REASONS["as of"]
+    if language:
+        locale = Path(__file__).resolve().parents[1] / "src/pactgraph/publishing/locale" / language / "LC_MESSAGES/messages.po"
+        with locale.open("rb") as f:
+            words = read_po(f, locale=language)[words].string
+    pattern = re.escape(words)
+    return pattern.replace(re.escape("%(date)s"), r"\d{4}-\d{2}-\d{2}").replace(re.escape("%(orientation)s"), r"\S+")
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("claim", ("08", "09"))
 def test_dates_in_a_comparison_s_reason_stay_on_one_line_on_a_phone(phone, server, language, claim):
-    """A claim page gives the reason two claims compare as they do, in words that may hold dates
-    ("future as of 2026-01-09; non-future as of 2026-01-12"): on a phone no date is broken at a
+    """A claim page gives the reason two claims compare as they do, in the page's words, which may hold
+    dates ("future as of 2026-01-09; non-future as of 2026-01-12"): on a phone no date is broken at a
     hyphen across two lines, there or anywhere else on the page."""
     assert phone.load(f"{server}{language}id/claim-reference-news-2026-01-12-{claim}.html") == []
     reasons = phone.evaluate("[...document.querySelectorAll('li.relation')].map(li => li.textContent).join(' ')")
-    assert re.search(r"as of \d{4}-\d{2}-\d{2}", reasons), reasons
+    assert re.search(as_of(language.rstrip("/")), reasons), reasons
     count, broken = phone.evaluate(BROKEN_DATES)
     assert count and broken == []
 

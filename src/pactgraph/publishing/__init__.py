@@ -11,6 +11,7 @@ modules, one job each:
 - model, views: an indexed graph and the plain data shown on pages
 - pages: a page per resource and the index; docs: ontology and shapes documentation
 - comparisons: each related pair of claims (pactgraph.reading.comparing) as data, on claim pages and in the lede
+- wording: a comparison's reason and label in a site language (the catalogues' words, the graph's labels)
 - dataset: the VoID/DCAT description; conneg: the negotiation rules, .htaccess and nginx
 - server: the preview server (`pactgraph serve`); site: all of it together; tree: writing
 """

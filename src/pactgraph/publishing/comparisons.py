@@ -1,11 +1,12 @@
 """The comparison of claims in the published site: each related pair (every relation but
 "unrelated") as a pg:ClaimComparison with its relation (a pgv:claim-relation concept) and
-its reason, computed by `pactgraph.reading.comparing` at publish time; what a claim page lists
+its reason, computed by `pactgraph.reading.comparing` at publish time (the label and the reason
+in each site language, worded by publishing.wording); what a claim page lists
 under "What other claims say"; and the front page's lede, written from the graph."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,10 @@ from typing import Any
 import rdflib
 
 from pactgraph.rdf.namespaces import PREFIXES
-from pactgraph.publishing import involvement
-from pactgraph.publishing.i18n import _, language
+from pactgraph.publishing import involvement, wording
+from pactgraph.publishing.i18n import LANGUAGES, _, current, language
 from pactgraph.publishing.layout import Layout
-from pactgraph.publishing.model import SCHEMA, SiteGraph
+from pactgraph.publishing.model import SCHEMA, SiteGraph, language_rank
 from pactgraph.publishing.views import Linker, Terms, Value
 
 GRAPH = "graph/derived/claim-comparisons"
@@ -42,8 +43,23 @@ def compute(paths: Sequence[Path]) -> list[Any]:
     return comparing.compare_all(MemoryStore(files=list(paths)))
 
 
-def quads(pairs: list[Any], layout: Layout) -> list[Any]:
-    """The pairs as statements in their own named graph, under the site's base."""
+def label_graph(quads: list[Any], layout: Layout, prefixes: Mapping[str, str]) -> SiteGraph:
+    """The labels of the graph in these quads, to name what the reasons name in each language."""
+    from pactgraph.publishing.model import LABEL_PROPERTIES
+    from pactgraph.rdf.canonical import canonical_triples
+
+    wanted = {str(p) for p in LABEL_PROPERTIES}
+    return SiteGraph(canonical_triples(q for q in quads if q.predicate.value in wanted), layout, prefixes)
+
+
+def by_node(pairs: list[Any], layout: Layout) -> dict[Any, Any]:
+    """The pairs by their comparison's node, as the site graph names it."""
+    return {rdflib.URIRef(layout.rebase(node_iri(p.earlier.iri, p.later.iri))): p for p in pairs}
+
+
+def quads(pairs: list[Any], layout: Layout, names: SiteGraph) -> list[Any]:
+    """The pairs as statements in their own named graph, under the site's base; the label and the
+    reason in each site language (`names`: the graph's labels, to name what they name)."""
     import pyoxigraph as ox
 
     from pactgraph.reading import comparing
@@ -54,20 +70,53 @@ def quads(pairs: list[Any], layout: Layout) -> list[Any]:
     def iri(value: str) -> Any:
         return ox.NamedNode(layout.rebase(value))
 
+    def worded(reason: Any) -> list[Any]:
+        return [ox.Literal(wording.text(names, reason, code), language=code) for code in LANGUAGES]
+
     found = []
     for p in pairs:
         node = iri(node_iri(p.earlier.iri, p.later.iri))
-        label = f"{p.earlier.claimant_label} and {p.later.claimant_label}: {p.relation} ({p.earlier.proposition_label}; {p.later.proposition_label})"
-        for predicate, value in (
+        statements = [
             (str(RDF_TYPE), ox.NamedNode(pg + "ClaimComparison")),
-            (rdfs + "label", ox.Literal(label, language="en")),
+            *((rdfs + "label", label) for label in worded(wording.label_reason(p))),
             (pg + "earlierClaim", iri(p.earlier.iri)),
             (pg + "laterClaim", iri(p.later.iri)),
             (pg + "claimRelation", iri(comparing.relation_iri(p.relation))),
-            (pg + "comparisonReason", ox.Literal(p.reason, language="en")),
-        ):
+            *((pg + "comparisonReason", reason) for reason in worded(p.why)),
+        ]
+        for predicate, value in statements:
             found.append(ox.Quad(node, ox.NamedNode(predicate), value, graph))
     return found
+
+
+def reason_of(graph: SiteGraph, node: Any, terms: Terms) -> tuple[Any, str]:
+    """A comparison's reason in the page's language, and its language when not the page's: worded
+    from the pair when the site computed it (the names in it marked), else its published literal."""
+    pair = graph.comparisons.get(node)
+    if pair is not None:
+        return wording.markup(graph, pair.why), ""
+    literals = [v for v in graph.objects(node, terms.comparisonReason) if isinstance(v, rdflib.Literal)]
+    if not literals:
+        return "", ""
+    code = current()
+    best = min(literals, key=lambda v: ((v.language or "en").split("-")[0] != code, language_rank(v)))
+    own = (best.language or "en").split("-")[0]
+    from pactgraph.publishing.render import whole_dates
+
+    return whole_dates(str(best)), "" if own == code else own
+
+
+def word_page(graph: SiteGraph, node: Any, view: Any, terms: Terms) -> None:
+    """A comparison's page in its language: the heading its label, the reason row its reason, each
+    worded from the pair (not its literals in every language)."""
+    pair = graph.comparisons[node]
+    view.title, view.language = wording.markup(graph, wording.label_reason(pair), heading=True), ""
+    names = _("Names")  # its label in every language: the page gives the one in its language
+    view.infobox = [(field, values) for field, values in view.infobox if field != names]
+    reason, reason_language = reason_of(graph, node, terms)
+    for row in view.rows:
+        if row.prop.iri == str(terms.comparisonReason):
+            row.values = [Value("literal", text=reason, language=reason_language)]
 
 
 def claim_triples(graph: SiteGraph, node: Any) -> set[tuple[Any, Any, Any]]:
@@ -90,6 +139,7 @@ class Related:
     reason: str
     comparison: Value
     relation_language: str = ""
+    reason_language: str = ""  # of `reason`, when not the page's
 
 
 @dataclass
@@ -101,6 +151,7 @@ class Comparison:
     reason: str
     key: str = ""  # the relation in English, as pactgraph.reading.comparing names it
     relation_language: str = ""  # of `relation`, when not the page's
+    reason_language: str = ""  # of `reason`, when not the page's
 
 
 def comparisons(graph: SiteGraph) -> list[Comparison]:
@@ -111,6 +162,7 @@ def comparisons(graph: SiteGraph) -> list[Comparison]:
     found = []
     for node in graph.instances(t.ClaimComparison):
         relation = graph.first(node, t.claimRelation)
+        reason, reason_language = reason_of(graph, node, t)
         words = graph.label(relation) if relation is not None else ""
         with language("en"):
             key = graph.label(relation) if relation is not None else ""
@@ -120,9 +172,10 @@ def comparisons(graph: SiteGraph) -> list[Comparison]:
                 graph.first(node, t.earlierClaim),
                 graph.first(node, t.laterClaim),
                 words,
-                str(graph.first(node, t.comparisonReason) or ""),
+                reason,
                 key,
                 graph.label_language(relation) if relation is not None else "",
+                reason_language,
             )
         )
     found.sort(key=lambda c: (RELATIONS.index(c.key) if c.key in RELATIONS else len(RELATIONS), str(c.earlier), str(c.later)))
@@ -138,7 +191,7 @@ def related(graph: SiteGraph, node: Any, linker: Linker, terms: Terms) -> list[R
         other = c.later if c.earlier == node else c.earlier
         claimant = graph.first(other, terms.claimant)
         found.append(
-            Related(linker.link(other), linker.link(claimant) if claimant is not None else None, c.relation, c.reason, _named(linker, c.node, _("the comparison")), c.relation_language)
+            Related(linker.link(other), linker.link(claimant) if claimant is not None else None, c.relation, c.reason, _named(linker, c.node, _("the comparison")), c.relation_language, c.reason_language)
         )
     return found
 

@@ -69,6 +69,9 @@ class SiteGraph:
             if not isinstance(o, rdflib.Literal):
                 self.inc.setdefault(o, []).append((s, p))
         self._labels: dict[tuple[str, Any], tuple[str, str]] = {}
+        #: the claim comparisons the site computed (comparison node -> pactgraph.reading.comparing.Pair),
+        #: whose label and reason a page words in its language (publishing.wording)
+        self.comparisons: dict[Any, Any] = {}
 
     # ------------------------------------------------------------ lookups
 

@@ -101,6 +101,9 @@ def resource_files(
         view = resource_view(graph, node, page, terms, texts)
         if view.this_claim is not None:
             view.related = comparisons.related(graph, node, Linker(graph, page, texts), terms)
+        title = view.title
+        if node in graph.comparisons:
+            comparisons.word_page(graph, node, view, terms)
         if node in texts and text_files is not None and texts[node] in text_files:
             view.annotated = annotated_text(graph, node, text_files[texts[node]], terms, page)
             view.annotated_language = text_language(graph, node)
@@ -112,7 +115,7 @@ def resource_files(
         files[page] = render(
             "resource.html",
             page,
-            title=view.title,
+            title=title,
             view=view,
             alternates=alternates(stem, page),
             structured_data=claim_json(graph, node),

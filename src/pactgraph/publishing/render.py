@@ -32,7 +32,6 @@ def environment() -> jinja2.Environment:
     env.filters["path"] = file_path
     env.filters["iri"] = iri_text
     env.filters["columns"] = columns
-    env.filters["dates"] = whole_dates
     return env
 
 

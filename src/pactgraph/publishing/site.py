@@ -125,8 +125,9 @@ def build(
     read = inputs.read(sources, layout, text_roots)
     # each related pair of claims, as `pactgraph compare` finds it, in its own named graph
     pairs = comparisons.compute([s.path for s in sources if s.role in ("ontology", "data")])
-    read.quads.setdefault("data", []).extend(comparisons.quads(pairs, layout))
     prefixes = site_prefixes(layout)
+    names = comparisons.label_graph(read.role_quads("ontology", "data"), layout, prefixes)
+    read.quads.setdefault("data", []).extend(comparisons.quads(pairs, layout, names))
     context = load_context(layout.rebase)
     compactor = Compactor(context)
 
@@ -134,6 +135,7 @@ def build(
         return SiteGraph(canonical_triples(quads), layout, prefixes)
 
     graph = site_graph(read.role_quads("ontology", "data"))
+    graph.comparisons = comparisons.by_node(pairs, layout)
     ontology_graph = site_graph(read.role_quads("ontology"))
     shapes_graph = site_graph(read.role_quads("shapes"))
     shape_files = {

@@ -15,6 +15,7 @@ import rdflib
 from markupsafe import Markup, escape
 
 from pactgraph.rdf.namespaces import PREFIXES
+from pactgraph.publishing import wording
 from pactgraph.publishing.i18n import _, current
 from pactgraph.publishing.involvement import CLAIMANT, MENTION, REPORTED, ROLE, SUBJECT, VALUE, claim_relevance, participants
 from pactgraph.publishing.layout import Layout, relative, slug_of
@@ -206,14 +207,18 @@ class Linker:
             iri = str(node)
             href = self.layout.href(iri, self.page)
             external = href is not None and self.layout.target(iri) is None
+            text, language = self.graph.label_in(node)
+            pair = self.graph.comparisons.get(node)
+            if pair is not None:  # a comparison's label, worded in the page's language
+                text, language = wording.markup(self.graph, wording.label_reason(pair)), ""
             return Value(
                 "link",
-                text=self.graph.label(node),
+                text=text,
                 href=href,
                 iri=iri,
                 external=external,
                 names=language_labels(self.graph, node),
-                language=self.graph.label_language(node),
+                language=language,
             )
         if isinstance(node, rdflib.BNode):
             return Value("link", text=self.graph.label(node))

@@ -129,6 +129,11 @@ class Claim:
     def structured(self) -> bool:
         return self.subject is not None and self.predicate is not None and self.object is not None
 
+    def value(self) -> Named:
+        """The proposition's object as a reason names it (a literal value has no IRI)."""
+        is_iri = self.object is not None and not self.object.startswith(('"', "_:"))
+        return Named(self.object if is_iri and self.object else "", self.object_label)
+
     def window(self) -> tuple[str, str]:
         """The times the claim speaks of, as (first, last) strings on the ISO date line."""
         if self.scope is not None:
@@ -137,20 +142,84 @@ class Claim:
             return (self.date + _AFTER, _END)
         return (self.date or _START, self.date or _END)
 
-    def when(self) -> str:
+    def when(self) -> Reason:
+        """The times the claim speaks of, as a reason's words: its scope, else its orientation as of its date."""
         if self.scope is not None:
-            return f"{self.scope[0].replace(_START, '…')}–{self.scope[1].replace(_END, '…')}"
-        return f"{self.orientation_label} as of {self.date or 'an unknown date'}"
+            return Reason("time scope", (("start", self.scope[0].replace(_START, "…")), ("end", self.scope[1].replace(_END, "…"))))
+        orientation = Named(self.orientation, self.orientation_label)
+        if not self.date:
+            return Reason("as of an unknown date", (("orientation", orientation),))
+        return Reason("as of", (("orientation", orientation), ("date", self.date)))
+
+
+def N_(message: str) -> str:
+    """Marks a reason's words for the site's catalogues (`make messages`); they are translated where shown."""
+    return message
+
+
+#: Each kind of reason and its words in English, with a %(name)s for each parameter. The site
+#: translates them (its gettext catalogues) and names each parameter in the page's language.
+REASONS = {
+    "different topics": N_("different propositions, with different subjects or predicates"),
+    "different times": N_("they speak to different times (%(earlier)s; %(later)s)"),
+    "time scope": N_("%(start)s–%(end)s"),
+    "as of": N_("%(orientation)s as of %(date)s"),
+    "as of an unknown date": N_("%(orientation)s as of an unknown date"),
+    "said differently later": N_("%(claimant)s says it differently later (%(earlier)s → %(later)s)"),
+    "affirmed and denied": N_("one affirms what the other denies (%(earlier)s → %(later)s)"),
+    "other certainty": N_("%(earlier)s → %(later)s, same polarity (%(polarity)s)"),
+    "same": N_("same proposition, %(certainty)s and %(polarity)s"),
+    "exclusive values": N_("%(earlier)s and %(later)s exclude each other at one time"),
+    "denial leaves open": N_("a denial of one value leaves the other open"),
+    "values together": N_("%(earlier)s and %(later)s can hold together"),
+}
+
+
+@dataclass(frozen=True)
+class Named:
+    """A resource a reason names: its IRI ("" for a literal value) and its English label."""
+
+    iri: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why two claims stand in their relation: a kind of REASONS and its parameters, each a Named
+    resource, a date (ISO text, "…" for an open end) or another Reason (a claim's time)."""
+
+    kind: str
+    parameters: tuple[tuple[str, Any], ...] = ()
+
+    def __str__(self) -> str:
+        return worded(self)
+
+
+def _english(value: Any) -> Any:
+    return value.label if isinstance(value, Named) else value
+
+
+def worded(reason: Reason, words: Any = None, show: Any = _english) -> Any:
+    """The reason in words: `words` gives a kind's template (default: the English of REASONS; the site
+    passes its translation, as markup), `show` a parameter (default: a resource's English label, a date
+    as it is). Templates use %-formatting, so markup templates escape what they are given."""
+    template = words(REASONS[reason.kind]) if words is not None else REASONS[reason.kind]
+    values = {name: worded(v, words, show) if isinstance(v, Reason) else show(v) for name, v in reason.parameters}
+    return template % values
 
 
 @dataclass(frozen=True)
 class Pair:
-    """Two claims, the earlier first, with their relation and the reason for it."""
+    """Two claims, the earlier first, with their relation and why (`why`; `reason` in English words)."""
 
     earlier: Claim
     later: Claim
     relation: str
-    reason: str
+    why: Reason
+
+    @property
+    def reason(self) -> str:
+        return worded(self.why)
 
 
 def _term(value: Any) -> str:
@@ -219,28 +288,34 @@ def relate(a: Claim, b: Claim) -> Pair:
     )
     same_topic = same_statement or (a.structured and b.structured and (a.subject, a.predicate) == (b.subject, b.predicate))
 
-    def pair(relation: str, reason: str) -> Pair:
-        return Pair(a, b, relation, reason)
+    def pair(relation: str, kind: str, **parameters: Any) -> Pair:
+        return Pair(a, b, relation, Reason(kind, tuple(parameters.items())))
 
     if not same_topic:
-        return pair("unrelated", "different propositions, with different subjects or predicates")
+        return pair("unrelated", "different topics")
     if not _overlap(a, b):
-        return pair("compatible", f"they speak to different times ({a.when()}; {b.when()})")
+        return pair("compatible", "different times", earlier=a.when(), later=b.when())
     repeats = same_statement and a.polarity == b.polarity and a.certainty == b.certainty
     if a.claimant == b.claimant and a.date < b.date and not repeats:
-        return pair("revision", f"{a.claimant_label} says it differently later ({a.date} → {b.date})")
+        return pair("revision", "said differently later", claimant=Named(a.claimant, a.claimant_label), earlier=a.date, later=b.date)
     if same_statement:
         if a.polarity != b.polarity:
-            return pair("contradict", f"one affirms what the other denies ({a.polarity_label} → {b.polarity_label})")
+            return pair("contradict", "affirmed and denied", earlier=Named(a.polarity, a.polarity_label), later=Named(b.polarity, b.polarity_label))
         if a.certainty != b.certainty:
-            return pair("divergent certainty", f"{a.certainty_label} → {b.certainty_label}, same polarity ({a.polarity_label})")
-        return pair("agree", f"same proposition, {a.certainty_label} and {a.polarity_label}")
+            return pair(
+                "divergent certainty",
+                "other certainty",
+                earlier=Named(a.certainty, a.certainty_label),
+                later=Named(b.certainty, b.certainty_label),
+                polarity=Named(a.polarity, a.polarity_label),
+            )
+        return pair("agree", "same", certainty=Named(a.certainty, a.certainty_label), polarity=Named(a.polarity, a.polarity_label))
     exclusive = bool(a.scales & b.scales) or a.functional
     if a.polarity == b.polarity == POSITIVE and exclusive:
-        return pair("incompatible values", f"{a.object_label} and {b.object_label} exclude each other at one time")
+        return pair("incompatible values", "exclusive values", earlier=a.value(), later=b.value())
     if a.polarity != POSITIVE or b.polarity != POSITIVE:
-        return pair("compatible", "a denial of one value leaves the other open")
-    return pair("compatible", f"{a.object_label} and {b.object_label} can hold together")
+        return pair("compatible", "denial leaves open")
+    return pair("compatible", "values together", earlier=a.value(), later=b.value())
 
 
 def compare_all(store: Any, *, include_unrelated: bool = False, default_graph: Any = None) -> list[Pair]:
