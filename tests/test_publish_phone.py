@@ -527,6 +527,27 @@ def test_the_chinese_timeline_table_keeps_its_words_whole(browser, server):
     assert browser.evaluate(CJK_BREAKS) == []
 
 
+#: The contents links whose lines break between two Chinese characters: [text, where it breaks].
+TOC_CJK_BREAKS = "(() => {" + LINE_STARTS + """return [...document.querySelectorAll("nav.toc a")].flatMap((a) => {
+    const text = a.textContent;
+    return lineStarts(a).filter((offset) => /\\p{Script=Han}/u.test(text[offset - 1]) && /\\p{Script=Han}/u.test(text[offset]))
+      .map((offset) => [text, text.slice(0, offset) + "|" + text.slice(offset)]);
+  });
+})()
+"""
+
+
+def test_a_chinese_contents_link_is_not_split_inside_a_word_on_a_phone(phone, server):
+    """Turkey's page lists its parts in a contents strip ("涉及土耳其的说法 (22)"): on a phone a
+    link that does not fit the rest of a line starts the next one, rather than breaking between two
+    characters of a word ("说" | "法")."""
+    assert phone.load(server + "zh/" + PAGE_TYPES["entity"]) == []
+    texts = phone.evaluate("[...document.querySelectorAll('nav.toc a')].map(a => a.textContent)")
+    assert any(re.search("[\u4e00-\u9fff]{2}", t) for t in texts), texts
+    assert phone.evaluate(TOC_CJK_BREAKS) == []
+
+
+
 #: The ontology page's visible charts: [how far each reaches past the box it is shown in (CSS px),
 #: whether that box scrolls sideways, its smallest text as drawn, and each class box as
 #: [its tooltip (the class's name), its lines joined (a line ending in a hyphen joined without a space)],
