@@ -83,30 +83,33 @@ def joined_rows(
     base = list(scope.data) + list(scope.ontology)
     graph, new = ox.NamedNode(_GRAPH), ox.NamedNode(_NEW)
 
-    def fill(stand: dict[Any, Any]) -> tuple[Any, set[tuple[str, Any]]]:
-        """The Store of the new files and the graph (read a file at a time: the graph's quads are never
-        all held in Python), literals in `stand` put as their stand-ins; and the typed literals read."""
-        store = ox.Store()
-        pairs = typed_pairs(new_quads)
-        store.extend(ox.Quad(q.subject, q.predicate, stand.get(q.object, q.object), new) for q in new_quads)
+    def fill_graph(store: Any, stand: dict[Any, Any]) -> set[tuple[str, Any]]:
+        """The graph's files into `store` (read a file at a time: the graph's quads are never all held in
+        Python), literals in `stand` put as their stand-ins; and the typed literals read."""
+        pairs: set[tuple[str, Any]] = set()
         for path in base:
             quads, declared = read_files([path])
             for prefix, namespace in declared.items():
                 prefixes.setdefault(prefix, namespace)
             pairs |= typed_pairs(quads)
             store.extend(ox.Quad(q.subject, q.predicate, stand.get(q.object, q.object), graph) for q in quads)
-        return store, pairs
+        return pairs
 
-    store, pairs = fill({})
-    held = literals(pairs, stand_ins=True)
+    store = ox.Store()
+    new_pairs = typed_pairs(new_quads)
+    graph_pairs = fill_graph(store, {})
+    held = literals(new_pairs | graph_pairs, stand_ins=True)
     fast = [r for r in fast if held.exact and (r.kind == CLOSURE or (r.translated.blind_to(held.predicates)
                                                                       and r.translated.values_blind_to(held.valued)))]
     if not fast:
         return [], set()
-    if held.stand_ins:
-        # Two written literals the Store would hold as one (rare): the Store is filled again with stand-ins.
-        del store
-        store, _ = fill(held.stand_ins)
+    # The new files go in once, with stand-ins for two written literals the Store would hold as one (rare
+    # but for a large draft: its offsets); the graph is filled again only when it holds such a literal.
+    stand = held.stand_ins
+    store.extend(ox.Quad(q.subject, q.predicate, stand.get(q.object, q.object), new) for q in new_quads)
+    if any(literal in stand for _, literal in graph_pairs):
+        store.clear_graph(graph)
+        fill_graph(store, stand)
     joined, alone = GraphView(store, [graph, new]), GraphView(store, [graph])
     found, handed_back = _rows(joined, shapes_graph, fast, placed, prefixes, fail_on, engine, held.back)
     kept = [(shape, row) for shape, row, focus in found if _owned(store, new, focus)]
