@@ -16,6 +16,7 @@ import io
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
@@ -135,6 +136,7 @@ def test_an_iri_is_refused_as_a_new_claimants_name(data, draft, name):
                  "--certainty", "possible", "--time", "future", "--data-dir", str(data))
     line = one_error_line(result)
     assert "--claimant" in line and "IRI" in line
+    assert "leave out the option that declares it (--new-claimant)" in line
     assert "https-example-org" not in result.output
     assert (draft / "report.ttl").read_bytes() == before
 
@@ -151,6 +153,20 @@ def test_an_iri_is_refused_as_a_label_in_a_sheet(data, draft, tmp_path):
     path = sheet(tmp_path, {"kind": "person", "label": "<https://example.org/hakan fidan>"})
     line = one_error_line(run("claims", "import", str(draft), str(path), "--data-dir", str(data)))
     assert f"{path}:2: column label: " in line and "IRI" in line
+    assert "leave out" not in line  # a row of kind person declares one: there is no option to leave out
+
+
+@pytest.mark.parametrize("label", ["<https://example.org/ayla-demirtas>", "https://example.org/ayla", "pgr:ayla"])
+@pytest.mark.parametrize("kind", ["person", "organisation"])
+def test_entity_add_refuses_an_iri_as_a_label_with_its_own_message(data, draft, label, kind):
+    """`entity add` always declares something new: no option to leave out, only the name to write."""
+    before = (draft / "report.ttl").read_bytes()
+    line = one_error_line(run("entity", "add", str(draft), "--kind", kind, "--label", label, "--data-dir", str(data)))
+    assert line == (
+        f"pactgraph: error: --label {label!r} is written as an IRI or a prefixed name, but a new {kind} is named in "
+        "words: write its name, and pactgraph makes its IRI from it"
+    )
+    assert (draft / "report.ttl").read_bytes() == before
 
 
 # ---------------------------------------------------------------- sizes, checked first
@@ -238,6 +254,43 @@ def test_an_unknown_claimant_suggests_new_claimant(data, draft):
                  "proposition-turkey-joins-alliance", "--certainty", "possible", "--time", "future",
                  "--data-dir", str(data))
     assert "--new-claimant person" in one_error_line(result)
+
+
+def source_roles() -> list[str]:
+    """The roles of the scheme pgv:source-role, read from the vocabulary, as a contributor types them."""
+    stem = "https://w3id.org/pactgraph/vocab/source-role-"
+    store = ox.Store()
+    store.load(path=str(resources.ontology_dir() / "vocabularies.ttl"), format=ox.RdfFormat.TURTLE)
+    found = store.query(
+        "SELECT ?c WHERE { ?c <http://www.w3.org/2004/02/skos/core#inScheme> <https://w3id.org/pactgraph/vocab/source-role> }"
+    )
+    roles = sorted(row["c"].value[len(stem) :] for row in found)
+    assert len(roles) >= 3
+    return roles
+
+
+def test_a_new_person_without_a_role_is_told_to_give_one_of_the_roles(data, draft):
+    """A new person has no kind or earlier claims to take a role from: the line names --role and the
+    roles as they are typed; with one of them the claim is added."""
+    before = (draft / "report.ttl").read_bytes()
+    claim = ["claim", "add", str(draft), "--claimant", "Ayla Demirtas", "--new-claimant", "person", "--quote",
+             "Turkey has not abandoned its bid", "--proposition", "proposition-turkey-seeks-to-join-alliance",
+             "--certainty", "certain", "--time", "non-future", "--data-dir", str(data)]
+    line = one_error_line(run(*claim))
+    assert line.startswith("pactgraph: error: --role: pgr:ayla-demirtas has no source role yet")
+    assert line.endswith("give one of " + ", ".join(source_roles()))
+    assert (draft / "report.ttl").read_bytes() == before
+    added = run(*claim, "--role", "on-record-official")
+    assert added.exit_code == 0, added.output
+
+
+def test_claim_add_help_says_who_needs_a_role():
+    """The help promises a default only where there is one: a new person needs --role."""
+    shown = " ".join(run("claim", "add", "--help", env={"COLUMNS": "300", "TERMINAL_WIDTH": "300"}).stdout.split())
+    shown = " ".join(shown.replace("│", " ").split())
+    assert "required for a person without any, a new one included" in shown
+    for role in source_roles():
+        assert role in shown
 
 
 # ---------------------------------------------------------------- add moves, --discard removes

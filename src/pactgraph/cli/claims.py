@@ -103,7 +103,13 @@ def claim_add(
     ] = None,
     role: Annotated[
         str | None,
-        typer.Option("--role", metavar="NAME", help="The claimant's source role.", show_default="from the claimant's kind or earlier claims"),
+        typer.Option(
+            "--role",
+            metavar="NAME",
+            help="The claimant's source role: on-record-official, expert, anonymous-official, reporting-outlet or relaying-outlet.",
+            show_default="an outlet's and an anonymous source's from its kind, else from the claimant's earlier claims; "
+            "required for a person without any, a new one included",
+        ),
     ] = None,
     label: Annotated[str | None, typer.Option("--label", metavar="TEXT", help="The claim's English label.", show_default="'<claimant>: <proposition>'")] = None,
     new_claimant: Annotated[

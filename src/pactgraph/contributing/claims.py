@@ -302,9 +302,17 @@ def _role(ctx: Context, claimant: Resource, given: str | None, where: str) -> Re
     elif claimant.iri in ctx.roles:
         local = ctx.roles[claimant.iri].most_common(1)[0][0][len(PGV + "source-role-") :]
     else:
-        allowed = ", ".join(r.local_names()[-1] for r in ctx.index.of_kind("concept", ROLE_SCHEME))
-        raise InputError(f"{where}: {shorten(claimant.iri)} has no source role yet: give one ({allowed})")
+        raise InputError(
+            f"{where}: {shorten(claimant.iri)} has no source role yet (only an outlet's or an anonymous source's follows "
+            f"from its kind, and an agent's from its earlier claims): give one of {', '.join(role_names(ctx))}"
+        )
     return ctx.index.resources[PGV + "source-role-" + local]
+
+
+def role_names(ctx: Context) -> list[str]:
+    """The source roles as a contributor types them (`on-record-official`), sorted."""
+    stem = PGV + "source-role-"
+    return sorted(r.iri[len(stem) :] for r in ctx.index.of_kind("concept", ROLE_SCHEME) if r.iri.startswith(stem))
 
 
 def _first_report(ctx: Context, claimant: Resource, role: Resource, given: str | None, where: str) -> str | None:

@@ -248,13 +248,19 @@ def looks_like_iri(text: str) -> bool:
     )
 
 
-def check_name(text: str, option: str, what: str = "a new resource") -> str:
-    """`text` as the name of something new: words, never an IRI or a prefixed name (InputError)."""
+def check_name(text: str, option: str, what: str = "a new resource", declared_by: str | None = None) -> str:
+    """`text` as the name of something new: words, never an IRI or a prefixed name (InputError).
+
+    `declared_by`: the option that makes the thing new (`--new-claimant`), when leaving it out would
+    make `text` refer to one of the graph instead; the message offers that way out only then."""
     if looks_like_iri(text):
-        raise InputError(
-            f"{option} {text.strip()!r} is written as an IRI or a prefixed name, but {what} is named in words "
-            "(pactgraph makes its IRI); give its name, or leave out the option that declares it to refer to one of the graph"
-        )
+        given = f"{option} {text.strip()!r} is written as an IRI or a prefixed name, but {what} is named in words"
+        if declared_by:
+            raise InputError(
+                f"{given} (pactgraph makes its IRI); give its name, or leave out the option that declares it "
+                f"({declared_by}) to refer to one of the graph"
+            )
+        raise InputError(f"{given}: write its name, and pactgraph makes its IRI from it")
     return text
 
 

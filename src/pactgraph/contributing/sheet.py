@@ -227,9 +227,11 @@ def _row(ctx: Context, row: dict[str, str], where: str) -> str:
     return iri
 
 
-def declare(ctx: Context, kind: str, row: dict[str, str], where: str, label_option: str | None = None) -> str:
+def declare(
+    ctx: Context, kind: str, row: dict[str, str], where: str, label_option: str | None = None, declared_by: str | None = None
+) -> str:
     """Build the block of a new person, outlet, anonymous source or proposition (its label named in
-    messages as `label_option`, by default the row's label column)."""
+    messages as `label_option`, by default the row's label column; `declared_by`: see `check_name`)."""
     import rdflib
     from rdflib import RDF, RDFS, Literal
 
@@ -239,7 +241,7 @@ def declare(ctx: Context, kind: str, row: dict[str, str], where: str, label_opti
         label = structure_label(ctx, _structure(ctx, row, where))
     if not label:
         raise InputError(f"{label_where} a {kind} needs a label")
-    check_name(label, label_where, f"a new {kind}")
+    check_name(label, label_where, f"a new {kind}", declared_by)
     u = rdflib.URIRef
     pg = rdflib.Namespace(PG)
     schema = rdflib.Namespace(PREFIXES["schema"])
@@ -530,7 +532,8 @@ def add_claim(
         if new_claimant not in ("person", "outlet", "anonymous-source"):
             raise InputError(f"--new-claimant must be person, outlet or anonymous-source, not {new_claimant!r}")
         row = {"label": spec.claimant or "", "description": description or "", "role": spec.role or ""}
-        spec.claimant = shorten(declare(ctx, new_claimant, row, "--new-claimant", label_option="--claimant"))
+        spec.claimant = shorten(declare(ctx, new_claimant, row, "--new-claimant", label_option="--claimant",
+                                           declared_by="--new-claimant"))
     claim, turtle = build_claim(ctx, spec)
     write_blocks(ctx, dry_run=dry_run)
     if notes is not None:
@@ -572,4 +575,4 @@ def structured_proposition(ctx: Context, label: str | None, structure: dict[str,
             + "; ".join(f"{shorten(p)} ({ctx.index.resources[p].name})" for p in shared[:5] if p in ctx.index.resources)
         )
     row.update(label=label, about="; ".join(about))
-    return declare(ctx, "proposition", row, where, label_option="--proposition")
+    return declare(ctx, "proposition", row, where, label_option="--proposition", declared_by=where)
