@@ -185,6 +185,40 @@ def test_new_report_says_under_how_many_sentences_it_lists_propositions(data, tm
     assert f"close existing propositions under {listed} of the {total} sentences" in result.output
 
 
+def listed_under_sentences(written: str) -> dict[int, list[str]]:
+    """Sentence number -> the propositions report.ttl lists under it, in order."""
+    listed: dict[int, list[str]] = {}
+    current = None
+    for line in written.splitlines():
+        heading = re.match(r"^# Sentence (\d+): nearest existing propositions", line)
+        if heading:
+            current = listed.setdefault(int(heading.group(1)), [])
+        elif current is not None and line.startswith("#   "):
+            current.append(line.split()[1])
+        else:
+            current = None
+    return listed
+
+
+def test_new_report_lists_under_a_sentence_what_find_ranks_first_for_it(data, tmp_path):
+    """One ranking: the proposition `find` ranks first for a sentence (talks -> the negotiations, by its
+    structure's words) is listed under it, a sentence about nothing in the graph lists none."""
+    talks = "Officials said the talks on Turkey's accession had reached an advanced stage."
+    text = tmp_path / "talks.txt"
+    text.write_text(f"FICTIONAL TEST TEXT, not a real report.\n{talks}\nThe weather in Ankara was mild.\n", encoding="utf-8")
+    result = run(
+        "new-report", str(text), "--publisher", "Example Daily", "--date", "2026-02-03", "--language", "en",
+        "--data-dir", str(data), "--draft-dir", str(tmp_path / "drafts"),
+    )
+    assert result.exit_code == 0, result.output
+    listed = listed_under_sentences((tmp_path / "drafts" / "example-daily-2026-02-03" / "report.ttl").read_text(encoding="utf-8"))
+    found = run("find", talks, "--kind", "proposition", "--data-dir", str(data))
+    assert found.stdout.splitlines()[0].split()[2] == "pgr:proposition-negotiations-advanced"
+    assert listed.get(2, [])[:1] == ["pgr:proposition-negotiations-advanced"]
+    assert 3 not in listed  # the weather
+    assert "close existing propositions under 1 of the 3 sentences" in result.output
+
+
 # ---------------------------------------------------------------- the holes of the issue
 
 

@@ -405,9 +405,14 @@ def _umask() -> int:
 # ---------------------------------------------------------------- from the graph, for report.ttl
 
 
+#: The score (`pactgraph find`'s, see `resolve.score`) a proposition needs to be listed under a
+#: sentence: above find's own 0.3, since these lists come unasked under every sentence.
+SENTENCE_MINIMUM = 0.35
+
+
 def _nearest_propositions(store: Any, text: str, spans: list[tuple[int, int]], n: int = 3) -> list[list[tuple[str, str]]]:
-    """For each sentence, (IRI, name) of the propositions whose labels or anchored quotes are closest to it."""
+    """For each sentence, (IRI, name) of the propositions `pactgraph find` ranks first for it, above the bar."""
     from pactgraph.contributing.resolve import Index, Ranker
 
     ranker = Ranker(Index.from_store(store), kinds=("proposition",), with_quotes=True)
-    return [[(res.iri, res.name) for _, res in ranker.rank(text[s:e], minimum=0.35)[:n]] for s, e in spans]
+    return [[(res.iri, res.name) for _, res in ranker.rank(text[s:e], minimum=SENTENCE_MINIMUM)[:n]] for s, e in spans]

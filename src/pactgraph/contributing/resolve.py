@@ -48,7 +48,12 @@ HIDDEN_CLASSES = frozenset(
 LABELS = (PREFIXES["rdfs"] + "label", SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name")
 
 _STOP = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "been", "by", "for", "from", "has", "have", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "will", "with", "would"]
+    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "for", "from",
+     "had", "has", "have", "he", "her", "his", "if", "in", "into", "is", "it", "its", "may", "might", "no", "not", "of",
+     "on", "or", "she", "should", "so", "than", "that", "the", "their", "them", "there", "these", "they", "this",
+     "those", "to", "was", "we", "were", "what", "when", "which", "who", "will", "with", "would"]
+    # Who speaks and how is the claim's attribution, and "not" its polarity: neither is the proposition's.
+    + ["according", "added", "said", "says", "told"]
 )
 
 
@@ -71,7 +76,7 @@ def _stem(token: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def terms(text: str) -> frozenset[str]:
     """The content words of a text, folded and crudely stemmed (for ranking, not for matching names)."""
-    return frozenset(_stem(t) for t in fold(text).split() if t not in _STOP)
+    return frozenset(_stem(t) for t in fold(text).split() if t not in _STOP and not (len(t) == 1 and t.isascii() and t.isalpha()))
 
 
 @dataclass
@@ -366,6 +371,20 @@ def similarity(query: str, text: str, spelling: bool = True) -> float:
     return max(words, 0.85 * spelt if spelt > 0.75 else 0.0)
 
 
+def _texts(res: Resource, with_quotes: bool) -> list[str]:
+    """What a resource is ranked by: its labels, its local name and, `with_quotes`, its anchored quotes."""
+    return list(res.labels) + res.local_names()[:1] + (res.extra if with_quotes else [])
+
+
+def score(query: str, res: Resource, with_quotes: bool = False) -> float:
+    """0..1: how well `query` matches `res` by its best text; its structure's words count, not their
+    spelling (the structure is no one's phrase). The one score `find` and `new-report` both rank by."""
+    best = max((similarity(query, t) for t in _texts(res, with_quotes)), default=0.0)
+    if res.structure:
+        best = max(best, similarity(query, res.structure, spelling=False))
+    return best
+
+
 def rank(
     index: Index,
     query: str,
@@ -376,52 +395,37 @@ def rank(
     with_quotes: bool = False,
 ) -> list[tuple[float, Resource]]:
     """Resources of `kinds` scored against `query` by their best label (and anchored quotes), best first."""
-    scored = []
-    for res in index.resources.values():
-        if not (res.kinds & set(kinds)) or (scheme is not None and res.scheme != expand(scheme)):
-            continue
-        texts = list(res.labels) + res.local_names()[:1]
-        if with_quotes:
-            texts += res.extra
-        score = max((similarity(query, t) for t in texts), default=0.0)
-        if res.structure:  # the structure's words count, not its spelling (it is no one's phrase)
-            score = max(score, similarity(query, res.structure, spelling=False))
-        if score >= minimum:
-            scored.append((round(score, 3), res))
+    wanted = expand(scheme) if scheme is not None else None
+    pool = (r for r in index.resources.values() if r.kinds & set(kinds) and (wanted is None or r.scheme == wanted))
+    return _ordered(query, pool, minimum, with_quotes)
+
+
+def _ordered(query: str, pool: Iterable[Resource], minimum: float, with_quotes: bool) -> list[tuple[float, Resource]]:
+    scored = [(round(s, 3), res) for res in pool if (s := score(query, res, with_quotes)) >= minimum]
     scored.sort(key=lambda pair: (-pair[0], pair[1].iri))
     return scored
 
 
 class Ranker:
-    """`rank` for many queries over one index (the sentences of a long text): each resource's
-    texts are read once and filed by their content words, and a query is scored only against
-    the resources that share a word with it (a text sharing none scores below any useful minimum)."""
+    """`rank` for many queries over one index (the sentences of a long text), by the same `score`:
+    each resource is filed once by the content words of its texts, and a query is scored only against
+    the resources that share a word with it. A sentence sharing none scores by spelling alone, which
+    only a near copy of a label reaches; a short query with a typo needs `rank`."""
 
     def __init__(self, index: Index, kinds: Sequence[str], with_quotes: bool = False):
-        self.texts: dict[str, list[str]] = {}
         self.by_term: dict[str, set[str]] = {}
         self.index = index
+        self.with_quotes = with_quotes
         for res in index.resources.values():
             if not (res.kinds & set(kinds)):
                 continue
-            texts = list(res.labels) + res.local_names()[:1] + (res.extra if with_quotes else [])
-            self.texts[res.iri] = texts
-            for text in texts + [res.structure]:
+            for text in _texts(res, with_quotes) + [res.structure]:
                 for term in terms(text):
                     self.by_term.setdefault(term, set()).add(res.iri)
 
     def rank(self, query: str, minimum: float = 0.3) -> list[tuple[float, Resource]]:
         candidates = set().union(*(self.by_term.get(term, set()) for term in terms(query)))
-        scored = []
-        for iri in candidates:
-            score = max((similarity(query, t) for t in self.texts[iri]), default=0.0)
-            structure = self.index.resources[iri].structure
-            if structure:
-                score = max(score, similarity(query, structure, spelling=False))
-            if score >= minimum:
-                scored.append((round(score, 3), self.index.resources[iri]))
-        scored.sort(key=lambda pair: (-pair[0], pair[1].iri))
-        return scored
+        return _ordered(query, (self.index.resources[iri] for iri in candidates), minimum, self.with_quotes)
 
 
 def kind_of(res: Resource) -> str:
