@@ -384,3 +384,44 @@ def test_one_edited_report_with_two_jobs_is_validated_in_one_process_beside_the_
     assert warm.run_info["cached"] == warm.run_info["units"] - 1
     assert keys(warm) == keys(oracle(corpus))
     assert any(r.source_shape == "pgsh:Report-inLanguage" for r in warm.results)
+
+
+def test_a_cold_run_answers_the_whole_graph_shapes_before_it_reads_the_manifest(warmed, monkeypatch, tmp_path):
+    """With an empty cache the whole-graph shapes run first, and their in-memory Store is let go before the
+    manifest is read (so the two are never held at once); the rows are not computed a second time after
+    the units, and the answer is the one graph's. A warm run does not make that pass."""
+    from pactgraph.validation import manifest, storedwhole, wholegraph
+
+    pristine = warmed[0]
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    shutil.copytree(pristine, data)
+    events: list[str] = []
+    stores: list[object] = []
+    real_store, real_book = wholegraph.graph_store, manifest.Book.__init__
+
+    def graph_store(*args, **kwargs):
+        found = real_store(*args, **kwargs)
+        stores.append(found[0])
+        events.append("store")
+        return found
+
+    def book(self, *args, **kwargs):
+        # Held only by `stores` and getrefcount's own argument: nothing of the run keeps the Store.
+        events.append("manifest" + ("" if all(sys.getrefcount(s) == 3 for s in stores) else ": a Store is held"))
+        real_book(self, *args, **kwargs)
+
+    def whole_again(*args, **kwargs):
+        raise AssertionError("the whole-graph shapes ran a second time")
+
+    monkeypatch.setattr(wholegraph, "graph_store", graph_store)
+    monkeypatch.setattr(manifest.Book, "__init__", book)
+    monkeypatch.setattr(storedwhole, "_whole", whole_again)
+    cold = cached(data, cache)
+    assert events == ["store", "manifest"]
+    assert keys(cold) == keys(oracle(data)) and cold.triples == oracle(data).triples
+
+    def early_again(*args, **kwargs):
+        raise AssertionError("a warm run made the early pass")
+
+    monkeypatch.setattr(storedwhole, "early", early_again)
+    assert keys(cached(data, cache)) == keys(cold)

@@ -304,11 +304,9 @@ class Book:
     """The manifest of one graph in one cache folder: read when a validation starts, written when it ends."""
 
     def __init__(self, cache_dir: Path, scope: Any):
-        _key.cache_clear()  # paths are resolved once per validation, never across two
         files = list(scope.ontology) + list(scope.data)
-        root = os.path.commonpath([_key(p) for p in (scope.data or files)]) if files else ""
         self.cache_dir = cache_dir
-        self.path = cache_dir / "validation" / "manifest" / f"{digest('manifest', root)}.json"
+        self.path = self.path_of(cache_dir, scope)
         data = self._read()
         self.table: dict[str, dict[str, Any]] = data.get("files", {})
         self.old_units: dict[str, dict[str, Any]] = data.get("units", {})
@@ -320,6 +318,14 @@ class Book:
         self.source = LazySource(files, self.hasher)
         known = {_key(p) for p in files}
         self.removed = {str(e["graph"]) for k, e in self.table.items() if k not in known and "graph" in e}
+
+    @staticmethod
+    def path_of(cache_dir: Path, scope: Any) -> Path:
+        """The manifest file of the scope's graph: one per folder of data files."""
+        _key.cache_clear()  # paths are resolved once per validation, never across two
+        files = list(scope.ontology) + list(scope.data)
+        root = os.path.commonpath([_key(p) for p in (scope.data or files)]) if files else ""
+        return cache_dir / "validation" / "manifest" / f"{digest('manifest', root)}.json"
 
     def _read(self) -> dict[str, Any]:
         try:

@@ -194,6 +194,26 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
         return _validate_units(scope, shape_files, fail_on, engine, executor, remote)
 
 
+def _early_whole(scope: Any, shapes_graph: Any, placed: Sequence[Any], cache_dir: Path, placements_key: str) -> Any:
+    """The whole-graph pass made first (validation.storedwhole.early) when the cache knows nothing of this
+    graph (no manifest, no Store on disk): the pass would run over the whole graph anyway, and made
+    before the manifest and the units fill the memory, its Store is not added to them. None otherwise."""
+    from pactgraph.process import return_free_memory
+    from pactgraph.validation import storedwhole
+    from pactgraph.validation.manifest import Book
+    from pactgraph.validation.wholegraph import stored_routes
+    from pactgraph.validation.wholestore import WholeStore
+
+    if all(p.local for p in placed):
+        return None
+    manifest = Book.path_of(cache_dir, scope)
+    if manifest.exists() or WholeStore.holds_graphs(cache_dir, manifest.stem):
+        return None
+    found = storedwhole.early(scope, shapes_graph, stored_routes(shapes_graph, placed, cache_dir, placements_key))
+    return_free_memory()  # the in-memory Store's pages, before the manifest is read
+    return found
+
+
 def _validate_units(
     scope: Any, shape_files: Sequence[Path], fail_on: str, engine: str, executor: Any, remote: Any
 ) -> ValidationReport:
@@ -208,9 +228,11 @@ def _validate_units(
     placements_key = digest(code, "placements", *_hashes(shape_files))
     placed = _placements(shapes_graph, placements_key, executor.cache_dir)
     book = None
+    early = None
     if not scope.joined and executor.cache_dir is not None:
         from pactgraph.validation.manifest import Book
 
+        early = _early_whole(scope, shapes_graph, placed, executor.cache_dir, placements_key)
         # The manifest of the files as last validated: unchanged report files are not parsed.
         book = Book(executor.cache_dir, scope)
         source: GraphSource = book.source
@@ -275,7 +297,7 @@ def _validate_units(
 
                 # After an edit, only the focus nodes it can affect (validation.storedwhole).
                 rows, more = storedwhole.run_or_fallback(scope, shapes_graph, placed, fail_on, engine, routed,
-                                                         book, base)
+                                                         book, base, early)
             else:
                 rows, more = run_whole(scope, shapes_graph, placed, fail_on, engine, routed, None)
             out["parsed"] += more

@@ -12,14 +12,16 @@ over the whole graph as validation.wholegraph runs them, and the Store is brough
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 
 def run(
     scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engine: str, routed: Any,
-    book: Any, base: str,
+    book: Any, base: str, early: Early | None = None,
 ) -> tuple[list[list[Any]], int]:
-    """wholegraph.run's rows and parsed-file count, validated incrementally where that is sound."""
+    """wholegraph.run's rows and parsed-file count, validated incrementally where that is sound; `early`:
+    the whole pass made before the manifest was read (`early`), used when it holds for the same literals."""
     from pactgraph.validation import wholegraph
     from pactgraph.validation.wholestore import WholeStore
 
@@ -30,14 +32,14 @@ def run(
     if kept is None:
         raise _Fallback()
     try:
-        return _run_kept(kept, scope, shapes_graph, placed, fail_on, engine, found, book, base)
+        return _run_kept(kept, scope, shapes_graph, placed, fail_on, engine, found, book, base, early)
     finally:
         kept.close()
 
 
 def _run_kept(
     kept: Any, scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engine: str, found: Any,
-    book: Any, base: str,
+    book: Any, base: str, early: Early | None,
 ) -> tuple[list[list[Any]], int]:
     """`run` on the opened WholeStore `kept`."""
     import pyoxigraph as ox
@@ -76,14 +78,16 @@ def _run_kept(
     sparql = [r for r in found if r.kind == wholegraph.OXIGRAPH]
     if not held.exact or not all(r.translated.blind_to(held.predicates) for r in sparql):
         raise _Fallback()
-    key = digest(base, repr((held.exact, sorted((str(k), str(v)) for k, v in held.back.items()),
-                             sorted(held.predicates))), repr([wholegraph.route_row(r) for r in found]))
+    key = digest(base, _held_key(held), repr([wholegraph.route_row(r) for r in found]))
     old = kept.state if kept.state.get("key") == key else {}
     rows = None
     if old.get("rows") is None or not kept.state.get("graphs"):
-        # The whole pass first: its in-memory Store is gone before the Store on disk is filled.
-        rows, parsed = _whole(scope, shapes_graph, found, book, held)
-        return_free_memory()  # the in-memory Store's pages, before the Store on disk is filled
+        if early is not None and early.held == _held_key(held):
+            rows, parsed = early.rows, early.parsed
+        else:
+            # The whole pass first: its in-memory Store is gone before the Store on disk is filled.
+            rows, parsed = _whole(scope, shapes_graph, found, book, held)
+            return_free_memory()  # the in-memory Store's pages, before the Store on disk is filled
     change = kept.sync(files)
     if rows is None:
         rows = _incremental(kept.store, shapes_graph, placed, found, prefixes, held, fail_on, engine, old["rows"],
@@ -122,17 +126,64 @@ class _Union:
                 yield ox.Quad(q.subject, q.predicate, q.object)
 
 
+def _held_key(held: Any) -> str:
+    """What decides the rows of the SPARQL shapes besides the graph and the routes: how the Store holds
+    the graph's typed literals (wholegraph.literals)."""
+    return repr((held.exact, sorted((str(k), str(v)) for k, v in held.back.items()), sorted(held.predicates)))
+
+
+@dataclass
+class Early:
+    """The SPARQL shapes' rows of a cold run (`early`), by shape, and what they hold for."""
+
+    held: str
+    rows: dict[str, list[list[Any]]]
+    parsed: int
+
+
+def early(scope: Any, shapes_graph: Any, found: Any) -> Early | None:
+    """The whole pass of a run with an empty cache, made before the manifest is read: its in-memory
+    Store, the run's largest allocation, is then not added to what the manifest and the units hold
+    (one peak of about the Store alone instead of the sum). The files are read here, not natively
+    with their manifest records (there are none yet). None when `run` would not answer these shapes
+    on Oxigraph (then it runs as before)."""
+    from pactgraph.validation import wholegraph
+    from pactgraph.validation.wholegraph import graph_store
+
+    if not found or any(r.kind == wholegraph.ENGINE for r in found):
+        return None
+    store, prefixes, pairs = graph_store(scope, None)
+    held = wholegraph.literals(pairs)
+    sparql = [r for r in found if r.kind == wholegraph.OXIGRAPH]
+    if not held.exact or not all(r.translated.blind_to(held.predicates) for r in sparql):
+        return None
+    try:
+        rows = _rows_by_shape(store, shapes_graph, sparql, prefixes, held)
+    except _Fallback:
+        return None
+    return Early(_held_key(held), rows, len(scope.data) + len(scope.ontology))
+
+
 def _whole(
     scope: Any, shapes_graph: Any, found: Any, book: Any, held: Any
 ) -> tuple[dict[str, list[list[Any]]], int]:
     """The SPARQL shapes' rows over the whole graph by shape, each with its focus node (N-Triples); None
     for a shape the literals or a backslash hand back (then every shape runs there, as before)."""
-    import pyoxigraph as ox
-
     from pactgraph.validation import wholegraph
 
     sparql = [r for r in found if r.kind == wholegraph.OXIGRAPH]
     store, prefixes, parsed = _memory_store(scope, book)
+    return _rows_by_shape(store, shapes_graph, sparql, prefixes, held), parsed
+
+
+def _rows_by_shape(
+    store: Any, shapes_graph: Any, sparql: Any, prefixes: dict[str, str], held: Any
+) -> dict[str, list[list[Any]]]:
+    """`_whole`'s rows of the `sparql` routes on `store`; _Fallback when a backslash hands one back."""
+    import pyoxigraph as ox
+
+    from pactgraph.validation import wholegraph
+
     out: dict[str, list[list[Any]]] = {}
     for route in sparql:
         focuses: list[Any] = []
@@ -141,7 +192,7 @@ def _whole(
             raise _Fallback()
         out[str(route.shape)] = [[None if isinstance(f, ox.BlankNode) else str(f), row]
                                  for f, row in zip(focuses, rows, strict=True)]
-    return out, parsed
+    return out
 
 
 class _Fallback(Exception):
@@ -194,12 +245,13 @@ def _incremental(
 
 def run_or_fallback(
     scope: Any, shapes_graph: Any, placed: Sequence[Any], fail_on: str, engine: str, routed: Any, book: Any, base: str,
+    early: Early | None = None,
 ) -> tuple[list[list[Any]], int]:
     """`run`, or wholegraph.run when the shapes cannot be kept by focus node."""
     from pactgraph.validation import wholegraph
 
     try:
-        return run(scope, shapes_graph, placed, fail_on, engine, routed, book, base)
+        return run(scope, shapes_graph, placed, fail_on, engine, routed, book, base, early)
     except _Fallback:
         return wholegraph.run(scope, shapes_graph, placed, fail_on, engine, routed, book.record_of)
 

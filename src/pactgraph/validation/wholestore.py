@@ -61,6 +61,11 @@ class WholeStore:
         found.state = state
         return found
 
+    @classmethod
+    def holds_graphs(cls, cache_dir: Path, root_key: str) -> bool:
+        """Whether the Store of `root_key` has a state naming graphs (without opening the Store)."""
+        return bool(cls(cache_dir / "validation" / "store" / root_key)._read_state().get("graphs"))
+
     def _read_state(self) -> dict[str, Any]:
         try:
             data = json.loads(self.state_path.read_text(encoding="utf-8"))
