@@ -75,8 +75,7 @@ def _run_kept(
         files.append((path, "urn:pactgraph:file:" + digest(name), digest(book.source.hashes[name], ntriples(facts)),
                       facts))
     held = wholegraph.literals(pairs)
-    sparql = [r for r in found if r.kind == wholegraph.OXIGRAPH]
-    if not held.exact or not all(r.translated.blind_to(held.predicates) for r in sparql):
+    if not _answerable(held, found):
         raise _Fallback()
     key = digest(base, _held_key(held), repr([wholegraph.route_row(r) for r in found]))
     old = kept.state if kept.state.get("key") == key else {}
@@ -126,6 +125,15 @@ class _Union:
                 yield ox.Quad(q.subject, q.predicate, q.object)
 
 
+def _answerable(held: Any, found: Any) -> bool:
+    """Whether the SPARQL shapes of `found` give on a Store what they give on the files, given how the
+    Store holds the typed literals (`held`): none asks a retyped literal's datatype."""
+    from pactgraph.validation import wholegraph
+
+    sparql = [r for r in found if r.kind == wholegraph.OXIGRAPH]
+    return bool(held.exact) and all(r.translated.blind_to(held.predicates) for r in sparql)
+
+
 def _held_key(held: Any) -> str:
     """What decides the rows of the SPARQL shapes besides the graph and the routes: how the Store holds
     the graph's typed literals (wholegraph.literals)."""
@@ -154,11 +162,10 @@ def early(scope: Any, shapes_graph: Any, found: Any) -> Early | None:
         return None
     store, prefixes, pairs = graph_store(scope, None)
     held = wholegraph.literals(pairs)
-    sparql = [r for r in found if r.kind == wholegraph.OXIGRAPH]
-    if not held.exact or not all(r.translated.blind_to(held.predicates) for r in sparql):
+    if not _answerable(held, found):
         return None
     try:
-        rows = _rows_by_shape(store, shapes_graph, sparql, prefixes, held)
+        rows = _rows_by_shape(store, shapes_graph, found, prefixes, held)
     except _Fallback:
         return None
     return Early(_held_key(held), rows, len(scope.data) + len(scope.ontology))
@@ -169,23 +176,20 @@ def _whole(
 ) -> tuple[dict[str, list[list[Any]]], int]:
     """The SPARQL shapes' rows over the whole graph by shape, each with its focus node (N-Triples); None
     for a shape the literals or a backslash hand back (then every shape runs there, as before)."""
-    from pactgraph.validation import wholegraph
-
-    sparql = [r for r in found if r.kind == wholegraph.OXIGRAPH]
     store, prefixes, parsed = _memory_store(scope, book)
-    return _rows_by_shape(store, shapes_graph, sparql, prefixes, held), parsed
+    return _rows_by_shape(store, shapes_graph, found, prefixes, held), parsed
 
 
 def _rows_by_shape(
-    store: Any, shapes_graph: Any, sparql: Any, prefixes: dict[str, str], held: Any
+    store: Any, shapes_graph: Any, found: Any, prefixes: dict[str, str], held: Any
 ) -> dict[str, list[list[Any]]]:
-    """`_whole`'s rows of the `sparql` routes on `store`; _Fallback when a backslash hands one back."""
+    """`_whole`'s rows of the SPARQL routes of `found` on `store`; _Fallback when a backslash hands one back."""
     import pyoxigraph as ox
 
     from pactgraph.validation import wholegraph
 
     out: dict[str, list[list[Any]]] = {}
-    for route in sparql:
+    for route in (r for r in found if r.kind == wholegraph.OXIGRAPH):
         focuses: list[Any] = []
         rows, handed_back = wholegraph.oxigraph_rows(store, shapes_graph, [route], prefixes, held.back, focuses)
         if handed_back:

@@ -46,10 +46,14 @@ class WholeStore:
         self.state: dict[str, Any] = {}
 
     @classmethod
+    def _of(cls, cache_dir: Path, root_key: str) -> WholeStore:
+        return cls(cache_dir / "validation" / "store" / root_key)
+
+    @classmethod
     def open(cls, cache_dir: Path, root_key: str) -> WholeStore | None:
         import pyoxigraph as ox
 
-        found = cls(cache_dir / "validation" / "store" / root_key)
+        found = cls._of(cache_dir, root_key)
         state = found._read_state()
         try:
             if not state and found.folder.exists():
@@ -64,7 +68,7 @@ class WholeStore:
     @classmethod
     def holds_graphs(cls, cache_dir: Path, root_key: str) -> bool:
         """Whether the Store of `root_key` has a state naming graphs (without opening the Store)."""
-        return bool(cls(cache_dir / "validation" / "store" / root_key)._read_state().get("graphs"))
+        return bool(cls._of(cache_dir, root_key)._read_state().get("graphs"))
 
     def _read_state(self) -> dict[str, Any]:
         try:
