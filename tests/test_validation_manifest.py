@@ -425,3 +425,77 @@ def test_a_cold_run_answers_the_whole_graph_shapes_before_it_reads_the_manifest(
 
     monkeypatch.setattr(storedwhole, "early", early_again)
     assert keys(cached(data, cache)) == keys(cold)
+
+
+def _store_events(monkeypatch) -> list[tuple[str, object]]:
+    """What the Store on disk went through in this process: ("fill", files) and ("sync", Change)."""
+    from pactgraph.validation import wholestore
+
+    events: list[tuple[str, object]] = []
+    real_fill, real_sync = wholestore.WholeStore._fill, wholestore.WholeStore.sync
+
+    def fill(self, files):
+        events.append(("fill", len(files)))
+        return real_fill(self, files)
+
+    def sync(self, files):
+        change = real_sync(self, files)
+        events.append(("sync", change))
+        return change
+
+    monkeypatch.setattr(wholestore.WholeStore, "_fill", fill)
+    monkeypatch.setattr(wholestore.WholeStore, "sync", sync)
+    return events
+
+
+def test_a_cold_run_with_two_jobs_fills_the_store_on_disk_in_a_child(warmed, monkeypatch, tmp_path):
+    """With two jobs, a child process fills the Store on disk while the whole-graph shapes run in memory:
+    this process then finds every file's graph there under the key it computes itself (nothing loaded
+    again), and an edit after it is validated incrementally on that Store to the one graph's answer."""
+    from pactgraph.validation import wholestore
+
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    shutil.copytree(warmed[0], data)
+    started: list[Path] = []
+    real_start = wholestore.prefill_in_child
+
+    def start(cache_dir, root_key, paths):
+        started.extend(paths)
+        return real_start(cache_dir, root_key, paths)
+
+    monkeypatch.setattr(wholestore, "prefill_in_child", start)
+    events = _store_events(monkeypatch)
+    cold = run(whole_graph(data_dir=data), Executor("units", 2, cache), engine="auto")
+    assert sorted(started) == sorted(list(whole_graph(data_dir=data).data) + list(resources.ontology_files()))
+    assert [kind for kind, _ in events] == ["sync"]  # this process filled nothing
+    change = events[0][1]
+    assert not (change.rebuilt or change.added or change.removed)
+    assert keys(cold) == keys(oracle(data)) and cold.triples == oracle(data).triples
+
+    events.clear()
+    report = reports(data)[0]
+    report.write_text(report.read_text(encoding="utf-8").replace('schema:inLanguage "en"', 'schema:inLanguage "EN"', 1),
+                      encoding="utf-8")
+    edited = run(whole_graph(data_dir=data), Executor("units", 2, cache), engine="auto")
+    assert [kind for kind, _ in events] == ["sync"] and events[0][1].added  # one graph loaded again
+    assert keys(edited) == keys(oracle(data)) != keys(cold)
+
+
+def test_a_store_fill_that_stops_halfway_is_filled_again(warmed, monkeypatch, tmp_path):
+    """A child that dies while it fills the Store leaves part of the graphs and no state: this process
+    empties the Store, fills it from the files and gives the one graph's answer."""
+    from pactgraph.validation import wholestore
+
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    shutil.copytree(warmed[0], data)
+
+    def died_halfway(cache_dir, root_key, paths):
+        kept = wholestore.WholeStore.open(cache_dir, root_key)
+        kept._fill([(p, wholestore.graph_iri(p.name), "", []) for p in paths[:3]])
+        kept.close()
+
+    monkeypatch.setattr(wholestore, "prefill_in_child", died_halfway)
+    events = _store_events(monkeypatch)
+    cold = run(whole_graph(data_dir=data), Executor("units", 2, cache), engine="auto")
+    assert [kind for kind, _ in events] == ["fill", "fill", "sync"] and events[2][1].rebuilt
+    assert keys(cold) == keys(oracle(data)) and cold.triples == oracle(data).triples

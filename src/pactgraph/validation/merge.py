@@ -194,22 +194,28 @@ def validate_units(scope: Any, shape_files: Sequence[Path], fail_on: str, engine
         return _validate_units(scope, shape_files, fail_on, engine, executor, remote)
 
 
-def _early_whole(scope: Any, shapes_graph: Any, placed: Sequence[Any], cache_dir: Path, placements_key: str) -> Any:
+def _early_whole(
+    scope: Any, shapes_graph: Any, placed: Sequence[Any], cache_dir: Path, placements_key: str, jobs: int
+) -> Any:
     """The whole-graph pass made first (validation.storedwhole.early) when the cache knows nothing of this
     graph (no manifest, no Store on disk): the pass would run over the whole graph anyway, and made
-    before the manifest and the units fill the memory, its Store is not added to them. None otherwise."""
+    before the manifest and the units fill the memory, its Store is not added to them. None otherwise.
+    With more than one job, a child process fills the Store on disk meanwhile (wholestore.prefill_in_child)."""
     from pactgraph.process import return_free_memory
     from pactgraph.validation import storedwhole
     from pactgraph.validation.manifest import Book
     from pactgraph.validation.wholegraph import stored_routes
-    from pactgraph.validation.wholestore import WholeStore
+    from pactgraph.validation.wholestore import WholeStore, prefill_in_child
 
     if all(p.local for p in placed):
         return None
     manifest = Book.path_of(cache_dir, scope)
     if manifest.exists() or WholeStore.holds_graphs(cache_dir, manifest.stem):
         return None
-    found = storedwhole.early(scope, shapes_graph, stored_routes(shapes_graph, placed, cache_dir, placements_key))
+    routes = stored_routes(shapes_graph, placed, cache_dir, placements_key)
+    if jobs > 1 and storedwhole.kept_by_store(routes):
+        prefill_in_child(cache_dir, manifest.stem, list(scope.data) + list(scope.ontology))
+    found = storedwhole.early(scope, shapes_graph, routes)
     return_free_memory()  # the in-memory Store's pages, before the manifest is read
     return found
 
@@ -232,7 +238,8 @@ def _validate_units(
     if not scope.joined and executor.cache_dir is not None:
         from pactgraph.validation.manifest import Book
 
-        early = _early_whole(scope, shapes_graph, placed, executor.cache_dir, placements_key)
+        early = _early_whole(scope, shapes_graph, placed, executor.cache_dir, placements_key,
+                             remote.size if remote else executor.jobs or 1)
         # The manifest of the files as last validated: unchanged report files are not parsed.
         book = Book(executor.cache_dir, scope)
         source: GraphSource = book.source

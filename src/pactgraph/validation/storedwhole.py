@@ -48,7 +48,8 @@ def _run_kept(
     from pactgraph.validation import wholegraph
     from pactgraph.validation.single import read_files
     from pactgraph.validation.storedtext import facts_for
-    from pactgraph.validation.units import digest, ntriples
+    from pactgraph.validation.units import digest
+    from pactgraph.validation.wholestore import graph_iri, graph_key
 
     files = []
     pairs: set[tuple[str, Any]] = set()
@@ -72,8 +73,7 @@ def _run_kept(
         for prefix, namespace in declared.items():
             prefixes.setdefault(prefix, namespace)
         name = book.source.name_of(path)
-        files.append((path, "urn:pactgraph:file:" + digest(name), digest(book.source.hashes[name], ntriples(facts)),
-                      facts))
+        files.append((path, graph_iri(name), graph_key(book.source.hashes[name], facts), facts))
     held = wholegraph.literals(pairs)
     if not _answerable(held, found):
         raise _Fallback()
@@ -149,6 +149,14 @@ class Early:
     parsed: int
 
 
+def kept_by_store(found: Any) -> bool:
+    """Whether `run` keeps the whole-graph shapes of the routes `found` with the Store on disk: some are
+    answered there and none only by the SHACL engine."""
+    from pactgraph.validation import wholegraph
+
+    return bool(found) and not any(r.kind == wholegraph.ENGINE for r in found)
+
+
 def early(scope: Any, shapes_graph: Any, found: Any) -> Early | None:
     """The whole pass of a run with an empty cache, made before the manifest is read: its in-memory
     Store, the run's largest allocation, is then not added to what the manifest and the units hold
@@ -158,7 +166,7 @@ def early(scope: Any, shapes_graph: Any, found: Any) -> Early | None:
     from pactgraph.validation import wholegraph
     from pactgraph.validation.wholegraph import graph_store
 
-    if not found or any(r.kind == wholegraph.ENGINE for r in found):
+    if not kept_by_store(found):
         return None
     store, prefixes, pairs = graph_store(scope, None)
     held = wholegraph.literals(pairs)

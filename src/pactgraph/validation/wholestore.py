@@ -6,6 +6,9 @@ A state file beside the Store names the key of each graph it holds (the file's S
 stored-text facts). It is removed before the Store is changed and written after, so a run that stops
 in between leaves no state: the next run empties the Store and loads every file again. A Store that
 cannot be opened (another validation holds it) means no Store: the graph is built in memory.
+
+A cold run with more than one job fills the Store in a child process (`prefill_in_child`) while it
+answers the whole-graph shapes in memory, on a core that would wait otherwise; `open` waits for it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,22 @@ STATE_FORMAT = 1
 #: Bytes of files put in one bulk load when the Store is filled from empty: a few loads are much faster
 #: than one a file (each writes its own sorted files), and few bytes keep the loader's memory small.
 BATCH_BYTES = 6_000_000
+#: The Store folders a child process is filling (prefill_in_child), with the process.
+_PREFILLS: dict[Path, Any] = {}
+
+
+def graph_iri(name: str) -> str:
+    """The Store's graph of the file whose graph name is `name`."""
+    from pactgraph.validation.units import digest
+
+    return "urn:pactgraph:file:" + digest(name)
+
+
+def graph_key(sha256: str, facts: Sequence[Any]) -> str:
+    """What the Store's graph of a file holds: the file (its SHA-256) and its stored-text facts, in any order."""
+    from pactgraph.validation.units import digest, ntriples
+
+    return digest(sha256, "".join(sorted(ntriples(facts).splitlines(keepends=True))))
 
 
 @dataclass
@@ -54,6 +73,9 @@ class WholeStore:
         import pyoxigraph as ox
 
         found = cls._of(cache_dir, root_key)
+        filling = _PREFILLS.pop(found.folder, None)
+        if filling is not None:
+            filling.join()
         state = found._read_state()
         try:
             if not state and found.folder.exists():
@@ -135,18 +157,44 @@ class WholeStore:
         self.state = {"graphs": wanted}
         return change
 
-    def _fill(self, files: Sequence[tuple[Path, str, str, list[Any]]]) -> None:
-        """The empty Store filled with `files`: each parsed natively into a small in-memory Store, whose
-        N-Quads go to the bulk loader a few megabytes at a time."""
+    def prefill(self, files: Sequence[tuple[Path, str, str]]) -> None:
+        """Fill the empty Store with `files` -- (path, graph IRI, file SHA-256) -- and make its state, as
+        `sync` would with these files and their stored-text facts; the facts are read from the
+        pg:storedAt triples as loaded (a blank subject gets another name than in the caller's parse,
+        so that file's key differs there and `sync` loads it again)."""
+        import pyoxigraph as ox
+
+        from pactgraph.validation.storedtext import STORED_AT, facts_for
+
+        wanted: dict[str, str] = {}
+
+        def facts_of(batch: Any, path: Path, graph: str, sha256: str) -> list[Any]:
+            stored = [(q.subject, q.object.value)
+                      for q in batch.quads_for_pattern(None, ox.NamedNode(STORED_AT), None, ox.NamedNode(graph))
+                      if isinstance(q.object, ox.Literal)]
+            facts = facts_for(path, stored)
+            wanted[graph] = graph_key(sha256, facts)
+            return facts
+
+        self._forget_state()
+        self._fill([(path, graph, sha256, facts_of) for path, graph, sha256 in files])
+        self.state = {"graphs": wanted}
+
+    def _fill(self, files: Sequence[tuple[Path, str, str, Any]]) -> None:
+        """The empty Store filled with `files` (path, graph IRI, key, stored-text facts or a function
+        `facts(batch, path, graph, key)` of the file as loaded): each parsed natively into a small
+        in-memory Store, whose N-Quads go to the bulk loader a few megabytes at a time."""
         import pyoxigraph as ox
 
         from pactgraph.rdf.loading import load_file_into
 
         batch = ox.Store()
         size = 0
-        for number, (path, graph, _, facts) in enumerate(files, 1):
+        for number, (path, graph, key, facts) in enumerate(files, 1):
             name = ox.NamedNode(graph)
             load_file_into(batch, path, graph)
+            if callable(facts):
+                facts = facts(batch, path, graph, key)
             batch.extend(ox.Quad(q.subject, q.predicate, q.object, name) for q in facts)
             size += path.stat().st_size
             if size >= BATCH_BYTES or number == len(files):
@@ -163,3 +211,44 @@ class WholeStore:
         if store is not None and sys.getrefcount(store) > 2:  # `store` and getrefcount's argument
             del store
             gc.collect()
+
+
+def prefill_in_child(cache_dir: Path, root_key: str, paths: Sequence[Path]) -> None:
+    """Start filling the empty Store of `root_key` with the files `paths` in a child process; the next
+    `WholeStore.open` of it waits for the child. A child that fails or is stopped leaves no state,
+    and the Store is then filled again as before."""
+    import multiprocessing
+
+    folder = WholeStore._of(cache_dir, root_key).folder
+    if folder in _PREFILLS:
+        return
+    # A fresh interpreter: a forked one could inherit a lock that a Store this process had opened
+    # held at that moment (RocksDB's threads), and wait on it for ever.
+    child = multiprocessing.get_context("spawn").Process(
+        target=_prefill, args=(cache_dir, root_key, list(paths)), daemon=True, name="pactgraph-store-fill")
+    child.start()
+    _PREFILLS[folder] = child
+
+
+def _prefill(cache_dir: Path, root_key: str, paths: Sequence[Path]) -> None:  # pragma: no cover - a child
+    """The child of prefill_in_child. It says nothing: a file it cannot read is reported by the run
+    that started it, which reads the same file."""
+    from pactgraph.process import die_with_parent
+    from pactgraph.rdf.graph_names import graph_name
+    from pactgraph.stores.base import sha256_file
+
+    die_with_parent()
+    try:
+        kept = WholeStore.open(cache_dir, root_key)
+    except Exception:  # noqa: BLE001 - see the docstring
+        sys.exit(1)
+    if kept is None:
+        return
+    try:
+        if not kept.state.get("graphs"):
+            kept.prefill([(path, graph_iri(graph_name(path)), sha256_file(path)) for path in paths])
+            kept.write_state()
+    except Exception:  # noqa: BLE001 - see the docstring
+        sys.exit(1)
+    finally:
+        kept.close()
