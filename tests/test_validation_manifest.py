@@ -499,3 +499,27 @@ def test_a_store_fill_that_stops_halfway_is_filled_again(warmed, monkeypatch, tm
     cold = run(whole_graph(data_dir=data), Executor("units", 2, cache), engine="auto")
     assert [kind for kind, _ in events] == ["fill", "fill", "sync"] and events[2][1].rebuilt
     assert keys(cold) == keys(oracle(data)) and cold.triples == oracle(data).triples
+
+
+def test_a_script_without_a_main_guard_runs_once_when_the_store_is_filled_beside_it(warmed, tmp_path):
+    """The child that fills the Store is a fresh interpreter that imports only pactgraph: a caller's
+    script without `if __name__ == "__main__"` is not run a second time in it (as multiprocessing's
+    spawn would), and its cold run leaves a Store whose state names every file."""
+    from pactgraph.validation.wholestore import WholeStore
+
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    shutil.copytree(warmed[0], data)
+    script = tmp_path / "check.py"
+    script.write_text(
+        "import pactgraph\n"
+        f"report = pactgraph.validate(data_dir={str(data)!r}, cache={str(cache)!r}, jobs=2)\n"
+        "print('ran', len(report.results))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"ran {len(oracle(data).results)}"]
+    state = [p for p in (cache / "validation" / "store").glob("*.json")]
+    assert len(state) == 1
+    held = WholeStore(state[0].with_suffix(""))._read_state()["graphs"]
+    assert len(held) == len(list(whole_graph(data_dir=data).data)) + len(resources.ontology_files())

@@ -75,7 +75,7 @@ class WholeStore:
         found = cls._of(cache_dir, root_key)
         filling = _PREFILLS.pop(found.folder, None)
         if filling is not None:
-            filling.join()
+            filling.wait()
         state = found._read_state()
         try:
             if not state and found.folder.exists():
@@ -217,38 +217,43 @@ def prefill_in_child(cache_dir: Path, root_key: str, paths: Sequence[Path]) -> N
     """Start filling the empty Store of `root_key` with the files `paths` in a child process; the next
     `WholeStore.open` of it waits for the child. A child that fails or is stopped leaves no state,
     and the Store is then filled again as before."""
-    import multiprocessing
+    import subprocess
 
     folder = WholeStore._of(cache_dir, root_key).folder
     if folder in _PREFILLS:
         return
-    # A fresh interpreter: a forked one could inherit a lock that a Store this process had opened
-    # held at that moment (RocksDB's threads), and wait on it for ever.
-    child = multiprocessing.get_context("spawn").Process(
-        target=_prefill, args=(cache_dir, root_key, list(paths)), daemon=True, name="pactgraph-store-fill")
-    child.start()
+    # A fresh interpreter that imports only this module: a forked one could inherit a lock that a Store
+    # this process had opened held at that moment (RocksDB's threads) and wait on it for ever, and
+    # multiprocessing's spawn would run the caller's main script again.
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import json, sys; arguments = json.load(sys.stdin); "  # read first: the caller waits
+         "from pactgraph.validation.wholestore import _prefill_main; _prefill_main(*arguments)"],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert child.stdin is not None
+    try:
+        child.stdin.write(json.dumps([str(cache_dir), root_key, [str(p) for p in paths]]).encode("utf-8"))
+        child.stdin.close()
+    except OSError:  # the child is gone: nothing was filled
+        child.wait()
+        return
     _PREFILLS[folder] = child
 
 
-def _prefill(cache_dir: Path, root_key: str, paths: Sequence[Path]) -> None:  # pragma: no cover - a child
-    """The child of prefill_in_child. It says nothing: a file it cannot read is reported by the run
-    that started it, which reads the same file."""
+def _prefill_main(cache_dir: str, root_key: str, paths: list[str]) -> None:  # pragma: no cover - a child
+    """The child of prefill_in_child (its arguments come as JSON on stdin). It says nothing: a file it
+    cannot read is reported by the run that started it, which reads the same file."""
     from pactgraph.process import die_with_parent
     from pactgraph.rdf.graph_names import graph_name
     from pactgraph.stores.base import sha256_file
 
     die_with_parent()
-    try:
-        kept = WholeStore.open(cache_dir, root_key)
-    except Exception:  # noqa: BLE001 - see the docstring
-        sys.exit(1)
+    kept = WholeStore.open(Path(cache_dir), root_key)
     if kept is None:
-        return
+        sys.exit(1)
     try:
         if not kept.state.get("graphs"):
-            kept.prefill([(path, graph_iri(graph_name(path)), sha256_file(path)) for path in paths])
+            files = [Path(p) for p in paths]
+            kept.prefill([(path, graph_iri(graph_name(path)), sha256_file(path)) for path in files])
             kept.write_state()
-    except Exception:  # noqa: BLE001 - see the docstring
-        sys.exit(1)
     finally:
         kept.close()
